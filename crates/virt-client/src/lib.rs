@@ -1,0 +1,1 @@
+//! Async client for libvirt's remote protocol, on tokio.

@@ -1,0 +1,1 @@
+//! Sans-I/O wire format of libvirt's remote protocol: XDR, packets, messages.

@@ -1,0 +1,1 @@
+//! Lossless reading and editing of libvirt's XML documents.
