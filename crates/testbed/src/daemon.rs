@@ -1,0 +1,423 @@
+//! A private root-mode `libvirtd` in its own mount and PID namespace.
+
+use std::fmt::Write as _;
+use std::io;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use crate::keeper::spawn_tied;
+
+/// How to start a daemon.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Listen for plain TCP on this port (auth none); a free port is picked when `None`.
+    pub tcp_port: Option<u16>,
+    /// Listen for TLS on this port; the directory `pki/` must then hold `cacert.pem`,
+    /// `servercert.pem` and `serverkey.pem` (see [`Libvirtd::start_in`]).
+    pub tls_port: Option<u16>,
+    /// Extra lines appended to `libvirtd.conf`.
+    pub extra_conf: String,
+}
+
+/// A running private daemon. Dropping it stops the daemon and every VM it runs.
+#[derive(Debug)]
+pub struct Libvirtd {
+    dir: tempfile::TempDir,
+    tcp_port: u16,
+    tls_port: Option<u16>,
+    unshare: Mutex<Option<Child>>,
+}
+
+static SHARED: OnceLock<Libvirtd> = OnceLock::new();
+
+const DIRS: [(&str, &str); 5] = [
+    ("etc/libvirt", "/etc/libvirt"),
+    ("lib", "/var/lib/libvirt"),
+    ("run", "/run/libvirt"),
+    ("cache", "/var/cache/libvirt"),
+    ("log", "/var/log/libvirt"),
+];
+
+impl Libvirtd {
+    /// Starts a daemon with default options.
+    pub fn start() -> io::Result<Self> {
+        Self::start_with(Options::default())
+    }
+
+    /// Starts a daemon with the given options in a fresh temporary directory.
+    pub fn start_with(options: Options) -> io::Result<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("hangar-libvirtd-")
+            .tempdir()?;
+        Self::start_in(dir, options)
+    }
+
+    /// Starts a daemon whose state lives in `dir` (prepared by the caller, e.g. with `pki/`).
+    pub fn start_in(dir: tempfile::TempDir, options: Options) -> io::Result<Self> {
+        ensure_qemu_user()?;
+        let root = dir.path().to_path_buf();
+        for sub in ["sock", "etc/libvirt", "lib", "run", "cache", "log"] {
+            std::fs::create_dir_all(root.join(sub))?;
+        }
+        let tcp_port = match options.tcp_port {
+            Some(p) => p,
+            None => free_port()?,
+        };
+        std::fs::write(
+            root.join("etc/libvirt/libvirtd.conf"),
+            libvirtd_conf(&root, tcp_port, options.tls_port, &options.extra_conf),
+        )?;
+        let (vnc_min, vnc_max) = display_port_range();
+        std::fs::write(
+            root.join("etc/libvirt/qemu.conf"),
+            format!(
+                "user = \"root\"\ngroup = \"root\"\nstdio_handler = \"file\"\n\
+                 remote_display_port_min = {vnc_min}\nremote_display_port_max = {vnc_max}\n"
+            ),
+        )?;
+        for (_, host) in DIRS {
+            std::fs::create_dir_all(host)?;
+        }
+        let mut script = String::from("set -e\n");
+        for (private, host) in DIRS {
+            let _ = writeln!(
+                script,
+                "mount --bind '{}' '{host}'",
+                root.join(private).display()
+            );
+        }
+        script.push_str(
+            "exec /usr/sbin/libvirtd --listen -f /etc/libvirt/libvirtd.conf \
+             -p /run/libvirt/libvirtd.pid\n",
+        );
+        let log = std::fs::File::create(root.join("stdout.log"))?;
+        let mut cmd = Command::new("unshare");
+        cmd.args([
+            "--pid",
+            "--fork",
+            "--kill-child",
+            "--mount-proc",
+            "--propagation",
+            "private",
+            "tini",
+            "-s",
+            "--",
+            "sh",
+            "-c",
+        ])
+        .arg(script)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
+        let unshare = spawn_tied(cmd)?;
+        let daemon = Libvirtd {
+            dir,
+            tcp_port,
+            tls_port: options.tls_port,
+            unshare: Mutex::new(Some(unshare)),
+        };
+        daemon.wait_ready()?;
+        Ok(daemon)
+    }
+
+    /// One daemon for the whole test process, started on first use and stopped at exit.
+    ///
+    /// # Panics
+    /// When the daemon cannot start: every test that needs it would fail anyway.
+    pub fn shared() -> &'static Libvirtd {
+        SHARED.get_or_init(|| {
+            let d = Libvirtd::start()
+                .unwrap_or_else(|e| panic!("cannot start a private libvirtd: {e}"));
+            // SAFETY: registering a plain extern "C" fn with atexit has no preconditions.
+            unsafe { libc::atexit(stop_shared_at_exit) };
+            d
+        })
+    }
+
+    fn wait_ready(&self) -> io::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let uri = self.qemu_uri();
+        loop {
+            let ok = Command::new("virsh")
+                .args(["-q", "-c", &uri, "uri"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false);
+            if ok {
+                return Ok(());
+            }
+            let exited = match self.unshare.lock() {
+                Ok(mut guard) => match guard.as_mut() {
+                    Some(child) => child.try_wait()?,
+                    None => None,
+                },
+                Err(_) => None,
+            };
+            if let Some(status) = exited {
+                return Err(io::Error::other(format!(
+                    "libvirtd exited ({status}) during start-up: {}",
+                    self.log_tail()
+                )));
+            }
+            if Instant::now() > deadline {
+                return Err(io::Error::other(format!(
+                    "libvirtd not ready after 30 s: {}",
+                    self.log_tail()
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        let mut out = String::new();
+        for f in ["stdout.log", "libvirtd.log"] {
+            if let Ok(text) = std::fs::read_to_string(self.dir.path().join(f)) {
+                let lines: Vec<&str> = text.lines().collect();
+                for l in &lines[lines.len().saturating_sub(5)..] {
+                    out.push_str(l);
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+
+    /// The directory that holds this daemon's configuration, sockets and state.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The read-write unix socket.
+    pub fn socket(&self) -> PathBuf {
+        self.dir.path().join("sock/libvirt-sock")
+    }
+
+    /// The read-only unix socket.
+    pub fn socket_ro(&self) -> PathBuf {
+        self.dir.path().join("sock/libvirt-sock-ro")
+    }
+
+    /// The plain TCP port (auth none, loopback only).
+    pub fn tcp_port(&self) -> u16 {
+        self.tcp_port
+    }
+
+    /// The TLS port, when started with one.
+    pub fn tls_port(&self) -> Option<u16> {
+        self.tls_port
+    }
+
+    /// `qemu+unix:///system?socket=…` for the QEMU driver.
+    pub fn qemu_uri(&self) -> String {
+        format!("qemu+unix:///system?socket={}", self.socket().display())
+    }
+
+    /// `test+unix:///default?socket=…`: the test driver's default node (shared by all
+    /// connections; it resets when the last one closes).
+    pub fn test_uri(&self) -> String {
+        format!("test+unix:///default?socket={}", self.socket().display())
+    }
+
+    /// Writes `xml` (a test driver `<node>` document) into the daemon's directory and returns
+    /// the `test+unix` URI that opens it.
+    pub fn fixture_uri(&self, name: &str, xml: &str) -> io::Result<String> {
+        let path = self.dir.path().join(format!("fixture-{name}.xml"));
+        std::fs::write(&path, xml)?;
+        Ok(format!(
+            "test+unix://{}?socket={}",
+            path.display(),
+            self.socket().display()
+        ))
+    }
+
+    /// Runs `virsh -c URI ARGS…` and returns its output, whatever its exit status.
+    pub fn virsh_output(&self, uri: &str, args: &[&str]) -> io::Result<Output> {
+        Command::new("virsh")
+            .arg("-q")
+            .arg("-c")
+            .arg(uri)
+            .args(args)
+            .output()
+    }
+
+    /// Runs `virsh -c URI ARGS…`; its standard output when it succeeds, else an error that
+    /// carries its standard error.
+    pub fn virsh(&self, uri: &str, args: &[&str]) -> io::Result<String> {
+        let out = self.virsh_output(uri, args)?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(io::Error::other(format!(
+                "virsh {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )))
+        }
+    }
+
+    /// Stops the daemon and every QEMU process it started, and removes their cgroups.
+    pub fn stop(&self) {
+        let taken = match self.unshare.lock() {
+            Ok(mut guard) => guard.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        let Some(mut unshare) = taken else {
+            return;
+        };
+        let uri = self.qemu_uri();
+        // Destroying through libvirt lets it remove the domains' cgroups itself.
+        if let Ok(names) = self.virsh(&uri, &["list", "--name"]) {
+            for name in names.lines().filter(|l| !l.trim().is_empty()) {
+                let _ = self.virsh_output(&uri, &["destroy", name.trim()]);
+            }
+        }
+        // tini (the namespace's init) forwards TERM to libvirtd; when init exits, the kernel
+        // kills everything left in the namespace. `unshare` itself ignores TERM: KILL it last.
+        if let Some(tini) = child_of(unshare.id()) {
+            // SAFETY: kill(2) with a pid we read from /proc; at worst it fails with ESRCH.
+            unsafe { libc::kill(tini, libc::SIGTERM) };
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(unshare.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = unshare.kill();
+        let _ = unshare.wait();
+        remove_stale_cgroups();
+    }
+}
+
+impl Drop for Libvirtd {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+extern "C" fn stop_shared_at_exit() {
+    if let Some(d) = SHARED.get() {
+        d.stop();
+        // The static is never dropped, so neither is its TempDir: remove it here.
+        let _ = std::fs::remove_dir_all(d.dir());
+    }
+}
+
+fn child_of(pid: u32) -> Option<i32> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// cgroup v1 directories of domains killed without libvirt's help
+/// (`/sys/fs/cgroup/*/machine/qemu-ID-NAME.libvirt-qemu`) are host-global: remove empty ones.
+fn remove_stale_cgroups() {
+    let Ok(controllers) = std::fs::read_dir("/sys/fs/cgroup") else {
+        return;
+    };
+    for c in controllers.flatten() {
+        let Ok(entries) = std::fs::read_dir(c.path().join("machine")) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("qemu-") && name.ends_with(".libvirt-qemu") {
+                remove_dir_tree(&e.path());
+            }
+        }
+    }
+}
+
+fn remove_dir_tree(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                remove_dir_tree(&e.path());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir(dir);
+}
+
+fn free_port() -> io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn ensure_qemu_user() -> io::Result<()> {
+    let has = |db: &str| {
+        Command::new("getent")
+            .args([db, "libvirt-qemu"])
+            .stdout(Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    };
+    if !has("group") {
+        let _ = Command::new("groupadd")
+            .args(["--system", "libvirt-qemu"])
+            .status()?;
+    }
+    if !has("passwd") {
+        let _ = Command::new("useradd")
+            .args([
+                "--system",
+                "-g",
+                "libvirt-qemu",
+                "--no-create-home",
+                "--home-dir",
+                "/var/lib/libvirt",
+                "--shell",
+                "/usr/sbin/nologin",
+                "libvirt-qemu",
+            ])
+            .status()?;
+    }
+    Ok(())
+}
+
+fn libvirtd_conf(root: &Path, tcp: u16, tls: Option<u16>, extra: &str) -> String {
+    let r = root.display();
+    let mut conf = format!(
+        "unix_sock_dir = \"{r}/sock\"\n\
+         unix_sock_ro_perms = \"0777\"\n\
+         unix_sock_rw_perms = \"0770\"\n\
+         auth_unix_ro = \"none\"\n\
+         auth_unix_rw = \"none\"\n\
+         listen_tcp = 1\n\
+         listen_addr = \"127.0.0.1\"\n\
+         tcp_port = \"{tcp}\"\n\
+         auth_tcp = \"none\"\n\
+         log_outputs = \"3:file:{r}/libvirtd.log\"\n"
+    );
+    match tls {
+        Some(port) => {
+            let _ = write!(
+                conf,
+                "listen_tls = 1\ntls_port = \"{port}\"\nauth_tls = \"none\"\n\
+                 ca_file = \"{r}/pki/cacert.pem\"\ncert_file = \"{r}/pki/servercert.pem\"\n\
+                 key_file = \"{r}/pki/serverkey.pem\"\n"
+            );
+        }
+        None => conf.push_str("listen_tls = 0\n"),
+    }
+    conf.push_str(extra);
+    conf
+}
+
+/// Each daemon gets its own 16 VNC ports: daemons that share a range race for the same port
+/// (each checks it is free, then both QEMUs bind it). Below the ephemeral range (32768+).
+fn display_port_range() -> (u16, u16) {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let slot = (std::process::id().wrapping_mul(7).wrapping_add(n * 131)) % 750;
+    let min = 20000 + (slot as u16) * 16;
+    (min, min + 15)
+}
