@@ -1,0 +1,167 @@
+//! The command line, in the manner of virt-manager's: `hangar [--connect URI]… `.
+
+use std::fmt;
+
+use crate::config::VERSION;
+
+/// What the user asked for on the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Connections to open at start, in order (`--connect URI`, `-c URI`; repeatable).
+    pub connect: Vec<String>,
+}
+
+/// The outcome of parsing.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Parsed {
+    /// Start the app with these options.
+    Run(Options),
+    /// Print this text and exit successfully (`--help`, `--version`).
+    Exit(String),
+}
+
+/// A command line Hangar does not understand.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CliError {
+    /// An option Hangar does not know.
+    UnknownOption(String),
+    /// An option that needs a value was last.
+    MissingValue(&'static str),
+    /// A positional argument; Hangar takes none.
+    UnexpectedArgument(String),
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownOption(o) => write!(f, "unknown option '{o}'"),
+            Self::MissingValue(o) => write!(f, "option '{o}' needs a value"),
+            Self::UnexpectedArgument(a) => write!(f, "unexpected argument '{a}'"),
+        }
+    }
+}
+
+impl std::error::Error for CliError {}
+
+/// A line pointing at `--help`.
+pub fn usage_hint() -> &'static str {
+    "Try 'hangar --help' for more information."
+}
+
+fn help() -> String {
+    format!(
+        "Usage: hangar [OPTION]…\n\
+         A native virtual machine manager.\n\
+         \n\
+         Options:\n  \
+         -c, --connect URI   open a connection to URI at start (repeatable),\n                      \
+         e.g. qemu:///system, qemu+ssh://user@host/system\n  \
+         -h, --help          show this help and exit\n  \
+         -V, --version       show the version and exit\n\
+         \n\
+         Hangar {VERSION}"
+    )
+}
+
+/// Parses the program's arguments, `args[0]` being the program name.
+pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
+    let mut options = Options::default();
+    let mut it = args.iter().skip(1);
+    while let Some(arg) = it.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        match name {
+            "-h" | "--help" => return Ok(Parsed::Exit(help())),
+            "-V" | "--version" => return Ok(Parsed::Exit(format!("hangar {VERSION}"))),
+            "-c" | "--connect" => {
+                let value = match inline {
+                    Some(v) => v,
+                    None => it
+                        .next()
+                        .cloned()
+                        .ok_or(CliError::MissingValue("--connect"))?,
+                };
+                if !options.connect.contains(&value) {
+                    options.connect.push(value);
+                }
+            }
+            o if o.starts_with('-') && o.len() > 1 => {
+                return Err(CliError::UnknownOption(o.to_string()));
+            }
+            other => return Err(CliError::UnexpectedArgument(other.to_string())),
+        }
+    }
+    Ok(Parsed::Run(options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        std::iter::once("hangar")
+            .chain(list.iter().copied())
+            .map(String::from)
+            .collect()
+    }
+
+    #[test]
+    fn connect_is_repeatable_in_both_spellings() {
+        let parsed = parse(&args(&[
+            "--connect",
+            "qemu:///system",
+            "-c",
+            "test:///default",
+            "--connect=qemu+ssh://h/system",
+        ]));
+        assert_eq!(
+            parsed,
+            Ok(Parsed::Run(Options {
+                connect: vec![
+                    "qemu:///system".into(),
+                    "test:///default".into(),
+                    "qemu+ssh://h/system".into()
+                ]
+            }))
+        );
+    }
+
+    #[test]
+    fn duplicate_connections_open_once() {
+        let parsed = parse(&args(&["-c", "test:///default", "-c", "test:///default"]));
+        let Ok(Parsed::Run(o)) = parsed else {
+            panic!("{parsed:?}")
+        };
+        assert_eq!(o.connect, ["test:///default"]);
+    }
+
+    #[test]
+    fn version_and_help_exit() {
+        assert_eq!(
+            parse(&args(&["--version"])),
+            Ok(Parsed::Exit(format!("hangar {VERSION}")))
+        );
+        let Ok(Parsed::Exit(h)) = parse(&args(&["--help"])) else {
+            panic!()
+        };
+        assert!(h.contains("--connect URI"));
+    }
+
+    #[test]
+    fn bad_input_is_explained() {
+        assert_eq!(
+            parse(&args(&["--connect"])),
+            Err(CliError::MissingValue("--connect"))
+        );
+        assert_eq!(
+            parse(&args(&["--frobnicate"])),
+            Err(CliError::UnknownOption("--frobnicate".into()))
+        );
+        assert_eq!(
+            parse(&args(&["vm1"])),
+            Err(CliError::UnexpectedArgument("vm1".into()))
+        );
+    }
+}

@@ -1,0 +1,75 @@
+//! Hangar, a native virtual machine manager.
+//!
+//! ```text
+//! MainWindow (adw::ApplicationWindow)
+//! ├── adw::HeaderBar: add connection, primary menu (shortcuts, about)
+//! └── adw::ToastOverlay
+//!     └── gtk::Stack
+//!         ├── "empty": adw::StatusPage inviting to add a connection
+//!         └── "connections": the saved connections
+//! ```
+//!
+//! All I/O runs on tokio through relm4 commands; the GTK main thread only applies results.
+
+pub mod cli;
+pub mod config;
+pub mod i18n;
+pub mod settings;
+pub mod ui;
+
+use std::process::ExitCode;
+
+use gtk::{gio, glib};
+
+/// Parses `args` (including the program name) and runs Hangar until its last window closes.
+pub fn run(args: Vec<String>) -> ExitCode {
+    let options = match cli::parse(&args) {
+        Ok(cli::Parsed::Run(options)) => options,
+        Ok(cli::Parsed::Exit(text)) => {
+            println!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("hangar: {e}\n{}", cli::usage_hint());
+            return ExitCode::from(2);
+        }
+    };
+    init_logging();
+    i18n::init();
+    if let Err(e) = init_resources() {
+        eprintln!("hangar: {e}");
+        return ExitCode::FAILURE;
+    }
+    let app = relm4::RelmApp::new(config::APP_ID);
+    // Arguments were parsed above; GApplication sees none.
+    let app = app.with_args(vec![args.first().cloned().unwrap_or_default()]);
+    app.allow_multiple_instances(true);
+    app.run::<ui::MainWindow>(options);
+    ExitCode::SUCCESS
+}
+
+/// Registers the resources embedded at build time (style, icons, shortcuts window).
+pub fn init_resources() -> Result<(), glib::Error> {
+    gio::resources_register_include!("hangar.gresource")
+}
+
+/// Initialises libadwaita and loads Hangar's stylesheet for a display that has no
+/// `adw::Application` (which would load both itself), such as a widget test.
+pub fn init_style_without_app() {
+    let _ = adw::init();
+    let provider = gtk::CssProvider::new();
+    provider.load_from_resource(&format!("{}/style.css", config::RESOURCE_BASE));
+    if let Some(display) = gtk::gdk::Display::default() {
+        gtk::style_context_add_provider_for_display(
+            &display,
+            &provider,
+            gtk::STYLE_PROVIDER_PRIORITY_APPLICATION,
+        );
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("HANGAR_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}

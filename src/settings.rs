@@ -1,0 +1,117 @@
+//! Hangar's persistent settings (GSettings), available even when the schema is not installed.
+//!
+//! An installed schema (`/usr/share/glib-2.0/schemas`) is used as it is. A build that runs
+//! from the source tree carries its compiled schema inside the binary and writes it to the
+//! user's cache directory on first use. Where no persistent GSettings backend exists (no dconf,
+//! as on headless or minimal systems), settings go to `$XDG_CONFIG_HOME/hangar/settings.ini`
+//! so that they still survive a restart.
+
+use std::path::PathBuf;
+
+use gtk::gio;
+use gtk::gio::prelude::*;
+
+use crate::config::APP_ID;
+
+const COMPILED_SCHEMA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gschemas.compiled"));
+
+/// Why the settings could not be opened.
+#[derive(Debug)]
+pub struct SettingsError(String);
+
+impl std::fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot open settings: {}", self.0)
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+/// Typed access to Hangar's settings.
+#[derive(Debug, Clone)]
+pub struct AppSettings {
+    inner: gio::Settings,
+}
+
+impl AppSettings {
+    /// Opens the settings, falling back as the module documentation describes.
+    pub fn open() -> Result<Self, SettingsError> {
+        let schema = match gio::SettingsSchemaSource::default().and_then(|s| s.lookup(APP_ID, true))
+        {
+            Some(schema) => schema,
+            None => bundled_schema()?,
+        };
+        let backend = gio::SettingsBackend::default();
+        let inner = if backend.type_().name() == "GMemorySettingsBackend" {
+            let file = config_dir().join("settings.ini");
+            let backend =
+                gio::keyfile_settings_backend_new(&file.to_string_lossy(), "/", Some("hangar"));
+            gio::Settings::new_full(&schema, Some(&backend), None)
+        } else {
+            gio::Settings::new_full(&schema, None::<&gio::SettingsBackend>, None)
+        };
+        Ok(Self { inner })
+    }
+
+    /// The underlying `gio::Settings`, for bindings.
+    pub fn gio(&self) -> &gio::Settings {
+        &self.inner
+    }
+
+    /// The saved connections' URIs, in the order the user added them.
+    pub fn connections(&self) -> Vec<String> {
+        self.inner
+            .strv("connections")
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    /// Replaces the saved connections.
+    pub fn set_connections(&self, uris: &[String]) {
+        let refs: Vec<&str> = uris.iter().map(String::as_str).collect();
+        if let Err(e) = self.inner.set_strv("connections", refs.as_slice()) {
+            tracing::warn!("cannot save connections: {e}");
+        }
+    }
+
+    /// Whether this is the first start (nothing saved yet).
+    pub fn first_start(&self) -> bool {
+        !self.inner.boolean("initialized")
+    }
+
+    /// Marks the first start as done.
+    pub fn set_initialized(&self) {
+        let _ = self.inner.set_boolean("initialized", true);
+    }
+}
+
+fn config_dir() -> PathBuf {
+    gtk::glib::user_config_dir().join("hangar")
+}
+
+fn bundled_schema() -> Result<gio::SettingsSchema, SettingsError> {
+    // One directory per schema content, so a newer build never reads an older file.
+    let hash = COMPILED_SCHEMA
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+        });
+    let dir = gtk::glib::user_cache_dir()
+        .join("hangar")
+        .join(format!("schemas-{hash:016x}"));
+    let file = dir.join("gschemas.compiled");
+    if !file.exists() {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| SettingsError(format!("{}: {e}", dir.display())))?;
+        let tmp = dir.join(format!(".gschemas.{}", std::process::id()));
+        std::fs::write(&tmp, COMPILED_SCHEMA)
+            .and_then(|()| std::fs::rename(&tmp, &file))
+            .map_err(|e| SettingsError(format!("{}: {e}", file.display())))?;
+    }
+    let source = gio::SettingsSchemaSource::from_directory(&dir, None, false)
+        .map_err(|e| SettingsError(e.to_string()))?;
+    source
+        .lookup(APP_ID, false)
+        .ok_or_else(|| SettingsError(format!("schema {APP_ID} missing from the build")))
+}

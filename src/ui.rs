@@ -1,0 +1,8 @@
+//! Windows, pages and dialogs (Relm4 components).
+
+pub mod about;
+pub mod add_connection;
+pub mod connection_row;
+pub mod main_window;
+
+pub use main_window::{MainWindow, MainWindowMsg};
