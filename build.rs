@@ -22,4 +22,28 @@ fn main() {
         Err(e) => panic!("glib-compile-schemas not found ({e}): install libglib2.0-dev-bin"),
     }
     println!("cargo:rerun-if-changed=data/dev.hangar.Hangar.gschema.xml");
+    compile_translations(&out);
+}
+
+/// Compiles `po/LL.po` into `OUT_DIR/locale/LL/LC_MESSAGES/hangar.mo`, so that a build run from
+/// the source tree is translated too. Without msgfmt the build goes on in English.
+fn compile_translations(out: &std::path::Path) {
+    println!("cargo:rerun-if-changed=po");
+    let Ok(linguas) = std::fs::read_to_string("po/LINGUAS") else {
+        return;
+    };
+    for lang in linguas.split_whitespace() {
+        let dir = out.join("locale").join(lang).join("LC_MESSAGES");
+        let ok = std::fs::create_dir_all(&dir).is_ok()
+            && Command::new("msgfmt")
+                .arg("-o")
+                .arg(dir.join("hangar.mo"))
+                .arg(format!("po/{lang}.po"))
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false);
+        if !ok {
+            println!("cargo:warning=translation {lang} not compiled (is msgfmt installed?)");
+        }
+    }
 }

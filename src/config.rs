@@ -8,8 +8,9 @@ pub const RESOURCE_BASE: &str = "/dev/hangar/Hangar";
 pub const GETTEXT_PACKAGE: &str = "hangar";
 /// Hangar's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// Where compiled translations are installed; `HANGAR_LOCALEDIR` at build time overrides it.
+/// Where compiled translations are: `HANGAR_LOCALEDIR` at build time (an installed build sets
+/// it, e.g. to `/usr/share/locale`), else the ones compiled into the build directory.
 pub const LOCALEDIR: &str = match option_env!("HANGAR_LOCALEDIR") {
     Some(dir) => dir,
-    None => "/usr/share/locale",
+    None => concat!(env!("OUT_DIR"), "/locale"),
 };

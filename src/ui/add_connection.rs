@@ -115,8 +115,7 @@ impl SimpleComponent for AddConnection {
                 adw::PreferencesGroup {
                     set_margin_all: 18,
                     set_description: Some(&gettext(
-                        "For example qemu:///system for this computer, or \
-                         qemu+ssh://user@host/system for another one.")),
+                        "For example qemu:///system for this computer, or qemu+ssh://user@host/system for another one.")),
 
                     #[name = "uri_row"]
                     adw::EntryRow {

@@ -113,8 +113,7 @@ impl SimpleComponent for MainWindow {
                             set_icon_name: Some("network-server-symbolic"),
                             set_title: &gettext("No Connections"),
                             set_description: Some(&gettext(
-                                "Connect to a hypervisor on this computer or on another host \
-                                 to see and run its virtual machines.")),
+                                "Connect to a hypervisor on this computer or on another host to see and run its virtual machines.")),
 
                             gtk::Button {
                                 set_label: &gettext("_Add Connection…"),
