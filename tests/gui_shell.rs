@@ -1,5 +1,7 @@
 //! The main window under a real display (Xvfb): empty state, connections, dialog, rendering.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Once;
 
 use gtk::prelude::*;
