@@ -1,1 +1,5 @@
 //! Async client for libvirt's remote protocol, on tokio.
+
+pub mod uri;
+
+pub use uri::{ConnectUri, UriError};
