@@ -1,6 +1,14 @@
 //! Async client for libvirt's remote protocol, on tokio.
+//!
+//! [`Connection::open`] connects to a daemon (unix socket or plain TCP), authenticates and
+//! opens the driver the URI names. The handle is cheap to clone; one task per connection owns
+//! the socket, so calls from many tasks are pipelined on it.
 
+mod connection;
+pub mod error;
 mod transport;
 pub mod uri;
 
+pub use connection::{CloseReason, ConnectOptions, Connection, KeepaliveConfig};
+pub use error::{Error, ErrorCode, ErrorDomain, ErrorLevel, Result};
 pub use uri::{ConnectUri, UriError};
