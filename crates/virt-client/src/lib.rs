@@ -4,11 +4,15 @@
 //! opens the driver the URI names. The handle is cheap to clone; one task per connection owns
 //! the socket, so calls from many tasks are pipelined on it.
 
+mod connect;
 mod connection;
+pub mod domain;
 pub mod error;
 mod transport;
 pub mod uri;
 
+pub use connect::{CpuMap, NodeInfo, split_version};
 pub use connection::{CloseReason, ConnectOptions, Connection, KeepaliveConfig};
+pub use domain::{Domain, DomainInfo, DomainState};
 pub use error::{Error, ErrorCode, ErrorDomain, ErrorLevel, Result};
 pub use uri::{ConnectUri, UriError};
