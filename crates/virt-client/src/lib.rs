@@ -8,6 +8,8 @@ mod connect;
 mod connection;
 pub mod domain;
 pub mod error;
+pub mod events;
+pub mod stream;
 mod transport;
 pub mod uri;
 
@@ -15,4 +17,6 @@ pub use connect::{CpuMap, NodeInfo, split_version};
 pub use connection::{CloseReason, ConnectOptions, Connection, KeepaliveConfig};
 pub use domain::{Domain, DomainInfo, DomainState};
 pub use error::{Error, ErrorCode, ErrorDomain, ErrorLevel, Result};
+pub use events::{DomainEvent, DomainEventId, Events, LifecycleEvent, ObjectEvent};
+pub use stream::Stream;
 pub use uri::{ConnectUri, UriError};
