@@ -5,10 +5,12 @@ mod devices;
 mod memory;
 mod snapshot;
 mod state;
+mod stats;
 
 pub use cpu::{VcpuInfo, cpumap_from_list, cpumap_to_list};
 pub use snapshot::Snapshot;
 pub use state::{DomainInfo, DomainState, JobInfo};
+pub use stats::DomainStats;
 
 use virt_proto::remote as p;
 use virt_proto::xdr::Uuid;
