@@ -1,0 +1,255 @@
+//! Opening a connection: transport, authentication, feature checks, `CONNECT_OPEN`.
+
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use virt_proto::remote::{
+    AuthListArgs, AuthPolkitArgs, AuthType, ConnectOpenArgs, ConnectSupportsFeatureArgs,
+};
+
+use super::Connection;
+use super::owner::{Command, Owner};
+use crate::error::{Error, Result};
+use crate::transport::{self, Reader, Writer};
+use crate::uri::{ConnectUri, LocalEnv, TransportKind};
+
+/// `VIR_CONNECT_RO`.
+const CONNECT_RO: u32 = 1;
+
+/// Driver features a client asks the daemon about (`VIR_DRV_FEATURE_*`).
+pub(crate) mod feature {
+    /// The daemon speaks the keepalive program.
+    pub(crate) const PROGRAM_KEEPALIVE: i32 = 10;
+    /// The daemon filters events per callback id (`*_CALLBACK_REGISTER_ANY`).
+    pub(crate) const REMOTE_EVENT_CALLBACK: i32 = 14;
+    /// The daemon supports the close callback procedures.
+    pub(crate) const REMOTE_CLOSE_CALLBACK: i32 = 15;
+}
+
+/// How often to check the peer is alive, and how many unanswered checks mean it is gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeepaliveConfig {
+    /// Send a PING after this long without hearing from the daemon (libvirt's default: 5 s).
+    pub interval: Duration,
+    /// Give up after this many PINGs go unanswered (libvirt's default: 5).
+    pub count: u32,
+}
+
+impl Default for KeepaliveConfig {
+    fn default() -> Self {
+        KeepaliveConfig {
+            interval: Duration::from_secs(5),
+            count: 5,
+        }
+    }
+}
+
+/// Options for [`Connection::open_with`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ConnectOptions {
+    /// Open read-only (`VIR_CONNECT_RO`; the `-ro` socket locally).
+    pub read_only: bool,
+    /// Keepalive settings; `None` disables sending PINGs (PINGs from the daemon are still
+    /// answered).
+    pub keepalive: Option<KeepaliveConfig>,
+    /// Give up when connecting and opening take longer than this.
+    pub timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            read_only: false,
+            keepalive: Some(KeepaliveConfig::default()),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl ConnectOptions {
+    /// Read-write, default keepalive.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets read-only.
+    pub fn read_only(mut self, ro: bool) -> Self {
+        self.read_only = ro;
+        self
+    }
+
+    /// Sets the keepalive settings.
+    pub fn keepalive(mut self, ka: Option<KeepaliveConfig>) -> Self {
+        self.keepalive = ka;
+        self
+    }
+
+    /// Sets the time limit of the open sequence.
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+}
+
+impl Connection {
+    /// Opens a read-write connection with default options.
+    pub async fn open(uri: &str) -> Result<Connection> {
+        Self::open_with(uri, ConnectOptions::default()).await
+    }
+
+    /// Opens a read-only connection.
+    pub async fn open_read_only(uri: &str) -> Result<Connection> {
+        Self::open_with(uri, ConnectOptions::default().read_only(true)).await
+    }
+
+    /// Opens a connection: connects the transport the URI names, authenticates, checks
+    /// features and sends `CONNECT_OPEN`.
+    pub async fn open_with(uri: &str, opts: ConnectOptions) -> Result<Connection> {
+        let uri = ConnectUri::parse(uri)?;
+        let limit = opts.timeout;
+        let connecting = async {
+            let (reader, writer) = connect_transport(&uri, opts.read_only).await?;
+            Ok::<_, Error>(Self::start(reader, writer, uri.clone(), opts.read_only))
+        };
+        let conn = tokio::time::timeout(limit, connecting)
+            .await
+            .map_err(|_| Error::Timeout(format!("connecting to {uri} took over {limit:?}")))??;
+        match tokio::time::timeout(limit, handshake(&conn, &opts)).await {
+            Ok(Ok(())) => Ok(conn),
+            Ok(Err(e)) => {
+                conn.shutdown().await;
+                Err(e)
+            }
+            Err(_) => {
+                conn.shutdown().await;
+                Err(Error::Timeout(format!(
+                    "opening {uri}: the daemon did not answer within {limit:?}"
+                )))
+            }
+        }
+    }
+
+    /// Starts the owner task over an already connected transport.
+    pub(crate) fn start(
+        reader: Reader,
+        writer: Writer,
+        uri: ConnectUri,
+        read_only: bool,
+    ) -> Connection {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (closed_tx, closed_rx) = watch::channel(None);
+        tokio::spawn(Owner::new(reader, writer, rx, closed_tx).run());
+        Connection::from_parts(tx, closed_rx, uri, read_only)
+    }
+
+    /// Whether the daemon supports a driver feature (`VIR_DRV_FEATURE_*`).
+    pub async fn supports_feature(&self, feature: i32) -> Result<bool> {
+        let ret = self.call(&ConnectSupportsFeatureArgs { feature }).await?;
+        Ok(ret.supported != 0)
+    }
+}
+
+async fn connect_transport(uri: &ConnectUri, read_only: bool) -> Result<(Reader, Writer)> {
+    match uri.transport() {
+        TransportKind::Unix => {
+            let env = LocalEnv::from_process();
+            let choice = uri.local_socket(read_only, &env, Path::exists);
+            let r = match &choice.autostart {
+                Some(daemon) => transport::connect_unix_autostart(&choice.path, daemon).await,
+                None => transport::connect_unix(&choice.path).await,
+            };
+            r.map_err(|e| {
+                context(
+                    e,
+                    &format!("cannot connect to socket '{}'", choice.path.display()),
+                )
+            })
+        }
+        TransportKind::Tcp => {
+            let host = uri.host().unwrap_or("localhost");
+            let port = uri.effective_port().unwrap_or(crate::uri::DEFAULT_TCP_PORT);
+            transport::connect_tcp(host, port)
+                .await
+                .map_err(|e| context(e, &format!("cannot connect to {host}:{port}")))
+        }
+        other => Err(Error::Unsupported(format!(
+            "the '{}' transport is not supported yet",
+            other.name()
+        ))),
+    }
+}
+
+fn context(e: io::Error, what: &str) -> Error {
+    Error::Io(io::Error::new(e.kind(), format!("{what}: {e}")))
+}
+
+/// libvirt's open sequence: AUTH_LIST, authentication, keepalive feature check, CONNECT_OPEN,
+/// then the event and close callback feature checks.
+async fn handshake(conn: &Connection, opts: &ConnectOptions) -> Result<()> {
+    let uri = conn.connect_uri().clone();
+    authenticate(conn, uri.params().auth.as_deref()).await?;
+    if conn.supports_feature(feature::PROGRAM_KEEPALIVE).await? {
+        if let Some(ka) = opts.keepalive {
+            conn.command(Command::Keepalive {
+                interval: ka.interval,
+                count: ka.count,
+            })?;
+        }
+    }
+    let flags = if opts.read_only { CONNECT_RO } else { 0 };
+    conn.call(&ConnectOpenArgs {
+        name: Some(uri.remote_name()),
+        flags,
+    })
+    .await?;
+    conn.supports_feature(feature::REMOTE_EVENT_CALLBACK)
+        .await?;
+    conn.supports_feature(feature::REMOTE_CLOSE_CALLBACK)
+        .await?;
+    Ok(())
+}
+
+async fn authenticate(conn: &Connection, wanted: Option<&str>) -> Result<()> {
+    let list = conn.call(&AuthListArgs).await?;
+    let Some(first) = list.types.first().copied() else {
+        return Ok(());
+    };
+    let chosen = match wanted {
+        None => first,
+        Some(name) => {
+            let want = match name.to_ascii_lowercase().as_str() {
+                "none" => AuthType::None,
+                "polkit" => AuthType::Polkit,
+                n if n == "sasl" || n.starts_with("sasl.") => AuthType::Sasl,
+                other => {
+                    return Err(Error::Auth(format!(
+                        "unknown authentication type '{other}'"
+                    )));
+                }
+            };
+            if !list.types.contains(&want) {
+                return Err(Error::Auth(format!(
+                    "the daemon does not offer the requested authentication type '{name}'"
+                )));
+            }
+            want
+        }
+    };
+    match chosen {
+        AuthType::None => Ok(()),
+        AuthType::Polkit => {
+            let ret = conn.call(&AuthPolkitArgs).await?;
+            if ret.complete == 0 {
+                return Err(Error::Auth("polkit authentication did not complete".into()));
+            }
+            Ok(())
+        }
+        AuthType::Sasl => Err(Error::Auth(
+            "the daemon requires SASL authentication, which this client does not support yet"
+                .into(),
+        )),
+    }
+}

@@ -1,0 +1,622 @@
+//! The task that owns a connection's socket: it writes queued requests, reads packets,
+//! matches replies to callers by serial, routes events and stream data, and keeps the
+//! connection alive.
+
+use std::collections::{HashMap, VecDeque};
+use std::os::fd::{AsFd, OwnedFd};
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::{Instant, MissedTickBehavior};
+use virt_proto::packet::{
+    self, Header, KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, MessageType, Packet, QEMU_PROGRAM,
+    REMOTE_PROGRAM, Status,
+};
+
+use crate::error::Error;
+use crate::transport::{Reader, Writer};
+
+/// Keepalive procedure numbers.
+const PROC_PING: i32 = 1;
+const PROC_PONG: i32 = 2;
+
+/// Read buffer size; grows for larger packets.
+const READ_CHUNK: usize = 256 * 1024;
+/// Stop taking new requests while this much is still unwritten.
+const WRITE_HIGH_WATER: usize = 8 * 1024 * 1024;
+
+/// A reply to a call.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) header: Header,
+    pub(crate) body: Bytes,
+    pub(crate) fds: Vec<OwnedFd>,
+}
+
+/// What arrives for a stream.
+#[derive(Debug)]
+pub(crate) enum StreamMsg {
+    /// Data.
+    Data(Bytes),
+    /// A hole of this many bytes in a sparse stream.
+    Hole(i64),
+    /// The peer finished the stream (or confirmed our finish).
+    End,
+    /// The peer aborted the stream, or the connection broke.
+    Error(Error),
+}
+
+/// An event packet (MESSAGE type on the remote or QEMU program).
+#[derive(Debug, Clone)]
+pub(crate) struct RawEvent {
+    pub(crate) proc_: i32,
+    pub(crate) body: Bytes,
+}
+
+pub(crate) type EventSink = mpsc::UnboundedSender<RawEvent>;
+pub(crate) type StreamSink = mpsc::UnboundedSender<StreamMsg>;
+
+/// A packet to send and what to do with the answers.
+pub(crate) struct Outgoing {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) fds: Vec<OwnedFd>,
+    pub(crate) serial: u32,
+    /// Where the reply goes, for calls.
+    pub(crate) reply: Option<oneshot::Sender<Result<Reply, Error>>>,
+    /// Installed before the packet is written: stream packets with this serial go here.
+    pub(crate) stream: Option<StreamSink>,
+    /// Installed when the call succeeds: events whose callback id equals the first word of
+    /// the reply body go here.
+    pub(crate) events: Option<EventSink>,
+    /// Told when the bytes have been handed to the socket (flow control for stream writes).
+    pub(crate) written: Option<oneshot::Sender<()>>,
+}
+
+/// Requests to the owner task.
+pub(crate) enum Command {
+    Send(Outgoing),
+    DropStream(u32),
+    DropEvents(i32),
+    Keepalive { interval: Duration, count: u32 },
+    Shutdown(oneshot::Sender<()>),
+}
+
+/// Why the connection ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CloseReason {
+    /// [`Connection::close`](crate::Connection::close) was called.
+    Requested,
+    /// The daemon closed the connection.
+    Eof,
+    /// No keepalive answer came in time.
+    KeepaliveTimeout,
+    /// Reading or writing failed, or the peer broke the protocol.
+    Error(String),
+}
+
+impl std::fmt::Display for CloseReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CloseReason::Requested => f.write_str("closed by the client"),
+            CloseReason::Eof => f.write_str("the daemon closed the connection"),
+            CloseReason::KeepaliveTimeout => {
+                f.write_str("the daemon stopped answering keepalive messages")
+            }
+            CloseReason::Error(e) => f.write_str(e),
+        }
+    }
+}
+
+impl CloseReason {
+    pub(crate) fn to_error(&self) -> Error {
+        match self {
+            CloseReason::Requested => Error::Closed,
+            other => Error::ConnectionLost(other.to_string()),
+        }
+    }
+}
+
+struct PendingCall {
+    reply: oneshot::Sender<Result<Reply, Error>>,
+    events: Option<EventSink>,
+}
+
+/// Descriptors still to collect for a reply that announced them.
+struct FdWait {
+    serial: u32,
+    header: Header,
+    body: Bytes,
+    fds: Vec<OwnedFd>,
+    remaining: u32,
+}
+
+struct Keepalive {
+    interval: Duration,
+    count: u32,
+    unanswered: u32,
+    timer: tokio::time::Interval,
+}
+
+pub(crate) struct Owner {
+    reader: Reader,
+    writer: Writer,
+    rx: mpsc::UnboundedReceiver<Command>,
+    closed: watch::Sender<Option<CloseReason>>,
+    rbuf: Vec<u8>,
+    rstart: usize,
+    rend: usize,
+    wbuf: Vec<u8>,
+    wpos: usize,
+    fd_marks: VecDeque<(usize, OwnedFd)>,
+    flush_waiters: VecDeque<(usize, oneshot::Sender<()>)>,
+    pending: HashMap<u32, PendingCall>,
+    streams: HashMap<u32, StreamSink>,
+    events: HashMap<i32, EventSink>,
+    fd_wait: Option<FdWait>,
+    keepalive: Option<Keepalive>,
+    last_rx: Instant,
+}
+
+enum Step {
+    Continue,
+    Stop(CloseReason),
+}
+
+impl Owner {
+    pub(crate) fn new(
+        reader: Reader,
+        writer: Writer,
+        rx: mpsc::UnboundedReceiver<Command>,
+        closed: watch::Sender<Option<CloseReason>>,
+    ) -> Self {
+        Owner {
+            reader,
+            writer,
+            rx,
+            closed,
+            rbuf: vec![0; READ_CHUNK],
+            rstart: 0,
+            rend: 0,
+            wbuf: Vec::with_capacity(64 * 1024),
+            wpos: 0,
+            fd_marks: VecDeque::new(),
+            flush_waiters: VecDeque::new(),
+            pending: HashMap::new(),
+            streams: HashMap::new(),
+            events: HashMap::new(),
+            fd_wait: None,
+            keepalive: None,
+            last_rx: Instant::now(),
+        }
+    }
+
+    pub(crate) async fn run(mut self) {
+        let mut shutdown_ack: Option<oneshot::Sender<()>> = None;
+        let mut accepting = true;
+        let reason = loop {
+            if self.rend == self.rbuf.len() {
+                self.make_room(READ_CHUNK / 4);
+            }
+            let has_output = self.wpos < self.wbuf.len() || !self.fd_marks.is_empty();
+            if !accepting && !has_output {
+                break CloseReason::Requested;
+            }
+            let take_more = accepting && self.wbuf.len() - self.wpos < WRITE_HIGH_WATER;
+            let ka_active = self.keepalive.is_some();
+            let step = tokio::select! {
+                biased;
+                r = self.reader.read(&mut self.rbuf[self.rend..]) => self.on_read(r),
+                w = write_step(&mut self.writer, &self.wbuf, self.wpos, &mut self.fd_marks),
+                    if has_output => self.on_written(w),
+                cmd = self.rx.recv(), if take_more => match cmd {
+                    Some(Command::Shutdown(ack)) => {
+                        shutdown_ack = Some(ack);
+                        accepting = false;
+                        Step::Continue
+                    }
+                    Some(c) => {
+                        self.on_command(c);
+                        // Batch whatever else is queued into the same write.
+                        while self.wbuf.len() - self.wpos < WRITE_HIGH_WATER {
+                            match self.rx.try_recv() {
+                                Ok(Command::Shutdown(ack)) => {
+                                    shutdown_ack = Some(ack);
+                                    accepting = false;
+                                    break;
+                                }
+                                Ok(c) => self.on_command(c),
+                                Err(_) => break,
+                            }
+                        }
+                        Step::Continue
+                    }
+                    // Every handle is gone: nothing can be asked any more.
+                    None => {
+                        accepting = false;
+                        Step::Continue
+                    }
+                },
+                _ = tick(&mut self.keepalive), if ka_active => self.on_keepalive_tick(),
+            };
+            if let Step::Stop(reason) = step {
+                break reason;
+            }
+        };
+        let _ = self.writer.shutdown().await;
+        self.fail_all(&reason);
+        let _ = self.closed.send(Some(reason));
+        if let Some(ack) = shutdown_ack {
+            let _ = ack.send(());
+        }
+    }
+
+    fn fail_all(&mut self, reason: &CloseReason) {
+        for (_, p) in self.pending.drain() {
+            let _ = p.reply.send(Err(reason.to_error()));
+        }
+        if let Some(w) = self.fd_wait.take() {
+            drop(w);
+        }
+        for (_, s) in self.streams.drain() {
+            let _ = s.send(StreamMsg::Error(reason.to_error()));
+        }
+        self.events.clear();
+        // Later requests find the channel closed.
+        self.rx.close();
+        while let Ok(cmd) = self.rx.try_recv() {
+            if let Command::Send(o) = cmd {
+                if let Some(r) = o.reply {
+                    let _ = r.send(Err(reason.to_error()));
+                }
+                if let Some(s) = o.stream {
+                    let _ = s.send(StreamMsg::Error(reason.to_error()));
+                }
+            }
+        }
+    }
+
+    fn make_room(&mut self, want: usize) {
+        if self.rstart > 0 {
+            self.rbuf.copy_within(self.rstart..self.rend, 0);
+            self.rend -= self.rstart;
+            self.rstart = 0;
+        }
+        if self.rbuf.len() - self.rend < want {
+            self.rbuf.resize(self.rend + want, 0);
+        }
+    }
+
+    fn on_command(&mut self, cmd: Command) {
+        match cmd {
+            Command::Send(o) => {
+                if let Some(reply) = o.reply {
+                    self.pending.insert(
+                        o.serial,
+                        PendingCall {
+                            reply,
+                            events: o.events,
+                        },
+                    );
+                }
+                if let Some(s) = o.stream {
+                    self.streams.insert(o.serial, s);
+                }
+                self.clear_if_drained();
+                self.wbuf.extend_from_slice(&o.bytes);
+                for fd in o.fds {
+                    self.fd_marks.push_back((self.wbuf.len(), fd));
+                }
+                if let Some(w) = o.written {
+                    if self.wbuf.len() <= self.wpos {
+                        let _ = w.send(());
+                    } else {
+                        self.flush_waiters.push_back((self.wbuf.len(), w));
+                    }
+                }
+            }
+            Command::DropStream(serial) => {
+                self.streams.remove(&serial);
+            }
+            Command::DropEvents(id) => {
+                self.events.remove(&id);
+            }
+            Command::Keepalive { interval, count } => {
+                let mut timer = tokio::time::interval_at(Instant::now() + interval, interval);
+                timer.set_missed_tick_behavior(MissedTickBehavior::Delay);
+                self.keepalive = Some(Keepalive {
+                    interval,
+                    count: count.max(1),
+                    unanswered: 0,
+                    timer,
+                });
+            }
+            Command::Shutdown(_) => {}
+        }
+    }
+
+    fn on_written(&mut self, r: std::io::Result<Wrote>) -> Step {
+        let r = match r {
+            Ok(Wrote::Fd) => {
+                self.clear_if_drained();
+                return Step::Continue;
+            }
+            Ok(Wrote::Bytes(n)) => Ok(n),
+            Err(e) => Err(e),
+        };
+        match r {
+            Ok(0) => Step::Stop(CloseReason::Error("the socket accepts no more data".into())),
+            Ok(n) => {
+                self.wpos += n;
+                while let Some((at, _)) = self.flush_waiters.front() {
+                    if *at > self.wpos {
+                        break;
+                    }
+                    if let Some((_, w)) = self.flush_waiters.pop_front() {
+                        let _ = w.send(());
+                    }
+                }
+                self.clear_if_drained();
+                Step::Continue
+            }
+            Err(e) => Step::Stop(CloseReason::Error(format!("write failed: {e}"))),
+        }
+    }
+
+    fn clear_if_drained(&mut self) {
+        if self.wpos == self.wbuf.len() && self.fd_marks.is_empty() {
+            self.wbuf.clear();
+            self.wpos = 0;
+        }
+    }
+
+    fn on_read(&mut self, r: std::io::Result<usize>) -> Step {
+        match r {
+            Ok(0) => Step::Stop(CloseReason::Eof),
+            Ok(n) => {
+                self.rend += n;
+                self.last_rx = Instant::now();
+                if let Some(k) = &mut self.keepalive {
+                    k.unanswered = 0;
+                }
+                match self.process() {
+                    Ok(()) => Step::Continue,
+                    Err(e) => Step::Stop(CloseReason::Error(e.to_string())),
+                }
+            }
+            Err(e) => Step::Stop(CloseReason::Error(format!("read failed: {e}"))),
+        }
+    }
+
+    fn on_keepalive_tick(&mut self) -> Step {
+        let Some(k) = &mut self.keepalive else {
+            return Step::Continue;
+        };
+        if self.last_rx.elapsed() < k.interval {
+            return Step::Continue;
+        }
+        if k.unanswered >= k.count {
+            return Step::Stop(CloseReason::KeepaliveTimeout);
+        }
+        k.unanswered += 1;
+        self.queue_keepalive(PROC_PING);
+        Step::Continue
+    }
+
+    fn queue_keepalive(&mut self, proc_: i32) {
+        let header = Header {
+            prog: KEEPALIVE_PROGRAM,
+            vers: KEEPALIVE_PROTOCOL_VERSION,
+            proc_,
+            type_: MessageType::Message,
+            serial: 0,
+            status: Status::Ok,
+        };
+        self.clear_if_drained();
+        // An empty body cannot fail to encode.
+        let _ = packet::encode_packet_into(&mut self.wbuf, &header, None, &());
+    }
+
+    /// Handles every complete packet in the read buffer.
+    fn process(&mut self) -> Result<(), Error> {
+        loop {
+            if self.fd_wait.is_some() {
+                if !self.collect_fds()? {
+                    return Ok(());
+                }
+                continue;
+            }
+            let avail = &self.rbuf[self.rstart..self.rend];
+            let Some(len) = packet::frame_len(avail)? else {
+                return Ok(());
+            };
+            if avail.len() < len {
+                if self.rbuf.len() - self.rstart < len {
+                    self.make_room(len - (self.rend - self.rstart));
+                }
+                return Ok(());
+            }
+            let start = self.rstart;
+            self.rstart += len;
+            let pkt = Packet::parse(&self.rbuf[start..start + len])?;
+            let header = pkt.header;
+            let num_fds = pkt.num_fds;
+            let body = Bytes::copy_from_slice(pkt.body);
+            if self.rstart == self.rend {
+                self.rstart = 0;
+                self.rend = 0;
+            }
+            self.dispatch(header, num_fds, body)?;
+        }
+    }
+
+    /// Takes announced descriptors (each arrives with one zero byte after the packet).
+    /// Returns false when more bytes must be read first.
+    fn collect_fds(&mut self) -> Result<bool, Error> {
+        let Some(mut w) = self.fd_wait.take() else {
+            return Ok(true);
+        };
+        while w.remaining > 0 && self.rstart < self.rend {
+            let fd = self
+                .reader
+                .fds()
+                .and_then(|q| q.pop_front())
+                .ok_or_else(|| {
+                    Error::violation("a reply announced file descriptors that did not arrive")
+                })?;
+            w.fds.push(fd);
+            self.rstart += 1;
+            w.remaining -= 1;
+        }
+        if self.rstart == self.rend {
+            self.rstart = 0;
+            self.rend = 0;
+        }
+        if w.remaining > 0 {
+            self.fd_wait = Some(w);
+            return Ok(false);
+        }
+        let reply = Reply {
+            header: w.header,
+            body: w.body,
+            fds: w.fds,
+        };
+        self.deliver_reply(w.serial, reply);
+        Ok(true)
+    }
+
+    fn dispatch(&mut self, header: Header, num_fds: u32, body: Bytes) -> Result<(), Error> {
+        if header.prog == KEEPALIVE_PROGRAM {
+            if header.type_ == MessageType::Message && header.proc_ == PROC_PING {
+                self.queue_keepalive(PROC_PONG);
+            }
+            return Ok(());
+        }
+        match header.type_ {
+            MessageType::Reply => {
+                let reply = Reply {
+                    header,
+                    body,
+                    fds: Vec::new(),
+                };
+                self.deliver_reply(header.serial, reply);
+            }
+            MessageType::ReplyWithFds => {
+                if self.reader.fds().is_none() {
+                    return Err(Error::violation(
+                        "the daemon passed file descriptors over a transport that cannot carry them",
+                    ));
+                }
+                self.fd_wait = Some(FdWait {
+                    serial: header.serial,
+                    header,
+                    body,
+                    fds: Vec::new(),
+                    remaining: num_fds,
+                });
+            }
+            MessageType::Message => {
+                if header.prog == REMOTE_PROGRAM || header.prog == QEMU_PROGRAM {
+                    self.route_event(header.proc_, body);
+                }
+            }
+            MessageType::Stream | MessageType::StreamHole => {
+                self.route_stream(header, body);
+            }
+            MessageType::Call | MessageType::CallWithFds => {
+                return Err(Error::violation("the daemon sent a call to the client"));
+            }
+        }
+        Ok(())
+    }
+
+    fn deliver_reply(&mut self, serial: u32, reply: Reply) {
+        let Some(p) = self.pending.remove(&serial) else {
+            tracing::debug!(serial, "reply for a call nobody waits for");
+            return;
+        };
+        if reply.header.status == Status::Ok {
+            if let (Some(sink), Some(word)) = (p.events, reply.body.first_chunk::<4>()) {
+                self.events.insert(i32::from_be_bytes(*word), sink);
+            }
+        } else {
+            // A failed call has no stream.
+            self.streams.remove(&serial);
+        }
+        let _ = p.reply.send(Ok(reply));
+    }
+
+    fn route_event(&mut self, proc_: i32, body: Bytes) {
+        let Some(word) = body.first_chunk::<4>() else {
+            return;
+        };
+        let id = i32::from_be_bytes(*word);
+        if let Some(sink) = self.events.get(&id) {
+            if sink.send(RawEvent { proc_, body }).is_err() {
+                self.events.remove(&id);
+            }
+        }
+    }
+
+    fn route_stream(&mut self, header: Header, body: Bytes) {
+        let serial = header.serial;
+        let Some(sink) = self.streams.get(&serial) else {
+            return;
+        };
+        let (msg, last) = match (header.type_, header.status) {
+            (MessageType::StreamHole, _) => {
+                match virt_proto::xdr::from_bytes::<packet::StreamHole>(&body) {
+                    Ok(h) => (StreamMsg::Hole(h.length), false),
+                    Err(e) => (StreamMsg::Error(Error::Protocol(e)), true),
+                }
+            }
+            (_, Status::Continue) => (StreamMsg::Data(body), false),
+            (_, Status::Ok) => (StreamMsg::End, true),
+            (_, Status::Error) => {
+                let err = match virt_proto::xdr::from_bytes::<virt_proto::RemoteError>(&body) {
+                    Ok(e) => Error::from_remote(e),
+                    Err(e) => Error::Protocol(e),
+                };
+                (StreamMsg::Error(err), true)
+            }
+        };
+        if sink.send(msg).is_err() || last {
+            self.streams.remove(&serial);
+        }
+    }
+}
+
+async fn tick(k: &mut Option<Keepalive>) {
+    match k {
+        Some(k) => {
+            k.timer.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// What one write step did.
+enum Wrote {
+    Bytes(usize),
+    Fd,
+}
+
+/// Sends the next descriptor if the write position reached it, else writes bytes up to the
+/// next descriptor.
+async fn write_step(
+    writer: &mut Writer,
+    wbuf: &[u8],
+    wpos: usize,
+    marks: &mut VecDeque<(usize, OwnedFd)>,
+) -> std::io::Result<Wrote> {
+    if let Some((at, fd)) = marks.front() {
+        if *at <= wpos {
+            writer.send_fd(fd.as_fd()).await?;
+            marks.pop_front();
+            return Ok(Wrote::Fd);
+        }
+        let end = (*at).min(wbuf.len());
+        return writer.write(&wbuf[wpos..end]).await.map(Wrote::Bytes);
+    }
+    writer.write(&wbuf[wpos..]).await.map(Wrote::Bytes)
+}

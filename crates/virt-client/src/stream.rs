@@ -1,0 +1,218 @@
+//! Data streams tied to a call (consoles, screenshots, volume transfers), and the graphics
+//! descriptor.
+
+use std::os::fd::OwnedFd;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::sync::mpsc;
+use virt_proto::packet::{
+    self, Header, MessageType, REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, Status,
+};
+use virt_proto::remote as p;
+
+use crate::Connection;
+use crate::connection::CallOptions;
+use crate::connection::owner::{Command, StreamMsg};
+use crate::domain::Domain;
+use crate::error::{Error, Result};
+
+/// Largest data chunk per stream packet (`VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX`).
+const CHUNK: usize = packet::MESSAGE_LEGACY_PAYLOAD_MAX;
+
+/// `VIR_DOMAIN_CONSOLE_FORCE`: take the console from another client.
+pub const CONSOLE_FORCE: u32 = 1;
+/// `VIR_DOMAIN_CONSOLE_SAFE`.
+pub const CONSOLE_SAFE: u32 = 2;
+
+/// A stream opened by a call: data in both directions with the call's serial.
+pub struct Stream {
+    conn: Connection,
+    proc_: i32,
+    serial: u32,
+    rx: mpsc::UnboundedReceiver<StreamMsg>,
+    ended: bool,
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream")
+            .field("proc", &self.proc_)
+            .field("serial", &self.serial)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Stream {
+    /// Makes the call `args` and returns the stream it opens, together with the reply body.
+    pub(crate) async fn open<C: virt_proto::Rpc>(
+        conn: &Connection,
+        args: &C,
+    ) -> Result<(Stream, C::Reply)> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let serial = conn.next_serial();
+        let header = C::header(serial);
+        let reply = conn
+            .call_raw(
+                header,
+                args,
+                CallOptions {
+                    stream: Some(tx),
+                    ..CallOptions::default()
+                },
+            )
+            .await?;
+        let ret = virt_proto::xdr::from_bytes(&reply.body)?;
+        Ok((
+            Stream {
+                conn: conn.clone(),
+                proc_: C::PROCEDURE,
+                serial,
+                rx,
+                ended: false,
+            },
+            ret,
+        ))
+    }
+
+    /// The next chunk of data; `None` once the peer finished the stream.
+    pub async fn recv(&mut self) -> Result<Option<Bytes>> {
+        loop {
+            if self.ended {
+                return Ok(None);
+            }
+            match self.rx.recv().await {
+                Some(StreamMsg::Data(b)) if b.is_empty() => continue,
+                Some(StreamMsg::Data(b)) => return Ok(Some(b)),
+                // Holes of sparse streams read as zeros.
+                Some(StreamMsg::Hole(len)) => {
+                    let len = usize::try_from(len).unwrap_or(0).min(64 * 1024 * 1024);
+                    return Ok(Some(Bytes::from(vec![0; len])));
+                }
+                Some(StreamMsg::End) => {
+                    self.ended = true;
+                    return Ok(None);
+                }
+                Some(StreamMsg::Error(e)) => {
+                    self.ended = true;
+                    return Err(e);
+                }
+                None => {
+                    self.ended = true;
+                    return Err(self.conn.close_reason().map_or(
+                        Error::ConnectionLost("the connection task ended".into()),
+                        |r| r.to_error(),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Reads everything until the peer finishes the stream.
+    pub async fn recv_all(&mut self, limit: usize) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        while let Some(chunk) = self.recv().await? {
+            if out.len() + chunk.len() > limit {
+                return Err(Error::Unexpected(format!(
+                    "stream data exceeds the limit of {limit} bytes"
+                )));
+            }
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out)
+    }
+
+    fn header(&self, status: Status) -> Header {
+        Header {
+            prog: REMOTE_PROGRAM,
+            vers: REMOTE_PROTOCOL_VERSION,
+            proc_: self.proc_,
+            type_: MessageType::Stream,
+            serial: self.serial,
+            status,
+        }
+    }
+
+    /// Sends data; resolves once it was handed to the socket.
+    pub async fn send(&self, data: &[u8]) -> Result<()> {
+        for chunk in data.chunks(CHUNK) {
+            let bytes = packet::encode_packet_raw(&self.header(Status::Continue), chunk)?;
+            self.conn.send_packet(bytes).await?;
+        }
+        Ok(())
+    }
+
+    /// Tells the peer no more data comes and waits until it confirms.
+    pub async fn finish(mut self) -> Result<()> {
+        let bytes = packet::encode_packet_raw(&self.header(Status::Ok), &[])?;
+        self.conn.send_packet(bytes).await?;
+        let wait = async {
+            loop {
+                match self.rx.recv().await {
+                    Some(StreamMsg::End) | None => return Ok(()),
+                    Some(StreamMsg::Error(e)) => return Err(e),
+                    Some(_) => {}
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(30), wait)
+            .await
+            .map_err(|_| Error::Timeout("the daemon did not confirm the end of a stream".into()))?
+    }
+
+    /// Abandons the stream.
+    pub async fn abort(self) -> Result<()> {
+        let bytes = packet::encode_packet_raw(&self.header(Status::Error), &[])?;
+        self.conn.send_packet(bytes).await
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        let _ = self.conn.command(Command::DropStream(self.serial));
+    }
+}
+
+impl Domain {
+    /// Opens the serial console (or the device `dev_name`) as a bidirectional stream.
+    pub async fn open_console(&self, dev_name: Option<&str>, flags: u32) -> Result<Stream> {
+        let args = p::DomainOpenConsoleArgs {
+            dom: self.raw().clone(),
+            dev_name: dev_name.map(Into::into),
+            flags,
+        };
+        Ok(Stream::open(self.connection(), &args).await?.0)
+    }
+
+    /// Takes a screenshot of `screen`: the image's MIME type and bytes.
+    pub async fn screenshot(&self, screen: u32) -> Result<(String, Vec<u8>)> {
+        let args = p::DomainScreenshotArgs {
+            dom: self.raw().clone(),
+            screen,
+            flags: 0,
+        };
+        let (mut stream, ret) = Stream::open(self.connection(), &args).await?;
+        let data = stream.recv_all(256 * 1024 * 1024).await?;
+        stream.finish().await?;
+        Ok((ret.mime.unwrap_or_default(), data))
+    }
+
+    /// A connected socket to the domain's graphics server (VNC/SPICE) `idx`, passed over the
+    /// unix socket. Flags: `VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH` = 1.
+    pub async fn open_graphics_fd(&self, idx: u32, flags: u32) -> Result<OwnedFd> {
+        let args = p::DomainOpenGraphicsFdArgs {
+            dom: self.raw().clone(),
+            idx,
+            flags,
+        };
+        let reply = self
+            .connection()
+            .call_with(&args, CallOptions::default())
+            .await?;
+        reply
+            .fds
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::violation("the graphics reply carried no file descriptor"))
+    }
+}
