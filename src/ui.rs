@@ -4,5 +4,6 @@ pub mod about;
 pub mod add_connection;
 pub mod connection_row;
 pub mod main_window;
+pub mod vm_list;
 
 pub use main_window::{MainWindow, MainWindowMsg};

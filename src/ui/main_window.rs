@@ -1,27 +1,40 @@
-//! The main window: the saved connections, or an invitation to add one.
+//! The main window: every connection with its VMs, lifecycle controls, search and filters.
+
+mod actions;
+mod confirm;
+mod sessions;
+
+pub use actions::{VmVerb, WindowActions};
+pub use confirm::{confirmation_for, validate_name};
+
+use std::collections::HashMap;
 
 use adw::prelude::*;
-use relm4::actions::{AccelsPlus, RelmAction, RelmActionGroup};
-use relm4::factory::{DynamicIndex, FactoryVecDeque};
 use relm4::prelude::*;
+use tokio::sync::mpsc;
 
 use crate::cli::Options;
 use crate::i18n::gettext;
+use crate::session::host::{HostRequest, HostUpdate};
+use crate::session::model::VmAction;
 use crate::settings::AppSettings;
 use crate::ui::about;
 use crate::ui::add_connection::{AddConnection, AddConnectionMsg, AddConnectionOutput};
-use crate::ui::connection_row::{ConnectionRow, ConnectionRowOutput};
-
-relm4::new_action_group!(WindowActionGroup, "win");
-relm4::new_stateless_action!(AddConnectionAction, WindowActionGroup, "add-connection");
-relm4::new_stateless_action!(AboutAction, WindowActionGroup, "about");
+use crate::ui::uri_title::describe_uri;
+use crate::ui::vm_list::{ListRow, SortKey, StateFilter, VmList, VmObject};
 
 /// The main window's state.
 pub struct MainWindow {
     settings: Option<AppSettings>,
-    connections: FactoryVecDeque<ConnectionRow>,
+    list: VmList,
+    sessions: HashMap<String, mpsc::UnboundedSender<HostRequest>>,
     add_dialog: Controller<AddConnection>,
     toaster: relm4::abstractions::Toaster,
+    actions: Option<WindowActions>,
+    window: adw::ApplicationWindow,
+    search_visible: bool,
+    context_connection: Option<String>,
+    popover: gtk::PopoverMenu,
 }
 
 impl std::fmt::Debug for MainWindow {
@@ -37,23 +50,52 @@ impl std::fmt::Debug for MainWindow {
 pub enum MainWindowMsg {
     /// Open the "Add Connection" dialog.
     ShowAddConnection,
-    /// Add a connection to this URI (no-op if it is already listed).
+    /// Add a connection to this URI and open it (no-op if it is already listed).
     AddConnection(String),
-    /// Remove the connection at this position.
-    RemoveConnection(DynamicIndex),
+    /// Close and forget the connection to this URI.
+    RemoveConnection(String),
+    /// Remove the connection whose row was right-clicked.
+    RemoveSelectedConnection,
+    /// Reconnect the connection whose row was right-clicked.
+    ReconnectSelectedConnection,
     /// Show the About window.
     ShowAbout,
     /// Show an error to the user.
     Error(String),
+    /// Show or hide the search bar.
+    ToggleSearch,
+    /// The search text changed.
+    Search(String),
+    /// The state filter changed.
+    FilterState(StateFilter),
+    /// The sort order changed.
+    Sort(SortKey),
+    /// The selection changed: update which actions are enabled.
+    SelectionChanged,
+    /// A VM action was activated (menu, toolbar, shortcut) for the selected VMs.
+    Verb(VmVerb),
+    /// Do `action` to these VMs (`(connection URI, UUID)`), already confirmed.
+    Act(VmAction, Vec<(String, String)>),
+    /// The row at this position was activated (double-click, Enter).
+    Activate(u32),
+    /// Right-click at these list coordinates.
+    ContextMenu(f64, f64),
 }
 
 impl MainWindow {
     /// The URIs of the listed connections, in order.
     pub fn connection_uris(&self) -> Vec<String> {
-        self.connections
-            .iter()
-            .map(|c| c.uri().to_string())
-            .collect()
+        self.list.connections().iter().map(|c| c.uri()).collect()
+    }
+
+    /// The VM list (for tests and the window's pages).
+    pub fn list(&self) -> &VmList {
+        &self.list
+    }
+
+    /// The window's actions.
+    pub fn actions(&self) -> Option<&WindowActions> {
+        self.actions.as_ref()
     }
 
     fn save_connections(&self) {
@@ -66,13 +108,20 @@ impl MainWindow {
         let toast = adw::Toast::builder().title(message).timeout(6).build();
         self.toaster.add_toast(toast);
     }
+
+    fn refresh_actions(&self) {
+        if let Some(actions) = &self.actions {
+            actions.update(&self.list.selected_vms());
+        }
+    }
 }
 
 #[relm4::component(pub)]
-impl SimpleComponent for MainWindow {
+impl Component for MainWindow {
     type Init = Options;
     type Input = MainWindowMsg;
     type Output = ();
+    type CommandOutput = (String, HostUpdate);
 
     view! {
         main_window = adw::ApplicationWindow {
@@ -91,13 +140,89 @@ impl SimpleComponent for MainWindow {
                         update_property: &[gtk::accessible::Property::Label(
                             &gettext("Add Connection"))],
                     },
+                    pack_start = &gtk::Box {
+                        add_css_class: "linked",
+                        gtk::Button {
+                            set_icon_name: "media-playback-start-symbolic",
+                            set_tooltip_text: Some(&gettext("Run")),
+                            set_action_name: Some("win.vm-run"),
+                            update_property: &[gtk::accessible::Property::Label(&gettext("Run"))],
+                        },
+                        gtk::Button {
+                            set_icon_name: "media-playback-pause-symbolic",
+                            set_tooltip_text: Some(&gettext("Pause")),
+                            set_action_name: Some("win.vm-pause"),
+                            update_property: &[gtk::accessible::Property::Label(&gettext("Pause"))],
+                        },
+                        gtk::Button {
+                            set_icon_name: "media-skip-forward-symbolic",
+                            set_tooltip_text: Some(&gettext("Resume")),
+                            set_action_name: Some("win.vm-resume"),
+                            update_property: &[gtk::accessible::Property::Label(&gettext("Resume"))],
+                        },
+                    },
+                    pack_start = &adw::SplitButton {
+                        set_icon_name: "system-shutdown-symbolic",
+                        set_tooltip_text: Some(&gettext("Shut Down")),
+                        set_action_name: Some("win.vm-shutdown"),
+                        set_menu_model: Some(&actions::power_menu()),
+                        set_dropdown_tooltip: &gettext("More Power Actions"),
+                        update_property: &[gtk::accessible::Property::Label(&gettext("Shut Down"))],
+                    },
                     pack_end = &gtk::MenuButton {
                         set_icon_name: "open-menu-symbolic",
                         set_tooltip_text: Some(&gettext("Main Menu")),
                         set_menu_model: Some(&primary_menu),
                         set_primary: true,
-                        update_property: &[gtk::accessible::Property::Label(
-                            &gettext("Main Menu"))],
+                        update_property: &[gtk::accessible::Property::Label(&gettext("Main Menu"))],
+                    },
+                    pack_end = &gtk::ToggleButton {
+                        set_icon_name: "system-search-symbolic",
+                        set_tooltip_text: Some(&gettext("Search")),
+                        #[watch]
+                        set_active: model.search_visible,
+                        connect_clicked => MainWindowMsg::ToggleSearch,
+                        update_property: &[gtk::accessible::Property::Label(&gettext("Search"))],
+                    },
+                },
+
+                gtk::SearchBar {
+                    #[watch]
+                    set_search_mode: model.search_visible,
+                    #[wrap(Some)]
+                    set_child = &gtk::Box {
+                        set_spacing: 6,
+                        #[name = "search_entry"]
+                        gtk::SearchEntry {
+                            set_hexpand: true,
+                            set_placeholder_text: Some(&gettext("Search by name or title")),
+                            connect_search_changed[sender] => move |e| {
+                                sender.input(MainWindowMsg::Search(e.text().to_string()));
+                            },
+                            connect_stop_search => MainWindowMsg::ToggleSearch,
+                        },
+                        #[name = "state_dropdown"]
+                        gtk::DropDown::from_strings(&[&gettext("All"), &gettext("Running"), &gettext("Shut Off")]) {
+                            set_tooltip_text: Some(&gettext("Show Only")),
+                            connect_selected_notify[sender] => move |d| {
+                                sender.input(MainWindowMsg::FilterState(match d.selected() {
+                                    1 => StateFilter::Active,
+                                    2 => StateFilter::Inactive,
+                                    _ => StateFilter::All,
+                                }));
+                            },
+                        },
+                        #[name = "sort_dropdown"]
+                        gtk::DropDown::from_strings(&[&gettext("By Name"), &gettext("By State"), &gettext("By CPU")]) {
+                            set_tooltip_text: Some(&gettext("Sort")),
+                            connect_selected_notify[sender] => move |d| {
+                                sender.input(MainWindowMsg::Sort(match d.selected() {
+                                    1 => SortKey::State,
+                                    2 => SortKey::Cpu,
+                                    _ => SortKey::Name,
+                                }));
+                            },
+                        },
                     },
                 },
 
@@ -127,24 +252,12 @@ impl SimpleComponent for MainWindow {
 
                         add_named[Some("connections")] = &gtk::ScrolledWindow {
                             set_hscrollbar_policy: gtk::PolicyType::Never,
-
-                            adw::Clamp {
-                                set_maximum_size: 720,
-
-                                #[local_ref]
-                                connection_list -> gtk::ListBox {
-                                    add_css_class: "boxed-list",
-                                    add_css_class: "connection-list",
-                                    set_selection_mode: gtk::SelectionMode::None,
-                                    set_valign: gtk::Align::Start,
-                                    update_property: &[gtk::accessible::Property::Label(
-                                        &gettext("Connections"))],
-                                },
-                            },
+                            #[local_ref]
+                            list_view -> gtk::ListView {},
                         },
 
                         #[watch]
-                        set_visible_child_name: if model.connections.is_empty() {
+                        set_visible_child_name: if model.list.connections().is_empty() {
                             "empty"
                         } else {
                             "connections"
@@ -172,127 +285,154 @@ impl SimpleComponent for MainWindow {
             Ok(s) => (Some(s), None),
             Err(e) => (None, Some(e.to_string())),
         };
-        let connections = FactoryVecDeque::builder()
-            .launch(gtk::ListBox::default())
-            .forward(sender.input_sender(), |out| match out {
-                ConnectionRowOutput::Remove(index) => MainWindowMsg::RemoveConnection(index),
-            });
         let add_dialog = AddConnection::builder()
             .transient_for(&root)
             .launch(())
             .forward(sender.input_sender(), |out| match out {
                 AddConnectionOutput::Added(uri) => MainWindowMsg::AddConnection(uri),
             });
+        let list = VmList::new();
+        let popover = gtk::PopoverMenu::from_model(None::<&gtk::gio::MenuModel>);
+        popover.set_has_arrow(false);
+        popover.set_halign(gtk::Align::Start);
+        popover.set_parent(list.widget());
 
         let mut model = MainWindow {
             settings,
-            connections,
+            list,
+            sessions: HashMap::new(),
             add_dialog,
             toaster,
+            actions: None,
+            window: root.clone(),
+            search_visible: false,
+            context_connection: None,
+            popover,
         };
-        {
-            let mut guard = model.connections.guard();
-            let saved = model
-                .settings
-                .as_ref()
-                .map(AppSettings::connections)
-                .unwrap_or_default();
-            let mut seen = Vec::new();
-            for uri in saved.into_iter().chain(options.connect) {
-                if !seen.contains(&uri) {
-                    guard.push_back(uri.clone());
-                    seen.push(uri);
-                }
-            }
-        }
-        model.save_connections();
 
         let primary_menu = gtk::gio::Menu::new();
-        primary_menu.append(
-            Some(&gettext("_Keyboard Shortcuts")),
-            Some("win.show-help-overlay"),
-        );
+        primary_menu.append(Some(&gettext("_Keyboard Shortcuts")), Some("win.show-help-overlay"));
         primary_menu.append(Some(&gettext("_About Hangar")), Some("win.about"));
 
         let toast_overlay = model.toaster.overlay_widget();
-        let connection_list = model.connections.widget();
+        let list_view = model.list.widget().clone();
         let widgets = view_output!();
 
+        sessions::wire_list(&model.list, &sender);
+        model.actions = Some(WindowActions::install(&root, &sender));
         if let Some(s) = &model.settings {
             restore_window_state(&root, s);
         }
-        register_actions(&root, &sender);
+        let saved = model.settings.as_ref().map(AppSettings::connections).unwrap_or_default();
+        for uri in saved.into_iter().chain(options.connect) {
+            sessions::open(&mut model, &uri, &sender);
+        }
+        model.save_connections();
         if let Some(e) = settings_error {
             sender.input(MainWindowMsg::Error(e));
         }
         ComponentParts { model, widgets }
     }
 
-    fn update(&mut self, msg: Self::Input, _sender: ComponentSender<Self>) {
+    fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>, _root: &Self::Root) {
         match msg {
             MainWindowMsg::ShowAddConnection => self.add_dialog.emit(AddConnectionMsg::Show),
             MainWindowMsg::AddConnection(uri) => {
-                if !self.connection_uris().contains(&uri) {
-                    self.connections.guard().push_back(uri);
-                    self.save_connections();
-                }
-            }
-            MainWindowMsg::RemoveConnection(index) => {
-                self.connections.guard().remove(index.current_index());
+                sessions::open(self, &uri, &sender);
                 self.save_connections();
             }
-            MainWindowMsg::ShowAbout => {
-                if let Some(window) = self.toaster.overlay_widget().root()
-                    && let Ok(window) = window.downcast::<gtk::Window>()
-                {
-                    about::show(&window);
+            MainWindowMsg::RemoveConnection(uri) => {
+                sessions::close(self, &uri);
+                self.list.remove_connection(&uri);
+                self.save_connections();
+            }
+            MainWindowMsg::RemoveSelectedConnection => {
+                if let Some(uri) = self.context_connection.take() {
+                    sender.input(MainWindowMsg::RemoveConnection(uri));
                 }
             }
+            MainWindowMsg::ReconnectSelectedConnection => {
+                if let Some(uri) = self.context_connection.clone() {
+                    sessions::close(self, &uri);
+                    sessions::open(self, &uri, &sender);
+                }
+            }
+            MainWindowMsg::ShowAbout => about::show(&self.window),
             MainWindowMsg::Error(message) => self.show_error(&message),
+            MainWindowMsg::ToggleSearch => {
+                self.search_visible = !self.search_visible;
+                if !self.search_visible {
+                    self.list.set_search("");
+                }
+            }
+            MainWindowMsg::Search(text) => self.list.set_search(&text),
+            MainWindowMsg::FilterState(state) => self.list.set_state_filter(state),
+            MainWindowMsg::Sort(key) => self.list.set_sort(key),
+            MainWindowMsg::SelectionChanged => self.refresh_actions(),
+            MainWindowMsg::Verb(verb) => sessions::verb(self, verb, &sender),
+            MainWindowMsg::Act(action, targets) => sessions::act(self, action, targets),
+            MainWindowMsg::Activate(position) => {
+                if let Some(vm) = self.list.vm_at(position) {
+                    self.list.select_vm(&vm);
+                    sessions::verb(self, VmVerb::Open, &sender);
+                }
+            }
+            MainWindowMsg::ContextMenu(x, y) => self.context_menu(x, y),
         }
+    }
+
+    fn update_cmd(
+        &mut self,
+        (uri, update): Self::CommandOutput,
+        _sender: ComponentSender<Self>,
+        _root: &Self::Root,
+    ) {
+        sessions::apply(self, &uri, update);
     }
 }
 
-fn register_actions(root: &adw::ApplicationWindow, sender: &ComponentSender<MainWindow>) {
-    let add: RelmAction<AddConnectionAction> = RelmAction::new_stateless({
-        let sender = sender.clone();
-        move |_| sender.input(MainWindowMsg::ShowAddConnection)
-    });
-    let about: RelmAction<AboutAction> = RelmAction::new_stateless({
-        let sender = sender.clone();
-        move |_| sender.input(MainWindowMsg::ShowAbout)
-    });
-    let mut group = RelmActionGroup::<WindowActionGroup>::new();
-    group.add_action(add);
-    group.add_action(about);
-    group.register_for_widget(root);
-
-    let app = relm4::main_application();
-    app.set_accelerators_for_action::<AddConnectionAction>(&["<primary>n"]);
-    app.set_accels_for_action("win.show-help-overlay", &["<primary>question", "F1"]);
-    app.set_accels_for_action("window.close", &["<primary>w"]);
-    if app.lookup_action("quit").is_none() {
-        let quit = gtk::gio::SimpleAction::new("quit", None);
-        let weak_app = app.downgrade();
-        quit.connect_activate(move |_, _| {
-            if let Some(app) = weak_app.upgrade() {
-                for window in app.windows() {
-                    window.close();
-                }
-                app.quit();
+impl MainWindow {
+    fn context_menu(&mut self, x: f64, y: f64) {
+        let Some(row) = row_at(self.list.widget(), x, y) else {
+            return;
+        };
+        let Some(item) = row.item() else { return };
+        let menu = if let Some(vm) = item.downcast_ref::<VmObject>() {
+            if !self.list.selected_vms().contains(vm) {
+                self.list.select_vm(vm);
             }
-        });
-        app.add_action(&quit);
+            actions::vm_menu()
+        } else if let Some(conn) = item.downcast_ref::<crate::ui::vm_list::ConnectionObject>() {
+            self.context_connection = Some(conn.uri());
+            actions::connection_menu()
+        } else {
+            return;
+        };
+        self.popover.set_menu_model(Some(&menu));
+        self.popover.set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
+        self.popover.popup();
     }
-    app.set_accels_for_action("app.quit", &["<primary>q"]);
+}
+
+/// The list row under (`x`, `y`), also when the point is in a row's padding.
+fn row_at(view: &gtk::ListView, x: f64, y: f64) -> Option<ListRow> {
+    let hit = view.pick(x, y, gtk::PickFlags::DEFAULT)?;
+    if let Some(row) = hit.ancestor(ListRow::static_type()) {
+        return row.downcast().ok();
+    }
+    let mut child = Some(hit);
+    for _ in 0..3 {
+        child = child.and_then(|w| w.first_child());
+        if let Some(row) = child.clone().and_downcast::<ListRow>() {
+            return Some(row);
+        }
+    }
+    None
 }
 
 fn restore_window_state(window: &adw::ApplicationWindow, settings: &AppSettings) {
     let s = settings.gio();
-    window.set_default_size(
-        s.int("window-width").max(360),
-        s.int("window-height").max(300),
-    );
+    window.set_default_size(s.int("window-width").max(360), s.int("window-height").max(300));
     if s.boolean("window-maximized") {
         window.maximize();
     }
@@ -304,4 +444,9 @@ fn save_window_state(window: &adw::ApplicationWindow, settings: &AppSettings) {
     let _ = s.set_int("window-width", w);
     let _ = s.set_int("window-height", h);
     let _ = s.set_boolean("window-maximized", window.is_maximized());
+}
+
+/// A title for the connection to `uri` (used for its row).
+pub fn connection_title(uri: &str) -> String {
+    describe_uri(uri)
 }

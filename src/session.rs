@@ -1,0 +1,3 @@
+//! The session layer: one `HostSession` per connection, publishing typed updates to the UI.
+
+pub mod model;

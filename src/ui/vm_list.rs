@@ -1,0 +1,347 @@
+//! The VM list: every connection with its VMs, as a tree over list models.
+//!
+//! A `gtk::ListView` over a `TreeListModel` creates widgets only for visible rows, so a host
+//! with thousands of VMs costs no more to show than one with ten. Each connection's VMs sit in
+//! their own `gio::ListStore`, wrapped in a filter (search text, state) and a sorter that all
+//! connections share.
+
+mod objects;
+mod row;
+
+pub use objects::{ConnectionObject, ConnectionStatus, VmObject};
+pub use row::{ListRow, memory_text, size_text};
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gtk::prelude::*;
+use gtk::{gio, glib};
+
+use crate::i18n::gettext;
+use crate::session::model::VmState;
+
+/// Which VMs the state filter lets through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StateFilter {
+    /// Every VM.
+    #[default]
+    All,
+    /// Running, paused or otherwise active VMs.
+    Active,
+    /// Shut-off VMs.
+    Inactive,
+}
+
+/// How VMs are ordered within a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// By name, A to Z.
+    #[default]
+    Name,
+    /// Running first, then paused, then off; by name within each.
+    State,
+    /// Busiest first.
+    Cpu,
+}
+
+#[derive(Debug, Default)]
+struct Criteria {
+    search: String,
+    state: StateFilter,
+    sort: SortKey,
+}
+
+/// The list and the models behind it.
+#[derive(Debug, Clone)]
+pub struct VmList {
+    connections: gio::ListStore,
+    filter: gtk::CustomFilter,
+    sorter: gtk::CustomSorter,
+    selection: gtk::MultiSelection,
+    view: gtk::ListView,
+    criteria: Rc<RefCell<Criteria>>,
+}
+
+impl Default for VmList {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl VmList {
+    /// An empty list.
+    pub fn new() -> Self {
+        let criteria = Rc::new(RefCell::new(Criteria::default()));
+        let filter = gtk::CustomFilter::new({
+            let criteria = criteria.clone();
+            move |item| {
+                item.downcast_ref::<VmObject>()
+                    .is_none_or(|vm| matches(&criteria.borrow(), vm))
+            }
+        });
+        let sorter = gtk::CustomSorter::new({
+            let criteria = criteria.clone();
+            move |a, b| match (a.downcast_ref::<VmObject>(), b.downcast_ref::<VmObject>()) {
+                (Some(a), Some(b)) => compare(criteria.borrow().sort, a, b).into(),
+                _ => gtk::Ordering::Equal,
+            }
+        });
+        let connections = gio::ListStore::new::<ConnectionObject>();
+        let tree = gtk::TreeListModel::new(connections.clone(), false, true, {
+            let filter = filter.clone();
+            let sorter = sorter.clone();
+            move |item| {
+                let conn = item.downcast_ref::<ConnectionObject>()?;
+                let filtered = gtk::FilterListModel::new(Some(conn.vms()), Some(filter.clone()));
+                let sorted = gtk::SortListModel::new(Some(filtered), Some(sorter.clone()));
+                Some(sorted.upcast())
+            }
+        });
+        let selection = gtk::MultiSelection::new(Some(tree));
+        let factory = gtk::SignalListItemFactory::new();
+        factory.connect_setup(|_, item| {
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+            let expander = gtk::TreeExpander::new();
+            expander.set_child(Some(&ListRow::default()));
+            item.set_child(Some(&expander));
+        });
+        factory.connect_bind(|_, item| {
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+            let Some(expander) = item.child().and_downcast::<gtk::TreeExpander>() else { return };
+            let tree_row = item.item().and_downcast::<gtk::TreeListRow>();
+            expander.set_list_row(tree_row.as_ref());
+            let (Some(row), Some(data)) = (
+                expander.child().and_downcast::<ListRow>(),
+                tree_row.and_then(|r| r.item()),
+            ) else {
+                return;
+            };
+            item.set_selectable(data.is::<VmObject>());
+            row.bind(&data);
+        });
+        factory.connect_unbind(|_, item| {
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+            if let Some(row) = item
+                .child()
+                .and_downcast::<gtk::TreeExpander>()
+                .and_then(|e| e.child())
+                .and_downcast::<ListRow>()
+            {
+                row.unbind();
+            }
+        });
+        let view = gtk::ListView::new(Some(selection.clone()), Some(factory));
+        view.add_css_class("navigation-sidebar");
+        view.update_property(&[gtk::accessible::Property::Label(&gettext(
+            "Virtual machines",
+        ))]);
+        VmList { connections, filter, sorter, selection, view, criteria }
+    }
+
+    /// The list widget.
+    pub fn widget(&self) -> &gtk::ListView {
+        &self.view
+    }
+
+    /// The selection model (connect to `selection-changed`).
+    pub fn selection(&self) -> &gtk::MultiSelection {
+        &self.selection
+    }
+
+    /// Adds a connection (at the end) unless it is listed; returns its object.
+    pub fn add_connection(&self, uri: &str, title: &str) -> ConnectionObject {
+        if let Some(c) = self.connection(uri) {
+            return c;
+        }
+        let conn = ConnectionObject::new(uri, title);
+        self.connections.append(&conn);
+        conn
+    }
+
+    /// Removes a connection and its VMs.
+    pub fn remove_connection(&self, uri: &str) {
+        if let Some(conn) = self.connection(uri)
+            && let Some(pos) = self.connections.find(&conn)
+        {
+            self.connections.remove(pos);
+        }
+    }
+
+    /// The listed connection to `uri`.
+    pub fn connection(&self, uri: &str) -> Option<ConnectionObject> {
+        self.connections().into_iter().find(|c| c.uri() == uri)
+    }
+
+    /// Every listed connection, in order.
+    pub fn connections(&self) -> Vec<ConnectionObject> {
+        (0..self.connections.n_items())
+            .filter_map(|i| self.connections.item(i).and_downcast::<ConnectionObject>())
+            .collect()
+    }
+
+    /// The VM shown at `position` in the list (connection rows give `None`).
+    pub fn vm_at(&self, position: u32) -> Option<VmObject> {
+        self.selection
+            .item(position)
+            .and_downcast::<gtk::TreeListRow>()
+            .and_then(|r| r.item())
+            .and_downcast::<VmObject>()
+    }
+
+    /// The selected VMs.
+    pub fn selected_vms(&self) -> Vec<VmObject> {
+        let set = self.selection.selection();
+        (0..set.size())
+            .filter_map(|i| self.vm_at(set.nth(i as u32)))
+            .collect()
+    }
+
+    /// Number of rows shown (connections and the VMs that pass the filter).
+    pub fn n_rows(&self) -> u32 {
+        self.selection.n_items()
+    }
+
+    /// Selects the row of `vm` alone, if shown.
+    pub fn select_vm(&self, vm: &VmObject) {
+        for i in 0..self.n_rows() {
+            if self.vm_at(i).as_ref() == Some(vm) {
+                self.selection.select_item(i, true);
+                return;
+            }
+        }
+    }
+
+    /// Shows only VMs whose name or title contains `text` (case-insensitive).
+    pub fn set_search(&self, text: &str) {
+        let text = text.trim().to_lowercase();
+        let change = {
+            let mut c = self.criteria.borrow_mut();
+            if c.search == text {
+                return;
+            }
+            let change = if text.contains(c.search.as_str()) {
+                gtk::FilterChange::MoreStrict
+            } else if c.search.contains(text.as_str()) {
+                gtk::FilterChange::LessStrict
+            } else {
+                gtk::FilterChange::Different
+            };
+            c.search = text;
+            change
+        };
+        self.filter.changed(change);
+    }
+
+    /// Shows only VMs in these states.
+    pub fn set_state_filter(&self, state: StateFilter) {
+        self.criteria.borrow_mut().state = state;
+        self.filter.changed(gtk::FilterChange::Different);
+    }
+
+    /// Orders VMs by `key`.
+    pub fn set_sort(&self, key: SortKey) {
+        self.criteria.borrow_mut().sort = key;
+        self.sorter.changed(gtk::SorterChange::Different);
+    }
+
+    /// Re-applies filter and order after VM data changed (a state change moves rows).
+    pub fn refilter(&self) {
+        self.filter.changed(gtk::FilterChange::Different);
+        self.sorter.changed(gtk::SorterChange::Different);
+    }
+}
+
+fn matches(c: &Criteria, vm: &VmObject) -> bool {
+    let state_ok = match c.state {
+        StateFilter::All => true,
+        StateFilter::Active => vm.vm_state().is_active(),
+        StateFilter::Inactive => !vm.vm_state().is_active(),
+    };
+    state_ok
+        && (c.search.is_empty()
+            || vm.name().to_lowercase().contains(&c.search)
+            || vm.title().to_lowercase().contains(&c.search))
+}
+
+fn state_rank(s: VmState) -> u8 {
+    match s {
+        VmState::Running | VmState::Blocked => 0,
+        VmState::Paused | VmState::PmSuspended | VmState::ShuttingDown => 1,
+        VmState::Crashed => 2,
+        VmState::ShutOff | VmState::NoState => 3,
+    }
+}
+
+fn compare(key: SortKey, a: &VmObject, b: &VmObject) -> std::cmp::Ordering {
+    let by_name = || natural_cmp(&a.name(), &b.name());
+    match key {
+        SortKey::Name => by_name(),
+        SortKey::State => state_rank(a.vm_state()).cmp(&state_rank(b.vm_state())).then_with(by_name),
+        SortKey::Cpu => b
+            .cpu_percent()
+            .partial_cmp(&a.cpu_percent())
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(by_name),
+    }
+}
+
+/// Compares names so that "vm-2" comes before "vm-10".
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let da = a.iter().take_while(|c| c.is_ascii_digit()).count();
+                let db = b.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (na, nb) = (trim_zeros(&a[..da]), trim_zeros(&b[..db]));
+                let ord = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
+                if ord != std::cmp::Ordering::Equal {
+                    return ord;
+                }
+                a = &a[da..];
+                b = &b[db..];
+            }
+            (Some(x), Some(y)) => {
+                let ord = x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
+                if ord != std::cmp::Ordering::Equal {
+                    return ord;
+                }
+                a = &a[1..];
+                b = &b[1..];
+            }
+        }
+    }
+}
+
+fn trim_zeros(digits: &[u8]) -> &[u8] {
+    let n = digits.iter().take_while(|&&c| c == b'0').count();
+    &digits[n.min(digits.len().saturating_sub(1))..]
+}
+
+impl glib::value::ToValue for StateFilter {
+    fn to_value(&self) -> glib::Value {
+        (*self as u32).to_value()
+    }
+
+    fn value_type(&self) -> glib::Type {
+        u32::static_type()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_cmp;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn natural_order() {
+        assert_eq!(natural_cmp("vm-2", "vm-10"), Less);
+        assert_eq!(natural_cmp("VM-a", "vm-b"), Less);
+        assert_eq!(natural_cmp("vm-010", "vm-10"), Equal);
+        assert_eq!(natural_cmp("b", "a1"), Greater);
+        assert_eq!(natural_cmp("", "a"), Less);
+    }
+}

@@ -1,0 +1,273 @@
+//! GObjects behind the VM list: one per connection (a tree node) and one per VM (a leaf).
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use gtk::glib;
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+
+use crate::session::model::{VmState, VmSummary};
+
+/// A connection's state as the list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConnectionStatus {
+    /// Not connected, nothing under way.
+    #[default]
+    Disconnected,
+    /// Opening the connection.
+    Connecting,
+    /// Connected; the VMs shown are live.
+    Connected,
+    /// The connection dropped; trying again.
+    Reconnecting,
+    /// Opening failed; `status-text` says why.
+    Failed,
+}
+
+impl ConnectionStatus {
+    fn to_u32(self) -> u32 {
+        self as u32
+    }
+
+    fn from_u32(n: u32) -> Self {
+        match n {
+            1 => Self::Connecting,
+            2 => Self::Connected,
+            3 => Self::Reconnecting,
+            4 => Self::Failed,
+            _ => Self::Disconnected,
+        }
+    }
+}
+
+mod vm_imp {
+    use super::*;
+
+    #[derive(glib::Properties, Default)]
+    #[properties(wrapper_type = super::VmObject)]
+    pub struct VmObject {
+        #[property(get, set)]
+        pub uuid: RefCell<String>,
+        #[property(get, set)]
+        pub name: RefCell<String>,
+        #[property(get, set)]
+        pub title: RefCell<String>,
+        #[property(get, set)]
+        pub state: Cell<i32>,
+        #[property(get, set)]
+        pub vcpus: Cell<u32>,
+        #[property(get, set)]
+        pub memory_kib: Cell<u64>,
+        #[property(get, set)]
+        pub persistent: Cell<bool>,
+        #[property(get, set)]
+        pub autostart: Cell<bool>,
+        #[property(get, set)]
+        pub has_managed_save: Cell<bool>,
+        #[property(get, set)]
+        pub busy: Cell<bool>,
+        #[property(get, set)]
+        pub cpu_percent: Cell<f64>,
+        #[property(get, set)]
+        pub connection_uri: RefCell<String>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for VmObject {
+        const NAME: &'static str = "HangarVmObject";
+        type Type = super::VmObject;
+    }
+
+    #[glib::derived_properties]
+    impl ObjectImpl for VmObject {}
+}
+
+mod conn_imp {
+    use super::*;
+
+    #[derive(glib::Properties, Default)]
+    #[properties(wrapper_type = super::ConnectionObject)]
+    pub struct ConnectionObject {
+        #[property(get, set)]
+        pub uri: RefCell<String>,
+        #[property(get, set)]
+        pub title: RefCell<String>,
+        #[property(get, set)]
+        pub status: Cell<u32>,
+        #[property(get, set)]
+        pub status_text: RefCell<String>,
+        pub vms: RefCell<Option<gtk::gio::ListStore>>,
+        pub by_uuid: RefCell<HashMap<String, super::VmObject>>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for ConnectionObject {
+        const NAME: &'static str = "HangarConnectionObject";
+        type Type = super::ConnectionObject;
+    }
+
+    #[glib::derived_properties]
+    impl ObjectImpl for ConnectionObject {}
+}
+
+glib::wrapper! {
+    /// A VM row's data.
+    pub struct VmObject(ObjectSubclass<vm_imp::VmObject>);
+}
+
+glib::wrapper! {
+    /// A connection row's data, with the store of its VMs.
+    pub struct ConnectionObject(ObjectSubclass<conn_imp::ConnectionObject>);
+}
+
+impl VmObject {
+    /// A new object for `vm` on the connection `uri`.
+    pub fn new(uri: &str, vm: &VmSummary) -> Self {
+        let obj: Self = glib::Object::builder().property("connection-uri", uri).build();
+        obj.update(vm);
+        obj
+    }
+
+    /// Copies `vm` into the object, notifying only what changed.
+    pub fn update(&self, vm: &VmSummary) {
+        if self.uuid() != vm.uuid {
+            self.set_uuid(vm.uuid.clone());
+        }
+        if self.name() != vm.name {
+            self.set_name(vm.name.clone());
+        }
+        let title = vm.title.clone().unwrap_or_default();
+        if self.title() != title {
+            self.set_title(title);
+        }
+        if self.state() != vm.state.to_libvirt() {
+            self.set_state(vm.state.to_libvirt());
+        }
+        if self.vcpus() != vm.vcpus {
+            self.set_vcpus(vm.vcpus);
+        }
+        if self.memory_kib() != vm.memory_kib {
+            self.set_memory_kib(vm.memory_kib);
+        }
+        if self.persistent() != vm.persistent {
+            self.set_persistent(vm.persistent);
+        }
+        if self.autostart() != vm.autostart {
+            self.set_autostart(vm.autostart);
+        }
+        if self.has_managed_save() != vm.has_managed_save {
+            self.set_has_managed_save(vm.has_managed_save);
+        }
+    }
+
+    /// The VM's run state.
+    pub fn vm_state(&self) -> VmState {
+        VmState::from_libvirt(self.state())
+    }
+
+    /// The object's data as a summary.
+    pub fn summary(&self) -> VmSummary {
+        let title = self.title();
+        VmSummary {
+            uuid: self.uuid(),
+            name: self.name(),
+            title: (!title.is_empty()).then_some(title),
+            state: self.vm_state(),
+            vcpus: self.vcpus(),
+            memory_kib: self.memory_kib(),
+            persistent: self.persistent(),
+            autostart: self.autostart(),
+            has_managed_save: self.has_managed_save(),
+        }
+    }
+}
+
+impl ConnectionObject {
+    /// A new, disconnected connection to `uri`.
+    pub fn new(uri: &str, title: &str) -> Self {
+        let obj: Self = glib::Object::builder()
+            .property("uri", uri)
+            .property("title", title)
+            .build();
+        obj.imp().vms.replace(Some(gtk::gio::ListStore::new::<VmObject>()));
+        obj
+    }
+
+    /// The store of this connection's VMs.
+    pub fn vms(&self) -> gtk::gio::ListStore {
+        self.imp()
+            .vms
+            .borrow()
+            .clone()
+            .unwrap_or_else(gtk::gio::ListStore::new::<VmObject>)
+    }
+
+    /// The connection's state.
+    pub fn connection_status(&self) -> ConnectionStatus {
+        ConnectionStatus::from_u32(self.status())
+    }
+
+    /// Sets the state and the text shown with it.
+    pub fn set_connection_status(&self, status: ConnectionStatus, text: &str) {
+        self.set_status_text(text);
+        self.set_status(status.to_u32());
+    }
+
+    /// The VM with this UUID, if listed.
+    pub fn vm(&self, uuid: &str) -> Option<VmObject> {
+        self.imp().by_uuid.borrow().get(uuid).cloned()
+    }
+
+    /// Replaces the whole list with `vms` in one change (fast for thousands of rows),
+    /// keeping the objects of VMs that stay so that their rows keep their state.
+    pub fn set_vms(&self, vms: &[VmSummary]) {
+        let uri = self.uri();
+        let mut old = self.imp().by_uuid.take();
+        let mut objects = Vec::with_capacity(vms.len());
+        let mut by_uuid = HashMap::with_capacity(vms.len());
+        for vm in vms {
+            let obj = match old.remove(&vm.uuid) {
+                Some(obj) => {
+                    obj.update(vm);
+                    obj
+                }
+                None => VmObject::new(&uri, vm),
+            };
+            by_uuid.insert(vm.uuid.clone(), obj.clone());
+            objects.push(obj);
+        }
+        self.imp().by_uuid.replace(by_uuid);
+        let store = self.vms();
+        store.splice(0, store.n_items(), &objects);
+    }
+
+    /// Adds or updates one VM.
+    pub fn upsert_vm(&self, vm: &VmSummary) -> VmObject {
+        if let Some(obj) = self.vm(&vm.uuid) {
+            obj.update(vm);
+            return obj;
+        }
+        let obj = VmObject::new(&self.uri(), vm);
+        self.imp().by_uuid.borrow_mut().insert(vm.uuid.clone(), obj.clone());
+        self.vms().append(&obj);
+        obj
+    }
+
+    /// Removes the VM with this UUID, if listed.
+    pub fn remove_vm(&self, uuid: &str) {
+        let Some(obj) = self.imp().by_uuid.borrow_mut().remove(uuid) else {
+            return;
+        };
+        let store = self.vms();
+        if let Some(pos) = store.find(&obj) {
+            store.remove(pos);
+        }
+    }
+
+    /// Removes every VM (the connection closed).
+    pub fn clear_vms(&self) {
+        self.imp().by_uuid.borrow_mut().clear();
+        self.vms().remove_all();
+    }
+}

@@ -1,0 +1,189 @@
+//! The widget of one list row: a connection (title and status) or a VM (state, name, size).
+
+use std::cell::RefCell;
+
+use gtk::glib;
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+
+use super::objects::{ConnectionObject, ConnectionStatus, VmObject};
+use crate::i18n::{gettext, gettext_f};
+use crate::session::model::VmState;
+
+mod imp {
+    use super::*;
+
+    #[derive(Default)]
+    pub struct ListRow {
+        pub icon: gtk::Image,
+        pub name: gtk::Label,
+        pub subtitle: gtk::Label,
+        pub size: gtk::Label,
+        pub spinner: gtk::Spinner,
+        pub bound: RefCell<Option<(glib::Object, Vec<glib::SignalHandlerId>)>>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for ListRow {
+        const NAME: &'static str = "HangarListRow";
+        type Type = super::ListRow;
+        type ParentType = gtk::Box;
+    }
+
+    impl ObjectImpl for ListRow {
+        fn constructed(&self) {
+            self.parent_constructed();
+            let obj = self.obj();
+            obj.set_spacing(12);
+            obj.set_margin_top(6);
+            obj.set_margin_bottom(6);
+            obj.set_margin_end(12);
+            self.icon.set_pixel_size(16);
+            let text = gtk::Box::new(gtk::Orientation::Vertical, 2);
+            text.set_hexpand(true);
+            text.set_valign(gtk::Align::Center);
+            for label in [&self.name, &self.subtitle] {
+                label.set_xalign(0.0);
+                label.set_ellipsize(gtk::pango::EllipsizeMode::End);
+            }
+            self.subtitle.add_css_class("dim-label");
+            self.subtitle.add_css_class("caption");
+            self.size.add_css_class("dim-label");
+            self.size.add_css_class("numeric");
+            text.append(&self.name);
+            text.append(&self.subtitle);
+            obj.append(&self.icon);
+            obj.append(&text);
+            obj.append(&self.spinner);
+            obj.append(&self.size);
+        }
+    }
+
+    impl WidgetImpl for ListRow {}
+    impl BoxImpl for ListRow {}
+}
+
+glib::wrapper! {
+    /// One row of the VM list.
+    pub struct ListRow(ObjectSubclass<imp::ListRow>)
+        @extends gtk::Box, gtk::Widget,
+        @implements gtk::Accessible, gtk::Buildable, gtk::ConstraintTarget, gtk::Orientable;
+}
+
+impl Default for ListRow {
+    fn default() -> Self {
+        glib::Object::new()
+    }
+}
+
+/// "2 vCPUs · 4 GiB".
+pub fn size_text(vcpus: u32, memory_kib: u64) -> String {
+    let cpus = if vcpus == 1 {
+        gettext("1 vCPU")
+    } else {
+        gettext_f("{} vCPUs", &[&vcpus.to_string()])
+    };
+    format!("{cpus} · {}", memory_text(memory_kib))
+}
+
+/// Memory in the largest binary unit that keeps it readable.
+pub fn memory_text(kib: u64) -> String {
+    let mib = kib as f64 / 1024.0;
+    if mib >= 1024.0 {
+        let gib = mib / 1024.0;
+        if (gib - gib.round()).abs() < 0.05 {
+            format!("{} GiB", gib.round())
+        } else {
+            format!("{gib:.1} GiB")
+        }
+    } else {
+        format!("{} MiB", mib.round())
+    }
+}
+
+impl ListRow {
+    /// Shows `item` (a [`ConnectionObject`] or a [`VmObject`]) and follows its changes.
+    pub fn bind(&self, item: &glib::Object) {
+        self.unbind();
+        let handler = {
+            let row = self.downgrade();
+            item.connect_notify_local(None, move |obj, _| {
+                if let Some(row) = row.upgrade() {
+                    row.refresh(obj);
+                }
+            })
+        };
+        self.refresh(item);
+        self.imp().bound.replace(Some((item.clone(), vec![handler])));
+    }
+
+    /// The item this row shows.
+    pub fn item(&self) -> Option<glib::Object> {
+        self.imp().bound.borrow().as_ref().map(|(obj, _)| obj.clone())
+    }
+
+    /// Stops following the bound item.
+    pub fn unbind(&self) {
+        if let Some((obj, handlers)) = self.imp().bound.take() {
+            for h in handlers {
+                obj.disconnect(h);
+            }
+        }
+    }
+
+    fn refresh(&self, item: &glib::Object) {
+        let imp = self.imp();
+        if let Some(conn) = item.downcast_ref::<ConnectionObject>() {
+            let status = conn.connection_status();
+            imp.icon.set_icon_name(Some(match status {
+                ConnectionStatus::Failed => "network-offline-symbolic",
+                _ => "computer-symbolic",
+            }));
+            imp.name.set_label(&conn.title());
+            imp.name.add_css_class("heading");
+            imp.subtitle.set_label(&conn.status_text());
+            imp.size.set_label("");
+            let busy = matches!(status, ConnectionStatus::Connecting | ConnectionStatus::Reconnecting);
+            imp.spinner.set_spinning(busy);
+            imp.spinner.set_visible(busy);
+            self.set_opacity(if status == ConnectionStatus::Connected { 1.0 } else { 0.7 });
+            self.update_property(&[gtk::accessible::Property::Label(&format!(
+                "{}, {}",
+                conn.title(),
+                conn.status_text()
+            ))]);
+        } else if let Some(vm) = item.downcast_ref::<VmObject>() {
+            let state = vm.vm_state();
+            imp.icon.set_icon_name(Some(state.icon_name()));
+            imp.icon.set_tooltip_text(Some(&state.label()));
+            imp.name.set_label(&vm.name());
+            imp.name.remove_css_class("heading");
+            let title = vm.title();
+            let subtitle = if title.is_empty() { state.label() } else { title };
+            imp.subtitle.set_label(&subtitle);
+            imp.size.set_label(&size_text(vm.vcpus(), vm.memory_kib()));
+            imp.spinner.set_spinning(vm.busy());
+            imp.spinner.set_visible(vm.busy());
+            self.set_opacity(if state == VmState::ShutOff { 0.75 } else { 1.0 });
+            self.update_property(&[gtk::accessible::Property::Label(&format!(
+                "{}, {}",
+                vm.name(),
+                state.label()
+            ))]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(memory_text(65536), "64 MiB");
+        assert_eq!(memory_text(4 * 1024 * 1024), "4 GiB");
+        assert_eq!(memory_text(1536 * 1024), "1.5 GiB");
+        assert_eq!(size_text(1, 131072), "1 vCPU · 128 MiB");
+        assert_eq!(size_text(4, 2 * 1024 * 1024), "4 vCPUs · 2 GiB");
+    }
+}
