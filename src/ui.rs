@@ -2,8 +2,8 @@
 
 pub mod about;
 pub mod add_connection;
-pub mod connection_row;
 pub mod main_window;
+pub mod uri_title;
 pub mod vm_list;
 
 pub use main_window::{MainWindow, MainWindowMsg};

@@ -4,15 +4,14 @@
 //! It runs on tokio (started from a relm4 command) and reports to the UI through a callback
 //! of [`HostUpdate`]s; the UI talks to it with [`HostRequest`]s over a channel.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
-use virt_client::events::{DomainEvent, DomainEventId, LifecycleEvent};
-use virt_client::{Connection, Domain};
+use virt_client::{Connection, Domain, DomainEvent, DomainEventId, DomainStats};
 
 use super::model::{VmAction, VmState, VmSummary};
-use crate::i18n::{gettext, gettext_f};
+use crate::i18n::gettext;
 
 /// What the UI learns from a session.
 #[derive(Debug, Clone)]
@@ -150,21 +149,52 @@ enum Served {
     Lost(String),
 }
 
+/// The domains a session knows, by UUID, with the UUID of each name (events carry names).
+#[derive(Default)]
+struct Known {
+    doms: HashMap<String, Domain>,
+    uuids: HashMap<String, String>,
+}
+
+impl Known {
+    fn insert(&mut self, dom: Domain) {
+        let uuid = dom.uuid().to_string();
+        self.uuids.retain(|_, u| *u != uuid);
+        self.uuids.insert(dom.name().to_string(), uuid.clone());
+        self.doms.insert(uuid, dom);
+    }
+
+    fn remove_name(&mut self, name: &str) -> Option<String> {
+        let uuid = self.uuids.remove(name)?;
+        self.doms.remove(&uuid);
+        Some(uuid)
+    }
+}
+
 async fn serve(
     conn: &Connection,
     requests: &mut mpsc::UnboundedReceiver<HostRequest>,
     report: &(impl Fn(HostUpdate) -> bool + Send + Sync + Clone + 'static),
 ) -> Served {
     let events = conn
-        .domain_events(&[DomainEventId::Lifecycle, DomainEventId::MetadataChange], None)
+        .domain_events(
+            &[DomainEventId::Lifecycle, DomainEventId::MetadataChange],
+            None,
+        )
         .await;
     let mut events = match events {
         Ok(ev) => ev,
         Err(e) => return Served::Lost(e.to_string()),
     };
     let hostname = conn.hostname().await.unwrap_or_default();
+    let mut known = Known::default();
     match list_vms(conn).await {
-        Ok(vms) => {
+        Ok(listed) => {
+            let mut vms = Vec::with_capacity(listed.len());
+            for (dom, vm) in listed {
+                known.insert(dom);
+                vms.push(vm);
+            }
             if !report(HostUpdate::AllVms(vms)) {
                 return Served::Stop;
             }
@@ -178,7 +208,7 @@ async fn serve(
         tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => {
-                    if !on_event(conn, ev, report).await {
+                    if !on_event(conn, ev, &mut known, report).await {
                         return Served::Stop;
                     }
                 }
@@ -192,9 +222,9 @@ async fn serve(
             req = requests.recv() => match req {
                 None | Some(HostRequest::Disconnect) => return Served::Stop,
                 Some(HostRequest::Act { uuid, action }) => {
-                    let conn = conn.clone();
+                    let dom = known.doms.get(&uuid).cloned();
                     let report = report.clone();
-                    tokio::spawn(async move { act(&conn, &uuid, action, &report).await });
+                    tokio::spawn(async move { act(dom, &uuid, action, &report).await });
                 }
             },
             reason = conn.closed() => return Served::Lost(reason.to_string()),
@@ -205,6 +235,7 @@ async fn serve(
 async fn on_event(
     conn: &Connection,
     ev: DomainEvent,
+    known: &mut Known,
     report: &(impl Fn(HostUpdate) -> bool + Send + Sync),
 ) -> bool {
     let name = match &ev {
@@ -213,29 +244,53 @@ async fn on_event(
         }
         _ => return true,
     };
-    match Domain::lookup_by_name(conn, &name).await {
-        Ok(dom) => match summarize(&dom, None).await {
-            Ok(vm) => report(HostUpdate::Vm(vm)),
+    // Whatever happened, the domain as it is now tells: after an undefine a running domain is
+    // still there (transient); a stopped transient or undefined one is gone.
+    match Domain::lookup_by_name(conn, &name).await.ok() {
+        Some(dom) => match summarize(&dom, None).await {
+            Ok(vm) => {
+                known.insert(dom);
+                report(HostUpdate::Vm(vm))
+            }
             Err(e) => {
                 tracing::debug!("cannot describe {name}: {e}");
                 true
             }
         },
-        Err(_) => {
-            // Undefined (or a transient domain that stopped): gone from the host.
-            if let DomainEvent::Lifecycle { uuid, .. } = &ev {
-                return report(HostUpdate::VmRemoved(uuid.clone()));
+        None => {
+            // Renamed (the UUID still answers), or undefined / a transient domain that stopped.
+            let renamed = match known.uuids.get(&name).and_then(|u| known.doms.get(u)) {
+                Some(dom) => dom.refresh().await.ok(),
+                None => None,
+            };
+            match renamed {
+                Some(dom) => match summarize(&dom, None).await {
+                    Ok(vm) => {
+                        known.remove_name(&name);
+                        known.insert(dom);
+                        report(HostUpdate::Vm(vm))
+                    }
+                    Err(_) => true,
+                },
+                None => match known.remove_name(&name) {
+                    Some(uuid) => report(HostUpdate::VmRemoved(uuid)),
+                    None => true,
+                },
             }
-            let _ = LifecycleEvent::Undefined;
-            true
         }
     }
 }
 
-/// Every domain on the host, described for the list.
-pub async fn list_vms(conn: &Connection) -> virt_client::Result<Vec<VmSummary>> {
-    let (all, persistent, autostart, managed) = tokio::try_join!(
-        conn.list_all_domains(0),
+const STATS_STATE: u32 = 1;
+const STATS_BALLOON: u32 = 4;
+const STATS_VCPU: u32 = 8;
+
+/// Every domain on the host, described for the list: one bulk stats call for state, vCPUs and
+/// memory, three filtered list calls for persistence, autostart and saved state, and the
+/// titles (pipelined on the one connection).
+pub async fn list_vms(conn: &Connection) -> virt_client::Result<Vec<(Domain, VmSummary)>> {
+    let (stats, persistent, autostart, managed) = tokio::try_join!(
+        conn.all_domain_stats(&[], STATS_STATE | STATS_BALLOON | STATS_VCPU, 0),
         conn.list_all_domains(LIST_PERSISTENT),
         conn.list_all_domains(LIST_AUTOSTART),
         conn.list_all_domains(LIST_MANAGEDSAVE),
@@ -248,18 +303,60 @@ pub async fn list_vms(conn: &Connection) -> virt_client::Result<Vec<VmSummary>> 
         autostart: set(autostart),
         managed: set(managed),
     };
-    let futures = all.iter().map(|d| summarize(d, Some(&flags)));
-    let results = futures_util::future::join_all(futures).await;
-    let mut vms = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(vm) => vms.push(vm),
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, record) in stats.into_iter().enumerate() {
+        let vm = from_stats(&record, &flags);
+        tasks.spawn(async move {
+            let dom = record.domain;
+            let mut vm = match vm {
+                Some(vm) => vm,
+                None => summarize(&dom, None).await?,
+            };
+            vm.title = title(&dom).await;
+            Ok::<_, virt_client::Error>((i, dom, vm))
+        });
+    }
+    let mut out = Vec::with_capacity(tasks.len());
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(Ok(item)) => out.push(item),
             // A domain undefined between the list and its description is simply gone.
-            Err(e) if e.is(virt_client::ErrorCode::NoDomain) => {}
-            Err(e) => return Err(e),
+            Ok(Err(e)) if e.is(virt_client::ErrorCode::NO_DOMAIN) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(e) => tracing::warn!("describing a domain failed: {e}"),
         }
     }
-    Ok(vms)
+    out.sort_by_key(|(i, _, _)| *i);
+    Ok(out.into_iter().map(|(_, dom, vm)| (dom, vm)).collect())
+}
+
+fn from_stats(record: &DomainStats, flags: &Flags) -> Option<VmSummary> {
+    let uuid = record.domain.uuid().to_string();
+    let state = record.get_u64("state.state")?;
+    let vcpus = record
+        .get_u64("vcpu.current")
+        .or_else(|| record.get_u64("vcpu.maximum"))?;
+    let memory_kib = record
+        .get_u64("balloon.current")
+        .or_else(|| record.get_u64("balloon.maximum"))?;
+    Some(VmSummary {
+        name: record.domain.name().to_string(),
+        title: None,
+        state: VmState::from_libvirt(i32::try_from(state).unwrap_or(0)),
+        vcpus: u32::try_from(vcpus).unwrap_or(u32::MAX),
+        memory_kib,
+        persistent: flags.persistent.contains(&uuid),
+        autostart: flags.autostart.contains(&uuid),
+        has_managed_save: flags.managed.contains(&uuid),
+        uuid,
+    })
+}
+
+async fn title(dom: &Domain) -> Option<String> {
+    dom.metadata(METADATA_TITLE, None, 0)
+        .await
+        .ok()
+        .filter(|t| !t.is_empty())
 }
 
 struct Flags {
@@ -271,7 +368,7 @@ struct Flags {
 async fn summarize(dom: &Domain, flags: Option<&Flags>) -> virt_client::Result<VmSummary> {
     let uuid = dom.uuid().to_string();
     let info = dom.info().await?;
-    let title = dom.metadata(METADATA_TITLE, None, 0).await.ok().filter(|t| !t.is_empty());
+    let title = title(dom).await;
     let (persistent, autostart, has_managed_save) = match flags {
         Some(f) => (
             f.persistent.contains(&uuid),
@@ -280,8 +377,16 @@ async fn summarize(dom: &Domain, flags: Option<&Flags>) -> virt_client::Result<V
         ),
         None => {
             let persistent = dom.is_persistent().await?;
-            let autostart = if persistent { dom.autostart().await.unwrap_or(false) } else { false };
-            let managed = if persistent { dom.has_managed_save().await.unwrap_or(false) } else { false };
+            let autostart = if persistent {
+                dom.autostart().await.unwrap_or(false)
+            } else {
+                false
+            };
+            let managed = if persistent {
+                dom.has_managed_save().await.unwrap_or(false)
+            } else {
+                false
+            };
             (persistent, autostart, managed)
         }
     };
@@ -289,24 +394,55 @@ async fn summarize(dom: &Domain, flags: Option<&Flags>) -> virt_client::Result<V
         uuid,
         name: dom.name().to_string(),
         title,
-        state: VmState::from_libvirt(info.state.to_raw()),
-        vcpus: u32::from(info.nr_virt_cpu),
-        memory_kib: if info.memory_kib > 0 { info.memory_kib } else { info.max_mem_kib },
+        state: state_of(info.state),
+        vcpus: info.nr_virt_cpu,
+        memory_kib: if info.memory_kib > 0 {
+            info.memory_kib
+        } else {
+            info.max_mem_kib
+        },
         persistent,
         autostart,
         has_managed_save,
     })
 }
 
+fn state_of(s: virt_client::DomainState) -> VmState {
+    use virt_client::DomainState as D;
+    match s {
+        D::NoState | D::Other(_) => VmState::NoState,
+        D::Running => VmState::Running,
+        D::Blocked => VmState::Blocked,
+        D::Paused => VmState::Paused,
+        D::Shutdown => VmState::ShuttingDown,
+        D::Shutoff => VmState::ShutOff,
+        D::Crashed => VmState::Crashed,
+        D::PmSuspended => VmState::PmSuspended,
+    }
+}
+
 async fn act(
-    conn: &Connection,
+    dom: Option<Domain>,
     uuid: &str,
     action: VmAction,
     report: &(impl Fn(HostUpdate) -> bool + Send + Sync),
 ) {
-    report(HostUpdate::Busy { uuid: uuid.to_string(), busy: true });
-    let result = perform(conn, uuid, &action).await;
-    report(HostUpdate::Busy { uuid: uuid.to_string(), busy: false });
+    let Some(dom) = dom else {
+        report(HostUpdate::ActionFailed {
+            name: uuid.to_string(),
+            message: gettext("This virtual machine no longer exists."),
+        });
+        return;
+    };
+    report(HostUpdate::Busy {
+        uuid: uuid.to_string(),
+        busy: true,
+    });
+    let result = perform(dom, &action).await;
+    report(HostUpdate::Busy {
+        uuid: uuid.to_string(),
+        busy: false,
+    });
     match result {
         Ok(Some(vm)) => {
             report(HostUpdate::Vm(vm));
@@ -315,21 +451,19 @@ async fn act(
             report(HostUpdate::VmRemoved(uuid.to_string()));
         }
         Err((name, e)) => {
-            report(HostUpdate::ActionFailed { name, message: e.to_string() });
+            report(HostUpdate::ActionFailed {
+                name,
+                message: e.to_string(),
+            });
         }
     }
 }
 
 /// Does `action`; the VM as it is afterwards, or `None` when it no longer exists.
 async fn perform(
-    conn: &Connection,
-    uuid: &str,
+    dom: Domain,
     action: &VmAction,
 ) -> Result<Option<VmSummary>, (String, virt_client::Error)> {
-    let parsed = uuid.parse().map_err(|_| {
-        (uuid.to_string(), virt_client::Error::violation_public(gettext_f("not a UUID: {}", &[uuid])))
-    })?;
-    let dom = Domain::lookup_by_uuid(conn, parsed).await.map_err(|e| (uuid.to_string(), e))?;
     let name = dom.name().to_string();
     let wrap = |e| (name.clone(), e);
     let dom = match action {
@@ -363,7 +497,9 @@ async fn perform(
             dom
         }
         VmAction::Delete { storage } => {
-            delete_storage(conn, storage).await.map_err(wrap)?;
+            delete_storage(dom.connection(), storage)
+                .await
+                .map_err(wrap)?;
             let flags = UNDEFINE_MANAGED_SAVE | UNDEFINE_SNAPSHOTS_METADATA | UNDEFINE_NVRAM;
             dom.undefine(flags).await.map_err(wrap)?;
             return Ok(None);
@@ -376,15 +512,17 @@ async fn perform(
     };
     match summarize(&dom, None).await {
         Ok(vm) => Ok(Some(vm)),
-        Err(e) if e.is(virt_client::ErrorCode::NoDomain) => Ok(None),
+        Err(e) if e.is(virt_client::ErrorCode::NO_DOMAIN) => Ok(None),
         Err(e) => Err((name, e)),
     }
 }
 
 async fn delete_storage(conn: &Connection, paths: &[String]) -> virt_client::Result<()> {
     for path in paths {
-        let vol = virt_client::storage::StorageVol::lookup_by_path(conn, path).await?;
-        vol.delete(0).await?;
+        virt_client::StorageVol::lookup_by_path(conn, path)
+            .await?
+            .delete()
+            .await?;
     }
     Ok(())
 }

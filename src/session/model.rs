@@ -200,7 +200,10 @@ mod tests {
         let paused = vm(VmState::Paused);
         assert!(VmAction::Resume.allowed_for(&paused));
         assert!(VmAction::Save.allowed_for(&paused));
-        let transient = VmSummary { persistent: false, ..vm(VmState::Running) };
+        let transient = VmSummary {
+            persistent: false,
+            ..vm(VmState::Running)
+        };
         assert!(!VmAction::Save.allowed_for(&transient));
         assert!(VmAction::ForceOff.allowed_for(&transient));
     }

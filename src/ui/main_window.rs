@@ -167,7 +167,6 @@ impl Component for MainWindow {
                         set_action_name: Some("win.vm-shutdown"),
                         set_menu_model: Some(&actions::power_menu()),
                         set_dropdown_tooltip: &gettext("More Power Actions"),
-                        update_property: &[gtk::accessible::Property::Label(&gettext("Shut Down"))],
                     },
                     pack_end = &gtk::MenuButton {
                         set_icon_name: "open-menu-symbolic",
@@ -311,7 +310,10 @@ impl Component for MainWindow {
         };
 
         let primary_menu = gtk::gio::Menu::new();
-        primary_menu.append(Some(&gettext("_Keyboard Shortcuts")), Some("win.show-help-overlay"));
+        primary_menu.append(
+            Some(&gettext("_Keyboard Shortcuts")),
+            Some("win.show-help-overlay"),
+        );
         primary_menu.append(Some(&gettext("_About Hangar")), Some("win.about"));
 
         let toast_overlay = model.toaster.overlay_widget();
@@ -323,7 +325,11 @@ impl Component for MainWindow {
         if let Some(s) = &model.settings {
             restore_window_state(&root, s);
         }
-        let saved = model.settings.as_ref().map(AppSettings::connections).unwrap_or_default();
+        let saved = model
+            .settings
+            .as_ref()
+            .map(AppSettings::connections)
+            .unwrap_or_default();
         for uri in saved.into_iter().chain(options.connect) {
             sessions::open(&mut model, &uri, &sender);
         }
@@ -409,7 +415,8 @@ impl MainWindow {
             return;
         };
         self.popover.set_menu_model(Some(&menu));
-        self.popover.set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
+        self.popover
+            .set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
         self.popover.popup();
     }
 }
@@ -432,7 +439,10 @@ fn row_at(view: &gtk::ListView, x: f64, y: f64) -> Option<ListRow> {
 
 fn restore_window_state(window: &adw::ApplicationWindow, settings: &AppSettings) {
     let s = settings.gio();
-    window.set_default_size(s.int("window-width").max(360), s.int("window-height").max(300));
+    window.set_default_size(
+        s.int("window-width").max(360),
+        s.int("window-height").max(300),
+    );
     if s.boolean("window-maximized") {
         window.maximize();
     }

@@ -2,7 +2,6 @@
 
 use crate::i18n::{gettext, gettext_f};
 
-
 /// A readable name for a connection URI: hypervisor and where it runs.
 pub fn describe_uri(uri: &str) -> String {
     let (scheme, rest) = uri.split_once("://").unwrap_or((uri, ""));

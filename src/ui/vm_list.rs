@@ -100,14 +100,20 @@ impl VmList {
         let selection = gtk::MultiSelection::new(Some(tree));
         let factory = gtk::SignalListItemFactory::new();
         factory.connect_setup(|_, item| {
-            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else {
+                return;
+            };
             let expander = gtk::TreeExpander::new();
             expander.set_child(Some(&ListRow::default()));
             item.set_child(Some(&expander));
         });
         factory.connect_bind(|_, item| {
-            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
-            let Some(expander) = item.child().and_downcast::<gtk::TreeExpander>() else { return };
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else {
+                return;
+            };
+            let Some(expander) = item.child().and_downcast::<gtk::TreeExpander>() else {
+                return;
+            };
             let tree_row = item.item().and_downcast::<gtk::TreeListRow>();
             expander.set_list_row(tree_row.as_ref());
             let (Some(row), Some(data)) = (
@@ -120,7 +126,9 @@ impl VmList {
             row.bind(&data);
         });
         factory.connect_unbind(|_, item| {
-            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else {
+                return;
+            };
             if let Some(row) = item
                 .child()
                 .and_downcast::<gtk::TreeExpander>()
@@ -135,7 +143,14 @@ impl VmList {
         view.update_property(&[gtk::accessible::Property::Label(&gettext(
             "Virtual machines",
         ))]);
-        VmList { connections, filter, sorter, selection, view, criteria }
+        VmList {
+            connections,
+            filter,
+            sorter,
+            selection,
+            view,
+            criteria,
+        }
     }
 
     /// The list widget.
@@ -276,7 +291,9 @@ fn compare(key: SortKey, a: &VmObject, b: &VmObject) -> std::cmp::Ordering {
     let by_name = || natural_cmp(&a.name(), &b.name());
     match key {
         SortKey::Name => by_name(),
-        SortKey::State => state_rank(a.vm_state()).cmp(&state_rank(b.vm_state())).then_with(by_name),
+        SortKey::State => state_rank(a.vm_state())
+            .cmp(&state_rank(b.vm_state()))
+            .then_with(by_name),
         SortKey::Cpu => b
             .cpu_percent()
             .partial_cmp(&a.cpu_percent())

@@ -81,38 +81,7 @@ impl Libvirtd {
         for (_, host) in DIRS {
             std::fs::create_dir_all(host)?;
         }
-        let mut script = String::from("set -e\n");
-        for (private, host) in DIRS {
-            let _ = writeln!(
-                script,
-                "mount --bind '{}' '{host}'",
-                root.join(private).display()
-            );
-        }
-        script.push_str(
-            "exec /usr/sbin/libvirtd --listen -f /etc/libvirt/libvirtd.conf \
-             -p /run/libvirt/libvirtd.pid\n",
-        );
-        let log = std::fs::File::create(root.join("stdout.log"))?;
-        let mut cmd = Command::new("unshare");
-        cmd.args([
-            "--pid",
-            "--fork",
-            "--kill-child",
-            "--mount-proc",
-            "--propagation",
-            "private",
-            "tini",
-            "-s",
-            "--",
-            "sh",
-            "-c",
-        ])
-        .arg(script)
-        .stdin(Stdio::null())
-        .stdout(log.try_clone()?)
-        .stderr(log);
-        let unshare = spawn_tied(cmd)?;
+        let unshare = launch(&root)?;
         let daemon = Libvirtd {
             dir,
             tcp_port,
@@ -121,6 +90,18 @@ impl Libvirtd {
         };
         daemon.wait_ready()?;
         Ok(daemon)
+    }
+
+    /// Stops the daemon (and its VMs) and starts it again on the same sockets, ports and
+    /// state, as after a host's daemon restart.
+    pub fn restart(&self) -> io::Result<()> {
+        self.stop();
+        let child = launch(self.dir.path())?;
+        match self.unshare.lock() {
+            Ok(mut guard) => *guard = Some(child),
+            Err(poisoned) => *poisoned.into_inner() = Some(child),
+        }
+        self.wait_ready()
     }
 
     /// One daemon for the whole test process, started on first use and stopped at exit.
@@ -308,6 +289,43 @@ extern "C" fn stop_shared_at_exit() {
         // The static is never dropped, so neither is its TempDir: remove it here.
         let _ = std::fs::remove_dir_all(d.dir());
     }
+}
+
+/// Starts libvirtd in new mount and PID namespaces with `root`'s directories bind-mounted over
+/// the system's libvirt directories.
+fn launch(root: &Path) -> io::Result<Child> {
+    let mut script = String::from("set -e\n");
+    for (private, host) in DIRS {
+        let _ = writeln!(
+            script,
+            "mount --bind '{}' '{host}'",
+            root.join(private).display()
+        );
+    }
+    script.push_str(
+        "exec /usr/sbin/libvirtd --listen -f /etc/libvirt/libvirtd.conf \
+         -p /run/libvirt/libvirtd.pid\n",
+    );
+    let log = std::fs::File::create(root.join("stdout.log"))?;
+    let mut cmd = Command::new("unshare");
+    cmd.args([
+        "--pid",
+        "--fork",
+        "--kill-child",
+        "--mount-proc",
+        "--propagation",
+        "private",
+        "tini",
+        "-s",
+        "--",
+        "sh",
+        "-c",
+    ])
+    .arg(script)
+    .stdin(Stdio::null())
+    .stdout(log.try_clone()?)
+    .stderr(log);
+    spawn_tied(cmd)
 }
 
 fn child_of(pid: u32) -> Option<i32> {

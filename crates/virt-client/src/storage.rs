@@ -288,3 +288,16 @@ impl Connection {
         Ok(r.xml)
     }
 }
+
+impl StorageVol {
+    /// Finds the volume whose target path is `path` (`virStorageVolLookupByPath`).
+    pub async fn lookup_by_path(conn: &Connection, path: &str) -> Result<StorageVol> {
+        let r = conn
+            .call(&p::StorageVolLookupByPathArgs { path: path.into() })
+            .await?;
+        Ok(StorageVol {
+            conn: conn.clone(),
+            raw: r.vol,
+        })
+    }
+}

@@ -118,7 +118,9 @@ impl VmVerb {
             Self::Autostart => VmAction::SetAutostart(true).allowed_for(&summary),
             Self::Rename => VmAction::Rename(String::new()).allowed_for(&summary),
             Self::Delete => VmAction::Delete { storage: vec![] }.allowed_for(&summary),
-            other => other.simple_action().is_some_and(|a| a.allowed_for(&summary)),
+            other => other
+                .simple_action()
+                .is_some_and(|a| a.allowed_for(&summary)),
         }
     }
 
@@ -158,7 +160,9 @@ impl WindowActions {
         add("about", || MainWindowMsg::ShowAbout);
         add("search", || MainWindowMsg::ToggleSearch);
         add("conn-remove", || MainWindowMsg::RemoveSelectedConnection);
-        add("conn-reconnect", || MainWindowMsg::ReconnectSelectedConnection);
+        add("conn-reconnect", || {
+            MainWindowMsg::ReconnectSelectedConnection
+        });
         for verb in VmVerb::ALL {
             let action = gio::SimpleAction::new(verb.name(), None);
             action.set_enabled(false);
@@ -199,7 +203,9 @@ impl WindowActions {
 
     /// Whether `win.NAME` is enabled now.
     pub fn is_enabled(&self, name: &str) -> bool {
-        self.group.lookup_action(name).is_some_and(|a| a.is_enabled())
+        self.group
+            .lookup_action(name)
+            .is_some_and(|a| a.is_enabled())
     }
 
     /// Activates `win.NAME` (what a shortcut or menu item does).
@@ -230,7 +236,13 @@ pub fn vm_menu() -> gio::Menu {
     let menu = gio::Menu::new();
     let sections: [&[VmVerb]; 4] = [
         &[VmVerb::Open],
-        &[VmVerb::Run, VmVerb::Pause, VmVerb::Resume, VmVerb::ShutDown, VmVerb::Reboot],
+        &[
+            VmVerb::Run,
+            VmVerb::Pause,
+            VmVerb::Resume,
+            VmVerb::ShutDown,
+            VmVerb::Reboot,
+        ],
         &[VmVerb::Reset, VmVerb::ForceOff, VmVerb::Save],
         &[VmVerb::Rename, VmVerb::Autostart, VmVerb::Delete],
     ];
@@ -248,14 +260,22 @@ pub fn vm_menu() -> gio::Menu {
 pub fn connection_menu() -> gio::Menu {
     let menu = gio::Menu::new();
     menu.append(Some(&gettext("_Reconnect")), Some("win.conn-reconnect"));
-    menu.append(Some(&gettext("_Remove Connection")), Some("win.conn-remove"));
+    menu.append(
+        Some(&gettext("_Remove Connection")),
+        Some("win.conn-remove"),
+    );
     menu
 }
 
 /// The "more" menu next to Shut Down in the header bar.
 pub fn power_menu() -> gio::Menu {
     let menu = gio::Menu::new();
-    for verb in [VmVerb::Reboot, VmVerb::Reset, VmVerb::ForceOff, VmVerb::Save] {
+    for verb in [
+        VmVerb::Reboot,
+        VmVerb::Reset,
+        VmVerb::ForceOff,
+        VmVerb::Save,
+    ] {
         menu.append(Some(&verb.label()), Some(&format!("win.{}", verb.name())));
     }
     menu

@@ -69,7 +69,8 @@ pub fn ask(
     check: Option<(String, String)>,
     on_accept: impl Fn(bool) + 'static,
 ) -> adw::MessageDialog {
-    let dialog = adw::MessageDialog::new(Some(parent), Some(&question.heading), Some(&question.body));
+    let dialog =
+        adw::MessageDialog::new(Some(parent), Some(&question.heading), Some(&question.body));
     dialog.add_response("cancel", &gettext("_Cancel"));
     dialog.add_response("accept", &question.accept);
     dialog.set_response_appearance("accept", adw::ResponseAppearance::Destructive);
@@ -107,7 +108,9 @@ pub fn ask_rename(
     let dialog = adw::MessageDialog::new(
         Some(parent),
         Some(&gettext_f("Rename “{}”", &[current])),
-        Some(&gettext("Letters, digits, dots, dashes and underscores work everywhere.")),
+        Some(&gettext(
+            "Letters, digits, dots, dashes and underscores work everywhere.",
+        )),
     );
     let entry = gtk::Entry::new();
     entry.set_text(current);
@@ -160,8 +163,11 @@ mod tests {
         let q = confirmation_for(&VmAction::ForceOff, &["web".into()]).unwrap();
         assert!(q.heading.contains("web"));
         assert!(q.body.contains("lost"));
-        let q = confirmation_for(&VmAction::Delete { storage: vec![] }, &["a".into(), "b".into()])
-            .unwrap();
+        let q = confirmation_for(
+            &VmAction::Delete { storage: vec![] },
+            &["a".into(), "b".into()],
+        )
+        .unwrap();
         assert!(q.heading.contains('2'));
         assert!(confirmation_for(&VmAction::Run, &["a".into()]).is_none());
     }

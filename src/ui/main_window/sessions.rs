@@ -1,6 +1,7 @@
 //! The main window's side of each connection's `HostSession`: starting and stopping sessions,
 //! applying their updates to the list, and sending them the user's actions.
 
+use gtk::prelude::*;
 use relm4::prelude::*;
 use tokio::sync::mpsc;
 
@@ -37,7 +38,9 @@ pub fn open(window: &mut MainWindow, uri: &str, sender: &ComponentSender<MainWin
     if window.sessions.contains_key(uri) {
         return;
     }
-    window.list.add_connection(uri, &super::connection_title(uri));
+    window
+        .list
+        .add_connection(uri, &super::connection_title(uri));
     let (tx, rx) = mpsc::unbounded_channel();
     window.sessions.insert(uri.to_string(), tx);
     let uri = uri.to_string();
@@ -45,7 +48,10 @@ pub fn open(window: &mut MainWindow, uri: &str, sender: &ComponentSender<MainWin
         shutdown
             .register(async move {
                 let tag = uri.clone();
-                host::run(uri, rx, move |update| out.send((tag.clone(), update)).is_ok()).await;
+                host::run(uri, rx, move |update| {
+                    out.send((tag.clone(), update)).is_ok()
+                })
+                .await;
             })
             .drop_on_shutdown()
     });
@@ -118,12 +124,17 @@ pub fn apply(window: &mut MainWindow, uri: &str, update: HostUpdate) {
 /// Carries out `verb` on the selected VMs, asking first where it destroys something.
 pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<MainWindow>) {
     let selected = window.list.selected_vms();
-    let applicable: Vec<_> = selected.into_iter().filter(|vm| verb.applies_to(vm)).collect();
+    let applicable: Vec<_> = selected
+        .into_iter()
+        .filter(|vm| verb.applies_to(vm))
+        .collect();
     if applicable.is_empty() {
         return;
     }
-    let targets: Vec<(String, String)> =
-        applicable.iter().map(|vm| (vm.connection_uri(), vm.uuid())).collect();
+    let targets: Vec<(String, String)> = applicable
+        .iter()
+        .map(|vm| (vm.connection_uri(), vm.uuid()))
+        .collect();
     let names: Vec<String> = applicable.iter().map(|vm| vm.name()).collect();
     let action = match verb {
         VmVerb::Open => {
@@ -134,12 +145,17 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
         VmVerb::Rename => {
             let s = sender.clone();
             confirm::ask_rename(&window.window, &names[0], move |new_name| {
-                s.input(MainWindowMsg::Act(VmAction::Rename(new_name), targets.clone()));
+                s.input(MainWindowMsg::Act(
+                    VmAction::Rename(new_name),
+                    targets.clone(),
+                ));
             });
             return;
         }
         VmVerb::Autostart => VmAction::SetAutostart(!applicable.iter().all(|vm| vm.autostart())),
-        VmVerb::Delete => VmAction::Delete { storage: Vec::new() },
+        VmVerb::Delete => VmAction::Delete {
+            storage: Vec::new(),
+        },
         other => match other.simple_action() {
             Some(a) => a,
             None => return,
@@ -150,7 +166,10 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
             let s = sender.clone();
             let action_for_dialog = action.clone();
             confirm::ask(&window.window, &question, None, move |_| {
-                s.input(MainWindowMsg::Act(action_for_dialog.clone(), targets.clone()));
+                s.input(MainWindowMsg::Act(
+                    action_for_dialog.clone(),
+                    targets.clone(),
+                ));
             });
         }
         None => act(window, action, targets),
@@ -162,7 +181,10 @@ pub fn act(window: &mut MainWindow, action: VmAction, targets: Vec<(String, Stri
     for (uri, uuid) in targets {
         match window.sessions.get(&uri) {
             Some(tx) => {
-                let _ = tx.send(HostRequest::Act { uuid, action: action.clone() });
+                let _ = tx.send(HostRequest::Act {
+                    uuid,
+                    action: action.clone(),
+                });
             }
             None => window.show_error(&gettext("That connection is closed.")),
         }

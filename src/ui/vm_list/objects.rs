@@ -124,7 +124,9 @@ glib::wrapper! {
 impl VmObject {
     /// A new object for `vm` on the connection `uri`.
     pub fn new(uri: &str, vm: &VmSummary) -> Self {
-        let obj: Self = glib::Object::builder().property("connection-uri", uri).build();
+        let obj: Self = glib::Object::builder()
+            .property("connection-uri", uri)
+            .build();
         obj.update(vm);
         obj
     }
@@ -190,7 +192,9 @@ impl ConnectionObject {
             .property("uri", uri)
             .property("title", title)
             .build();
-        obj.imp().vms.replace(Some(gtk::gio::ListStore::new::<VmObject>()));
+        obj.imp()
+            .vms
+            .replace(Some(gtk::gio::ListStore::new::<VmObject>()));
         obj
     }
 
@@ -249,7 +253,10 @@ impl ConnectionObject {
             return obj;
         }
         let obj = VmObject::new(&self.uri(), vm);
-        self.imp().by_uuid.borrow_mut().insert(vm.uuid.clone(), obj.clone());
+        self.imp()
+            .by_uuid
+            .borrow_mut()
+            .insert(vm.uuid.clone(), obj.clone());
         self.vms().append(&obj);
         obj
     }

@@ -114,12 +114,18 @@ impl ListRow {
             })
         };
         self.refresh(item);
-        self.imp().bound.replace(Some((item.clone(), vec![handler])));
+        self.imp()
+            .bound
+            .replace(Some((item.clone(), vec![handler])));
     }
 
     /// The item this row shows.
     pub fn item(&self) -> Option<glib::Object> {
-        self.imp().bound.borrow().as_ref().map(|(obj, _)| obj.clone())
+        self.imp()
+            .bound
+            .borrow()
+            .as_ref()
+            .map(|(obj, _)| obj.clone())
     }
 
     /// Stops following the bound item.
@@ -143,10 +149,17 @@ impl ListRow {
             imp.name.add_css_class("heading");
             imp.subtitle.set_label(&conn.status_text());
             imp.size.set_label("");
-            let busy = matches!(status, ConnectionStatus::Connecting | ConnectionStatus::Reconnecting);
+            let busy = matches!(
+                status,
+                ConnectionStatus::Connecting | ConnectionStatus::Reconnecting
+            );
             imp.spinner.set_spinning(busy);
             imp.spinner.set_visible(busy);
-            self.set_opacity(if status == ConnectionStatus::Connected { 1.0 } else { 0.7 });
+            self.set_opacity(if status == ConnectionStatus::Connected {
+                1.0
+            } else {
+                0.7
+            });
             self.update_property(&[gtk::accessible::Property::Label(&format!(
                 "{}, {}",
                 conn.title(),
@@ -159,7 +172,11 @@ impl ListRow {
             imp.name.set_label(&vm.name());
             imp.name.remove_css_class("heading");
             let title = vm.title();
-            let subtitle = if title.is_empty() { state.label() } else { title };
+            let subtitle = if title.is_empty() {
+                state.label()
+            } else {
+                title
+            };
             imp.subtitle.set_label(&subtitle);
             imp.size.set_label(&size_text(vm.vcpus(), vm.memory_kib()));
             imp.spinner.set_spinning(vm.busy());

@@ -1,0 +1,318 @@
+//! The main window against a private libvirtd: the list follows the daemon, lifecycle actions
+//! do what `virsh` then reports, and a daemon restart is recovered from.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+use adw::prelude::*;
+use hangar::cli::Options;
+use hangar::session::model::{VmAction, VmState};
+use hangar::ui::vm_list::{ConnectionObject, ConnectionStatus, StateFilter};
+use hangar::ui::{MainWindow, MainWindowMsg};
+use relm4::prelude::*;
+use testbed::{Libvirtd, unique_name, vm};
+
+fn setup() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let dir = tempfile::Builder::new()
+            .prefix("hangar-gui-")
+            .tempdir()
+            .unwrap()
+            .keep();
+        // SAFETY: runs before any other thread of this test process reads the environment.
+        unsafe {
+            std::env::set_var("XDG_CONFIG_HOME", dir.join("config"));
+            std::env::set_var("XDG_CACHE_HOME", dir.join("cache"));
+            std::env::set_var("GSETTINGS_BACKEND", "memory");
+        }
+        hangar::init_resources().unwrap();
+        hangar::init_style_without_app();
+    });
+    // Each test starts with nothing saved.
+    hangar::settings::AppSettings::open()
+        .unwrap()
+        .set_connections(&[]);
+}
+
+/// Runs the main loop until `done` holds or `secs` pass; whether it held.
+fn wait_until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
+    let ctx = gtk::glib::MainContext::default();
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        while ctx.iteration(false) {}
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    false
+}
+
+fn launch(uri: &str) -> (relm4::Controller<MainWindow>, ConnectionObject) {
+    let window = MainWindow::builder()
+        .launch(Options {
+            connect: vec![uri.to_string()],
+        })
+        .detach();
+    window.widget().present();
+    let conn = window
+        .model()
+        .list()
+        .connection(uri)
+        .expect("connection listed");
+    (window, conn)
+}
+
+fn vm_names(conn: &ConnectionObject) -> Vec<String> {
+    let store = conn.vms();
+    let mut names: Vec<String> = (0..store.n_items())
+        .filter_map(|i| {
+            store
+                .item(i)
+                .and_downcast::<hangar::ui::vm_list::VmObject>()
+        })
+        .map(|v| v.name())
+        .collect();
+    names.sort();
+    names
+}
+
+fn virsh_state(d: &Libvirtd, name: &str) -> String {
+    d.virsh(&d.qemu_uri(), &["domstate", name])
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+#[gtk::test]
+fn shows_exactly_the_fixture_domains() {
+    setup();
+    let d = Libvirtd::shared();
+    let uri = d.fixture_uri("three", &vm::test_node_xml("fx", 3)).unwrap();
+    let (window, conn) = launch(&uri);
+    assert!(wait_until(20, || conn.connection_status()
+        == ConnectionStatus::Connected));
+    assert_eq!(vm_names(&conn), ["fx-0", "fx-1", "fx-2"]);
+    let vm = conn
+        .vms()
+        .item(0)
+        .and_downcast::<hangar::ui::vm_list::VmObject>()
+        .unwrap();
+    assert_eq!(vm.vm_state(), VmState::Running);
+    assert_eq!(vm.memory_kib(), 131072);
+    assert_eq!(vm.vcpus(), 1);
+    window.widget().destroy();
+}
+
+#[gtk::test]
+fn a_thousand_domains_load_and_search_narrows_them() {
+    setup();
+    let d = Libvirtd::shared();
+    let uri = d
+        .fixture_uri("thousand", &vm::test_node_xml("big", 1000))
+        .unwrap();
+    let start = Instant::now();
+    let (window, conn) = launch(&uri);
+    assert!(
+        wait_until(60, || conn.vms().n_items() == 1000),
+        "{}",
+        conn.vms().n_items()
+    );
+    println!("1000 domains listed in {:?}", start.elapsed());
+    let list = window.model().list().clone();
+    assert_eq!(list.n_rows(), 1001);
+    window.emit(MainWindowMsg::Search("big-99".into()));
+    assert!(
+        wait_until(5, || list.n_rows() == 12),
+        "rows: {}",
+        list.n_rows()
+    );
+    window.emit(MainWindowMsg::Search(String::new()));
+    window.emit(MainWindowMsg::FilterState(StateFilter::Inactive));
+    assert!(
+        wait_until(5, || list.n_rows() == 1),
+        "rows: {}",
+        list.n_rows()
+    );
+    window.widget().destroy();
+}
+
+#[gtk::test]
+fn lifecycle_actions_leave_the_state_virsh_reports() {
+    setup();
+    let d = Libvirtd::shared();
+    let qemu = d.qemu_uri();
+    let name = unique_name("life");
+    let xml = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&xml, vm::tiny_xml(&name)).unwrap();
+    let (window, conn) = launch(&qemu);
+    assert!(wait_until(20, || conn.connection_status()
+        == ConnectionStatus::Connected));
+
+    // Defined and started elsewhere: the row appears and follows.
+    d.virsh(&qemu, &["define", xml.to_str().unwrap()]).unwrap();
+    assert!(
+        wait_until(10, || vm_names(&conn).contains(&name)),
+        "define not seen"
+    );
+    let uuid = d
+        .virsh(&qemu, &["domuuid", &name])
+        .unwrap()
+        .trim()
+        .to_string();
+    let row = conn.vm(&uuid).unwrap();
+    assert_eq!(row.vm_state(), VmState::ShutOff);
+    d.virsh(&qemu, &["start", &name]).unwrap();
+    assert!(
+        wait_until(10, || row.vm_state() == VmState::Running),
+        "start not seen"
+    );
+
+    let target = vec![(qemu.clone(), uuid.clone())];
+    let act = |action: VmAction| window.emit(MainWindowMsg::Act(action, target.clone()));
+    act(VmAction::Pause);
+    assert!(wait_until(10, || row.vm_state() == VmState::Paused));
+    assert_eq!(virsh_state(d, &name), "paused");
+    act(VmAction::Resume);
+    assert!(wait_until(10, || row.vm_state() == VmState::Running));
+    assert_eq!(virsh_state(d, &name), "running");
+    act(VmAction::Reset);
+    assert!(wait_until(10, || !row.busy()));
+    assert_eq!(virsh_state(d, &name), "running");
+    act(VmAction::ForceOff);
+    assert!(wait_until(10, || row.vm_state() == VmState::ShutOff));
+    assert_eq!(virsh_state(d, &name), "shut off");
+    act(VmAction::Run);
+    assert!(wait_until(10, || row.vm_state() == VmState::Running));
+    act(VmAction::Save);
+    assert!(wait_until(20, || row.vm_state() == VmState::ShutOff
+        && row.has_managed_save()));
+    assert_eq!(virsh_state(d, &name), "shut off");
+    assert!(
+        d.virsh(&qemu, &["dominfo", &name])
+            .unwrap()
+            .contains("Managed save:   yes")
+    );
+    act(VmAction::Run);
+    assert!(wait_until(20, || row.vm_state() == VmState::Running));
+    act(VmAction::ForceOff);
+    assert!(wait_until(10, || row.vm_state() == VmState::ShutOff));
+    act(VmAction::SetAutostart(true));
+    assert!(wait_until(10, || row.autostart()));
+    assert!(
+        d.virsh(&qemu, &["dominfo", &name])
+            .unwrap()
+            .contains("Autostart:      enable")
+    );
+    let renamed = format!("{name}-r");
+    act(VmAction::Rename(renamed.clone()));
+    assert!(wait_until(10, || row.name() == renamed), "rename not seen");
+    assert_eq!(virsh_state(d, &renamed), "shut off");
+
+    // A failure keeps the row's true state and tells the user.
+    act(VmAction::Pause);
+    assert!(wait_until(10, || !row.busy()));
+    assert_eq!(row.vm_state(), VmState::ShutOff);
+
+    act(VmAction::Delete { storage: vec![] });
+    assert!(
+        wait_until(10, || conn.vm(&uuid).is_none()),
+        "delete not seen"
+    );
+    assert!(d.virsh(&qemu, &["domstate", &renamed]).is_err());
+    window.widget().destroy();
+}
+
+#[gtk::test]
+fn destructive_actions_ask_first() {
+    setup();
+    let d = Libvirtd::shared();
+    let qemu = d.qemu_uri();
+    let name = unique_name("ask");
+    let xml = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&xml, vm::tiny_xml(&name)).unwrap();
+    d.virsh(&qemu, &["create", xml.to_str().unwrap()]).unwrap();
+    let (window, conn) = launch(&qemu);
+    assert!(wait_until(20, || vm_names(&conn).contains(&name)));
+    let uuid = d
+        .virsh(&qemu, &["domuuid", &name])
+        .unwrap()
+        .trim()
+        .to_string();
+    let row = conn.vm(&uuid).unwrap();
+    let list = window.model().list().clone();
+    list.select_vm(&row);
+    assert!(wait_until(5, || window
+        .model()
+        .actions()
+        .unwrap()
+        .is_enabled("vm-force-off")));
+    assert!(!window.model().actions().unwrap().is_enabled("vm-run"));
+    window.model().actions().unwrap().activate("vm-force-off");
+    let mut dialog = None;
+    assert!(wait_until(5, || {
+        dialog = gtk::Window::list_toplevels()
+            .into_iter()
+            .filter_map(|w| w.downcast::<adw::MessageDialog>().ok())
+            .find(|w| w.is_visible());
+        dialog.is_some()
+    }));
+    let dialog = dialog.unwrap();
+    assert!(dialog.heading().unwrap().contains(&name));
+    // Nothing happened yet; cancelling keeps the VM running.
+    wait_until(1, || false);
+    assert_eq!(virsh_state(d, &name), "running");
+    MessageDialogExt::response(&dialog, "cancel");
+    wait_until(1, || false);
+    assert_eq!(virsh_state(d, &name), "running");
+    window.model().actions().unwrap().activate("vm-force-off");
+    let mut dialog = None;
+    assert!(wait_until(5, || {
+        dialog = gtk::Window::list_toplevels()
+            .into_iter()
+            .filter_map(|w| w.downcast::<adw::MessageDialog>().ok())
+            .find(|w| w.is_visible());
+        dialog.is_some()
+    }));
+    MessageDialogExt::response(&dialog.unwrap(), "accept");
+    // A transient VM is gone once it stops.
+    assert!(
+        wait_until(10, || conn.vm(&uuid).is_none()),
+        "transient VM still listed"
+    );
+    assert!(
+        d.virsh(&qemu, &["domstate", &name]).is_err(),
+        "transient VM still there"
+    );
+    window.widget().destroy();
+}
+
+#[gtk::test]
+fn daemon_restart_is_recovered_from() {
+    setup();
+    let d = Libvirtd::start().unwrap();
+    let uri = d.test_uri();
+    let (window, conn) = launch(&uri);
+    assert!(wait_until(20, || conn.connection_status()
+        == ConnectionStatus::Connected));
+    assert_eq!(vm_names(&conn), ["test"]);
+    d.stop();
+    assert!(
+        wait_until(15, || conn.connection_status()
+            == ConnectionStatus::Reconnecting),
+        "drop not noticed: {}",
+        conn.status_text()
+    );
+    d.restart().unwrap();
+    assert!(
+        wait_until(40, || conn.connection_status()
+            == ConnectionStatus::Connected),
+        "not reconnected: {}",
+        conn.status_text()
+    );
+    assert_eq!(vm_names(&conn), ["test"]);
+    window.widget().destroy();
+}
