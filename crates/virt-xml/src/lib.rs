@@ -4,11 +4,14 @@
 //! read and edit it in place, so an edit changes only the markup it touches.
 
 pub mod cpuset;
+pub mod domain;
 pub mod error;
 pub mod tree;
 pub mod units;
+mod view;
 
 pub use cpuset::CpuSet;
+pub use domain::{DomainXml, validate_domain};
 pub use error::{Error, Result};
 pub use tree::{Document, NodeId, NodeKind};
 pub use units::{Size, Unit};

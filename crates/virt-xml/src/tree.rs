@@ -261,6 +261,12 @@ impl Document {
             .filter(move |&c| matches!(self.node(c).kind, Kind::Element(_)))
     }
 
+    /// The element siblings after `n`, in order.
+    pub fn elements_after(&self, n: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        std::iter::successors(self.next_sibling(n), move |&c| self.next_sibling(c))
+            .filter(move |&c| matches!(self.node(c).kind, Kind::Element(_)))
+    }
+
     /// The element children named `name`.
     pub fn elements_named<'a>(
         &'a self,

@@ -314,7 +314,12 @@ impl Document {
         x
     }
 
-    fn slot(&self, parent: NodeId, name: &str, order: &[&str]) -> (Option<NodeId>, Option<NodeId>) {
+    pub(crate) fn slot(
+        &self,
+        parent: NodeId,
+        name: &str,
+        order: &[&str],
+    ) -> (Option<NodeId>, Option<NodeId>) {
         let Some(k) = order.iter().position(|o| *o == name) else {
             return (None, None);
         };
