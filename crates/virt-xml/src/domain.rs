@@ -17,6 +17,7 @@ pub use disk::{Disk, DiskSource};
 pub use graphics::Graphics;
 pub use interface::{Interface, InterfaceSource};
 pub use memory::VcpuEntry;
+pub(crate) use memory::cpuset_attr as memory_cpuset_attr;
 pub use os::{Clock, Features, Os, Timer};
 pub use simple::{
     Chardev, Controller, Filesystem, Hostdev, Input, Memballoon, Rng, Sound, Tpm, Video, Watchdog,
