@@ -3,6 +3,7 @@
 //! [`Document`] keeps every byte it parsed; typed views (handles such as [`domain::Disk`])
 //! read and edit it in place, so an edit changes only the markup it touches.
 
+pub mod builder;
 pub mod capabilities;
 pub mod cpuset;
 pub mod domain;
