@@ -3,6 +3,7 @@
 //! [`Document`] keeps every byte it parsed; typed views (handles such as [`domain::Disk`])
 //! read and edit it in place, so an edit changes only the markup it touches.
 
+mod any;
 pub mod builder;
 pub mod capabilities;
 pub mod cpuset;
@@ -17,6 +18,7 @@ pub mod tree;
 pub mod units;
 mod view;
 
+pub use any::AnyXml;
 pub use capabilities::CapabilitiesXml;
 pub use cpuset::CpuSet;
 pub use domain::{DomainXml, validate_domain};

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 pub fn corpus() -> Vec<(String, String)> {
     let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     let mut out = Vec::new();
-    for dir in ["daemon", "handwritten"] {
+    for dir in ["daemon", "handwritten", "gen"] {
         let mut entries: Vec<_> = std::fs::read_dir(base.join(dir))
             .expect("corpus dir")
             .map(|e| e.expect("entry").path())
