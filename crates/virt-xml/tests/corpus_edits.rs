@@ -27,8 +27,12 @@ fn changed_old_lines(before: &str, after: &str) -> Vec<usize> {
     let diff = similar::TextDiff::from_lines(before, after);
     let mut out = Vec::new();
     for op in diff.ops() {
-        if let similar::DiffOp::Delete { old_index, old_len, .. }
-        | similar::DiffOp::Replace { old_index, old_len, .. } = *op
+        if let similar::DiffOp::Delete {
+            old_index, old_len, ..
+        }
+        | similar::DiffOp::Replace {
+            old_index, old_len, ..
+        } = *op
         {
             out.extend(old_index..old_index + old_len);
         }
@@ -48,20 +52,39 @@ fn attribute_edits_touch_only_their_element() {
                 let mut doc = base.clone();
                 doc.set_attr(n, a, "changed<&>'\"");
                 let after = doc.to_string();
-                assert_eq!(Document::parse(&after).expect("reparse").attr(n, a).as_deref(), Some("changed<&>'\""));
+                assert_eq!(
+                    Document::parse(&after)
+                        .expect("reparse")
+                        .attr(n, a)
+                        .as_deref(),
+                    Some("changed<&>'\"")
+                );
                 for line in changed_old_lines(&text, &after) {
-                    assert!(span.contains(&line), "{name}: editing {a} changed line {line}");
+                    assert!(
+                        span.contains(&line),
+                        "{name}: editing {a} changed line {line}"
+                    );
                 }
                 let mut removed = base.clone();
                 assert!(removed.remove_attr(n, a));
                 assert!(removed.attr(n, a).is_none());
-                assert_eq!(Document::parse(&removed.to_string()).expect("reparse").attrs(n).count(), attrs.len() - 1);
+                assert_eq!(
+                    Document::parse(&removed.to_string())
+                        .expect("reparse")
+                        .attrs(n)
+                        .count(),
+                    attrs.len() - 1
+                );
                 checked += 1;
             }
             let mut doc = base.clone();
             doc.set_attr(n, "hangar-new", "1");
             let after = doc.to_string();
-            assert_eq!(changed_old_lines(&text, &after).len(), 1, "{name}: adding an attribute changed more than one line");
+            assert_eq!(
+                changed_old_lines(&text, &after).len(),
+                1,
+                "{name}: adding an attribute changed more than one line"
+            );
             doc.remove_attr(n, "hangar-new");
             assert_eq!(doc.attrs(n).count(), attrs.len());
         }
@@ -81,7 +104,10 @@ fn text_edits_and_insertions_touch_only_their_element() {
                 let after = doc.to_string();
                 let lines = changed_old_lines(&text, &after);
                 assert_eq!(lines.len(), 1, "{name}: {after}");
-                assert_eq!(Document::parse(&after).expect("reparse").text(n), "new & <text>");
+                assert_eq!(
+                    Document::parse(&after).expect("reparse").text(n),
+                    "new & <text>"
+                );
             }
             let mut doc = base.clone();
             let c = doc.append_element(n, "hangar-added");
@@ -90,11 +116,18 @@ fn text_edits_and_insertions_touch_only_their_element() {
             let reparsed = Document::parse(&after).expect("reparse");
             assert!(reparsed.child(n, "hangar-added").is_some() || n == base.root());
             for line in changed_old_lines(&text, &after) {
-                assert!(line_span(&base, n).contains(&line), "{name}: insertion changed line {line}");
+                assert!(
+                    line_span(&base, n).contains(&line),
+                    "{name}: insertion changed line {line}"
+                );
             }
             doc.remove(c);
             if base.elements(n).next().is_some() {
-                assert_eq!(doc.to_string(), text, "{name}: insert + remove is not a no-op");
+                assert_eq!(
+                    doc.to_string(),
+                    text,
+                    "{name}: insert + remove is not a no-op"
+                );
             }
         }
     }
@@ -127,9 +160,19 @@ fn typed_domain_edits_on_every_domain() {
         if let Some(devs) = d.devices(&base) {
             for (i, disk) in devs.disks(&base).into_iter().enumerate() {
                 let x = check(&|x| disk.set_target_dev(x, Some("vdz")), 1);
-                assert_eq!(disk.target_dev(&x).as_deref(), Some("vdz"), "{name} disk {i}");
-                let x = check(&|x| disk.set_source(x, &DiskSource::File("/srv/x.img".into())), 8);
-                assert_eq!(disk.source(&x).expect("s"), DiskSource::File("/srv/x.img".into()));
+                assert_eq!(
+                    disk.target_dev(&x).as_deref(),
+                    Some("vdz"),
+                    "{name} disk {i}"
+                );
+                let x = check(
+                    &|x| disk.set_source(x, &DiskSource::File("/srv/x.img".into())),
+                    8,
+                );
+                assert_eq!(
+                    disk.source(&x).expect("s"),
+                    DiskSource::File("/srv/x.img".into())
+                );
             }
             for nic in devs.interfaces(&base) {
                 let x = check(&|x| nic.set_mac(x, Some("52:54:00:00:00:99")), 1);
