@@ -3,6 +3,7 @@
 //! text (no tree) as a peer figure.
 //!
 //! `cargo run -p virt-xml --release --example bench`
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -67,7 +68,10 @@ fn median_us(f: impl Fn(&str) -> usize, text: &str, runs: usize, batch: usize) -
 
 fn main() {
     assert_eq!(Document::parse(DOMAIN).expect("parse").to_string(), DOMAIN);
-    println!("{:<44} {:>10} {:>12} {:>8}", "document", "tree µs", "quick-xml µs", "ratio");
+    println!(
+        "{:<44} {:>10} {:>12} {:>8}",
+        "document", "tree µs", "quick-xml µs", "ratio"
+    );
     for (name, text) in [
         ("domain (kernel, qemu:commandline)", DOMAIN),
         ("domain (38 devices)", FULL),
@@ -82,5 +86,8 @@ fn main() {
         );
     }
     let typed = median_us(typed_read, FULL, 101, 200);
-    println!("{:<44} {typed:>10.2}", "domain (38 devices): parse + typed reads + write");
+    println!(
+        "{:<44} {typed:>10.2}",
+        "domain (38 devices): parse + typed reads + write"
+    );
 }

@@ -242,6 +242,7 @@ impl fmt::Debug for CpuSet {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 

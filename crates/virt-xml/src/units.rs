@@ -191,6 +191,7 @@ impl fmt::Display for Size {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 

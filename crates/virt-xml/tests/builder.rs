@@ -1,4 +1,5 @@
 //! Builders produce documents the typed views read back, and that libvirt accepts.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
 mod common;
 

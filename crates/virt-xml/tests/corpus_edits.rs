@@ -1,5 +1,6 @@
 //! Over the whole corpus: every single edit changes only the lines of its own node, and
 //! the typed domain edits change only their own lines.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
 mod common;
 

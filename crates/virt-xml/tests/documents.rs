@@ -1,5 +1,6 @@
 //! Typed views of capabilities, domain capabilities, networks, pools, volumes, node devices
 //! and snapshots, read from the daemon's documents.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
 mod common;
 

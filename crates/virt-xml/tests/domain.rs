@@ -1,5 +1,6 @@
 //! Typed domain views read the daemon's documents correctly, and every edit changes only
 //! its own lines.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Property tests: random typed edits never disturb unrelated nodes; cpuset parsing and
 //! formatting agree with a naive set model.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
 use std::collections::BTreeSet;
 

@@ -1,4 +1,5 @@
 //! Every corpus document parses and serializes back byte for byte.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
 mod common;
 

@@ -118,6 +118,7 @@ fn escape(s: &str, map: impl Fn(char) -> Option<&'static str>) -> Cow<'_, str> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 

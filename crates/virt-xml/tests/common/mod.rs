@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests: the corpus and a line diff.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 #![allow(dead_code)]
 
 use std::path::PathBuf;
