@@ -204,14 +204,27 @@ impl Document {
             && matches!(self.nodes[n as usize].kind, Kind::Text(s) if self.s(s).bytes().all(|b| b.is_ascii_whitespace()))
     }
 
-    /// The indentation of `n`: what follows the last newline of the blank text before it.
-    pub(crate) fn indent_of(&self, n: NodeId) -> Option<String> {
+    /// The line break and indentation before `n` (`"\n    "`, `"\r\n\t"`): the blank text
+    /// before it from its last line break on.
+    pub(crate) fn break_before(&self, n: NodeId) -> Option<String> {
         let prev = self.nodes[n.0 as usize].prev;
         if !self.is_blank_text(prev) {
             return None;
         }
         let raw = self.raw(NodeId(prev));
-        raw.rfind('\n').map(|i| raw[i + 1..].to_owned())
+        let nl = raw.rfind('\n')?;
+        let start = if raw[..nl].ends_with('\r') {
+            nl - 1
+        } else {
+            nl
+        };
+        Some(raw[start..].to_owned())
+    }
+
+    /// The indentation of `n`: what follows the last line break of the blank text before it.
+    pub(crate) fn indent_of(&self, n: NodeId) -> Option<String> {
+        self.break_before(n)
+            .map(|b| b.trim_start_matches(['\r', '\n']).to_owned())
     }
 
     fn indent_unit(&self) -> String {
@@ -233,14 +246,14 @@ impl Document {
         self.open_up(parent);
         let sibling = after.or(before).or_else(|| self.elements(parent).last());
         if let Some(sib) = sibling {
-            let indent = self.indent_of(sib);
+            let indent = self.break_before(sib);
             match (
                 after.or(if before.is_none() { Some(sib) } else { None }),
                 indent,
             ) {
                 (Some(a), Some(ind)) => {
                     let next = self.nodes[a.0 as usize].next;
-                    let ws = self.text_node(&format!("\n{ind}"));
+                    let ws = self.text_node(&ind);
                     self.link(parent, ws, next);
                     self.link(parent, x, next);
                 }
@@ -250,7 +263,7 @@ impl Document {
                 }
                 (None, Some(ind)) => {
                     self.link(parent, x, sib.0);
-                    let ws = self.text_node(&format!("\n{ind}"));
+                    let ws = self.text_node(&ind);
                     self.link(parent, ws, sib.0);
                 }
                 (None, None) => self.link(parent, x, sib.0),
@@ -259,17 +272,19 @@ impl Document {
         }
         // No element children: only blank text (or nothing) between the tags.
         let blank = self.children(parent).all(|c| self.is_blank_text(c.0));
-        let outer = self.indent_of(parent);
+        let outer = self.break_before(parent).or_else(|| {
+            (parent == self.root() && self.to_string().contains('\n')).then(|| "\n".to_owned())
+        });
         match outer {
             Some(outer) if blank => {
                 while let Some(c) = self.first_child(parent) {
                     self.detach(c);
                 }
                 let unit = self.indent_unit();
-                let ws = self.text_node(&format!("\n{outer}{unit}"));
+                let ws = self.text_node(&format!("{outer}{unit}"));
                 self.append_child(parent, ws);
                 self.append_child(parent, x);
-                let ws = self.text_node(&format!("\n{outer}"));
+                let ws = self.text_node(&outer);
                 self.append_child(parent, ws);
             }
             _ => self.append_child(parent, x),
