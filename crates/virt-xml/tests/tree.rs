@@ -174,3 +174,16 @@ fn syntax_errors_have_positions() {
         }
     }
 }
+
+#[test]
+fn byte_order_mark_is_kept() {
+    let text = "\u{feff}<a>\n  <b/>\n</a>\n";
+    let mut doc = Document::parse(text).expect("parse");
+    assert_eq!(doc.to_string(), text);
+    let r = doc.root();
+    doc.append_element(r, "c");
+    assert_eq!(doc.to_string(), "\u{feff}<a>\n  <b/>\n  <c/>\n</a>\n");
+    // Found by fuzzing: a byte order mark before broken markup.
+    let broken = "\u{feff}<network>\n  <name>x</name>\n \0\0\0widge name='v'/>\n  <ip address='10.";
+    assert!(matches!(Document::parse(broken), Err(Error::Syntax { .. })));
+}

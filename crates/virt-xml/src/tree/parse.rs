@@ -42,7 +42,12 @@ pub(super) fn parse(text: &str) -> Result<Document, Error> {
         root: NONE,
     };
     doc.nodes.push(Node::new(Kind::Document, 0));
-    let mut reader = Reader::from_str(text);
+    // quick-xml skips a byte order mark; keep it as a text node and read what follows.
+    let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    if base > 0 {
+        leaf(&mut doc, 0, Kind::Text(Span::src(0, base)), 0);
+    }
+    let mut reader = Reader::from_str(&text[base..]);
     {
         let config = reader.config_mut();
         config.check_end_names = true;
@@ -52,18 +57,23 @@ pub(super) fn parse(text: &str) -> Result<Document, Error> {
     }
     let mut stack: Vec<u32> = vec![0];
     loop {
-        let before = reader.buffer_position() as usize;
+        let before = base + reader.buffer_position() as usize;
         let event = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
-                return Err(syntax(
-                    text,
-                    reader.error_position() as usize,
-                    e.to_string(),
-                ));
+                let at = base + reader.error_position() as usize;
+                return Err(syntax(text, at, e.to_string()));
             }
         };
-        let after = reader.buffer_position() as usize;
+        let after = base + reader.buffer_position() as usize;
+        let markup = !matches!(event, Event::Text(_) | Event::GeneralRef(_) | Event::Eof);
+        if after > text.len()
+            || !text.is_char_boundary(before)
+            || !text.is_char_boundary(after)
+            || (markup && text.as_bytes().get(before) != Some(&b'<'))
+        {
+            return Err(syntax(text, before, "unexpected input"));
+        }
         let parent = *stack.last().unwrap_or(&0);
         let span = Span::src(before, after);
         let empty = matches!(event, Event::Empty(_));
@@ -165,7 +175,7 @@ fn element(
     let name_start = before + 1;
     let name_end = name_start + name_len;
     let region_end = if empty { after - 2 } else { after - 1 };
-    if name_len == 0 || name_end > region_end {
+    if name_len == 0 || name_end > region_end || !text.is_char_boundary(name_end) {
         return Err(syntax(text, before, "missing element name"));
     }
     check_name(text, name_start, name_end)?;
