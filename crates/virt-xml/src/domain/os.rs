@@ -93,6 +93,14 @@ impl Os {
         }
     }
 
+    /// Enables or disables the boot menu; `None` removes `<bootmenu>`.
+    pub fn set_bootmenu(self, d: &mut impl AsMut<Document>, enable: Option<bool>) {
+        match enable {
+            Some(on) => self.set_bootmenu_enable(d, Some(crate::view::yes_no(on))),
+            None => d.as_mut().remove_children(self.0, "bootmenu"),
+        }
+    }
+
     /// Whether the boot menu is enabled.
     pub fn bootmenu(self, d: &impl AsRef<Document>) -> Option<bool> {
         self.bootmenu_enable(d)
