@@ -14,6 +14,7 @@ use quick_xml::events::Event;
 use virt_xml::{Document, DomainXml};
 
 const DOMAIN: &str = include_str!("../tests/corpus/daemon/domain-kernel-qemu-commandline.xml");
+const TYPICAL: &str = include_str!("../tests/corpus/daemon/domain-typical.xml");
 const FULL: &str = include_str!("../tests/corpus/daemon/domain-full.xml");
 const CAPS: &str = include_str!("../tests/corpus/daemon/capabilities.xml");
 
@@ -74,6 +75,7 @@ fn main() {
     );
     for (name, text) in [
         ("domain (kernel, qemu:commandline)", DOMAIN),
+        ("typical domain (desktop VM)", TYPICAL),
         ("domain (38 devices)", FULL),
         ("host capabilities", CAPS),
     ] {

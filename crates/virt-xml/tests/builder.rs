@@ -120,13 +120,11 @@ fn storage_and_network_builders() {
     assert_eq!(ip.dhcp_ranges(&n)[0].1, "192.168.99.254");
 }
 
-/// Defines the builders' documents on a real daemon and reads libvirt's version back.
-/// Run with `VIRT_XML_TEST_URI=qemu+unix:///system?socket=... cargo test -p virt-xml
-/// --test builder -- --ignored` against a private libvirtd.
+/// Defines the builders' documents on a private daemon and reads libvirt's version back.
 #[test]
-#[ignore = "needs a private libvirtd: set VIRT_XML_TEST_URI"]
 fn daemon_accepts_builder_output() {
-    let uri = std::env::var("VIRT_XML_TEST_URI").expect("VIRT_XML_TEST_URI");
+    let daemon = testbed::Libvirtd::shared();
+    let uri = daemon.qemu_uri();
     let dir = tempfile::tempdir().expect("tempdir");
     let virsh = |args: &[&str]| {
         let out = std::process::Command::new("virsh")
