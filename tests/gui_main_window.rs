@@ -316,3 +316,99 @@ fn daemon_restart_is_recovered_from() {
     assert_eq!(vm_names(&conn), ["test"]);
     window.widget().destroy();
 }
+
+fn find_dialog() -> Option<adw::MessageDialog> {
+    gtk::Window::list_toplevels()
+        .into_iter()
+        .filter_map(|w| w.downcast::<adw::MessageDialog>().ok())
+        .find(|w| w.is_visible())
+}
+
+#[gtk::test]
+fn delete_with_storage_removes_the_volume() {
+    setup();
+    let d = Libvirtd::shared();
+    let qemu = d.qemu_uri();
+    let name = unique_name("del");
+    let pool = unique_name("pool");
+    let pool_dir = d.dir().join(&pool);
+    d.virsh(
+        &qemu,
+        &[
+            "pool-define-as",
+            &pool,
+            "dir",
+            "--target",
+            pool_dir.to_str().unwrap(),
+        ],
+    )
+    .unwrap();
+    d.virsh(&qemu, &["pool-build", &pool]).unwrap();
+    d.virsh(&qemu, &["pool-start", &pool]).unwrap();
+    d.virsh(
+        &qemu,
+        &[
+            "vol-create-as",
+            &pool,
+            "disk.qcow2",
+            "8M",
+            "--format",
+            "qcow2",
+        ],
+    )
+    .unwrap();
+    let vol_path = pool_dir.join("disk.qcow2");
+    let disk = format!(
+        "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>\
+         <source file='{}'/><target dev='vda' bus='virtio'/></disk>\n    \
+         <controller type='usb' model='none'/>",
+        vol_path.display()
+    );
+    let xml_text = vm::tiny_xml(&name).replacen("<controller type='usb' model='none'/>", &disk, 1);
+    let xml = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&xml, xml_text).unwrap();
+    d.virsh(&qemu, &["define", xml.to_str().unwrap()]).unwrap();
+
+    let (window, conn) = launch(&qemu);
+    assert!(wait_until(20, || vm_names(&conn).contains(&name)));
+    let uuid = d
+        .virsh(&qemu, &["domuuid", &name])
+        .unwrap()
+        .trim()
+        .to_string();
+    let row = conn.vm(&uuid).unwrap();
+    let list = window.model().list().clone();
+    list.select_vm(&row);
+    assert!(wait_until(5, || window
+        .model()
+        .actions()
+        .unwrap()
+        .is_enabled("vm-delete")));
+    window.model().actions().unwrap().activate("vm-delete");
+    let mut dialog = None;
+    assert!(wait_until(10, || {
+        dialog = find_dialog();
+        dialog.is_some()
+    }));
+    let dialog = dialog.unwrap();
+    let extra = dialog.extra_child().expect("storage choice offered");
+    let check = extra
+        .first_child()
+        .and_downcast::<gtk::CheckButton>()
+        .unwrap();
+    let listed = extra.last_child().and_downcast::<gtk::Label>().unwrap();
+    assert!(listed.label().contains("disk.qcow2"), "{}", listed.label());
+    check.set_active(true);
+    MessageDialogExt::response(&dialog, "accept");
+    assert!(
+        wait_until(10, || conn.vm(&uuid).is_none()),
+        "delete not seen"
+    );
+    assert!(d.virsh(&qemu, &["domstate", &name]).is_err());
+    let vols = d.virsh(&qemu, &["vol-list", &pool]).unwrap();
+    assert!(!vols.contains("disk.qcow2"), "volume left: {vols}");
+    assert!(!vol_path.exists());
+    d.virsh(&qemu, &["pool-destroy", &pool]).unwrap();
+    d.virsh(&qemu, &["pool-undefine", &pool]).unwrap();
+    window.widget().destroy();
+}

@@ -18,10 +18,12 @@ use crate::i18n::gettext;
 pub enum HostUpdate {
     /// Opening the connection.
     Connecting,
-    /// Connected to `hostname`; the VM list follows.
+    /// Connected; the VM list has been sent.
     Connected {
-        /// The host's name.
-        hostname: String,
+        /// What the host is.
+        details: HostDetails,
+        /// The connection, for views that talk to the host themselves (consoles, editors).
+        connection: Connection,
     },
     /// The connection dropped or could not be opened; trying again in `retry_in`.
     Reconnecting {
@@ -54,6 +56,50 @@ pub enum HostUpdate {
         /// What went wrong.
         message: String,
     },
+}
+
+/// What a host is: shown in the connection's details.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostDetails {
+    /// Host name.
+    pub hostname: String,
+    /// Hypervisor driver (`QEMU`, `Test`…).
+    pub hypervisor: String,
+    /// Hypervisor version, `major.minor.micro`.
+    pub hypervisor_version: String,
+    /// libvirt's version on the host.
+    pub libvirt_version: String,
+    /// CPU model.
+    pub cpu_model: String,
+    /// Active host CPUs.
+    pub cpus: u32,
+    /// Host memory in KiB.
+    pub memory_kib: u64,
+}
+
+fn version_text(v: u64) -> String {
+    let (major, minor, micro) = virt_client::split_version(v);
+    format!("{major}.{minor}.{micro}")
+}
+
+async fn host_details(conn: &Connection) -> HostDetails {
+    let (hostname, hypervisor, hv, lib, node) = tokio::join!(
+        conn.hostname(),
+        conn.get_type(),
+        conn.version(),
+        conn.lib_version(),
+        conn.node_info(),
+    );
+    let node = node.ok();
+    HostDetails {
+        hostname: hostname.unwrap_or_default(),
+        hypervisor: hypervisor.unwrap_or_default(),
+        hypervisor_version: hv.map(version_text).unwrap_or_default(),
+        libvirt_version: lib.map(version_text).unwrap_or_default(),
+        cpu_model: node.as_ref().map(|n| n.model.clone()).unwrap_or_default(),
+        cpus: node.as_ref().map_or(0, |n| n.cpus),
+        memory_kib: node.as_ref().map_or(0, |n| n.memory_kib),
+    }
 }
 
 /// What the UI asks of a session.
@@ -94,7 +140,9 @@ pub async fn run(
         if !report(HostUpdate::Connecting) {
             return;
         }
-        let reason = match Connection::open(&uri).await {
+        let (target, read_only) = split_read_only(&uri);
+        let options = virt_client::ConnectOptions::new().read_only(read_only);
+        let reason = match Connection::open_with(&target, options).await {
             Ok(conn) => {
                 attempt = 0;
                 match serve(&conn, &mut requests, &report).await {
@@ -137,6 +185,28 @@ pub async fn run(
                 },
             }
         }
+    }
+}
+
+/// Hangar marks read-only connections with `readonly=1` in the saved URI; libvirt's URIs have
+/// no such parameter, so it is taken out before connecting.
+pub fn split_read_only(uri: &str) -> (String, bool) {
+    let Some((base, query)) = uri.split_once('?') else {
+        return (uri.to_string(), false);
+    };
+    let mut read_only = false;
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|p| {
+            let ro = matches!(*p, "readonly=1" | "readonly");
+            read_only |= ro;
+            !ro && !p.is_empty()
+        })
+        .collect();
+    if rest.is_empty() {
+        (base.to_string(), read_only)
+    } else {
+        (format!("{base}?{}", rest.join("&")), read_only)
     }
 }
 
@@ -186,7 +256,7 @@ async fn serve(
         Ok(ev) => ev,
         Err(e) => return Served::Lost(e.to_string()),
     };
-    let hostname = conn.hostname().await.unwrap_or_default();
+    let details = host_details(conn).await;
     let mut known = Known::default();
     match list_vms(conn).await {
         Ok(listed) => {
@@ -201,7 +271,10 @@ async fn serve(
         }
         Err(e) => return Served::Lost(e.to_string()),
     }
-    if !report(HostUpdate::Connected { hostname }) {
+    if !report(HostUpdate::Connected {
+        details,
+        connection: conn.clone(),
+    }) {
         return Served::Stop;
     }
     loop {
@@ -517,6 +590,31 @@ async fn perform(
     }
 }
 
+/// Paths of the disks (not CD-ROMs or floppies) of the domain `name`, which Delete can remove
+/// with it.
+pub async fn disk_paths(conn: &Connection, name: &str) -> virt_client::Result<Vec<String>> {
+    const XML_INACTIVE: u32 = 2;
+    let dom = Domain::lookup_by_name(conn, name).await?;
+    let xml = dom.xml_desc(XML_INACTIVE).await?;
+    let Ok(doc) = virt_xml::DomainXml::parse(&xml) else {
+        return Ok(Vec::new());
+    };
+    let Some(devices) = doc.root().devices(&doc) else {
+        return Ok(Vec::new());
+    };
+    Ok(devices
+        .disks(&doc)
+        .into_iter()
+        .filter(|d| d.device(&doc).as_deref().unwrap_or("disk") == "disk")
+        .filter_map(|d| match d.source(&doc) {
+            Ok(virt_xml::domain::DiskSource::File(p) | virt_xml::domain::DiskSource::Block(p)) => {
+                Some(p)
+            }
+            _ => None,
+        })
+        .collect())
+}
+
 async fn delete_storage(conn: &Connection, paths: &[String]) -> virt_client::Result<()> {
     for path in paths {
         virt_client::StorageVol::lookup_by_path(conn, path)
@@ -529,7 +627,23 @@ async fn delete_storage(conn: &Connection, paths: &[String]) -> virt_client::Res
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::{backoff, split_read_only};
+
+    #[test]
+    fn read_only_marker_is_taken_out() {
+        assert_eq!(
+            split_read_only("qemu:///system"),
+            ("qemu:///system".into(), false)
+        );
+        assert_eq!(
+            split_read_only("qemu:///system?readonly=1"),
+            ("qemu:///system".into(), true)
+        );
+        assert_eq!(
+            split_read_only("qemu+unix:///system?socket=/s&readonly=1"),
+            ("qemu+unix:///system?socket=/s".into(), true)
+        );
+    }
     use std::time::Duration;
 
     #[test]

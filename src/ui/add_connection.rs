@@ -5,12 +5,105 @@ use relm4::prelude::*;
 
 use crate::i18n::gettext;
 
+/// Hypervisors the form offers: (label, driver, path).
+const HYPERVISORS: [(&str, &str, &str); 5] = [
+    ("QEMU/KVM", "qemu", "system"),
+    ("QEMU/KVM user session", "qemu", "session"),
+    ("LXC", "lxc", ""),
+    ("Xen", "xen", ""),
+    ("Test driver", "test", "default"),
+];
+
+/// How to reach the host: (label, transport). Index 0 is this computer.
+const TRANSPORTS: [(&str, &str); 4] = [
+    ("This computer", ""),
+    ("SSH", "ssh"),
+    ("TLS", "tls"),
+    ("TCP (unencrypted)", "tcp"),
+];
+
+/// The form's fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionForm {
+    /// Index into the hypervisor list.
+    pub hypervisor: u32,
+    /// Index into the transport list (0: this computer).
+    pub transport: u32,
+    /// User name for SSH.
+    pub user: String,
+    /// Host name or address.
+    pub host: String,
+    /// Port, empty for the default.
+    pub port: String,
+    /// Open read-only.
+    pub read_only: bool,
+    /// A URI typed by hand; used instead of the fields when not empty.
+    pub custom: String,
+}
+
+impl ConnectionForm {
+    /// The URI the form describes.
+    pub fn uri(&self) -> String {
+        let custom = self.custom.trim();
+        if !custom.is_empty() {
+            return custom.to_string();
+        }
+        let (_, driver, path) = HYPERVISORS[(self.hypervisor as usize).min(HYPERVISORS.len() - 1)];
+        let (_, transport) = TRANSPORTS[(self.transport as usize).min(TRANSPORTS.len() - 1)];
+        let mut uri = driver.to_string();
+        let mut authority = String::new();
+        if !transport.is_empty() {
+            uri.push('+');
+            uri.push_str(transport);
+            let user = self.user.trim();
+            if !user.is_empty() && transport == "ssh" {
+                authority.push_str(user);
+                authority.push('@');
+            }
+            authority.push_str(self.host.trim());
+            let port = self.port.trim();
+            if !port.is_empty() {
+                authority.push(':');
+                authority.push_str(port);
+            }
+        }
+        uri.push_str("://");
+        uri.push_str(&authority);
+        uri.push('/');
+        uri.push_str(path);
+        if self.read_only {
+            // libvirt's own clients have no URI flag for this; Hangar's connection reads it.
+            uri.push_str(if uri.contains('?') { "&" } else { "?" });
+            uri.push_str("readonly=1");
+        }
+        uri
+    }
+
+    /// Checks the fields, then the URI.
+    pub fn validate(&self) -> Result<String, String> {
+        if self.custom.trim().is_empty() && self.transport != 0 {
+            if self.host.trim().is_empty() {
+                return Err(gettext("Enter the host to connect to."));
+            }
+            let port = self.port.trim();
+            if !port.is_empty() && port.parse::<u16>().map_or(true, |p| p == 0) {
+                return Err(gettext("The port must be a number from 1 to 65535."));
+            }
+        }
+        let uri = self.uri();
+        validate_uri(&uri)?;
+        Ok(uri)
+    }
+}
+
 /// The dialog's state.
 #[derive(Debug, Default)]
 pub struct AddConnection {
-    uri: String,
+    form: ConnectionForm,
     error: Option<String>,
     visible: bool,
+    /// Bumped on Show so that the fields are cleared exactly then.
+    reset: u32,
 }
 
 /// Messages to the dialog.
@@ -20,9 +113,21 @@ pub enum AddConnectionMsg {
     Show,
     /// Close it without adding anything.
     Cancel,
-    /// The URI field changed.
+    /// The hypervisor choice changed.
+    Hypervisor(u32),
+    /// The transport choice changed.
+    Transport(u32),
+    /// The user name changed.
+    User(String),
+    /// The host changed.
+    Host(String),
+    /// The port changed.
+    Port(String),
+    /// Read-only toggled.
+    ReadOnly(bool),
+    /// The custom URI changed.
     UriChanged(String),
-    /// Add the connection if the URI is well formed.
+    /// Add the connection if the form is valid.
     Submit,
 }
 
@@ -83,7 +188,7 @@ impl SimpleComponent for AddConnection {
             set_title: Some(&gettext("Add Connection")),
             set_modal: true,
             set_hide_on_close: true,
-            set_default_width: 480,
+            set_default_width: 520,
             #[watch]
             set_visible: model.visible,
             connect_close_request[sender] => move |_| {
@@ -103,44 +208,121 @@ impl SimpleComponent for AddConnection {
                         connect_clicked => AddConnectionMsg::Cancel,
                     },
                     pack_end = &gtk::Button {
-                        set_label: &gettext("_Add"),
+                        set_label: &gettext("_Connect"),
                         set_use_underline: true,
                         add_css_class: "suggested-action",
-                        #[watch]
-                        set_sensitive: !model.uri.trim().is_empty(),
                         connect_clicked => AddConnectionMsg::Submit,
                     },
                 },
 
-                adw::PreferencesGroup {
-                    set_margin_all: 18,
-                    set_description: Some(&gettext(
-                        "For example qemu:///system for this computer, or qemu+ssh://user@host/system for another one.")),
-
-                    #[name = "uri_row"]
-                    adw::EntryRow {
-                        set_title: &gettext("Connection URI"),
-                        #[track = "model.uri.is_empty()"]
-                        set_text: &model.uri,
-                        connect_changed[sender] => move |row| {
-                            sender.input(AddConnectionMsg::UriChanged(row.text().to_string()));
+                adw::PreferencesPage {
+                    adw::PreferencesGroup {
+                        #[name = "hypervisor_row"]
+                        adw::ComboRow {
+                            set_title: &gettext("Hypervisor"),
+                            set_model: Some(&labels(&HYPERVISORS.map(|h| h.0))),
+                            #[track = "model.reset > 0"]
+                            set_selected: model.form.hypervisor,
+                            connect_selected_notify[sender] => move |r| {
+                                sender.input(AddConnectionMsg::Hypervisor(r.selected()));
+                            },
                         },
-                        connect_entry_activated => AddConnectionMsg::Submit,
+                        #[name = "transport_row"]
+                        adw::ComboRow {
+                            set_title: &gettext("Host"),
+                            set_model: Some(&labels(&TRANSPORTS.map(|t| t.0))),
+                            #[track = "model.reset > 0"]
+                            set_selected: model.form.transport,
+                            connect_selected_notify[sender] => move |r| {
+                                sender.input(AddConnectionMsg::Transport(r.selected()));
+                            },
+                        },
+                        adw::EntryRow {
+                            set_title: &gettext("User name"),
+                            #[watch]
+                            set_visible: model.form.transport == 1,
+                            #[track = "model.reset > 0"]
+                            set_text: &model.form.user,
+                            connect_changed[sender] => move |r| {
+                                sender.input(AddConnectionMsg::User(r.text().to_string()));
+                            },
+                        },
+                        adw::EntryRow {
+                            set_title: &gettext("Host name or address"),
+                            #[watch]
+                            set_visible: model.form.transport != 0,
+                            #[track = "model.reset > 0"]
+                            set_text: &model.form.host,
+                            connect_changed[sender] => move |r| {
+                                sender.input(AddConnectionMsg::Host(r.text().to_string()));
+                            },
+                            connect_entry_activated => AddConnectionMsg::Submit,
+                        },
+                        adw::EntryRow {
+                            set_title: &gettext("Port (optional)"),
+                            set_input_purpose: gtk::InputPurpose::Digits,
+                            #[watch]
+                            set_visible: model.form.transport != 0,
+                            #[track = "model.reset > 0"]
+                            set_text: &model.form.port,
+                            connect_changed[sender] => move |r| {
+                                sender.input(AddConnectionMsg::Port(r.text().to_string()));
+                            },
+                        },
+                        adw::ActionRow {
+                            set_title: &gettext("Read-only"),
+                            set_subtitle: &gettext("Watch virtual machines without changing them"),
+                            #[name = "read_only_switch"]
+                            add_suffix = &gtk::Switch {
+                                set_valign: gtk::Align::Center,
+                                #[track = "model.reset > 0"]
+                                set_active: model.form.read_only,
+                                connect_active_notify[sender] => move |s| {
+                                    sender.input(AddConnectionMsg::ReadOnly(s.is_active()));
+                                },
+                            },
+                            set_activatable_widget: Some(&read_only_switch),
+                        },
                     },
-                },
 
-                gtk::Label {
-                    set_margin_start: 18,
-                    set_margin_end: 18,
-                    set_margin_bottom: 18,
-                    set_xalign: 0.0,
-                    set_wrap: true,
-                    add_css_class: "error",
-                    set_accessible_role: gtk::AccessibleRole::Alert,
-                    #[watch]
-                    set_visible: model.error.is_some(),
-                    #[watch]
-                    set_label: model.error.as_deref().unwrap_or(""),
+                    adw::PreferencesGroup {
+                        set_title: &gettext("Custom URI"),
+                        set_description: Some(&gettext(
+                            "For example qemu:///system for this computer, or qemu+ssh://user@host/system for another one.")),
+
+                        #[name = "uri_row"]
+                        adw::EntryRow {
+                            set_title: &gettext("Connection URI"),
+                            #[track = "model.reset > 0"]
+                            set_text: &model.form.custom,
+                            connect_changed[sender] => move |row| {
+                                sender.input(AddConnectionMsg::UriChanged(row.text().to_string()));
+                            },
+                            connect_entry_activated => AddConnectionMsg::Submit,
+                        },
+                    },
+
+                    adw::PreferencesGroup {
+                        gtk::Label {
+                            set_xalign: 0.0,
+                            set_selectable: true,
+                            add_css_class: "monospace",
+                            add_css_class: "dim-label",
+                            #[watch]
+                            set_label: &model.form.uri(),
+                        },
+                        gtk::Label {
+                            set_margin_top: 12,
+                            set_xalign: 0.0,
+                            set_wrap: true,
+                            add_css_class: "error",
+                            set_accessible_role: gtk::AccessibleRole::Alert,
+                            #[watch]
+                            set_visible: model.error.is_some(),
+                            #[watch]
+                            set_label: model.error.as_deref().unwrap_or(""),
+                        },
+                    },
                 },
             }
         }
@@ -157,31 +339,110 @@ impl SimpleComponent for AddConnection {
     }
 
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>) {
+        let mut edited = true;
         match msg {
             AddConnectionMsg::Show => {
-                self.uri.clear();
-                self.error = None;
+                self.form = ConnectionForm::default();
+                self.reset += 1;
                 self.visible = true;
+                edited = false;
             }
-            AddConnectionMsg::Cancel => self.visible = false,
-            AddConnectionMsg::UriChanged(uri) => {
-                self.uri = uri;
-                self.error = None;
+            AddConnectionMsg::Cancel => {
+                self.visible = false;
+                edited = false;
             }
-            AddConnectionMsg::Submit => match validate_uri(&self.uri) {
-                Ok(()) => {
-                    self.visible = false;
-                    let _ = sender.output(AddConnectionOutput::Added(self.uri.trim().to_string()));
+            AddConnectionMsg::Hypervisor(i) => self.form.hypervisor = i,
+            AddConnectionMsg::Transport(i) => self.form.transport = i,
+            AddConnectionMsg::User(v) => self.form.user = v,
+            AddConnectionMsg::Host(v) => self.form.host = v,
+            AddConnectionMsg::Port(v) => self.form.port = v,
+            AddConnectionMsg::ReadOnly(v) => self.form.read_only = v,
+            AddConnectionMsg::UriChanged(uri) => self.form.custom = uri,
+            AddConnectionMsg::Submit => {
+                edited = false;
+                match self.form.validate() {
+                    Ok(uri) => {
+                        self.visible = false;
+                        let _ = sender.output(AddConnectionOutput::Added(uri));
+                    }
+                    Err(e) => self.error = Some(e),
                 }
-                Err(e) => self.error = Some(e),
-            },
+            }
+        }
+        if edited {
+            self.error = None;
         }
     }
 }
 
+fn labels(items: &[&str]) -> gtk::StringList {
+    let translated: Vec<String> = items.iter().map(|s| gettext(*s)).collect();
+    let refs: Vec<&str> = translated.iter().map(String::as_str).collect();
+    gtk::StringList::new(&refs)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::validate_uri;
+    use super::{ConnectionForm, validate_uri};
+
+    #[test]
+    fn the_form_builds_libvirt_uris() {
+        let local = ConnectionForm::default();
+        assert_eq!(local.uri(), "qemu:///system");
+        let session = ConnectionForm {
+            hypervisor: 1,
+            ..Default::default()
+        };
+        assert_eq!(session.uri(), "qemu:///session");
+        let ssh = ConnectionForm {
+            transport: 1,
+            user: "root".into(),
+            host: "box.lan".into(),
+            port: "2222".into(),
+            ..Default::default()
+        };
+        assert_eq!(ssh.uri(), "qemu+ssh://root@box.lan:2222/system");
+        let tls = ConnectionForm {
+            transport: 2,
+            host: "h".into(),
+            user: "x".into(),
+            ..Default::default()
+        };
+        assert_eq!(tls.uri(), "qemu+tls://h/system");
+        let test = ConnectionForm {
+            hypervisor: 4,
+            ..Default::default()
+        };
+        assert_eq!(test.uri(), "test:///default");
+        let custom = ConnectionForm {
+            custom: " qemu+tcp://h/system ".into(),
+            ..Default::default()
+        };
+        assert_eq!(custom.uri(), "qemu+tcp://h/system");
+    }
+
+    #[test]
+    fn the_form_explains_what_is_missing() {
+        let no_host = ConnectionForm {
+            transport: 1,
+            ..Default::default()
+        };
+        assert!(no_host.validate().is_err());
+        let bad_port = ConnectionForm {
+            transport: 3,
+            host: "h".into(),
+            port: "99999".into(),
+            ..Default::default()
+        };
+        assert!(bad_port.validate().is_err());
+        let ok = ConnectionForm {
+            transport: 3,
+            host: "h".into(),
+            port: "16509".into(),
+            ..Default::default()
+        };
+        assert_eq!(ok.validate(), Ok("qemu+tcp://h:16509/system".into()));
+    }
 
     #[test]
     fn accepts_libvirt_uris() {

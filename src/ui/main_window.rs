@@ -28,6 +28,7 @@ pub struct MainWindow {
     settings: Option<AppSettings>,
     list: VmList,
     sessions: HashMap<String, mpsc::UnboundedSender<HostRequest>>,
+    connections: HashMap<String, virt_client::Connection>,
     add_dialog: Controller<AddConnection>,
     toaster: relm4::abstractions::Toaster,
     actions: Option<WindowActions>,
@@ -43,6 +44,15 @@ impl std::fmt::Debug for MainWindow {
             .field("connections", &self.connection_uris())
             .finish_non_exhaustive()
     }
+}
+
+/// Results of background work that land on the main loop.
+#[derive(Debug)]
+pub enum MainWindowCmd {
+    /// A session's update for the connection to this URI.
+    Host(String, HostUpdate),
+    /// The VMs to delete, each as `((connection URI, UUID), name, disk paths)`, ready to ask.
+    DeletePlan(Vec<((String, String), String, Vec<String>)>),
 }
 
 /// Messages to the main window.
@@ -121,7 +131,7 @@ impl Component for MainWindow {
     type Init = Options;
     type Input = MainWindowMsg;
     type Output = ();
-    type CommandOutput = (String, HostUpdate);
+    type CommandOutput = MainWindowCmd;
 
     view! {
         main_window = adw::ApplicationWindow {
@@ -300,6 +310,7 @@ impl Component for MainWindow {
             settings,
             list,
             sessions: HashMap::new(),
+            connections: HashMap::new(),
             add_dialog,
             toaster,
             actions: None,
@@ -389,11 +400,14 @@ impl Component for MainWindow {
 
     fn update_cmd(
         &mut self,
-        (uri, update): Self::CommandOutput,
-        _sender: ComponentSender<Self>,
+        cmd: Self::CommandOutput,
+        sender: ComponentSender<Self>,
         _root: &Self::Root,
     ) {
-        sessions::apply(self, &uri, update);
+        match cmd {
+            MainWindowCmd::Host(uri, update) => sessions::apply(self, &uri, update),
+            MainWindowCmd::DeletePlan(plan) => sessions::ask_delete(self, plan, &sender),
+        }
     }
 }
 

@@ -7,11 +7,11 @@ use tokio::sync::mpsc;
 
 use super::actions::VmVerb;
 use super::confirm;
-use super::{MainWindow, MainWindowMsg};
+use super::{MainWindow, MainWindowCmd, MainWindowMsg};
 use crate::i18n::{gettext, gettext_f};
-use crate::session::host::{self, HostRequest, HostUpdate};
+use crate::session::host::{self, HostDetails, HostRequest, HostUpdate};
 use crate::session::model::VmAction;
-use crate::ui::vm_list::{ConnectionStatus, VmList};
+use crate::ui::vm_list::{ConnectionStatus, VmList, memory_text};
 
 /// Connects the list's signals (selection, activation, right-click) to the window.
 pub fn wire_list(list: &VmList, sender: &ComponentSender<MainWindow>) {
@@ -49,7 +49,7 @@ pub fn open(window: &mut MainWindow, uri: &str, sender: &ComponentSender<MainWin
             .register(async move {
                 let tag = uri.clone();
                 host::run(uri, rx, move |update| {
-                    out.send((tag.clone(), update)).is_ok()
+                    out.send(MainWindowCmd::Host(tag.clone(), update)).is_ok()
                 })
                 .await;
             })
@@ -77,15 +77,21 @@ pub fn apply(window: &mut MainWindow, uri: &str, update: HostUpdate) {
         HostUpdate::Connecting => {
             conn.set_connection_status(ConnectionStatus::Connecting, &gettext("Connecting…"));
         }
-        HostUpdate::Connected { hostname } => {
-            let text = if hostname.is_empty() {
+        HostUpdate::Connected {
+            details,
+            connection,
+        } => {
+            let text = if details.hostname.is_empty() {
                 gettext("Connected")
             } else {
-                gettext_f("Connected to {}", &[&hostname])
+                gettext_f("Connected to {}", &[&details.hostname])
             };
+            conn.set_details(details_text(&details));
             conn.set_connection_status(ConnectionStatus::Connected, &text);
+            window.connections.insert(uri.to_string(), connection);
         }
         HostUpdate::Reconnecting { reason, retry_in } => {
+            window.connections.remove(uri);
             let text = gettext_f(
                 "Reconnecting in {} s… ({})",
                 &[&retry_in.as_secs().max(1).to_string(), &reason],
@@ -93,10 +99,12 @@ pub fn apply(window: &mut MainWindow, uri: &str, update: HostUpdate) {
             conn.set_connection_status(ConnectionStatus::Reconnecting, &text);
         }
         HostUpdate::Failed(message) => {
+            window.connections.remove(uri);
             conn.clear_vms();
             conn.set_connection_status(ConnectionStatus::Failed, &message);
         }
         HostUpdate::Disconnected => {
+            window.connections.remove(uri);
             conn.clear_vms();
             conn.set_connection_status(ConnectionStatus::Disconnected, &gettext("Not connected"));
         }
@@ -119,6 +127,18 @@ pub fn apply(window: &mut MainWindow, uri: &str, update: HostUpdate) {
         }
     }
     window.refresh_actions();
+}
+
+/// The host's details, one per line, for the connection row's tooltip.
+pub fn details_text(d: &HostDetails) -> String {
+    [
+        gettext_f("Host: {}", &[&d.hostname]),
+        gettext_f("Hypervisor: {} {}", &[&d.hypervisor, &d.hypervisor_version]),
+        gettext_f("libvirt: {}", &[&d.libvirt_version]),
+        gettext_f("CPUs: {} × {}", &[&d.cpus.to_string(), &d.cpu_model]),
+        gettext_f("Memory: {}", &[&memory_text(d.memory_kib)]),
+    ]
+    .join("\n")
 }
 
 /// Carries out `verb` on the selected VMs, asking first where it destroys something.
@@ -153,9 +173,10 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
             return;
         }
         VmVerb::Autostart => VmAction::SetAutostart(!applicable.iter().all(|vm| vm.autostart())),
-        VmVerb::Delete => VmAction::Delete {
-            storage: Vec::new(),
-        },
+        VmVerb::Delete => {
+            plan_delete(window, targets, names, sender);
+            return;
+        }
         other => match other.simple_action() {
             Some(a) => a,
             None => return,
@@ -174,6 +195,66 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
         }
         None => act(window, action, targets),
     }
+}
+
+/// Looks up the disks of the VMs to delete (in the background), then asks.
+fn plan_delete(
+    window: &MainWindow,
+    targets: Vec<(String, String)>,
+    names: Vec<String>,
+    sender: &ComponentSender<MainWindow>,
+) {
+    let lookups: Vec<_> = targets
+        .into_iter()
+        .zip(names)
+        .map(|(target, name)| (window.connections.get(&target.0).cloned(), target, name))
+        .collect();
+    sender.oneshot_command(async move {
+        let mut plan = Vec::with_capacity(lookups.len());
+        for (conn, target, name) in lookups {
+            // A VM whose disks cannot be read is still deleted; only its disks stay.
+            let paths = match conn {
+                Some(conn) => host::disk_paths(&conn, &name).await.unwrap_or_default(),
+                None => Vec::new(),
+            };
+            plan.push((target, name, paths));
+        }
+        MainWindowCmd::DeletePlan(plan)
+    });
+}
+
+/// Asks whether to delete the VMs, and their disks too.
+pub fn ask_delete(
+    window: &MainWindow,
+    plan: Vec<((String, String), String, Vec<String>)>,
+    sender: &ComponentSender<MainWindow>,
+) {
+    let names: Vec<String> = plan.iter().map(|(_, n, _)| n.clone()).collect();
+    let Some(question) = confirm::confirmation_for(
+        &VmAction::Delete {
+            storage: Vec::new(),
+        },
+        &names,
+    ) else {
+        return;
+    };
+    let all_paths: Vec<String> = plan.iter().flat_map(|(_, _, p)| p.clone()).collect();
+    let check =
+        (!all_paths.is_empty()).then(|| (gettext("Also delete _storage"), all_paths.join("\n")));
+    let s = sender.clone();
+    confirm::ask(&window.window, &question, check, move |with_storage| {
+        for (target, _, paths) in &plan {
+            let storage = if with_storage {
+                paths.clone()
+            } else {
+                Vec::new()
+            };
+            s.input(MainWindowMsg::Act(
+                VmAction::Delete { storage },
+                vec![target.clone()],
+            ));
+        }
+    });
 }
 
 /// Sends `action` for each `(connection URI, UUID)` to its session.

@@ -97,6 +97,8 @@ mod conn_imp {
         pub status: Cell<u32>,
         #[property(get, set)]
         pub status_text: RefCell<String>,
+        #[property(get, set)]
+        pub details: RefCell<String>,
         pub vms: RefCell<Option<gtk::gio::ListStore>>,
         pub by_uuid: RefCell<HashMap<String, super::VmObject>>,
     }

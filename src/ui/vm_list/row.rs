@@ -147,6 +147,8 @@ impl ListRow {
             }));
             imp.name.set_label(&conn.title());
             imp.name.add_css_class("heading");
+            let details = conn.details();
+            self.set_tooltip_text((!details.is_empty()).then_some(details.as_str()));
             imp.subtitle.set_label(&conn.status_text());
             imp.size.set_label("");
             let busy = matches!(
@@ -171,6 +173,7 @@ impl ListRow {
             imp.icon.set_tooltip_text(Some(&state.label()));
             imp.name.set_label(&vm.name());
             imp.name.remove_css_class("heading");
+            self.set_tooltip_text(None);
             let title = vm.title();
             let subtitle = if title.is_empty() {
                 state.label()
