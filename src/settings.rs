@@ -34,8 +34,23 @@ pub struct AppSettings {
 }
 
 impl AppSettings {
-    /// Opens the settings, falling back as the module documentation describes.
+    /// Opens the settings, falling back as the module documentation describes. Every call
+    /// on a thread shares one `gio::Settings`, so what one part writes the others read at once.
     pub fn open() -> Result<Self, SettingsError> {
+        thread_local! {
+            static SHARED: std::cell::OnceCell<gio::Settings> = const { std::cell::OnceCell::new() };
+        }
+        if let Some(inner) = SHARED.with(|s| s.get().cloned()) {
+            return Ok(Self { inner });
+        }
+        let opened = Self::open_new()?;
+        SHARED.with(|s| {
+            let _ = s.set(opened.inner.clone());
+        });
+        Ok(opened)
+    }
+
+    fn open_new() -> Result<Self, SettingsError> {
         let schema = match gio::SettingsSchemaSource::default().and_then(|s| s.lookup(APP_ID, true))
         {
             Some(schema) => schema,

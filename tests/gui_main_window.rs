@@ -217,6 +217,20 @@ fn lifecycle_actions_leave_the_state_virsh_reports() {
     assert!(wait_until(10, || !row.busy()));
     assert_eq!(row.vm_state(), VmState::ShutOff);
 
+    // Enter or a double-click opens the VM's window.
+    let list = window.model().list().clone();
+    let position = (0..list.n_rows())
+        .find(|&i| list.vm_at(i).as_ref() == Some(&row))
+        .unwrap();
+    window.emit(MainWindowMsg::Activate(position));
+    assert!(wait_until(5, || window
+        .model()
+        .vm_windows()
+        .contains_key(&uuid)));
+    let title = window.model().vm_windows()[&uuid].widget().title().unwrap();
+    assert_eq!(title, renamed);
+    window.model().vm_windows()[&uuid].widget().close();
+
     act(VmAction::Delete { storage: vec![] });
     assert!(
         wait_until(10, || conn.vm(&uuid).is_none()),

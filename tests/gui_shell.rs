@@ -28,6 +28,9 @@ fn setup() {
         }
         hangar::init_resources().unwrap();
         hangar::init_style_without_app();
+        hangar::settings::AppSettings::open()
+            .unwrap()
+            .set_initialized();
     });
 }
 
@@ -98,6 +101,28 @@ fn empty_state_then_connections() {
         "only {differing} pixels differ"
     );
     window.widget().destroy();
+}
+
+#[gtk::test]
+fn the_first_start_adds_the_local_connection() {
+    setup();
+    let settings = hangar::settings::AppSettings::open().unwrap();
+    settings.set_connections(&[]);
+    settings.gio().reset("initialized");
+    assert!(settings.first_start());
+    let window = MainWindow::builder().launch(Options::default()).detach();
+    pump();
+    assert_eq!(
+        window.model().connection_uris(),
+        [hangar::ui::main_window::local_uri()]
+    );
+    window.widget().destroy();
+    // Only the first start: a user who removed it does not get it back.
+    settings.set_connections(&[]);
+    let again = MainWindow::builder().launch(Options::default()).detach();
+    pump();
+    assert!(again.model().connection_uris().is_empty());
+    again.widget().destroy();
 }
 
 #[gtk::test]

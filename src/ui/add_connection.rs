@@ -102,8 +102,9 @@ pub struct AddConnection {
     form: ConnectionForm,
     error: Option<String>,
     visible: bool,
-    /// Bumped on Show so that the fields are cleared exactly then.
-    reset: u32,
+    /// Set while handling Show, so that the fields are cleared exactly then (setting a
+    /// field's text on every update would echo back as a change, forever).
+    resetting: bool,
 }
 
 /// Messages to the dialog.
@@ -221,7 +222,7 @@ impl SimpleComponent for AddConnection {
                         adw::ComboRow {
                             set_title: &gettext("Hypervisor"),
                             set_model: Some(&labels(&HYPERVISORS.map(|h| h.0))),
-                            #[track = "model.reset > 0"]
+                            #[track = "model.resetting"]
                             set_selected: model.form.hypervisor,
                             connect_selected_notify[sender] => move |r| {
                                 sender.input(AddConnectionMsg::Hypervisor(r.selected()));
@@ -231,7 +232,7 @@ impl SimpleComponent for AddConnection {
                         adw::ComboRow {
                             set_title: &gettext("Host"),
                             set_model: Some(&labels(&TRANSPORTS.map(|t| t.0))),
-                            #[track = "model.reset > 0"]
+                            #[track = "model.resetting"]
                             set_selected: model.form.transport,
                             connect_selected_notify[sender] => move |r| {
                                 sender.input(AddConnectionMsg::Transport(r.selected()));
@@ -241,7 +242,7 @@ impl SimpleComponent for AddConnection {
                             set_title: &gettext("User name"),
                             #[watch]
                             set_visible: model.form.transport == 1,
-                            #[track = "model.reset > 0"]
+                            #[track = "model.resetting"]
                             set_text: &model.form.user,
                             connect_changed[sender] => move |r| {
                                 sender.input(AddConnectionMsg::User(r.text().to_string()));
@@ -251,7 +252,7 @@ impl SimpleComponent for AddConnection {
                             set_title: &gettext("Host name or address"),
                             #[watch]
                             set_visible: model.form.transport != 0,
-                            #[track = "model.reset > 0"]
+                            #[track = "model.resetting"]
                             set_text: &model.form.host,
                             connect_changed[sender] => move |r| {
                                 sender.input(AddConnectionMsg::Host(r.text().to_string()));
@@ -263,7 +264,7 @@ impl SimpleComponent for AddConnection {
                             set_input_purpose: gtk::InputPurpose::Digits,
                             #[watch]
                             set_visible: model.form.transport != 0,
-                            #[track = "model.reset > 0"]
+                            #[track = "model.resetting"]
                             set_text: &model.form.port,
                             connect_changed[sender] => move |r| {
                                 sender.input(AddConnectionMsg::Port(r.text().to_string()));
@@ -275,7 +276,7 @@ impl SimpleComponent for AddConnection {
                             #[name = "read_only_switch"]
                             add_suffix = &gtk::Switch {
                                 set_valign: gtk::Align::Center,
-                                #[track = "model.reset > 0"]
+                                #[track = "model.resetting"]
                                 set_active: model.form.read_only,
                                 connect_active_notify[sender] => move |s| {
                                     sender.input(AddConnectionMsg::ReadOnly(s.is_active()));
@@ -293,7 +294,7 @@ impl SimpleComponent for AddConnection {
                         #[name = "uri_row"]
                         adw::EntryRow {
                             set_title: &gettext("Connection URI"),
-                            #[track = "model.reset > 0"]
+                            #[track = "model.resetting"]
                             set_text: &model.form.custom,
                             connect_changed[sender] => move |row| {
                                 sender.input(AddConnectionMsg::UriChanged(row.text().to_string()));
@@ -340,10 +341,10 @@ impl SimpleComponent for AddConnection {
 
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>) {
         let mut edited = true;
+        self.resetting = matches!(msg, AddConnectionMsg::Show);
         match msg {
             AddConnectionMsg::Show => {
                 self.form = ConnectionForm::default();
-                self.reset += 1;
                 self.visible = true;
                 edited = false;
             }

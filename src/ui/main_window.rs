@@ -22,6 +22,7 @@ use crate::ui::about;
 use crate::ui::add_connection::{AddConnection, AddConnectionMsg, AddConnectionOutput};
 use crate::ui::uri_title::describe_uri;
 use crate::ui::vm_list::{ListRow, SortKey, StateFilter, VmList, VmObject};
+use crate::ui::vm_window::{VmPage, VmWindow, VmWindowInit, VmWindowMsg, VmWindowOutput};
 
 /// The main window's state.
 pub struct MainWindow {
@@ -36,6 +37,7 @@ pub struct MainWindow {
     search_visible: bool,
     context_connection: Option<String>,
     popover: gtk::PopoverMenu,
+    vm_windows: HashMap<String, Controller<VmWindow>>,
 }
 
 impl std::fmt::Debug for MainWindow {
@@ -117,6 +119,33 @@ impl MainWindow {
     fn show_error(&self, message: &str) {
         let toast = adw::Toast::builder().title(message).timeout(6).build();
         self.toaster.add_toast(toast);
+    }
+
+    /// Opens (or raises) the window of `vm` on `page`.
+    pub fn open_vm_window(&mut self, vm: &VmObject, page: VmPage, sender: &ComponentSender<Self>) {
+        let uuid = vm.uuid();
+        if let Some(window) = self.vm_windows.get(&uuid) {
+            window.emit(VmWindowMsg::Show(page));
+            window.widget().present();
+            return;
+        }
+        let controller = VmWindow::builder()
+            .launch(VmWindowInit {
+                vm: vm.clone(),
+                connection: self.connections.get(&vm.connection_uri()).cloned(),
+                page,
+            })
+            .forward(sender.input_sender(), |out| match out {
+                VmWindowOutput::Act(action, target) => MainWindowMsg::Act(action, vec![target]),
+            });
+        controller.widget().set_hide_on_close(true);
+        controller.widget().present();
+        self.vm_windows.insert(uuid, controller);
+    }
+
+    /// The open VM windows, by UUID.
+    pub fn vm_windows(&self) -> &HashMap<String, Controller<VmWindow>> {
+        &self.vm_windows
     }
 
     fn refresh_actions(&self) {
@@ -318,6 +347,7 @@ impl Component for MainWindow {
             search_visible: false,
             context_connection: None,
             popover,
+            vm_windows: HashMap::new(),
         };
 
         let primary_menu = gtk::gio::Menu::new();
@@ -341,7 +371,18 @@ impl Component for MainWindow {
             .as_ref()
             .map(AppSettings::connections)
             .unwrap_or_default();
-        for uri in saved.into_iter().chain(options.connect) {
+        let first_start = model
+            .settings
+            .as_ref()
+            .is_some_and(AppSettings::first_start);
+        let mut initial: Vec<String> = saved.into_iter().chain(options.connect).collect();
+        if first_start && initial.is_empty() {
+            initial.push(local_uri().to_string());
+        }
+        if let Some(s) = &model.settings {
+            s.set_initialized();
+        }
+        for uri in initial {
             sessions::open(&mut model, &uri, &sender);
         }
         model.save_connections();
@@ -432,6 +473,17 @@ impl MainWindow {
         self.popover
             .set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
         self.popover.popup();
+    }
+}
+
+/// The local hypervisor to add on the very first start: the system daemon when its socket is
+/// there, else the user's session daemon (which the client starts when nothing answers).
+pub fn local_uri() -> &'static str {
+    let system = ["/run/libvirt/libvirt-sock", "/run/libvirt/virtqemud-sock"];
+    if system.iter().any(|p| std::path::Path::new(p).exists()) {
+        "qemu:///system"
+    } else {
+        "qemu:///session"
     }
 }
 

@@ -12,6 +12,7 @@ use crate::i18n::{gettext, gettext_f};
 use crate::session::host::{self, HostDetails, HostRequest, HostUpdate};
 use crate::session::model::VmAction;
 use crate::ui::vm_list::{ConnectionStatus, VmList, memory_text};
+use crate::ui::vm_window::{VmPage, VmWindowMsg};
 
 /// Connects the list's signals (selection, activation, right-click) to the window.
 pub fn wire_list(list: &VmList, sender: &ComponentSender<MainWindow>) {
@@ -88,6 +89,11 @@ pub fn apply(window: &mut MainWindow, uri: &str, update: HostUpdate) {
             };
             conn.set_details(details_text(&details));
             conn.set_connection_status(ConnectionStatus::Connected, &text);
+            for w in window.vm_windows.values() {
+                if w.model().connection_uri() == uri {
+                    w.emit(VmWindowMsg::Connection(Some(connection.clone())));
+                }
+            }
             window.connections.insert(uri.to_string(), connection);
         }
         HostUpdate::Reconnecting { reason, retry_in } => {
@@ -158,8 +164,9 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
     let names: Vec<String> = applicable.iter().map(|vm| vm.name()).collect();
     let action = match verb {
         VmVerb::Open => {
-            // The VM window comes with its pages; until then, say what is there.
-            window.show_error(&gettext_f("{} is selected", &[&names.join(", ")]));
+            for vm in &applicable {
+                window.open_vm_window(vm, VmPage::Overview, sender);
+            }
             return;
         }
         VmVerb::Rename => {

@@ -1,0 +1,272 @@
+//! A VM's own window: overview, and the pages for its consoles, performance, vCPU pinning
+//! and hardware, switched from the header bar.
+
+use adw::prelude::*;
+use relm4::prelude::*;
+
+use crate::i18n::gettext;
+use crate::session::model::VmAction;
+use crate::ui::vm_list::{VmObject, memory_text};
+
+/// The pages of a VM window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VmPage {
+    /// Name, state, resources, identity.
+    #[default]
+    Overview,
+}
+
+impl VmPage {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Overview => "overview",
+        }
+    }
+}
+
+/// What a VM window shows.
+#[derive(Debug, Clone)]
+pub struct VmWindowInit {
+    /// The VM (its object follows the host's events).
+    pub vm: VmObject,
+    /// The connection to its host, while connected.
+    pub connection: Option<virt_client::Connection>,
+    /// The page to show first.
+    pub page: VmPage,
+}
+
+/// A VM's window.
+#[derive(Debug)]
+pub struct VmWindow {
+    vm: VmObject,
+    #[allow(dead_code)]
+    connection: Option<virt_client::Connection>,
+    page: VmPage,
+    summary: crate::session::model::VmSummary,
+    _watch: Option<gtk::glib::SignalHandlerId>,
+}
+
+/// Messages to a VM window.
+#[derive(Debug)]
+pub enum VmWindowMsg {
+    /// The VM's data changed.
+    Changed,
+    /// Show this page.
+    Show(VmPage),
+    /// The user asked for a lifecycle action.
+    Act(VmAction),
+    /// The connection changed (reconnected, or gone).
+    Connection(Option<virt_client::Connection>),
+}
+
+/// What a VM window asks of the main window.
+#[derive(Debug)]
+pub enum VmWindowOutput {
+    /// Do `action` to the VM `(connection URI, UUID)`.
+    Act(VmAction, (String, String)),
+}
+
+impl VmWindow {
+    /// The URI of the VM's connection.
+    pub fn connection_uri(&self) -> String {
+        self.vm.connection_uri()
+    }
+
+    /// The page shown.
+    pub fn page(&self) -> VmPage {
+        self.page
+    }
+
+    /// The VM as shown.
+    pub fn summary(&self) -> &crate::session::model::VmSummary {
+        &self.summary
+    }
+}
+
+#[relm4::component(pub)]
+impl Component for VmWindow {
+    type Init = VmWindowInit;
+    type Input = VmWindowMsg;
+    type Output = VmWindowOutput;
+    type CommandOutput = ();
+
+    view! {
+        adw::Window {
+            set_default_size: (860, 620),
+            #[watch]
+            set_title: Some(&model.summary.name),
+
+            gtk::Box {
+                set_orientation: gtk::Orientation::Vertical,
+
+                adw::HeaderBar {
+                    #[wrap(Some)]
+                    set_title_widget = &adw::ViewSwitcherTitle {
+                        set_stack: Some(&stack),
+                        #[watch]
+                        set_title: &model.summary.name,
+                        #[watch]
+                        set_subtitle: &model.summary.state.label(),
+                    },
+                    pack_start = &gtk::Box {
+                        add_css_class: "linked",
+                        gtk::Button {
+                            set_icon_name: "media-playback-start-symbolic",
+                            set_tooltip_text: Some(&gettext("Run")),
+                            #[watch]
+                            set_sensitive: VmAction::Run.allowed_for(&model.summary),
+                            connect_clicked => VmWindowMsg::Act(VmAction::Run),
+                            update_property: &[gtk::accessible::Property::Label(&gettext("Run"))],
+                        },
+                        gtk::Button {
+                            set_icon_name: "media-playback-pause-symbolic",
+                            set_tooltip_text: Some(&gettext("Pause")),
+                            #[watch]
+                            set_sensitive: VmAction::Pause.allowed_for(&model.summary),
+                            connect_clicked => VmWindowMsg::Act(VmAction::Pause),
+                            update_property: &[gtk::accessible::Property::Label(&gettext("Pause"))],
+                        },
+                        gtk::Button {
+                            set_icon_name: "media-skip-forward-symbolic",
+                            set_tooltip_text: Some(&gettext("Resume")),
+                            #[watch]
+                            set_sensitive: VmAction::Resume.allowed_for(&model.summary),
+                            connect_clicked => VmWindowMsg::Act(VmAction::Resume),
+                            update_property: &[gtk::accessible::Property::Label(&gettext("Resume"))],
+                        },
+                        gtk::Button {
+                            set_icon_name: "system-shutdown-symbolic",
+                            set_tooltip_text: Some(&gettext("Shut Down")),
+                            #[watch]
+                            set_sensitive: VmAction::ShutDown.allowed_for(&model.summary),
+                            connect_clicked => VmWindowMsg::Act(VmAction::ShutDown),
+                            update_property: &[gtk::accessible::Property::Label(&gettext("Shut Down"))],
+                        },
+                    },
+                },
+
+                #[name = "stack"]
+                adw::ViewStack {
+                    set_vexpand: true,
+
+                    add_titled_with_icon[Some("overview"), &gettext("Overview"), "view-list-symbolic"] = &adw::PreferencesPage {
+                        adw::PreferencesGroup {
+                            set_title: &gettext("Virtual Machine"),
+                            adw::ActionRow {
+                                set_title: &gettext("Name"),
+                                add_suffix = &gtk::Label {
+                                    set_selectable: true,
+                                    #[watch]
+                                    set_label: &model.summary.name,
+                                },
+                            },
+                            adw::ActionRow {
+                                set_title: &gettext("Title"),
+                                add_suffix = &gtk::Label {
+                                    set_selectable: true,
+                                    set_wrap: true,
+                                    #[watch]
+                                    set_label: model.summary.title.as_deref().unwrap_or("—"),
+                                },
+                            },
+                            adw::ActionRow {
+                                set_title: &gettext("State"),
+                                add_suffix = &gtk::Label {
+                                    #[watch]
+                                    set_label: &model.summary.state.label(),
+                                },
+                            },
+                            adw::ActionRow {
+                                set_title: &gettext("Starts with host"),
+                                add_suffix = &gtk::Label {
+                                    #[watch]
+                                    set_label: &if model.summary.autostart { gettext("Yes") } else { gettext("No") },
+                                },
+                            },
+                        },
+                        adw::PreferencesGroup {
+                            set_title: &gettext("Resources"),
+                            adw::ActionRow {
+                                set_title: &gettext("Virtual CPUs"),
+                                add_suffix = &gtk::Label {
+                                    #[watch]
+                                    set_label: &model.summary.vcpus.to_string(),
+                                },
+                            },
+                            adw::ActionRow {
+                                set_title: &gettext("Memory"),
+                                add_suffix = &gtk::Label {
+                                    #[watch]
+                                    set_label: &memory_text(model.summary.memory_kib),
+                                },
+                            },
+                        },
+                        adw::PreferencesGroup {
+                            set_title: &gettext("Identity"),
+                            adw::ActionRow {
+                                set_title: &gettext("UUID"),
+                                add_suffix = &gtk::Label {
+                                    set_selectable: true,
+                                    add_css_class: "monospace",
+                                    #[watch]
+                                    set_label: &model.summary.uuid,
+                                },
+                            },
+                            adw::ActionRow {
+                                set_title: &gettext("Connection"),
+                                add_suffix = &gtk::Label {
+                                    set_selectable: true,
+                                    set_ellipsize: gtk::pango::EllipsizeMode::Middle,
+                                    set_label: &model.vm.connection_uri(),
+                                },
+                            },
+                        },
+                    },
+
+                    #[watch]
+                    set_visible_child_name: model.page.name(),
+                },
+            },
+        }
+    }
+
+    fn init(
+        init: Self::Init,
+        root: Self::Root,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
+        let watch = {
+            let s = sender.clone();
+            init.vm.connect_notify_local(None, move |_, _| {
+                s.input(VmWindowMsg::Changed);
+            })
+        };
+        let model = VmWindow {
+            summary: init.vm.summary(),
+            vm: init.vm,
+            connection: init.connection,
+            page: init.page,
+            _watch: Some(watch),
+        };
+        let widgets = view_output!();
+        ComponentParts { model, widgets }
+    }
+
+    fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>, _root: &Self::Root) {
+        match msg {
+            VmWindowMsg::Changed => self.summary = self.vm.summary(),
+            VmWindowMsg::Show(page) => self.page = page,
+            VmWindowMsg::Act(action) => {
+                let target = (self.vm.connection_uri(), self.vm.uuid());
+                let _ = sender.output(VmWindowOutput::Act(action, target));
+            }
+            VmWindowMsg::Connection(conn) => self.connection = conn,
+        }
+    }
+
+    fn shutdown(&mut self, _widgets: &mut Self::Widgets, _output: relm4::Sender<Self::Output>) {
+        if let Some(id) = self._watch.take() {
+            self.vm.disconnect(id);
+        }
+    }
+}
