@@ -38,7 +38,7 @@ pub mod limit;
 mod opaque;
 mod ser;
 
-pub use de::Deserializer;
+pub use de::{DecodeError, Deserializer};
 pub use opaque::{Opaque, Uuid};
 pub use ser::Serializer;
 
@@ -86,7 +86,7 @@ pub fn from_bytes<'de, T: Deserialize<'de>>(input: &'de [u8]) -> Result<T> {
 /// Decodes a `T` from the front of `input` and returns it with the bytes after it.
 pub fn from_bytes_partial<'de, T: Deserialize<'de>>(input: &'de [u8]) -> Result<(T, &'de [u8])> {
     let mut de = Deserializer::new(input);
-    let value = T::deserialize(&mut de)?;
+    let value = T::deserialize(&mut de).map_err(Error::from)?;
     Ok((value, de.remaining()))
 }
 

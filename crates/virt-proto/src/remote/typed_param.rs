@@ -1,5 +1,6 @@
 //! Typed parameters (`remote_typed_param`): named values of one of seven types.
 
+use compact_str::CompactString;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::ser::{SerializeTuple, Serializer};
 use serde::{Deserialize, Serialize};
@@ -155,15 +156,16 @@ impl<'de> Visitor<'de> for ValueVisitor {
 /// A named value (`remote_typed_param`), as used by statistics, tuning and job calls.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypedParam {
-    /// The parameter's name, such as `cpu.time`.
-    pub field: String,
+    /// The parameter's name, such as `cpu.time`. Names of up to 24 bytes (nearly all of
+    /// them) are stored inline, so decoding a statistics reply does not allocate for them.
+    pub field: CompactString,
     /// The parameter's value.
     pub value: TypedParamValue,
 }
 
 impl TypedParam {
     /// A parameter with the given name and value.
-    pub fn new(field: impl Into<String>, value: TypedParamValue) -> Self {
+    pub fn new(field: impl Into<CompactString>, value: TypedParamValue) -> Self {
         TypedParam {
             field: field.into(),
             value,

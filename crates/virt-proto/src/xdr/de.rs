@@ -1,8 +1,60 @@
 //! The XDR deserializer: reads values from a byte slice, borrowing where it can.
 
 use super::{FIXED_OPAQUE, LIMITED_BYTES, LIMITED_SEQ, STRING_MAX, padding};
-use crate::error::{Error, Result};
+use crate::error::Error;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+use std::fmt;
+
+/// The error type the [`Deserializer`] reports through serde: an [`Error`] in a box, so that
+/// every `Result` the decoder passes around stays two words wide. The `xdr::from_*`
+/// functions unwrap it.
+#[derive(Debug)]
+pub struct DecodeError(pub Box<Error>);
+
+impl From<Error> for DecodeError {
+    #[cold]
+    fn from(e: Error) -> Self {
+        DecodeError(Box::new(e))
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        *e.0
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl de::Error for DecodeError {
+    #[cold]
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        <Error as de::Error>::custom(msg).into()
+    }
+
+    #[cold]
+    fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        <Error as de::Error>::invalid_value(unexp, exp).into()
+    }
+
+    #[cold]
+    fn invalid_length(len: usize, exp: &dyn de::Expected) -> Self {
+        <Error as de::Error>::invalid_length(len, exp).into()
+    }
+}
+
+type Result<T, E = DecodeError> = std::result::Result<T, E>;
+
+#[cold]
+fn unsupported(what: &'static str) -> DecodeError {
+    Error::Unsupported(what).into()
+}
 
 /// Serde deserializer reading XDR from a byte slice; see the [module docs](super).
 pub struct Deserializer<'de> {
@@ -23,7 +75,7 @@ impl<'de> Deserializer<'de> {
     #[inline]
     fn take(&mut self, n: usize) -> Result<&'de [u8]> {
         if n > self.input.len() {
-            return Err(Error::eof(n, self.input.len()));
+            return Err(Error::eof(n, self.input.len()).into());
         }
         let (head, tail) = self.input.split_at(n);
         self.input = tail;
@@ -37,7 +89,7 @@ impl<'de> Deserializer<'de> {
                 self.input = tail;
                 Ok(*head)
             }
-            None => Err(Error::eof(N, self.input.len())),
+            None => Err(Error::eof(N, self.input.len()).into()),
         }
     }
 
@@ -69,10 +121,10 @@ impl<'de> Deserializer<'de> {
     fn length(&mut self, what: &'static str, max: usize) -> Result<usize> {
         let len = self.u32()? as usize;
         if len > max {
-            return Err(Error::limit(what, len, max));
+            return Err(Error::limit(what, len, max).into());
         }
         if len > self.input.len() {
-            return Err(Error::eof(len, self.input.len()));
+            return Err(Error::eof(len, self.input.len()).into());
         }
         Ok(len)
     }
@@ -83,14 +135,15 @@ impl<'de> Deserializer<'de> {
     fn count(&mut self, max: usize) -> Result<usize> {
         let count = self.u32()? as usize;
         if count > max {
-            return Err(Error::limit("array", count, max));
+            return Err(Error::limit("array", count, max).into());
         }
         if count > self.input.len() / 4 {
             return Err(Error::CountTooLarge {
                 what: "array",
                 count: count as u64,
                 remaining: self.input.len(),
-            });
+            }
+            .into());
         }
         Ok(count)
     }
@@ -99,14 +152,17 @@ impl<'de> Deserializer<'de> {
         match self.u32()? {
             0 => Ok(false),
             1 => Ok(true),
-            other => Err(Error::InvalidBool(other)),
+            other => Err(Error::InvalidBool(other).into()),
         }
     }
 
     fn narrow<T: TryFrom<i64>>(&mut self, v: i64, what: &str) -> Result<T> {
-        T::try_from(v).map_err(|_| Error::InvalidValue {
-            found: v.to_string(),
-            expected: format!("a value that fits in {what}"),
+        T::try_from(v).map_err(|_| {
+            Error::InvalidValue {
+                found: v.to_string(),
+                expected: format!("a value that fits in {what}"),
+            }
+            .into()
         })
     }
 
@@ -119,16 +175,14 @@ impl<'de> Deserializer<'de> {
 }
 
 impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
-    type Error = Error;
+    type Error = DecodeError;
 
     fn is_human_readable(&self) -> bool {
         false
     }
 
     fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value> {
-        Err(Error::Unsupported(
-            "self-describing decoding (deserialize_any)",
-        ))
+        Err(unsupported("self-describing decoding (deserialize_any)"))
     }
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         visitor.visit_bool(self.bool()?)
@@ -250,7 +304,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         }
     }
     fn deserialize_map<V: Visitor<'de>>(self, _: V) -> Result<V::Value> {
-        Err(Error::Unsupported("maps"))
+        Err(unsupported("maps"))
     }
     fn deserialize_struct<V: Visitor<'de>>(
         self,
@@ -269,10 +323,10 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         visitor.visit_enum(self)
     }
     fn deserialize_identifier<V: Visitor<'de>>(self, _: V) -> Result<V::Value> {
-        Err(Error::Unsupported("identifiers"))
+        Err(unsupported("identifiers"))
     }
     fn deserialize_ignored_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value> {
-        Err(Error::Unsupported("skipping values of unknown type"))
+        Err(unsupported("skipping values of unknown type"))
     }
 }
 
@@ -283,7 +337,7 @@ struct Items<'a, 'de> {
 }
 
 impl<'de> de::SeqAccess<'de> for Items<'_, 'de> {
-    type Error = Error;
+    type Error = DecodeError;
 
     #[inline]
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
@@ -300,18 +354,18 @@ impl<'de> de::SeqAccess<'de> for Items<'_, 'de> {
 }
 
 impl<'de> de::EnumAccess<'de> for &mut Deserializer<'de> {
-    type Error = Error;
+    type Error = DecodeError;
     type Variant = Self;
 
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self)> {
         let index = self.u32()?;
-        let value = seed.deserialize(IntoDeserializer::<Error>::into_deserializer(index))?;
+        let value = seed.deserialize(IntoDeserializer::<DecodeError>::into_deserializer(index))?;
         Ok((value, self))
     }
 }
 
 impl<'de> de::VariantAccess<'de> for &mut Deserializer<'de> {
-    type Error = Error;
+    type Error = DecodeError;
 
     fn unit_variant(self) -> Result<()> {
         Ok(())
