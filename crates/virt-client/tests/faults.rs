@@ -1,4 +1,5 @@
 //! Fault cases with a small mock daemon: malformed replies, cut connections, oversized
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! lengths, and a silent peer. Each gives a clear error and no panic.
 
 use std::time::Duration;

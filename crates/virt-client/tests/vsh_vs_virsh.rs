@@ -1,4 +1,5 @@
 //! The `vsh` example prints what virsh prints, on the same daemon.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 use std::process::Command;
