@@ -77,15 +77,15 @@ fn positional(rest: &[String]) -> Vec<&str> {
 }
 
 async fn dom(conn: &Connection, name: &str) -> Res<Domain> {
-    if let Ok(id) = name.parse::<u32>() {
-        if let Ok(d) = Domain::lookup_by_id(conn, id).await {
-            return Ok(d);
-        }
+    if let Ok(id) = name.parse::<u32>()
+        && let Ok(d) = Domain::lookup_by_id(conn, id).await
+    {
+        return Ok(d);
     }
-    if let Ok(uuid) = name.parse() {
-        if let Ok(d) = Domain::lookup_by_uuid(conn, uuid).await {
-            return Ok(d);
-        }
+    if let Ok(uuid) = name.parse()
+        && let Ok(d) = Domain::lookup_by_uuid(conn, uuid).await
+    {
+        return Ok(d);
     }
     Domain::lookup_by_name(conn, name)
         .await

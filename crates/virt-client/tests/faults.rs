@@ -1,6 +1,6 @@
 //! Fault cases with a small mock daemon: malformed replies, cut connections, oversized
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! lengths, and a silent peer. Each gives a clear error and no panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 
