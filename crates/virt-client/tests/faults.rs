@@ -26,11 +26,8 @@ async fn mock(answer: fn(&[u8]) -> Option<Vec<u8>>) -> (String, tempfile::TempDi
             }
             match answer(&rest) {
                 Some(bytes) if bytes.is_empty() => return,
-                Some(bytes) => {
-                    if s.write_all(&bytes).await.is_err() {
-                        return;
-                    }
-                }
+                Some(bytes) if s.write_all(&bytes).await.is_err() => return,
+                Some(_) => {}
                 None => {}
             }
         }
