@@ -8,7 +8,7 @@ pub use owner::CloseReason;
 
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use serde::Serialize;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -33,6 +33,7 @@ pub struct Connection {
 struct Inner {
     tx: mpsc::UnboundedSender<Command>,
     serial: AtomicU32,
+    closing: AtomicBool,
     closed: watch::Receiver<Option<CloseReason>>,
     uri: ConnectUri,
     read_only: bool,
@@ -66,6 +67,7 @@ impl Connection {
             inner: Arc::new(Inner {
                 tx,
                 serial: AtomicU32::new(0),
+                closing: AtomicBool::new(false),
                 closed,
                 uri,
                 read_only,
@@ -109,6 +111,7 @@ impl Connection {
     /// Tells the daemon goodbye (`CONNECT_CLOSE`) and closes the socket. Pending calls fail with
     /// [`Error::Closed`]; so do later ones.
     pub async fn close(&self) -> Result<()> {
+        self.inner.closing.store(true, Ordering::Relaxed);
         let r = self
             .call::<virt_proto::remote::ConnectCloseArgs>(&virt_proto::remote::ConnectCloseArgs)
             .await;
@@ -131,6 +134,9 @@ impl Connection {
     }
 
     fn gone(&self) -> Error {
+        if self.inner.closing.load(Ordering::Relaxed) {
+            return Error::Closed;
+        }
         match self.close_reason() {
             Some(r) => r.to_error(),
             None => Error::ConnectionLost("the connection task ended".into()),

@@ -141,7 +141,7 @@ impl Domain {
 
     /// The same domain looked up again (fresh id).
     pub async fn refresh(&self) -> Result<Domain> {
-        Domain::lookup_by_uuid(&self.conn, self.raw.uuid.clone()).await
+        Domain::lookup_by_uuid(&self.conn, self.raw.uuid).await
     }
 
     /// The domain's XML (`VIR_DOMAIN_XML_*` flags; 2 = inactive).
@@ -248,7 +248,7 @@ impl Domain {
                 flags: 0,
             })
             .await?;
-        Domain::lookup_by_uuid(&self.conn, self.raw.uuid.clone()).await
+        Domain::lookup_by_uuid(&self.conn, self.raw.uuid).await
     }
 
     /// Reads metadata: `type_` 0 = description, 1 = title, 2 = an element in namespace `uri`.

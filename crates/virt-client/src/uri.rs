@@ -226,10 +226,10 @@ impl ConnectUri {
             None if host.is_some() => (scheme.to_owned(), TransportKind::Tls, false),
             None => (scheme.to_owned(), TransportKind::Unix, false),
         };
-        if transport == TransportKind::Unix {
-            if let Some(h) = &host {
-                return Err(UriError::UnixWithHost(h.clone()));
-            }
+        if transport == TransportKind::Unix
+            && let Some(h) = &host
+        {
+            return Err(UriError::UnixWithHost(h.clone()));
         }
 
         let mut params = ClientParams::default();

@@ -191,13 +191,13 @@ fn context(e: io::Error, what: &str) -> Error {
 async fn handshake(conn: &Connection, opts: &ConnectOptions) -> Result<()> {
     let uri = conn.connect_uri().clone();
     authenticate(conn, uri.params().auth.as_deref()).await?;
-    if conn.supports_feature(feature::PROGRAM_KEEPALIVE).await? {
-        if let Some(ka) = opts.keepalive {
-            conn.command(Command::Keepalive {
-                interval: ka.interval,
-                count: ka.count,
-            })?;
-        }
+    if conn.supports_feature(feature::PROGRAM_KEEPALIVE).await?
+        && let Some(ka) = opts.keepalive
+    {
+        conn.command(Command::Keepalive {
+            interval: ka.interval,
+            count: ka.count,
+        })?;
     }
     let flags = if opts.read_only { CONNECT_RO } else { 0 };
     conn.call(&ConnectOpenArgs {

@@ -551,10 +551,10 @@ impl Owner {
             return;
         };
         let id = i32::from_be_bytes(*word);
-        if let Some(sink) = self.events.get(&id) {
-            if sink.send(RawEvent { proc_, body }).is_err() {
-                self.events.remove(&id);
-            }
+        if let Some(sink) = self.events.get(&id)
+            && sink.send(RawEvent { proc_, body }).is_err()
+        {
+            self.events.remove(&id);
         }
     }
 
