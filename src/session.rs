@@ -1,0 +1,3 @@
+//! What Hangar keeps about a connected host between protocol calls: statistics history.
+
+pub mod series;
