@@ -43,7 +43,7 @@ impl Counter {
         };
         let (t0, v0) = self.last.replace((t, value))?;
         let dt = t - t0;
-        if !(dt > 0.0) {
+        if dt.is_nan() || dt <= 0.0 {
             if dt == 0.0 {
                 // A repeated reading: keep the earlier one as the base.
                 self.last = Some((t0, v0));
@@ -67,7 +67,7 @@ fn increase(width: CounterWidth, before: u64, after: u64) -> Option<u64> {
     match width {
         CounterWidth::Bits32 => {
             const RANGE: u64 = 1 << 32;
-            let top = before < RANGE && before >= RANGE / 4 * 3;
+            let top = (RANGE / 4 * 3..RANGE).contains(&before);
             (top && after < RANGE / 4).then(|| after + RANGE - before)
         }
         CounterWidth::Bits64 => {
