@@ -1,0 +1,3 @@
+//! The vCPU pinning matrix.
+
+pub mod model;
