@@ -247,3 +247,266 @@ fn sparkline_draws_small() {
     assert!(g.right <= f64::from(img.w));
     window.destroy();
 }
+
+mod matrix {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use gtk::glib::translate::IntoGlib;
+    use gtk::prelude::*;
+    use gtk::{gdk, glib, graphene};
+    use hangar::widgets::pinning_matrix::{
+        HangarPinningMatrix, HostTopology, PinningModel, RowKind,
+    };
+
+    use super::{Image, distance, pump, render, set_dark, setup, window_with};
+
+    /// Two NUMA nodes, one socket each, four cores of two threads: CPUs 0-7 are first
+    /// threads, 8-15 their siblings. Four vCPUs, the emulator and IOThread 1.
+    fn matrix() -> (HangarPinningMatrix, gtk::Window, Rc<Cell<u32>>) {
+        let topo = HostTopology::uniform(2, 1, 4, 2);
+        let m = HangarPinningMatrix::with_model(PinningModel::new(&topo, 4, true, &[1]));
+        let changes = Rc::new(Cell::new(0));
+        let c = changes.clone();
+        m.connect_changed(move |_| c.set(c.get() + 1));
+        let (w, h) = m.natural_size();
+        let window = window_with(&m, w as i32, h as i32);
+        (m, window, changes)
+    }
+
+    fn center(m: &HangarPinningMatrix, r: &graphene::Rect) -> (f64, f64) {
+        let _ = m;
+        (
+            f64::from(r.x() + r.width() / 2.0),
+            f64::from(r.y() + r.height() / 2.0),
+        )
+    }
+
+    /// The pixel at the centre of cell (row, col) in a render of `window`.
+    fn cell_pixel(
+        m: &HangarPinningMatrix,
+        window: &gtk::Window,
+        img: &Image,
+        row: usize,
+        col: usize,
+    ) -> [u8; 4] {
+        let (x, y) = center(m, &m.cell_rect(row, col).unwrap());
+        // Off the running-CPU dot, which sits in the middle.
+        let p = m
+            .compute_point(
+                window,
+                &graphene::Point::new(x as f32 - 6.0, y as f32 - 6.0),
+            )
+            .unwrap();
+        img.at(f64::from(p.x()), f64::from(p.y()))
+    }
+
+    fn controller<T: IsA<gtk::EventController> + IsA<glib::Object>>(m: &HangarPinningMatrix) -> T {
+        let list = m.observe_controllers();
+        (0..list.n_items())
+            .filter_map(|i| list.item(i))
+            .find_map(|o| o.downcast::<T>().ok())
+            .expect("controller attached")
+    }
+
+    #[gtk::test]
+    fn numa_nodes_group_columns() {
+        setup();
+        let (m, window, _) = matrix();
+        let model = m.model();
+        let cpus: Vec<u32> = model.columns().iter().map(|c| c.cpu).collect();
+        assert_eq!(cpus, [0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15]);
+        let nodes = model.node_groups();
+        assert_eq!(nodes.len(), 2);
+        assert_eq!((nodes[1].start, nodes[1].len), (8, 8));
+        assert!(model.columns()[..8].iter().all(|c| c.node == 0));
+        drop(model);
+        // The node boundary is wider than any gap inside a node.
+        let x = |c: usize| m.cell_rect(0, c).unwrap().x();
+        let in_node = (1..8).map(|c| x(c) - x(c - 1)).fold(0.0f32, f32::max);
+        assert!(
+            x(8) - x(7) > in_node,
+            "node gap {} vs {in_node}",
+            x(8) - x(7)
+        );
+        window.destroy();
+    }
+
+    #[gtk::test]
+    fn click_toggles_a_cell_and_redraws_it() {
+        setup();
+        set_dark(false);
+        let (m, window, changes) = matrix();
+        let col = m.model().column_of_cpu(5).unwrap();
+        let before = render(&window, "matrix-before-click");
+        let allowed_px = cell_pixel(&m, &window, &before, 2, col);
+
+        let (x, y) = center(&m, &m.cell_rect(2, col).unwrap());
+        m.pointer_press(x, y);
+        m.pointer_release();
+        pump();
+        assert!(!m.model().is_allowed(2, col));
+        assert_eq!(m.row_text(2), "0-4,6-15");
+        assert_eq!(changes.get(), 1);
+        assert_eq!(m.focus_cell(), (2, col));
+        let (label, description) = m.focus_label().unwrap();
+        assert_eq!(label, "vCPU 2 on CPU 5: not allowed");
+        assert_eq!(description, "vCPU 2 may run on CPUs 0-4,6-15");
+
+        let after = render(&window, "matrix-after-click");
+        let cleared_px = cell_pixel(&m, &window, &after, 2, col);
+        assert!(
+            distance(allowed_px, cleared_px) > 100,
+            "cell still looks the same: {allowed_px:?} vs {cleared_px:?}"
+        );
+        // A neighbour did not change.
+        assert_eq!(
+            cell_pixel(&m, &window, &before, 1, col),
+            cell_pixel(&m, &window, &after, 1, col)
+        );
+        window.destroy();
+    }
+
+    #[gtk::test]
+    fn drag_paints_a_rectangle_through_the_gesture() {
+        setup();
+        let (m, window, changes) = matrix();
+        let drag: gtk::GestureDrag = controller(&m);
+        let (x0, y0) = center(&m, &m.cell_rect(0, 1).unwrap());
+        let (x1, y1) = center(&m, &m.cell_rect(2, 4).unwrap());
+        // The gesture's own signals, as GTK emits them for a real drag.
+        drag.emit_by_name::<()>("drag-begin", &[&x0, &y0]);
+        drag.emit_by_name::<()>("drag-update", &[&(x1 - x0), &(y1 - y0)]);
+        let m_ref = m.model();
+        for r in 0..3 {
+            for c in 1..=4 {
+                assert!(!m_ref.is_allowed(r, c), "({r}, {c}) not cleared");
+            }
+            assert!(m_ref.is_allowed(r, 0) && m_ref.is_allowed(r, 5));
+        }
+        assert!(m_ref.is_allowed(3, 2));
+        drop(m_ref);
+        // Shrinking the rectangle puts back what it no longer covers.
+        let (x2, y2) = center(&m, &m.cell_rect(1, 2).unwrap());
+        drag.emit_by_name::<()>("drag-update", &[&(x2 - x0), &(y2 - y0)]);
+        assert!(m.model().is_allowed(2, 4) && m.model().is_allowed(0, 3));
+        assert!(!m.model().is_allowed(1, 2));
+        assert_eq!(changes.get(), 0, "changed comes when the drag ends");
+        drag.emit_by_name::<()>("drag-end", &[&(x2 - x0), &(y2 - y0)]);
+        assert_eq!(changes.get(), 1);
+        // The first cell's new state decides: starting on a cleared cell paints.
+        m.pointer_press(x0, y0);
+        m.pointer_drag(x1 - x0, y1 - y0);
+        m.pointer_release();
+        assert!((0..3).all(|r| (1..=4).all(|c| m.model().is_allowed(r, c))));
+        assert_eq!(changes.get(), 2);
+        window.destroy();
+    }
+
+    #[gtk::test]
+    fn headers_toggle_rows_and_columns() {
+        setup();
+        let (m, window, changes) = matrix();
+        let (x, y) = center(&m, &m.row_header_rect(1).unwrap());
+        m.pointer_press(x, y);
+        m.pointer_release();
+        assert_eq!(m.row_text(1), "");
+        assert_eq!(m.validation().empty, [1]);
+        let (x, y) = center(&m, &m.column_header_rect(3).unwrap());
+        m.pointer_press(x, y);
+        m.pointer_release();
+        // Row 1 lacked the column: the column fills.
+        assert!((0..6).all(|r| m.model().is_allowed(r, 3)));
+        m.pointer_press(x, y);
+        m.pointer_release();
+        assert!(
+            (0..6).all(|r| !m.model().is_allowed(r, 3)),
+            "full column clears"
+        );
+        assert_eq!(m.row_text(1), "");
+        assert_eq!(m.row_text(0), "0-8,10-15");
+        assert_eq!(changes.get(), 3);
+        window.destroy();
+    }
+
+    #[gtk::test]
+    fn keyboard_moves_selects_and_toggles() {
+        setup();
+        let (m, window, changes) = matrix();
+        let keys: gtk::EventControllerKey = controller(&m);
+        let press = |key: gdk::Key, state: gdk::ModifierType| -> bool {
+            keys.emit_by_name::<bool>("key-pressed", &[&key.into_glib(), &0u32, &state])
+        };
+        let none = gdk::ModifierType::empty();
+        let shift = gdk::ModifierType::SHIFT_MASK;
+        assert!(press(gdk::Key::Right, none));
+        assert!(press(gdk::Key::Down, none));
+        assert_eq!(m.focus_cell(), (1, 1));
+        assert!(press(gdk::Key::space, none));
+        assert!(!m.model().is_allowed(1, 1));
+        assert_eq!(changes.get(), 1);
+        assert_eq!(m.focus_label().unwrap().0, "vCPU 1 on CPU 8: not allowed");
+
+        // Shift+arrows grow a selection from (1, 1) to (2, 3); space sets it to the
+        // opposite of the first cell, which is now clear: allowed.
+        m.key_press(gdk::Key::Left, none);
+        m.key_press(gdk::Key::Up, none);
+        m.key_press(gdk::Key::Down, none);
+        m.key_press(gdk::Key::Right, none);
+        assert_eq!(m.focus_cell(), (1, 1));
+        for key in [gdk::Key::Right, gdk::Key::Right, gdk::Key::Down] {
+            assert!(press(key, shift));
+        }
+        assert_eq!(m.selection(), Some(((1, 1), (2, 3))));
+        // The opposite of the anchor (1, 1), cleared above: the selection becomes allowed.
+        m.edit_model(|model| model.fill(1..=2, 1..=3, false));
+        assert!(press(gdk::Key::space, none));
+        assert!((1..=2).all(|r| (1..=3).all(|c| m.model().is_allowed(r, c))));
+        assert!(press(gdk::Key::Escape, none));
+        assert_eq!(m.selection(), None);
+        assert!(!press(gdk::Key::Escape, none), "nothing left to cancel");
+        assert!(!press(gdk::Key::a, none), "other keys pass on");
+        // Edges hold the focus in the grid.
+        m.key_press(gdk::Key::End, none);
+        m.key_press(gdk::Key::Right, none);
+        assert_eq!(m.focus_cell(), (2, 15));
+        for _ in 0..10 {
+            m.key_press(gdk::Key::Down, none);
+        }
+        assert_eq!(m.focus_cell().0, 5);
+        assert_eq!(m.model().rows()[5], RowKind::IoThread(1));
+        window.destroy();
+    }
+
+    #[gtk::test]
+    fn screenshots_light_and_dark() {
+        setup();
+        for dark in [false, true] {
+            set_dark(dark);
+            let (m, window, _) = matrix();
+            m.edit_model(|model| {
+                model.one_to_one(2).unwrap();
+                model.set_cpuset_text(3, "0-3,8-11").unwrap();
+                model.set_cpuset_text(1, "").unwrap();
+                model.set_cpuset_text(2, "3,12").unwrap();
+                model.spread_over_node(1).ok();
+                model.set_cpuset_text(0, "2").unwrap();
+                model.set_cpuset_text(1, "").unwrap();
+                model.set_cpuset_text(2, "3,12").unwrap();
+                model.set_running_on(0, Some(2));
+                model.set_running_on(3, Some(5));
+            });
+            m.grab_focus();
+            m.key_press(gdk::Key::Down, gdk::ModifierType::empty());
+            m.key_press(gdk::Key::Right, gdk::ModifierType::SHIFT_MASK);
+            m.key_press(gdk::Key::Right, gdk::ModifierType::SHIFT_MASK);
+            pump();
+            let style = if dark { "dark" } else { "light" };
+            let img = render(&window, &format!("pinning-matrix-{style}"));
+            assert!(img.w > 300 && img.h > 100);
+            let _ = glib::MainContext::default();
+            window.destroy();
+        }
+        set_dark(false);
+    }
+}

@@ -159,6 +159,13 @@ pub struct PinningModel {
     running: Vec<Option<usize>>,
 }
 
+impl Default for PinningModel {
+    /// A matrix with no rows and no columns.
+    fn default() -> Self {
+        PinningModel::new(&HostTopology::default(), 0, false, &[])
+    }
+}
+
 impl PinningModel {
     /// A matrix of `vcpus` vCPU rows, then an emulator row if asked, then one row per
     /// IOThread id; every row starts allowed on every online CPU (no pinning).
