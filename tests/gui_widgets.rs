@@ -225,6 +225,67 @@ fn graph_two_lines_with_hover_readout() {
     set_dark(false);
 }
 
+/// Draws `graph` offscreen at twice the pixel density and saves it as `name`.png.
+fn render_hidpi(graph: &HangarGraph, w: f64, h: f64, name: &str) -> Image {
+    let surface = gtk::cairo::ImageSurface::create(
+        gtk::cairo::Format::ARgb32,
+        (w * 2.0) as i32,
+        (h * 2.0) as i32,
+    )
+    .unwrap();
+    {
+        let cr = gtk::cairo::Context::new(&surface).unwrap();
+        // The light window background the graph sits on.
+        cr.set_source_rgb(0.98, 0.98, 0.98);
+        cr.paint().unwrap();
+        cr.scale(2.0, 2.0);
+        graph.draw_to(&cr, w, h, 2.0).unwrap();
+    }
+    surface.flush();
+    let (sw, sh, stride) = (surface.width(), surface.height(), surface.stride());
+    let data = surface.take_data().unwrap().to_vec();
+    let bytes = gtk::glib::Bytes::from(&data);
+    let texture = gtk::gdk::MemoryTexture::new(
+        sw,
+        sh,
+        gtk::gdk::MemoryFormat::B8g8r8a8Premultiplied,
+        &bytes,
+        stride as usize,
+    );
+    texture.save_to_png(shot_path(name)).unwrap();
+    let mut px = vec![0u8; (sw * sh * 4) as usize];
+    texture.download(&mut px, (sw * 4) as usize);
+    Image { w: sw, h: sh, px }
+}
+
+#[gtk::test]
+fn graph_is_sharp_at_scale_2() {
+    setup();
+    set_dark(false);
+    let graph = HangarGraph::new();
+    graph.set_lines(disk_lines());
+    graph.set_unit(Unit::BytesPerSecond);
+    // In a window, so the graph has the theme's colours.
+    let window = window_with(&graph, 600, 220);
+    let img = render_hidpi(&graph, 600.0, 220.0, "graph-disk-scale2");
+    let g = graph.plot_geometry().unwrap();
+    // The vertical grid line two minutes before now covers one device column, not two
+    // columns half each.
+    let x = (g.x_of(599.0 - 120.0) * 2.0).round() as i32;
+    let y = (g.top + 5.0) * 2.0;
+    let bg = [250, 250, 250, 255];
+    let strip: Vec<i32> = (x - 3..=x + 3)
+        .map(|xx| distance(img.at(f64::from(xx), y), bg))
+        .collect();
+    assert!(strip.iter().any(|&d| d > 20), "no grid line: {strip:?}");
+    assert_eq!(
+        strip.iter().filter(|&&d| d > 3).count(),
+        1,
+        "blurred grid line: {strip:?}"
+    );
+    window.destroy();
+}
+
 #[gtk::test]
 fn sparkline_draws_small() {
     setup();

@@ -332,6 +332,7 @@ pub fn colors(widget: &impl IsA<gtk::Widget>) -> Colors {
     };
     Colors {
         fg,
+        bg: pick("window_bg_color", 0xfafafa, 0x242424),
         accent_bg: pick("accent_bg_color", 0x3584e4, 0x3584e4),
         accent_fg: pick("accent_fg_color", 0xffffff, 0xffffff),
         error: pick("error_color", 0xc01c28, 0xff7b63),

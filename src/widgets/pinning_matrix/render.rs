@@ -152,6 +152,8 @@ impl Layout {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Colors {
     pub fg: RGBA,
+    /// The window background the matrix sits on.
+    pub bg: RGBA,
     /// Allowed cells.
     pub accent_bg: RGBA,
     /// Marks on allowed cells.
@@ -172,6 +174,17 @@ pub struct View<'a> {
     pub selection: Option<((usize, usize), (usize, usize))>,
 }
 
+/// `fg` at `alpha` over `bg`, as an opaque colour.
+fn mix(fg: &RGBA, bg: &RGBA, alpha: f64) -> (f32, f32, f32) {
+    let a = (f64::from(fg.alpha()) * alpha) as f32;
+    let ch = |f: f32, b: f32| f * a + b * (1.0 - a);
+    (
+        ch(fg.red(), bg.red()),
+        ch(fg.green(), bg.green()),
+        ch(fg.blue(), bg.blue()),
+    )
+}
+
 fn source(cr: &cairo::Context, c: &RGBA, alpha: f64) {
     cr.set_source_rgba(
         f64::from(c.red()),
@@ -186,12 +199,14 @@ pub fn draw(cr: &cairo::Context, v: &View<'_>, colors: &Colors) -> Result<(), ca
     let (m, l) = (v.model, v.layout);
     let cols = m.columns();
 
-    // Cells: one path per look, so cairo fills thousands of boxes in three operations.
-    for (look, alpha, color) in [
-        (0, 1.0, &colors.accent_bg),
-        (1, 0.10, &colors.fg),
-        (2, 0.03, &colors.fg),
-    ] {
+    // Cells: one path per look, each in an opaque colour, so cairo fills thousands of
+    // boxes in three plain fills without blending.
+    let plain = [
+        (&colors.accent_bg, 1.0),
+        (&colors.fg, 0.10),
+        (&colors.fg, 0.03),
+    ];
+    for (look, (color, alpha)) in plain.into_iter().enumerate() {
         for (r, &y) in l.row_y.iter().enumerate() {
             for (c, &x) in l.col_x.iter().enumerate() {
                 let cell_look = if m.is_allowed(r, c) {
@@ -206,7 +221,8 @@ pub fn draw(cr: &cairo::Context, v: &View<'_>, colors: &Colors) -> Result<(), ca
                 }
             }
         }
-        source(cr, color, alpha);
+        let c = mix(color, &colors.bg, alpha);
+        cr.set_source_rgb(f64::from(c.0), f64::from(c.1), f64::from(c.2));
         cr.fill()?;
     }
 
@@ -284,12 +300,17 @@ fn draw_text(cr: &cairo::Context, v: &View<'_>, colors: &Colors) -> Result<(), c
     } else {
         10.0
     });
+    // Digits share one width in the usual fonts: measure once per length.
+    let mut widths: Vec<f64> = Vec::new();
     for (c, col) in cols.iter().enumerate() {
         let text = col.cpu.to_string();
-        let ext = cr.text_extents(&text)?;
+        while widths.len() < text.len() {
+            widths.push(cr.text_extents(&"0".repeat(widths.len() + 1))?.x_advance());
+        }
+        let advance = widths[text.len() - 1];
         source(cr, &colors.fg, if col.online { 0.7 } else { 0.3 });
         cr.move_to(
-            l.col_x[c] + ((CELL - ext.x_advance()) / 2.0).round(),
+            l.col_x[c] + ((CELL - advance) / 2.0).round(),
             l.number_band_y + 13.0,
         );
         cr.show_text(&text)?;
