@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod session;
 pub mod settings;
 pub mod ui;
+pub mod widgets;
 
 use std::process::ExitCode;
 

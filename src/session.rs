@@ -1,4 +1,6 @@
-//! The session layer: one `HostSession` per connection, publishing typed updates to the UI.
+//! The session layer: one `HostSession` per connection, publishing typed updates to the UI,
+//! and the statistics history it keeps between calls.
 
 pub mod host;
 pub mod model;
+pub mod series;
