@@ -4,11 +4,30 @@ use std::fmt;
 
 use crate::config::VERSION;
 
+/// A view of a VM to open at start (`--show-domain-*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DomainView {
+    /// The overview page (double-click in the list).
+    Overview,
+    /// The graphical or serial console.
+    Console,
+    /// Performance graphs.
+    Performance,
+    /// The vCPU pinning matrix.
+    Pinning,
+    /// The hardware editor.
+    Editor,
+}
+
 /// What the user asked for on the command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Connections to open at start, in order (`--connect URI`, `-c URI`; repeatable).
     pub connect: Vec<String>,
+    /// A VM to show at start, by name or UUID, and which view of it.
+    pub show_domain: Option<(DomainView, String)>,
+    /// Show the host overview at start (`--show-host-summary`).
+    pub show_host_summary: bool,
 }
 
 /// The outcome of parsing.
@@ -56,6 +75,11 @@ fn help() -> String {
          Options:\n  \
          -c, --connect URI   open a connection to URI at start (repeatable),\n                      \
          e.g. qemu:///system, qemu+ssh://user@host/system\n  \
+         --show-domain-console NAME      open the console of VM NAME\n  \
+         --show-domain-performance NAME  open the performance graphs of VM NAME\n  \
+         --show-domain-pinning NAME      open the vCPU pinning of VM NAME\n  \
+         --show-domain-editor NAME       open the hardware editor of VM NAME\n  \
+         --show-host-summary             open the host overview\n  \
          -h, --help          show this help and exit\n  \
          -V, --version       show the version and exit\n\
          \n\
@@ -86,6 +110,28 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
                 if !options.connect.contains(&value) {
                     options.connect.push(value);
                 }
+            }
+            "--show-host-summary" => options.show_host_summary = true,
+            "--show-domain-console"
+            | "--show-domain-performance"
+            | "--show-domain-pinning"
+            | "--show-domain-editor"
+            | "--show-domain-overview" => {
+                let view = match name {
+                    "--show-domain-console" => DomainView::Console,
+                    "--show-domain-performance" => DomainView::Performance,
+                    "--show-domain-pinning" => DomainView::Pinning,
+                    "--show-domain-editor" => DomainView::Editor,
+                    _ => DomainView::Overview,
+                };
+                let value = match inline {
+                    Some(v) => v,
+                    None => it
+                        .next()
+                        .cloned()
+                        .ok_or(CliError::MissingValue("--show-domain-*"))?,
+                };
+                options.show_domain = Some((view, value));
             }
             o if o.starts_with('-') && o.len() > 1 => {
                 return Err(CliError::UnknownOption(o.to_string()));
@@ -123,7 +169,8 @@ mod tests {
                     "qemu:///system".into(),
                     "test:///default".into(),
                     "qemu+ssh://h/system".into()
-                ]
+                ],
+                ..Options::default()
             }))
         );
     }
@@ -135,6 +182,23 @@ mod tests {
             panic!("{parsed:?}")
         };
         assert_eq!(o.connect, ["test:///default"]);
+    }
+
+    #[test]
+    fn show_domain_views() {
+        let Ok(Parsed::Run(o)) =
+            parse(&args(&["--show-domain-performance", "web", "-c", "x:///y"]))
+        else {
+            panic!()
+        };
+        assert_eq!(o.show_domain, Some((DomainView::Performance, "web".into())));
+        let Ok(Parsed::Run(o)) = parse(&args(&["--show-domain-console=db", "--show-host-summary"]))
+        else {
+            panic!()
+        };
+        assert_eq!(o.show_domain, Some((DomainView::Console, "db".into())));
+        assert!(o.show_host_summary);
+        assert!(parse(&args(&["--show-domain-editor"])).is_err());
     }
 
     #[test]

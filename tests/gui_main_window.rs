@@ -55,6 +55,7 @@ fn launch(uri: &str) -> (relm4::Controller<MainWindow>, ConnectionObject) {
     let window = MainWindow::builder()
         .launch(Options {
             connect: vec![uri.to_string()],
+            ..Options::default()
         })
         .detach();
     window.widget().present();
@@ -104,6 +105,31 @@ fn shows_exactly_the_fixture_domains() {
     assert_eq!(vm.vm_state(), VmState::Running);
     assert_eq!(vm.memory_kib(), 131072);
     assert_eq!(vm.vcpus(), 1);
+    window.widget().destroy();
+}
+
+#[gtk::test]
+fn show_domain_on_the_command_line_opens_its_window() {
+    setup();
+    let d = Libvirtd::shared();
+    let uri = d.fixture_uri("show", &vm::test_node_xml("sh", 2)).unwrap();
+    let window = MainWindow::builder()
+        .launch(Options {
+            connect: vec![uri],
+            show_domain: Some((hangar::cli::DomainView::Overview, "sh-1".into())),
+            ..Options::default()
+        })
+        .detach();
+    assert!(wait_until(20, || window.model().vm_windows().len() == 1));
+    let title = window
+        .model()
+        .vm_windows()
+        .values()
+        .next()
+        .unwrap()
+        .widget()
+        .title();
+    assert_eq!(title.as_deref(), Some("sh-1"));
     window.widget().destroy();
 }
 

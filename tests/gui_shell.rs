@@ -130,6 +130,7 @@ fn command_line_connections_are_listed() {
     setup();
     let options = Options {
         connect: vec!["qemu+ssh://admin@far/system".into()],
+        ..Options::default()
     };
     let window = MainWindow::builder().launch(options).detach();
     pump();

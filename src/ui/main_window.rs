@@ -38,6 +38,8 @@ pub struct MainWindow {
     context_connection: Option<String>,
     popover: gtk::PopoverMenu,
     vm_windows: HashMap<String, Controller<VmWindow>>,
+    /// A VM to show as soon as a connection lists it (`--show-domain-*`).
+    pending_show: Option<(VmPage, String)>,
 }
 
 impl std::fmt::Debug for MainWindow {
@@ -348,6 +350,10 @@ impl Component for MainWindow {
             context_connection: None,
             popover,
             vm_windows: HashMap::new(),
+            pending_show: options
+                .show_domain
+                .clone()
+                .map(|(view, name)| (view.into(), name)),
         };
 
         let primary_menu = gtk::gio::Menu::new();
@@ -446,7 +452,7 @@ impl Component for MainWindow {
         _root: &Self::Root,
     ) {
         match cmd {
-            MainWindowCmd::Host(uri, update) => sessions::apply(self, &uri, update),
+            MainWindowCmd::Host(uri, update) => sessions::apply(self, &uri, update, &sender),
             MainWindowCmd::DeletePlan(plan) => sessions::ask_delete(self, plan, &sender),
         }
     }

@@ -14,12 +14,38 @@ pub enum VmPage {
     /// Name, state, resources, identity.
     #[default]
     Overview,
+    /// Graphical and serial consoles.
+    Console,
+    /// Live CPU, memory, disk and network graphs.
+    Performance,
+    /// The vCPU pinning matrix.
+    Pinning,
+    /// The hardware editor.
+    Hardware,
 }
 
 impl VmPage {
-    fn name(self) -> &'static str {
+    /// The page's name in the window's view stack.
+    pub fn name(self) -> &'static str {
         match self {
             Self::Overview => "overview",
+            Self::Console => "console",
+            Self::Performance => "performance",
+            Self::Pinning => "pinning",
+            Self::Hardware => "hardware",
+        }
+    }
+}
+
+impl From<crate::cli::DomainView> for VmPage {
+    fn from(view: crate::cli::DomainView) -> Self {
+        use crate::cli::DomainView as V;
+        match view {
+            V::Overview => Self::Overview,
+            V::Console => Self::Console,
+            V::Performance => Self::Performance,
+            V::Pinning => Self::Pinning,
+            V::Editor => Self::Hardware,
         }
     }
 }
@@ -222,9 +248,6 @@ impl Component for VmWindow {
                             },
                         },
                     },
-
-                    #[watch]
-                    set_visible_child_name: model.page.name(),
                 },
             },
         }
@@ -249,7 +272,20 @@ impl Component for VmWindow {
             _watch: Some(watch),
         };
         let widgets = view_output!();
+        show_page(&widgets.stack, model.page);
         ComponentParts { model, widgets }
+    }
+
+    fn update_with_view(
+        &mut self,
+        widgets: &mut Self::Widgets,
+        msg: Self::Input,
+        sender: ComponentSender<Self>,
+        root: &Self::Root,
+    ) {
+        self.update(msg, sender.clone(), root);
+        show_page(&widgets.stack, self.page);
+        self.update_view(widgets, sender);
     }
 
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>, _root: &Self::Root) {
@@ -268,5 +304,12 @@ impl Component for VmWindow {
         if let Some(id) = self._watch.take() {
             self.vm.disconnect(id);
         }
+    }
+}
+
+/// Shows `page` if the window has it (pages arrive with the features behind them).
+fn show_page(stack: &adw::ViewStack, page: VmPage) {
+    if stack.child_by_name(page.name()).is_some() {
+        stack.set_visible_child_name(page.name());
     }
 }

@@ -70,7 +70,12 @@ pub fn close(window: &mut MainWindow, uri: &str) {
 }
 
 /// Applies a session's update to the list.
-pub fn apply(window: &mut MainWindow, uri: &str, update: HostUpdate) {
+pub fn apply(
+    window: &mut MainWindow,
+    uri: &str,
+    update: HostUpdate,
+    sender: &ComponentSender<MainWindow>,
+) {
     let Some(conn) = window.list.connection(uri) else {
         return;
     };
@@ -133,6 +138,25 @@ pub fn apply(window: &mut MainWindow, uri: &str, update: HostUpdate) {
         }
     }
     window.refresh_actions();
+    show_pending(window, sender);
+}
+
+/// Opens the VM asked for on the command line once a connection lists it.
+fn show_pending(window: &mut MainWindow, sender: &ComponentSender<MainWindow>) {
+    let Some((page, wanted)) = window.pending_show.clone() else {
+        return;
+    };
+    let found = window.list.connections().iter().find_map(|c| {
+        let store = c.vms();
+        (0..store.n_items())
+            .filter_map(|i| store.item(i).and_downcast::<crate::ui::vm_list::VmObject>())
+            .find(|vm| vm.name() == wanted || vm.uuid() == wanted)
+    });
+    if let Some(vm) = found {
+        window.pending_show = None;
+        window.list.select_vm(&vm);
+        window.open_vm_window(&vm, page, sender);
+    }
 }
 
 /// The host's details, one per line, for the connection row's tooltip.
