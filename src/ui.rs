@@ -5,5 +5,6 @@ pub mod add_connection;
 pub mod main_window;
 pub mod uri_title;
 pub mod vm_list;
+pub mod wizard;
 
 pub use main_window::{MainWindow, MainWindowMsg};
