@@ -180,7 +180,7 @@ impl OsDb {
     /// Builds a database from entries.
     pub fn from_entries(oses: Vec<OsEntry>) -> OsDb {
         let mut oses = oses;
-        oses.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        oses.sort_by_key(|o| o.name.to_lowercase());
         let by_id = oses
             .iter()
             .enumerate()

@@ -39,6 +39,9 @@ pub struct NewVmWizardInit {
     pub uri: String,
     /// The emulator binary for the new VM; `None` lets libvirt choose.
     pub emulator: Option<String>,
+    /// The virtualization type (`qemu` for plain emulation); `None` picks `kvm` when the
+    /// host offers it.
+    pub virt_type: Option<String>,
 }
 
 /// Which path a file chooser or entry sets.
@@ -172,6 +175,7 @@ pub struct NewVmWizard {
     conn: Connection,
     uri: String,
     emulator: Option<String>,
+    virt_type: Option<String>,
     step: usize,
     source: SourceKind,
     iso: String,
@@ -255,6 +259,11 @@ impl NewVmWizard {
     /// Whether the host's pools, networks and firmware have been read.
     pub fn host_loaded(&self) -> bool {
         self.host_gen > 0
+    }
+
+    /// What the host offers (pools, networks, firmware, VM names).
+    pub fn host(&self) -> &HostChoices {
+        &self.host
     }
 
     /// Whether creation is under way.
@@ -406,7 +415,10 @@ impl NewVmWizard {
         };
         Plan {
             name: self.name.trim().to_owned(),
-            virt_type: self.host.virt_type.clone(),
+            virt_type: self
+                .virt_type
+                .clone()
+                .unwrap_or_else(|| self.host.virt_type.clone()),
             memory_mib: self.memory_mib,
             vcpus: self.vcpus,
             source: self.source,
@@ -515,6 +527,7 @@ impl Component for NewVmWizard {
             conn: init.conn,
             uri: init.uri,
             emulator: init.emulator,
+            virt_type: init.virt_type,
             step: 0,
             source: SourceKind::Iso,
             iso: String::new(),
