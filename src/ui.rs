@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod add_connection;
+pub mod hardware;
 pub mod main_window;
 pub mod uri_title;
 pub mod vm_list;

@@ -24,7 +24,9 @@ use relm4::prelude::*;
 use virt_client::Connection;
 use virt_xml::builder::{Firmware, NetSource};
 
-pub use finish::{Created, DiskPlan, Plan, Progress, SourceKind, domain_xml};
+pub use finish::{
+    Created, DiskPlan, Plan, Progress, SourceKind, domain_xml, message as finish_message,
+};
 pub use resources::HostChoices;
 
 use crate::i18n::{gettext, gettext_f};
@@ -474,7 +476,7 @@ fn check_resources(w: &NewVmWizard) -> Result<(), String> {
 }
 
 /// The format of the image at `path`: qcow2 when its header says so, else raw.
-fn image_format(path: &str) -> String {
+pub fn image_format(path: &str) -> String {
     use std::io::Read;
     let mut magic = [0u8; 4];
     let qcow = std::fs::File::open(path)
