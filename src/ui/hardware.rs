@@ -276,7 +276,12 @@ impl HardwareEditor {
             M::SetBootMenu(on) => boot::set_menu(doc, on),
             M::SetKernelBoot(k, i, c) => boot::set_kernel(doc, &k, &i, &c),
             M::SetDiskMedia(i, path) => {
-                let xml = disks::set_media(doc, i, path.as_deref())?;
+                let mut xml = disks::set_media(doc, i, path.as_deref())?;
+                let running = disks::target_of(doc, i)
+                    .and_then(|t| disks::live_media_xml(self.live.as_ref()?, &t, path.as_deref()));
+                if let Some(r) = running {
+                    xml = r;
+                }
                 if live {
                     self.live_ops.push(LiveOp::Update(xml));
                     restart = false;
@@ -302,7 +307,12 @@ impl HardwareEditor {
             M::SetNicModel(i, m) => nics::set_model(doc, i, &m)?,
             M::SetNicMac(i, mac) => nics::set_mac(doc, i, &mac)?,
             M::SetNicLink(i, up) => {
-                let xml = nics::set_link(doc, i, up)?;
+                let mut xml = nics::set_link(doc, i, up)?;
+                let running = nics::mac_of(doc, i)
+                    .and_then(|mac| nics::live_link_xml(self.live.as_ref()?, &mac, up));
+                if let Some(r) = running {
+                    xml = r;
+                }
                 if live {
                     self.live_ops.push(LiveOp::Update(xml));
                     restart = false;

@@ -59,6 +59,27 @@ pub fn set_media(doc: &mut DomainXml, i: usize, path: Option<&str>) -> Result<St
     Ok(d.to_xml(doc))
 }
 
+/// The running VM's copy of the drive with target `target`, its medium set to `path`.
+pub fn live_media_xml(live: &DomainXml, target: &str, path: Option<&str>) -> Option<String> {
+    let mut live = live.clone();
+    let d = live
+        .root()
+        .devices(&live)?
+        .disks(&live)
+        .into_iter()
+        .find(|d| d.target_dev(&live).as_deref() == Some(target))?;
+    match path.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => d.set_source(&mut live, &DiskSource::File(p.to_owned())),
+        None => d.set_source(&mut live, &DiskSource::Empty),
+    }
+    Some(d.to_xml(&live))
+}
+
+/// The target name of disk `i`.
+pub fn target_of(doc: &DomainXml, i: usize) -> Option<String> {
+    disk(doc, i).ok()?.target_dev(doc).map(|t| t.into_owned())
+}
+
 /// Moves a disk to another bus (with a matching target name and a new address).
 pub fn set_bus(doc: &mut DomainXml, i: usize, bus: &str) -> Result<(), String> {
     let d = disk(doc, i)?;

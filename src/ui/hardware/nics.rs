@@ -65,6 +65,25 @@ pub fn set_link(doc: &mut DomainXml, i: usize, up: bool) -> Result<String, Strin
     Ok(n.to_xml(doc))
 }
 
+/// The running VM's copy of the card with MAC `mac`, its link set to `up`: what a live
+/// update must send (the running card's address can differ from the persistent one).
+pub fn live_link_xml(live: &DomainXml, mac: &str, up: bool) -> Option<String> {
+    let mut live = live.clone();
+    let n = live
+        .root()
+        .devices(&live)?
+        .interfaces(&live)
+        .into_iter()
+        .find(|n| n.mac(&live).is_some_and(|m| m.eq_ignore_ascii_case(mac)))?;
+    n.set_link_state(&mut live, Some(if up { "up" } else { "down" }));
+    Some(n.to_xml(&live))
+}
+
+/// The MAC address of card `i`.
+pub fn mac_of(doc: &DomainXml, i: usize) -> Option<String> {
+    nic(doc, i).ok()?.mac(doc).map(|m| m.into_owned())
+}
+
 /// Adds a virtio card connected to `source`; its XML for hot-plugging.
 pub fn add(doc: &mut DomainXml, source: &InterfaceSource) -> Result<String, String> {
     let devices = doc.root().ensure_devices(doc);
@@ -76,7 +95,23 @@ pub fn add(doc: &mut DomainXml, source: &InterfaceSource) -> Result<String, Stri
         .map_err(|e| e.to_string())?;
     let n = Interface(dev.node());
     n.set_source(doc, source);
+    // The same address for the running card and the persistent one, so later live updates
+    // find it.
+    n.set_mac(doc, Some(&random_mac()));
     Ok(n.to_xml(doc))
+}
+
+/// A locally administered address in QEMU's 52:54:00 range.
+fn random_mac() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    let b = h.finish().to_le_bytes();
+    format!("52:54:00:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2])
 }
 
 /// Removes a card; its XML for hot-unplugging.
