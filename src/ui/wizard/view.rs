@@ -186,11 +186,11 @@ impl WizardWidgets {
             .chosen
             .set_title(&super::os::glib_escape(&m.os_name()));
         let sub = gettext_f(
-            "Recommended: {} MiB memory, {} processors, {} GiB disk",
+            "Recommended: {} MiB of memory, {} GiB of disk, virtual CPUs: {}",
             &[
                 &m.memory_mib.to_string(),
-                &m.vcpus.to_string(),
                 &m.disk_gib.to_string(),
+                &m.vcpus.to_string(),
             ],
         );
         self.os.chosen.set_subtitle(&sub);
