@@ -116,6 +116,9 @@ fn describe(doc: &DomainXml, dev: Device) -> (String, String) {
         "controller" => gettext("Controller"),
         "hostdev" => gettext("Host device"),
         "memballoon" => gettext("Memory balloon"),
+        "audio" => gettext("Audio back-end"),
+        "redirdev" => gettext("USB redirection"),
+        "filesystem" => gettext("Shared folder"),
         other => other.to_owned(),
     };
     let detail: Vec<String> = [kind, model].into_iter().flatten().collect();
