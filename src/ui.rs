@@ -2,9 +2,11 @@
 
 pub mod about;
 pub mod add_connection;
+pub mod hardware;
 pub mod main_window;
 pub mod uri_title;
 pub mod vm_list;
 pub mod vm_window;
+pub mod wizard;
 
 pub use main_window::{MainWindow, MainWindowMsg};

@@ -1,0 +1,487 @@
+//! The hardware editor of one VM: overview, processors, memory, boot, disks, network cards,
+//! other devices and the full XML. Edits go through virt-xml's typed views on the persistent
+//! (inactive) definition, so nothing else in it changes; Apply defines the edited document and
+//! makes the changes a running VM can take at once live. A page widget, not a window.
+//!
+//! ```text
+//! gtk::Box (root)
+//! ├── gtk::Box: gtk::StackSidebar │ gtk::Stack of adw::PreferencesPage (one per section)
+//! └── gtk::ActionBar: status · Revert · Apply
+//! ```
+
+mod apply;
+mod boot;
+mod cpu;
+mod devices;
+mod disks;
+mod edit;
+mod memory;
+mod nics;
+mod overview;
+mod rows;
+mod xml_tab;
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use adw::prelude::*;
+use relm4::prelude::*;
+use virt_client::Domain;
+use virt_xml::DomainXml;
+use virt_xml::domain::InterfaceSource;
+
+pub use apply::{AFFECT_LIVE, ApplyPlan, LiveOp, Loaded, XML_INACTIVE};
+
+use crate::i18n::gettext;
+
+/// What the editor needs: the VM and whether it runs.
+#[derive(Debug, Clone)]
+pub struct HardwareEditorInit {
+    /// The VM.
+    pub domain: Domain,
+    /// Whether it is running (refreshed on every load).
+    pub active: bool,
+}
+
+/// Messages to the editor. Indexes count disks or interfaces in document order.
+#[derive(Debug, Clone)]
+pub enum HardwareEditorMsg {
+    /// Read the VM again, dropping edits.
+    Reload,
+    /// The name (only while shut off).
+    SetName(String),
+    /// The title.
+    SetTitle(String),
+    /// The description.
+    SetDescription(String),
+    /// Start with the host.
+    SetAutostart(bool),
+    /// Maximum vCPUs.
+    SetVcpusMax(u32),
+    /// vCPUs present at boot.
+    SetVcpusCurrent(u32),
+    /// The CPU mode (`host-passthrough`, `host-model`, `custom`, `maximum`).
+    SetCpuMode(String),
+    /// The CPU model (for `custom`).
+    SetCpuModel(String),
+    /// Sockets, cores and threads; `None` removes the topology.
+    SetTopology(Option<(u32, u32, u32)>),
+    /// Maximum memory in MiB.
+    SetMemoryMax(u64),
+    /// Current memory (balloon) in MiB; live while running.
+    SetMemoryCurrent(u64),
+    /// Boot devices in order (`hd`, `cdrom`, `network`, `fd`).
+    SetBootOrder(Vec<String>),
+    /// Show the boot menu.
+    SetBootMenu(bool),
+    /// Direct kernel boot: kernel, initrd, command line (empty removes).
+    SetKernelBoot(String, String, String),
+    /// Insert (`Some`) or eject (`None`) the medium of a CD-ROM; live while running.
+    SetDiskMedia(usize, Option<String>),
+    /// A disk's bus (takes effect after restart).
+    SetDiskBus(usize, String),
+    /// A disk's cache mode (`default` removes it).
+    SetDiskCache(usize, String),
+    /// Add a disk: path, `disk` or `cdrom`, bus.
+    AddDisk(String, String, String),
+    /// Remove a disk.
+    RemoveDisk(usize),
+    /// Connect an interface elsewhere.
+    SetNicSource(usize, InterfaceSource),
+    /// An interface's model.
+    SetNicModel(usize, String),
+    /// An interface's MAC address.
+    SetNicMac(usize, String),
+    /// Link up or down; live while running.
+    SetNicLink(usize, bool),
+    /// Add an interface.
+    AddNic(InterfaceSource),
+    /// Remove an interface.
+    RemoveNic(usize),
+    /// The VNC display's listen address.
+    SetVncListen(String),
+    /// The VNC password (empty removes it).
+    SetVncPassword(String),
+    /// Remove the device at this index of all devices.
+    RemoveDevice(usize),
+    /// Add a host device (USB `vendor:product` or PCI `domain:bus:slot.function`).
+    AddHostdev(String),
+    /// The XML tab's text changed.
+    XmlChanged(String),
+    /// Define the XML tab's text.
+    ApplyXml,
+    /// Send the edits.
+    Apply,
+    /// Drop the edits.
+    Revert,
+}
+
+/// What the editor tells its parent.
+#[derive(Debug, Clone)]
+pub enum HardwareEditorOutput {
+    /// The VM's definition changed (it may have a new name).
+    Changed,
+}
+
+/// Results of calls to the daemon.
+#[derive(Debug)]
+pub enum EditorCmd {
+    /// The VM as read.
+    Loaded(Result<Box<Loaded>, String>),
+    /// An apply ended.
+    Applied(Result<(), String>),
+}
+
+/// Sends messages from widget signals, except while the editor rebuilds its widgets.
+#[derive(Clone)]
+pub struct Tx {
+    sender: ComponentSender<HardwareEditor>,
+    quiet: Rc<Cell<bool>>,
+}
+
+impl Tx {
+    /// Sends `msg` unless the change came from a rebuild.
+    pub fn send(&self, msg: HardwareEditorMsg) {
+        if !self.quiet.get() {
+            self.sender.input(msg);
+        }
+    }
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tx")
+    }
+}
+
+/// The editor's state.
+#[derive(Debug)]
+pub struct HardwareEditor {
+    domain: Domain,
+    active: bool,
+    autostart: bool,
+    original: Option<DomainXml>,
+    edited: Option<DomainXml>,
+    live: Option<DomainXml>,
+    new_autostart: Option<bool>,
+    live_ops: Vec<LiveOp>,
+    restart_needed: bool,
+    dirty: bool,
+    generation: u64,
+    xml_text: String,
+    xml_error: Option<String>,
+    busy: bool,
+    status: Option<String>,
+    error: Option<String>,
+    reload_after_apply_note: Option<String>,
+}
+
+impl HardwareEditor {
+    /// The edited definition (as it would be sent).
+    pub fn edited_xml(&self) -> Option<String> {
+        self.edited.as_ref().map(DomainXml::to_string)
+    }
+
+    /// Whether there are edits not yet applied.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Whether a load or apply is under way.
+    pub fn busy(&self) -> bool {
+        self.busy
+    }
+
+    /// The last error shown.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The XML tab's error, with its line and column.
+    pub fn xml_error(&self) -> Option<&str> {
+        self.xml_error.as_deref()
+    }
+
+    /// What the status line says (after an apply: whether a restart is needed).
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+
+    /// Whether the VM was running at the last load.
+    pub fn is_active(&self) -> bool {
+        self.active
+    }
+
+    /// Times the editor has (re)loaded its pages.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    fn reload(&mut self, sender: &ComponentSender<Self>) {
+        self.busy = true;
+        let domain = self.domain.clone();
+        sender.oneshot_command(async move {
+            EditorCmd::Loaded(apply::load(&domain).await.map(Box::new))
+        });
+    }
+
+    /// A note for sections whose changes wait for a restart while the VM runs.
+    pub fn restart_note(&self) -> Option<String> {
+        self.active
+            .then(|| gettext("The VM is running: changes here take effect after a restart."))
+    }
+}
+
+/// The section pages: (name, title).
+pub fn sections() -> Vec<(&'static str, String)> {
+    vec![
+        ("overview", gettext("Overview")),
+        ("cpu", gettext("Processors")),
+        ("memory", gettext("Memory")),
+        ("boot", gettext("Boot Options")),
+        ("disks", gettext("Disks")),
+        ("nics", gettext("Network")),
+        ("devices", gettext("Devices")),
+        ("xml", gettext("XML")),
+    ]
+}
+
+/// The editor's widgets.
+#[derive(Debug)]
+pub struct HardwareEditorWidgets {
+    tx: Tx,
+    /// The sections.
+    pub stack: gtk::Stack,
+    /// What happened last.
+    pub status: gtk::Label,
+    /// Drop edits.
+    pub revert: gtk::Button,
+    /// Send edits.
+    pub apply: gtk::Button,
+    /// The XML tab.
+    pub xml: xml_tab::XmlTab,
+    generation: u64,
+}
+
+impl Component for HardwareEditor {
+    type Init = HardwareEditorInit;
+    type Input = HardwareEditorMsg;
+    type Output = HardwareEditorOutput;
+    type CommandOutput = EditorCmd;
+    type Root = gtk::Box;
+    type Widgets = HardwareEditorWidgets;
+
+    fn init_root() -> gtk::Box {
+        gtk::Box::new(gtk::Orientation::Vertical, 0)
+    }
+
+    fn init(
+        init: HardwareEditorInit,
+        root: gtk::Box,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
+        let tx = Tx {
+            sender: sender.clone(),
+            quiet: Rc::new(Cell::new(false)),
+        };
+        let body = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+        body.set_vexpand(true);
+        let stack = gtk::Stack::new();
+        stack.set_hexpand(true);
+        let sidebar = gtk::StackSidebar::new();
+        sidebar.set_stack(&stack);
+        sidebar.set_width_request(180);
+        body.append(&sidebar);
+        body.append(&gtk::Separator::new(gtk::Orientation::Vertical));
+        body.append(&stack);
+        root.append(&body);
+        let bar = gtk::ActionBar::new();
+        let status = gtk::Label::new(None);
+        status.set_wrap(true);
+        status.set_xalign(0.0);
+        bar.pack_start(&status);
+        let apply = gtk::Button::with_mnemonic(&gettext("_Apply"));
+        apply.add_css_class("suggested-action");
+        let s = tx.clone();
+        apply.connect_clicked(move |_| s.send(HardwareEditorMsg::Apply));
+        let revert = gtk::Button::with_mnemonic(&gettext("_Revert"));
+        let s = tx.clone();
+        revert.connect_clicked(move |_| s.send(HardwareEditorMsg::Revert));
+        bar.pack_end(&apply);
+        bar.pack_end(&revert);
+        root.append(&bar);
+        let xml = xml_tab::XmlTab::new(&tx);
+        for (name, title) in sections() {
+            let child: gtk::Widget = if name == "xml" {
+                xml.root.clone().upcast()
+            } else {
+                adw::PreferencesPage::new().upcast()
+            };
+            stack.add_titled(&child, Some(name), &title);
+        }
+        let mut model = HardwareEditor {
+            domain: init.domain,
+            active: init.active,
+            autostart: false,
+            original: None,
+            edited: None,
+            live: None,
+            new_autostart: None,
+            live_ops: Vec::new(),
+            restart_needed: false,
+            dirty: false,
+            generation: 0,
+            xml_text: String::new(),
+            xml_error: None,
+            busy: false,
+            status: None,
+            error: None,
+            reload_after_apply_note: None,
+        };
+        model.reload(&sender);
+        let widgets = HardwareEditorWidgets {
+            tx,
+            stack,
+            status,
+            revert,
+            apply,
+            xml,
+            generation: 0,
+        };
+        ComponentParts { model, widgets }
+    }
+
+    fn update(&mut self, msg: HardwareEditorMsg, sender: ComponentSender<Self>, _root: &gtk::Box) {
+        use HardwareEditorMsg as M;
+        if self.busy {
+            return;
+        }
+        match msg {
+            M::Reload | M::Revert => {
+                self.status = None;
+                self.error = None;
+                self.reload(&sender);
+            }
+            M::Apply => self.apply(&sender),
+            M::XmlChanged(t) => {
+                self.xml_text = t;
+                self.xml_error = None;
+            }
+            M::ApplyXml => self.apply_xml(&sender),
+            other => {
+                let structural = matches!(
+                    other,
+                    M::AddDisk(..)
+                        | M::RemoveDisk(_)
+                        | M::AddNic(_)
+                        | M::RemoveNic(_)
+                        | M::RemoveDevice(_)
+                        | M::AddHostdev(_)
+                        | M::SetDiskMedia(..)
+                );
+                match self.edit(other) {
+                    Ok(()) => {
+                        self.error = None;
+                        if structural {
+                            self.generation += 1;
+                        }
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+        }
+    }
+
+    fn update_cmd(&mut self, cmd: EditorCmd, sender: ComponentSender<Self>, _root: &gtk::Box) {
+        self.busy = false;
+        match cmd {
+            EditorCmd::Loaded(Ok(loaded)) => {
+                let loaded = *loaded;
+                match DomainXml::parse(&loaded.inactive) {
+                    Ok(doc) => {
+                        self.xml_text = doc.to_string();
+                        self.original = Some(doc.clone());
+                        self.edited = Some(doc);
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+                self.live = loaded
+                    .live
+                    .as_deref()
+                    .and_then(|x| DomainXml::parse(x).ok());
+                self.active = loaded.active;
+                self.autostart = loaded.autostart;
+                self.domain = loaded.domain;
+                self.new_autostart = None;
+                self.live_ops.clear();
+                self.restart_needed = false;
+                self.dirty = false;
+                self.xml_error = None;
+                self.generation += 1;
+                if let Some(note) = self.reload_after_apply_note.take() {
+                    self.status = Some(note);
+                }
+            }
+            EditorCmd::Loaded(Err(e)) => self.error = Some(e),
+            EditorCmd::Applied(Ok(())) => {
+                let _ = sender.output(HardwareEditorOutput::Changed);
+                self.reload(&sender);
+            }
+            EditorCmd::Applied(Err(e)) => {
+                self.reload_after_apply_note = None;
+                self.error = Some(e);
+            }
+        }
+    }
+
+    fn update_view(&self, widgets: &mut HardwareEditorWidgets, _sender: ComponentSender<Self>) {
+        widgets.tx.quiet.set(true);
+        if widgets.generation != self.generation {
+            widgets.generation = self.generation;
+            let visible = widgets.stack.visible_child_name();
+            for (name, title) in sections() {
+                if name == "xml" {
+                    continue;
+                }
+                let page = match name {
+                    "overview" => overview::page(self, &widgets.tx),
+                    "cpu" => cpu::page(self, &widgets.tx),
+                    "memory" => memory::page(self, &widgets.tx),
+                    "boot" => boot::page(self, &widgets.tx),
+                    "disks" => disks::page(self, &widgets.tx),
+                    "nics" => nics::page(self, &widgets.tx),
+                    _ => devices::page(self, &widgets.tx),
+                };
+                if let Some(old) = widgets.stack.child_by_name(name) {
+                    widgets.stack.remove(&old);
+                }
+                widgets.stack.add_titled(&page, Some(name), &title);
+            }
+            // Keep the sidebar order: move the XML tab last again.
+            if let Some(xml) = widgets.stack.child_by_name("xml") {
+                widgets.stack.remove(&xml);
+                widgets.stack.add_titled(&xml, Some("xml"), &gettext("XML"));
+            }
+            if let Some(v) = visible {
+                widgets.stack.set_visible_child_name(&v);
+            }
+        }
+        widgets.xml.refresh(self);
+        let (text, error) = match (&self.error, &self.status) {
+            (Some(e), _) => (e.clone(), true),
+            (None, _) if self.busy => (gettext("Working…"), false),
+            (None, _) if self.dirty => (gettext("Unsaved changes"), false),
+            (None, Some(s)) => (s.clone(), false),
+            (None, None) => (String::new(), false),
+        };
+        widgets.status.set_label(&text);
+        if error {
+            widgets.status.add_css_class("error");
+        } else {
+            widgets.status.remove_css_class("error");
+        }
+        widgets.apply.set_sensitive(self.dirty && !self.busy);
+        widgets.revert.set_sensitive(self.dirty && !self.busy);
+        widgets.tx.quiet.set(false);
+    }
+}

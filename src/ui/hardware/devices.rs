@@ -1,0 +1,180 @@
+//! Other devices: the VNC display's listen address and password, a list of every other device
+//! (video, serial, input, sound, TPM, RNG, watchdog, controllers, host devices) with removal,
+//! and host USB/PCI devices to pass through.
+
+use adw::prelude::*;
+use virt_xml::DomainXml;
+use virt_xml::domain::{Device, DeviceKind};
+
+use super::rows;
+use super::{HardwareEditor, HardwareEditorMsg as Msg, Tx};
+use crate::i18n::{gettext, gettext_f};
+
+fn vnc(doc: &DomainXml) -> Result<virt_xml::domain::Graphics, String> {
+    doc.root()
+        .devices(doc)
+        .and_then(|d| {
+            d.graphics(doc)
+                .into_iter()
+                .find(|g| g.graphics_type(doc).as_deref() == Some("vnc"))
+        })
+        .ok_or_else(|| gettext("The VM has no VNC display."))
+}
+
+/// Sets the VNC listen address.
+pub fn set_vnc_listen(doc: &mut DomainXml, address: &str) -> Result<(), String> {
+    let address = address.trim();
+    if !address.is_empty() && address.parse::<std::net::IpAddr>().is_err() {
+        return Err(gettext_f("“{}” is not an IP address.", &[address]));
+    }
+    let g = vnc(doc)?;
+    g.set_listen(doc, Some(address).filter(|a| !a.is_empty()));
+    Ok(())
+}
+
+/// Sets the VNC password; empty removes it.
+pub fn set_vnc_password(doc: &mut DomainXml, password: &str) -> Result<(), String> {
+    if password.len() > 8 {
+        return Err(gettext("VNC passwords have at most 8 characters."));
+    }
+    let g = vnc(doc)?;
+    g.set_passwd(doc, Some(password).filter(|p| !p.is_empty()));
+    Ok(())
+}
+
+/// Every device other than disks, interfaces and graphics, in document order.
+pub fn others(doc: &DomainXml) -> Vec<Device> {
+    doc.root()
+        .devices(doc)
+        .map(|d| d.all(doc))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|d| {
+            !matches!(
+                d.kind(doc),
+                DeviceKind::Disk | DeviceKind::Interface | DeviceKind::Graphics
+            ) && d.element_name(doc) != "emulator"
+        })
+        .collect()
+}
+
+/// Removes the device at index `i` of [`others`].
+pub fn remove(doc: &mut DomainXml, i: usize) -> Result<(), String> {
+    let dev = others(doc)
+        .get(i)
+        .copied()
+        .ok_or_else(|| gettext("That device is gone."))?;
+    let devices = doc.root().ensure_devices(doc);
+    devices.remove(doc, dev);
+    Ok(())
+}
+
+/// Adds a host device: USB `vvvv:pppp` or PCI `dddd:bb:ss.f`.
+pub fn add_hostdev(doc: &mut DomainXml, id: &str) -> Result<(), String> {
+    let id = id.trim();
+    let hex = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_hexdigit());
+    let xml = match id.split(':').collect::<Vec<_>>().as_slice() {
+        [v, p] if v.len() == 4 && p.len() == 4 && hex(v) && hex(p) => format!(
+            "<hostdev mode='subsystem' type='usb' managed='yes'><source><vendor id='0x{v}'/><product id='0x{p}'/></source></hostdev>"
+        ),
+        [d, b, sf] => {
+            let (s, f) = sf.split_once('.').unwrap_or(("", ""));
+            if !(hex(d) && hex(b) && hex(s) && hex(f)) {
+                return Err(gettext(
+                    "Use vendor:product for USB or domain:bus:slot.function for PCI.",
+                ));
+            }
+            format!(
+                "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x{d}' bus='0x{b}' slot='0x{s}' function='0x{f}'/></source></hostdev>"
+            )
+        }
+        _ => {
+            return Err(gettext(
+                "Use vendor:product for USB or domain:bus:slot.function for PCI.",
+            ));
+        }
+    };
+    let devices = doc.root().ensure_devices(doc);
+    devices.add_xml(doc, &xml).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn describe(doc: &DomainXml, dev: Device) -> (String, String) {
+    let name = dev.element_name(doc).to_owned();
+    let kind = dev.device_type(doc).map(|t| t.into_owned());
+    let model = dev.model(doc).map(|m| m.into_owned());
+    let title = match name.as_str() {
+        "video" => gettext("Video"),
+        "serial" => gettext("Serial port"),
+        "console" => gettext("Console"),
+        "channel" => gettext("Channel"),
+        "input" => gettext("Input"),
+        "sound" => gettext("Sound"),
+        "tpm" => gettext("TPM"),
+        "rng" => gettext("Random number generator"),
+        "watchdog" => gettext("Watchdog"),
+        "controller" => gettext("Controller"),
+        "hostdev" => gettext("Host device"),
+        "memballoon" => gettext("Memory balloon"),
+        "audio" => gettext("Audio back-end"),
+        "redirdev" => gettext("USB redirection"),
+        "filesystem" => gettext("Shared folder"),
+        other => other.to_owned(),
+    };
+    let detail: Vec<String> = [kind, model].into_iter().flatten().collect();
+    (title, detail.join(" · "))
+}
+
+/// The devices page.
+pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
+    let page = adw::PreferencesPage::new();
+    let Some(doc) = m.edited.as_ref() else {
+        return page;
+    };
+    let note = m.restart_note();
+    if let Ok(g) = vnc(doc) {
+        let group = rows::group(&gettext("Display (VNC)"), note.as_deref());
+        rows::entry(
+            &group,
+            &gettext("Listen address"),
+            &g.listen(doc).unwrap_or_default(),
+            tx,
+            Msg::SetVncListen,
+        );
+        let pw = adw::PasswordEntryRow::new();
+        pw.set_title(&gettext("Password (at most 8 characters)"));
+        pw.set_text(&g.passwd(doc).unwrap_or_default());
+        let s = tx.clone();
+        pw.connect_changed(move |r| s.send(Msg::SetVncPassword(r.text().to_string())));
+        group.add(&pw);
+        page.add(&group);
+    }
+    let g = rows::group(&gettext("Other Devices"), note.as_deref());
+    for (i, dev) in others(doc).into_iter().enumerate() {
+        let (title, detail) = describe(doc, dev);
+        let row = adw::ActionRow::new();
+        row.set_title(&title);
+        row.set_subtitle(&gtk::glib::markup_escape_text(&detail));
+        let remove = gtk::Button::from_icon_name("user-trash-symbolic");
+        remove.set_valign(gtk::Align::Center);
+        remove.add_css_class("flat");
+        remove.set_tooltip_text(Some(&gettext("Remove")));
+        let s = tx.clone();
+        remove.connect_clicked(move |_| s.send(Msg::RemoveDevice(i)));
+        row.add_suffix(&remove);
+        g.add(&row);
+    }
+    page.add(&g);
+    let g = rows::group(&gettext("Pass Through a Host Device"), None);
+    let id = rows::text(
+        &g,
+        &gettext("USB vendor:product or PCI domain:bus:slot.function"),
+        "",
+    );
+    let i2 = id.clone();
+    id.add_suffix(&rows::button(&gettext("Add"), tx, move || {
+        Msg::AddHostdev(i2.text().to_string())
+    }));
+    page.add(&g);
+    page
+}

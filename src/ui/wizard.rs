@@ -1,0 +1,461 @@
+//! The new-VM wizard: source, operating system, resources, then a summary that creates,
+//! defines and starts the VM, rolling back what it made if a step fails.
+//!
+//! ```text
+//! adw::Window
+//! └── gtk::Box
+//!     ├── adw::HeaderBar: Cancel/Back · "New Virtual Machine, Step n of 4" · Forward/Create
+//!     ├── gtk::Stack: source · os · resources · finish (adw::PreferencesPage each)
+//!     └── error label
+//! ```
+
+mod finish;
+mod model;
+mod os;
+mod resources;
+mod source;
+mod view;
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use adw::prelude::*;
+use relm4::prelude::*;
+use virt_client::Connection;
+
+pub use finish::{
+    Created, DiskPlan, Plan, Progress, SourceKind, domain_xml, message as finish_message,
+};
+pub use model::image_format;
+pub use resources::HostChoices;
+
+use crate::i18n::{gettext, gettext_f};
+use crate::osinfo::{IsoInfo, OsDb};
+
+/// What the wizard needs: the connection to create the VM on.
+#[derive(Debug, Clone)]
+pub struct NewVmWizardInit {
+    /// The connection.
+    pub conn: Connection,
+    /// Its URI (shown in the title).
+    pub uri: String,
+    /// The emulator binary for the new VM; `None` lets libvirt choose.
+    pub emulator: Option<String>,
+    /// The virtualization type (`qemu` for plain emulation); `None` picks `kvm` when the
+    /// host offers it.
+    pub virt_type: Option<String>,
+}
+
+/// Which path a file chooser or entry sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathField {
+    /// The install ISO.
+    Iso,
+    /// The disk image to import.
+    Import,
+    /// The kernel.
+    Kernel,
+    /// The initrd.
+    Initrd,
+}
+
+/// Messages to the wizard.
+#[derive(Debug)]
+pub enum NewVmWizardMsg {
+    /// Choose how the system is installed.
+    SetSource(SourceKind),
+    /// A path field changed.
+    SetPath(PathField, String),
+    /// Open a file chooser for a path field.
+    Browse(PathField),
+    /// Use the ISO volume at this index of the host's list (0 = none).
+    PickIsoVolume(u32),
+    /// The kernel command line changed.
+    SetCmdline(String),
+    /// The OS search changed.
+    OsQuery(String),
+    /// Choose a system by osinfo id (`None` = generic).
+    ChooseOs(Option<String>),
+    /// The name changed.
+    SetName(String),
+    /// Memory in MiB.
+    SetMemory(u64),
+    /// Number of vCPUs.
+    SetVcpus(u32),
+    /// Whether to create a disk.
+    SetDisk(bool),
+    /// The new disk's size in GiB.
+    SetDiskSize(u64),
+    /// The storage pool, by index.
+    SetPool(u32),
+    /// The network choice, by index (networks, then bridge, user mode, none).
+    SetNetwork(u32),
+    /// The bridge device.
+    SetBridge(String),
+    /// The firmware, by index (BIOS, then UEFI when offered).
+    SetFirmware(u32),
+    /// Customize before install.
+    SetCustomize(bool),
+    /// Previous step.
+    Back,
+    /// Next step (after checking this one).
+    Forward,
+    /// Create the VM.
+    Create,
+    /// Close without creating.
+    Cancel,
+}
+
+/// What the wizard tells its parent.
+#[derive(Debug, Clone)]
+pub enum NewVmWizardOutput {
+    /// The VM was created and started; open its console if `open_console`.
+    Created {
+        /// Its UUID.
+        uuid: String,
+        /// Its name.
+        name: String,
+        /// Whether to show its console now.
+        open_console: bool,
+    },
+    /// The VM was defined but not started: open its hardware editor, the user starts it
+    /// from there.
+    CustomizeBeforeStart {
+        /// Its UUID.
+        uuid: String,
+        /// Its name.
+        name: String,
+    },
+    /// The user closed the wizard.
+    Cancelled,
+}
+
+/// Results of work done off the main thread.
+#[derive(Debug)]
+pub enum WizardCmd {
+    /// The OS database loaded (or failed), with the time it took in ms.
+    OsDb(Result<Arc<OsDb>, String>, f64),
+    /// What the host offers.
+    Host(HostChoices),
+    /// The identification of the ISO at this path.
+    Iso(String, Option<IsoInfo>),
+    /// Whether the name is taken.
+    NameChecked(String, Result<bool, String>),
+    /// Creation progress.
+    Progress(Progress),
+    /// Creation ended.
+    Done(Result<Created, String>),
+}
+
+/// Sends messages from widget signals, except while the view itself updates widgets.
+#[derive(Clone)]
+pub struct Tx {
+    sender: ComponentSender<NewVmWizard>,
+    quiet: Rc<Cell<bool>>,
+}
+
+impl Tx {
+    /// Sends `msg` unless the change came from the view.
+    pub fn send(&self, msg: NewVmWizardMsg) {
+        if !self.quiet.get() {
+            self.sender.input(msg);
+        }
+    }
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tx")
+    }
+}
+
+/// The steps, in order.
+pub const STEPS: [&str; 4] = ["source", "os", "resources", "finish"];
+
+/// The wizard's state.
+pub struct NewVmWizard {
+    conn: Connection,
+    uri: String,
+    emulator: Option<String>,
+    virt_type: Option<String>,
+    step: usize,
+    source: SourceKind,
+    iso: String,
+    import: String,
+    kernel: String,
+    initrd: String,
+    cmdline: String,
+    iso_info: Option<IsoInfo>,
+    db: Option<Arc<OsDb>>,
+    db_load_ms: Option<f64>,
+    detected: Option<String>,
+    os: Option<String>,
+    os_query: String,
+    os_list_gen: u64,
+    name: String,
+    name_edited: bool,
+    memory_mib: u64,
+    vcpus: u32,
+    disk: bool,
+    disk_gib: u64,
+    virtio: bool,
+    host: HostChoices,
+    host_gen: u64,
+    pool: u32,
+    network: u32,
+    bridge: String,
+    firmware: u32,
+    customize: bool,
+    busy: bool,
+    progress: (String, f64),
+    error: Option<String>,
+    created: Option<Created>,
+    chooser: Option<gtk::FileChooserNative>,
+}
+
+impl std::fmt::Debug for NewVmWizard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewVmWizard")
+            .field("step", &self.step)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Component for NewVmWizard {
+    type Init = NewVmWizardInit;
+    type Input = NewVmWizardMsg;
+    type Output = NewVmWizardOutput;
+    type CommandOutput = WizardCmd;
+    type Root = adw::Window;
+    type Widgets = view::WizardWidgets;
+
+    fn init_root() -> adw::Window {
+        let w = adw::Window::new();
+        w.set_title(Some(&gettext("New Virtual Machine")));
+        w.set_default_size(640, 720);
+        w
+    }
+
+    fn init(
+        init: NewVmWizardInit,
+        root: adw::Window,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
+        let tx = Tx {
+            sender: sender.clone(),
+            quiet: Rc::new(Cell::new(false)),
+        };
+        let widgets = view::WizardWidgets::new(&root, &tx);
+        let s = sender.clone();
+        root.connect_close_request(move |_| {
+            s.input(NewVmWizardMsg::Cancel);
+            gtk::glib::Propagation::Stop
+        });
+        sender.spawn_oneshot_command(|| {
+            let start = std::time::Instant::now();
+            let db = OsDb::load_system().map(Arc::new).map_err(|e| e.to_string());
+            WizardCmd::OsDb(db, start.elapsed().as_secs_f64() * 1e3)
+        });
+        let conn = init.conn.clone();
+        sender.oneshot_command(async move {
+            WizardCmd::Host(resources::load_host_choices(&conn).await)
+        });
+        let mut model = NewVmWizard {
+            conn: init.conn,
+            uri: init.uri,
+            emulator: init.emulator,
+            virt_type: init.virt_type,
+            step: 0,
+            source: SourceKind::Iso,
+            iso: String::new(),
+            import: String::new(),
+            kernel: String::new(),
+            initrd: String::new(),
+            cmdline: String::new(),
+            iso_info: None,
+            db: None,
+            db_load_ms: None,
+            detected: None,
+            os: None,
+            os_query: String::new(),
+            os_list_gen: 1,
+            name: String::new(),
+            name_edited: false,
+            memory_mib: 0,
+            vcpus: 0,
+            disk: true,
+            disk_gib: 0,
+            virtio: true,
+            host: HostChoices::default(),
+            host_gen: 0,
+            pool: 0,
+            network: 0,
+            bridge: String::new(),
+            firmware: 0,
+            customize: false,
+            busy: false,
+            progress: (String::new(), 0.0),
+            error: None,
+            created: None,
+            chooser: None,
+        };
+        model.apply_defaults();
+        ComponentParts { model, widgets }
+    }
+
+    fn update(&mut self, msg: NewVmWizardMsg, sender: ComponentSender<Self>, root: &adw::Window) {
+        use NewVmWizardMsg as M;
+        if self.busy && !matches!(msg, M::Cancel) {
+            return;
+        }
+        match msg {
+            M::SetSource(kind) => {
+                self.source = kind;
+                self.error = None;
+            }
+            M::SetPath(field, path) => self.set_path(field, path, &sender),
+            M::Browse(field) => self.browse(field, root, &sender),
+            M::PickIsoVolume(i) => {
+                if let Some((_, path)) = i
+                    .checked_sub(1)
+                    .and_then(|i| self.host.isos.get(i as usize))
+                {
+                    let path = path.clone();
+                    self.set_path(PathField::Iso, path, &sender);
+                }
+            }
+            M::SetCmdline(c) => self.cmdline = c,
+            M::OsQuery(q) => {
+                self.os_query = q;
+                self.os_list_gen += 1;
+            }
+            M::ChooseOs(id) => {
+                self.os = id;
+                self.apply_defaults();
+            }
+            M::SetName(n) => {
+                if n != self.name {
+                    self.name = n;
+                    self.name_edited = true;
+                    self.error = None;
+                }
+            }
+            M::SetMemory(m) => self.memory_mib = m,
+            M::SetVcpus(v) => self.vcpus = v,
+            M::SetDisk(on) => self.disk = on,
+            M::SetDiskSize(g) => self.disk_gib = g,
+            M::SetPool(i) => self.pool = i,
+            M::SetNetwork(i) => self.network = i,
+            M::SetBridge(b) => self.bridge = b,
+            M::SetFirmware(i) => self.firmware = i,
+            M::SetCustomize(c) => self.customize = c,
+            M::Back => {
+                self.error = None;
+                self.step = self.step.saturating_sub(1);
+            }
+            M::Forward => match self.check_step() {
+                Err(e) => self.error = Some(e),
+                Ok(()) if self.step == 2 => {
+                    // The name list may be stale: ask the host before going on.
+                    self.error = None;
+                    let conn = self.conn.clone();
+                    let name = self.name.trim().to_owned();
+                    sender.oneshot_command(async move {
+                        let taken = finish::name_taken(&conn, &name).await;
+                        WizardCmd::NameChecked(name, taken)
+                    });
+                }
+                Ok(()) => {
+                    self.error = None;
+                    self.step = (self.step + 1).min(STEPS.len() - 1);
+                }
+            },
+            M::Create => self.create(&sender),
+            M::Cancel => {
+                if !self.busy {
+                    root.set_visible(false);
+                    let _ = sender.output(NewVmWizardOutput::Cancelled);
+                }
+            }
+        }
+    }
+
+    fn update_cmd(&mut self, cmd: WizardCmd, sender: ComponentSender<Self>, root: &adw::Window) {
+        match cmd {
+            WizardCmd::OsDb(result, ms) => {
+                self.db_load_ms = Some(ms);
+                match result {
+                    Ok(db) => {
+                        tracing::debug!("osinfo-db: {} systems in {ms:.1} ms", db.all().len());
+                        self.db = Some(db);
+                    }
+                    Err(e) => tracing::warn!("osinfo-db: {e}"),
+                }
+                self.os_list_gen += 1;
+                self.detect();
+            }
+            WizardCmd::Host(host) => {
+                self.host = host;
+                self.host_gen += 1;
+                self.network = model::default_network(&self.host);
+                if !self.name_edited {
+                    self.name = self.unique_name();
+                }
+            }
+            WizardCmd::Iso(path, info) => {
+                if path == self.iso.trim() {
+                    self.iso_info = info;
+                    self.detect();
+                }
+            }
+            WizardCmd::NameChecked(name, result) => {
+                if name != self.name.trim() || self.step != 2 {
+                    return;
+                }
+                match result {
+                    Ok(true) => {
+                        self.error = Some(gettext_f(
+                            "A virtual machine called “{}” already exists.",
+                            &[&name],
+                        ));
+                    }
+                    Ok(false) => self.step = 3,
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            WizardCmd::Progress(Progress::Step(text, fraction)) => self.progress = (text, fraction),
+            WizardCmd::Done(result) => {
+                self.busy = false;
+                match result {
+                    Ok(created) => {
+                        let out = if created.started {
+                            NewVmWizardOutput::Created {
+                                uuid: created.uuid.clone(),
+                                name: created.name.clone(),
+                                open_console: true,
+                            }
+                        } else {
+                            NewVmWizardOutput::CustomizeBeforeStart {
+                                uuid: created.uuid.clone(),
+                                name: created.name.clone(),
+                            }
+                        };
+                        self.created = Some(created);
+                        root.set_visible(false);
+                        let _ = sender.output(out);
+                    }
+                    Err(e) => {
+                        self.progress = (String::new(), 0.0);
+                        self.error = Some(e);
+                    }
+                }
+            }
+        }
+    }
+
+    fn update_view(&self, widgets: &mut Self::Widgets, _sender: ComponentSender<Self>) {
+        widgets.refresh(self);
+    }
+}

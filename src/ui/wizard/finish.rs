@@ -1,0 +1,414 @@
+//! The wizard's last step: the summary page, the domain XML built from the user's choices, and
+//! the creation itself (volume, definition, start) with roll-back of what was made on failure.
+
+use adw::prelude::*;
+use virt_client::{Connection, Domain, ErrorCode, StoragePool};
+use virt_xml::builder::{DomainBuilder, Firmware, NetSource};
+use virt_xml::{Size, builder};
+
+use crate::i18n::{gettext, gettext_f};
+
+/// How the guest's operating system gets installed or booted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SourceKind {
+    /// From an ISO image in a CD-ROM drive.
+    #[default]
+    Iso,
+    /// An existing disk image that already holds a system.
+    Import,
+    /// From the network (PXE).
+    Network,
+    /// A kernel and initrd on the host.
+    Kernel,
+}
+
+/// Where the new disk comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DiskPlan {
+    /// No disk.
+    None,
+    /// A new qcow2 volume of `gib` GiB in `pool`.
+    New {
+        /// The storage pool.
+        pool: String,
+        /// Size in GiB.
+        gib: u64,
+    },
+    /// An existing image (import).
+    Existing {
+        /// Its path on the host.
+        path: String,
+        /// Its format (`qcow2`, `raw`).
+        format: String,
+    },
+}
+
+/// Everything needed to create the VM.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The VM's name.
+    pub name: String,
+    /// `kvm` or `qemu`.
+    pub virt_type: String,
+    /// Memory in MiB.
+    pub memory_mib: u64,
+    /// vCPUs.
+    pub vcpus: u32,
+    /// How the system is installed.
+    pub source: SourceKind,
+    /// The ISO image (for [`SourceKind::Iso`]).
+    pub iso: Option<String>,
+    /// Kernel, initrd and command line (for [`SourceKind::Kernel`]).
+    pub kernel: Option<(String, String, String)>,
+    /// The disk.
+    pub disk: DiskPlan,
+    /// Whether disks and network use virtio.
+    pub virtio: bool,
+    /// The network card's connection, if any.
+    pub network: Option<NetSource>,
+    /// BIOS or UEFI.
+    pub firmware: Firmware,
+    /// The emulator binary; `None` lets libvirt choose.
+    pub emulator: Option<String>,
+    /// The osinfo id of the guest system, kept in the domain's metadata.
+    pub os_id: Option<String>,
+    /// Define only: the user customizes the hardware before the first start.
+    pub customize: bool,
+}
+
+/// The namespace of libosinfo's metadata entry, which other tools read too.
+const LIBOSINFO_NS: &str = "http://libosinfo.org/xmlns/libvirt/domain/1.0";
+
+/// The domain XML for `plan`, with `disk_path` as the path of its (new or existing) disk.
+pub fn domain_xml(plan: &Plan, disk_path: Option<&str>) -> Result<String, String> {
+    let bus = if plan.virtio { "virtio" } else { "sata" };
+    let mut b = DomainBuilder::new(&plan.name)
+        .domain_type(&plan.virt_type)
+        .memory(Size::mib(plan.memory_mib))
+        .vcpus(plan.vcpus)
+        .arch("x86_64", None)
+        .firmware(plan.firmware);
+    if let Some(path) = disk_path {
+        let format = match &plan.disk {
+            DiskPlan::Existing { format, .. } => format.as_str(),
+            _ => "qcow2",
+        };
+        b = b.disk(path, bus, format);
+    }
+    if let (SourceKind::Iso, Some(iso)) = (plan.source, &plan.iso) {
+        b = b.cdrom(iso);
+    }
+    if let Some(net) = &plan.network {
+        b = b.network(net.clone());
+    }
+    let mut xml = b.build().map_err(|e| e.to_string())?;
+    let root = xml.root();
+    if let Some(emulator) = &plan.emulator {
+        let devices = root.ensure_devices(&mut xml);
+        devices
+            .add_xml(
+                &mut xml,
+                &format!(
+                    "<emulator>{}</emulator>",
+                    virt_xml::tree::escape_text(emulator)
+                ),
+            )
+            .map_err(|e| e.to_string())?;
+    }
+    let os = root.ensure_os(&mut xml);
+    match plan.source {
+        SourceKind::Network => os.set_boot_order(&mut xml, &["network", "hd"]),
+        SourceKind::Kernel => {
+            if let Some((kernel, initrd, cmdline)) = &plan.kernel {
+                os.set_kernel(&mut xml, Some(kernel));
+                os.set_initrd(&mut xml, (!initrd.is_empty()).then_some(initrd.as_str()));
+                os.set_cmdline(&mut xml, (!cmdline.is_empty()).then_some(cmdline.as_str()));
+            }
+        }
+        _ => {}
+    }
+    if !plan.virtio
+        && let Some(devices) = root.devices(&xml)
+    {
+        for iface in devices.interfaces(&xml) {
+            iface.set_model(&mut xml, Some("e1000e"));
+        }
+    }
+    if let Some(id) = &plan.os_id {
+        let entry = format!(
+            "<libosinfo:libosinfo xmlns:libosinfo='{LIBOSINFO_NS}'><libosinfo:os id='{}'/></libosinfo:libosinfo>",
+            virt_xml::tree::escape_attr(id, '\'')
+        );
+        root.set_metadata_entry(&mut xml, LIBOSINFO_NS, &entry)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(xml.to_string())
+}
+
+/// What the creation reports as it goes.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    /// A step started: its description and the fraction done.
+    Step(String, f64),
+}
+
+/// The created VM.
+#[derive(Debug, Clone)]
+pub struct Created {
+    /// Its UUID.
+    pub uuid: String,
+    /// Its name.
+    pub name: String,
+    /// Whether it was started.
+    pub started: bool,
+}
+
+/// Whether a domain called `name` exists on `conn`.
+pub async fn name_taken(conn: &Connection, name: &str) -> Result<bool, String> {
+    match Domain::lookup_by_name(conn, name).await {
+        Ok(_) => Ok(true),
+        Err(e) if e.is(ErrorCode::NO_DOMAIN) => Ok(false),
+        Err(e) => Err(message(&e)),
+    }
+}
+
+/// libvirt's own message for a failed call.
+pub fn message(e: &virt_client::Error) -> String {
+    match e {
+        virt_client::Error::Libvirt { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Creates the VM of `plan`; on failure removes what it made and says what went wrong.
+pub async fn create(
+    conn: &Connection,
+    plan: &Plan,
+    progress: impl Fn(Progress),
+) -> Result<Created, String> {
+    progress(Progress::Step(gettext("Checking the name…"), 0.05));
+    if name_taken(conn, &plan.name).await? {
+        return Err(gettext_f(
+            "A virtual machine called “{}” already exists.",
+            &[&plan.name],
+        ));
+    }
+    let mut volume = None;
+    let disk_path = match &plan.disk {
+        DiskPlan::None => None,
+        DiskPlan::Existing { path, .. } => Some(path.clone()),
+        DiskPlan::New { pool, gib } => {
+            progress(Progress::Step(gettext("Creating the disk…"), 0.2));
+            let pool = StoragePool::lookup_by_name(conn, pool)
+                .await
+                .map_err(|e| message(&e))?;
+            let xml = builder::volume(&format!("{}.qcow2", plan.name), Size::gib(*gib), "qcow2")
+                .map_err(|e| e.to_string())?;
+            let vol = pool
+                .create_volume(&xml.to_string(), 0)
+                .await
+                .map_err(|e| gettext_f("Could not create the disk: {}", &[&message(&e)]))?;
+            let path = vol.path().await;
+            volume = Some(vol);
+            match path {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    rollback(None, volume.as_ref()).await;
+                    return Err(message(&e));
+                }
+            }
+        }
+    };
+    let result = define_and_start(conn, plan, disk_path.as_deref(), &progress).await;
+    match result {
+        Ok(created) => Ok(created),
+        Err((domain, e)) => {
+            progress(Progress::Step(gettext("Undoing…"), 0.9));
+            rollback(domain.as_ref(), volume.as_ref()).await;
+            Err(e)
+        }
+    }
+}
+
+async fn define_and_start(
+    conn: &Connection,
+    plan: &Plan,
+    disk_path: Option<&str>,
+    progress: &impl Fn(Progress),
+) -> Result<Created, (Option<Domain>, String)> {
+    progress(Progress::Step(
+        gettext("Defining the virtual machine…"),
+        0.5,
+    ));
+    let xml = domain_xml(plan, disk_path).map_err(|e| (None, e))?;
+    let domain = Domain::define_xml(conn, &xml, 0).await.map_err(|e| {
+        (
+            None,
+            gettext_f("Could not define the virtual machine: {}", &[&message(&e)]),
+        )
+    })?;
+    let mut created = Created {
+        uuid: domain.uuid().to_string(),
+        name: domain.name().to_owned(),
+        started: false,
+    };
+    if !plan.customize {
+        progress(Progress::Step(gettext("Starting…"), 0.75));
+        if let Err(e) = domain.create(0).await {
+            let text = gettext_f("Could not start the virtual machine: {}", &[&message(&e)]);
+            return Err((Some(domain), text));
+        }
+        created.started = true;
+    }
+    progress(Progress::Step(gettext("Done"), 1.0));
+    Ok(created)
+}
+
+/// `VIR_DOMAIN_UNDEFINE_NVRAM`: also remove the UEFI variable store.
+const UNDEFINE_NVRAM: u32 = 4;
+
+async fn rollback(domain: Option<&Domain>, volume: Option<&virt_client::StorageVol>) {
+    if let Some(d) = domain {
+        let _ = d.destroy(0).await;
+        if let Err(e) = d.undefine(UNDEFINE_NVRAM).await {
+            tracing::warn!("roll-back: undefine {}: {e}", d.name());
+        }
+    }
+    if let Some(v) = volume
+        && let Err(e) = v.delete().await
+    {
+        tracing::warn!("roll-back: delete volume {}: {e}", v.name());
+    }
+}
+
+/// The summary page.
+#[derive(Debug)]
+pub struct FinishPage {
+    /// The page.
+    pub root: adw::PreferencesPage,
+    /// One row per choice: (title, row).
+    pub rows: Vec<adw::ActionRow>,
+    /// Shows how far creation got.
+    pub progress: gtk::ProgressBar,
+    /// Says what is happening.
+    pub status: gtk::Label,
+}
+
+impl FinishPage {
+    /// Builds the page.
+    pub fn new() -> FinishPage {
+        let root = adw::PreferencesPage::new();
+        let group = adw::PreferencesGroup::new();
+        group.set_title(&gettext("Ready to Create"));
+        group.set_description(Some(&gettext(
+            "Check the choices below, then press Create.",
+        )));
+        let titles = [
+            gettext("Name"),
+            gettext("Operating system"),
+            gettext("Installation"),
+            gettext("Memory"),
+            gettext("Processors"),
+            gettext("Storage"),
+            gettext("Network"),
+            gettext("Firmware"),
+        ];
+        let rows: Vec<adw::ActionRow> = titles
+            .iter()
+            .map(|t| {
+                let row = adw::ActionRow::new();
+                row.set_title(t);
+                row.add_css_class("property");
+                group.add(&row);
+                row
+            })
+            .collect();
+        root.add(&group);
+        let progress_group = adw::PreferencesGroup::new();
+        let bx = gtk::Box::new(gtk::Orientation::Vertical, 6);
+        let progress = gtk::ProgressBar::new();
+        let status = gtk::Label::new(None);
+        status.set_xalign(0.0);
+        status.set_wrap(true);
+        status.add_css_class("dim-label");
+        bx.append(&progress);
+        bx.append(&status);
+        progress_group.add(&bx);
+        root.add(&progress_group);
+        FinishPage {
+            root,
+            rows,
+            progress,
+            status,
+        }
+    }
+
+    /// Shows `values`, one per row, in the order of the rows.
+    pub fn show(&self, values: &[String]) {
+        for (row, v) in self.rows.iter().zip(values) {
+            row.set_subtitle(v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn plan() -> Plan {
+        Plan {
+            name: "demo".into(),
+            virt_type: "qemu".into(),
+            memory_mib: 1024,
+            vcpus: 2,
+            source: SourceKind::Iso,
+            iso: Some("/isos/d.iso".into()),
+            kernel: None,
+            disk: DiskPlan::New {
+                pool: "default".into(),
+                gib: 8,
+            },
+            virtio: true,
+            network: Some(NetSource::User),
+            firmware: Firmware::Bios,
+            emulator: None,
+            os_id: Some("http://debian.org/debian/11".into()),
+            customize: false,
+        }
+    }
+
+    #[test]
+    fn iso_install_boots_cdrom_first_with_the_disk() {
+        let xml = domain_xml(&plan(), Some("/pool/demo.qcow2")).unwrap();
+        let d = virt_xml::validate_domain(&xml).unwrap();
+        let os = d.root().os(&d).unwrap();
+        assert_eq!(os.boot_order(&d), ["cdrom", "hd"]);
+        let disks = d.root().devices(&d).unwrap().disks(&d);
+        assert_eq!(disks.len(), 2);
+        assert_eq!(
+            disks[0].source_path(&d).as_deref(),
+            Some("/pool/demo.qcow2")
+        );
+        assert_eq!(disks[1].device(&d).as_deref(), Some("cdrom"));
+        assert!(xml.contains("debian.org/debian/11"));
+    }
+
+    #[test]
+    fn network_and_kernel_boot() {
+        let mut p = plan();
+        p.source = SourceKind::Network;
+        p.virtio = false;
+        let xml = domain_xml(&p, None).unwrap();
+        let d = virt_xml::validate_domain(&xml).unwrap();
+        assert_eq!(d.root().os(&d).unwrap().boot_order(&d), ["network", "hd"]);
+        assert!(xml.contains("e1000e"));
+        p.source = SourceKind::Kernel;
+        p.kernel = Some(("/k".into(), "/i".into(), "console=ttyS0".into()));
+        p.emulator = Some("/nope/qemu".into());
+        let xml = domain_xml(&p, None).unwrap();
+        assert!(xml.contains("<kernel>/k</kernel>"));
+        assert!(xml.contains("<cmdline>console=ttyS0</cmdline>"));
+        assert!(xml.contains("<emulator>/nope/qemu</emulator>"));
+    }
+}

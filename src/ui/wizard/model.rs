@@ -1,0 +1,378 @@
+//! The wizard's state between steps: getters, choices offered, checks of each step, the plan
+//! handed to the finish step, and the handlers that start work off the main thread.
+
+use adw::prelude::*;
+use relm4::prelude::*;
+use virt_xml::builder::{Firmware, NetSource};
+
+use super::finish::{self, DiskPlan, Plan, SourceKind};
+use super::resources::HostChoices;
+use super::{Created, NewVmWizard, NewVmWizardMsg, PathField, WizardCmd};
+use crate::i18n::{gettext, gettext_f};
+use crate::osinfo::VmDefaults;
+
+impl NewVmWizard {
+    /// The current step (0 = source … 3 = finish).
+    pub fn step(&self) -> usize {
+        self.step
+    }
+
+    /// The message shown to the user, if any.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// Whether the OS database has loaded, and how long it took (ms).
+    pub fn os_db_load_ms(&self) -> Option<f64> {
+        self.db_load_ms
+    }
+
+    /// The osinfo id the install media was recognised as.
+    pub fn detected_os(&self) -> Option<&str> {
+        self.detected.as_deref()
+    }
+
+    /// The chosen system's osinfo id.
+    pub fn chosen_os(&self) -> Option<&str> {
+        self.os.as_deref()
+    }
+
+    /// Memory (MiB), vCPUs and disk size (GiB) as chosen.
+    pub fn resources(&self) -> (u64, u32, u64) {
+        (self.memory_mib, self.vcpus, self.disk_gib)
+    }
+
+    /// The VM's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether the host's pools, networks and firmware have been read.
+    pub fn host_loaded(&self) -> bool {
+        self.host_gen > 0
+    }
+
+    /// What the host offers (pools, networks, firmware, VM names).
+    pub fn host(&self) -> &HostChoices {
+        &self.host
+    }
+
+    /// Whether creation is under way.
+    pub fn busy(&self) -> bool {
+        self.busy
+    }
+
+    /// The VM created, once done.
+    pub fn created(&self) -> Option<&Created> {
+        self.created.as_ref()
+    }
+
+    pub(super) fn network_choices(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .host
+            .networks
+            .iter()
+            .map(|n| gettext_f("Virtual network “{}”", &[n]))
+            .collect();
+        v.push(gettext("Host bridge"));
+        v.push(gettext("User-mode networking"));
+        v.push(gettext("Not connected"));
+        v
+    }
+
+    pub(super) fn net_source(&self) -> Option<NetSource> {
+        let i = self.network as usize;
+        let n = self.host.networks.len();
+        if i < n {
+            Some(NetSource::Network(self.host.networks[i].clone()))
+        } else if i == n {
+            Some(NetSource::Bridge(self.bridge.trim().to_owned()))
+        } else if i == n + 1 {
+            Some(NetSource::User)
+        } else {
+            None
+        }
+    }
+
+    pub(super) fn firmware_choices(&self) -> Vec<String> {
+        let mut v = vec![gettext("BIOS")];
+        if self.host.uefi {
+            v.push(gettext("UEFI"));
+        }
+        v
+    }
+
+    pub(super) fn chosen_firmware(&self) -> Firmware {
+        if self.firmware == 1 && self.host.uefi {
+            Firmware::Uefi
+        } else {
+            Firmware::Bios
+        }
+    }
+
+    pub(super) fn os_name(&self) -> String {
+        self.os
+            .as_deref()
+            .and_then(|id| self.db.as_ref()?.get(id))
+            .map_or_else(|| gettext("Generic operating system"), |o| o.name.clone())
+    }
+
+    pub(super) fn apply_defaults(&mut self) {
+        let defaults = match &self.db {
+            Some(db) => db.defaults(self.os.as_deref().and_then(|id| db.get(id)), "x86_64"),
+            None => VmDefaults::generic(),
+        };
+        self.memory_mib = defaults.memory_mib;
+        self.vcpus = defaults.vcpus;
+        self.disk_gib = defaults.disk_gib;
+        self.virtio = defaults.virtio;
+        if defaults.needs_uefi && self.host.uefi {
+            self.firmware = 1;
+        }
+        if !self.name_edited {
+            self.name = self.unique_name();
+        }
+    }
+
+    pub(super) fn unique_name(&self) -> String {
+        let base = self
+            .os
+            .as_deref()
+            .and_then(|id| self.db.as_ref()?.get(id))
+            .map_or_else(|| "vm".to_owned(), |o| o.short_id().to_owned());
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.host.names.contains(&name) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        name
+    }
+
+    pub(super) fn detect(&mut self) {
+        let found = match (&self.db, &self.iso_info) {
+            (Some(db), Some(info)) => db.detect(info, "x86_64").map(|o| o.id.clone()),
+            _ => None,
+        };
+        if found != self.detected {
+            self.detected = found.clone();
+            if found.is_some() {
+                self.os = found;
+                self.apply_defaults();
+            }
+        }
+    }
+
+    /// Checks the current step; the message for the user when it is not complete.
+    pub(super) fn check_step(&self) -> Result<(), String> {
+        match self.step {
+            0 => {
+                let missing = match self.source {
+                    SourceKind::Iso => self.iso.trim().is_empty(),
+                    SourceKind::Import => self.import.trim().is_empty(),
+                    SourceKind::Kernel => self.kernel.trim().is_empty(),
+                    SourceKind::Network => false,
+                };
+                if missing {
+                    return Err(match self.source {
+                        SourceKind::Iso => gettext("Choose an ISO image to install from."),
+                        SourceKind::Import => gettext("Choose the disk image to import."),
+                        _ => gettext("Choose the kernel to boot."),
+                    });
+                }
+                Ok(())
+            }
+            2 => check_resources(self),
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) fn plan(&self) -> Plan {
+        let disk = match self.source {
+            SourceKind::Import => DiskPlan::Existing {
+                path: self.import.trim().to_owned(),
+                format: image_format(self.import.trim()),
+            },
+            _ if self.disk => DiskPlan::New {
+                pool: self
+                    .host
+                    .pools
+                    .get(self.pool as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                gib: self.disk_gib,
+            },
+            _ => DiskPlan::None,
+        };
+        Plan {
+            name: self.name.trim().to_owned(),
+            virt_type: self
+                .virt_type
+                .clone()
+                .unwrap_or_else(|| self.host.virt_type.clone()),
+            memory_mib: self.memory_mib,
+            vcpus: self.vcpus,
+            source: self.source,
+            iso: Some(self.iso.trim().to_owned()).filter(|s| !s.is_empty()),
+            kernel: Some((
+                self.kernel.trim().to_owned(),
+                self.initrd.trim().to_owned(),
+                self.cmdline.trim().to_owned(),
+            )),
+            disk,
+            virtio: self.virtio,
+            network: self.net_source(),
+            firmware: self.chosen_firmware(),
+            emulator: self.emulator.clone(),
+            os_id: self.os.clone(),
+            customize: self.customize,
+        }
+    }
+}
+
+/// Checks name, memory, processors, disk and network; the first problem found.
+pub(super) fn check_resources(w: &NewVmWizard) -> Result<(), String> {
+    let name = w.name.trim();
+    if name.is_empty() {
+        return Err(gettext("Give the virtual machine a name."));
+    }
+    if name.contains('/') {
+        return Err(gettext("A name cannot contain “/”."));
+    }
+    if w.host.names.iter().any(|n| n == name) {
+        return Err(gettext_f(
+            "A virtual machine called “{}” already exists.",
+            &[name],
+        ));
+    }
+    if w.memory_mib < 64 {
+        return Err(gettext(
+            "Give the virtual machine at least 64 MiB of memory.",
+        ));
+    }
+    if w.vcpus == 0 {
+        return Err(gettext("Give the virtual machine at least one processor."));
+    }
+    if w.disk && w.source != SourceKind::Import && w.host.pools.get(w.pool as usize).is_none() {
+        return Err(gettext("There is no active storage pool for the new disk."));
+    }
+    if let Some(NetSource::Bridge(b)) = w.net_source()
+        && b.is_empty()
+    {
+        return Err(gettext("Enter the name of the host bridge."));
+    }
+    Ok(())
+}
+
+/// The format of the image at `path`: qcow2 when its header says so, else raw.
+pub fn image_format(path: &str) -> String {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    let qcow = std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .map(|()| &magic == b"QFI\xfb")
+        .unwrap_or_else(|_| path.ends_with(".qcow2"));
+    if qcow { "qcow2" } else { "raw" }.to_owned()
+}
+
+/// The "default" network when the host has one, else user-mode networking.
+pub(super) fn default_network(host: &HostChoices) -> u32 {
+    let n = host.networks.len();
+    let i = host
+        .networks
+        .iter()
+        .position(|x| x == "default")
+        .unwrap_or(n + 1);
+    u32::try_from(i).unwrap_or(0)
+}
+
+impl NewVmWizard {
+    pub(super) fn set_path(
+        &mut self,
+        field: PathField,
+        path: String,
+        sender: &ComponentSender<Self>,
+    ) {
+        self.error = None;
+        match field {
+            PathField::Iso => {
+                if path == self.iso {
+                    return;
+                }
+                self.iso = path.clone();
+                self.iso_info = None;
+                let p = path.trim().to_owned();
+                sender.spawn_oneshot_command(move || {
+                    let info = crate::osinfo::read_iso_info(std::path::Path::new(&p)).ok();
+                    WizardCmd::Iso(p, info)
+                });
+            }
+            PathField::Import => self.import = path,
+            PathField::Kernel => self.kernel = path,
+            PathField::Initrd => self.initrd = path,
+        }
+    }
+
+    pub(super) fn browse(
+        &mut self,
+        field: PathField,
+        root: &adw::Window,
+        sender: &ComponentSender<Self>,
+    ) {
+        let title = match field {
+            PathField::Iso => gettext("Choose an ISO Image"),
+            PathField::Import => gettext("Choose a Disk Image"),
+            PathField::Kernel => gettext("Choose a Kernel"),
+            PathField::Initrd => gettext("Choose an Initrd"),
+        };
+        let chooser = gtk::FileChooserNative::new(
+            Some(&title),
+            Some(root),
+            gtk::FileChooserAction::Open,
+            Some(&gettext("_Open")),
+            Some(&gettext("_Cancel")),
+        );
+        chooser.set_modal(true);
+        if field == PathField::Iso {
+            let filter = gtk::FileFilter::new();
+            filter.set_name(Some(&gettext("ISO images")));
+            filter.add_pattern("*.iso");
+            filter.add_pattern("*.ISO");
+            chooser.add_filter(&filter);
+        }
+        let s = sender.clone();
+        chooser.connect_response(move |c, response| {
+            if response == gtk::ResponseType::Accept
+                && let Some(path) = c.file().and_then(|f| f.path())
+            {
+                s.input(NewVmWizardMsg::SetPath(field, path.display().to_string()));
+            }
+        });
+        chooser.show();
+        self.chooser = Some(chooser);
+    }
+
+    pub(super) fn create(&mut self, sender: &ComponentSender<Self>) {
+        self.step = 3;
+        if let Err(e) = check_resources(self) {
+            self.error = Some(e);
+            return;
+        }
+        self.busy = true;
+        self.error = None;
+        let conn = self.conn.clone();
+        let plan = self.plan();
+        sender.command(move |out, shutdown| {
+            shutdown
+                .register(async move {
+                    let progress_out = out.clone();
+                    let result = finish::create(&conn, &plan, move |p| {
+                        let _ = progress_out.send(WizardCmd::Progress(p));
+                    })
+                    .await;
+                    let _ = out.send(WizardCmd::Done(result));
+                })
+                .drop_on_shutdown()
+        });
+    }
+}

@@ -1,0 +1,270 @@
+//! The wizard's widgets and how they follow the model.
+
+use adw::prelude::*;
+
+use super::finish::{FinishPage, SourceKind};
+use super::os::OsPage;
+use super::resources::{ResourcesPage, string_model};
+use super::source::{SourcePage, set_text};
+use super::{NewVmWizard, NewVmWizardMsg as Msg, STEPS, Tx};
+use crate::i18n::{gettext, gettext_f};
+
+/// Everything the wizard shows.
+#[derive(Debug)]
+pub struct WizardWidgets {
+    tx: Tx,
+    /// The header's title and step.
+    pub title: adw::WindowTitle,
+    /// Cancel (first step) or Back.
+    pub back: gtk::Button,
+    /// Next step.
+    pub forward: gtk::Button,
+    /// Create (last step).
+    pub create: gtk::Button,
+    /// The steps.
+    pub stack: gtk::Stack,
+    /// Step 1.
+    pub source: SourcePage,
+    /// Step 2.
+    pub os: OsPage,
+    /// Step 3.
+    pub resources: ResourcesPage,
+    /// Step 4.
+    pub finish: FinishPage,
+    /// What went wrong.
+    pub error: gtk::Label,
+    os_list_gen: u64,
+    host_gen: u64,
+}
+
+impl WizardWidgets {
+    /// Builds the widgets into `root`.
+    pub fn new(root: &adw::Window, tx: &Tx) -> WizardWidgets {
+        let bx = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        let header = adw::HeaderBar::new();
+        header.set_show_end_title_buttons(false);
+        header.set_show_start_title_buttons(false);
+        let title = adw::WindowTitle::new(&gettext("New Virtual Machine"), "");
+        header.set_title_widget(Some(&title));
+        let back = gtk::Button::with_mnemonic(&gettext("_Cancel"));
+        let s = tx.clone();
+        let back_ref = back.clone();
+        back.connect_clicked(move |_| {
+            if back_ref.label().is_some_and(|l| l == gettext("_Back")) {
+                s.send(Msg::Back);
+            } else {
+                s.send(Msg::Cancel);
+            }
+        });
+        header.pack_start(&back);
+        let forward = gtk::Button::with_mnemonic(&gettext("_Forward"));
+        forward.add_css_class("suggested-action");
+        let s = tx.clone();
+        forward.connect_clicked(move |_| s.send(Msg::Forward));
+        header.pack_end(&forward);
+        let create = gtk::Button::with_mnemonic(&gettext("C_reate"));
+        create.add_css_class("suggested-action");
+        let s = tx.clone();
+        create.connect_clicked(move |_| s.send(Msg::Create));
+        header.pack_end(&create);
+        bx.append(&header);
+
+        let error = gtk::Label::new(None);
+        error.set_wrap(true);
+        error.set_xalign(0.0);
+        error.set_margin_start(18);
+        error.set_margin_end(18);
+        error.set_margin_top(12);
+        error.add_css_class("error");
+        error.set_accessible_role(gtk::AccessibleRole::Alert);
+        bx.append(&error);
+
+        let stack = gtk::Stack::new();
+        stack.set_transition_type(gtk::StackTransitionType::SlideLeftRight);
+        stack.set_vexpand(true);
+        let source = SourcePage::new(tx);
+        let os = OsPage::new(tx);
+        let resources = ResourcesPage::new(tx);
+        let finish = FinishPage::new();
+        stack.add_named(&source.root, Some(STEPS[0]));
+        stack.add_named(&os.root, Some(STEPS[1]));
+        stack.add_named(&resources.root, Some(STEPS[2]));
+        stack.add_named(&finish.root, Some(STEPS[3]));
+        bx.append(&stack);
+        root.set_content(Some(&bx));
+        WizardWidgets {
+            tx: tx.clone(),
+            title,
+            back,
+            forward,
+            create,
+            stack,
+            source,
+            os,
+            resources,
+            finish,
+            error,
+            os_list_gen: 0,
+            host_gen: 0,
+        }
+    }
+
+    /// Brings every widget in line with `m`, without feeding changes back as messages.
+    pub fn refresh(&mut self, m: &NewVmWizard) {
+        self.tx.quiet.set(true);
+        self.refresh_inner(m);
+        self.tx.quiet.set(false);
+    }
+
+    fn refresh_inner(&mut self, m: &NewVmWizard) {
+        let n = (m.step + 1).to_string();
+        self.title
+            .set_subtitle(&gettext_f("Step {} of {} · {}", &[&n, "4", &m.uri]));
+        self.back.set_label(&if m.step == 0 {
+            gettext("_Cancel")
+        } else {
+            gettext("_Back")
+        });
+        self.back.set_sensitive(!m.busy);
+        self.forward.set_visible(m.step + 1 < STEPS.len());
+        self.create.set_visible(m.step + 1 == STEPS.len());
+        self.create.set_sensitive(!m.busy && m.created.is_none());
+        self.stack.set_visible_child_name(STEPS[m.step]);
+        self.error.set_visible(m.error.is_some());
+        self.error.set_label(m.error.as_deref().unwrap_or(""));
+
+        // Source.
+        let kinds = [
+            SourceKind::Iso,
+            SourceKind::Import,
+            SourceKind::Network,
+            SourceKind::Kernel,
+        ];
+        for (check, kind) in self.source.kinds.iter().zip(kinds) {
+            check.set_active(kind == m.source);
+        }
+        self.source.show_kind(m.source);
+        set_text(&self.source.iso_row, &m.iso);
+        set_text(&self.source.import_row, &m.import);
+        set_text(&self.source.kernel_row, &m.kernel);
+        set_text(&self.source.initrd_row, &m.initrd);
+        set_text(&self.source.cmdline_row, &m.cmdline);
+        let detected = match (&m.iso_info, &m.detected) {
+            (_, Some(_)) => m.os_name(),
+            (Some(info), None) => gettext_f("Not recognised (volume “{}”)", &[&info.volume_id]),
+            (None, None) if m.iso.trim().is_empty() => gettext("Choose an image"),
+            (None, None) => gettext("Not an ISO image, or not readable here"),
+        };
+        self.source
+            .detected
+            .set_subtitle(&super::os::glib_escape(&detected));
+
+        // Host choices: replace the combo models once per load.
+        if self.host_gen != m.host_gen {
+            self.host_gen = m.host_gen;
+            let mut isos = vec![gettext("None")];
+            isos.extend(m.host.isos.iter().map(|(label, _)| label.clone()));
+            self.source
+                .iso_volumes
+                .set_model(Some(&string_model(&isos)));
+            self.source.iso_volumes.set_visible(!m.host.isos.is_empty());
+            self.resources
+                .pool
+                .set_model(Some(&string_model(&m.host.pools)));
+            self.resources
+                .network
+                .set_model(Some(&string_model(&m.network_choices())));
+            self.resources
+                .firmware
+                .set_model(Some(&string_model(&m.firmware_choices())));
+        }
+
+        // OS.
+        self.os.spinner.set_spinning(m.db_load_ms.is_none());
+        self.os.spinner.set_visible(m.db_load_ms.is_none());
+        self.os
+            .chosen
+            .set_title(&super::os::glib_escape(&m.os_name()));
+        let sub = gettext_f(
+            "Recommended: {} MiB of memory, {} GiB of disk, virtual CPUs: {}",
+            &[
+                &m.memory_mib.to_string(),
+                &m.disk_gib.to_string(),
+                &m.vcpus.to_string(),
+            ],
+        );
+        self.os.chosen.set_subtitle(&sub);
+        if self.os_list_gen != m.os_list_gen {
+            self.os_list_gen = m.os_list_gen;
+            self.os.fill(m.db.as_deref(), &m.os_query);
+        }
+
+        // Resources.
+        let r = &self.resources;
+        set_text(&r.name, &m.name);
+        if r.memory.value() as u64 != m.memory_mib {
+            r.memory.set_value(m.memory_mib as f64);
+        }
+        if r.vcpus.value() as u32 != m.vcpus {
+            r.vcpus.set_value(f64::from(m.vcpus));
+        }
+        let import = m.source == SourceKind::Import;
+        r.disk_switch.set_active(m.disk && !import);
+        r.disk_switch.set_sensitive(!import);
+        if r.disk_size.value() as u64 != m.disk_gib {
+            r.disk_size.set_value(m.disk_gib as f64);
+        }
+        r.disk_size_row.set_sensitive(m.disk && !import);
+        r.pool.set_sensitive(m.disk && !import);
+        r.pool.set_selected(m.pool);
+        r.network.set_selected(m.network);
+        r.bridge
+            .set_visible(m.network as usize == m.host.networks.len());
+        set_text(&r.bridge, &m.bridge);
+        r.firmware.set_selected(m.firmware);
+        r.customize.set_active(m.customize);
+
+        // Finish.
+        let plan = m.plan();
+        let install = match m.source {
+            SourceKind::Iso => gettext_f("From {}", &[&m.iso]),
+            SourceKind::Import => gettext_f("Import {}", &[&m.import]),
+            SourceKind::Network => gettext("Network boot (PXE)"),
+            SourceKind::Kernel => gettext_f("Kernel {}", &[&m.kernel]),
+        };
+        let storage = match &plan.disk {
+            super::DiskPlan::None => gettext("None"),
+            super::DiskPlan::New { pool, gib } => {
+                gettext_f("New {} GiB disk in pool “{}”", &[&gib.to_string(), pool])
+            }
+            super::DiskPlan::Existing { path, format } => format!("{path} ({format})"),
+        };
+        let network = m
+            .network_choices()
+            .get(m.network as usize)
+            .cloned()
+            .unwrap_or_default();
+        let firmware = m
+            .firmware_choices()
+            .get(m.firmware as usize)
+            .cloned()
+            .unwrap_or_default();
+        let values = [
+            m.name.clone(),
+            m.os_name(),
+            install,
+            gettext_f("{} MiB", &[&m.memory_mib.to_string()]),
+            m.vcpus.to_string(),
+            storage,
+            network,
+            firmware,
+        ];
+        let escaped: Vec<String> = values.iter().map(|v| super::os::glib_escape(v)).collect();
+        self.finish.show(&escaped);
+        self.finish.progress.set_fraction(m.progress.1);
+        self.finish
+            .progress
+            .set_visible(m.busy || m.progress.1 > 0.0);
+        self.finish.status.set_label(&m.progress.0);
+    }
+}
