@@ -16,6 +16,7 @@ make_pot() { # make_pot OUT
   done < po/POTFILES
   xgettext --from-code=UTF-8 --add-comments=Translators --package-name=hangar \
     --msgid-bugs-address=none --sort-by-file --package-version=0.1.0 -o "$1" "${other[@]}"
+  sed -i "s/charset=CHARSET/charset=UTF-8/" "$1"
   # xgettext has no Rust parser here; C's lexer reads Rust string literals the same way as long
   # as translatable strings use no line continuations, once lifetimes are out of its way.
   local clean; clean=$(mktemp -d)
