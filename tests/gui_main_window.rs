@@ -134,6 +134,49 @@ fn show_domain_on_the_command_line_opens_its_window() {
 }
 
 #[gtk::test]
+fn editor_page_and_new_vm_wizard_open_on_a_qemu_host() {
+    setup();
+    let d = Libvirtd::shared();
+    let qemu = d.qemu_uri();
+    let name = unique_name("edit");
+    let xml = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&xml, vm::tiny_xml(&name)).unwrap();
+    d.virsh(&qemu, &["define", xml.to_str().unwrap()]).unwrap();
+    let window = MainWindow::builder()
+        .launch(Options {
+            connect: vec![qemu.clone()],
+            show_domain: Some((hangar::cli::DomainView::Editor, name.clone())),
+            ..Options::default()
+        })
+        .detach();
+    assert!(wait_until(20, || window.model().vm_windows().len() == 1));
+    let has_editor = || {
+        window
+            .model()
+            .vm_windows()
+            .values()
+            .next()
+            .unwrap()
+            .model()
+            .has_hardware_editor()
+    };
+    assert!(wait_until(20, has_editor), "hardware editor not loaded");
+    let page = window
+        .model()
+        .vm_windows()
+        .values()
+        .next()
+        .unwrap()
+        .model()
+        .page();
+    assert_eq!(page, hangar::ui::vm_window::VmPage::Hardware);
+    window.emit(MainWindowMsg::NewVm);
+    assert!(wait_until(5, || window.model().wizard_open()));
+    d.virsh(&qemu, &["undefine", &name]).unwrap();
+    window.widget().destroy();
+}
+
+#[gtk::test]
 fn a_thousand_domains_load_and_search_narrows_them() {
     setup();
     let d = Libvirtd::shared();

@@ -23,6 +23,7 @@ use crate::ui::add_connection::{AddConnection, AddConnectionMsg, AddConnectionOu
 use crate::ui::uri_title::describe_uri;
 use crate::ui::vm_list::{ListRow, SortKey, StateFilter, VmList, VmObject};
 use crate::ui::vm_window::{VmPage, VmWindow, VmWindowInit, VmWindowMsg, VmWindowOutput};
+use crate::ui::wizard::{NewVmWizard, NewVmWizardInit, NewVmWizardOutput};
 
 /// The main window's state.
 pub struct MainWindow {
@@ -38,6 +39,7 @@ pub struct MainWindow {
     context_connection: Option<String>,
     popover: gtk::PopoverMenu,
     vm_windows: HashMap<String, Controller<VmWindow>>,
+    wizard: Option<Controller<NewVmWizard>>,
     /// A VM to show as soon as a connection lists it (`--show-domain-*`).
     pending_show: Option<(VmPage, String)>,
 }
@@ -64,6 +66,10 @@ pub enum MainWindowCmd {
 pub enum MainWindowMsg {
     /// Open the "Add Connection" dialog.
     ShowAddConnection,
+    /// Open the new-VM wizard for the selected VM's connection (or the first connected one).
+    NewVm,
+    /// The wizard finished.
+    Wizard(String, NewVmWizardOutput),
     /// Add a connection to this URI and open it (no-op if it is already listed).
     AddConnection(String),
     /// Close and forget the connection to this URI.
@@ -145,6 +151,78 @@ impl MainWindow {
         self.vm_windows.insert(uuid, controller);
     }
 
+    /// The connection new VMs go to: the selected VM's, else the first connected one.
+    fn target_connection(&self) -> Option<(String, virt_client::Connection)> {
+        let selected = self
+            .list
+            .selected_vms()
+            .first()
+            .map(|vm| vm.connection_uri());
+        let uris = selected.into_iter().chain(self.connection_uris());
+        uris.into_iter()
+            .find_map(|uri| self.connections.get(&uri).map(|c| (uri.clone(), c.clone())))
+    }
+
+    fn open_wizard(&mut self, sender: &ComponentSender<Self>) {
+        let Some((uri, conn)) = self.target_connection() else {
+            self.show_error(&gettext(
+                "Connect to a host first: new virtual machines are created on a connected host.",
+            ));
+            return;
+        };
+        let tag = uri.clone();
+        let wizard = NewVmWizard::builder()
+            .transient_for(&self.window)
+            .launch(NewVmWizardInit {
+                conn,
+                uri,
+                emulator: None,
+                virt_type: None,
+            })
+            .forward(sender.input_sender(), move |out| {
+                MainWindowMsg::Wizard(tag.clone(), out)
+            });
+        wizard.widget().present();
+        self.wizard = Some(wizard);
+    }
+
+    fn wizard_done(&mut self, uri: &str, out: NewVmWizardOutput, sender: &ComponentSender<Self>) {
+        let (uuid, page) = match out {
+            NewVmWizardOutput::Created {
+                uuid, open_console, ..
+            } => (
+                uuid,
+                if open_console {
+                    VmPage::Console
+                } else {
+                    VmPage::Overview
+                },
+            ),
+            NewVmWizardOutput::CustomizeBeforeStart { uuid, .. } => (uuid, VmPage::Hardware),
+            NewVmWizardOutput::Cancelled => {
+                self.wizard = None;
+                return;
+            }
+        };
+        if let Some(w) = self.wizard.take() {
+            w.widget().close();
+        }
+        // The VM arrives through the host's events; open it when it is listed.
+        let listed = self.list.connection(uri).and_then(|c| c.vm(&uuid));
+        match listed {
+            Some(vm) => {
+                self.list.select_vm(&vm);
+                self.open_vm_window(&vm, page, sender);
+            }
+            None => self.pending_show = Some((page, uuid)),
+        }
+    }
+
+    /// Whether the new-VM wizard is open.
+    pub fn wizard_open(&self) -> bool {
+        self.wizard.is_some()
+    }
+
     /// The open VM windows, by UUID.
     pub fn vm_windows(&self) -> &HashMap<String, Controller<VmWindow>> {
         &self.vm_windows
@@ -176,10 +254,10 @@ impl Component for MainWindow {
                 adw::HeaderBar {
                     pack_start = &gtk::Button {
                         set_icon_name: "list-add-symbolic",
-                        set_tooltip_text: Some(&gettext("Add Connection")),
-                        set_action_name: Some("win.add-connection"),
+                        set_tooltip_text: Some(&gettext("New Virtual Machine")),
+                        set_action_name: Some("win.new-vm"),
                         update_property: &[gtk::accessible::Property::Label(
-                            &gettext("Add Connection"))],
+                            &gettext("New Virtual Machine"))],
                     },
                     pack_start = &gtk::Box {
                         add_css_class: "linked",
@@ -350,6 +428,7 @@ impl Component for MainWindow {
             context_connection: None,
             popover,
             vm_windows: HashMap::new(),
+            wizard: None,
             pending_show: options
                 .show_domain
                 .clone()
@@ -357,6 +436,11 @@ impl Component for MainWindow {
         };
 
         let primary_menu = gtk::gio::Menu::new();
+        primary_menu.append(Some(&gettext("_New Virtual Machine…")), Some("win.new-vm"));
+        primary_menu.append(
+            Some(&gettext("Add _Connection…")),
+            Some("win.add-connection"),
+        );
         primary_menu.append(
             Some(&gettext("_Keyboard Shortcuts")),
             Some("win.show-help-overlay"),
@@ -401,6 +485,8 @@ impl Component for MainWindow {
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>, _root: &Self::Root) {
         match msg {
             MainWindowMsg::ShowAddConnection => self.add_dialog.emit(AddConnectionMsg::Show),
+            MainWindowMsg::NewVm => self.open_wizard(&sender),
+            MainWindowMsg::Wizard(uri, out) => self.wizard_done(&uri, out, &sender),
             MainWindowMsg::AddConnection(uri) => {
                 sessions::open(self, &uri, &sender);
                 self.save_connections();

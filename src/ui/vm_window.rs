@@ -6,6 +6,7 @@ use relm4::prelude::*;
 
 use crate::i18n::gettext;
 use crate::session::model::VmAction;
+use crate::ui::hardware::{HardwareEditor, HardwareEditorInit};
 use crate::ui::vm_list::{VmObject, memory_text};
 
 /// The pages of a VM window.
@@ -61,9 +62,17 @@ pub struct VmWindowInit {
     pub page: VmPage,
 }
 
+/// Background results for a VM window.
+#[derive(Debug)]
+pub enum VmWindowCmd {
+    /// The VM's handle on its host and whether it runs, or why it could not be found.
+    Domain(Result<(virt_client::Domain, bool), String>),
+}
+
 /// A VM's window.
 #[derive(Debug)]
 pub struct VmWindow {
+    hardware: Option<Controller<HardwareEditor>>,
     vm: VmObject,
     #[allow(dead_code)]
     connection: Option<virt_client::Connection>,
@@ -93,9 +102,30 @@ pub enum VmWindowOutput {
 }
 
 impl VmWindow {
+    /// Looks up the VM on its host, for the pages that talk to it.
+    fn load_domain(&self, sender: &ComponentSender<Self>) {
+        let Some(conn) = self.connection.clone() else {
+            return;
+        };
+        let name = self.vm.name();
+        sender.oneshot_command(async move {
+            let found = async {
+                let dom = virt_client::Domain::lookup_by_name(&conn, &name).await?;
+                let active = dom.is_active().await?;
+                Ok::<_, virt_client::Error>((dom, active))
+            };
+            VmWindowCmd::Domain(found.await.map_err(|e| e.to_string()))
+        });
+    }
+
     /// The URI of the VM's connection.
     pub fn connection_uri(&self) -> String {
         self.vm.connection_uri()
+    }
+
+    /// Whether the hardware page holds the editor (the VM was found on its host).
+    pub fn has_hardware_editor(&self) -> bool {
+        self.hardware.is_some()
     }
 
     /// The page shown.
@@ -114,7 +144,7 @@ impl Component for VmWindow {
     type Init = VmWindowInit;
     type Input = VmWindowMsg;
     type Output = VmWindowOutput;
-    type CommandOutput = ();
+    type CommandOutput = VmWindowCmd;
 
     view! {
         adw::Window {
@@ -248,6 +278,25 @@ impl Component for VmWindow {
                             },
                         },
                     },
+
+                    add_titled_with_icon[Some("hardware"), &gettext("Hardware"), "preferences-system-symbolic"] = &gtk::Box {
+                        set_orientation: gtk::Orientation::Vertical,
+                        #[name = "hardware_box"]
+                        gtk::Box {
+                            set_vexpand: true,
+                            set_orientation: gtk::Orientation::Vertical,
+                            #[name = "hardware_status"]
+                            adw::StatusPage {
+                                set_vexpand: true,
+                                #[watch]
+                                set_title: &if model.connection.is_some() {
+                                    gettext("Loading the configuration…")
+                                } else {
+                                    gettext("Not connected")
+                                },
+                            },
+                        },
+                    },
                 },
             },
         }
@@ -265,6 +314,7 @@ impl Component for VmWindow {
             })
         };
         let model = VmWindow {
+            hardware: None,
             summary: init.vm.summary(),
             vm: init.vm,
             connection: init.connection,
@@ -273,6 +323,7 @@ impl Component for VmWindow {
         };
         let widgets = view_output!();
         show_page(&widgets.stack, model.page);
+        model.load_domain(&sender);
         ComponentParts { model, widgets }
     }
 
@@ -296,8 +347,42 @@ impl Component for VmWindow {
                 let target = (self.vm.connection_uri(), self.vm.uuid());
                 let _ = sender.output(VmWindowOutput::Act(action, target));
             }
-            VmWindowMsg::Connection(conn) => self.connection = conn,
+            VmWindowMsg::Connection(conn) => {
+                let reconnected = conn.is_some();
+                self.connection = conn;
+                if reconnected {
+                    self.load_domain(&sender);
+                }
+            }
         }
+    }
+
+    fn update_cmd_with_view(
+        &mut self,
+        widgets: &mut Self::Widgets,
+        cmd: Self::CommandOutput,
+        sender: ComponentSender<Self>,
+        _root: &Self::Root,
+    ) {
+        let VmWindowCmd::Domain(found) = cmd;
+        match found {
+            Ok((domain, active)) => {
+                if let Some(old) = self.hardware.take() {
+                    widgets.hardware_box.remove(old.widget());
+                }
+                let editor = HardwareEditor::builder()
+                    .launch(HardwareEditorInit { domain, active })
+                    .detach();
+                widgets.hardware_status.set_visible(false);
+                widgets.hardware_box.append(editor.widget());
+                self.hardware = Some(editor);
+            }
+            Err(message) => {
+                widgets.hardware_status.set_visible(true);
+                widgets.hardware_status.set_description(Some(&message));
+            }
+        }
+        self.update_view(widgets, sender);
     }
 
     fn shutdown(&mut self, _widgets: &mut Self::Widgets, _output: relm4::Sender<Self::Output>) {

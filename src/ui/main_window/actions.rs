@@ -157,6 +157,7 @@ impl WindowActions {
             group.add_action(&action);
         };
         add("add-connection", || MainWindowMsg::ShowAddConnection);
+        add("new-vm", || MainWindowMsg::NewVm);
         add("about", || MainWindowMsg::ShowAbout);
         add("search", || MainWindowMsg::ToggleSearch);
         add("conn-remove", || MainWindowMsg::RemoveSelectedConnection);
@@ -174,7 +175,8 @@ impl WindowActions {
         // GtkApplicationWindow provides itself (show-help-overlay).
         window.insert_action_group("win", Some(&group));
         let app = relm4::main_application();
-        app.set_accels_for_action("win.add-connection", &["<primary>n"]);
+        app.set_accels_for_action("win.new-vm", &["<primary>n"]);
+        app.set_accels_for_action("win.add-connection", &["<primary><shift>n"]);
         app.set_accels_for_action("win.search", &["<primary>f"]);
         app.set_accels_for_action("win.show-help-overlay", &["<primary>question", "F1"]);
         app.set_accels_for_action("window.close", &["<primary>w"]);
