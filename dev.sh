@@ -12,9 +12,9 @@ MIN_RUST=1.93
 BUILD_PKGS=(build-essential pkg-config gettext libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev
   libvte-2.91-gtk4-dev libgvnc-1.0-dev)
 # A local hypervisor for Hangar to connect to.
-RUN_PKGS=(libvirt-daemon libvirt-clients qemu-system-x86 "qemu-utils/bookworm" dbus-x11)
+RUN_PKGS=(libvirt-daemon libvirt-clients qemu-system-x86 "qemu-utils/bookworm" dbus-x11 osinfo-db)
 # What the tests add: a private libvirtd and TCG VMs, a display for GUI tests, po checks.
-TEST_PKGS=(tini xvfb xauth dbus python3 procps imagemagick osinfo-db xorriso)
+TEST_PKGS=(tini xvfb xauth dbus python3 procps imagemagick xorriso)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
