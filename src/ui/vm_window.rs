@@ -1,6 +1,8 @@
 //! A VM's own window: overview, and the pages for its consoles, performance, vCPU pinning
 //! and hardware, switched from the header bar.
 
+pub mod pinning;
+
 use adw::prelude::*;
 use relm4::prelude::*;
 
@@ -70,6 +72,7 @@ pub struct VmWindow {
     page: VmPage,
     summary: crate::session::model::VmSummary,
     _watch: Option<gtk::glib::SignalHandlerId>,
+    pinning: Controller<pinning::PinningPage>,
 }
 
 /// Messages to a VM window.
@@ -248,6 +251,8 @@ impl Component for VmWindow {
                             },
                         },
                     },
+
+                    add_titled_with_icon[Some("pinning"), &gettext("CPU Pinning"), "view-grid-symbolic"] = model.pinning.widget(),
                 },
             },
         }
@@ -264,7 +269,14 @@ impl Component for VmWindow {
                 s.input(VmWindowMsg::Changed);
             })
         };
+        let pinning = pinning::PinningPage::builder()
+            .launch(pinning::PinningInit {
+                name: init.vm.name(),
+                connection: init.connection.clone(),
+            })
+            .detach();
         let model = VmWindow {
+            pinning,
             summary: init.vm.summary(),
             vm: init.vm,
             connection: init.connection,
@@ -296,7 +308,11 @@ impl Component for VmWindow {
                 let target = (self.vm.connection_uri(), self.vm.uuid());
                 let _ = sender.output(VmWindowOutput::Act(action, target));
             }
-            VmWindowMsg::Connection(conn) => self.connection = conn,
+            VmWindowMsg::Connection(conn) => {
+                self.pinning
+                    .emit(pinning::PinningMsg::Connection(conn.clone()));
+                self.connection = conn;
+            }
         }
     }
 
