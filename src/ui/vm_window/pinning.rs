@@ -101,6 +101,9 @@ pub struct PinningPage {
     rows_grid: gtk::Grid,
     rows: Vec<RowWidgets>,
     conflicts: Vec<Option<CpuSet>>,
+    /// Rows changed from their text since the matrix last reported a change: their text
+    /// stays as typed when the matrix's change arrives.
+    typed_rows: Vec<usize>,
     target: Target,
     busy: bool,
     polling: bool,
@@ -172,15 +175,16 @@ impl Component for PinningPage {
             },
 
             gtk::ScrolledWindow {
-                set_vexpand: true,
-                set_min_content_height: 160,
+                set_propagate_natural_height: true,
+                set_max_content_height: 360,
                 set_child: Some(&model.matrix),
             },
 
+            gtk::Separator {},
+
             gtk::ScrolledWindow {
+                set_vexpand: true,
                 set_hscrollbar_policy: gtk::PolicyType::Never,
-                set_propagate_natural_height: true,
-                set_max_content_height: 220,
                 set_child: Some(&model.rows_grid),
             },
 
@@ -238,6 +242,7 @@ impl Component for PinningPage {
             rows_grid,
             rows: Vec::new(),
             conflicts: Vec::new(),
+            typed_rows: Vec::new(),
             target: Target::Live,
             busy: false,
             polling: false,
@@ -525,8 +530,14 @@ impl PinningPage {
     }
 
     fn sync_rows(&self) {
+        self.sync_rows_except(&[]);
+    }
+
+    fn sync_rows_except(&self, typed: &[usize]) {
         for (i, r) in self.rows.iter().enumerate() {
-            r.sync_text(&self.matrix.row_text(i), &self.syncing);
+            if !typed.contains(&i) {
+                r.sync_text(&self.matrix.row_text(i), &self.syncing);
+            }
             r.show_conflict(self.conflicts.get(i).and_then(Option::as_ref));
         }
     }

@@ -58,6 +58,7 @@ pub fn build(
         let entry = gtk::Entry::builder()
             .width_chars(12)
             .max_width_chars(24)
+            .valign(gtk::Align::Center)
             .build();
         entry.update_property(&[gtk::accessible::Property::Label(&gettext_f(
             "Host CPUs of {}",
@@ -83,14 +84,12 @@ pub fn build(
             .build();
         error.add_css_class("error");
 
-        let conflict_label = gtk::Label::builder().xalign(0.0).wrap(true).build();
+        let conflict_label = gtk::Label::builder().xalign(0.0).build();
         conflict_label.add_css_class("warning");
         let keep = gtk::Button::with_label(&gettext("Keep Yours"));
-        keep.add_css_class("flat");
         let s = sender.clone();
         keep.connect_clicked(move |_| s.emit(PinningMsg::KeepMine(i)));
         let take = gtk::Button::with_label(&gettext("Take Theirs"));
-        take.add_css_class("flat");
         let s = sender.clone();
         take.connect_clicked(move |_| s.emit(PinningMsg::TakeTheirs(i)));
         let conflict = gtk::Box::new(gtk::Orientation::Horizontal, 6);
@@ -101,6 +100,7 @@ pub fn build(
 
         let notes = gtk::Box::new(gtk::Orientation::Vertical, 2);
         notes.set_hexpand(true);
+        notes.set_valign(gtk::Align::Center);
         notes.append(&error);
         notes.append(&conflict);
         grid.attach(&notes, 3, top, 1, 1);

@@ -22,7 +22,10 @@ impl PinningPage {
                 self.message = None;
                 self.start_load(sender);
             }
-            PinningMsg::MatrixChanged => self.sync_rows(),
+            PinningMsg::MatrixChanged => {
+                let typed = std::mem::take(&mut self.typed_rows);
+                self.sync_rows_except(&typed);
+            }
             PinningMsg::RowText(row, text) => {
                 let Some(r) = self.rows.get(row) else { return };
                 let same = rows::parse_text(&text) == Some(self.matrix.model().cpuset(row));
@@ -31,7 +34,10 @@ impl PinningPage {
                     return;
                 }
                 match self.matrix.set_row_text(row, &text) {
-                    Ok(()) => r.show_error(None),
+                    Ok(()) => {
+                        r.show_error(None);
+                        self.typed_rows.push(row);
+                    }
                     Err(e) => r.show_error(Some(&e.to_string())),
                 }
             }
