@@ -103,8 +103,7 @@ fn emulatorpin(d: &Libvirtd, name: &str, flag: &str) -> String {
         .unwrap();
     out.lines()
         .filter_map(|l| l.rsplit([':', ' ']).next())
-        .filter(|s| !s.is_empty())
-        .next_back()
+        .rfind(|s| !s.is_empty())
         .unwrap_or_default()
         .to_string()
 }
