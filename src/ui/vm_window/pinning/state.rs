@@ -222,6 +222,10 @@ impl PinningPage {
                 }
             }
         }
+        // Pins moved: ask where the vCPUs run now rather than show stale placement.
+        if self.is_running() {
+            self.poll(sender);
+        }
         if !takes.is_empty() {
             self.matrix.edit_model(|m| {
                 for (i, set) in &takes {
