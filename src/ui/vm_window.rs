@@ -1,6 +1,8 @@
 //! A VM's own window: overview, and the pages for its consoles, performance, vCPU pinning
 //! and hardware, switched from the header bar.
 
+pub mod pinning;
+
 use adw::prelude::*;
 use relm4::prelude::*;
 
@@ -79,6 +81,7 @@ pub struct VmWindow {
     page: VmPage,
     summary: crate::session::model::VmSummary,
     _watch: Option<gtk::glib::SignalHandlerId>,
+    pinning: Controller<pinning::PinningPage>,
 }
 
 /// Messages to a VM window.
@@ -297,6 +300,8 @@ impl Component for VmWindow {
                             },
                         },
                     },
+
+                    add_titled_with_icon[Some("pinning"), &gettext("CPU Pinning"), "view-grid-symbolic"] = model.pinning.widget(),
                 },
             },
         }
@@ -313,8 +318,15 @@ impl Component for VmWindow {
                 s.input(VmWindowMsg::Changed);
             })
         };
+        let pinning = pinning::PinningPage::builder()
+            .launch(pinning::PinningInit {
+                name: init.vm.name(),
+                connection: init.connection.clone(),
+            })
+            .detach();
         let model = VmWindow {
             hardware: None,
+            pinning,
             summary: init.vm.summary(),
             vm: init.vm,
             connection: init.connection,
@@ -348,6 +360,8 @@ impl Component for VmWindow {
                 let _ = sender.output(VmWindowOutput::Act(action, target));
             }
             VmWindowMsg::Connection(conn) => {
+                self.pinning
+                    .emit(pinning::PinningMsg::Connection(conn.clone()));
                 let reconnected = conn.is_some();
                 self.connection = conn;
                 if reconnected {
