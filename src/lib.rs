@@ -16,6 +16,7 @@ pub mod config;
 pub mod i18n;
 pub mod settings;
 pub mod ui;
+pub mod widgets;
 
 use std::process::ExitCode;
 
