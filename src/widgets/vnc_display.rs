@@ -98,7 +98,6 @@ pub enum VncError {
 
 mod imp {
     use std::cell::{Cell, RefCell};
-    use std::os::fd::OwnedFd;
     use std::sync::OnceLock;
 
     use gtk::glib::subclass::Signal;
@@ -141,8 +140,6 @@ mod imp {
 
         pub(super) state: RefCell<DisplayState>,
         pub(super) connection: RefCell<Option<gvnc::Connection>>,
-        /// The fd the connection was opened from, kept open as long as the connection.
-        pub(super) fd: RefCell<Option<OwnedFd>>,
         pub(super) framebuffer: RefCell<Option<Framebuffer>>,
         pub(super) last_error: RefCell<Option<String>>,
         pub(super) credentials: RefCell<Credentials>,
@@ -272,8 +269,8 @@ impl VncDisplay {
     }
 
     /// Opens a VNC session over a connected stream socket (from libvirt's
-    /// DOMAIN_OPEN_GRAPHICS_FD, or any socket speaking RFB). The display keeps the fd until
-    /// the session ends.
+    /// DOMAIN_OPEN_GRAPHICS_FD, or any socket speaking RFB). The session owns the fd and
+    /// closes it when it ends.
     pub fn open_fd(&self, fd: OwnedFd) -> Result<(), VncError> {
         self.imp().open_fd(fd)
     }

@@ -1,7 +1,7 @@
 //! The VNC session: opening it, the handshake (pixel format, encodings, framebuffer,
 //! authentication), framebuffer updates, resizes and the end of the session.
 
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, IntoRawFd, OwnedFd};
 
 use gtk::glib;
 use gtk::prelude::*;
@@ -51,9 +51,11 @@ fn on_current(
 impl imp::VncDisplay {
     pub(super) fn open_fd(&self, fd: OwnedFd) -> Result<(), VncError> {
         let conn = self.new_connection()?;
+        // On success gvnc's socket owns the fd and closes it when the session ends; on
+        // failure it stays ours and `fd` closes it when dropped here.
         conn.open_fd(fd.as_raw_fd())
             .map_err(|e| VncError::Open(e.message.to_string()))?;
-        self.fd.replace(Some(fd));
+        let _owned_by_gvnc = fd.into_raw_fd();
         self.start(conn);
         Ok(())
     }
@@ -348,7 +350,6 @@ impl imp::VncDisplay {
         if let Some(conn) = &conn {
             conn.shutdown();
         }
-        self.fd.replace(None);
         self.framebuffer.replace(None);
         self.wanted_credentials.replace(Vec::new());
         self.update_queued.set(false);
