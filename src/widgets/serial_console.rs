@@ -30,7 +30,7 @@ mod imp {
     #[derive(Default)]
     pub struct SerialConsole {
         pub terminal: vte4::Terminal,
-        pub status_bar: gtk::Revealer,
+        pub status_bar: gtk::InfoBar,
         pub status_label: gtk::Label,
         pub scrolled: gtk::ScrolledWindow,
         pub status: RefCell<Option<String>>,
@@ -58,17 +58,10 @@ mod imp {
 
             self.status_label.set_wrap(true);
             self.status_label.set_xalign(0.0);
-            self.status_label.set_margin_start(12);
-            self.status_label.set_margin_end(12);
-            self.status_label.set_margin_top(6);
-            self.status_label.set_margin_bottom(6);
-            let bar = gtk::Box::new(gtk::Orientation::Horizontal, 0);
-            bar.add_css_class("osd");
-            bar.append(&self.status_label);
             self.status_label.set_hexpand(true);
-            self.status_bar.set_child(Some(&bar));
-            self.status_bar.set_reveal_child(false);
-            self.status_bar.set_transition_type(gtk::RevealerTransitionType::SlideDown);
+            self.status_bar.set_message_type(gtk::MessageType::Warning);
+            self.status_bar.add_child(&self.status_label);
+            self.status_bar.set_revealed(false);
             self.status_bar.set_parent(&*obj);
 
             let term = &self.terminal;
@@ -101,8 +94,7 @@ mod imp {
             });
             term.add_controller(keys);
 
-            self.scrolled
-                .set_hscrollbar_policy(gtk::PolicyType::Never);
+            self.scrolled.set_hscrollbar_policy(gtk::PolicyType::Never);
             self.scrolled.set_vexpand(true);
             self.scrolled.set_child(Some(term));
             self.scrolled.set_parent(&*obj);
@@ -196,7 +188,7 @@ impl SerialConsole {
         if let Some(text) = status {
             imp.status_label.set_text(text);
         }
-        imp.status_bar.set_reveal_child(status.is_some());
+        imp.status_bar.set_revealed(status.is_some());
     }
 
     /// The status line's text, when shown.

@@ -129,10 +129,8 @@ impl imp::VncDisplay {
         conn.connect_vnc_auth_failure(move |c, msg| {
             on_current(&w, c, |imp| {
                 imp.credentials.borrow_mut().password = None;
-                imp.last_error.replace(Some(gettext_f(
-                    "Authentication failed: {}",
-                    &[msg],
-                )));
+                imp.last_error
+                    .replace(Some(gettext_f("Authentication failed: {}", &[msg])));
             });
         });
         let w = weak.clone();

@@ -206,7 +206,11 @@ impl imp::VncDisplay {
     }
 
     pub(super) fn send_combo(&self, combo: KeyCombo) -> Result<(), VncError> {
-        let conn = self.connection.borrow().clone().ok_or(VncError::NotConnected)?;
+        let conn = self
+            .connection
+            .borrow()
+            .clone()
+            .ok_or(VncError::NotConnected)?;
         let keys = combo.keys();
         for key in &keys {
             conn.key_event(true, key.keysym, key.qnum)
@@ -224,7 +228,9 @@ impl imp::VncDisplay {
     }
 
     pub(super) fn process_button(&self, button: u32, pressed: bool, x: f64, y: f64) {
-        let Some(bit) = button_bit(button) else { return };
+        let Some(bit) = button_bit(button) else {
+            return;
+        };
         let mask = self.button_mask.get();
         self.button_mask
             .set(if pressed { mask | bit } else { mask & !bit });
@@ -248,7 +254,9 @@ impl imp::VncDisplay {
         }
         let base = self.button_mask.get();
         for (button, n) in clicks {
-            let Some(bit) = button_bit(button) else { continue };
+            let Some(bit) = button_bit(button) else {
+                continue;
+            };
             for _ in 0..n {
                 let _ = conn.pointer_event(base | bit, x, y);
                 let _ = conn.pointer_event(base, x, y);
@@ -264,7 +272,7 @@ impl imp::VncDisplay {
         let Some((placement, fw, fh)) = self.placement() else {
             return;
         };
-        let (fx, fy) = placement.to_framebuffer(x, y, fw, fh);
+        let (fx, fy) = placement.framebuffer_point(x, y, fw, fh);
         self.last_pointer.set((fx, fy));
         if conn.pointer_event(self.button_mask.get(), fx, fy).is_err() {
             tracing::debug!("cannot send a pointer event");

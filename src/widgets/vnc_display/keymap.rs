@@ -326,9 +326,7 @@ impl KeyCombo {
         match self {
             KeyCombo::CtrlAltDelete => gettext("Ctrl+Alt+Delete"),
             KeyCombo::CtrlAltBackspace => gettext("Ctrl+Alt+Backspace"),
-            KeyCombo::CtrlAltF(n) => {
-                crate::i18n::gettext_f("Ctrl+Alt+F{}", &[&n.to_string()])
-            }
+            KeyCombo::CtrlAltF(n) => crate::i18n::gettext_f("Ctrl+Alt+F{}", &[&n.to_string()]),
             KeyCombo::PrintScreen => gettext("Print Screen"),
             KeyCombo::SysRq => gettext("SysRq"),
         }
@@ -449,7 +447,11 @@ mod tests {
         // Each F key of the combos agrees with the table.
         for n in 1..=12u8 {
             let fkey = KeyCombo::CtrlAltF(n).keys()[2];
-            let evdev = if n <= 10 { 58 + u16::from(n) } else { 76 + u16::from(n) };
+            let evdev = if n <= 10 {
+                58 + u16::from(n)
+            } else {
+                76 + u16::from(n)
+            };
             assert_eq!(qnum_from_evdev(evdev), Some(fkey.qnum), "F{n}");
         }
     }

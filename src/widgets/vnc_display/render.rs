@@ -50,8 +50,7 @@ impl Framebuffer {
         let stride = cairo::Format::Rgb24
             .stride_for_width(u32::from(width))
             .map_err(|e| VncError::Framebuffer(e.to_string()))?;
-        let len = usize::try_from(stride)
-            .map_err(|e| VncError::Framebuffer(e.to_string()))?
+        let len = usize::try_from(stride).map_err(|e| VncError::Framebuffer(e.to_string()))?
             * usize::from(height);
         let mut pixels: Box<[u8]> = vec![0u8; len].into_boxed_slice();
         let local = local_format()?;
@@ -151,7 +150,10 @@ impl Framebuffer {
 }
 
 impl imp::VncDisplay {
-    pub(super) fn measure_framebuffer(&self, orientation: gtk::Orientation) -> (i32, i32, i32, i32) {
+    pub(super) fn measure_framebuffer(
+        &self,
+        orientation: gtk::Orientation,
+    ) -> (i32, i32, i32, i32) {
         let obj = self.obj();
         let Some((w, h)) = self.framebuffer_size() else {
             return (0, 0, -1, -1);
@@ -219,9 +221,17 @@ impl imp::VncDisplay {
         let layout = obj.create_pango_layout(Some(&gettext(
             "Keyboard grabbed — press Ctrl+Alt to release it",
         )));
-        let (tw, th) = layout.pixel_size();
-        let (tw, th) = (tw as f32, th as f32);
         let pad = 8.0;
+        let max_text = ((width - 6.0 * pad).max(40.0) * gtk::pango::SCALE as f32) as i32;
+        layout.set_width(max_text);
+        layout.set_wrap(gtk::pango::WrapMode::WordChar);
+        layout.set_alignment(gtk::pango::Alignment::Center);
+        let (_, logical) = layout.pixel_extents();
+        let (tx, tw, th) = (
+            logical.x() as f32,
+            logical.width() as f32,
+            logical.height() as f32,
+        );
         let x = ((width - tw) / 2.0).max(pad);
         let y = pad * 2.0;
         let bg = graphene::Rect::new(x - pad, y - pad / 2.0, tw + 2.0 * pad, th + pad);
@@ -230,7 +240,7 @@ impl imp::VncDisplay {
         snapshot.append_color(&gdk::RGBA::new(0.0, 0.0, 0.0, 0.7), &bg);
         snapshot.pop();
         snapshot.save();
-        snapshot.translate(&graphene::Point::new(x, y));
+        snapshot.translate(&graphene::Point::new(x - tx, y));
         snapshot.append_layout(&layout, &gdk::RGBA::WHITE);
         snapshot.restore();
     }

@@ -40,7 +40,11 @@ pub fn place(
     height: f64,
     scale_factor: f64,
 ) -> Placement {
-    let sf = if scale_factor > 0.0 { scale_factor } else { 1.0 };
+    let sf = if scale_factor > 0.0 {
+        scale_factor
+    } else {
+        1.0
+    };
     let (fw, fh) = (f64::from(fb_width.max(1)), f64::from(fb_height.max(1)));
     let scale = match mode {
         Scaling::Fit => (width / fw).min(height / fh).max(f64::MIN_POSITIVE),
@@ -62,7 +66,7 @@ pub fn place(
 
 impl Placement {
     /// The framebuffer pixel under the widget point (`x`, `y`), clamped to the framebuffer.
-    pub fn to_framebuffer(&self, x: f64, y: f64, fb_width: u32, fb_height: u32) -> (u16, u16) {
+    pub fn framebuffer_point(self, x: f64, y: f64, fb_width: u32, fb_height: u32) -> (u16, u16) {
         let clamp = |v: f64, size: u32| -> u16 {
             let max = f64::from(size.clamp(1, u32::from(u16::MAX)) - 1);
             // Truncation is intended: the value is already clamped into u16's range.
@@ -85,12 +89,7 @@ pub fn requested_size(fb_width: u32, fb_height: u32, scale_factor: i32) -> (i32,
 
 /// The smallest size the widget accepts: the whole framebuffer in native mode, a token size
 /// when fitting (it scales down to anything).
-pub fn minimum_size(
-    mode: Scaling,
-    fb_width: u32,
-    fb_height: u32,
-    scale_factor: i32,
-) -> (i32, i32) {
+pub fn minimum_size(mode: Scaling, fb_width: u32, fb_height: u32, scale_factor: i32) -> (i32, i32) {
     match mode {
         Scaling::Fit => (16, 16),
         Scaling::Native => requested_size(fb_width, fb_height, scale_factor),
@@ -136,13 +135,13 @@ mod tests {
     #[test]
     fn pointer_maps_back_and_clamps() {
         let p = place(Scaling::Fit, 64, 48, 640.0, 480.0, 1.0);
-        assert_eq!(p.to_framebuffer(320.0, 240.0, 64, 48), (32, 24));
-        assert_eq!(p.to_framebuffer(0.0, 0.0, 64, 48), (0, 0));
-        assert_eq!(p.to_framebuffer(639.9, 479.9, 64, 48), (63, 47));
-        assert_eq!(p.to_framebuffer(-50.0, 9999.0, 64, 48), (0, 47));
+        assert_eq!(p.framebuffer_point(320.0, 240.0, 64, 48), (32, 24));
+        assert_eq!(p.framebuffer_point(0.0, 0.0, 64, 48), (0, 0));
+        assert_eq!(p.framebuffer_point(639.9, 479.9, 64, 48), (63, 47));
+        assert_eq!(p.framebuffer_point(-50.0, 9999.0, 64, 48), (0, 47));
         // Letterboxed: the bars map to the nearest edge.
         let p = place(Scaling::Fit, 64, 48, 640.0, 580.0, 1.0);
         assert_eq!(p.y, 50.0);
-        assert_eq!(p.to_framebuffer(5.0, 55.0, 64, 48), (0, 0));
+        assert_eq!(p.framebuffer_point(5.0, 55.0, 64, 48), (0, 0));
     }
 }
