@@ -294,6 +294,28 @@ fn keys_and_pointer_reach_the_server_with_qnum_scancodes() {
             (0, 0, 47),
         ]
     );
+
+    // Host clipboard text goes to the guest while the display has the focus.
+    server.clear_log();
+    display.grab_focus();
+    pump();
+    display.clipboard().set_text("to the guest");
+    assert!(
+        pump_until(Duration::from_secs(5), || {
+            server
+                .log()
+                .iter()
+                .any(|m| matches!(m, ClientMsg::CutText(_)))
+        }),
+        "no cut text; focus {}",
+        display.has_focus()
+    );
+    let cut: Vec<ClientMsg> = server
+        .log()
+        .into_iter()
+        .filter(|m| matches!(m, ClientMsg::CutText(_)))
+        .collect();
+    assert_eq!(cut, [ClientMsg::CutText(b"to the guest".to_vec())]);
     window.destroy();
 }
 

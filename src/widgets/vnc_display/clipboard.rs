@@ -12,6 +12,26 @@ fn sanitize(text: &str) -> String {
     text.replace('\0', "")
 }
 
+/// Sends `text` (UTF-8, as QEMU's clipboard takes it) as client cut text. The binding's
+/// `client_cut_text` counts the C string's terminating NUL into the length and so sends it
+/// to the guest; this sends exactly the text's bytes.
+fn send_cut_text(conn: &gvnc::Connection, text: &str) {
+    use gtk::glib::translate::ToGlibPtr;
+    // SAFETY: gvnc only reads (the C parameter is `const void *`) and copies `text.len()`
+    // bytes from the pointer into its send buffer before returning; `text` outlives the
+    // call. The connection pointer is valid while `conn` is.
+    let ok = unsafe {
+        gvnc::ffi::vnc_connection_client_cut_text(
+            conn.to_glib_none().0,
+            text.as_ptr().cast_mut().cast(),
+            text.len(),
+        )
+    };
+    if ok == 0 {
+        tracing::debug!("cannot send the clipboard text");
+    }
+}
+
 impl imp::VncDisplay {
     pub(super) fn setup_clipboard(&self) {
         let obj = self.obj();
@@ -62,7 +82,7 @@ impl imp::VncDisplay {
             }
             imp.server_clipboard.replace(None);
             if let Some(conn) = imp.connection.borrow().clone() {
-                conn.client_cut_text(&sanitize(&text));
+                send_cut_text(&conn, &sanitize(&text));
             }
         });
     }
