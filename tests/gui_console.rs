@@ -98,7 +98,10 @@ fn connect_to(server: &MiniServer, display: &VncDisplay) {
 #[gtk::test]
 fn connects_and_draws_the_servers_frame() {
     setup();
-    let server = MiniServer::start(ServerOptions::default());
+    let server = MiniServer::start(ServerOptions {
+        cursor: true,
+        ..Default::default()
+    });
     let display = VncDisplay::new();
     let window = window_with(&display, 640, 480);
     assert_eq!(display.state(), DisplayState::Idle);
@@ -122,6 +125,15 @@ fn connects_and_draws_the_servers_frame() {
     );
     assert_eq!(display.pixel(60, 40), Some((0, 0, 255)));
     assert_eq!(display.pixel(64, 0), None);
+
+    // The guest's cursor shape becomes the widget's cursor.
+    assert!(pump_until(Duration::from_secs(5), || display
+        .cursor()
+        .is_some()));
+    let cursor = display.cursor().unwrap();
+    let texture = cursor.texture().expect("not a texture cursor");
+    assert_eq!((texture.width(), texture.height()), (4, 4));
+    assert_eq!((cursor.hotspot_x(), cursor.hotspot_y()), (1, 2));
 
     // The widget draws it scaled to fit: red on the left, blue on the right.
     pump();
@@ -649,6 +661,8 @@ mod rfb_server {
         pub cut_text: Option<String>,
         /// Close the connection after the first frame (and cut text).
         pub close_after_first_frame: bool,
+        /// Send a 4x4 white cursor with its hotspot at (1, 2) after the first frame.
+        pub cursor: bool,
     }
 
     pub struct MiniServer {
@@ -768,6 +782,15 @@ mod rfb_server {
                                 cut.extend_from_slice(&(text.len() as u32).to_be_bytes());
                                 cut.extend_from_slice(text.as_bytes());
                                 s.write_all(&cut)?;
+                            }
+                            if options.cursor {
+                                // Rich cursor: rectangle at the hotspot, pixels, then a
+                                // bit mask of one byte per row.
+                                let mut c = vec![0, 0, 0, 1, 0, 1, 0, 2, 0, 4, 0, 4];
+                                c.extend_from_slice(&(-239i32).to_be_bytes());
+                                c.extend_from_slice(&[0xff; 4 * 4 * 4]);
+                                c.extend_from_slice(&[0xf0; 4]);
+                                s.write_all(&c)?;
                             }
                             if options.close_after_first_frame {
                                 std::thread::sleep(std::time::Duration::from_millis(300));

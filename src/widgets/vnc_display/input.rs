@@ -3,6 +3,11 @@
 //!
 //! The event controllers only unpack events and call `process_*`, which tests and automation
 //! can call directly (GTK 4.8 cannot synthesize input events).
+//!
+//! The pointer is always sent as absolute framebuffer coordinates. QEMU takes them whether the
+//! guest has a tablet (absolute) or only a PS/2 mouse (QEMU then moves the guest's pointer
+//! by the difference); the `absolute-pointer` property tells the app which one the server
+//! reported, e.g. to suggest adding a tablet when it is relative.
 
 use std::time::Duration;
 
