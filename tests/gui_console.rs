@@ -447,6 +447,27 @@ fn open_fd_cut_text_and_server_disconnect() {
 }
 
 #[gtk::test]
+fn password_is_asked_for_and_sent() {
+    setup();
+    let server = MiniServer::start(ServerOptions {
+        vnc_auth: true,
+        ..Default::default()
+    });
+    let display = VncDisplay::new();
+    let window = window_with(&display, 320, 240);
+    let asked = std::rc::Rc::new(std::cell::Cell::new(None::<bool>));
+    let a = asked.clone();
+    display.connect_auth_required(move |d, needs_username| {
+        a.set(Some(needs_username));
+        d.set_credentials(None, "secret");
+    });
+    connect_to(&server, &display);
+    assert_eq!(asked.get(), Some(false), "no password prompt");
+    assert!(server.log().contains(&ClientMsg::AuthResponse(16)));
+    window.destroy();
+}
+
+#[gtk::test]
 fn native_scaling_asks_for_the_framebuffer_size() {
     setup();
     let server = MiniServer::start(ServerOptions::default());
@@ -651,6 +672,7 @@ mod rfb_server {
         ExtKey { down: bool, keysym: u32, qnum: u32 },
         Pointer { mask: u8, x: u16, y: u16 },
         CutText(Vec<u8>),
+        AuthResponse(usize),
     }
 
     #[derive(Debug, Default, Clone)]
@@ -663,6 +685,8 @@ mod rfb_server {
         pub close_after_first_frame: bool,
         /// Send a 4x4 white cursor with its hotspot at (1, 2) after the first frame.
         pub cursor: bool,
+        /// Offer only VNC password authentication (the response is recorded, not checked).
+        pub vnc_auth: bool,
     }
 
     pub struct MiniServer {
@@ -731,8 +755,19 @@ mod rfb_server {
     ) -> std::io::Result<()> {
         s.write_all(b"RFB 003.008\n")?;
         read_n::<12>(&mut s)?;
-        s.write_all(&[1, 1])?; // one security type: None
-        read_n::<1>(&mut s)?;
+        if options.vnc_auth {
+            s.write_all(&[1, 2])?; // one security type: VNC authentication
+            let [chosen] = read_n::<1>(&mut s)?;
+            assert_eq!(chosen, 2);
+            s.write_all(&[7u8; 16])?; // the challenge
+            let response = read_n::<16>(&mut s)?;
+            log.lock()
+                .unwrap()
+                .push(ClientMsg::AuthResponse(response.len()));
+        } else {
+            s.write_all(&[1, 1])?; // one security type: None
+            read_n::<1>(&mut s)?;
+        }
         s.write_all(&0u32.to_be_bytes())?; // security result: OK
         read_n::<1>(&mut s)?; // ClientInit (shared flag)
         let mut init = Vec::new();
