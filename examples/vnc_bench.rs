@@ -320,9 +320,9 @@ fn frames(width: u16, height: u16, bytes_per_pixel: usize) -> Vec<Vec<u8>> {
                     let v: u32 = if bar {
                         0x00ff_ffff
                     } else {
-                        ((x as u32 + n * 37) & 0xff) << 16
-                            | ((y as u32 + n * 11) & 0xff) << 8
-                            | n * 30
+                        (((x as u32 + n * 37) & 0xff) << 16)
+                            | (((y as u32 + n * 11) & 0xff) << 8)
+                            | (n * 30)
                     };
                     out.extend_from_slice(&v.to_le_bytes()[..bytes_per_pixel]);
                 }
