@@ -568,6 +568,8 @@ mod qemu {
             dark > light * 5,
             "not a dark background: {light} light, {dark} dark"
         );
+        // QEMU takes scan codes with every key.
+        assert!(display.has_extended_keys());
         pump_until(Duration::from_secs(3), || false);
         let (path, w, h, px) = render(&display, "vnc-seabios");
         let distinct: std::collections::HashSet<&[u8]> = px.chunks_exact(4).collect();
