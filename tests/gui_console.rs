@@ -368,8 +368,19 @@ fn keyboard_grab_and_ctrl_alt_release() {
     let display = VncDisplay::new();
     let window = window_with(&display, 320, 240);
     connect_to(&server, &display);
+    let grab_controllers = |window: &gtk::Window| {
+        let list = window.observe_controllers();
+        (0..list.n_items())
+            .filter_map(|i| list.item(i).and_downcast::<gtk::EventController>())
+            .filter(|c| c.name().as_deref() == Some("hangar-vnc-keyboard-grab"))
+            .map(|c| c.propagation_phase())
+            .collect::<Vec<_>>()
+    };
+    assert!(grab_controllers(&window).is_empty());
     display.grab_keyboard();
     assert!(display.keyboard_grabbed());
+    // The window's shortcuts are bypassed: a capture-phase controller takes every key.
+    assert_eq!(grab_controllers(&window), [gtk::PropagationPhase::Capture]);
     pump();
     let (path, w, _h, px) = render(&display, "vnc-grab-hint");
     // The hint draws light text over the top of the picture.
@@ -394,6 +405,7 @@ fn keyboard_grab_and_ctrl_alt_release() {
     display.process_key(Key::Alt_L.into_glib(), alt, true);
     display.process_key(Key::Alt_L.into_glib(), alt, false);
     assert!(!display.keyboard_grabbed());
+    assert!(grab_controllers(&window).is_empty());
     display.process_key(Key::Control_L.into_glib(), ctrl, false);
     window.destroy();
 }

@@ -153,6 +153,8 @@ mod imp {
         pub(super) ctrl_down: Cell<bool>,
         pub(super) alt_down: Cell<bool>,
         pub(super) release_armed: Cell<bool>,
+        pub(super) grab_keys:
+            RefCell<Option<(glib::WeakRef<gtk::Widget>, gtk::EventControllerKey)>>,
         pub(super) hint_visible: Cell<bool>,
         pub(super) hint_timeout: RefCell<Option<glib::SourceId>>,
         pub(super) remote_cursor: RefCell<Option<gdk::Cursor>>,
@@ -308,8 +310,9 @@ impl VncDisplay {
         self.imp().send_combo(combo)
     }
 
-    /// Grabs the keyboard: system shortcuts go to the guest until Ctrl+Alt or
-    /// [`Self::release_keyboard`]. A click into the display grabs too.
+    /// Grabs the keyboard: system shortcuts and the window's own shortcuts go to the guest
+    /// until Ctrl+Alt or [`Self::release_keyboard`]. A click into the display grabs too.
+    /// Without a grab, a focused display gets the keys the window's shortcuts leave.
     pub fn grab_keyboard(&self) {
         self.imp().grab_keyboard();
     }

@@ -284,8 +284,9 @@ impl imp::VncDisplay {
         }
     }
 
-    /// Takes the keyboard: the toplevel stops acting on system shortcuts and a hint says how
-    /// to get it back.
+    /// Takes the keyboard: the toplevel stops acting on system shortcuts, the window's own
+    /// shortcuts (application accelerators fire in the capture phase, before the display sees
+    /// the key) are bypassed, and a hint says how to get the keyboard back.
     pub(super) fn grab_keyboard(&self) {
         let obj = self.obj();
         if self.keyboard_grabbed.replace(true) {
@@ -293,6 +294,13 @@ impl imp::VncDisplay {
         }
         if let Some(toplevel) = toplevel_of(&obj) {
             toplevel.inhibit_system_shortcuts(None::<&gdk::Event>);
+        }
+        if let Some(root) = obj.root() {
+            let keys = grab_controller(&obj);
+            // Added last, so it runs first among the window's capture-phase controllers.
+            root.add_controller(keys.clone());
+            self.grab_keys
+                .replace(Some((root.upcast::<gtk::Widget>().downgrade(), keys)));
         }
         self.show_hint();
         obj.notify_keyboard_grabbed();
@@ -305,6 +313,11 @@ impl imp::VncDisplay {
         let obj = self.obj();
         if let Some(toplevel) = toplevel_of(&obj) {
             toplevel.restore_system_shortcuts();
+        }
+        if let Some((root, keys)) = self.grab_keys.take()
+            && let Some(root) = root.upgrade()
+        {
+            root.remove_controller(&keys);
         }
         self.hide_hint();
         obj.notify_keyboard_grabbed();
@@ -334,6 +347,34 @@ impl imp::VncDisplay {
         self.hint_visible.set(false);
         self.obj().queue_draw();
     }
+}
+
+/// Name of the capture-phase key controller a grab puts on the window.
+pub(super) const GRAB_CONTROLLER_NAME: &str = "hangar-vnc-keyboard-grab";
+
+/// A capture-phase key controller for the window that sends every key to `display`.
+fn grab_controller(display: &super::VncDisplay) -> gtk::EventControllerKey {
+    let keys = gtk::EventControllerKey::new();
+    keys.set_name(Some(GRAB_CONTROLLER_NAME));
+    keys.set_propagation_phase(gtk::PropagationPhase::Capture);
+    let weak = display.downgrade();
+    keys.connect_key_pressed(move |_, keyval, keycode, _| {
+        let handled = weak
+            .upgrade()
+            .is_some_and(|o| o.imp().process_key(keyval.into_glib(), keycode, true));
+        if handled {
+            glib::Propagation::Stop
+        } else {
+            glib::Propagation::Proceed
+        }
+    });
+    let weak = display.downgrade();
+    keys.connect_key_released(move |_, keyval, keycode, _| {
+        if let Some(o) = weak.upgrade() {
+            o.imp().process_key(keyval.into_glib(), keycode, false);
+        }
+    });
+    keys
 }
 
 fn send_key(conn: &gvnc::Connection, down: bool, keysym: u32, qnum: u16) {
