@@ -480,6 +480,50 @@ fn password_is_asked_for_and_sent() {
 }
 
 #[gtk::test]
+fn a_rejected_password_ends_with_a_reason() {
+    setup();
+    let server = MiniServer::start(ServerOptions {
+        vnc_auth: true,
+        reject_auth: true,
+        ..Default::default()
+    });
+    let display = VncDisplay::new();
+    let window = window_with(&display, 320, 240);
+    display.set_credentials(None, "wrong");
+    display.open_host("127.0.0.1", server.port).unwrap();
+    assert_eq!(display.state(), DisplayState::Connecting);
+    assert!(pump_until(Duration::from_secs(10), || matches!(
+        display.state(),
+        DisplayState::Disconnected { .. }
+    )));
+    let DisplayState::Disconnected {
+        reason: Some(reason),
+    } = display.state()
+    else {
+        panic!("no reason: {:?}", display.state());
+    };
+    assert!(
+        reason.contains("Authentication failed"),
+        "reason {reason:?}"
+    );
+    assert!(reason.contains("bad password"), "reason {reason:?}");
+    // Not connected: a plain neutral background.
+    pump();
+    let (path, _, _, px) = render(&display, "vnc-disconnected");
+    let first = &px[0..4];
+    assert!(
+        px.chunks_exact(4).all(|p| p == first),
+        "not one colour: {}",
+        path.display()
+    );
+    assert!(
+        first[0] > 20 && first[0] < 80,
+        "not a neutral grey: {first:?}"
+    );
+    window.destroy();
+}
+
+#[gtk::test]
 fn native_scaling_asks_for_the_framebuffer_size() {
     setup();
     let server = MiniServer::start(ServerOptions::default());
@@ -701,6 +745,8 @@ mod rfb_server {
         pub cursor: bool,
         /// Offer only VNC password authentication (the response is recorded, not checked).
         pub vnc_auth: bool,
+        /// Fail the authentication with the reason "bad password".
+        pub reject_auth: bool,
     }
 
     pub struct MiniServer {
@@ -781,6 +827,14 @@ mod rfb_server {
         } else {
             s.write_all(&[1, 1])?; // one security type: None
             read_n::<1>(&mut s)?;
+        }
+        if options.reject_auth {
+            let reason = b"bad password";
+            s.write_all(&1u32.to_be_bytes())?; // security result: failed
+            s.write_all(&(reason.len() as u32).to_be_bytes())?;
+            s.write_all(reason)?;
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            return Ok(());
         }
         s.write_all(&0u32.to_be_bytes())?; // security result: OK
         read_n::<1>(&mut s)?; // ClientInit (shared flag)
