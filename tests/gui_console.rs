@@ -559,19 +559,18 @@ mod qemu {
         }
     }
 
-    #[gtk::test]
-    fn shows_seabios_of_a_real_vm() {
-        setup();
+    /// Defines and starts a VM from `xml`; returns it (destroyed and undefined on drop) and
+    /// its VNC port.
+    fn start_vm(name: &str, xml: &str) -> (Vm, u16) {
         let daemon = testbed::Libvirtd::shared();
         let uri = daemon.qemu_uri();
-        let name = testbed::unique_name("console-vnc");
         let xml_path = daemon.dir().join(format!("{name}.xml"));
-        std::fs::write(&xml_path, testbed::vm::tiny_xml(&name)).unwrap();
+        std::fs::write(&xml_path, xml).unwrap();
         daemon
             .virsh(&uri, &["define", xml_path.to_str().unwrap()])
             .unwrap();
         let vm = Vm {
-            name: name.clone(),
+            name: name.to_string(),
             uri: uri.clone(),
         };
         daemon.virsh(&uri, &["start", &vm.name]).unwrap();
@@ -582,7 +581,89 @@ mod qemu {
             .next()
             .and_then(|d| d.parse().ok())
             .unwrap_or_else(|| panic!("unexpected domdisplay {addr:?}"));
-        let port = 5900 + display_no;
+        (vm, 5900 + display_no)
+    }
+
+    /// Framebuffer pixels (light, dark) sampled on a 2-pixel grid.
+    fn light_and_dark(display: &VncDisplay) -> (u32, u32) {
+        let (mut light, mut dark) = (0, 0);
+        let Some((w, h)) = display.framebuffer_size() else {
+            return (0, 0);
+        };
+        for y in (0..h).step_by(2) {
+            for x in (0..w).step_by(2) {
+                if let Some((r, g, b)) = display.pixel(x, y) {
+                    if r > 150 && g > 150 && b > 150 {
+                        light += 1;
+                    } else if r < 40 && g < 40 && b < 40 {
+                        dark += 1;
+                    }
+                }
+            }
+        }
+        (light, dark)
+    }
+
+    fn screen_bytes(display: &VncDisplay) -> Vec<u8> {
+        let texture = display.texture().unwrap();
+        let mut bytes = vec![0u8; (texture.width() * texture.height() * 4) as usize];
+        texture.download(&mut bytes, (texture.width() * 4) as usize);
+        bytes
+    }
+
+    #[gtk::test]
+    fn keys_reach_seabios_boot_menu() {
+        setup();
+        let name = testbed::unique_name("console-keys");
+        // SeaBIOS waits 30 s at "Press ESC for boot menu." and reads the key from the
+        // emulated PS/2 keyboard: only the right scan code opens the menu.
+        let xml = testbed::vm::tiny_xml(&name).replace(
+            "<boot dev='hd'/>",
+            "<boot dev='hd'/><bootmenu enable='yes' timeout='30000'/>",
+        );
+        assert!(xml.contains("bootmenu"));
+        let (_vm, port) = start_vm(&name, &xml);
+        let display = VncDisplay::new();
+        let window = window_with(&display, 800, 480);
+        display.open_host("127.0.0.1", port).unwrap();
+        assert!(pump_until(Duration::from_secs(20), || {
+            display.framebuffer_size() == Some((720, 400)) && light_and_dark(&display).0 > 100
+        }));
+        // Let the prompt settle, then check the screen stays as it is without keys.
+        pump_until(Duration::from_secs(2), || false);
+        let before = screen_bytes(&display);
+        pump_until(Duration::from_secs(1), || false);
+        assert_eq!(
+            screen_bytes(&display),
+            before,
+            "the screen changes by itself"
+        );
+        render(&display, "vnc-seabios-prompt");
+
+        let esc = keycode_of(gtk::gdk::Key::Escape);
+        assert!(display.process_key(gtk::gdk::Key::Escape.into_glib(), esc, true));
+        pump_until(Duration::from_millis(100), || false);
+        assert!(display.process_key(gtk::gdk::Key::Escape.into_glib(), esc, false));
+        let changed = pump_until(Duration::from_secs(10), || {
+            let now = screen_bytes(&display);
+            now.iter().zip(&before).filter(|(a, b)| a != b).count() > 2000
+        });
+        let (path, ..) = render(&display, "vnc-seabios-boot-menu");
+        assert!(
+            changed,
+            "Escape did not open the boot menu: {}",
+            path.display()
+        );
+        window.destroy();
+    }
+
+    #[gtk::test]
+    fn shows_seabios_of_a_real_vm() {
+        setup();
+        let daemon = testbed::Libvirtd::shared();
+        let uri = daemon.qemu_uri();
+        let name = testbed::unique_name("console-vnc");
+        let (vm, port) = start_vm(&name, &testbed::vm::tiny_xml(&name));
 
         let display = VncDisplay::new();
         let window = window_with(&display, 800, 480);
@@ -596,21 +677,7 @@ mod qemu {
             display.state()
         );
         // Wait for SeaBIOS's text: light pixels on a dark background.
-        let count = |display: &VncDisplay| {
-            let (mut light, mut dark) = (0, 0);
-            for y in (0..400).step_by(2) {
-                for x in (0..720).step_by(2) {
-                    if let Some((r, g, b)) = display.pixel(x, y) {
-                        if r > 150 && g > 150 && b > 150 {
-                            light += 1;
-                        } else if r < 40 && g < 40 && b < 40 {
-                            dark += 1;
-                        }
-                    }
-                }
-            }
-            (light, dark)
-        };
+        let count = light_and_dark;
         let shown = pump_until(Duration::from_secs(30), || {
             let (light, _) = count(&display);
             light > 200
