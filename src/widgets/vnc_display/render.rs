@@ -269,13 +269,16 @@ impl imp::VncDisplay {
     }
 }
 
-/// A GDK cursor from a VNC cursor (RGBA pixels); `None` for an empty one, which hides the
-/// pointer: the guest draws its own or none.
+/// A GDK cursor from a VNC cursor (RGBA pixels). An empty cursor hides the pointer (the
+/// guest draws its own or none); one too big for the binding gives the default arrow.
 fn cursor_from_vnc(cursor: &gvnc::Cursor) -> Option<gdk::Cursor> {
     let (w, h) = (cursor.width(), cursor.height());
-    // The binding computes the data length in u16: stay within it.
-    if w == 0 || h == 0 || u32::from(w) * u32::from(h) * 4 > u32::from(u16::MAX) {
+    if w == 0 || h == 0 {
         return gdk::Cursor::from_name("none", None);
+    }
+    // The binding computes the data length in u16: stay within it.
+    if u32::from(w) * u32::from(h) * 4 > u32::from(u16::MAX) {
+        return None;
     }
     let data = cursor.data();
     let texture = gdk::MemoryTexture::new(
