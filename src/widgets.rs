@@ -1,4 +1,7 @@
-//! Custom GTK widgets: time-series graphs and the vCPU pinning matrix.
+//! Custom GTK widgets (GObject subclasses): time-series graphs, the vCPU pinning matrix, the
+//! VNC display and the serial console.
 
 pub mod graph;
 pub mod pinning_matrix;
+pub mod serial_console;
+pub mod vnc_display;

@@ -1,0 +1,402 @@
+//! `HangarVncDisplay`: a guest's graphical console over VNC (gvnc), as a GTK 4 widget.
+//!
+//! The gvnc `Connection` runs on the GLib main loop of the GTK thread. The widget opens it from
+//! a socket fd (what libvirt's DOMAIN_OPEN_GRAPHICS_FD hands out) or a host and port, answers
+//! the handshake, keeps a framebuffer in our own memory and draws it with cairo.
+//!
+//! Split by concern, each file adding `impl imp::VncDisplay { … }`:
+//! `connection` (open, handshake, updates, auth), `render` (framebuffer memory, drawing,
+//! screenshots), `input` (keyboard, pointer, grab), `keymap` (key codes → qnum),
+//! `clipboard` (cut text both ways), `scaling` (placement and pointer mapping).
+
+mod clipboard;
+mod connection;
+mod input;
+pub mod keymap;
+mod render;
+mod scaling;
+
+use std::os::fd::OwnedFd;
+use std::path::Path;
+
+use gtk::glib;
+use gtk::glib::subclass::prelude::*;
+use gtk::prelude::*;
+
+pub use keymap::KeyCombo;
+pub use scaling::Scaling;
+
+/// Where the display's connection stands; also the `status` property (see [`VncStatus`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum DisplayState {
+    /// Never opened.
+    #[default]
+    Idle,
+    /// Opened; the VNC handshake is under way.
+    Connecting,
+    /// Initialised: the guest's screen is `width`×`height`.
+    Connected {
+        /// Framebuffer width in guest pixels.
+        width: u32,
+        /// Framebuffer height in guest pixels.
+        height: u32,
+    },
+    /// Closed, by [`VncDisplay::close`] (`reason` is `None`) or by the server or an error.
+    Disconnected {
+        /// What went wrong, for the user; `None` for a clean close.
+        reason: Option<String>,
+    },
+}
+
+/// The coarse state as a GObject enum, for property bindings.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, glib::Enum)]
+#[enum_type(name = "HangarVncStatus")]
+pub enum VncStatus {
+    /// Never opened.
+    #[default]
+    Idle,
+    /// Handshake under way.
+    Connecting,
+    /// Showing the guest.
+    Connected,
+    /// Closed or failed.
+    Disconnected,
+}
+
+impl DisplayState {
+    /// The matching [`VncStatus`].
+    pub fn status(&self) -> VncStatus {
+        match self {
+            DisplayState::Idle => VncStatus::Idle,
+            DisplayState::Connecting => VncStatus::Connecting,
+            DisplayState::Connected { .. } => VncStatus::Connected,
+            DisplayState::Disconnected { .. } => VncStatus::Disconnected,
+        }
+    }
+}
+
+/// Errors of the display's methods.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VncError {
+    /// `open_*` was called while a connection is open: close it first.
+    #[error("the display already has a connection")]
+    AlreadyOpen,
+    /// gvnc refused to open the connection.
+    #[error("cannot open the VNC connection: {0}")]
+    Open(String),
+    /// The operation needs a connected display.
+    #[error("the display is not connected")]
+    NotConnected,
+    /// A message could not be sent to the server.
+    #[error("cannot send to the VNC server: {0}")]
+    Send(String),
+    /// The framebuffer could not be created or saved.
+    #[error("framebuffer: {0}")]
+    Framebuffer(String),
+}
+
+mod imp {
+    use std::cell::{Cell, RefCell};
+    use std::sync::OnceLock;
+
+    use gtk::glib::subclass::Signal;
+    use gtk::subclass::prelude::*;
+    use gtk::{gdk, glib, prelude::*};
+
+    use super::render::Framebuffer;
+    use super::{DisplayState, Scaling, VncStatus};
+
+    /// A key held down in the guest: released with the same keysym and scan code.
+    #[derive(Debug, Clone, Copy)]
+    pub(super) struct HeldKey {
+        pub(super) keycode: u32,
+        pub(super) keysym: u32,
+        pub(super) qnum: u16,
+    }
+
+    /// Credentials given ahead of time or in answer to `auth-required`.
+    #[derive(Debug, Default)]
+    pub(super) struct Credentials {
+        pub(super) username: Option<String>,
+        pub(super) password: Option<String>,
+    }
+
+    #[derive(Default, glib::Properties)]
+    #[properties(wrapper_type = super::VncDisplay)]
+    pub struct VncDisplay {
+        /// Coarse connection state.
+        #[property(get, builder(VncStatus::Idle))]
+        pub(super) status: Cell<VncStatus>,
+        /// How the framebuffer maps to the widget.
+        #[property(get, set = Self::set_scaling_mode, builder(Scaling::Fit))]
+        pub(super) scaling: Cell<Scaling>,
+        /// Whether the keyboard is grabbed (system shortcuts go to the guest).
+        #[property(get)]
+        pub(super) keyboard_grabbed: Cell<bool>,
+        /// Whether the server takes absolute pointer positions (a tablet in the guest).
+        #[property(get)]
+        pub(super) absolute_pointer: Cell<bool>,
+
+        pub(super) state: RefCell<DisplayState>,
+        pub(super) connection: RefCell<Option<gvnc::Connection>>,
+        pub(super) framebuffer: RefCell<Option<Framebuffer>>,
+        pub(super) last_error: RefCell<Option<String>>,
+        pub(super) credentials: RefCell<Credentials>,
+        pub(super) wanted_credentials: RefCell<Vec<gvnc::ConnectionCredential>>,
+        pub(super) update_queued: Cell<bool>,
+        pub(super) extended_keys: Cell<bool>,
+
+        pub(super) held_keys: RefCell<Vec<HeldKey>>,
+        pub(super) button_mask: Cell<u8>,
+        pub(super) last_pointer: Cell<(u16, u16)>,
+        pub(super) ctrl_down: Cell<bool>,
+        pub(super) alt_down: Cell<bool>,
+        pub(super) release_armed: Cell<bool>,
+        pub(super) grab_keys:
+            RefCell<Option<(glib::WeakRef<gtk::Widget>, gtk::EventControllerKey)>>,
+        pub(super) hint_visible: Cell<bool>,
+        pub(super) hint_timeout: RefCell<Option<glib::SourceId>>,
+        pub(super) remote_cursor: RefCell<Option<gdk::Cursor>>,
+
+        pub(super) server_clipboard: RefCell<Option<String>>,
+        pub(super) clipboard_pending: Cell<bool>,
+        pub(super) clipboard_handler: RefCell<Option<glib::SignalHandlerId>>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for VncDisplay {
+        const NAME: &'static str = "HangarVncDisplay";
+        type Type = super::VncDisplay;
+        type ParentType = gtk::Widget;
+
+        fn class_init(klass: &mut Self::Class) {
+            klass.set_css_name("vnc-display");
+            klass.set_accessible_role(gtk::AccessibleRole::Img);
+        }
+    }
+
+    #[glib::derived_properties]
+    impl ObjectImpl for VncDisplay {
+        fn constructed(&self) {
+            self.parent_constructed();
+            let obj = self.obj();
+            obj.set_focusable(true);
+            obj.set_focus_on_click(true);
+            obj.set_overflow(gtk::Overflow::Hidden);
+            self.setup_input();
+            self.setup_clipboard();
+        }
+
+        fn signals() -> &'static [Signal] {
+            static SIGNALS: OnceLock<Vec<Signal>> = OnceLock::new();
+            SIGNALS.get_or_init(|| {
+                vec![
+                    // The handshake finished: the guest's screen is shown.
+                    Signal::builder("connected").build(),
+                    // The connection ended; the argument is the reason ("" for a clean close).
+                    Signal::builder("disconnected")
+                        .param_types([String::static_type()])
+                        .build(),
+                    // The server wants a password (and a user name when the argument is true):
+                    // answer with `set_credentials`, or `close`.
+                    Signal::builder("auth-required")
+                        .param_types([bool::static_type()])
+                        .build(),
+                    // The guest rang the bell (the display also beeps).
+                    Signal::builder("bell").build(),
+                    // The guest's screen changed size.
+                    Signal::builder("resized")
+                        .param_types([u32::static_type(), u32::static_type()])
+                        .build(),
+                ]
+            })
+        }
+
+        fn dispose(&self) {
+            self.shutdown_connection(None);
+            if let Some(id) = self.clipboard_handler.take() {
+                self.obj().clipboard().disconnect(id);
+            }
+        }
+    }
+
+    impl WidgetImpl for VncDisplay {
+        fn measure(&self, orientation: gtk::Orientation, _for_size: i32) -> (i32, i32, i32, i32) {
+            self.measure_framebuffer(orientation)
+        }
+
+        fn snapshot(&self, snapshot: &gtk::Snapshot) {
+            self.draw(snapshot);
+        }
+    }
+
+    impl VncDisplay {
+        fn set_scaling_mode(&self, mode: Scaling) {
+            if self.scaling.replace(mode) != mode {
+                let obj = self.obj();
+                obj.queue_resize();
+                obj.queue_draw();
+            }
+        }
+
+        /// Moves to `state`, updating the `status` property.
+        pub(super) fn set_state(&self, state: DisplayState) {
+            let status = state.status();
+            self.state.replace(state);
+            if self.status.replace(status) != status {
+                self.obj().notify_status();
+            }
+        }
+    }
+}
+
+glib::wrapper! {
+    /// A VNC console: shows a guest's screen and sends it keyboard, pointer and clipboard.
+    pub struct VncDisplay(ObjectSubclass<imp::VncDisplay>)
+        @extends gtk::Widget,
+        @implements gtk::Accessible, gtk::Buildable, gtk::ConstraintTarget;
+}
+
+impl Default for VncDisplay {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl VncDisplay {
+    /// A display with nothing open; it draws a neutral background until connected.
+    pub fn new() -> Self {
+        glib::Object::new()
+    }
+
+    /// Opens a VNC session over a connected stream socket (from libvirt's
+    /// DOMAIN_OPEN_GRAPHICS_FD, or any socket speaking RFB). The session owns the fd and
+    /// closes it when it ends.
+    pub fn open_fd(&self, fd: OwnedFd) -> Result<(), VncError> {
+        self.imp().open_fd(fd)
+    }
+
+    /// Opens a VNC session to `host`:`port` over TCP.
+    pub fn open_host(&self, host: &str, port: u16) -> Result<(), VncError> {
+        self.imp().open_host(host, port)
+    }
+
+    /// Ends the session (state becomes `Disconnected` with no reason). Nothing happens when
+    /// nothing is open.
+    pub fn close(&self) {
+        self.imp().shutdown_connection(None);
+    }
+
+    /// The connection state.
+    pub fn state(&self) -> DisplayState {
+        self.imp().state.borrow().clone()
+    }
+
+    /// The guest's screen size, once connected.
+    pub fn framebuffer_size(&self) -> Option<(u32, u32)> {
+        self.imp().framebuffer_size()
+    }
+
+    /// Credentials to answer the server's authentication with: give them before opening, or
+    /// in answer to `auth-required`.
+    pub fn set_credentials(&self, username: Option<&str>, password: &str) {
+        self.imp().set_credentials(username, password);
+    }
+
+    /// Sends a key combination the host would otherwise catch (press in order, release in
+    /// reverse).
+    pub fn send_keys(&self, combo: KeyCombo) -> Result<(), VncError> {
+        self.imp().send_combo(combo)
+    }
+
+    /// Grabs the keyboard: system shortcuts and the window's own shortcuts go to the guest
+    /// until Ctrl+Alt or [`Self::release_keyboard`]. A click into the display grabs too.
+    /// Without a grab, a focused display gets the keys the window's shortcuts leave.
+    pub fn grab_keyboard(&self) {
+        self.imp().grab_keyboard();
+    }
+
+    /// Gives the keyboard back to the host.
+    pub fn release_keyboard(&self) {
+        self.imp().release_keyboard();
+    }
+
+    /// A copy of the guest's screen as a texture (RGB), once connected.
+    pub fn texture(&self) -> Option<gtk::gdk::Texture> {
+        self.imp().texture()
+    }
+
+    /// The colour of one framebuffer pixel as (red, green, blue), once connected.
+    pub fn pixel(&self, x: u32, y: u32) -> Option<(u8, u8, u8)> {
+        self.imp().pixel(x, y)
+    }
+
+    /// Saves the guest's screen as a PNG file.
+    pub fn save_screenshot(&self, path: &Path) -> Result<(), VncError> {
+        self.imp().save_screenshot(path)
+    }
+
+    /// Handles a key press or release: what the key controller calls, with GTK's key value
+    /// (an X11 keysym) and hardware key code (evdev + 8). Returns whether the key went to
+    /// the guest.
+    pub fn process_key(&self, keyval: u32, keycode: u32, pressed: bool) -> bool {
+        self.imp().process_key(keyval, keycode, pressed)
+    }
+
+    /// Handles a pointer move to widget coordinates (`x`, `y`).
+    pub fn process_motion(&self, x: f64, y: f64) {
+        self.imp().process_motion(x, y);
+    }
+
+    /// Handles a button press or release (GTK numbering: 1 left, 2 middle, 3 right) at
+    /// widget coordinates (`x`, `y`).
+    pub fn process_button(&self, button: u32, pressed: bool, x: f64, y: f64) {
+        self.imp().process_button(button, pressed, x, y);
+    }
+
+    /// Handles scrolling by whole steps (`dy` > 0: down, `dx` > 0: right).
+    pub fn process_scroll(&self, dx: f64, dy: f64) {
+        self.imp().process_scroll(dx, dy);
+    }
+
+    /// Whether the server accepted QEMU's extended key events (scan codes go with each key).
+    pub fn has_extended_keys(&self) -> bool {
+        self.imp().extended_keys.get()
+    }
+
+    /// Runs `f` when the session ends, with the reason ("" for a clean close).
+    pub fn connect_disconnected<F: Fn(&Self, &str) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_local("disconnected", false, move |args| {
+            let obj = args.first()?.get::<Self>().ok()?;
+            let reason = args.get(1)?.get::<String>().ok()?;
+            f(&obj, &reason);
+            None
+        })
+    }
+
+    /// Runs `f` when the server asks for credentials (`true`: a user name too).
+    pub fn connect_auth_required<F: Fn(&Self, bool) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_local("auth-required", false, move |args| {
+            let obj = args.first()?.get::<Self>().ok()?;
+            let username = args.get(1)?.get::<bool>().ok()?;
+            f(&obj, username);
+            None
+        })
+    }
+
+    /// Runs `f` once the guest's screen is shown.
+    pub fn connect_connected<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_local("connected", false, move |args| {
+            let obj = args.first()?.get::<Self>().ok()?;
+            f(&obj);
+            None
+        })
+    }
+}

@@ -1,0 +1,388 @@
+//! Keyboard and pointer: GTK events to RFB key and pointer events, the keyboard grab (with its
+//! hint and the Ctrl+Alt release), and key combinations sent from a menu.
+//!
+//! The event controllers only unpack events and call `process_*`, which tests and automation
+//! can call directly (GTK 4.8 cannot synthesize input events).
+//!
+//! The pointer is always sent as absolute framebuffer coordinates. QEMU takes them whether the
+//! guest has a tablet (absolute) or only a PS/2 mouse (QEMU then moves the guest's pointer
+//! by the difference); the `absolute-pointer` property tells the app which one the server
+//! reported, e.g. to suggest adding a tablet when it is relative.
+
+use std::time::Duration;
+
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+use gtk::{gdk, glib};
+
+use super::keymap::{self, KeyCombo};
+use super::{VncError, imp};
+
+/// How long the "keyboard grabbed" hint stays up.
+const HINT_TIME: Duration = Duration::from_secs(4);
+
+/// RFB button-mask bits: left, middle, right, then the wheel as buttons 4–7.
+fn button_bit(button: u32) -> Option<u8> {
+    match button {
+        1..=7 => Some(1 << (button - 1)),
+        _ => None,
+    }
+}
+
+fn is_ctrl(keyval: u32) -> bool {
+    keyval == gdk::Key::Control_L.into_glib() || keyval == gdk::Key::Control_R.into_glib()
+}
+
+fn is_alt(keyval: u32) -> bool {
+    keyval == gdk::Key::Alt_L.into_glib()
+        || keyval == gdk::Key::Alt_R.into_glib()
+        || keyval == gdk::Key::Meta_L.into_glib()
+        || keyval == gdk::Key::Meta_R.into_glib()
+}
+
+use gtk::glib::translate::IntoGlib;
+
+impl imp::VncDisplay {
+    pub(super) fn setup_input(&self) {
+        let obj = self.obj();
+
+        let keys = gtk::EventControllerKey::new();
+        let weak = obj.downgrade();
+        keys.connect_key_pressed(move |_, keyval, keycode, _| {
+            let handled = weak
+                .upgrade()
+                .is_some_and(|o| o.imp().process_key(keyval.into_glib(), keycode, true));
+            if handled {
+                glib::Propagation::Stop
+            } else {
+                glib::Propagation::Proceed
+            }
+        });
+        let weak = obj.downgrade();
+        keys.connect_key_released(move |_, keyval, keycode, _| {
+            if let Some(o) = weak.upgrade() {
+                o.imp().process_key(keyval.into_glib(), keycode, false);
+            }
+        });
+        obj.add_controller(keys);
+
+        let focus = gtk::EventControllerFocus::new();
+        let weak = obj.downgrade();
+        focus.connect_leave(move |_| {
+            if let Some(o) = weak.upgrade() {
+                o.imp().release_held_keys();
+                o.imp().release_keyboard();
+            }
+        });
+        let weak = obj.downgrade();
+        focus.connect_enter(move |_| {
+            if let Some(o) = weak.upgrade() {
+                o.imp().on_focus_in_clipboard();
+            }
+        });
+        obj.add_controller(focus);
+
+        let click = gtk::GestureClick::new();
+        click.set_button(0);
+        let weak = obj.downgrade();
+        click.connect_pressed(move |g, _n, x, y| {
+            if let Some(o) = weak.upgrade() {
+                o.grab_focus();
+                if !o.imp().keyboard_grabbed.get() && o.imp().connection.borrow().is_some() {
+                    o.imp().grab_keyboard();
+                }
+                o.imp().process_button(g.current_button(), true, x, y);
+            }
+        });
+        let weak = obj.downgrade();
+        click.connect_released(move |g, _n, x, y| {
+            if let Some(o) = weak.upgrade() {
+                o.imp().process_button(g.current_button(), false, x, y);
+            }
+        });
+        obj.add_controller(click);
+
+        let motion = gtk::EventControllerMotion::new();
+        let weak = obj.downgrade();
+        motion.connect_motion(move |_, x, y| {
+            if let Some(o) = weak.upgrade() {
+                o.imp().process_motion(x, y);
+            }
+        });
+        obj.add_controller(motion);
+
+        let scroll = gtk::EventControllerScroll::new(
+            gtk::EventControllerScrollFlags::BOTH_AXES | gtk::EventControllerScrollFlags::DISCRETE,
+        );
+        let weak = obj.downgrade();
+        scroll.connect_scroll(move |_, dx, dy| {
+            if let Some(o) = weak.upgrade() {
+                o.imp().process_scroll(dx, dy);
+            }
+            glib::Propagation::Stop
+        });
+        obj.add_controller(scroll);
+    }
+
+    /// A key went down or up. Returns whether it was sent to the guest.
+    pub(super) fn process_key(&self, keyval: u32, keycode: u32, pressed: bool) -> bool {
+        let Some(conn) = self.connection.borrow().clone() else {
+            return false;
+        };
+        if self.framebuffer.borrow().is_none() {
+            return false;
+        }
+        if pressed {
+            self.track_release_combo(keyval, true);
+            let mut held = self.held_keys.borrow_mut();
+            // Auto-repeat: the key is already down; send the press again, as a keyboard does.
+            let key = match held.iter().find(|k| k.keycode == keycode) {
+                Some(k) => *k,
+                None => {
+                    let key = imp::HeldKey {
+                        keycode,
+                        keysym: keyval,
+                        qnum: self.qnum_for(keycode),
+                    };
+                    held.push(key);
+                    key
+                }
+            };
+            drop(held);
+            send_key(&conn, true, key.keysym, key.qnum);
+        } else {
+            let key = {
+                let mut held = self.held_keys.borrow_mut();
+                let pos = held.iter().position(|k| k.keycode == keycode);
+                pos.map(|i| held.remove(i))
+            };
+            // A release without its press (focus came in with the key down) is not sent.
+            let Some(key) = key else { return false };
+            send_key(&conn, false, key.keysym, key.qnum);
+            self.track_release_combo(keyval, false);
+        }
+        true
+    }
+
+    /// The scan code for a key code; Print Screen with Alt down is SysRq, as on a PC.
+    fn qnum_for(&self, keycode: u32) -> u16 {
+        let evdev = keycode.checked_sub(keymap::X11_KEYCODE_OFFSET);
+        if evdev == Some(u32::from(keymap::EVDEV_SYSRQ)) && self.alt_down.get() {
+            return keymap::SYSRQ_WITH_ALT;
+        }
+        keymap::qnum_from_keycode(keycode).unwrap_or(0)
+    }
+
+    /// Ctrl+Alt pressed together and released (with nothing else typed) ends the grab.
+    fn track_release_combo(&self, keyval: u32, pressed: bool) {
+        let (ctrl, alt) = (is_ctrl(keyval), is_alt(keyval));
+        if pressed {
+            if ctrl {
+                self.ctrl_down.set(true);
+            } else if alt {
+                self.alt_down.set(true);
+            }
+            let both = self.ctrl_down.get() && self.alt_down.get();
+            self.release_armed.set((ctrl || alt) && both);
+        } else {
+            if (ctrl || alt) && self.release_armed.get() && self.keyboard_grabbed.get() {
+                self.release_armed.set(false);
+                self.release_keyboard();
+            }
+            if ctrl {
+                self.ctrl_down.set(false);
+            } else if alt {
+                self.alt_down.set(false);
+            }
+        }
+    }
+
+    /// Lets every key the guest thinks is down go (focus lost, grab ended by the host).
+    pub(super) fn release_held_keys(&self) {
+        let held = self.held_keys.take();
+        if let Some(conn) = self.connection.borrow().clone() {
+            for key in held.iter().rev() {
+                send_key(&conn, false, key.keysym, key.qnum);
+            }
+        }
+        self.ctrl_down.set(false);
+        self.alt_down.set(false);
+        self.release_armed.set(false);
+    }
+
+    pub(super) fn send_combo(&self, combo: KeyCombo) -> Result<(), VncError> {
+        let conn = self
+            .connection
+            .borrow()
+            .clone()
+            .ok_or(VncError::NotConnected)?;
+        let keys = combo.keys();
+        for key in &keys {
+            conn.key_event(true, key.keysym, key.qnum)
+                .map_err(|e| VncError::Send(e.message.to_string()))?;
+        }
+        for key in keys.iter().rev() {
+            conn.key_event(false, key.keysym, key.qnum)
+                .map_err(|e| VncError::Send(e.message.to_string()))?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn process_motion(&self, x: f64, y: f64) {
+        self.send_pointer(x, y);
+    }
+
+    pub(super) fn process_button(&self, button: u32, pressed: bool, x: f64, y: f64) {
+        let Some(bit) = button_bit(button) else {
+            return;
+        };
+        let mask = self.button_mask.get();
+        self.button_mask
+            .set(if pressed { mask | bit } else { mask & !bit });
+        self.send_pointer(x, y);
+    }
+
+    /// Scrolling is wheel buttons 4 (up), 5 (down), 6 (left), 7 (right): a press and a
+    /// release per step at the last pointer position.
+    pub(super) fn process_scroll(&self, dx: f64, dy: f64) {
+        let Some(conn) = self.connection.borrow().clone() else {
+            return;
+        };
+        let (x, y) = self.last_pointer.get();
+        let steps = |v: f64| v.abs().round().clamp(0.0, 20.0) as u32;
+        let mut clicks = Vec::new();
+        if dy != 0.0 {
+            clicks.push((if dy < 0.0 { 4 } else { 5 }, steps(dy).max(1)));
+        }
+        if dx != 0.0 {
+            clicks.push((if dx < 0.0 { 6 } else { 7 }, steps(dx).max(1)));
+        }
+        let base = self.button_mask.get();
+        for (button, n) in clicks {
+            let Some(bit) = button_bit(button) else {
+                continue;
+            };
+            for _ in 0..n {
+                let _ = conn.pointer_event(base | bit, x, y);
+                let _ = conn.pointer_event(base, x, y);
+            }
+        }
+    }
+
+    /// Sends the pointer position (widget coordinates) with the current buttons.
+    fn send_pointer(&self, x: f64, y: f64) {
+        let Some(conn) = self.connection.borrow().clone() else {
+            return;
+        };
+        let Some((placement, fw, fh)) = self.placement() else {
+            return;
+        };
+        let (fx, fy) = placement.framebuffer_point(x, y, fw, fh);
+        self.last_pointer.set((fx, fy));
+        if conn.pointer_event(self.button_mask.get(), fx, fy).is_err() {
+            tracing::debug!("cannot send a pointer event");
+        }
+    }
+
+    /// Takes the keyboard: the toplevel stops acting on system shortcuts, the window's own
+    /// shortcuts (application accelerators fire in the capture phase, before the display sees
+    /// the key) are bypassed, and a hint says how to get the keyboard back.
+    pub(super) fn grab_keyboard(&self) {
+        let obj = self.obj();
+        if self.keyboard_grabbed.replace(true) {
+            return;
+        }
+        if let Some(toplevel) = toplevel_of(&obj) {
+            toplevel.inhibit_system_shortcuts(None::<&gdk::Event>);
+        }
+        if let Some(root) = obj.root() {
+            let keys = grab_controller(&obj);
+            // Added last, so it runs first among the window's capture-phase controllers.
+            root.add_controller(keys.clone());
+            self.grab_keys
+                .replace(Some((root.upcast::<gtk::Widget>().downgrade(), keys)));
+        }
+        self.show_hint();
+        obj.notify_keyboard_grabbed();
+    }
+
+    pub(super) fn release_keyboard(&self) {
+        if !self.keyboard_grabbed.replace(false) {
+            return;
+        }
+        let obj = self.obj();
+        if let Some(toplevel) = toplevel_of(&obj) {
+            toplevel.restore_system_shortcuts();
+        }
+        if let Some((root, keys)) = self.grab_keys.take()
+            && let Some(root) = root.upgrade()
+        {
+            root.remove_controller(&keys);
+        }
+        self.hide_hint();
+        obj.notify_keyboard_grabbed();
+    }
+
+    fn show_hint(&self) {
+        self.hint_visible.set(true);
+        if let Some(id) = self.hint_timeout.take() {
+            id.remove();
+        }
+        let weak = self.obj().downgrade();
+        let id = glib::timeout_add_local_once(HINT_TIME, move || {
+            if let Some(o) = weak.upgrade() {
+                o.imp().hint_timeout.replace(None);
+                o.imp().hint_visible.set(false);
+                o.queue_draw();
+            }
+        });
+        self.hint_timeout.replace(Some(id));
+        self.obj().queue_draw();
+    }
+
+    fn hide_hint(&self) {
+        if let Some(id) = self.hint_timeout.take() {
+            id.remove();
+        }
+        self.hint_visible.set(false);
+        self.obj().queue_draw();
+    }
+}
+
+/// Name of the capture-phase key controller a grab puts on the window.
+pub(super) const GRAB_CONTROLLER_NAME: &str = "hangar-vnc-keyboard-grab";
+
+/// A capture-phase key controller for the window that sends every key to `display`.
+fn grab_controller(display: &super::VncDisplay) -> gtk::EventControllerKey {
+    let keys = gtk::EventControllerKey::new();
+    keys.set_name(Some(GRAB_CONTROLLER_NAME));
+    keys.set_propagation_phase(gtk::PropagationPhase::Capture);
+    let weak = display.downgrade();
+    keys.connect_key_pressed(move |_, keyval, keycode, _| {
+        let handled = weak
+            .upgrade()
+            .is_some_and(|o| o.imp().process_key(keyval.into_glib(), keycode, true));
+        if handled {
+            glib::Propagation::Stop
+        } else {
+            glib::Propagation::Proceed
+        }
+    });
+    let weak = display.downgrade();
+    keys.connect_key_released(move |_, keyval, keycode, _| {
+        if let Some(o) = weak.upgrade() {
+            o.imp().process_key(keyval.into_glib(), keycode, false);
+        }
+    });
+    keys
+}
+
+fn send_key(conn: &gvnc::Connection, down: bool, keysym: u32, qnum: u16) {
+    if conn.key_event(down, keysym, qnum).is_err() {
+        tracing::debug!("cannot send a key event");
+    }
+}
+
+fn toplevel_of(widget: &super::VncDisplay) -> Option<gdk::Toplevel> {
+    widget.native()?.surface()?.downcast::<gdk::Toplevel>().ok()
+}

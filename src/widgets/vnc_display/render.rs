@@ -1,0 +1,297 @@
+//! The framebuffer in our own memory, drawing it (cairo, scaled and filtered), the grab hint,
+//! the remote cursor, and copies of the screen (texture, pixel, PNG).
+
+use gtk::glib::translate::{FromGlibPtrFull, ToGlibPtr};
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+use gtk::{cairo, gdk, glib, graphene};
+
+use gvnc::FramebufferManualExt;
+
+use super::scaling::{self, Scaling};
+use super::{VncError, imp};
+use crate::i18n::gettext;
+
+/// Background when there is no picture: a neutral dark grey.
+const IDLE_BACKGROUND: gdk::RGBA = gdk::RGBA::new(0.14, 0.14, 0.14, 1.0);
+/// Around a letterboxed picture.
+const LETTERBOX: gdk::RGBA = gdk::RGBA::BLACK;
+
+/// Our local pixel format: 32 bits per pixel, little endian, red/green/blue 8 bits at shifts
+/// 16/8/0. That is cairo's `Rgb24` on a little-endian machine, so the framebuffer can be drawn
+/// as it is.
+pub(super) fn local_format() -> Result<gvnc::PixelFormat, VncError> {
+    gvnc::PixelFormat::new_with(
+        (255, 255, 255),
+        (16, 8, 0),
+        24,
+        32,
+        gvnc::ByteOrder::Little,
+        1,
+    )
+    .map_err(VncError::Framebuffer)
+}
+
+/// A gvnc framebuffer over memory we allocated.
+pub(super) struct Framebuffer {
+    fb: gvnc::BaseFramebuffer,
+    width: u16,
+    height: u16,
+    stride: i32,
+}
+
+impl Framebuffer {
+    /// A black `width`×`height` framebuffer in [`local_format`] that converts from `remote`.
+    pub(super) fn new(
+        width: u16,
+        height: u16,
+        remote: &gvnc::PixelFormat,
+    ) -> Result<Self, VncError> {
+        let stride = cairo::Format::Rgb24
+            .stride_for_width(u32::from(width))
+            .map_err(|e| VncError::Framebuffer(e.to_string()))?;
+        let len = usize::try_from(stride).map_err(|e| VncError::Framebuffer(e.to_string()))?
+            * usize::from(height);
+        let mut pixels: Box<[u8]> = vec![0u8; len].into_boxed_slice();
+        let local = local_format()?;
+        // SAFETY: `vnc_base_framebuffer_new` keeps a raw pointer to `pixels`, which holds
+        // `stride * height` bytes as the call's size arguments promise, and copies both
+        // pixel formats. The boxed slice is then moved into the framebuffer object's own data
+        // (the heap block does not move), so GObject frees it only when the framebuffer is
+        // finalized: after the connection, which holds its own reference, let it go. Nothing
+        // else reads the key "hangar-pixels".
+        let fb = unsafe {
+            let raw = gvnc::ffi::vnc_base_framebuffer_new(
+                pixels.as_mut_ptr(),
+                width,
+                height,
+                stride,
+                local.to_glib_none().0,
+                remote.to_glib_none().0,
+            );
+            let fb = gvnc::BaseFramebuffer::from_glib_full(raw);
+            fb.set_data("hangar-pixels", pixels);
+            fb
+        };
+        Ok(Self {
+            fb,
+            width,
+            height,
+            stride,
+        })
+    }
+
+    pub(super) fn gvnc(&self) -> &gvnc::BaseFramebuffer {
+        &self.fb
+    }
+
+    pub(super) fn size(&self) -> (u16, u16) {
+        (self.width, self.height)
+    }
+
+    /// The pixels: `height` rows of `stride` bytes, each pixel a little-endian u32 0x00RRGGBB.
+    fn bytes(&self) -> &[u8] {
+        self.fb.buffer()
+    }
+
+    fn rgb_at(&self, x: u16, y: u16) -> Option<(u8, u8, u8)> {
+        if x >= self.width || y >= self.height {
+            return None;
+        }
+        let offset = usize::from(y) * usize::try_from(self.stride).ok()? + usize::from(x) * 4;
+        let px = self.bytes().get(offset..offset + 4)?;
+        Some((px[2], px[1], px[0]))
+    }
+
+    /// Paints the framebuffer on `cr` at its own size (the caller sets the transform).
+    fn paint(&self, cr: &cairo::Context, filter: cairo::Filter) -> Result<(), cairo::Error> {
+        let bytes = self.bytes();
+        // SAFETY: the surface reads `bytes` (stride * height bytes, checked by `bytes()`'s
+        // length) and lives only until the end of this function; cairo never writes to a
+        // source surface. When it is dropped while a recording surface still refers to it,
+        // cairo copies the pixels first.
+        let surface = unsafe {
+            cairo::ImageSurface::create_for_data_unsafe(
+                bytes.as_ptr().cast_mut(),
+                cairo::Format::Rgb24,
+                i32::from(self.width),
+                i32::from(self.height),
+                self.stride,
+            )?
+        };
+        cr.set_source_surface(&surface, 0.0, 0.0)?;
+        cr.source().set_filter(filter);
+        cr.paint()?;
+        cr.set_source_rgb(0.0, 0.0, 0.0);
+        drop(surface);
+        Ok(())
+    }
+
+    /// An RGB copy of the whole screen.
+    fn to_texture(&self) -> Option<gdk::Texture> {
+        let (w, h) = (usize::from(self.width), usize::from(self.height));
+        let stride = usize::try_from(self.stride).ok()?;
+        let bytes = self.bytes();
+        let mut rgb = Vec::with_capacity(w * h * 3);
+        for row in bytes.chunks_exact(stride).take(h) {
+            for px in row[..w * 4].chunks_exact(4) {
+                rgb.extend_from_slice(&[px[2], px[1], px[0]]);
+            }
+        }
+        let texture = gdk::MemoryTexture::new(
+            i32::from(self.width),
+            i32::from(self.height),
+            gdk::MemoryFormat::R8g8b8,
+            &glib::Bytes::from_owned(rgb),
+            w * 3,
+        );
+        Some(texture.upcast())
+    }
+}
+
+impl imp::VncDisplay {
+    pub(super) fn measure_framebuffer(
+        &self,
+        orientation: gtk::Orientation,
+    ) -> (i32, i32, i32, i32) {
+        let obj = self.obj();
+        let Some((w, h)) = self.framebuffer_size() else {
+            return (0, 0, -1, -1);
+        };
+        let sf = obj.scale_factor();
+        let (nat_w, nat_h) = scaling::requested_size(w, h, sf);
+        let (min_w, min_h) = scaling::minimum_size(self.scaling.get(), w, h, sf);
+        match orientation {
+            gtk::Orientation::Horizontal => (min_w, nat_w, -1, -1),
+            _ => (min_h, nat_h, -1, -1),
+        }
+    }
+
+    /// The picture's placement in the widget as it is now.
+    pub(super) fn placement(&self) -> Option<(scaling::Placement, u32, u32)> {
+        let (fw, fh) = self.framebuffer_size()?;
+        let obj = self.obj();
+        let p = scaling::place(
+            self.scaling.get(),
+            fw,
+            fh,
+            f64::from(obj.width()),
+            f64::from(obj.height()),
+            f64::from(obj.scale_factor()),
+        );
+        Some((p, fw, fh))
+    }
+
+    pub(super) fn draw(&self, snapshot: &gtk::Snapshot) {
+        let obj = self.obj();
+        let (w, h) = (obj.width() as f32, obj.height() as f32);
+        let all = graphene::Rect::new(0.0, 0.0, w, h);
+        let fb = self.framebuffer.borrow();
+        let (Some(fb), Some((p, fw, fh))) = (fb.as_ref(), self.placement()) else {
+            snapshot.append_color(&IDLE_BACKGROUND, &all);
+            return;
+        };
+        snapshot.append_color(&LETTERBOX, &all);
+        let pic = graphene::Rect::new(
+            p.x as f32,
+            p.y as f32,
+            (f64::from(fw) * p.scale) as f32,
+            (f64::from(fh) * p.scale) as f32,
+        );
+        let cr = snapshot.append_cairo(&pic);
+        cr.translate(p.x, p.y);
+        cr.scale(p.scale, p.scale);
+        let filter = if p.integer_scale || self.scaling.get() == Scaling::Native {
+            cairo::Filter::Nearest
+        } else {
+            cairo::Filter::Good
+        };
+        if let Err(e) = fb.paint(&cr, filter) {
+            tracing::debug!("cannot draw the framebuffer: {e}");
+        }
+        drop(cr);
+        if self.hint_visible.get() {
+            self.draw_hint(snapshot, w);
+        }
+    }
+
+    /// The "keyboard grabbed" hint at the top of the display.
+    fn draw_hint(&self, snapshot: &gtk::Snapshot, width: f32) {
+        let obj = self.obj();
+        let layout = obj.create_pango_layout(Some(&gettext(
+            "Keyboard grabbed — press Ctrl+Alt to release it",
+        )));
+        let pad = 8.0;
+        let max_text = ((width - 6.0 * pad).max(40.0) * gtk::pango::SCALE as f32) as i32;
+        layout.set_width(max_text);
+        layout.set_wrap(gtk::pango::WrapMode::WordChar);
+        layout.set_alignment(gtk::pango::Alignment::Center);
+        let (_, logical) = layout.pixel_extents();
+        let (tx, tw, th) = (
+            logical.x() as f32,
+            logical.width() as f32,
+            logical.height() as f32,
+        );
+        let x = ((width - tw) / 2.0).max(pad);
+        let y = pad * 2.0;
+        let bg = graphene::Rect::new(x - pad, y - pad / 2.0, tw + 2.0 * pad, th + pad);
+        let rounded = gtk::gsk::RoundedRect::from_rect(bg, 6.0);
+        snapshot.push_rounded_clip(&rounded);
+        snapshot.append_color(&gdk::RGBA::new(0.0, 0.0, 0.0, 0.7), &bg);
+        snapshot.pop();
+        snapshot.save();
+        snapshot.translate(&graphene::Point::new(x - tx, y));
+        snapshot.append_layout(&layout, &gdk::RGBA::WHITE);
+        snapshot.restore();
+    }
+
+    /// Shows the guest's cursor shape over the display (`None`: the default arrow).
+    pub(super) fn set_remote_cursor(&self, cursor: Option<&gvnc::Cursor>) {
+        let gdk_cursor = cursor.and_then(cursor_from_vnc);
+        self.obj().set_cursor(gdk_cursor.as_ref());
+        self.remote_cursor.replace(gdk_cursor);
+    }
+
+    pub(super) fn texture(&self) -> Option<gdk::Texture> {
+        self.framebuffer.borrow().as_ref()?.to_texture()
+    }
+
+    pub(super) fn pixel(&self, x: u32, y: u32) -> Option<(u8, u8, u8)> {
+        let (x, y) = (u16::try_from(x).ok()?, u16::try_from(y).ok()?);
+        self.framebuffer.borrow().as_ref()?.rgb_at(x, y)
+    }
+
+    pub(super) fn save_screenshot(&self, path: &std::path::Path) -> Result<(), VncError> {
+        let texture = self.texture().ok_or(VncError::NotConnected)?;
+        texture
+            .save_to_png(path)
+            .map_err(|e| VncError::Framebuffer(format!("{}: {}", path.display(), e.message)))
+    }
+}
+
+/// A GDK cursor from a VNC cursor (RGBA pixels). An empty cursor hides the pointer (the
+/// guest draws its own or none); one too big for the binding gives the default arrow.
+fn cursor_from_vnc(cursor: &gvnc::Cursor) -> Option<gdk::Cursor> {
+    let (w, h) = (cursor.width(), cursor.height());
+    if w == 0 || h == 0 {
+        return gdk::Cursor::from_name("none", None);
+    }
+    // The binding computes the data length in u16: stay within it.
+    if u32::from(w) * u32::from(h) * 4 > u32::from(u16::MAX) {
+        return None;
+    }
+    let data = cursor.data();
+    let texture = gdk::MemoryTexture::new(
+        i32::from(w),
+        i32::from(h),
+        gdk::MemoryFormat::R8g8b8a8,
+        &glib::Bytes::from(data),
+        usize::from(w) * 4,
+    );
+    Some(gdk::Cursor::from_texture(
+        &texture,
+        i32::from(cursor.hotx()),
+        i32::from(cursor.hoty()),
+        None,
+    ))
+}
