@@ -1,6 +1,6 @@
 //! Async client for libvirt's remote protocol, on tokio.
 //!
-//! [`Connection::open`] connects to a daemon (unix socket or plain TCP), authenticates and
+//! [`Connection::open`] connects to a daemon (unix socket, TCP, TLS, ssh or an external command), authenticates and
 //! opens the driver the URI names. The handle is cheap to clone; one task per connection owns
 //! the socket, so calls from many tasks are pipelined on it.
 
@@ -23,5 +23,6 @@ pub use events::{DomainEvent, DomainEventId, Events, LifecycleEvent, ObjectEvent
 pub use network::Network;
 pub use storage::{PoolInfo, StoragePool, StorageVol};
 pub use stream::Stream;
+pub use transport::{PkiPaths, TlsError};
 pub use uri::{ConnectUri, UriError};
 pub use virt_proto::remote::{TypedParam, TypedParamValue};

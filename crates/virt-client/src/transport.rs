@@ -4,6 +4,7 @@
 //! streams. TLS and SSH fit in as [`Reader::Stream`] / [`Writer::Stream`].
 
 mod tcp;
+mod tls;
 mod unix;
 
 use std::collections::VecDeque;
@@ -13,6 +14,8 @@ use std::os::fd::OwnedFd;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 pub(crate) use tcp::connect_tcp;
+pub use tls::{PkiPaths, TlsError};
+pub(crate) use tls::{TlsSettings, connect_tls};
 pub(crate) use unix::{connect_unix, connect_unix_autostart};
 
 /// The read half of a transport.
@@ -22,7 +25,6 @@ pub(crate) enum Reader {
     /// TCP.
     Tcp(tokio::net::tcp::OwnedReadHalf),
     /// Any other byte stream (TLS, a child process).
-    #[allow(dead_code)]
     Stream(Box<dyn AsyncRead + Send + Unpin>),
 }
 
@@ -33,7 +35,6 @@ pub(crate) enum Writer {
     /// TCP.
     Tcp(tokio::net::tcp::OwnedWriteHalf),
     /// Any other byte stream.
-    #[allow(dead_code)]
     Stream(Box<dyn AsyncWrite + Send + Unpin>),
 }
 

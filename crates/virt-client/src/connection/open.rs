@@ -145,6 +145,13 @@ impl Connection {
         Connection::from_parts(tx, closed_rx, uri, read_only)
     }
 
+    /// Whether this connection's server was not authenticated: TLS with `no_verify=1`, so
+    /// anyone on the path could pose as the daemon. A UI should show it as insecure.
+    pub fn is_server_unverified(&self) -> bool {
+        let uri = self.connect_uri();
+        uri.transport() == TransportKind::Tls && uri.params().no_verify
+    }
+
     /// Whether the daemon supports a driver feature (`VIR_DRV_FEATURE_*`).
     pub async fn supports_feature(&self, feature: i32) -> Result<bool> {
         let ret = self.call(&ConnectSupportsFeatureArgs { feature }).await?;
@@ -174,6 +181,22 @@ async fn connect_transport(uri: &ConnectUri, read_only: bool) -> Result<(Reader,
             transport::connect_tcp(host, port)
                 .await
                 .map_err(|e| context(e, &format!("cannot connect to {host}:{port}")))
+        }
+        TransportKind::Tls => {
+            let host = uri.host().unwrap_or("localhost");
+            let port = uri.effective_port().unwrap_or(crate::uri::DEFAULT_TLS_PORT);
+            let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            let euid = unsafe { libc::geteuid() };
+            let settings = transport::TlsSettings {
+                pki: transport::PkiPaths::resolve(
+                    uri.params().pkipath.as_deref(),
+                    euid,
+                    home.as_deref(),
+                ),
+                no_verify: uri.params().no_verify,
+            };
+            transport::connect_tls(host, port, &settings).await
         }
         other => Err(Error::Unsupported(format!(
             "the '{}' transport is not supported yet",
