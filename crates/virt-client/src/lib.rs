@@ -4,8 +4,10 @@
 //! opens the driver the URI names. The handle is cheap to clone; one task per connection owns
 //! the socket, so calls from many tasks are pipelined on it.
 
+pub mod askpass;
 mod connect;
 mod connection;
+pub mod credentials;
 pub mod domain;
 pub mod error;
 pub mod events;
@@ -17,12 +19,15 @@ pub mod uri;
 
 pub use connect::{CpuMap, NodeInfo, split_version};
 pub use connection::{CloseReason, ConnectOptions, Connection, KeepaliveConfig};
+pub use credentials::{
+    CredentialKind, CredentialPrompt, CredentialRequest, Credentials, FixedCredentials,
+};
 pub use domain::{Domain, DomainInfo, DomainState, DomainStats};
 pub use error::{Error, ErrorCode, ErrorDomain, ErrorLevel, Result};
 pub use events::{DomainEvent, DomainEventId, Events, LifecycleEvent, ObjectEvent};
 pub use network::Network;
 pub use storage::{PoolInfo, StoragePool, StorageVol};
 pub use stream::Stream;
-pub use transport::{PkiPaths, TlsError};
+pub use transport::{PkiPaths, TlsError, control_dir as ssh_control_dir};
 pub use uri::{ConnectUri, UriError};
 pub use virt_proto::remote::{TypedParam, TypedParamValue};

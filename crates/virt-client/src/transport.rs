@@ -3,6 +3,8 @@
 //! Unix sockets also carry file descriptors (`SCM_RIGHTS`); other transports are plain byte
 //! streams. TLS and SSH fit in as [`Reader::Stream`] / [`Writer::Stream`].
 
+mod child;
+mod ssh;
 mod tcp;
 mod tls;
 mod unix;
@@ -13,6 +15,9 @@ use std::os::fd::OwnedFd;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
+pub(crate) use child::connect_ext;
+pub use ssh::control_dir;
+pub(crate) use ssh::{SshSettings, connect_ssh};
 pub(crate) use tcp::connect_tcp;
 pub use tls::{PkiPaths, TlsError};
 pub(crate) use tls::{TlsSettings, connect_tls};

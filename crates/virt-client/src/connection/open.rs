@@ -1,7 +1,8 @@
 //! Opening a connection: transport, authentication, feature checks, `CONNECT_OPEN`.
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
@@ -11,6 +12,7 @@ use virt_proto::remote::{
 
 use super::Connection;
 use super::owner::{Command, Owner};
+use crate::credentials::{CredentialPrompt, Credentials};
 use crate::error::{Error, Result};
 use crate::transport::{self, Reader, Writer};
 use crate::uri::{ConnectUri, LocalEnv, TransportKind};
@@ -57,6 +59,11 @@ pub struct ConnectOptions {
     pub keepalive: Option<KeepaliveConfig>,
     /// Give up when connecting and opening take longer than this.
     pub timeout: Duration,
+    /// Asks for user names, passwords and passphrases (SASL, ssh).
+    pub credentials: Option<Credentials>,
+    /// The `SSH_ASKPASS` program that forwards ssh's prompts to [`Self::credentials`]
+    /// (it calls [`crate::askpass::run_helper`]).
+    pub askpass_program: Option<PathBuf>,
 }
 
 impl Default for ConnectOptions {
@@ -65,6 +72,8 @@ impl Default for ConnectOptions {
             read_only: false,
             keepalive: Some(KeepaliveConfig::default()),
             timeout: Duration::from_secs(30),
+            credentials: None,
+            askpass_program: None,
         }
     }
 }
@@ -84,6 +93,18 @@ impl ConnectOptions {
     /// Sets the keepalive settings.
     pub fn keepalive(mut self, ka: Option<KeepaliveConfig>) -> Self {
         self.keepalive = ka;
+        self
+    }
+
+    /// Sets the credential callback (libvirt's `virConnectOpenAuth`).
+    pub fn with_credentials(mut self, prompt: Arc<dyn CredentialPrompt>) -> Self {
+        self.credentials = Some(Credentials(prompt));
+        self
+    }
+
+    /// Sets the program ssh runs to ask for passwords and passphrases.
+    pub fn askpass_program(mut self, program: impl Into<PathBuf>) -> Self {
+        self.askpass_program = Some(program.into());
         self
     }
 
@@ -111,7 +132,7 @@ impl Connection {
         let uri = ConnectUri::parse(uri)?;
         let limit = opts.timeout;
         let connecting = async {
-            let (reader, writer) = connect_transport(&uri, opts.read_only).await?;
+            let (reader, writer) = connect_transport(&uri, &opts).await?;
             Ok::<_, Error>(Self::start(reader, writer, uri.clone(), opts.read_only))
         };
         let conn = tokio::time::timeout(limit, connecting)
@@ -159,7 +180,8 @@ impl Connection {
     }
 }
 
-async fn connect_transport(uri: &ConnectUri, read_only: bool) -> Result<(Reader, Writer)> {
+async fn connect_transport(uri: &ConnectUri, opts: &ConnectOptions) -> Result<(Reader, Writer)> {
+    let read_only = opts.read_only;
     match uri.transport() {
         TransportKind::Unix => {
             let env = LocalEnv::from_process();
@@ -197,6 +219,17 @@ async fn connect_transport(uri: &ConnectUri, read_only: bool) -> Result<(Reader,
                 no_verify: uri.params().no_verify,
             };
             transport::connect_tls(host, port, &settings).await
+        }
+        TransportKind::Ssh => {
+            let settings = transport::SshSettings {
+                credentials: opts.credentials.clone(),
+                askpass_program: opts.askpass_program.clone(),
+            };
+            Ok(transport::connect_ssh(uri, read_only, &settings)?)
+        }
+        TransportKind::Ext => {
+            let command = uri.params().command.as_deref().unwrap_or_default();
+            Ok(transport::connect_ext(command)?)
         }
         other => Err(Error::Unsupported(format!(
             "the '{}' transport is not supported yet",
