@@ -298,3 +298,75 @@ async fn ext_command_speaks_over_stdio() {
         .unwrap_err();
     assert!(err.to_string().contains("/nonexistent/cmd"), "{err}");
 }
+
+/// A TLS daemon that wants SASL (SCRAM-SHA-256) with user `alice`, password `wonderland`;
+/// the second value holds the SASL database and must outlive the daemon.
+fn sasl_daemon(ca: &Ca) -> (Libvirtd, tempfile::TempDir) {
+    let sasl = tempfile::tempdir().unwrap();
+    let db = sasl.path().join("passwd.db");
+    let mut child = std::process::Command::new("saslpasswd2")
+        .args(["-p", "-c", "-a", "libvirt", "-f"])
+        .arg(&db)
+        .arg("alice")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"wonderland")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let d = tls_daemon(
+        ca,
+        false,
+        Options {
+            auth_tls: Some("sasl".into()),
+            sasl_conf: Some(format!(
+                "mech_list: scram-sha-256\nsasldb_path: {}\n",
+                db.display()
+            )),
+            ..Options::default()
+        },
+    );
+    (d, sasl)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sasl_scram_over_tls() {
+    let ca = Ca::new("Hangar test CA");
+    let (d, _sasldb) = sasl_daemon(&ca);
+    let pki = tempfile::tempdir().unwrap();
+    ca.write_client(pki.path(), &ca, true);
+    let uri = tls_uri("localhost", &d, pki.path(), "");
+    let with = |secret: &str| {
+        ConnectOptions::new()
+            .with_credentials(Arc::new(FixedCredentials::new(Some("alice"), secret)))
+    };
+    let c = match Connection::open_with(&uri, with("wonderland")).await {
+        Ok(c) => c,
+        Err(e) => panic!(
+            "{e}: {}",
+            std::fs::read_to_string(d.dir().join("libvirtd.log")).unwrap_or_default()
+        ),
+    };
+    assert_eq!(c.get_type().await.unwrap(), "QEMU");
+    c.close().await.unwrap();
+
+    let err = Connection::open_with(&uri, with("looking-glass"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Auth(_)), "{err:?}");
+    assert!(
+        err.to_string().contains("wrong user name or password"),
+        "{err}"
+    );
+
+    let err = Connection::open(&uri).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(ref m) if m.contains("credential")),
+        "{err:?}"
+    );
+}

@@ -246,7 +246,12 @@ fn context(e: io::Error, what: &str) -> Error {
 /// then the event and close callback feature checks.
 async fn handshake(conn: &Connection, opts: &ConnectOptions) -> Result<()> {
     let uri = conn.connect_uri().clone();
-    authenticate(conn, uri.params().auth.as_deref()).await?;
+    authenticate(
+        conn,
+        uri.params().auth.as_deref(),
+        opts.credentials.as_ref(),
+    )
+    .await?;
     if conn.supports_feature(feature::PROGRAM_KEEPALIVE).await?
         && let Some(ka) = opts.keepalive
     {
@@ -268,7 +273,11 @@ async fn handshake(conn: &Connection, opts: &ConnectOptions) -> Result<()> {
     Ok(())
 }
 
-async fn authenticate(conn: &Connection, wanted: Option<&str>) -> Result<()> {
+async fn authenticate(
+    conn: &Connection,
+    wanted: Option<&str>,
+    credentials: Option<&Credentials>,
+) -> Result<()> {
     let list = conn.call(&AuthListArgs).await?;
     let Some(first) = list.types.first().copied() else {
         return Ok(());
@@ -303,9 +312,9 @@ async fn authenticate(conn: &Connection, wanted: Option<&str>) -> Result<()> {
             }
             Ok(())
         }
-        AuthType::Sasl => Err(Error::Auth(
-            "the daemon requires SASL authentication, which this client does not support yet"
-                .into(),
-        )),
+        AuthType::Sasl => {
+            let mech = wanted.and_then(|w| w.split_once('.')).map(|(_, m)| m);
+            super::sasl::authenticate(conn, mech, credentials).await
+        }
     }
 }
