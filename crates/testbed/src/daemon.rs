@@ -260,8 +260,43 @@ impl Libvirtd {
         }
     }
 
+    /// The host pid of the `libvirtd` process, while it runs.
+    pub fn pid(&self) -> Option<i32> {
+        let guard = match self.unshare.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let unshare = guard.as_ref()?.id();
+        let tini = child_of(unshare)?;
+        child_of(u32::try_from(tini).ok()?)
+    }
+
+    /// Freezes the daemon (`SIGSTOP`): it keeps its sockets but answers nothing, like a hung
+    /// or unreachable host. [`Self::thaw`] resumes it.
+    pub fn freeze(&self) -> io::Result<()> {
+        self.signal(libc::SIGSTOP)
+    }
+
+    /// Resumes a daemon frozen by [`Self::freeze`] (`SIGCONT`).
+    pub fn thaw(&self) -> io::Result<()> {
+        self.signal(libc::SIGCONT)
+    }
+
+    fn signal(&self, sig: i32) -> io::Result<()> {
+        let pid = self
+            .pid()
+            .ok_or_else(|| io::Error::other("the daemon is not running"))?;
+        // SAFETY: kill(2) with a pid read from /proc; at worst it fails with ESRCH.
+        if unsafe { libc::kill(pid, sig) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
     /// Stops the daemon and every QEMU process it started, and removes their cgroups.
     pub fn stop(&self) {
+        // A frozen daemon would not act on TERM.
+        let _ = self.thaw();
         let taken = match self.unshare.lock() {
             Ok(mut guard) => guard.take(),
             Err(poisoned) => poisoned.into_inner().take(),

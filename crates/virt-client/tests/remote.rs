@@ -9,11 +9,12 @@ mod sshd;
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use testbed::{Libvirtd, Options};
 use virt_client::{
-    ConnectOptions, Connection, CredentialKind, CredentialPrompt, CredentialRequest, Error,
-    FixedCredentials, TlsError,
+    CloseReason, ConnectOptions, Connection, CredentialKind, CredentialPrompt, CredentialRequest,
+    Error, FixedCredentials, KeepaliveConfig, TlsError,
 };
 
 use pki::Ca;
@@ -369,4 +370,60 @@ async fn sasl_scram_over_tls() {
         matches!(err, Error::Auth(ref m) if m.contains("credential")),
         "{err:?}"
     );
+}
+
+/// Freezes a private daemon under an open connection with a pending call; returns how long
+/// the client took to declare it dead.
+async fn dead_peer_detection(ka: KeepaliveConfig) -> Duration {
+    let d = Libvirtd::start().unwrap();
+    let c = Connection::open_with(&d.qemu_uri(), ConnectOptions::new().keepalive(Some(ka)))
+        .await
+        .unwrap();
+    assert_eq!(c.get_type().await.unwrap(), "QEMU");
+    d.freeze().unwrap();
+    let start = Instant::now();
+    let pending = tokio::spawn({
+        let c = c.clone();
+        async move { c.hostname().await }
+    });
+    let limit = ka.interval * (ka.count + 1) + Duration::from_secs(2);
+    let reason = tokio::time::timeout(limit, c.closed()).await.unwrap();
+    let took = start.elapsed();
+    assert_eq!(reason, CloseReason::KeepaliveTimeout);
+    let err = pending.await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::ConnectionLost(_)), "{err:?}");
+    assert!(matches!(c.get_type().await, Err(Error::ConnectionLost(_))));
+    d.thaw().unwrap();
+    // The daemon itself is fine again.
+    let again = Connection::open(&d.qemu_uri()).await.unwrap();
+    assert_eq!(again.get_type().await.unwrap(), "QEMU");
+    again.close().await.unwrap();
+    took
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn frozen_daemon_is_declared_dead_by_keepalive() {
+    let ka = KeepaliveConfig {
+        interval: Duration::from_millis(200),
+        count: 3,
+    };
+    let took = dead_peer_detection(ka).await;
+    println!(
+        "dead peer detected after {took:?} (interval {:?} x count {})",
+        ka.interval, ka.count
+    );
+    assert!(
+        took <= ka.interval * (ka.count + 1) + Duration::from_millis(300),
+        "{took:?}"
+    );
+    assert!(took >= ka.interval * ka.count, "{took:?}");
+}
+
+/// The same with libvirt's default keepalive (5 s x 5): about half a minute.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "takes about 30 s; run with --ignored to measure"]
+async fn frozen_daemon_detection_with_default_keepalive() {
+    let ka = KeepaliveConfig::default();
+    let took = dead_peer_detection(ka).await;
+    println!("dead peer detected after {took:?} with default keepalive");
 }
