@@ -427,3 +427,48 @@ async fn frozen_daemon_detection_with_default_keepalive() {
     let took = dead_peer_detection(ka).await;
     println!("dead peer detected after {took:?} with default keepalive");
 }
+
+/// The `vsh` example reaches a daemon through every remote transport and prints what virsh
+/// prints over the local socket.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vsh_works_over_tcp_tls_and_ssh() {
+    let ca = Ca::new("Hangar test CA");
+    let d = tls_daemon(&ca, false, Options::default());
+    let pki = tempfile::tempdir().unwrap();
+    ca.write_client(pki.path(), &ca, true);
+    let sshd = Sshd::start("");
+    let vsh = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples/vsh");
+    assert!(
+        vsh.exists(),
+        "{} is missing: run `cargo test -p virt-client` (it builds the examples)",
+        vsh.display()
+    );
+    let want = d.virsh(&d.qemu_uri(), &["hostname"]).unwrap();
+    for uri in [
+        format!("qemu+tcp://127.0.0.1:{}/system", d.tcp_port()),
+        tls_uri("localhost", &d, pki.path(), ""),
+        ssh_uri("hangar-test", &sshd, &d, "&no_tty=1"),
+    ] {
+        let out = tokio::process::Command::new(&vsh)
+            .args(["-c", &uri, "hostname"])
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{uri}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            want.trim(),
+            "{uri}"
+        );
+    }
+}
