@@ -111,3 +111,119 @@ impl CredentialPrompt for FixedCredentials {
         Box::pin(async move { answer })
     }
 }
+
+/// Time spent waiting for the user, so that connection deadlines can leave it out.
+#[derive(Debug, Default)]
+pub(crate) struct PromptClock {
+    state: std::sync::Mutex<ClockState>,
+}
+
+#[derive(Debug, Default)]
+struct ClockState {
+    active: u32,
+    since: Option<std::time::Instant>,
+    spent: std::time::Duration,
+}
+
+impl PromptClock {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ClockState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Total time a question was open, including one open now.
+    pub(crate) fn excluded(&self) -> std::time::Duration {
+        let s = self.lock();
+        s.spent + s.since.map(|t| t.elapsed()).unwrap_or_default()
+    }
+
+    /// Whether a question is open now.
+    pub(crate) fn prompting(&self) -> bool {
+        self.lock().active > 0
+    }
+
+    fn begin(&self) {
+        let mut s = self.lock();
+        if s.active == 0 {
+            s.since = Some(std::time::Instant::now());
+        }
+        s.active += 1;
+    }
+
+    fn end(&self) {
+        let mut s = self.lock();
+        s.active = s.active.saturating_sub(1);
+        if s.active == 0
+            && let Some(t) = s.since.take()
+        {
+            s.spent += t.elapsed();
+        }
+    }
+}
+
+/// A prompt that runs `clock` while its inner prompt waits for the user.
+pub(crate) struct Timed {
+    inner: Arc<dyn CredentialPrompt>,
+    clock: Arc<PromptClock>,
+}
+
+impl Timed {
+    /// Wraps `creds`; the clock is shared with the caller.
+    pub(crate) fn wrap(creds: &Credentials, clock: Arc<PromptClock>) -> Credentials {
+        Credentials(Arc::new(Timed {
+            inner: creds.0.clone(),
+            clock,
+        }))
+    }
+}
+
+impl CredentialPrompt for Timed {
+    fn ask<'a>(&'a self, request: &'a CredentialRequest) -> PromptFuture<'a> {
+        Box::pin(async move {
+            self.clock.begin();
+            let answer = self.inner.ask(request).await;
+            self.clock.end();
+            answer
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ssh_prompts_are_classified() {
+        let k = |p: &str| CredentialRequest::from_ssh_prompt(p).kind;
+        assert_eq!(
+            k("Enter passphrase for key '/root/.ssh/id_ed25519': "),
+            CredentialKind::Passphrase
+        );
+        assert_eq!(k("root@host's password: "), CredentialKind::Password);
+        assert_eq!(
+            k("Are you sure you want to continue connecting (yes/no/[fingerprint])? "),
+            CredentialKind::Question
+        );
+    }
+
+    #[tokio::test]
+    async fn clock_counts_only_open_questions() {
+        struct Slow;
+        impl CredentialPrompt for Slow {
+            fn ask<'a>(&'a self, _: &'a CredentialRequest) -> PromptFuture<'a> {
+                Box::pin(async {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    Some("x".into())
+                })
+            }
+        }
+        let clock = Arc::new(PromptClock::default());
+        let timed = Timed::wrap(&Credentials(Arc::new(Slow)), clock.clone());
+        assert!(!clock.prompting());
+        let req = CredentialRequest::new(CredentialKind::Password, "p");
+        assert_eq!(timed.0.ask(&req).await.as_deref(), Some("x"));
+        assert!(!clock.prompting());
+        assert!(clock.excluded() >= std::time::Duration::from_millis(50));
+    }
+}

@@ -326,7 +326,7 @@ fn sasl_daemon(ca: &Ca) -> (Libvirtd, tempfile::TempDir) {
         Options {
             auth_tls: Some("sasl".into()),
             sasl_conf: Some(format!(
-                "mech_list: scram-sha-256\nsasldb_path: {}\n",
+                "mech_list: scram-sha-256 plain\nsasldb_path: {}\n",
                 db.display()
             )),
             ..Options::default()
@@ -336,7 +336,7 @@ fn sasl_daemon(ca: &Ca) -> (Libvirtd, tempfile::TempDir) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sasl_scram_over_tls() {
+async fn sasl_scram_and_plain_over_tls() {
     let ca = Ca::new("Hangar test CA");
     let (d, _sasldb) = sasl_daemon(&ca);
     let pki = tempfile::tempdir().unwrap();
@@ -370,6 +370,47 @@ async fn sasl_scram_over_tls() {
         matches!(err, Error::Auth(ref m) if m.contains("credential")),
         "{err:?}"
     );
+
+    // PLAIN when asked for, over TLS.
+    let plain = format!("{uri}&auth=sasl.plain");
+    let c = Connection::open_with(&plain, with("wonderland"))
+        .await
+        .unwrap();
+    assert_eq!(c.get_type().await.unwrap(), "QEMU");
+    c.close().await.unwrap();
+    let err = Connection::open_with(&plain, with("nope"))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("wrong user name or password"),
+        "{err}"
+    );
+
+    // Time spent answering does not count against the open timeout.
+    let slow = ConnectOptions::new()
+        .timeout(Duration::from_millis(700))
+        .with_credentials(Arc::new(SlowUser));
+    let c = Connection::open_with(&uri, slow).await.unwrap();
+    assert_eq!(c.get_type().await.unwrap(), "QEMU");
+    c.close().await.unwrap();
+}
+
+/// A user who takes a second per answer.
+struct SlowUser;
+
+impl CredentialPrompt for SlowUser {
+    fn ask<'a>(
+        &'a self,
+        request: &'a CredentialRequest,
+    ) -> virt_client::credentials::PromptFuture<'a> {
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            Some(match request.kind {
+                CredentialKind::Username => "alice".to_owned(),
+                _ => "wonderland".to_owned(),
+            })
+        })
+    }
 }
 
 /// Freezes a private daemon under an open connection with a pending call; returns how long

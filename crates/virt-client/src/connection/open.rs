@@ -1,5 +1,6 @@
 //! Opening a connection: transport, authentication, feature checks, `CONNECT_OPEN`.
 
+use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use virt_proto::remote::{
 
 use super::Connection;
 use super::owner::{Command, Owner};
-use crate::credentials::{CredentialPrompt, Credentials};
+use crate::credentials::{CredentialPrompt, Credentials, PromptClock, Timed};
 use crate::error::{Error, Result};
 use crate::transport::{self, Reader, Writer};
 use crate::uri::{ConnectUri, LocalEnv, TransportKind};
@@ -128,23 +129,29 @@ impl Connection {
 
     /// Opens a connection: connects the transport the URI names, authenticates, checks
     /// features and sends `CONNECT_OPEN`.
-    pub async fn open_with(uri: &str, opts: ConnectOptions) -> Result<Connection> {
+    pub async fn open_with(uri: &str, mut opts: ConnectOptions) -> Result<Connection> {
         let uri = ConnectUri::parse(uri)?;
         let limit = opts.timeout;
+        // Time the user spends answering questions does not count against the limit.
+        let clock = Arc::new(PromptClock::default());
+        opts.credentials = opts
+            .credentials
+            .as_ref()
+            .map(|c| Timed::wrap(c, clock.clone()));
         let connecting = async {
             let (reader, writer) = connect_transport(&uri, &opts).await?;
             Ok::<_, Error>(Self::start(reader, writer, uri.clone(), opts.read_only))
         };
-        let conn = tokio::time::timeout(limit, connecting)
+        let conn = within(limit, &clock, connecting)
             .await
-            .map_err(|_| Error::Timeout(format!("connecting to {uri} took over {limit:?}")))??;
-        match tokio::time::timeout(limit, handshake(&conn, &opts)).await {
-            Ok(Ok(())) => Ok(conn),
-            Ok(Err(e)) => {
+            .ok_or_else(|| Error::Timeout(format!("connecting to {uri} took over {limit:?}")))??;
+        match within(limit, &clock, handshake(&conn, &opts)).await {
+            Some(Ok(())) => Ok(conn),
+            Some(Err(e)) => {
                 conn.shutdown().await;
                 Err(e)
             }
-            Err(_) => {
+            None => {
                 conn.shutdown().await;
                 Err(Error::Timeout(format!(
                     "opening {uri}: the daemon did not answer within {limit:?}"
@@ -235,6 +242,24 @@ async fn connect_transport(uri: &ConnectUri, opts: &ConnectOptions) -> Result<(R
             "the '{}' transport is not supported yet",
             other.name()
         ))),
+    }
+}
+
+/// Runs `fut` for at most `limit`, not counting the time `clock` says the user was being
+/// asked something; `None` when the time ran out.
+async fn within<F: Future>(limit: Duration, clock: &PromptClock, fut: F) -> Option<F::Output> {
+    let start = tokio::time::Instant::now();
+    tokio::pin!(fut);
+    loop {
+        let deadline = start + limit + clock.excluded();
+        tokio::select! {
+            out = &mut fut => return Some(out),
+            () = tokio::time::sleep_until(deadline) => {
+                if !clock.prompting() && tokio::time::Instant::now() >= start + limit + clock.excluded() {
+                    return None;
+                }
+            }
+        }
     }
 }
 
