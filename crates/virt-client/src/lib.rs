@@ -1,8 +1,16 @@
 //! Async client for libvirt's remote protocol, on tokio.
 //!
-//! [`Connection::open`] connects to a daemon (unix socket, TCP, TLS, ssh or an external command), authenticates and
-//! opens the driver the URI names. The handle is cheap to clone; one task per connection owns
-//! the socket, so calls from many tasks are pipelined on it.
+//! [`Connection::open`] connects to a daemon, authenticates and opens the driver the URI names.
+//! The handle is cheap to clone; one task per connection owns the socket, so calls from many
+//! tasks are pipelined on it.
+//!
+//! Transports: unix sockets, TCP, TLS (`+tls`, rustls, libvirt's PKI files; failures are
+//! [`TlsError`]s), ssh (`+ssh`, the system's `ssh` with one control master per host) and
+//! external commands (`+ext`). Authentication: none, polkit, and SASL (SCRAM-SHA-256; PLAIN
+//! over TLS or unix). User names, passwords and ssh passphrases come from the
+//! [`CredentialPrompt`] set with [`ConnectOptions::with_credentials`]; ssh reaches it through
+//! the askpass program named with [`ConnectOptions::askpass_program`], which calls
+//! [`askpass::run_helper`].
 
 pub mod askpass;
 mod connect;
