@@ -218,6 +218,44 @@ async fn ssh_channels_share_one_login() {
     assert_eq!(sshd.logins(), 1, "three channels, one login");
 }
 
+/// Without `socket=`, the far side runs `virt-ssh-helper` with the URI. Here sshd runs every
+/// command in the daemon's mount namespace, where its state directory is `/run/libvirt`, so the
+/// helper finds the daemon at the standard socket path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ssh_uses_virt_ssh_helper_on_the_far_side() {
+    let d = Libvirtd::start().unwrap();
+    for name in ["libvirt-sock", "libvirt-sock-ro"] {
+        std::os::unix::fs::symlink(
+            d.dir().join("sock").join(name),
+            d.dir().join("run").join(name),
+        )
+        .unwrap();
+    }
+    let pid = d.pid().unwrap();
+    let sshd = Sshd::start_with(
+        "",
+        &format!("ForceCommand nsenter --target {pid} --mount -- sh -c \"$SSH_ORIGINAL_COMMAND\""),
+    );
+    let base = format!(
+        "qemu+ssh://hangar-test/system?command={}&no_tty=1",
+        sshd.ssh().display()
+    );
+    for uri in [base.clone(), format!("{base}&proxy=native")] {
+        let c = Connection::open(&uri).await.unwrap();
+        assert_eq!(c.get_type().await.unwrap(), "QEMU");
+        c.close().await.unwrap();
+    }
+    // Read-only: the helper is started with -r and the daemon refuses changes.
+    let ro = Connection::open_read_only(&format!("{base}&proxy=native"))
+        .await
+        .unwrap();
+    let err = virt_client::Domain::define_xml(&ro, &testbed::vm::tiny_xml("ro-test"), 0)
+        .await
+        .unwrap_err();
+    assert!(err.is(virt_client::ErrorCode::OPERATION_DENIED), "{err:?}");
+    ro.close().await.unwrap();
+}
+
 /// Records every request and answers passphrases with a fixed secret.
 #[derive(Default)]
 struct Recorder {

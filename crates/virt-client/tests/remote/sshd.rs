@@ -23,6 +23,11 @@ fn keygen(path: &Path, passphrase: &str) {
 impl Sshd {
     /// Starts sshd; the client key is protected by `passphrase` (may be empty).
     pub fn start(passphrase: &str) -> Sshd {
+        Self::start_with(passphrase, "")
+    }
+
+    /// Starts sshd with extra `sshd_config` lines.
+    pub fn start_with(passphrase: &str, extra: &str) -> Sshd {
         let dir = tempfile::Builder::new()
             .prefix("hangar-sshd-")
             .tempdir()
@@ -42,7 +47,8 @@ impl Sshd {
                 "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/hostkey\n\
                  AuthorizedKeysFile {d}/authorized_keys\nPasswordAuthentication no\n\
                  KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n\
-                 PermitRootLogin prohibit-password\nPidFile {d}/sshd.pid\nLogLevel VERBOSE\n",
+                 PermitRootLogin prohibit-password\nPidFile {d}/sshd.pid\nLogLevel VERBOSE\n\
+                 {extra}\n",
                 d = d.display()
             ),
         )
