@@ -20,6 +20,16 @@ pub struct Options {
     pub tls_port: Option<u16>,
     /// Extra lines appended to `libvirtd.conf`.
     pub extra_conf: String,
+    /// TLS: refuse clients without a certificate signed by the CA
+    /// (`tls_no_verify_certificate = 0`); by default any client is let in.
+    pub require_client_cert: bool,
+    /// `auth_tls` (default `none`), e.g. `sasl`.
+    pub auth_tls: Option<String>,
+    /// `auth_tcp` (default `none`), e.g. `sasl`.
+    pub auth_tcp: Option<String>,
+    /// Contents of the daemon's SASL configuration (`/etc/sasl2/libvirt.conf` inside its
+    /// namespace); the daemon's `etc/sasl2` directory is mounted over `/etc/sasl2` when set.
+    pub sasl_conf: Option<String>,
 }
 
 /// A running private daemon. Dropping it stops the daemon and every VM it runs.
@@ -28,6 +38,7 @@ pub struct Libvirtd {
     dir: tempfile::TempDir,
     tcp_port: u16,
     tls_port: Option<u16>,
+    sasl: bool,
     unshare: Mutex<Option<Child>>,
 }
 
@@ -68,8 +79,14 @@ impl Libvirtd {
         };
         std::fs::write(
             root.join("etc/libvirt/libvirtd.conf"),
-            libvirtd_conf(&root, tcp_port, options.tls_port, &options.extra_conf),
+            libvirtd_conf(&root, tcp_port, &options),
         )?;
+        let sasl = options.sasl_conf.is_some();
+        if let Some(conf) = &options.sasl_conf {
+            std::fs::create_dir_all(root.join("etc/sasl2"))?;
+            std::fs::create_dir_all("/etc/sasl2")?;
+            std::fs::write(root.join("etc/sasl2/libvirt.conf"), conf)?;
+        }
         let (vnc_min, vnc_max) = display_port_range();
         std::fs::write(
             root.join("etc/libvirt/qemu.conf"),
@@ -81,11 +98,12 @@ impl Libvirtd {
         for (_, host) in DIRS {
             std::fs::create_dir_all(host)?;
         }
-        let unshare = launch(&root)?;
+        let unshare = launch(&root, sasl)?;
         let daemon = Libvirtd {
             dir,
             tcp_port,
             tls_port: options.tls_port,
+            sasl,
             unshare: Mutex::new(Some(unshare)),
         };
         daemon.wait_ready()?;
@@ -96,7 +114,7 @@ impl Libvirtd {
     /// state, as after a host's daemon restart.
     pub fn restart(&self) -> io::Result<()> {
         self.stop();
-        let child = launch(self.dir.path())?;
+        let child = launch(self.dir.path(), self.sasl)?;
         match self.unshare.lock() {
             Ok(mut guard) => *guard = Some(child),
             Err(poisoned) => *poisoned.into_inner() = Some(child),
@@ -242,8 +260,43 @@ impl Libvirtd {
         }
     }
 
+    /// The host pid of the `libvirtd` process, while it runs.
+    pub fn pid(&self) -> Option<i32> {
+        let guard = match self.unshare.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let unshare = guard.as_ref()?.id();
+        let tini = child_of(unshare)?;
+        child_of(u32::try_from(tini).ok()?)
+    }
+
+    /// Freezes the daemon (`SIGSTOP`): it keeps its sockets but answers nothing, like a hung
+    /// or unreachable host. [`Self::thaw`] resumes it.
+    pub fn freeze(&self) -> io::Result<()> {
+        self.signal(libc::SIGSTOP)
+    }
+
+    /// Resumes a daemon frozen by [`Self::freeze`] (`SIGCONT`).
+    pub fn thaw(&self) -> io::Result<()> {
+        self.signal(libc::SIGCONT)
+    }
+
+    fn signal(&self, sig: i32) -> io::Result<()> {
+        let pid = self
+            .pid()
+            .ok_or_else(|| io::Error::other("the daemon is not running"))?;
+        // SAFETY: kill(2) with a pid read from /proc; at worst it fails with ESRCH.
+        if unsafe { libc::kill(pid, sig) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
     /// Stops the daemon and every QEMU process it started, and removes their cgroups.
     pub fn stop(&self) {
+        // A frozen daemon would not act on TERM.
+        let _ = self.thaw();
         let taken = match self.unshare.lock() {
             Ok(mut guard) => guard.take(),
             Err(poisoned) => poisoned.into_inner().take(),
@@ -292,10 +345,12 @@ extern "C" fn stop_shared_at_exit() {
 }
 
 /// Starts libvirtd in new mount and PID namespaces with `root`'s directories bind-mounted over
-/// the system's libvirt directories.
-fn launch(root: &Path) -> io::Result<Child> {
+/// the system's libvirt directories (and over `/etc/sasl2` when `sasl`).
+fn launch(root: &Path, sasl: bool) -> io::Result<Child> {
     let mut script = String::from("set -e\n");
-    for (private, host) in DIRS {
+    let sasl_dir = [("etc/sasl2", "/etc/sasl2")];
+    let extra: &[(&str, &str)] = if sasl { &sasl_dir } else { &[] };
+    for (private, host) in DIRS.iter().chain(extra) {
         let _ = writeln!(
             script,
             "mount --bind '{}' '{host}'",
@@ -400,8 +455,11 @@ fn ensure_qemu_user() -> io::Result<()> {
     Ok(())
 }
 
-fn libvirtd_conf(root: &Path, tcp: u16, tls: Option<u16>, extra: &str) -> String {
+fn libvirtd_conf(root: &Path, tcp: u16, options: &Options) -> String {
     let r = root.display();
+    let auth_tcp = options.auth_tcp.as_deref().unwrap_or("none");
+    let auth_tls = options.auth_tls.as_deref().unwrap_or("none");
+    let no_verify = u8::from(!options.require_client_cert);
     let mut conf = format!(
         "unix_sock_dir = \"{r}/sock\"\n\
          unix_sock_ro_perms = \"0777\"\n\
@@ -411,21 +469,22 @@ fn libvirtd_conf(root: &Path, tcp: u16, tls: Option<u16>, extra: &str) -> String
          listen_tcp = 1\n\
          listen_addr = \"127.0.0.1\"\n\
          tcp_port = \"{tcp}\"\n\
-         auth_tcp = \"none\"\n\
+         auth_tcp = \"{auth_tcp}\"\n\
          log_outputs = \"3:file:{r}/libvirtd.log\"\n"
     );
-    match tls {
+    match options.tls_port {
         Some(port) => {
             let _ = write!(
                 conf,
-                "listen_tls = 1\ntls_port = \"{port}\"\nauth_tls = \"none\"\n\
+                "listen_tls = 1\ntls_port = \"{port}\"\nauth_tls = \"{auth_tls}\"\n\
+                 tls_no_verify_certificate = {no_verify}\n\
                  ca_file = \"{r}/pki/cacert.pem\"\ncert_file = \"{r}/pki/servercert.pem\"\n\
                  key_file = \"{r}/pki/serverkey.pem\"\n"
             );
         }
         None => conf.push_str("listen_tls = 0\n"),
     }
-    conf.push_str(extra);
+    conf.push_str(&options.extra_conf);
     conf
 }
 

@@ -2,6 +2,7 @@
 
 mod open;
 pub(crate) mod owner;
+mod sasl;
 
 pub use open::{ConnectOptions, KeepaliveConfig};
 pub use owner::CloseReason;

@@ -7,6 +7,7 @@ pub use codes::{ErrorCode, ErrorDomain, ErrorLevel};
 
 use std::io;
 
+use crate::transport::TlsError;
 use crate::uri::UriError;
 
 /// Result alias of this crate.
@@ -33,6 +34,9 @@ pub enum Error {
     /// The transport failed (connect, read or write).
     #[error("I/O error talking to the daemon: {0}")]
     Io(#[from] io::Error),
+    /// The TLS connection could not be set up (certificates, keys, handshake).
+    #[error("TLS: {0}")]
+    Tls(#[from] TlsError),
     /// The peer sent bytes that are not valid protocol, or a value could not be encoded.
     #[error("protocol error: {0}")]
     Protocol(#[from] virt_proto::Error),

@@ -3,7 +3,10 @@
 //! Unix sockets also carry file descriptors (`SCM_RIGHTS`); other transports are plain byte
 //! streams. TLS and SSH fit in as [`Reader::Stream`] / [`Writer::Stream`].
 
+mod child;
+mod ssh;
 mod tcp;
+mod tls;
 mod unix;
 
 use std::collections::VecDeque;
@@ -12,7 +15,12 @@ use std::os::fd::OwnedFd;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
+pub(crate) use child::connect_ext;
+pub use ssh::control_dir;
+pub(crate) use ssh::{SshSettings, connect_ssh};
 pub(crate) use tcp::connect_tcp;
+pub use tls::{PkiPaths, TlsError};
+pub(crate) use tls::{TlsSettings, connect_tls};
 pub(crate) use unix::{connect_unix, connect_unix_autostart};
 
 /// The read half of a transport.
@@ -22,7 +30,6 @@ pub(crate) enum Reader {
     /// TCP.
     Tcp(tokio::net::tcp::OwnedReadHalf),
     /// Any other byte stream (TLS, a child process).
-    #[allow(dead_code)]
     Stream(Box<dyn AsyncRead + Send + Unpin>),
 }
 
@@ -33,7 +40,6 @@ pub(crate) enum Writer {
     /// TCP.
     Tcp(tokio::net::tcp::OwnedWriteHalf),
     /// Any other byte stream.
-    #[allow(dead_code)]
     Stream(Box<dyn AsyncWrite + Send + Unpin>),
 }
 

@@ -1,7 +1,9 @@
 //! Opening a connection: transport, authentication, feature checks, `CONNECT_OPEN`.
 
+use std::future::Future;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
@@ -11,6 +13,7 @@ use virt_proto::remote::{
 
 use super::Connection;
 use super::owner::{Command, Owner};
+use crate::credentials::{CredentialPrompt, Credentials, PromptClock, Timed};
 use crate::error::{Error, Result};
 use crate::transport::{self, Reader, Writer};
 use crate::uri::{ConnectUri, LocalEnv, TransportKind};
@@ -57,6 +60,11 @@ pub struct ConnectOptions {
     pub keepalive: Option<KeepaliveConfig>,
     /// Give up when connecting and opening take longer than this.
     pub timeout: Duration,
+    /// Asks for user names, passwords and passphrases (SASL, ssh).
+    pub credentials: Option<Credentials>,
+    /// The `SSH_ASKPASS` program that forwards ssh's prompts to [`Self::credentials`]
+    /// (it calls [`crate::askpass::run_helper`]).
+    pub askpass_program: Option<PathBuf>,
 }
 
 impl Default for ConnectOptions {
@@ -65,6 +73,8 @@ impl Default for ConnectOptions {
             read_only: false,
             keepalive: Some(KeepaliveConfig::default()),
             timeout: Duration::from_secs(30),
+            credentials: None,
+            askpass_program: None,
         }
     }
 }
@@ -84,6 +94,18 @@ impl ConnectOptions {
     /// Sets the keepalive settings.
     pub fn keepalive(mut self, ka: Option<KeepaliveConfig>) -> Self {
         self.keepalive = ka;
+        self
+    }
+
+    /// Sets the credential callback (libvirt's `virConnectOpenAuth`).
+    pub fn with_credentials(mut self, prompt: Arc<dyn CredentialPrompt>) -> Self {
+        self.credentials = Some(Credentials(prompt));
+        self
+    }
+
+    /// Sets the program ssh runs to ask for passwords and passphrases.
+    pub fn askpass_program(mut self, program: impl Into<PathBuf>) -> Self {
+        self.askpass_program = Some(program.into());
         self
     }
 
@@ -107,23 +129,29 @@ impl Connection {
 
     /// Opens a connection: connects the transport the URI names, authenticates, checks
     /// features and sends `CONNECT_OPEN`.
-    pub async fn open_with(uri: &str, opts: ConnectOptions) -> Result<Connection> {
+    pub async fn open_with(uri: &str, mut opts: ConnectOptions) -> Result<Connection> {
         let uri = ConnectUri::parse(uri)?;
         let limit = opts.timeout;
+        // Time the user spends answering questions does not count against the limit.
+        let clock = Arc::new(PromptClock::default());
+        opts.credentials = opts
+            .credentials
+            .as_ref()
+            .map(|c| Timed::wrap(c, clock.clone()));
         let connecting = async {
-            let (reader, writer) = connect_transport(&uri, opts.read_only).await?;
+            let (reader, writer) = connect_transport(&uri, &opts).await?;
             Ok::<_, Error>(Self::start(reader, writer, uri.clone(), opts.read_only))
         };
-        let conn = tokio::time::timeout(limit, connecting)
+        let conn = within(limit, &clock, connecting)
             .await
-            .map_err(|_| Error::Timeout(format!("connecting to {uri} took over {limit:?}")))??;
-        match tokio::time::timeout(limit, handshake(&conn, &opts)).await {
-            Ok(Ok(())) => Ok(conn),
-            Ok(Err(e)) => {
+            .ok_or_else(|| Error::Timeout(format!("connecting to {uri} took over {limit:?}")))??;
+        match within(limit, &clock, handshake(&conn, &opts)).await {
+            Some(Ok(())) => Ok(conn),
+            Some(Err(e)) => {
                 conn.shutdown().await;
                 Err(e)
             }
-            Err(_) => {
+            None => {
                 conn.shutdown().await;
                 Err(Error::Timeout(format!(
                     "opening {uri}: the daemon did not answer within {limit:?}"
@@ -145,6 +173,13 @@ impl Connection {
         Connection::from_parts(tx, closed_rx, uri, read_only)
     }
 
+    /// Whether this connection's server was not authenticated: TLS with `no_verify=1`, so
+    /// anyone on the path could pose as the daemon. A UI should show it as insecure.
+    pub fn is_server_unverified(&self) -> bool {
+        let uri = self.connect_uri();
+        uri.transport() == TransportKind::Tls && uri.params().no_verify
+    }
+
     /// Whether the daemon supports a driver feature (`VIR_DRV_FEATURE_*`).
     pub async fn supports_feature(&self, feature: i32) -> Result<bool> {
         let ret = self.call(&ConnectSupportsFeatureArgs { feature }).await?;
@@ -152,7 +187,8 @@ impl Connection {
     }
 }
 
-async fn connect_transport(uri: &ConnectUri, read_only: bool) -> Result<(Reader, Writer)> {
+async fn connect_transport(uri: &ConnectUri, opts: &ConnectOptions) -> Result<(Reader, Writer)> {
+    let read_only = opts.read_only;
     match uri.transport() {
         TransportKind::Unix => {
             let env = LocalEnv::from_process();
@@ -175,10 +211,55 @@ async fn connect_transport(uri: &ConnectUri, read_only: bool) -> Result<(Reader,
                 .await
                 .map_err(|e| context(e, &format!("cannot connect to {host}:{port}")))
         }
+        TransportKind::Tls => {
+            let host = uri.host().unwrap_or("localhost");
+            let port = uri.effective_port().unwrap_or(crate::uri::DEFAULT_TLS_PORT);
+            let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            let euid = unsafe { libc::geteuid() };
+            let settings = transport::TlsSettings {
+                pki: transport::PkiPaths::resolve(
+                    uri.params().pkipath.as_deref(),
+                    euid,
+                    home.as_deref(),
+                ),
+                no_verify: uri.params().no_verify,
+            };
+            transport::connect_tls(host, port, &settings).await
+        }
+        TransportKind::Ssh => {
+            let settings = transport::SshSettings {
+                credentials: opts.credentials.clone(),
+                askpass_program: opts.askpass_program.clone(),
+            };
+            Ok(transport::connect_ssh(uri, read_only, &settings)?)
+        }
+        TransportKind::Ext => {
+            let command = uri.params().command.as_deref().unwrap_or_default();
+            Ok(transport::connect_ext(command)?)
+        }
         other => Err(Error::Unsupported(format!(
             "the '{}' transport is not supported yet",
             other.name()
         ))),
+    }
+}
+
+/// Runs `fut` for at most `limit`, not counting the time `clock` says the user was being
+/// asked something; `None` when the time ran out.
+async fn within<F: Future>(limit: Duration, clock: &PromptClock, fut: F) -> Option<F::Output> {
+    let start = tokio::time::Instant::now();
+    tokio::pin!(fut);
+    loop {
+        let deadline = start + limit + clock.excluded();
+        tokio::select! {
+            out = &mut fut => return Some(out),
+            () = tokio::time::sleep_until(deadline) => {
+                if !clock.prompting() && tokio::time::Instant::now() >= start + limit + clock.excluded() {
+                    return None;
+                }
+            }
+        }
     }
 }
 
@@ -190,7 +271,12 @@ fn context(e: io::Error, what: &str) -> Error {
 /// then the event and close callback feature checks.
 async fn handshake(conn: &Connection, opts: &ConnectOptions) -> Result<()> {
     let uri = conn.connect_uri().clone();
-    authenticate(conn, uri.params().auth.as_deref()).await?;
+    authenticate(
+        conn,
+        uri.params().auth.as_deref(),
+        opts.credentials.as_ref(),
+    )
+    .await?;
     if conn.supports_feature(feature::PROGRAM_KEEPALIVE).await?
         && let Some(ka) = opts.keepalive
     {
@@ -212,7 +298,11 @@ async fn handshake(conn: &Connection, opts: &ConnectOptions) -> Result<()> {
     Ok(())
 }
 
-async fn authenticate(conn: &Connection, wanted: Option<&str>) -> Result<()> {
+async fn authenticate(
+    conn: &Connection,
+    wanted: Option<&str>,
+    credentials: Option<&Credentials>,
+) -> Result<()> {
     let list = conn.call(&AuthListArgs).await?;
     let Some(first) = list.types.first().copied() else {
         return Ok(());
@@ -247,9 +337,9 @@ async fn authenticate(conn: &Connection, wanted: Option<&str>) -> Result<()> {
             }
             Ok(())
         }
-        AuthType::Sasl => Err(Error::Auth(
-            "the daemon requires SASL authentication, which this client does not support yet"
-                .into(),
-        )),
+        AuthType::Sasl => {
+            let mech = wanted.and_then(|w| w.split_once('.')).map(|(_, m)| m);
+            super::sasl::authenticate(conn, mech, credentials).await
+        }
     }
 }

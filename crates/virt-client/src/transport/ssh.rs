@@ -1,0 +1,178 @@
+//! The `+ssh` transport through the system's `ssh` program, so the user's `~/.ssh/config`,
+//! agent, `known_hosts` and `ProxyJump` apply. One control master per host is shared by every
+//! channel; passwords and passphrases go through `SSH_ASKPASS` to the credential callback.
+//! Host key checking stays as the user's configuration has it.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use tokio::process::Command;
+
+use super::{Reader, Writer, child};
+use crate::askpass::{AskpassServer, SOCKET_ENV};
+use crate::credentials::Credentials;
+use crate::uri::{ConnectUri, DaemonMode};
+
+/// How the far side reaches the daemon's socket (`proxy=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proxy {
+    /// `virt-ssh-helper` when installed, else netcat.
+    Auto,
+    /// netcat (`nc -U socket`).
+    Netcat,
+    /// `virt-ssh-helper URI`.
+    Native,
+}
+
+/// What the ssh transport needs beyond the URI.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SshSettings {
+    /// Answers ssh's password and passphrase prompts.
+    pub(crate) credentials: Option<Credentials>,
+    /// The `SSH_ASKPASS` program that forwards prompts to [`Self::credentials`].
+    pub(crate) askpass_program: Option<PathBuf>,
+}
+
+/// The directory of the control sockets: `$XDG_RUNTIME_DIR/hangar`, else a per-user
+/// directory under the temporary directory.
+pub fn control_dir() -> PathBuf {
+    match std::env::var_os("XDG_RUNTIME_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d).join("hangar"),
+        _ => {
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            let uid = unsafe { libc::geteuid() };
+            std::env::temp_dir().join(format!("hangar-{uid}"))
+        }
+    }
+}
+
+/// Quotes `s` for a POSIX shell.
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// The command run on the far side.
+pub(crate) fn remote_command(uri: &ConnectUri, read_only: bool) -> Result<String, String> {
+    let p = uri.params();
+    let proxy = match p.proxy.as_deref() {
+        None | Some("auto") => Proxy::Auto,
+        Some("netcat") => Proxy::Netcat,
+        Some("native") => Proxy::Native,
+        Some(other) => {
+            return Err(format!(
+                "unknown proxy '{other}' (should be auto|netcat|native)"
+            ));
+        }
+    };
+    // A socket named in the URI can only be reached with netcat.
+    let proxy = if proxy == Proxy::Auto && p.socket.is_some() {
+        Proxy::Netcat
+    } else {
+        proxy
+    };
+    let socket = match &p.socket {
+        Some(s) => s.clone(),
+        None => default_socket(uri.driver(), p.mode, read_only),
+    };
+    let nc = p.netcat.as_deref().unwrap_or("nc");
+    let netcat = format!(
+        "if {nc} -q 2>&1 | grep 'requires an argument' >/dev/null 2>&1; then ARG=-q0; \
+         else ARG=; fi; exec {nc} $ARG -U {sock}",
+        nc = quote(nc),
+        sock = quote(&socket)
+    );
+    let ro = if read_only { " -r" } else { "" };
+    let helper = format!("virt-ssh-helper{ro} {}", quote(&uri.remote_name()));
+    let script = match proxy {
+        Proxy::Native => return Ok(helper),
+        Proxy::Netcat => netcat,
+        Proxy::Auto => format!(
+            "if command -v virt-ssh-helper >/dev/null 2>&1; then exec {helper}; else {netcat}; fi"
+        ),
+    };
+    Ok(format!("sh -c {}", quote(&script)))
+}
+
+/// The daemon socket on the far side when the URI names none.
+fn default_socket(driver: &str, mode: DaemonMode, read_only: bool) -> String {
+    let suffix = if read_only { "-ro" } else { "" };
+    match mode {
+        DaemonMode::Direct if driver != "remote" => {
+            format!("/var/run/libvirt/virt{driver}d-sock{suffix}")
+        }
+        _ => format!("/var/run/libvirt/libvirt-sock{suffix}"),
+    }
+}
+
+/// Starts `ssh` to the URI's host running the remote command.
+pub(crate) fn connect_ssh(
+    uri: &ConnectUri,
+    read_only: bool,
+    settings: &SshSettings,
+) -> io::Result<(Reader, Writer)> {
+    let p = uri.params();
+    let host = uri.host().unwrap_or("localhost");
+    let program = p.command.as_deref().unwrap_or("ssh");
+    let remote = remote_command(uri, read_only).map_err(io::Error::other)?;
+    let control = control_dir();
+    std::fs::create_dir_all(&control)?;
+    set_private(&control)?;
+    let mut cmd = Command::new(program);
+    if let Some(port) = uri.port() {
+        cmd.arg("-p").arg(port.to_string());
+    }
+    if let Some(user) = uri.user() {
+        cmd.arg("-l").arg(user);
+    }
+    if let Some(key) = &p.keyfile {
+        cmd.arg("-i").arg(key);
+    }
+    if let Some(kh) = &p.known_hosts {
+        cmd.arg("-o").arg(format!("UserKnownHostsFile={kh}"));
+    }
+    cmd.args(["-T", "-e", "none", "-o", "ControlMaster=auto", "-o"])
+        .arg(format!("ControlPath={}/ssh-%C", control.display()))
+        .args(["-o", "ControlPersist=60"]);
+    let mut askpass = None;
+    if p.no_tty {
+        cmd.args(["-o", "BatchMode=yes"]);
+    } else if let (Some(creds), Some(prog)) = (&settings.credentials, &settings.askpass_program) {
+        let server = AskpassServer::start(creds.0.clone())?;
+        cmd.env("SSH_ASKPASS", prog)
+            .env("SSH_ASKPASS_REQUIRE", "force")
+            .env(SOCKET_ENV, server.socket());
+        askpass = Some(server);
+    }
+    cmd.arg("--").arg(host).arg(remote);
+    child::spawn(cmd, program, askpass)
+}
+
+fn set_private(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_commands() {
+        let u = ConnectUri::parse("qemu+ssh://h/system?socket=/x/s%27q&netcat=/bin/nc").unwrap();
+        let c = remote_command(&u, false).unwrap();
+        assert!(c.starts_with("sh -c '"), "{c}");
+        assert!(c.contains("/bin/nc") && c.contains("-U"), "{c}");
+        assert!(!c.contains("virt-ssh-helper"));
+        let u = ConnectUri::parse("qemu+ssh://h/system").unwrap();
+        let c = remote_command(&u, true).unwrap();
+        assert!(c.contains("virt-ssh-helper -r"), "{c}");
+        assert!(c.contains("libvirt-sock-ro"), "{c}");
+        let u = ConnectUri::parse("qemu+ssh://h/system?proxy=native").unwrap();
+        assert_eq!(
+            remote_command(&u, false).unwrap(),
+            "virt-ssh-helper 'qemu:///system'"
+        );
+        let u = ConnectUri::parse("qemu+ssh://h/system?proxy=bogus").unwrap();
+        assert!(remote_command(&u, false).is_err());
+    }
+}
