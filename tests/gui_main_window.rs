@@ -348,7 +348,7 @@ fn destructive_actions_ask_first() {
     // Nothing happened yet; cancelling keeps the VM running.
     wait_until(1, || false);
     assert_eq!(virsh_state(d, &name), "running");
-    MessageDialogExt::response(&dialog, "cancel");
+    respond(&dialog, "cancel");
     wait_until(1, || false);
     assert_eq!(virsh_state(d, &name), "running");
     window.model().actions().unwrap().activate("vm-force-off");
@@ -360,7 +360,7 @@ fn destructive_actions_ask_first() {
             .find(|w| w.is_visible());
         dialog.is_some()
     }));
-    MessageDialogExt::response(&dialog.unwrap(), "accept");
+    respond(&dialog.unwrap(), "accept");
     // A transient VM is gone once it stops.
     assert!(
         wait_until(10, || conn.vm(&uuid).is_none()),
@@ -398,6 +398,12 @@ fn daemon_restart_is_recovered_from() {
     );
     assert_eq!(vm_names(&conn), ["test"]);
     window.widget().destroy();
+}
+
+/// Answers a dialog as a click on one of its buttons does (emit the response, then close).
+fn respond(dialog: &adw::MessageDialog, response: &str) {
+    MessageDialogExt::response(dialog, response);
+    dialog.close();
 }
 
 fn find_dialog() -> Option<adw::MessageDialog> {
@@ -482,7 +488,7 @@ fn delete_with_storage_removes_the_volume() {
     let listed = extra.last_child().and_downcast::<gtk::Label>().unwrap();
     assert!(listed.label().contains("disk.qcow2"), "{}", listed.label());
     check.set_active(true);
-    MessageDialogExt::response(&dialog, "accept");
+    respond(&dialog, "accept");
     assert!(
         wait_until(10, || conn.vm(&uuid).is_none()),
         "delete not seen"
@@ -493,5 +499,98 @@ fn delete_with_storage_removes_the_volume() {
     assert!(!vol_path.exists());
     d.virsh(&qemu, &["pool-destroy", &pool]).unwrap();
     d.virsh(&qemu, &["pool-undefine", &pool]).unwrap();
+    window.widget().destroy();
+}
+
+/// Answers the credential dialogs of one login: the user name, then `password`.
+/// Returns the headings seen, in order.
+fn log_in(password: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut answered: Vec<adw::MessageDialog> = Vec::new();
+    while seen.len() < 2 {
+        let mut dialog = None;
+        assert!(
+            wait_until(20, || {
+                dialog = gtk::Window::list_toplevels()
+                    .into_iter()
+                    .filter_map(|w| w.downcast::<adw::MessageDialog>().ok())
+                    .find(|w| w.is_visible() && !answered.contains(w));
+                dialog.is_some()
+            }),
+            "no credential dialog after {seen:?}"
+        );
+        let dialog = dialog.unwrap();
+        let heading = dialog.heading().unwrap_or_default().to_string();
+        let entry = dialog
+            .extra_child()
+            .and_downcast::<gtk::Editable>()
+            .unwrap();
+        entry.set_text(if heading.contains("User") {
+            "alice"
+        } else {
+            password
+        });
+        respond(&dialog, "ok");
+        answered.push(dialog);
+        seen.push(heading);
+    }
+    seen
+}
+
+#[gtk::test]
+fn sasl_login_asks_for_user_and_password() {
+    setup();
+    let sasl = tempfile::tempdir().unwrap();
+    let db = sasl.path().join("passwd.db");
+    let mut child = std::process::Command::new("saslpasswd2")
+        .args(["-p", "-c", "-a", "libvirt", "-f"])
+        .arg(&db)
+        .arg("alice")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"wonderland")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let d = Libvirtd::start_with(testbed::Options {
+        auth_unix_rw: Some("sasl".into()),
+        sasl_conf: Some(format!(
+            "mech_list: scram-sha-256\nsasldb_path: {}\n",
+            db.display()
+        )),
+        ..testbed::Options::default()
+    })
+    .unwrap();
+    let uri = d.test_uri();
+    let (window, conn) = launch(&uri);
+    // A wrong password is refused with a clear message; the session tries again and asks again.
+    assert_eq!(
+        log_in("mad hatter"),
+        ["User Name Needed", "Password Needed"]
+    );
+    let mut texts = Vec::new();
+    assert!(
+        wait_until(20, || {
+            texts.push(conn.status_text());
+            conn.status_text().contains("Reconnecting")
+        }),
+        "{texts:?}"
+    );
+    let refused = conn.status_text();
+    assert!(refused.contains("password"), "{refused}");
+    log_in("wonderland");
+    assert!(
+        wait_until(20, || conn.connection_status()
+            == ConnectionStatus::Connected),
+        "{}: {}",
+        conn.status_text(),
+        std::fs::read_to_string(d.dir().join("libvirtd.log")).unwrap_or_default()
+    );
+    assert_eq!(vm_names(&conn), ["test"]);
     window.widget().destroy();
 }

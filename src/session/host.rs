@@ -49,6 +49,8 @@ pub enum HostUpdate {
         /// Whether work is in flight.
         busy: bool,
     },
+    /// The host asks for a user name, password or passphrase; answer through the request.
+    AskCredential(CredentialAsk),
     /// An action failed; the message is libvirt's.
     ActionFailed {
         /// The VM's name.
@@ -56,6 +58,52 @@ pub enum HostUpdate {
         /// What went wrong.
         message: String,
     },
+}
+
+/// A question from the host (SASL) or from ssh (password, key passphrase) for the user.
+#[derive(Debug, Clone)]
+pub struct CredentialAsk {
+    /// What is asked.
+    pub request: virt_client::CredentialRequest,
+    answer: std::sync::Arc<std::sync::Mutex<Option<tokio::sync::oneshot::Sender<Option<String>>>>>,
+}
+
+impl CredentialAsk {
+    /// Answers the question; `None` when the user cancelled. Later answers are ignored.
+    pub fn reply(&self, value: Option<String>) {
+        let sender = match self.answer.lock() {
+            Ok(mut guard) => guard.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(sender) = sender {
+            let _ = sender.send(value);
+        }
+    }
+}
+
+/// Asks the user through the UI: each question becomes a [`HostUpdate::AskCredential`].
+struct UiPrompt {
+    report: std::sync::Arc<dyn Fn(HostUpdate) -> bool + Send + Sync>,
+}
+
+impl virt_client::CredentialPrompt for UiPrompt {
+    fn ask<'a>(
+        &'a self,
+        request: &'a virt_client::CredentialRequest,
+    ) -> virt_client::PromptFuture<'a> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let ask = CredentialAsk {
+            request: request.clone(),
+            answer: std::sync::Arc::new(std::sync::Mutex::new(Some(tx))),
+        };
+        let delivered = (self.report)(HostUpdate::AskCredential(ask));
+        Box::pin(async move {
+            if !delivered {
+                return None;
+            }
+            rx.await.ok().flatten()
+        })
+    }
 }
 
 /// What a host is: shown in the connection's details.
@@ -136,12 +184,22 @@ pub async fn run(
     report: impl Fn(HostUpdate) -> bool + Send + Sync + Clone + 'static,
 ) {
     let mut attempt = 0u32;
+    let prompt: std::sync::Arc<dyn virt_client::CredentialPrompt> = std::sync::Arc::new(UiPrompt {
+        report: std::sync::Arc::new(report.clone()),
+    });
     loop {
         if !report(HostUpdate::Connecting) {
             return;
         }
         let (target, read_only) = split_read_only(&uri);
-        let options = virt_client::ConnectOptions::new().read_only(read_only);
+        let mut options = virt_client::ConnectOptions::new()
+            .read_only(read_only)
+            .with_credentials(prompt.clone());
+        // ssh asks for passwords and passphrases through this binary, which forwards the
+        // question to the running app.
+        if let Ok(exe) = std::env::current_exe() {
+            options = options.askpass_program(exe);
+        }
         let reason = match Connection::open_with(&target, options).await {
             Ok(conn) => {
                 attempt = 0;

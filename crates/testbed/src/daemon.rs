@@ -27,6 +27,8 @@ pub struct Options {
     pub auth_tls: Option<String>,
     /// `auth_tcp` (default `none`), e.g. `sasl`.
     pub auth_tcp: Option<String>,
+    /// `auth_unix_rw` (default `none`), e.g. `sasl`.
+    pub auth_unix_rw: Option<String>,
     /// Contents of the daemon's SASL configuration (`/etc/sasl2/libvirt.conf` inside its
     /// namespace); the daemon's `etc/sasl2` directory is mounted over `/etc/sasl2` when set.
     pub sasl_conf: Option<String>,
@@ -138,10 +140,11 @@ impl Libvirtd {
 
     fn wait_ready(&self) -> io::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(30);
-        let uri = self.qemu_uri();
+        // The read-only socket answers whatever authentication the read-write one wants.
+        let uri = format!("qemu+unix:///system?socket={}", self.socket_ro().display());
         loop {
             let ok = Command::new("virsh")
-                .args(["-q", "-c", &uri, "uri"])
+                .args(["-q", "-r", "-c", &uri, "uri"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .status()
@@ -458,6 +461,7 @@ fn ensure_qemu_user() -> io::Result<()> {
 fn libvirtd_conf(root: &Path, tcp: u16, options: &Options) -> String {
     let r = root.display();
     let auth_tcp = options.auth_tcp.as_deref().unwrap_or("none");
+    let auth_unix_rw = options.auth_unix_rw.as_deref().unwrap_or("none");
     let auth_tls = options.auth_tls.as_deref().unwrap_or("none");
     let no_verify = u8::from(!options.require_client_cert);
     let mut conf = format!(
@@ -465,7 +469,7 @@ fn libvirtd_conf(root: &Path, tcp: u16, options: &Options) -> String {
          unix_sock_ro_perms = \"0777\"\n\
          unix_sock_rw_perms = \"0770\"\n\
          auth_unix_ro = \"none\"\n\
-         auth_unix_rw = \"none\"\n\
+         auth_unix_rw = \"{auth_unix_rw}\"\n\
          listen_tcp = 1\n\
          listen_addr = \"127.0.0.1\"\n\
          tcp_port = \"{tcp}\"\n\

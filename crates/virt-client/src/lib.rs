@@ -29,6 +29,7 @@ pub use connect::{CpuMap, NodeInfo, split_version};
 pub use connection::{CloseReason, ConnectOptions, Connection, KeepaliveConfig};
 pub use credentials::{
     CredentialKind, CredentialPrompt, CredentialRequest, Credentials, FixedCredentials,
+    PromptFuture,
 };
 pub use domain::{Domain, DomainInfo, DomainState, DomainStats};
 pub use error::{Error, ErrorCode, ErrorDomain, ErrorLevel, Result};

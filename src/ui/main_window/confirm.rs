@@ -139,6 +139,50 @@ pub fn ask_rename(
     dialog
 }
 
+/// Asks the user what a host or ssh wants to know (user name, password, passphrase, a
+/// question) for the connection to `uri`; cancelling answers nothing.
+pub fn ask_credential(
+    parent: &impl IsA<gtk::Window>,
+    uri: &str,
+    ask: crate::session::host::CredentialAsk,
+) -> adw::MessageDialog {
+    use virt_client::CredentialKind as K;
+    let heading = match ask.request.kind {
+        K::Username => gettext("User Name Needed"),
+        K::Password => gettext("Password Needed"),
+        K::Passphrase => gettext("Key Passphrase Needed"),
+        _ => gettext("Question from the Host"),
+    };
+    let body = format!("{}\n{}", ask.request.prompt.trim(), uri);
+    let dialog = adw::MessageDialog::new(Some(parent), Some(&heading), Some(&body));
+    let secret = matches!(ask.request.kind, K::Password | K::Passphrase);
+    let entry: gtk::Editable = if secret {
+        let e = gtk::PasswordEntry::new();
+        e.set_show_peek_icon(true);
+        e.set_activates_default(true);
+        e.upcast()
+    } else {
+        let e = gtk::Entry::new();
+        e.set_activates_default(true);
+        if let Some(default) = &ask.request.default {
+            e.set_text(default);
+        }
+        e.upcast()
+    };
+    entry.update_property(&[gtk::accessible::Property::Label(&heading)]);
+    dialog.set_extra_child(Some(&entry));
+    dialog.add_response("cancel", &gettext("_Cancel"));
+    dialog.add_response("ok", &gettext("_Connect"));
+    dialog.set_response_appearance("ok", adw::ResponseAppearance::Suggested);
+    dialog.set_default_response(Some("ok"));
+    dialog.set_close_response("cancel");
+    dialog.connect_response(None, move |_, response| {
+        ask.reply((response == "ok").then(|| entry.text().to_string()));
+    });
+    dialog.present();
+    dialog
+}
+
 /// Checks a VM name the way libvirt's drivers accept it.
 pub fn validate_name(name: &str) -> Result<(), String> {
     let name = name.trim();

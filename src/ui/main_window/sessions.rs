@@ -133,6 +133,9 @@ pub fn apply(
                 vm.set_busy(busy);
             }
         }
+        HostUpdate::AskCredential(ask) => {
+            confirm::ask_credential(&window.window, uri, ask);
+        }
         HostUpdate::ActionFailed { name, message } => {
             window.show_error(&gettext_f("{}: {}", &[&name, &message]));
         }
