@@ -2,7 +2,7 @@
 //! capabilities document, next to plain quick-xml event reading and writing of the same
 //! text (no tree) as a peer figure.
 //!
-//! `cargo run -p virt-xml --release --example bench`
+//! `cargo run -p virt-xml --release --example xml_bench`
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expectation is a failed test
 
 use std::hint::black_box;
