@@ -1,6 +1,8 @@
 //! A VM's own window: overview, and the pages for its consoles, performance, vCPU pinning
 //! and hardware, switched from the header bar.
 
+pub mod performance;
+
 use adw::prelude::*;
 use relm4::prelude::*;
 
@@ -70,6 +72,7 @@ pub struct VmWindow {
     page: VmPage,
     summary: crate::session::model::VmSummary,
     _watch: Option<gtk::glib::SignalHandlerId>,
+    performance: performance::PerformancePage,
 }
 
 /// Messages to a VM window.
@@ -106,6 +109,11 @@ impl VmWindow {
     /// The VM as shown.
     pub fn summary(&self) -> &crate::session::model::VmSummary {
         &self.summary
+    }
+
+    /// The performance page.
+    pub fn performance(&self) -> &performance::PerformancePage {
+        &self.performance
     }
 }
 
@@ -265,6 +273,7 @@ impl Component for VmWindow {
             })
         };
         let model = VmWindow {
+            performance: performance::PerformancePage::new(&init.vm),
             summary: init.vm.summary(),
             vm: init.vm,
             connection: init.connection,
@@ -272,6 +281,12 @@ impl Component for VmWindow {
             _watch: Some(watch),
         };
         let widgets = view_output!();
+        widgets.stack.add_titled_with_icon(
+            model.performance.widget(),
+            Some(VmPage::Performance.name()),
+            &gettext("Performance"),
+            "power-profile-performance-symbolic",
+        );
         show_page(&widgets.stack, model.page);
         ComponentParts { model, widgets }
     }

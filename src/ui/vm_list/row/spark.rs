@@ -1,0 +1,32 @@
+//! The CPU sparkline of a VM row: the last two minutes of CPU use, 0–100 %.
+
+use gtk::glib;
+use gtk::prelude::*;
+
+use crate::session::series::Unit;
+use crate::ui::vm_list::VmObject;
+use crate::widgets::graph::{GraphLine, HangarGraph, YMax};
+
+/// A sparkline sized for a list row.
+pub fn new_sparkline() -> HangarGraph {
+    let g = HangarGraph::sparkline();
+    g.set_unit(Unit::Percent);
+    g.set_y_max(YMax::Fixed(100.0));
+    g.set_window_secs(VmObject::CPU_HISTORY_SECS);
+    g.set_size_request(72, 22);
+    g.set_valign(gtk::Align::Center);
+    g
+}
+
+/// Shows the CPU history of `item` (a VM) in `spark`; skipped while the row is not drawn.
+pub fn refresh(spark: &HangarGraph, item: &glib::Object) {
+    let Some(vm) = item.downcast_ref::<VmObject>() else {
+        return;
+    };
+    if !spark.is_visible() {
+        return;
+    }
+    let value = crate::widgets::graph::format::value(Unit::Percent, vm.cpu_percent());
+    spark.set_tooltip_text(Some(&crate::i18n::gettext_f("CPU: {}", &[&value])));
+    spark.set_lines(vec![GraphLine::new("", vm.cpu_history())]);
+}
