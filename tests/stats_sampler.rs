@@ -141,6 +141,10 @@ fn one_bulk_call_per_tick_and_none_without_subscribers() {
     assert!((4..=5).contains(&calls), "{calls} calls for 4 ticks");
     while rx.try_recv().is_ok() {}
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(handle.stats_calls(), calls, "calls stop with the last subscriber");
+    assert_eq!(
+        handle.stats_calls(),
+        calls,
+        "calls stop with the last subscriber"
+    );
     assert!(rx.try_recv().is_err());
 }

@@ -10,8 +10,8 @@ use crate::session::sampler::{StatsTick, Want};
 use crate::session::series::Unit;
 use crate::ui::stats::{HostStats, TickListener};
 use crate::ui::vm_list::ConnectionObject;
-use crate::ui::vm_window::performance::{Section, WINDOW_SECS};
-use crate::widgets::graph::{GraphLine, YMax, format};
+use crate::ui::vm_window::performance::{Section, WINDOW_SECS, value_text};
+use crate::widgets::graph::{GraphLine, YMax};
 
 /// How many of the busiest VMs the overview lists.
 pub const TOP_VMS: usize = 5;
@@ -159,7 +159,7 @@ impl State {
             .set_lines(vec![GraphLine::new(gettext("Used"), cpu)]);
         self.cpu
             .value
-            .set_label(&last_cpu.map_or_else(|| "—".into(), |v| format::value(Unit::Percent, v)));
+            .set_label(&last_cpu.map_or_else(|| "—".into(), |v| value_text(Unit::Percent, v)));
         let memory = self.stats.host_memory();
         let last_mem = memory.last().and_then(|p| p.v);
         if let Some(total) = self.stats.memory_total_bytes() {
@@ -168,8 +168,8 @@ impl State {
                 self.memory.value.set_label(&gettext_f(
                     "{} of {}",
                     &[
-                        &format::value(Unit::Bytes, used),
-                        &format::value(Unit::Bytes, total),
+                        &value_text(Unit::Bytes, used),
+                        &value_text(Unit::Bytes, total),
                     ],
                 ));
             }
@@ -203,7 +203,7 @@ impl State {
                 .vm(uuid)
                 .map_or_else(|| uuid.to_string(), |vm| vm.name());
             let row = adw::ActionRow::builder().title(name.as_str()).build();
-            let value = gtk::Label::new(Some(&format::value(Unit::Percent, percent)));
+            let value = gtk::Label::new(Some(&value_text(Unit::Percent, percent)));
             value.add_css_class("numeric");
             row.add_suffix(&value);
             self.top.append(&row);

@@ -169,10 +169,37 @@ impl PerformancePage {
             .collect()
     }
 
+    /// How many CPU readings with a value the page holds.
+    pub fn cpu_points(&self) -> usize {
+        let series = self.state.0.series.borrow();
+        series
+            .get(SeriesKey::Cpu)
+            .map_or(0, |s| s.points().filter(|p| p.v.is_some()).count())
+    }
+
+    /// How many seconds the graphs span (the series keep [`WINDOW_SECS`]).
+    pub fn set_window_secs(&self, secs: f64) {
+        for g in self.graphs() {
+            g.set_window_secs(secs.min(WINDOW_SECS));
+        }
+    }
+
     /// Takes in a tick directly (what the host's listener does).
     pub fn push(&self, tick: &StatsTick) {
         self.state.0.on_tick(tick);
     }
+}
+
+/// A value with its unit, also when it is zero (`0%`, `0 bytes`).
+pub fn value_text(unit: Unit, v: f64) -> String {
+    if v == 0.0 {
+        return match unit {
+            Unit::Percent => gettext_f("{}%", &["0"]),
+            Unit::Bytes | Unit::BytesPerSecond => format::value(unit, 0.5),
+            Unit::Count => "0".to_string(),
+        };
+    }
+    format::value(unit, v)
 }
 
 impl State {
@@ -195,9 +222,8 @@ impl State {
                 .unwrap_or_default()
         };
         let last = |key: SeriesKey| series.get(key).and_then(|s| s.last()).and_then(|p| p.v);
-        let text = |unit: Unit, v: Option<f64>| {
-            v.map_or_else(|| "—".to_string(), |v| format::value(unit, v))
-        };
+        let text =
+            |unit: Unit, v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| value_text(unit, v));
 
         self.cpu
             .graph
@@ -219,7 +245,7 @@ impl State {
             .filter_map(|l| l.series.last().and_then(|p| p.v))
             .reduce(f64::max);
         self.vcpus.value.set_label(&match busiest {
-            Some(v) => gettext_f("busiest {}", &[&format::value(Unit::Percent, v)]),
+            Some(v) => gettext_f("Busiest: {}", &[&value_text(Unit::Percent, v)]),
             None => "—".to_string(),
         });
         self.vcpus.graph.set_lines(vcpus);

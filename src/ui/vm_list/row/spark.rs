@@ -15,6 +15,7 @@ pub fn new_sparkline() -> HangarGraph {
     g.set_window_secs(VmObject::CPU_HISTORY_SECS);
     g.set_size_request(72, 22);
     g.set_valign(gtk::Align::Center);
+    g.add_css_class("vm-row-spark");
     g
 }
 
@@ -26,7 +27,7 @@ pub fn refresh(spark: &HangarGraph, item: &glib::Object) {
     if !spark.is_visible() {
         return;
     }
-    let value = crate::widgets::graph::format::value(Unit::Percent, vm.cpu_percent());
+    let value = crate::ui::vm_window::performance::value_text(Unit::Percent, vm.cpu_percent());
     spark.set_tooltip_text(Some(&crate::i18n::gettext_f("CPU: {}", &[&value])));
     spark.set_lines(vec![GraphLine::new("", vm.cpu_history())]);
 }
