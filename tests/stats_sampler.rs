@@ -2,6 +2,8 @@
 //! become CPU and memory series, and the sampler makes one bulk stats call per tick and none
 //! while nothing subscribes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests may panic
+
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
