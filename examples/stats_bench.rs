@@ -14,6 +14,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use hangar::session::model::{VmState, VmSummary};
 use hangar::session::sampler::{self, SamplerHandle, SamplerState};
 use hangar::session::series::{DomainSeries, HostInfo};
 use testbed::{Libvirtd, vm};
@@ -80,6 +81,31 @@ fn client() {
             })
         })
         .collect();
+    // The GTK thread's share: CPU figures into the list's objects (no rows on screen here;
+    // only the visible rows redraw in the app).
+    let first = rt
+        .block_on(sampler::sample(&conn, &handle, &mut state))
+        .expect("tick");
+    let list = hangar::ui::vm_list::ConnectionObject::new(&uri, "bench");
+    let summaries: Vec<VmSummary> = first
+        .domains
+        .iter()
+        .enumerate()
+        .map(|(i, d)| VmSummary {
+            uuid: d.uuid.clone(),
+            name: format!("b-{i}"),
+            title: None,
+            state: VmState::Running,
+            vcpus: 1,
+            memory_kib: 131072,
+            persistent: true,
+            autostart: false,
+            has_managed_save: false,
+        })
+        .collect();
+    list.set_vms(&summaries);
+    let hub = hangar::ui::stats::HostStats::open(&uri);
+    let mut apply_us = Vec::new();
     let calls0 = handle.stats_calls();
     for i in 0..TICKS + 5 {
         let (c0, w0) = (thread_cpu(), Instant::now());
@@ -88,26 +114,31 @@ fn client() {
             .expect("tick");
         let (c1, w1) = (thread_cpu(), Instant::now());
         assert_eq!(tick.domains.len(), N);
+        let tick_at = tick.at;
         // Turning an already decoded reply into a tick, alone.
         let stats = rt
             .block_on(conn.all_domain_stats(&[], sampler::STATS_GROUPS, 0))
             .unwrap();
         let b0 = Instant::now();
-        let again = sampler::build_tick(tick.at + 0.5, &stats, None, &mut state);
+        let again = sampler::build_tick(tick_at + 0.5, &stats, None, &mut state);
         let b1 = Instant::now();
         // What a view keeping full series for every domain would add per tick.
         for (s, d) in series.iter_mut().zip(&again.domains) {
             s.push(&d.sample);
         }
         let b2 = Instant::now();
+        let shared = std::sync::Arc::new(tick);
+        hub.apply(&shared, Some(&list));
+        let b3 = Instant::now();
         if i >= 5 {
             cpu_ms.push((c1 - c0).as_secs_f64() * 1e3);
             wall_ms.push((w1 - w0).as_secs_f64() * 1e3);
             build_us.push((b1 - b0).as_secs_f64() * 1e6);
             series_us.push((b2 - b1).as_secs_f64() * 1e6);
+            apply_us.push((b3 - b2).as_secs_f64() * 1e6);
         }
     }
-    // Each iteration made one sampler tick and one direct call.
+    // Each iteration made one sampler tick (and one direct call, not counted).
     let sampler_calls = handle.stats_calls() - calls0;
     println!("client: {N} domains, {TICKS} ticks (after 5 warm-up), current-thread runtime");
     println!(
@@ -124,6 +155,10 @@ fn client() {
         median(series_us)
     );
     println!(
+        "  GTK thread: applying a tick to {N} list objects: median {:.0} us",
+        median(apply_us)
+    );
+    println!(
         "  GET_ALL_DOMAIN_STATS calls by the sampler: {sampler_calls} for {} ticks = {:.2} per tick",
         TICKS + 5,
         sampler_calls as f64 / (TICKS + 5) as f64
@@ -136,6 +171,21 @@ fn spawn_logged(mut cmd: Command, name: &str) -> Child {
     cmd.stdout(Stdio::null()).stderr(Stdio::null());
     cmd.spawn()
         .unwrap_or_else(|e| panic!("cannot start {name}: {e}"))
+}
+
+/// Saves the whole (virtual) screen as `name`.png under target/tmp, if ImageMagick is there.
+fn screenshot(name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tmp");
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join(format!("{name}.png"));
+    let ok = Command::new("import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        println!("  screen: {}", path.display());
+    }
 }
 
 /// CPU share of one core used by `pid` over `secs`, after `warmup`.
@@ -169,9 +219,10 @@ fn app(secs: u64) {
         .env("GSETTINGS_BACKEND", "memory");
     let mut child = spawn_logged(hangar, "hangar");
     let ours = measure(child.id(), Duration::from_secs(8), secs);
+    println!("app: {N} running domains, sparklines at 1 Hz, {secs} s");
+    screenshot("bench-hangar");
     let _ = child.kill();
     let _ = child.wait();
-    println!("app: {N} running domains, sparklines at 1 Hz, {secs} s");
     match ours {
         Some(p) => println!("  hangar: {p:.2}% of one core (target <= 3%)"),
         None => println!("  hangar: exited early ({})", target.display()),
@@ -186,6 +237,7 @@ fn app(secs: u64) {
     match vmm.stdout(Stdio::null()).stderr(Stdio::null()).spawn() {
         Ok(mut child) => {
             let theirs = measure(child.id(), Duration::from_secs(15), secs);
+            screenshot("bench-virt-manager");
             let _ = child.kill();
             let _ = child.wait();
             match (ours, theirs) {
