@@ -86,6 +86,7 @@ fn client() {
     let first = rt
         .block_on(sampler::sample(&conn, &handle, &mut state))
         .expect("tick");
+    let test_fields = stats_fields(&rt, &conn);
     let list = hangar::ui::vm_list::ConnectionObject::new(&uri, "bench");
     let summaries: Vec<VmSummary> = first
         .domains
@@ -165,6 +166,56 @@ fn client() {
     );
     println!("  ratio to target: {:.2}", median(cpu_ms) / 2.0);
     rt.block_on(async { conn.close().await.ok() });
+    realistic_parse(&rt, d, test_fields);
+}
+
+fn stats_fields(rt: &tokio::runtime::Runtime, conn: &virt_client::Connection) -> usize {
+    rt.block_on(conn.all_domain_stats(&[], sampler::STATS_GROUPS, 0))
+        .ok()
+        .and_then(|s| s.first().map(|r| r.params.len()))
+        .unwrap_or(0)
+}
+
+/// The test driver reports only the state group; a running QEMU domain reports every group.
+/// Parses a real QEMU record's fields 1,000 times to show the per-tick parse cost at that size.
+fn realistic_parse(rt: &tokio::runtime::Runtime, d: &Libvirtd, test_fields: usize) {
+    let qemu = d.qemu_uri();
+    let name = testbed::unique_name("bench");
+    let xml = std::env::temp_dir().join(format!("{name}.xml"));
+    std::fs::write(&xml, vm::tiny_xml(&name)).unwrap();
+    if d.virsh(&qemu, &["create", xml.to_str().unwrap()]).is_err() {
+        println!("  (no QEMU domain could start: realistic parse skipped)");
+        return;
+    }
+    let _ = std::fs::remove_file(&xml);
+    let conn = rt
+        .block_on(virt_client::Connection::open(&qemu))
+        .expect("connect");
+    std::thread::sleep(Duration::from_secs(3));
+    let records = rt
+        .block_on(conn.all_domain_stats(&[], sampler::STATS_GROUPS, 0))
+        .unwrap();
+    let _ = d.virsh(&qemu, &["destroy", &name]);
+    let Some(record) = records.iter().find(|r| r.domain.name() == name) else {
+        return;
+    };
+    let mut runs = Vec::new();
+    for i in 0..30 {
+        let t = Instant::now();
+        for _ in 0..1000 {
+            std::hint::black_box(sampler::domain_sample(f64::from(i), &record.params));
+        }
+        runs.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    println!(
+        "  fields per record: test driver {test_fields}, running QEMU domain {}",
+        record.params.len()
+    );
+    println!(
+        "  parsing 1,000 QEMU-sized records into samples: median {:.0} us",
+        median(runs)
+    );
+    rt.block_on(async { conn.close().await.ok() });
 }
 
 fn spawn_logged(mut cmd: Command, name: &str) -> Child {
@@ -206,11 +257,15 @@ fn app(secs: u64) {
         .unwrap();
     let home = tempfile::tempdir().unwrap();
     let exe = std::env::current_exe().unwrap();
-    let target = exe
-        .ancestors()
-        .nth(2)
-        .expect("target/<profile>/examples")
-        .join("hangar");
+    let target = std::env::var_os("HANGAR_BIN").map_or_else(
+        || {
+            exe.ancestors()
+                .nth(2)
+                .expect("target/<profile>/examples")
+                .join("hangar")
+        },
+        std::path::PathBuf::from,
+    );
     let mut hangar = Command::new(&target);
     hangar
         .args(["--connect", &uri])

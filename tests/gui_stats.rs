@@ -294,6 +294,14 @@ fn host_overview_on_the_command_line_and_no_sampling_when_hidden() {
 
     let stats = HostStats::get(&vm.uri).unwrap();
     assert!(stats.sampler().subscribers() >= 2);
+    // The interval follows the setting, within 0.5–10 s.
+    assert_eq!(stats.sampler().interval(), Duration::from_secs(1));
+    let settings = hangar::settings::AppSettings::open().unwrap();
+    settings.gio().set_int("stats-interval-ms", 2500).unwrap();
+    assert!(wait_until(2, || stats.sampler().interval()
+        == Duration::from_millis(2500)));
+    settings.gio().set_int("stats-interval-ms", 1000).unwrap();
+    assert!(wait_until(2, || stats.sampler().interval() == Duration::from_secs(1)));
     window.close();
     main.widget().set_visible(false);
     assert!(
@@ -313,4 +321,39 @@ fn host_overview_on_the_command_line_and_no_sampling_when_hidden() {
         wait_until(5, || stats.sampler().stats_calls() > calls),
         "sampling resumes when the list shows again"
     );
+}
+
+#[gtk::test]
+fn many_rows_get_sparklines_and_cpu_figures() {
+    setup();
+    set_dark(false);
+    let d = Libvirtd::shared();
+    let uri = d
+        .fixture_uri("sparks", &vm::test_node_xml("spark", 40))
+        .unwrap();
+    let main = launch(Options {
+        connect: vec![uri.clone()],
+        ..Options::default()
+    });
+    let conn = main.model().list().connection(&uri).unwrap();
+    assert!(wait_until(30, || conn.vms().n_items() == 40));
+    let first = conn.vms().item(0).and_downcast::<VmObject>().unwrap();
+    assert!(
+        wait_until(10, || first.cpu_history().len() >= 3),
+        "CPU history grows each tick"
+    );
+    let list = main.model().list().widget().clone();
+    let mut all = Vec::new();
+    descendants(list.upcast_ref(), &mut all);
+    let sparks: Vec<HangarGraph> = all
+        .into_iter()
+        .filter_map(|w| w.downcast::<HangarGraph>().ok())
+        .filter(|g| g.is_sparkline() && g.is_visible())
+        .collect();
+    render(main.widget(), "vm-list-sparklines-many");
+    let drawn = sparks
+        .iter()
+        .filter(|g| g.plot_geometry().is_some())
+        .count();
+    assert!(drawn >= 5, "{drawn} of {} sparklines drawn", sparks.len());
 }
