@@ -72,6 +72,8 @@ mod imp {
             obj.append(&text);
             obj.append(&self.spinner);
             obj.append(&self.spark);
+            let row = obj.downgrade();
+            super::spark::follow_map(&self.spark, move || row.upgrade()?.item());
             obj.append(&self.size);
         }
     }

@@ -7,6 +7,15 @@ use crate::session::series::Unit;
 use crate::ui::vm_list::VmObject;
 use crate::widgets::graph::{GraphLine, HangarGraph, YMax};
 
+/// Catches up on the history of the row's item when the row scrolls into view.
+pub fn follow_map(spark: &HangarGraph, item: impl Fn() -> Option<glib::Object> + 'static) {
+    spark.connect_map(move |spark| {
+        if let Some(item) = item() {
+            refresh(spark, &item);
+        }
+    });
+}
+
 /// A sparkline sized for a list row.
 pub fn new_sparkline() -> HangarGraph {
     let g = HangarGraph::sparkline();
@@ -19,12 +28,13 @@ pub fn new_sparkline() -> HangarGraph {
     g
 }
 
-/// Shows the CPU history of `item` (a VM) in `spark`; skipped while the row is not drawn.
+/// Shows the CPU history of `item` (a VM) in `spark`; skipped while the row is off screen
+/// (a row the list keeps bound beyond the visible ones is unmapped; see [`follow_map`]).
 pub fn refresh(spark: &HangarGraph, item: &glib::Object) {
     let Some(vm) = item.downcast_ref::<VmObject>() else {
         return;
     };
-    if !spark.is_visible() {
+    if !spark.is_visible() || !spark.is_mapped() {
         return;
     }
     let value = crate::ui::vm_window::performance::value_text(Unit::Percent, vm.cpu_percent());
