@@ -150,3 +150,66 @@ fn one_bulk_call_per_tick_and_none_without_subscribers() {
     );
     assert!(rx.try_recv().is_err());
 }
+
+/// Counts `GET_ALL_DOMAIN_STATS` (procedure 344) calls the daemon dispatched, from its debug
+/// log of the RPC server program.
+fn dispatched_stats_calls(log: &std::path::Path) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("virNetServerProgramDispatch:") && l.ends_with(" proc=344"))
+        .count()
+}
+
+#[test]
+fn the_daemon_dispatches_one_stats_call_per_tick() {
+    const N: usize = 30;
+    let d = Libvirtd::start().unwrap();
+    let uri = d.fixture_uri("count", &vm::test_node_xml("c", N)).unwrap();
+    let log = d.dir().join("rpc-debug.log");
+    let admin = format!(
+        "libvirtd:///system?socket={}",
+        d.dir().join("sock/libvirt-admin-sock").display()
+    );
+    let output = format!("1:file:{}", log.display());
+    for args in [
+        ["daemon-log-filters", "1:rpc.netserverprogram"],
+        ["daemon-log-outputs", output.as_str()],
+    ] {
+        let status = std::process::Command::new("virt-admin")
+            .args(["-c", &admin])
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "virt-admin {args:?}");
+    }
+    let rt = runtime();
+    let handle = SamplerHandle::new();
+    handle.set_interval(Duration::from_millis(500));
+    let rx = start(&rt, &uri, &handle);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        dispatched_stats_calls(&log),
+        0,
+        "none while nobody subscribes"
+    );
+
+    let sub = handle.subscribe(Want::Domains);
+    let ticks = collect(&rx, 5, 10);
+    drop(sub);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(ticks.len(), 5);
+    assert!(ticks.iter().all(|t| t.domains.len() == N));
+    let seen = dispatched_stats_calls(&log);
+    assert_eq!(
+        seen as u64,
+        handle.ticks(),
+        "the daemon saw one bulk call per tick for {N} domains"
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        dispatched_stats_calls(&log),
+        seen,
+        "none after unsubscribing"
+    );
+}
