@@ -356,4 +356,8 @@ fn many_rows_get_sparklines_and_cpu_figures() {
         .filter(|g| g.plot_geometry().is_some())
         .count();
     assert!(drawn >= 5, "{drawn} of {} sparklines drawn", sparks.len());
+    set_dark(true);
+    wait_until(2, || false);
+    render(main.widget(), "vm-list-sparklines-many-dark");
+    set_dark(false);
 }

@@ -61,6 +61,13 @@ impl HostWindow {
         let top_title = gtk::Label::new(Some(&gettext("Busiest Virtual Machines")));
         top_title.add_css_class("heading");
         top_title.set_xalign(0.0);
+        let top_caption = gtk::Label::new(Some(&gettext(
+            "CPU use of each machine as a share of its virtual CPUs",
+        )));
+        top_caption.add_css_class("dim-label");
+        top_caption.add_css_class("caption");
+        top_caption.set_xalign(0.0);
+        top_caption.set_wrap(true);
         let top = gtk::ListBox::new();
         top.add_css_class("boxed-list");
         top.set_selection_mode(gtk::SelectionMode::None);
@@ -83,6 +90,7 @@ impl HostWindow {
         column.append(&memory.root);
         let top_box = gtk::Box::new(gtk::Orientation::Vertical, 6);
         top_box.append(&top_title);
+        top_box.append(&top_caption);
         top_box.append(&top);
         column.append(&top_box);
         let clamp = adw::Clamp::builder()

@@ -106,6 +106,21 @@ impl PerformancePage {
             root: gtk::ScrolledWindow::new(),
         };
         let column = gtk::Box::new(gtk::Orientation::Vertical, 24);
+        let idle = gtk::Label::new(Some(&gettext(
+            "The graphs fill in while the virtual machine runs.",
+        )));
+        idle.add_css_class("dim-label");
+        idle.set_wrap(true);
+        idle.set_visible(!vm.vm_state().is_active());
+        vm.connect_notify_local(Some("state"), {
+            let idle = idle.downgrade();
+            move |vm, _| {
+                if let Some(idle) = idle.upgrade() {
+                    idle.set_visible(!vm.vm_state().is_active());
+                }
+            }
+        });
+        column.append(&idle);
         column.set_margin_top(18);
         column.set_margin_bottom(18);
         column.set_margin_start(18);
