@@ -195,7 +195,7 @@ pub type HostFields = (Option<Vec<(String, u64)>>, Option<Vec<(String, u64)>>);
 /// What the sampler remembers between ticks to turn counters into shares.
 #[derive(Debug, Default)]
 pub struct SamplerState {
-    cpu: HashMap<String, (f64, u64)>,
+    cpu: HashMap<[u8; 16], (f64, u64)>,
     host_cpu: Option<(u64, u64)>,
 }
 
@@ -279,19 +279,19 @@ pub fn build_tick(
 ) -> StatsTick {
     let mut domains = Vec::with_capacity(stats.len());
     for record in stats {
-        let uuid = record.domain.uuid().to_string();
+        let raw = *record.domain.uuid().as_bytes();
         let sample = domain_sample(at, &record.params);
-        let cpu_percent = cpu_share(&mut state.cpu, &uuid, &sample);
+        let cpu_percent = cpu_share(&mut state.cpu, raw, &sample);
         domains.push(DomainTick {
-            uuid,
+            uuid: uuid_text(&raw),
             cpu_percent,
             sample,
         });
     }
     if state.cpu.len() > domains.len() {
-        let live: std::collections::HashSet<&str> =
-            domains.iter().map(|d| d.uuid.as_str()).collect();
-        state.cpu.retain(|k, _| live.contains(k.as_str()));
+        let live: std::collections::HashSet<[u8; 16]> =
+            stats.iter().map(|r| *r.domain.uuid().as_bytes()).collect();
+        state.cpu.retain(|k, _| live.contains(k));
     }
     let host = host.map(|(cpu, mem)| {
         let times = cpu.as_deref().and_then(host_cpu_times);
@@ -313,16 +313,35 @@ pub fn build_tick(
     StatsTick { at, domains, host }
 }
 
+/// A UUID in its usual text form (`8-4-4-4-12` lower-case hex digits), without the
+/// formatting machinery: a tick names every domain.
+pub fn uuid_text(raw: &[u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(36);
+    for (i, b) in raw.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            s.push('-');
+        }
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    s
+}
+
 /// CPU use since the domain's previous reading as a share of its vCPUs.
-fn cpu_share(last: &mut HashMap<String, (f64, u64)>, uuid: &str, s: &DomainSample) -> Option<f64> {
+fn cpu_share(
+    last: &mut HashMap<[u8; 16], (f64, u64)>,
+    uuid: [u8; 16],
+    s: &DomainSample,
+) -> Option<f64> {
     let (Some(ns), true) = (s.cpu_time_ns, s.state_running) else {
-        last.remove(uuid);
+        last.remove(&uuid);
         return None;
     };
-    let previous = match last.get_mut(uuid) {
+    let previous = match last.get_mut(&uuid) {
         Some(entry) => std::mem::replace(entry, (s.at, ns)),
         None => {
-            last.insert(uuid.to_string(), (s.at, ns));
+            last.insert(uuid, (s.at, ns));
             return None;
         }
     };
@@ -352,20 +371,30 @@ mod tests {
     #[test]
     fn cpu_share_needs_two_readings_and_running() {
         let mut last = HashMap::new();
-        assert_eq!(cpu_share(&mut last, "a", &sample(0.0, 0)), None);
+        let (a, b) = ([1; 16], [2; 16]);
+        assert_eq!(cpu_share(&mut last, a, &sample(0.0, 0)), None);
         assert_eq!(
-            cpu_share(&mut last, "a", &sample(1.0, 1_000_000_000)),
+            cpu_share(&mut last, a, &sample(1.0, 1_000_000_000)),
             Some(50.0)
         );
         let stopped = DomainSample {
             at: 2.0,
             ..Default::default()
         };
-        assert_eq!(cpu_share(&mut last, "a", &stopped), None);
+        assert_eq!(cpu_share(&mut last, a, &stopped), None);
         assert!(last.is_empty());
         // A restarted counter gives no share rather than a negative one.
-        cpu_share(&mut last, "b", &sample(0.0, 5_000_000_000));
-        assert_eq!(cpu_share(&mut last, "b", &sample(1.0, 10)), None);
+        cpu_share(&mut last, b, &sample(0.0, 5_000_000_000));
+        assert_eq!(cpu_share(&mut last, b, &sample(1.0, 10)), None);
+    }
+
+    #[test]
+    fn uuid_text_matches_the_usual_form() {
+        let raw = [
+            0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab,
+            0xcd, 0xef,
+        ];
+        assert_eq!(uuid_text(&raw), "12345678-9abc-def0-0123-456789abcdef");
     }
 
     #[test]
