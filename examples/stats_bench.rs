@@ -7,7 +7,9 @@
 //! `xvfb-run -a -s "-screen 0 1280x800x24" cargo run --release --example stats_bench -- app
 //! [SECONDS]` : CPU of the real app (`target/release/hangar`) showing 100 running domains with
 //! sparklines at 1 Hz, and of virt-manager on the same daemon at its default 3 s polling, both
-//! read from /proc/PID/stat over SECONDS (60 by default).
+//! read from /proc/PID/stat over SECONDS (60 by default). `HANGAR_BIN` picks another binary.
+//! The test driver reports only the state group, so its rows' sparklines stay empty (they are
+//! still redrawn each tick); the client figures add a parse of real QEMU-sized records.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark may stop at the first failure
 
