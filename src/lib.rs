@@ -44,6 +44,12 @@ pub fn run(args: Vec<String>) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let app = relm4::RelmApp::new(config::APP_ID);
+    // libadwaita loads `style.css` from the resource base path at startup; the application
+    // RelmApp makes has none set.
+    {
+        use gtk::gio::prelude::ApplicationExt;
+        relm4::main_application().set_resource_base_path(Some(config::RESOURCE_BASE));
+    }
     // Arguments were parsed above; GApplication sees none.
     let app = app.with_args(vec![args.first().cloned().unwrap_or_default()]);
     app.allow_multiple_instances(true);

@@ -3,4 +3,5 @@
 
 pub mod host;
 pub mod model;
+pub mod sampler;
 pub mod series;

@@ -95,6 +95,12 @@ impl AppSettings {
         !self.inner.boolean("initialized")
     }
 
+    /// The time between two statistics readings (0.5–10 s).
+    pub fn stats_interval(&self) -> std::time::Duration {
+        let ms = self.inner.int("stats-interval-ms").clamp(500, 10_000);
+        std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(1000))
+    }
+
     /// Marks the first start as done.
     pub fn set_initialized(&self) {
         let _ = self.inner.set_boolean("initialized", true);

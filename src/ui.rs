@@ -3,7 +3,9 @@
 pub mod about;
 pub mod add_connection;
 pub mod hardware;
+pub mod host_window;
 pub mod main_window;
+pub mod stats;
 pub mod uri_title;
 pub mod vm_list;
 pub mod vm_window;

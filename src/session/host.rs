@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use virt_client::{Connection, Domain, DomainEvent, DomainEventId, DomainStats};
 
 use super::model::{VmAction, VmState, VmSummary};
+use super::sampler::{self, SamplerHandle};
 use crate::i18n::gettext;
 
 /// What the UI learns from a session.
@@ -58,6 +59,8 @@ pub enum HostUpdate {
         /// What went wrong.
         message: String,
     },
+    /// A statistics tick from the sampler (see [`super::sampler`]).
+    Stats(std::sync::Arc<super::sampler::StatsTick>),
 }
 
 /// A question from the host (SASL) or from ssh (password, key passphrase) for the user.
@@ -180,7 +183,18 @@ const UNDEFINE_NVRAM: u32 = 4;
 /// Runs the session for `uri` until the user disconnects or `report` says the UI is gone.
 pub async fn run(
     uri: String,
+    requests: mpsc::UnboundedReceiver<HostRequest>,
+    report: impl Fn(HostUpdate) -> bool + Send + Sync + Clone + 'static,
+) {
+    run_with(uri, requests, SamplerHandle::new(), report).await;
+}
+
+/// Like [`run`], with a statistics sampler that reports [`HostUpdate::Stats`] while `sampler`
+/// has subscribers (across reconnects).
+pub async fn run_with(
+    uri: String,
     mut requests: mpsc::UnboundedReceiver<HostRequest>,
+    sampler: SamplerHandle,
     report: impl Fn(HostUpdate) -> bool + Send + Sync + Clone + 'static,
 ) {
     let mut attempt = 0u32;
@@ -203,7 +217,15 @@ pub async fn run(
         let reason = match Connection::open_with(&target, options).await {
             Ok(conn) => {
                 attempt = 0;
-                match serve(&conn, &mut requests, &report).await {
+                let stats = {
+                    let report = report.clone();
+                    tokio::spawn(sampler::run(conn.clone(), sampler.clone(), move |tick| {
+                        report(HostUpdate::Stats(std::sync::Arc::new(tick)))
+                    }))
+                };
+                let served = serve(&conn, &mut requests, &report).await;
+                stats.abort();
+                match served {
                     Served::Stop => {
                         let _ = conn.close().await;
                         report(HostUpdate::Disconnected);

@@ -42,6 +42,10 @@ pub struct MainWindow {
     wizard: Option<Controller<NewVmWizard>>,
     /// A VM to show as soon as a connection lists it (`--show-domain-*`).
     pending_show: Option<(VmPage, String)>,
+    /// Open host overview windows, by connection URI.
+    host_windows: HashMap<String, crate::ui::host_window::HostWindow>,
+    /// Show the first connection's overview once it connects (`--show-host-summary`).
+    pending_host_summary: bool,
 }
 
 impl std::fmt::Debug for MainWindow {
@@ -100,6 +104,10 @@ pub enum MainWindowMsg {
     Activate(u32),
     /// Right-click at these list coordinates.
     ContextMenu(f64, f64),
+    /// Show the host overview of the connection whose row was right-clicked.
+    ShowSelectedConnectionOverview,
+    /// Show the host overview of the connection to this URI.
+    ShowHostOverview(String),
 }
 
 impl MainWindow {
@@ -221,6 +229,27 @@ impl MainWindow {
     /// Whether the new-VM wizard is open.
     pub fn wizard_open(&self) -> bool {
         self.wizard.is_some()
+    }
+
+    /// Opens (or raises) the host overview of the connection to `uri`.
+    pub fn open_host_window(&mut self, uri: &str) {
+        if let Some(w) = self.host_windows.get(uri) {
+            w.window().present();
+            return;
+        }
+        let Some(conn) = self.list.connection(uri) else {
+            return;
+        };
+        if let Some(w) = crate::ui::host_window::HostWindow::new(&conn) {
+            w.window().set_transient_for(Some(&self.window));
+            w.window().present();
+            self.host_windows.insert(uri.to_string(), w);
+        }
+    }
+
+    /// The open host overview windows, by connection URI.
+    pub fn host_windows(&self) -> &HashMap<String, crate::ui::host_window::HostWindow> {
+        &self.host_windows
     }
 
     /// The open VM windows, by UUID.
@@ -433,6 +462,8 @@ impl Component for MainWindow {
                 .show_domain
                 .clone()
                 .map(|(view, name)| (view.into(), name)),
+            host_windows: HashMap::new(),
+            pending_host_summary: options.show_host_summary,
         };
 
         let primary_menu = gtk::gio::Menu::new();
@@ -455,6 +486,11 @@ impl Component for MainWindow {
         model.actions = Some(WindowActions::install(&root, &sender));
         if let Some(s) = &model.settings {
             restore_window_state(&root, s);
+            let settings = s.clone();
+            s.gio()
+                .connect_changed(Some("stats-interval-ms"), move |_, _| {
+                    crate::ui::stats::HostStats::set_interval_everywhere(settings.stats_interval());
+                });
         }
         let saved = model
             .settings
@@ -493,6 +529,10 @@ impl Component for MainWindow {
             }
             MainWindowMsg::RemoveConnection(uri) => {
                 sessions::close(self, &uri);
+                if let Some(w) = self.host_windows.remove(&uri) {
+                    w.window().destroy();
+                }
+                crate::ui::stats::HostStats::close(&uri);
                 self.list.remove_connection(&uri);
                 self.save_connections();
             }
@@ -528,6 +568,12 @@ impl Component for MainWindow {
                 }
             }
             MainWindowMsg::ContextMenu(x, y) => self.context_menu(x, y),
+            MainWindowMsg::ShowSelectedConnectionOverview => {
+                if let Some(uri) = self.context_connection.clone() {
+                    self.open_host_window(&uri);
+                }
+            }
+            MainWindowMsg::ShowHostOverview(uri) => self.open_host_window(&uri),
         }
     }
 

@@ -259,6 +259,13 @@ impl VmList {
         self.sorter.changed(gtk::SorterChange::Different);
     }
 
+    /// Re-sorts when the order is by CPU use (after a statistics tick).
+    pub fn resort_if_by_cpu(&self) {
+        if self.criteria.borrow().sort == SortKey::Cpu {
+            self.sorter.changed(gtk::SorterChange::Different);
+        }
+    }
+
     /// Re-applies filter and order after VM data changed (a state change moves rows).
     pub fn refilter(&self) {
         self.filter.changed(gtk::FilterChange::Different);

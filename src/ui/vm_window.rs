@@ -1,6 +1,7 @@
 //! A VM's own window: overview, and the pages for its consoles, performance, vCPU pinning
 //! and hardware, switched from the header bar.
 
+pub mod performance;
 pub mod pinning;
 
 use adw::prelude::*;
@@ -82,6 +83,7 @@ pub struct VmWindow {
     summary: crate::session::model::VmSummary,
     _watch: Option<gtk::glib::SignalHandlerId>,
     pinning: Controller<pinning::PinningPage>,
+    performance: performance::PerformancePage,
 }
 
 /// Messages to a VM window.
@@ -139,6 +141,11 @@ impl VmWindow {
     /// The VM as shown.
     pub fn summary(&self) -> &crate::session::model::VmSummary {
         &self.summary
+    }
+
+    /// The performance page.
+    pub fn performance(&self) -> &performance::PerformancePage {
+        &self.performance
     }
 }
 
@@ -327,6 +334,7 @@ impl Component for VmWindow {
         let model = VmWindow {
             hardware: None,
             pinning,
+            performance: performance::PerformancePage::new(&init.vm),
             summary: init.vm.summary(),
             vm: init.vm,
             connection: init.connection,
@@ -334,6 +342,12 @@ impl Component for VmWindow {
             _watch: Some(watch),
         };
         let widgets = view_output!();
+        widgets.stack.add_titled_with_icon(
+            model.performance.widget(),
+            Some(VmPage::Performance.name()),
+            &gettext("Performance"),
+            "power-profile-performance-symbolic",
+        );
         show_page(&widgets.stack, model.page);
         model.load_domain(&sender);
         ComponentParts { model, widgets }

@@ -169,19 +169,27 @@ async fn console_delivers_seabios_banner_and_graphics_fd_speaks_rfb() {
         .open_console(None, virt_client::stream::CONSOLE_FORCE)
         .await
         .unwrap();
-    dom.reset(0).await.unwrap();
+    // SeaBIOS prints its banner on every reset; on a loaded machine one may come before the
+    // console is attached, so reset again until it shows (at most three times).
     let mut seen = Vec::new();
-    let found = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(chunk) = console.recv().await.unwrap() {
-            seen.extend_from_slice(&chunk);
-            if String::from_utf8_lossy(&seen).contains("SeaBIOS") {
-                return true;
+    let mut found = false;
+    for _ in 0..3 {
+        dom.reset(0).await.unwrap();
+        found = tokio::time::timeout(Duration::from_secs(15), async {
+            while let Some(chunk) = console.recv().await.unwrap() {
+                seen.extend_from_slice(&chunk);
+                if String::from_utf8_lossy(&seen).contains("SeaBIOS") {
+                    return true;
+                }
             }
+            false
+        })
+        .await
+        .unwrap_or(false);
+        if found {
+            break;
         }
-        false
-    })
-    .await
-    .unwrap_or(false);
+    }
     assert!(found, "no banner in {:?}", String::from_utf8_lossy(&seen));
     console.abort().await.unwrap();
 

@@ -161,6 +161,9 @@ impl WindowActions {
         add("about", || MainWindowMsg::ShowAbout);
         add("search", || MainWindowMsg::ToggleSearch);
         add("conn-remove", || MainWindowMsg::RemoveSelectedConnection);
+        add("conn-overview", || {
+            MainWindowMsg::ShowSelectedConnectionOverview
+        });
         add("conn-reconnect", || {
             MainWindowMsg::ReconnectSelectedConnection
         });
@@ -261,6 +264,7 @@ pub fn vm_menu() -> gio::Menu {
 /// The context menu for connection rows.
 pub fn connection_menu() -> gio::Menu {
     let menu = gio::Menu::new();
+    menu.append(Some(&gettext("Host _Overview")), Some("win.conn-overview"));
     menu.append(Some(&gettext("_Reconnect")), Some("win.conn-reconnect"));
     menu.append(
         Some(&gettext("_Remove Connection")),

@@ -11,6 +11,8 @@ use super::{MainWindow, MainWindowCmd, MainWindowMsg};
 use crate::i18n::{gettext, gettext_f};
 use crate::session::host::{self, HostDetails, HostRequest, HostUpdate};
 use crate::session::model::VmAction;
+use crate::session::sampler::Want;
+use crate::ui::stats::HostStats;
 use crate::ui::vm_list::{ConnectionStatus, VmList, memory_text};
 use crate::ui::vm_window::{VmPage, VmWindowMsg};
 
@@ -44,12 +46,14 @@ pub fn open(window: &mut MainWindow, uri: &str, sender: &ComponentSender<MainWin
         .add_connection(uri, &super::connection_title(uri));
     let (tx, rx) = mpsc::unbounded_channel();
     window.sessions.insert(uri.to_string(), tx);
+    let stats = stats_for(window, uri);
+    let sampler = stats.sampler().clone();
     let uri = uri.to_string();
     sender.command(move |out, shutdown| {
         shutdown
             .register(async move {
                 let tag = uri.clone();
-                host::run(uri, rx, move |update| {
+                host::run_with(uri, rx, sampler, move |update| {
                     out.send(MainWindowCmd::Host(tag.clone(), update)).is_ok()
                 })
                 .await;
@@ -79,6 +83,15 @@ pub fn apply(
     let Some(conn) = window.list.connection(uri) else {
         return;
     };
+    if let HostUpdate::Stats(tick) = update {
+        // Every second: only numbers into series and properties, nothing else.
+        if let Some(stats) = HostStats::get(uri) {
+            stats.apply(&tick, Some(&conn));
+        }
+        window.list.resort_if_by_cpu();
+        return;
+    }
+    let connected = matches!(update, HostUpdate::Connected { .. });
     match update {
         HostUpdate::Connecting => {
             conn.set_connection_status(ConnectionStatus::Connecting, &gettext("Connecting…"));
@@ -140,9 +153,33 @@ pub fn apply(
         HostUpdate::ActionFailed { name, message } => {
             window.show_error(&gettext_f("{}: {}", &[&name, &message]));
         }
+        HostUpdate::Stats(_) => {}
     }
     window.refresh_actions();
     show_pending(window, sender);
+    if connected
+        && window.pending_host_summary
+        && window.connection_uris().first().map(String::as_str) == Some(uri)
+    {
+        window.pending_host_summary = false;
+        window.open_host_window(uri);
+    }
+}
+
+/// The statistics of `uri` for this window: kept across reconnects, made anew for a window
+/// that did not have them yet. The list subscribes while it is on screen.
+fn stats_for(window: &MainWindow, uri: &str) -> HostStats {
+    let list = window.list.widget();
+    if let Some(stats) = HostStats::get(uri).filter(|s| s.owned_by(list)) {
+        return stats;
+    }
+    let stats = HostStats::open(uri);
+    stats.set_owner(list);
+    stats.subscribe_while_mapped(list, Want::Domains);
+    if let Some(settings) = &window.settings {
+        stats.sampler().set_interval(settings.stats_interval());
+    }
+    stats
 }
 
 /// With `HANGAR_BENCH` set, prints `hangar-bench listed N` once the first full list has been

@@ -71,6 +71,8 @@ mod vm_imp {
         pub cpu_percent: Cell<f64>,
         #[property(get, set)]
         pub connection_uri: RefCell<String>,
+        /// Recent CPU use for the row's sparkline.
+        pub cpu_history: RefCell<crate::session::series::Series>,
     }
 
     #[glib::object_subclass]
@@ -124,6 +126,24 @@ glib::wrapper! {
 }
 
 impl VmObject {
+    /// How many seconds of CPU history a VM object keeps for its sparkline.
+    pub const CPU_HISTORY_SECS: f64 = 120.0;
+
+    /// Records CPU use at time `at` (a gap when `None`) and sets `cpu-percent`.
+    pub fn push_cpu(&self, at: f64, percent: Option<f64>) {
+        {
+            let mut history = self.imp().cpu_history.borrow_mut();
+            history.push(at, percent);
+            history.trim_before(at - Self::CPU_HISTORY_SECS);
+        }
+        self.set_cpu_percent(percent.unwrap_or(0.0));
+    }
+
+    /// Recent CPU use, oldest first.
+    pub fn cpu_history(&self) -> crate::session::series::Series {
+        self.imp().cpu_history.borrow().clone()
+    }
+
     /// A new object for `vm` on the connection `uri`.
     pub fn new(uri: &str, vm: &VmSummary) -> Self {
         let obj: Self = glib::Object::builder()

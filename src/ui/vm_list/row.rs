@@ -10,17 +10,33 @@ use super::objects::{ConnectionObject, ConnectionStatus, VmObject};
 use crate::i18n::{gettext, gettext_f};
 use crate::session::model::VmState;
 
+mod spark;
+
 mod imp {
     use super::*;
 
-    #[derive(Default)]
     pub struct ListRow {
         pub icon: gtk::Image,
         pub name: gtk::Label,
         pub subtitle: gtk::Label,
         pub size: gtk::Label,
         pub spinner: gtk::Spinner,
+        pub spark: crate::widgets::graph::HangarGraph,
         pub bound: RefCell<Option<(glib::Object, Vec<glib::SignalHandlerId>)>>,
+    }
+
+    impl Default for ListRow {
+        fn default() -> Self {
+            ListRow {
+                icon: gtk::Image::default(),
+                name: gtk::Label::default(),
+                subtitle: gtk::Label::default(),
+                size: gtk::Label::default(),
+                spinner: gtk::Spinner::default(),
+                spark: super::spark::new_sparkline(),
+                bound: RefCell::default(),
+            }
+        }
     }
 
     #[glib::object_subclass]
@@ -55,6 +71,9 @@ mod imp {
             obj.append(&self.icon);
             obj.append(&text);
             obj.append(&self.spinner);
+            obj.append(&self.spark);
+            let row = obj.downgrade();
+            super::spark::follow_map(&self.spark, move || row.upgrade()?.item());
             obj.append(&self.size);
         }
     }
@@ -107,9 +126,13 @@ impl ListRow {
         self.unbind();
         let handler = {
             let row = self.downgrade();
-            item.connect_notify_local(None, move |obj, _| {
+            item.connect_notify_local(None, move |obj, pspec| {
                 if let Some(row) = row.upgrade() {
-                    row.refresh(obj);
+                    if pspec.name() == "cpu-percent" {
+                        spark::refresh(&row.imp().spark, obj);
+                    } else {
+                        row.refresh(obj);
+                    }
                 }
             })
         };
@@ -151,6 +174,7 @@ impl ListRow {
             self.set_tooltip_text((!details.is_empty()).then_some(details.as_str()));
             imp.subtitle.set_label(&conn.status_text());
             imp.size.set_label("");
+            imp.spark.set_visible(false);
             let busy = matches!(
                 status,
                 ConnectionStatus::Connecting | ConnectionStatus::Reconnecting
@@ -184,6 +208,8 @@ impl ListRow {
             imp.size.set_label(&size_text(vm.vcpus(), vm.memory_kib()));
             imp.spinner.set_spinning(vm.busy());
             imp.spinner.set_visible(vm.busy());
+            imp.spark.set_visible(state.is_active());
+            spark::refresh(&imp.spark, item);
             self.set_opacity(if state == VmState::ShutOff { 0.75 } else { 1.0 });
             self.update_property(&[gtk::accessible::Property::Label(&format!(
                 "{}, {}",

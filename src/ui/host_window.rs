@@ -1,0 +1,220 @@
+//! The host overview of one connection: host CPU and memory graphs and the virtual machines
+//! using the most CPU, live while the window is on screen.
+
+use std::rc::Rc;
+
+use adw::prelude::*;
+
+use crate::i18n::{gettext, gettext_f};
+use crate::session::sampler::{StatsTick, Want};
+use crate::session::series::Unit;
+use crate::ui::stats::{HostStats, TickListener};
+use crate::ui::vm_list::ConnectionObject;
+use crate::ui::vm_window::performance::{Section, WINDOW_SECS, value_text};
+use crate::widgets::graph::{GraphLine, YMax};
+
+/// How many of the busiest VMs the overview lists.
+pub const TOP_VMS: usize = 5;
+
+struct State {
+    stats: HostStats,
+    connection: ConnectionObject,
+    cpu: Section,
+    memory: Section,
+    top: gtk::ListBox,
+    window: adw::Window,
+}
+
+/// An open host overview window.
+pub struct HostWindow {
+    state: Rc<State>,
+    _listener: TickListener,
+}
+
+impl std::fmt::Debug for HostWindow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostWindow")
+            .field("uri", &self.state.stats.uri())
+            .finish_non_exhaustive()
+    }
+}
+
+impl HostWindow {
+    /// A window for `connection`, if its statistics are open.
+    pub fn new(connection: &ConnectionObject) -> Option<HostWindow> {
+        let stats = HostStats::get(&connection.uri())?;
+        let window = adw::Window::builder()
+            .default_width(720)
+            .default_height(640)
+            .hide_on_close(true)
+            .build();
+        let title = adw::WindowTitle::new(&connection.title(), &gettext("Host Overview"));
+        window.set_title(Some(&gettext_f(
+            "{} — Host Overview",
+            &[&connection.title()],
+        )));
+        let header = adw::HeaderBar::new();
+        header.set_title_widget(Some(&title));
+
+        let cpu = Section::new(&gettext("Host CPU"), Unit::Percent, YMax::Fixed(100.0));
+        let memory = Section::new(&gettext("Host Memory"), Unit::Bytes, YMax::Auto);
+        let top_title = gtk::Label::new(Some(&gettext("Busiest Virtual Machines")));
+        top_title.add_css_class("heading");
+        top_title.set_xalign(0.0);
+        let top_caption = gtk::Label::new(Some(&gettext(
+            "CPU use of each machine as a share of its virtual CPUs",
+        )));
+        top_caption.add_css_class("dim-label");
+        top_caption.add_css_class("caption");
+        top_caption.set_xalign(0.0);
+        top_caption.set_wrap(true);
+        let top = gtk::ListBox::new();
+        top.add_css_class("boxed-list");
+        top.set_selection_mode(gtk::SelectionMode::None);
+        let placeholder = gtk::Label::new(Some(&gettext("No running virtual machines")));
+        placeholder.add_css_class("dim-label");
+        placeholder.set_margin_top(12);
+        placeholder.set_margin_bottom(12);
+        top.set_placeholder(Some(&placeholder));
+
+        let column = gtk::Box::new(gtk::Orientation::Vertical, 24);
+        for m in [
+            gtk::Widget::set_margin_top,
+            gtk::Widget::set_margin_bottom,
+            gtk::Widget::set_margin_start,
+            gtk::Widget::set_margin_end,
+        ] {
+            m(column.upcast_ref(), 18);
+        }
+        column.append(&cpu.root);
+        column.append(&memory.root);
+        let top_box = gtk::Box::new(gtk::Orientation::Vertical, 6);
+        top_box.append(&top_title);
+        top_box.append(&top_caption);
+        top_box.append(&top);
+        column.append(&top_box);
+        let clamp = adw::Clamp::builder()
+            .maximum_size(960)
+            .child(&column)
+            .build();
+        let scroll = gtk::ScrolledWindow::builder()
+            .hscrollbar_policy(gtk::PolicyType::Never)
+            .vexpand(true)
+            .child(&clamp)
+            .build();
+        let content = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        content.append(&header);
+        content.append(&scroll);
+        window.set_content(Some(&content));
+
+        stats.subscribe_while_mapped(&scroll, Want::Host);
+        let state = Rc::new(State {
+            stats: stats.clone(),
+            connection: connection.clone(),
+            cpu,
+            memory,
+            top,
+            window,
+        });
+        let weak = Rc::downgrade(&state);
+        let listener = stats.connect_tick(move |tick| {
+            if let Some(state) = weak.upgrade() {
+                state.on_tick(tick);
+            }
+        });
+        if let Some(tick) = stats.last() {
+            state.on_tick(&tick);
+        }
+        Some(HostWindow {
+            state,
+            _listener: listener,
+        })
+    }
+
+    /// The window.
+    pub fn window(&self) -> &adw::Window {
+        &self.state.window
+    }
+
+    /// The names shown in the busiest-VMs list, busiest first.
+    pub fn top_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut child = self.state.top.first_child();
+        while let Some(row) = child {
+            if let Some(r) = row.downcast_ref::<adw::ActionRow>() {
+                names.push(r.title().to_string());
+            }
+            child = row.next_sibling();
+        }
+        names
+    }
+
+    /// The host CPU graph's section (for tests).
+    pub fn cpu_section(&self) -> &Section {
+        &self.state.cpu
+    }
+}
+
+impl State {
+    fn on_tick(&self, tick: &StatsTick) {
+        if !self.window.is_mapped() {
+            return;
+        }
+        let cpu = self.stats.host_cpu();
+        let last_cpu = cpu.last().and_then(|p| p.v);
+        self.cpu
+            .graph
+            .set_lines(vec![GraphLine::new(gettext("Used"), cpu)]);
+        self.cpu
+            .value
+            .set_label(&last_cpu.map_or_else(|| "—".into(), |v| value_text(Unit::Percent, v)));
+        let memory = self.stats.host_memory();
+        let last_mem = memory.last().and_then(|p| p.v);
+        if let Some(total) = self.stats.memory_total_bytes() {
+            self.memory.graph.set_y_max(YMax::Fixed(total));
+            if let Some(used) = last_mem {
+                self.memory.value.set_label(&gettext_f(
+                    "{} of {}",
+                    &[
+                        &value_text(Unit::Bytes, used),
+                        &value_text(Unit::Bytes, total),
+                    ],
+                ));
+            }
+        }
+        self.memory
+            .graph
+            .set_lines(vec![GraphLine::new(gettext("Used"), memory)]);
+        self.cpu.graph.set_window_secs(WINDOW_SECS);
+        self.memory.graph.set_window_secs(WINDOW_SECS);
+        self.show_top(tick);
+    }
+
+    fn show_top(&self, tick: &StatsTick) {
+        let mut busy: Vec<(f64, &str)> = tick
+            .domains
+            .iter()
+            .filter_map(|d| Some((d.cpu_percent?, d.uuid.as_str())))
+            .collect();
+        let n = busy.len().min(TOP_VMS);
+        if n > 0 {
+            busy.select_nth_unstable_by(n - 1, |a, b| b.0.total_cmp(&a.0));
+        }
+        busy.truncate(n);
+        busy.sort_by(|a, b| b.0.total_cmp(&a.0));
+        while let Some(row) = self.top.first_child() {
+            self.top.remove(&row);
+        }
+        for (percent, uuid) in busy {
+            let name = self
+                .connection
+                .vm(uuid)
+                .map_or_else(|| uuid.to_string(), |vm| vm.name());
+            let row = adw::ActionRow::builder().title(name.as_str()).build();
+            let value = gtk::Label::new(Some(&value_text(Unit::Percent, percent)));
+            value.add_css_class("numeric");
+            row.add_suffix(&value);
+            self.top.append(&row);
+        }
+    }
+}
