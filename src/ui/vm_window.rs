@@ -289,6 +289,10 @@ impl Component for VmWindow {
                         },
                     },
 
+                    add_titled_with_icon[Some("performance"), &gettext("Performance"), "power-profile-performance-symbolic"] = model.performance.widget(),
+
+                    add_titled_with_icon[Some("pinning"), &gettext("CPU Pinning"), "view-grid-symbolic"] = model.pinning.widget(),
+
                     add_titled_with_icon[Some("hardware"), &gettext("Hardware"), "preferences-system-symbolic"] = &gtk::Box {
                         set_orientation: gtk::Orientation::Vertical,
                         #[name = "hardware_box"]
@@ -307,8 +311,6 @@ impl Component for VmWindow {
                             },
                         },
                     },
-
-                    add_titled_with_icon[Some("pinning"), &gettext("CPU Pinning"), "view-grid-symbolic"] = model.pinning.widget(),
                 },
             },
         }
@@ -342,12 +344,6 @@ impl Component for VmWindow {
             _watch: Some(watch),
         };
         let widgets = view_output!();
-        widgets.stack.add_titled_with_icon(
-            model.performance.widget(),
-            Some(VmPage::Performance.name()),
-            &gettext("Performance"),
-            "power-profile-performance-symbolic",
-        );
         show_page(&widgets.stack, model.page);
         model.load_domain(&sender);
         ComponentParts { model, widgets }

@@ -194,6 +194,20 @@ impl ListRow {
         } else if let Some(vm) = item.downcast_ref::<VmObject>() {
             let state = vm.vm_state();
             imp.icon.set_icon_name(Some(state.icon_name()));
+            for class in ["state-running", "state-paused", "state-crashed"] {
+                imp.icon.remove_css_class(class);
+            }
+            let class = match state {
+                VmState::Running | VmState::Blocked => Some("state-running"),
+                VmState::Paused | VmState::PmSuspended | VmState::ShuttingDown => {
+                    Some("state-paused")
+                }
+                VmState::Crashed => Some("state-crashed"),
+                VmState::ShutOff | VmState::NoState => None,
+            };
+            if let Some(class) = class {
+                imp.icon.add_css_class(class);
+            }
             imp.icon.set_tooltip_text(Some(&state.label()));
             imp.name.set_label(&vm.name());
             imp.name.remove_css_class("heading");
