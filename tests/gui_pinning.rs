@@ -370,3 +370,57 @@ fn save_screenshot(widget: &gtk::Widget, path: &std::path::Path) {
     texture.save_to_png(path).unwrap();
     println!("screenshot: {}", path.display());
 }
+
+/// `virsh iothreadinfo NAME FLAG` as IOThread → CPU list.
+fn iothreadinfo(d: &Libvirtd, name: &str, flag: &str) -> BTreeMap<u32, String> {
+    d.virsh(&d.qemu_uri(), &["iothreadinfo", name, flag])
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            Some((it.next()?.parse().ok()?, it.next()?.to_string()))
+        })
+        .collect()
+}
+
+#[gtk::test]
+fn iothreads_get_rows_and_are_pinned_like_vcpus() {
+    setup();
+    let d = Libvirtd::shared();
+    let name = unique_name("pinio");
+    let xml = d.dir().join(format!("{name}.xml"));
+    let text = vm::tiny_xml_vcpus(&name, 2).replacen(
+        "<vcpu placement='static'>2</vcpu>",
+        "<vcpu placement='static'>2</vcpu>\n  <iothreads>2</iothreads>",
+        1,
+    );
+    std::fs::write(&xml, text).unwrap();
+    let qemu = d.qemu_uri();
+    d.virsh(&qemu, &["define", xml.to_str().unwrap()]).unwrap();
+    d.virsh(&qemu, &["start", &name]).unwrap();
+    let conn = connect(&qemu);
+    let (win, page) = open_page(&conn, &name);
+    // vCPU 0, vCPU 1, the emulator, IOThread 1, IOThread 2.
+    assert_eq!(
+        iothreadinfo(d, &name, "--live"),
+        pins(&[(1, "0-1"), (2, "0-1")])
+    );
+    assert_eq!(page.model().row_entry(3).unwrap().text(), "0-1");
+    set_row_text(&page, 3, "1");
+    assert!(
+        page.model().preview_text().contains("IOThread 1: 0-1 → 1"),
+        "{}",
+        page.model().preview_text()
+    );
+    apply(&page, Target::Both);
+    assert_eq!(
+        iothreadinfo(d, &name, "--live"),
+        pins(&[(1, "1"), (2, "0-1")])
+    );
+    assert_eq!(
+        iothreadinfo(d, &name, "--config"),
+        pins(&[(1, "1"), (2, "0-1")])
+    );
+    win.destroy();
+    remove_vm(d, &name);
+}

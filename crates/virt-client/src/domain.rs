@@ -2,12 +2,14 @@
 
 mod cpu;
 mod devices;
+mod iothread;
 mod memory;
 mod snapshot;
 mod state;
 mod stats;
 
 pub use cpu::{VcpuInfo, cpumap_from_list, cpumap_to_list};
+pub use iothread::IothreadInfo;
 pub use snapshot::Snapshot;
 pub use state::{DomainInfo, DomainState, JobInfo};
 pub use stats::DomainStats;

@@ -441,12 +441,23 @@ impl PinningPage {
             self.failure = Some(gettext("The VM has no pins to show"));
             return;
         };
-        let mut model = PinningModel::new(&loaded.topology, primary.vcpus.len() as u32, true, &[]);
+        let iothread_ids: Vec<u32> = primary.iothreads.iter().map(|(id, _)| *id).collect();
+        let mut model = PinningModel::new(
+            &loaded.topology,
+            primary.vcpus.len() as u32,
+            true,
+            &iothread_ids,
+        );
         for (i, set) in primary.vcpus.iter().enumerate() {
             let _ = model.set_cpuset(i, set);
         }
         if let Some(r) = model.row_of(RowKind::Emulator) {
             let _ = model.set_cpuset(r, &primary.emulator);
+        }
+        for (id, set) in &primary.iothreads {
+            if let Some(r) = model.row_of(RowKind::IoThread(*id)) {
+                let _ = model.set_cpuset(r, set);
+            }
         }
         let kinds = model.rows().to_vec();
         self.matrix.set_model(model);

@@ -74,7 +74,11 @@ fn current(pins: &Pins, row: RowKind) -> Option<&CpuSet> {
     match row {
         RowKind::Vcpu(n) => pins.vcpus.get(n as usize),
         RowKind::Emulator => Some(&pins.emulator),
-        RowKind::IoThread(_) => None,
+        RowKind::IoThread(id) => pins
+            .iothreads
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, s)| s),
     }
 }
 
@@ -150,7 +154,7 @@ async fn pin(
     let r = match row {
         RowKind::Vcpu(n) => dom.pin_vcpu(n, &map, flags).await,
         RowKind::Emulator => dom.pin_emulator(&map, flags).await,
-        RowKind::IoThread(_) => return Err(gettext("IOThreads cannot be pinned here")),
+        RowKind::IoThread(id) => dom.pin_iothread(id, &map, flags).await,
     };
     r.map_err(|e| match e {
         virt_client::Error::Libvirt { message, .. } => message,
@@ -197,6 +201,7 @@ mod tests {
         Pins {
             vcpus: v.iter().map(|s| set(s)).collect(),
             emulator: set(emu),
+            iothreads: vec![],
             memory_nodes: None,
         }
     }

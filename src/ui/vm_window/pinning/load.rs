@@ -61,6 +61,8 @@ pub struct Pins {
     pub vcpus: Vec<CpuSet>,
     /// The emulator threads' CPUs (every online CPU when not pinned).
     pub emulator: CpuSet,
+    /// Each IOThread's id and CPUs.
+    pub iothreads: Vec<(u32, CpuSet)>,
     /// The NUMA nodes the VM's memory is bound to (`<numatune>`), if any.
     pub memory_nodes: Option<CpuSet>,
 }
@@ -176,7 +178,21 @@ async fn side_pins(
         .await?
         .map(|m| CpuSet::from_cpumap(&m).intersection(online))
         .unwrap_or_else(|| online.clone());
+    // Drivers without IOThreads answer with an error: no rows for them then.
+    let iothreads = dom
+        .iothread_info(flags)
+        .await
+        .map(|list| {
+            let mut threads: Vec<(u32, CpuSet)> = list
+                .into_iter()
+                .map(|t| (t.id, CpuSet::from_cpumap(&t.cpumap).intersection(online)))
+                .collect();
+            threads.sort_by_key(|(id, _)| *id);
+            threads
+        })
+        .unwrap_or_default();
     Ok(Pins {
+        iothreads,
         vcpus: maps
             .iter()
             .map(|m| CpuSet::from_cpumap(m).intersection(online))
