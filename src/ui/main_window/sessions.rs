@@ -100,11 +100,15 @@ pub fn apply(
             details,
             connection,
         } => {
-            let text = if details.hostname.is_empty() {
+            let mut text = if details.hostname.is_empty() {
                 gettext("Connected")
             } else {
                 gettext_f("Connected to {}", &[&details.hostname])
             };
+            if connection.is_server_unverified() {
+                // no_verify=1: say so wherever the connection shows.
+                text = gettext_f("{} — not secure: the host's certificate is not checked", &[&text]);
+            }
             conn.set_details(details_text(&details));
             conn.set_connection_status(ConnectionStatus::Connected, &text);
             for w in window.vm_windows.values() {
