@@ -176,9 +176,7 @@ fn fixture_xml() -> String {
 async fn call_packets_match_virsh() {
     let d = Libvirtd::shared();
     let proxy = Proxy::start(&d.socket());
-    let fixture = d
-        .fixture_uri("conformance", &fixture_xml())
-        .unwrap();
+    let fixture = d.fixture_uri("conformance", &fixture_xml()).unwrap();
     // The fixture's path on the daemon side, between the scheme and the query.
     let path = fixture
         .strip_prefix("test+unix://")
