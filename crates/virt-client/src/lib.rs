@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod interface;
 pub mod network;
+mod node_device;
 pub mod secret;
 pub mod storage;
 pub mod stream;

@@ -141,3 +141,34 @@ async fn interfaces_match_virsh() {
     }
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_device_create_and_destroy() {
+    let d = Libvirtd::shared();
+    let uri = d.test_uri();
+    let c = Connection::open(&uri).await.unwrap();
+    assert_eq!(
+        c.node_device_parent("scsi_host1").await.unwrap().as_deref(),
+        Some("computer")
+    );
+    let caps = c.node_device_caps("scsi_host1").await.unwrap();
+    assert_eq!(caps, ["scsi_host"]);
+    // An NPIV vHBA on the test driver's FC host.
+    let xml = "<device><parent>scsi_host1</parent><capability type='scsi_host'>\
+               <capability type='fc_host'><wwnn>2000000012345679</wwnn>\
+               <wwpn>1000000012345679</wwpn></capability></capability></device>";
+    let name = c.node_device_create_xml(xml, 0).await.unwrap();
+    // The test driver has no active/persistent queries: a typed "not supported" error.
+    let err = c.node_device_is_active(&name).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::NO_SUPPORT), "{err:?}");
+    let virsh_xml = d.virsh(&uri, &["nodedev-dumpxml", &name]).unwrap();
+    assert!(virsh_xml.contains("1000000012345679"), "{virsh_xml}");
+    assert_eq!(
+        c.node_device_xml(&name).await.unwrap().trim(),
+        virsh_xml.trim()
+    );
+    c.node_device_destroy(&name).await.unwrap();
+    let err = c.node_device_xml(&name).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::NO_NODE_DEVICE), "{err:?}");
+    c.close().await.unwrap();
+}
