@@ -2,7 +2,11 @@
 # Runs virt-client's bench and a python3-libvirt peer (libvirt's C client) side by side on the
 # same daemon, same operation and concurrency, and prints the ratios.
 #
-#   crates/virt-client/bench/compare.sh URI [N]
+#   crates/virt-client/bench/compare.sh URI [N] [REPEAT] [SPECS]
+#
+# REPEAT (default 1): runs of each side, alternating ours and the peer, so that load from
+# elsewhere on the machine hits both alike; the ratio is that of the median throughputs.
+# SPECS: "op threads" pairs separated by commas, e.g. "getinfo 8,list 8" (default: all).
 #
 # URI: a daemon socket, e.g. test+unix:///default?socket=/path/libvirt-sock. For `stats` a
 # test-driver node with 1,000 running domains is written next to this script's temp dir and
@@ -10,6 +14,8 @@
 set -eu
 URI=${1:?usage: compare.sh URI [N]}
 N=${2:-4000}
+REPEAT=${3:-1}
+SPECS=${4:-"getinfo 1,getinfo 8,xml 1,xml 8,list 1,list 8,stats 1"}
 PY=/usr/bin/python3
 "$PY" -c 'import libvirt' 2>/dev/null || {
     apt-get install -y -o DPkg::Lock::Timeout=600 python3-libvirt >/dev/null
@@ -58,16 +64,24 @@ cpu = (r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime) * 1e6
 print(f"{op} threads={threads} calls_per_s={len(lat)/wall:.0f} median_us={statistics.median(lat):.1f} cpu_us_per_call={cpu/len(lat):.1f}")
 PY
 field() { printf '%s' "$1" | sed -n "s/.*$2=\([0-9.]*\).*/\1/p"; }
-for spec in "getinfo 1" "getinfo 8" "xml 1" "xml 8" "list 1" "list 8" "stats 1"; do
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+echo "$SPECS" | tr ',' '\n' | while read -r spec; do
     set -- $spec
     op=$1; t=$2; u=$URI; n=$N
     if [ "$op" = stats ]; then u=$STATS_URI; n=$((N / 20)); fi
-    ours=$($BENCH -c "$u" "$op" "$n" "$t")
-    peer=$("$PY" "$TMP/peer.py" "$u" "$op" "$n" "$t")
-    echo "ours: $ours"
-    echo "peer: $peer"
-    awk -v a="$(field "$ours" calls_per_s)" -v b="$(field "$peer" calls_per_s)" \
-        -v c="$(field "$ours" cpu_us_per_call)" -v d="$(field "$peer" cpu_us_per_call)" \
-        -v o="$op" -v t="$t" \
-        'BEGIN { printf "ratio %s threads=%s throughput=%.2fx cpu_per_call=%.2fx\n\n", o, t, a/b, c/d }'
+    : > "$TMP/ours"; : > "$TMP/peer"
+    i=0
+    while [ "$i" -lt "$REPEAT" ]; do
+        ours=$($BENCH -c "$u" "$op" "$n" "$t")
+        peer=$("$PY" "$TMP/peer.py" "$u" "$op" "$n" "$t")
+        echo "ours: $ours"
+        echo "peer: $peer"
+        echo "$(field "$ours" calls_per_s) $(field "$ours" cpu_us_per_call)" >> "$TMP/ours"
+        echo "$(field "$peer" calls_per_s) $(field "$peer" cpu_us_per_call)" >> "$TMP/peer"
+        i=$((i + 1))
+    done
+    a=$(cut -d' ' -f1 "$TMP/ours" | median); b=$(cut -d' ' -f1 "$TMP/peer" | median)
+    c=$(cut -d' ' -f2 "$TMP/ours" | median); d=$(cut -d' ' -f2 "$TMP/peer" | median)
+    awk -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v o="$op" -v t="$t" -v r="$REPEAT" \
+        'BEGIN { printf "median of %d: %s threads=%s ours=%.0f/s peer=%.0f/s throughput=%.2fx cpu_per_call=%.2fx\n\n", r, o, t, a, b, a/b, c/d }'
 done

@@ -140,6 +140,10 @@ async fn run(uri: &str, rest: &[String]) -> Res {
                 _ => (d.managed_save(0).await, "state saved by libvirt"),
             };
             r?;
+            // virsh ends its (empty) progress line first.
+            if cmd == "managedsave" {
+                println!();
+            }
             println!("Domain '{}' {msg}", d.name());
         }
         "vcpuinfo" => vcpuinfo(&conn, arg(&pos, 0, "domain")?).await?,
@@ -175,7 +179,11 @@ async fn run(uri: &str, rest: &[String]) -> Res {
                 }
                 v
             };
-            for s in conn.all_domain_stats(&doms, 0, 0).await? {
+            // A blank line after each record; the last one comes from the common end below.
+            for (i, s) in conn.all_domain_stats(&doms, 0, 0).await?.iter().enumerate() {
+                if i > 0 {
+                    println!();
+                }
                 println!("Domain: '{}'", s.domain.name());
                 for p in &s.params {
                     let v = match &p.value {
@@ -189,7 +197,6 @@ async fn run(uri: &str, rest: &[String]) -> Res {
                     };
                     println!("  {}={v}", p.field);
                 }
-                println!();
             }
         }
         "nodeinfo" => {
@@ -396,7 +403,10 @@ async fn vcpuinfo(conn: &Connection, name: &str) -> Res {
         println!("{:<15} {}", "VCPU:", v.number);
         println!("{:<15} {}", "CPU:", v.cpu);
         println!("{:<15} {}", "State:", state);
-        println!("{:<15} {:.1}s", "CPU time:", v.cpu_time_ns as f64 / 1e9);
+        // virsh leaves the line out for a vCPU that has not run yet.
+        if v.cpu_time_ns != 0 {
+            println!("{:<15} {:.1}s", "CPU time:", v.cpu_time_ns as f64 / 1e9);
+        }
         let aff: String = (0..cpus)
             .map(|c| {
                 let on = v

@@ -1,5 +1,9 @@
 //! Storage pools and volumes.
 
+mod transfer;
+
+pub use transfer::VOL_TRANSFER_SPARSE;
+
 use virt_proto::remote as p;
 
 use crate::Connection;

@@ -75,35 +75,36 @@ impl Stream {
         ))
     }
 
-    /// The next chunk of data; `None` once the peer finished the stream.
+    /// The next chunk of data; `None` once the peer has sent everything (then call
+    /// [`finish`](Self::finish)).
     pub async fn recv(&mut self) -> Result<Option<Bytes>> {
-        loop {
-            if self.ended {
-                return Ok(None);
+        if self.ended {
+            return Ok(None);
+        }
+        let msg = self.rx.recv().await;
+        match msg {
+            Some(StreamMsg::Data(b)) if !b.is_empty() => Ok(Some(b)),
+            // Holes of sparse streams read as zeros.
+            Some(StreamMsg::Hole(len)) => {
+                let len = usize::try_from(len).unwrap_or(0).min(64 * 1024 * 1024);
+                Ok(Some(Bytes::from(vec![0; len])))
             }
-            match self.rx.recv().await {
-                Some(StreamMsg::Data(b)) if b.is_empty() => continue,
-                Some(StreamMsg::Data(b)) => return Ok(Some(b)),
-                // Holes of sparse streams read as zeros.
-                Some(StreamMsg::Hole(len)) => {
-                    let len = usize::try_from(len).unwrap_or(0).min(64 * 1024 * 1024);
-                    return Ok(Some(Bytes::from(vec![0; len])));
-                }
-                Some(StreamMsg::End) => {
-                    self.ended = true;
-                    return Ok(None);
-                }
-                Some(StreamMsg::Error(e)) => {
-                    self.ended = true;
-                    return Err(e);
-                }
-                None => {
-                    self.ended = true;
-                    return Err(self.conn.close_reason().map_or(
-                        Error::ConnectionLost("the connection task ended".into()),
-                        |r| r.to_error(),
-                    ));
-                }
+            // An empty data packet is how the daemon says it has no more data; it then waits
+            // for our finish (or abort).
+            Some(StreamMsg::Data(_) | StreamMsg::End) => {
+                self.ended = true;
+                Ok(None)
+            }
+            Some(StreamMsg::Error(e)) => {
+                self.ended = true;
+                Err(e)
+            }
+            None => {
+                self.ended = true;
+                Err(self.conn.close_reason().map_or(
+                    Error::ConnectionLost("the connection task ended".into()),
+                    |r| r.to_error(),
+                ))
             }
         }
     }

@@ -4,6 +4,7 @@ use virt_proto::remote::{self as p, TypedParam, TypedParamValue};
 
 use super::Domain;
 use crate::Connection;
+use crate::connection::CallOptions;
 use crate::error::Result;
 
 /// One domain's statistics.
@@ -54,13 +55,14 @@ impl Connection {
         stats: u32,
         flags: u32,
     ) -> Result<Vec<DomainStats>> {
-        let r = self
-            .call(&p::ConnectGetAllDomainStatsArgs {
-                doms: domains.iter().map(|d| d.raw().clone()).collect(),
-                stats,
-                flags,
-            })
-            .await?;
+        let args = p::ConnectGetAllDomainStatsArgs {
+            doms: domains.iter().map(|d| d.raw().clone()).collect(),
+            stats,
+            flags,
+        };
+        // The reply can hold tens of thousands of parameters: the hand-written decoder.
+        let reply = self.call_with(&args, CallOptions::default()).await?;
+        let r = p::decode_all_domain_stats(&reply.body)?;
         Ok(r.ret_stats
             .into_iter()
             .map(|rec| DomainStats {

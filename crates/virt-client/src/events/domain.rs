@@ -207,6 +207,108 @@ pub enum DomainEvent {
         /// Job statistics.
         params: Vec<p::TypedParam>,
     },
+    /// The guest changed its real-time clock.
+    RtcChange {
+        /// Domain name.
+        domain: String,
+        /// New offset from UTC, seconds.
+        offset: i64,
+    },
+    /// The watchdog fired.
+    Watchdog {
+        /// Domain name.
+        domain: String,
+        /// `VIR_DOMAIN_EVENT_WATCHDOG_*`: 0 none, 1 pause, 2 reset, 3 poweroff, 4 shutdown,
+        /// 5 debug, 6 inject NMI.
+        action: i32,
+    },
+    /// A disk I/O error.
+    IoError {
+        /// Domain name.
+        domain: String,
+        /// The disk's source path.
+        src_path: String,
+        /// The disk's alias.
+        dev_alias: String,
+        /// `VIR_DOMAIN_EVENT_IO_ERROR_*`: 0 none, 1 pause, 2 report.
+        action: i32,
+        /// Why (`enospc`, …), when the daemon sent the event with a reason.
+        reason: Option<String>,
+    },
+    /// A graphics client connected, authenticated or disconnected.
+    Graphics {
+        /// Domain name.
+        domain: String,
+        /// 0 connect, 1 initialize, 2 disconnect.
+        phase: i32,
+        /// The server's address.
+        local: p::DomainEventGraphicsAddress,
+        /// The client's address.
+        remote: p::DomainEventGraphicsAddress,
+        /// The authentication scheme.
+        auth_scheme: String,
+        /// Who the client authenticated as.
+        subject: Vec<p::DomainEventGraphicsIdentity>,
+    },
+    /// A block job finished, failed, was cancelled or is ready to pivot.
+    BlockJob {
+        /// Domain name.
+        domain: String,
+        /// The disk: its path in the first form of the event, its target (`vda`) in the second.
+        disk: String,
+        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_*`: 1 pull, 2 copy, 3 commit, 4 active commit, 5 backup.
+        job_type: i32,
+        /// `VIR_DOMAIN_BLOCK_JOB_*`: 0 completed, 1 failed, 2 cancelled, 3 ready.
+        status: i32,
+    },
+    /// Removable media changed.
+    DiskChange {
+        /// Domain name.
+        domain: String,
+        /// The old source.
+        old_src_path: Option<String>,
+        /// The new source.
+        new_src_path: Option<String>,
+        /// The disk's alias.
+        dev_alias: String,
+        /// 0 missing on start, 1 dropped.
+        reason: i32,
+    },
+    /// A removable disk's tray opened (reason 0) or closed (1).
+    TrayChange {
+        /// Domain name.
+        domain: String,
+        /// The disk's alias.
+        dev_alias: String,
+        /// 0 open, 1 close.
+        reason: i32,
+    },
+    /// The guest woke up from a power-management suspend.
+    PmWakeup {
+        /// Domain name.
+        domain: String,
+        /// Reason (0 so far).
+        reason: i32,
+    },
+    /// The guest suspended to RAM.
+    PmSuspend {
+        /// Domain name.
+        domain: String,
+        /// Reason (0 so far).
+        reason: i32,
+    },
+    /// The guest suspended to disk.
+    PmSuspendDisk {
+        /// Domain name.
+        domain: String,
+        /// Reason (0 so far).
+        reason: i32,
+    },
+    /// The daemon lost control of the domain (its monitor failed).
+    ControlError {
+        /// Domain name.
+        domain: String,
+    },
     /// An event this client does not decode into fields.
     Other {
         /// The event's procedure number.
@@ -269,7 +371,92 @@ pub(super) fn decode(raw: RawEvent) -> Option<Result<DomainEvent>> {
             domain: m.dom.name,
             params: m.params,
         })
+    } else if is(p::DomainEventCallbackRtcChangeMsg::PROC) {
+        de::<p::DomainEventCallbackRtcChangeMsg>(b).map(|m| DomainEvent::RtcChange {
+            domain: m.msg.dom.name,
+            offset: m.msg.offset,
+        })
+    } else if is(p::DomainEventCallbackWatchdogMsg::PROC) {
+        de::<p::DomainEventCallbackWatchdogMsg>(b).map(|m| DomainEvent::Watchdog {
+            domain: m.msg.dom.name,
+            action: m.msg.action,
+        })
+    } else if is(p::DomainEventCallbackIoErrorMsg::PROC) {
+        de::<p::DomainEventCallbackIoErrorMsg>(b).map(|m| DomainEvent::IoError {
+            domain: m.msg.dom.name,
+            src_path: m.msg.src_path,
+            dev_alias: m.msg.dev_alias,
+            action: m.msg.action,
+            reason: None,
+        })
+    } else if is(p::DomainEventCallbackIoErrorReasonMsg::PROC) {
+        de::<p::DomainEventCallbackIoErrorReasonMsg>(b).map(|m| DomainEvent::IoError {
+            domain: m.msg.dom.name,
+            src_path: m.msg.src_path,
+            dev_alias: m.msg.dev_alias,
+            action: m.msg.action,
+            reason: Some(m.msg.reason),
+        })
+    } else if is(p::DomainEventCallbackGraphicsMsg::PROC) {
+        de::<p::DomainEventCallbackGraphicsMsg>(b).map(|m| DomainEvent::Graphics {
+            domain: m.msg.dom.name,
+            phase: m.msg.phase,
+            local: m.msg.local,
+            remote: m.msg.remote,
+            auth_scheme: m.msg.auth_scheme,
+            subject: m.msg.subject,
+        })
+    } else if is(p::DomainEventCallbackBlockJobMsg::PROC) {
+        de::<p::DomainEventCallbackBlockJobMsg>(b).map(|m| DomainEvent::BlockJob {
+            domain: m.msg.dom.name,
+            disk: m.msg.path,
+            job_type: m.msg.type_,
+            status: m.msg.status,
+        })
+    } else if is(p::DomainEventBlockJob2Msg::PROC) {
+        de::<p::DomainEventBlockJob2Msg>(b).map(|m| DomainEvent::BlockJob {
+            domain: m.dom.name,
+            disk: m.dst,
+            job_type: m.type_,
+            status: m.status,
+        })
+    } else if is(p::DomainEventCallbackDiskChangeMsg::PROC) {
+        de::<p::DomainEventCallbackDiskChangeMsg>(b).map(|m| DomainEvent::DiskChange {
+            domain: m.msg.dom.name,
+            old_src_path: m.msg.old_src_path,
+            new_src_path: m.msg.new_src_path,
+            dev_alias: m.msg.dev_alias,
+            reason: m.msg.reason,
+        })
+    } else if is(p::DomainEventCallbackTrayChangeMsg::PROC) {
+        de::<p::DomainEventCallbackTrayChangeMsg>(b).map(|m| DomainEvent::TrayChange {
+            domain: m.msg.dom.name,
+            dev_alias: m.msg.dev_alias,
+            reason: m.msg.reason,
+        })
+    } else if is(p::DomainEventCallbackPmwakeupMsg::PROC) {
+        de::<p::DomainEventCallbackPmwakeupMsg>(b).map(|m| DomainEvent::PmWakeup {
+            domain: m.msg.dom.name,
+            reason: m.reason,
+        })
+    } else if is(p::DomainEventCallbackPmsuspendMsg::PROC) {
+        de::<p::DomainEventCallbackPmsuspendMsg>(b).map(|m| DomainEvent::PmSuspend {
+            domain: m.msg.dom.name,
+            reason: m.reason,
+        })
+    } else if is(p::DomainEventCallbackPmsuspendDiskMsg::PROC) {
+        de::<p::DomainEventCallbackPmsuspendDiskMsg>(b).map(|m| DomainEvent::PmSuspendDisk {
+            domain: m.msg.dom.name,
+            reason: m.reason,
+        })
+    } else if is(p::DomainEventCallbackControlErrorMsg::PROC) {
+        de::<p::DomainEventCallbackControlErrorMsg>(b).map(|m| DomainEvent::ControlError {
+            domain: m.msg.dom.name,
+        })
     } else {
         Ok(DomainEvent::Other { procedure: proc_ })
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,9 @@
 //! Bulk statistics of many domains in one call (`CONNECT_GET_ALL_DOMAIN_STATS`).
 
+mod fast;
+
+pub use fast::{decode_all_domain_stats, decode_typed_params};
+
 use crate::call::Call;
 use crate::remote::limits::{CONNECT_GET_ALL_DOMAIN_STATS_MAX, DOMAIN_LIST_MAX};
 use crate::remote::{Domain, Procedure, TypedParam};
