@@ -1,6 +1,7 @@
 //! A VM's own window: overview, and the pages for its consoles, performance, vCPU pinning
 //! and hardware, switched from the header bar.
 
+pub mod console;
 pub mod pinning;
 
 use adw::prelude::*;
@@ -82,6 +83,7 @@ pub struct VmWindow {
     summary: crate::session::model::VmSummary,
     _watch: Option<gtk::glib::SignalHandlerId>,
     pinning: Controller<pinning::PinningPage>,
+    console: Controller<console::ConsolePage>,
 }
 
 /// Messages to a VM window.
@@ -129,6 +131,11 @@ impl VmWindow {
     /// Whether the hardware page holds the editor (the VM was found on its host).
     pub fn has_hardware_editor(&self) -> bool {
         self.hardware.is_some()
+    }
+
+    /// The console page.
+    pub fn console(&self) -> &Controller<console::ConsolePage> {
+        &self.console
     }
 
     /// The page shown.
@@ -282,6 +289,8 @@ impl Component for VmWindow {
                         },
                     },
 
+                    add_titled_with_icon[Some("console"), &gettext("Console"), "utilities-terminal-symbolic"] = model.console.widget(),
+
                     add_titled_with_icon[Some("hardware"), &gettext("Hardware"), "preferences-system-symbolic"] = &gtk::Box {
                         set_orientation: gtk::Orientation::Vertical,
                         #[name = "hardware_box"]
@@ -324,9 +333,19 @@ impl Component for VmWindow {
                 connection: init.connection.clone(),
             })
             .detach();
+        let console = console::ConsolePage::builder()
+            .launch(console::ConsoleInit {
+                name: init.vm.name(),
+                uri: init.vm.connection_uri(),
+                connection: init.connection.clone(),
+            })
+            .forward(sender.input_sender(), |out| match out {
+                console::ConsoleOutput::Run => VmWindowMsg::Act(VmAction::Run),
+            });
         let model = VmWindow {
             hardware: None,
             pinning,
+            console,
             summary: init.vm.summary(),
             vm: init.vm,
             connection: init.connection,
@@ -362,6 +381,8 @@ impl Component for VmWindow {
             VmWindowMsg::Connection(conn) => {
                 self.pinning
                     .emit(pinning::PinningMsg::Connection(conn.clone()));
+                self.console
+                    .emit(console::ConsoleMsg::Connection(conn.clone()));
                 let reconnected = conn.is_some();
                 self.connection = conn;
                 if reconnected {
