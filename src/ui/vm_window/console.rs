@@ -190,7 +190,7 @@ impl Component for ConsolePage {
                 gtk::Box {
                     set_spacing: 6,
                     #[watch]
-                    set_visible: model.mode == ConsoleMode::Graphical,
+                    set_visible: model.mode == ConsoleMode::Graphical && model.status().is_none(),
                     #[watch]
                     set_sensitive: model.display_connected(),
                 },
