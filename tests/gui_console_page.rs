@@ -198,6 +198,51 @@ fn graphical_console_through_a_passed_fd_shows_seabios() {
 }
 
 #[gtk::test]
+fn a_display_password_is_read_from_the_live_xml_and_fullscreen_comes_back() {
+    setup();
+    let name = unique_name("cpage-pw");
+    let xml = vm::tiny_xml(&name).replace(
+        "<graphics type='vnc' port='-1'",
+        "<graphics type='vnc' passwd='s3cret' port='-1'",
+    );
+    assert!(xml.contains("s3cret"));
+    let vm = Vm::define(&xml, &name);
+    vm.virsh("start");
+    let (win, page) = open_page(&name);
+    let display = page.model().display().clone();
+    assert!(
+        wait_until(30, || matches!(
+            display.state(),
+            DisplayState::Connected { .. }
+        )),
+        "state {:?}",
+        display.state()
+    );
+    assert_eq!(
+        page.model()
+            .info()
+            .and_then(|i| i.graphics.as_ref())
+            .and_then(|g| g.passwd.as_deref()),
+        Some("s3cret")
+    );
+
+    // Fullscreen moves the display into a window of its own and back.
+    page.emit(ConsoleMsg::Fullscreen(true));
+    assert!(wait_until(5, || page.model().is_fullscreen()));
+    assert!(wait_until(5, || display
+        .root()
+        .is_some_and(|r| r != win.clone().upcast::<gtk::Root>())));
+    page.emit(ConsoleMsg::Fullscreen(false));
+    assert!(wait_until(5, || !page.model().is_fullscreen()
+        && display
+            .root()
+            .is_some_and(|r| r == win.clone().upcast::<gtk::Root>())));
+    assert!(matches!(display.state(), DisplayState::Connected { .. }));
+    drop(vm);
+    win.destroy();
+}
+
+#[gtk::test]
 fn serial_console_shows_the_banner_and_carries_keys() {
     setup();
     let d = Libvirtd::shared();
