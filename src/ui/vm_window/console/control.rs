@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use adw::prelude::*;
 use relm4::prelude::*;
 use virt_client::{DomainEvent, DomainEventId};
 
@@ -108,7 +109,13 @@ impl ConsolePage {
                 (false, Some(f)) => f.leave(&self.display),
                 (_, f) => self.fullscreen = f,
             },
-            ConsoleMsg::DisplayConnected => self.retries = 0,
+            ConsoleMsg::DisplayConnected => {
+                self.retries = 0;
+                // Typing goes to the guest once it shows.
+                if self.display.is_mapped() {
+                    self.display.grab_focus();
+                }
+            }
             ConsoleMsg::DisplayDisconnected(reason) => {
                 // The VM may have stopped or rebooted: look again shortly.
                 if !reason.is_empty() && self.retries < 5 {
@@ -133,6 +140,10 @@ impl ConsolePage {
                         self.display.close();
                         self.stop_serial();
                         self.serial_state = SerialState::Closed;
+                    }
+                    // A VM without a display shows its serial console first.
+                    if self.info.is_none() && info.graphics.is_none() && !info.serials.is_empty() {
+                        self.mode = ConsoleMode::Serial;
                     }
                     if self.serial_index >= info.serials.len() {
                         self.serial_index = 0;
