@@ -155,6 +155,49 @@ fn shot(widget: &impl IsA<gtk::Widget>, name: &str) -> std::path::PathBuf {
     path
 }
 
+/// The framebuffer's pixels on a 4-pixel grid.
+fn screen(display: &VncDisplay) -> Vec<(u8, u8, u8)> {
+    let Some((w, h)) = display.framebuffer_size() else {
+        return Vec::new();
+    };
+    (0..h)
+        .step_by(4)
+        .flat_map(|y| (0..w).step_by(4).map(move |x| (x, y)))
+        .filter_map(|(x, y)| display.pixel(x, y))
+        .collect()
+}
+
+/// Renders the display (shown 1:1, centred) and counts grid samples whose rendered colour is
+/// not the framebuffer's.
+fn rendered_mismatches(display: &VncDisplay) -> usize {
+    let (fw, fh) = display.framebuffer_size().unwrap();
+    let (w, h) = (display.width(), display.height());
+    let paintable = gtk::WidgetPaintable::new(Some(display));
+    let snapshot = gtk::Snapshot::new();
+    paintable.snapshot(&snapshot, f64::from(w), f64::from(h));
+    let node = snapshot.to_node().expect("nothing drawn");
+    let texture = display
+        .native()
+        .unwrap()
+        .renderer()
+        .unwrap()
+        .render_texture(&node, None);
+    let mut px = vec![0u8; (w * h * 4) as usize];
+    texture.download(&mut px, (w * 4) as usize);
+    let (ox, oy) = ((w - fw as i32) / 2, (h - fh as i32) / 2);
+    let mut bad = 0;
+    for y in (0..fh).step_by(7) {
+        for x in (0..fw).step_by(7) {
+            let i = (((y as i32 + oy) * w + x as i32 + ox) * 4) as usize;
+            let (r, g, b) = display.pixel(x, y).unwrap();
+            if px[i..i + 3] != [r, g, b] {
+                bad += 1;
+            }
+        }
+    }
+    bad
+}
+
 fn status_title(page: &relm4::Controller<ConsolePage>) -> Option<String> {
     page.model().status().map(|s| s.title)
 }
@@ -163,7 +206,12 @@ fn status_title(page: &relm4::Controller<ConsolePage>) -> Option<String> {
 fn graphical_console_through_a_passed_fd_shows_seabios() {
     setup();
     let name = unique_name("cpage-vnc");
-    let vm = Vm::define(&vm::tiny_xml(&name), &name);
+    // SeaBIOS waits at its boot menu prompt, so a key changes part of the screen.
+    let xml = vm::tiny_xml(&name).replace(
+        "<boot dev='hd'/>",
+        "<boot dev='hd'/><bootmenu enable='yes' timeout='30000'/>",
+    );
+    let vm = Vm::define(&xml, &name);
     vm.virsh("start");
     let (win, page) = open_page(&name);
     let display = page.model().display().clone();
@@ -187,13 +235,45 @@ fn graphical_console_through_a_passed_fd_shows_seabios() {
     assert_eq!(page.model().status(), None);
     shot(&win, "console-page-graphical");
 
-    // A reboot keeps or reopens the display by itself.
-    vm.virsh("reset");
+    // Shown 1:1 the picture is drawn in tiles, redrawn where the guest changes the screen:
+    // what GTK renders matches the framebuffer before and after Escape opens the boot menu.
+    page.emit(ConsoleMsg::Fit(false));
+    // Let the prompt settle.
     wait_until(2, || false);
+    assert_eq!(rendered_mismatches(&display), 0);
+    let before = screen(&display);
+    let esc = gtk::gdk::Display::default()
+        .unwrap()
+        .map_keyval(gtk::gdk::Key::Escape)
+        .unwrap()
+        .iter()
+        .map(|k| k.keycode())
+        .min()
+        .unwrap();
+    use gtk::glib::translate::IntoGlib;
+    assert!(display.process_key(gtk::gdk::Key::Escape.into_glib(), esc, true));
+    wait_until(0, || false);
+    assert!(display.process_key(gtk::gdk::Key::Escape.into_glib(), esc, false));
+    assert!(
+        wait_until(20, || {
+            let now = screen(&display);
+            now.len() == before.len()
+                && now.iter().zip(&before).filter(|(a, b)| a != b).count() > 10
+        }),
+        "Escape did not open the boot menu"
+    );
+    wait_until(1, || false);
+    assert_eq!(rendered_mismatches(&display), 0);
+    shot(&win, "console-page-graphical-1to1");
+    vm.virsh("reset");
+    // A reboot keeps or reopens the display by itself.
     assert!(wait_until(20, || matches!(
         display.state(),
         DisplayState::Connected { .. }
     )));
+    assert!(wait_until(20, || light_and_dark(&display).0 > 50));
+    wait_until(1, || false);
+    assert_eq!(rendered_mismatches(&display), 0);
     win.destroy();
 }
 

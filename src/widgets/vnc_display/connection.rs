@@ -90,8 +90,8 @@ impl imp::VncDisplay {
         let w = weak.clone();
         conn.connect_vnc_initialized(move |c| on_current(&w, c, |imp| imp.on_initialized(c)));
         let w = weak.clone();
-        conn.connect_vnc_framebuffer_update(move |c, _x, _y, _w, _h| {
-            on_current(&w, c, |imp| imp.on_update());
+        conn.connect_vnc_framebuffer_update(move |c, x, y, width, height| {
+            on_current(&w, c, |imp| imp.on_update(x, y, width, height));
         });
         let w = weak.clone();
         conn.connect_vnc_desktop_resize(move |c, width, height| {
@@ -236,19 +236,26 @@ impl imp::VncDisplay {
     }
 
     /// Part of the screen changed: redraw, and ask for the next incremental update once the
-    /// current batch of rectangles has been handled.
-    fn on_update(&self) {
+    /// current batch of rectangles has been handled. The request goes out before the frame
+    /// is drawn (its idle runs ahead of GTK's redraw), so the server sends the next update
+    /// while this one is painted.
+    fn on_update(&self, x: i32, y: i32, width: i32, height: i32) {
+        if let Some(fb) = self.framebuffer.borrow().as_ref() {
+            fb.damage(x, y, width, height);
+        }
         self.obj().queue_draw();
         if self.update_queued.replace(true) {
             return;
         }
         let weak = self.obj().downgrade();
-        glib::idle_add_local_once(move || {
-            let Some(obj) = weak.upgrade() else { return };
+        glib::idle_add_local_full(glib::Priority::HIGH_IDLE, move || {
+            let Some(obj) = weak.upgrade() else {
+                return glib::ControlFlow::Break;
+            };
             let imp = obj.imp();
             imp.update_queued.set(false);
             let Some(conn) = imp.connection.borrow().clone() else {
-                return;
+                return glib::ControlFlow::Break;
             };
             // A server that announced QEMU's extended key events has answered our encodings.
             imp.extended_keys.set(conn.is_ext_key_event());
@@ -257,6 +264,7 @@ impl imp::VncDisplay {
             {
                 tracing::debug!("cannot request a framebuffer update");
             }
+            glib::ControlFlow::Break
         });
     }
 
