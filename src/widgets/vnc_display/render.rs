@@ -277,6 +277,7 @@ impl imp::VncDisplay {
     }
 
     pub(super) fn draw(&self, snapshot: &gtk::Snapshot) {
+        self.frame_drawn();
         let obj = self.obj();
         let (w, h) = (obj.width() as f32, obj.height() as f32);
         let all = graphene::Rect::new(0.0, 0.0, w, h);
