@@ -23,6 +23,8 @@ struct Args {
     height: u16,
     remote_viewer: bool,
     serve: bool,
+    /// Each update is a 256x128 rectangle at a moving place instead of the whole screen.
+    partial: bool,
 }
 
 fn parse_args() -> Args {
@@ -32,6 +34,7 @@ fn parse_args() -> Args {
         height: 1080,
         remote_viewer: false,
         serve: false,
+        partial: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -45,6 +48,7 @@ fn parse_args() -> Args {
             }
             "--remote-viewer" => args.remote_viewer = true,
             "--serve" => args.serve = true,
+            "--partial" => args.partial = true,
             other => eprintln!("ignoring argument {other}"),
         }
     }
@@ -54,13 +58,20 @@ fn parse_args() -> Args {
 fn main() {
     let args = parse_args();
     if args.serve {
-        serve(args.width, args.height);
+        serve(args.width, args.height, args.partial);
         return;
     }
     let (mut server, port, served) = start_server(&args);
     println!(
-        "server: {}x{} raw frames, a new frame for every update request; measuring {} s",
-        args.width, args.height, args.seconds
+        "server: {}x{} raw {}, a new one for every update request; measuring {} s",
+        args.width,
+        args.height,
+        if args.partial {
+            "256x128 rectangles"
+        } else {
+            "frames"
+        },
+        args.seconds
     );
     println!(
         "renderer: GSK_RENDERER={}",
@@ -92,6 +103,7 @@ fn start_server(args: &Args) -> (Child, u16, Arc<AtomicU64>) {
             "--serve",
             "--size",
             &format!("{}x{}", args.width, args.height),
+            if args.partial { "--partial" } else { "--serve" },
         ])
         .stdout(Stdio::piped())
         .spawn()
@@ -283,7 +295,7 @@ fn bench_remote_viewer(port: u16, seconds: u64, served: &AtomicU64) {
 }
 
 /// The server side: one client at a time; prints "port N", then "served N" every 200 ms.
-fn serve(width: u16, height: u16) {
+fn serve(width: u16, height: u16, partial: bool) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
     println!("port {port}");
@@ -300,17 +312,28 @@ fn serve(width: u16, height: u16) {
         }
     });
     for stream in listener.incoming().map_while(Result::ok) {
-        let _ = serve_client(stream, width, height, &served);
+        let _ = serve_client(stream, width, height, partial, &served);
     }
 }
 
 /// Frames that differ from each other everywhere: a moving bar over a shifting gradient.
-fn frames(width: u16, height: u16, bytes_per_pixel: usize) -> Vec<Vec<u8>> {
+/// With `partial`, 256x128 rectangles of it at places that move from update to update.
+fn frames(width: u16, height: u16, bytes_per_pixel: usize, partial: bool) -> Vec<Vec<u8>> {
     (0..8u32)
         .map(|n| {
+            let (x0, y0, width, height) = if partial {
+                let (rw, rh) = (256.min(width), 128.min(height));
+                let x = (n * 211) % u32::from(width - rw + 1);
+                let y = (n * 97) % u32::from(height - rh + 1);
+                (x as u16, y as u16, rw, rh)
+            } else {
+                (0, 0, width, height)
+            };
             let (w, h) = (usize::from(width), usize::from(height));
             let mut out = Vec::with_capacity(16 + w * h * bytes_per_pixel);
-            out.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 0]);
+            out.extend_from_slice(&[0, 0, 0, 1]);
+            out.extend_from_slice(&x0.to_be_bytes());
+            out.extend_from_slice(&y0.to_be_bytes());
             out.extend_from_slice(&width.to_be_bytes());
             out.extend_from_slice(&height.to_be_bytes());
             out.extend_from_slice(&0i32.to_be_bytes());
@@ -336,6 +359,7 @@ fn serve_client(
     mut s: TcpStream,
     width: u16,
     height: u16,
+    partial: bool,
     served: &AtomicU64,
 ) -> std::io::Result<()> {
     let _ = s.set_nodelay(true);
@@ -354,7 +378,7 @@ fn serve_client(
     init.extend_from_slice(b"bench");
     s.write_all(&init)?;
     let mut bpp = 4;
-    let mut set = frames(width, height, bpp);
+    let mut set = frames(width, height, bpp, partial);
     let mut next = 0usize;
     loop {
         s.read_exact(&mut buf[..1])?;
@@ -364,7 +388,7 @@ fn serve_client(
                 let new_bpp = usize::from(buf[3] / 8).max(1);
                 if new_bpp != bpp {
                     bpp = new_bpp;
-                    set = frames(width, height, bpp);
+                    set = frames(width, height, bpp, partial);
                 }
             }
             2 => {

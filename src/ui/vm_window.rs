@@ -2,6 +2,7 @@
 //! and hardware, switched from the header bar.
 
 pub mod performance;
+pub mod console;
 pub mod pinning;
 
 use adw::prelude::*;
@@ -84,6 +85,7 @@ pub struct VmWindow {
     _watch: Option<gtk::glib::SignalHandlerId>,
     pinning: Controller<pinning::PinningPage>,
     performance: performance::PerformancePage,
+    console: Controller<console::ConsolePage>,
 }
 
 /// Messages to a VM window.
@@ -131,6 +133,11 @@ impl VmWindow {
     /// Whether the hardware page holds the editor (the VM was found on its host).
     pub fn has_hardware_editor(&self) -> bool {
         self.hardware.is_some()
+    }
+
+    /// The console page.
+    pub fn console(&self) -> &Controller<console::ConsolePage> {
+        &self.console
     }
 
     /// The page shown.
@@ -289,6 +296,8 @@ impl Component for VmWindow {
                         },
                     },
 
+                    add_titled_with_icon[Some("console"), &gettext("Console"), "utilities-terminal-symbolic"] = model.console.widget(),
+
                     add_titled_with_icon[Some("performance"), &gettext("Performance"), "power-profile-performance-symbolic"] = model.performance.widget(),
 
                     add_titled_with_icon[Some("pinning"), &gettext("CPU Pinning"), "view-grid-symbolic"] = model.pinning.widget(),
@@ -333,10 +342,20 @@ impl Component for VmWindow {
                 connection: init.connection.clone(),
             })
             .detach();
+        let console = console::ConsolePage::builder()
+            .launch(console::ConsoleInit {
+                name: init.vm.name(),
+                uri: init.vm.connection_uri(),
+                connection: init.connection.clone(),
+            })
+            .forward(sender.input_sender(), |out| match out {
+                console::ConsoleOutput::Run => VmWindowMsg::Act(VmAction::Run),
+            });
         let model = VmWindow {
             hardware: None,
             pinning,
             performance: performance::PerformancePage::new(&init.vm),
+            console,
             summary: init.vm.summary(),
             vm: init.vm,
             connection: init.connection,
@@ -372,6 +391,8 @@ impl Component for VmWindow {
             VmWindowMsg::Connection(conn) => {
                 self.pinning
                     .emit(pinning::PinningMsg::Connection(conn.clone()));
+                self.console
+                    .emit(console::ConsoleMsg::Connection(conn.clone()));
                 let reconnected = conn.is_some();
                 self.connection = conn;
                 if reconnected {

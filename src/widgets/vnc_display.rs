@@ -145,6 +145,10 @@ mod imp {
         pub(super) credentials: RefCell<Credentials>,
         pub(super) wanted_credentials: RefCell<Vec<gvnc::ConnectionCredential>>,
         pub(super) update_queued: Cell<bool>,
+        /// An update request went out and no frame has been drawn since.
+        pub(super) awaiting_paint: Cell<bool>,
+        /// An update request waits for the next drawn frame.
+        pub(super) request_after_paint: Cell<bool>,
         pub(super) extended_keys: Cell<bool>,
 
         pub(super) held_keys: RefCell<Vec<HeldKey>>,

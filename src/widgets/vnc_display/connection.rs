@@ -90,8 +90,8 @@ impl imp::VncDisplay {
         let w = weak.clone();
         conn.connect_vnc_initialized(move |c| on_current(&w, c, |imp| imp.on_initialized(c)));
         let w = weak.clone();
-        conn.connect_vnc_framebuffer_update(move |c, _x, _y, _w, _h| {
-            on_current(&w, c, |imp| imp.on_update());
+        conn.connect_vnc_framebuffer_update(move |c, x, y, width, height| {
+            on_current(&w, c, |imp| imp.on_update(x, y, width, height));
         });
         let w = weak.clone();
         conn.connect_vnc_desktop_resize(move |c, width, height| {
@@ -236,28 +236,60 @@ impl imp::VncDisplay {
     }
 
     /// Part of the screen changed: redraw, and ask for the next incremental update once the
-    /// current batch of rectangles has been handled.
-    fn on_update(&self) {
+    /// current batch of rectangles has been handled. The request goes out before the frame
+    /// is drawn (its idle runs ahead of GTK's redraw), so the server sends the next update
+    /// while this one is painted; at most one request runs ahead of the frames drawn.
+    fn on_update(&self, x: i32, y: i32, width: i32, height: i32) {
+        if let Some(fb) = self.framebuffer.borrow().as_ref() {
+            fb.damage(x, y, width, height);
+        }
         self.obj().queue_draw();
         if self.update_queued.replace(true) {
             return;
         }
         let weak = self.obj().downgrade();
-        glib::idle_add_local_once(move || {
-            let Some(obj) = weak.upgrade() else { return };
-            let imp = obj.imp();
-            imp.update_queued.set(false);
-            let Some(conn) = imp.connection.borrow().clone() else {
-                return;
-            };
-            // A server that announced QEMU's extended key events has answered our encodings.
-            imp.extended_keys.set(conn.is_ext_key_event());
-            if let Some((w, h)) = imp.framebuffer_size_u16()
-                && conn.framebuffer_update_request(true, 0, 0, w, h).is_err()
-            {
+        glib::idle_add_local_full(glib::Priority::HIGH_IDLE, move || {
+            if let Some(obj) = weak.upgrade() {
+                let imp = obj.imp();
+                imp.update_queued.set(false);
+                // A visible display asks again once the last answer has been drawn.
+                if imp.awaiting_paint.get() && obj.is_mapped() {
+                    imp.request_after_paint.set(true);
+                } else {
+                    imp.request_update();
+                }
+            }
+            glib::ControlFlow::Break
+        });
+    }
+
+    /// Asks for the next incremental update.
+    pub(super) fn request_update(&self) {
+        let Some(conn) = self.connection.borrow().clone() else {
+            return;
+        };
+        // A server that announced QEMU's extended key events has answered our encodings.
+        self.extended_keys.set(conn.is_ext_key_event());
+        if let Some((w, h)) = self.framebuffer_size_u16() {
+            if conn.framebuffer_update_request(true, 0, 0, w, h).is_err() {
                 tracing::debug!("cannot request a framebuffer update");
             }
-        });
+            self.awaiting_paint.set(true);
+        }
+    }
+
+    /// A frame was drawn: send the request that waited for it.
+    pub(super) fn frame_drawn(&self) {
+        self.awaiting_paint.set(false);
+        if self.request_after_paint.replace(false) {
+            let weak = self.obj().downgrade();
+            glib::idle_add_local_full(glib::Priority::HIGH_IDLE, move || {
+                if let Some(obj) = weak.upgrade() {
+                    obj.imp().request_update();
+                }
+                glib::ControlFlow::Break
+            });
+        }
     }
 
     /// Picks no authentication when offered, else the VNC password.
@@ -351,6 +383,8 @@ impl imp::VncDisplay {
         self.framebuffer.replace(None);
         self.wanted_credentials.replace(Vec::new());
         self.update_queued.set(false);
+        self.awaiting_paint.set(false);
+        self.request_after_paint.set(false);
         self.extended_keys.set(false);
         self.held_keys.replace(Vec::new());
         self.button_mask.set(0);

@@ -1,5 +1,8 @@
 //! The framebuffer in our own memory, drawing it (cairo, scaled and filtered), the grab hint,
 //! the remote cursor, and copies of the screen (texture, pixel, PNG).
+//!
+//! Shown 1:1, the picture is drawn as tiles whose render nodes are kept from frame to frame
+//! until the server updates part of them: GTK then repaints only the damaged tiles.
 
 use gtk::glib::translate::{FromGlibPtrFull, ToGlibPtr};
 use gtk::prelude::*;
@@ -32,12 +35,17 @@ pub(super) fn local_format() -> Result<gvnc::PixelFormat, VncError> {
     .map_err(VncError::Framebuffer)
 }
 
+/// Side of a square tile of the 1:1 picture, in framebuffer pixels.
+const TILE: u16 = 256;
+
 /// A gvnc framebuffer over memory we allocated.
 pub(super) struct Framebuffer {
     fb: gvnc::BaseFramebuffer,
     width: u16,
     height: u16,
     stride: i32,
+    /// The drawn tiles, row by row; `None` for a tile changed since it was drawn.
+    tiles: std::cell::RefCell<Vec<Option<gtk::gsk::RenderNode>>>,
 }
 
 impl Framebuffer {
@@ -73,12 +81,98 @@ impl Framebuffer {
             fb.set_data("hangar-pixels", pixels);
             fb
         };
+        let tiles = usize::from(width.div_ceil(TILE)) * usize::from(height.div_ceil(TILE));
         Ok(Self {
             fb,
             width,
             height,
             stride,
+            tiles: std::cell::RefCell::new(vec![None; tiles]),
         })
+    }
+
+    /// Forgets the drawn tiles that the rectangle (`x`, `y`, `w`, `h`) touches.
+    pub(super) fn damage(&self, x: i32, y: i32, w: i32, h: i32) {
+        let cols = i32::from(self.width.div_ceil(TILE));
+        let rows = i32::from(self.height.div_ceil(TILE));
+        let t = i32::from(TILE);
+        let (x0, y0) = ((x.max(0)) / t, (y.max(0)) / t);
+        let (x1, y1) = (
+            ((x + w - 1).max(0) / t).min(cols - 1),
+            ((y + h - 1).max(0) / t).min(rows - 1),
+        );
+        let mut tiles = self.tiles.borrow_mut();
+        for row in y0..=y1 {
+            for col in x0..=x1 {
+                if let Some(tile) = usize::try_from(row * cols + col)
+                    .ok()
+                    .and_then(|i| tiles.get_mut(i))
+                {
+                    *tile = None;
+                }
+            }
+        }
+    }
+
+    /// Appends the picture at its own size as tiles, drawing again only the damaged ones.
+    fn append_tiles(&self, snapshot: &gtk::Snapshot) {
+        let cols = self.width.div_ceil(TILE);
+        let mut tiles = self.tiles.borrow_mut();
+        for (i, tile) in tiles.iter_mut().enumerate() {
+            let (Ok(col), Ok(row)) = (
+                u16::try_from(i % usize::from(cols)),
+                u16::try_from(i / usize::from(cols)),
+            ) else {
+                continue;
+            };
+            if tile.is_none() {
+                *tile = self.draw_tile(col * TILE, row * TILE);
+            }
+            if let Some(node) = tile {
+                snapshot.append_node(node);
+            }
+        }
+    }
+
+    /// A render node of the tile at (`x`, `y`), with its own copy of the pixels.
+    fn draw_tile(&self, x: u16, y: u16) -> Option<gtk::gsk::RenderNode> {
+        let w = TILE.min(self.width.checked_sub(x)?);
+        let h = TILE.min(self.height.checked_sub(y)?);
+        let stride = usize::try_from(self.stride).ok()?;
+        let start = usize::from(y) * stride + usize::from(x) * 4;
+        let bytes = self.bytes();
+        // The tile's rows within the buffer: the last row needs only its own pixels.
+        let end = start + (usize::from(h) - 1) * stride + usize::from(w) * 4;
+        let tile = bytes.get(start..end)?;
+        let snapshot = gtk::Snapshot::new();
+        let rect = graphene::Rect::new(f32::from(x), f32::from(y), f32::from(w), f32::from(h));
+        let cr = snapshot.append_cairo(&rect);
+        // SAFETY: the surface reads `h` rows of `stride` bytes from the tile's first pixel
+        // (all inside `tile`, checked by the slice above) and lives only until the end of
+        // this block; cairo never writes to a source surface, and copies the pixels into the
+        // recording when the surface is dropped while the recording still refers to it.
+        let drawn = unsafe {
+            cairo::ImageSurface::create_for_data_unsafe(
+                tile.as_ptr().cast_mut(),
+                cairo::Format::Rgb24,
+                i32::from(w),
+                i32::from(h),
+                self.stride,
+            )
+        }
+        .and_then(|surface| {
+            cr.set_source_surface(&surface, f64::from(x), f64::from(y))?;
+            cr.source().set_filter(cairo::Filter::Nearest);
+            cr.paint()?;
+            cr.set_source_rgb(0.0, 0.0, 0.0);
+            Ok(())
+        });
+        drop(cr);
+        if let Err(e) = drawn {
+            tracing::debug!("cannot draw a framebuffer tile: {e}");
+            return None;
+        }
+        snapshot.to_node()
     }
 
     pub(super) fn gvnc(&self) -> &gvnc::BaseFramebuffer {
@@ -183,6 +277,7 @@ impl imp::VncDisplay {
     }
 
     pub(super) fn draw(&self, snapshot: &gtk::Snapshot) {
+        self.frame_drawn();
         let obj = self.obj();
         let (w, h) = (obj.width() as f32, obj.height() as f32);
         let all = graphene::Rect::new(0.0, 0.0, w, h);
@@ -198,6 +293,18 @@ impl imp::VncDisplay {
             (f64::from(fw) * p.scale) as f32,
             (f64::from(fh) * p.scale) as f32,
         );
+        if (p.scale * f64::from(obj.scale_factor()) - 1.0).abs() < 1e-9 {
+            // 1:1 on device pixels: tiles, of which only damaged ones are drawn again.
+            snapshot.save();
+            snapshot.translate(&graphene::Point::new(p.x as f32, p.y as f32));
+            snapshot.scale(p.scale as f32, p.scale as f32);
+            fb.append_tiles(snapshot);
+            snapshot.restore();
+            if self.hint_visible.get() {
+                self.draw_hint(snapshot, w);
+            }
+            return;
+        }
         let cr = snapshot.append_cairo(&pic);
         cr.translate(p.x, p.y);
         cr.scale(p.scale, p.scale);

@@ -1,0 +1,386 @@
+//! The VM window's console page: the VM's graphical display (VNC) or one of its serial
+//! consoles, switched at the top, with a toolbar for keys the host would catch, screenshots,
+//! scaling and fullscreen. It opens the console when the VM runs and opens it again after the
+//! VM starts or reboots, or the connection comes back.
+//!
+//! [`graphics`] reads the VM's devices and reaches its display, [`serial`] pumps a console
+//! stream, `control` handles messages and background results, `view` holds the toolbar and
+//! fullscreen helpers.
+
+mod control;
+pub mod graphics;
+pub mod serial;
+mod view;
+
+use adw::prelude::*;
+use relm4::prelude::*;
+use virt_client::Connection;
+
+use crate::i18n::gettext;
+use crate::widgets::serial_console::SerialConsole;
+use crate::widgets::vnc_display::{DisplayState, KeyCombo, VncDisplay};
+pub use graphics::{ConsoleInfo, GraphicsInfo, Route, SerialDevice};
+pub use serial::SerialState;
+
+/// What the page shows.
+#[derive(Debug, Clone)]
+pub struct ConsoleInit {
+    /// The VM's name.
+    pub name: String,
+    /// The URI of its connection (which way the display is reached).
+    pub uri: String,
+    /// The connection to its host, while connected.
+    pub connection: Option<Connection>,
+}
+
+/// Which console the page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConsoleMode {
+    /// The VNC display.
+    #[default]
+    Graphical,
+    /// A serial console.
+    Serial,
+}
+
+/// Messages to the console page.
+#[derive(Debug)]
+pub enum ConsoleMsg {
+    /// The connection changed (reconnected, or gone).
+    Connection(Option<Connection>),
+    /// Read the VM's state and devices again and reopen what is closed.
+    Reload,
+    /// Show this console.
+    Mode(ConsoleMode),
+    /// Use serial device `.0` of the list.
+    SerialDevice(usize),
+    /// Take the serial console from the client holding it.
+    TakeOver,
+    /// Start the VM.
+    Run,
+    /// Send a key combination to the display.
+    SendKeys(KeyCombo),
+    /// Save the display as a PNG file.
+    Screenshot,
+    /// Fit the display to the page (true) or show it 1:1.
+    Fit(bool),
+    /// Enter (true) or leave fullscreen.
+    Fullscreen(bool),
+    /// The display connected.
+    DisplayConnected,
+    /// The display's session ended (with the reason; empty for a clean close).
+    DisplayDisconnected(String),
+}
+
+/// What the page asks of its window.
+#[derive(Debug)]
+pub enum ConsoleOutput {
+    /// Start the VM.
+    Run,
+}
+
+/// Background results.
+#[derive(Debug)]
+pub enum ConsoleCmd {
+    /// The VM was read (for load `.0`).
+    Loaded(u64, Result<Box<ConsoleInfo>, String>),
+    /// A socket to the display (for load `.0`).
+    GraphicsFd(u64, Result<std::os::fd::OwnedFd, String>),
+    /// The VM started, stopped or rebooted.
+    Event,
+    /// The serial session `.0` changed state.
+    Serial(u64, SerialState),
+    /// Bytes from the serial session `.0`.
+    SerialData(u64, Vec<u8>),
+    /// Time to try the display again (for load `.0`).
+    Retry(u64),
+}
+
+/// The console page.
+#[derive(Debug)]
+pub struct ConsolePage {
+    name: String,
+    uri: String,
+    connection: Option<Connection>,
+    generation: u64,
+    info: Option<ConsoleInfo>,
+    failure: Option<String>,
+    mode: ConsoleMode,
+    display: VncDisplay,
+    serial: SerialConsole,
+    serial_index: usize,
+    serial_state: SerialState,
+    serial_gen: u64,
+    serial_stop: Option<tokio::sync::oneshot::Sender<()>>,
+    input: serial::Input,
+    events_stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Display reopenings since it last connected.
+    retries: u32,
+    fullscreen: Option<view::Fullscreen>,
+    toast: adw::ToastOverlay,
+}
+
+/// What the status page says instead of a console, and which button it offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The heading.
+    pub title: String,
+    /// More detail.
+    pub description: String,
+    /// The button's action.
+    pub action: Option<StatusAction>,
+}
+
+/// A status page's button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusAction {
+    /// Start the VM.
+    Run,
+    /// Take the serial console over.
+    TakeOver,
+    /// Try again.
+    Retry,
+}
+
+#[relm4::component(pub)]
+impl Component for ConsolePage {
+    type Init = ConsoleInit;
+    type Input = ConsoleMsg;
+    type Output = ConsoleOutput;
+    type CommandOutput = ConsoleCmd;
+
+    view! {
+        gtk::Box {
+            set_orientation: gtk::Orientation::Vertical,
+
+            #[name = "toolbar"]
+            gtk::Box {
+                set_spacing: 6,
+                set_margin_all: 6,
+                gtk::Box {
+                    add_css_class: "linked",
+                    #[name = "graphical_button"]
+                    gtk::ToggleButton {
+                        set_label: &gettext("Graphical"),
+                        #[watch]
+                        set_active: model.mode == ConsoleMode::Graphical,
+                        connect_toggled[sender] => move |b| if b.is_active() {
+                            sender.input(ConsoleMsg::Mode(ConsoleMode::Graphical));
+                        },
+                    },
+                    gtk::ToggleButton {
+                        set_label: &gettext("Serial"),
+                        set_group: Some(&graphical_button),
+                        #[watch]
+                        set_active: model.mode == ConsoleMode::Serial,
+                        connect_toggled[sender] => move |b| if b.is_active() {
+                            sender.input(ConsoleMsg::Mode(ConsoleMode::Serial));
+                        },
+                    },
+                },
+                #[name = "devices"]
+                gtk::DropDown {
+                    set_tooltip_text: Some(&gettext("Serial device")),
+                    #[watch]
+                    set_visible: model.mode == ConsoleMode::Serial
+                        && model.info.as_ref().is_some_and(|i| i.serials.len() > 1),
+                },
+                gtk::Box { set_hexpand: true },
+                #[name = "graphics_tools"]
+                gtk::Box {
+                    set_spacing: 6,
+                    #[watch]
+                    set_visible: model.mode == ConsoleMode::Graphical && model.status().is_none(),
+                    #[watch]
+                    set_sensitive: model.display_connected(),
+                },
+            },
+
+            #[name = "toast"]
+            adw::ToastOverlay {
+                set_vexpand: true,
+                #[name = "content"]
+                gtk::Stack {
+                    add_named[Some("status")] = &adw::StatusPage {
+                        set_icon_name: Some("computer-symbolic"),
+                        #[watch]
+                        set_title: &model.status().map(|s| s.title).unwrap_or_default(),
+                        #[watch]
+                        set_description: model.status().map(|s| s.description).as_deref(),
+                        #[name = "status_button"]
+                        gtk::Button {
+                            set_halign: gtk::Align::Center,
+                            add_css_class: "pill",
+                            add_css_class: "suggested-action",
+                            #[watch]
+                            set_visible: model.status().and_then(|s| s.action).is_some(),
+                            #[watch]
+                            set_label: &model.status().and_then(|s| s.action).map(view::action_label).unwrap_or_default(),
+                        },
+                    },
+                },
+            },
+        }
+    }
+
+    fn init(
+        init: Self::Init,
+        root: Self::Root,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
+        let display = VncDisplay::new();
+        display.set_hexpand(true);
+        display.set_vexpand(true);
+        let s = sender.input_sender().clone();
+        display.connect_connected(move |_| s.emit(ConsoleMsg::DisplayConnected));
+        let s = sender.input_sender().clone();
+        display.connect_disconnected(move |_, reason| {
+            s.emit(ConsoleMsg::DisplayDisconnected(reason.to_string()));
+        });
+        let serial = SerialConsole::new();
+        serial.set_input_enabled(false);
+        let input = std::sync::Arc::new(tokio::sync::Mutex::new(serial.input_channel()));
+        let mut model = ConsolePage {
+            name: init.name,
+            uri: init.uri,
+            connection: init.connection,
+            generation: 0,
+            info: None,
+            failure: None,
+            mode: ConsoleMode::Graphical,
+            display,
+            serial,
+            serial_index: 0,
+            serial_state: SerialState::Closed,
+            serial_gen: 0,
+            serial_stop: None,
+            input,
+            events_stop: None,
+            retries: 0,
+            fullscreen: None,
+            toast: adw::ToastOverlay::new(),
+        };
+        let widgets = view_output!();
+        model.toast = widgets.toast.clone();
+        view::build_tools(
+            &widgets.graphics_tools,
+            &model.display,
+            sender.input_sender(),
+        );
+        let s = sender.input_sender().clone();
+        widgets.devices.connect_selected_notify(move |d| {
+            s.emit(ConsoleMsg::SerialDevice(d.selected() as usize))
+        });
+        // The status button's action depends on the state shown.
+        widgets.status_button.connect_clicked({
+            let s = sender.input_sender().clone();
+            move |b| {
+                if let Some(action) = view::action_of(b) {
+                    s.emit(match action {
+                        StatusAction::Run => ConsoleMsg::Run,
+                        StatusAction::TakeOver => ConsoleMsg::TakeOver,
+                        StatusAction::Retry => ConsoleMsg::Reload,
+                    });
+                }
+            }
+        });
+        widgets.content.add_named(&model.display, Some("graphical"));
+        widgets.content.add_named(&model.serial, Some("serial"));
+        model
+            .display
+            .connect_auth_required(|display, _| graphics::ask_password(display));
+        model.start_load(&sender);
+        ComponentParts { model, widgets }
+    }
+
+    fn update_with_view(
+        &mut self,
+        widgets: &mut Self::Widgets,
+        msg: Self::Input,
+        sender: ComponentSender<Self>,
+        root: &Self::Root,
+    ) {
+        self.update(msg, sender.clone(), root);
+        self.sync(widgets);
+        self.update_view(widgets, sender);
+    }
+
+    fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>, _root: &Self::Root) {
+        self.handle(msg, &sender);
+    }
+
+    fn update_cmd_with_view(
+        &mut self,
+        widgets: &mut Self::Widgets,
+        msg: Self::CommandOutput,
+        sender: ComponentSender<Self>,
+        _root: &Self::Root,
+    ) {
+        self.handle_cmd(msg, &sender);
+        self.sync(widgets);
+        self.update_view(widgets, sender);
+    }
+
+    fn shutdown(&mut self, _widgets: &mut Self::Widgets, _output: relm4::Sender<Self::Output>) {
+        self.events_stop.take();
+        self.stop_serial();
+        self.display.close();
+        if let Some(f) = self.fullscreen.take() {
+            f.leave(&self.display);
+        }
+    }
+}
+
+impl ConsolePage {
+    /// The graphical display.
+    pub fn display(&self) -> &VncDisplay {
+        &self.display
+    }
+
+    /// The serial console.
+    pub fn serial(&self) -> &SerialConsole {
+        &self.serial
+    }
+
+    /// The serial session's state.
+    pub fn serial_state(&self) -> &SerialState {
+        &self.serial_state
+    }
+
+    /// The console shown.
+    pub fn mode(&self) -> ConsoleMode {
+        self.mode
+    }
+
+    /// Whether the page is fullscreen.
+    pub fn is_fullscreen(&self) -> bool {
+        self.fullscreen.is_some()
+    }
+
+    /// What the VM was last read as.
+    pub fn info(&self) -> Option<&ConsoleInfo> {
+        self.info.as_ref()
+    }
+
+    fn display_connected(&self) -> bool {
+        matches!(self.display.state(), DisplayState::Connected { .. })
+    }
+
+    /// What the page shows instead of the console, if anything.
+    pub fn status(&self) -> Option<Status> {
+        view::status(self)
+    }
+
+    fn sync(&self, widgets: &ConsolePageWidgets) {
+        let child = match (self.status(), self.mode) {
+            (Some(_), _) => "status",
+            (None, ConsoleMode::Graphical) => "graphical",
+            (None, ConsoleMode::Serial) => "serial",
+        };
+        if self.fullscreen.is_none() || child != "graphical" {
+            widgets.content.set_visible_child_name(child);
+        }
+        view::set_action(&widgets.status_button, self.status().and_then(|s| s.action));
+        view::sync_devices(&widgets.devices, self.info.as_ref(), self.serial_index);
+    }
+}

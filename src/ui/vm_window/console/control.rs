@@ -1,0 +1,249 @@
+//! The console page's message handling: loading the VM, following its events, opening and
+//! reopening the display and the serial session.
+
+use std::time::Duration;
+
+use adw::prelude::*;
+use relm4::prelude::*;
+use virt_client::{DomainEvent, DomainEventId};
+
+use super::{
+    ConsoleCmd, ConsoleMode, ConsoleMsg, ConsoleOutput, ConsolePage, Route, SerialState, graphics,
+    view,
+};
+use crate::widgets::vnc_display::{DisplayState, Scaling};
+
+impl ConsolePage {
+    pub(super) fn start_load(&mut self, sender: &ComponentSender<Self>) {
+        self.generation += 1;
+        let Some(conn) = self.connection.clone() else {
+            self.info = None;
+            return;
+        };
+        let (gen_, name) = (self.generation, self.name.clone());
+        sender.oneshot_command(async move {
+            let r = graphics::load(&conn, &name).await;
+            ConsoleCmd::Loaded(gen_, r.map(Box::new).map_err(|e| e.to_string()))
+        });
+    }
+
+    pub(super) fn start_events(&mut self, sender: &ComponentSender<Self>) {
+        let (Some(conn), Some(info)) = (self.connection.clone(), self.info.as_ref()) else {
+            return;
+        };
+        if self.events_stop.is_some() {
+            return;
+        }
+        let dom = info.domain.clone();
+        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+        self.events_stop = Some(stop);
+        sender.command(move |out, shutdown| {
+            shutdown
+                .register(async move {
+                    let ids = [DomainEventId::Lifecycle, DomainEventId::Reboot];
+                    let Ok(mut events) = conn.domain_events(&ids, Some(&dom)).await else {
+                        return;
+                    };
+                    loop {
+                        tokio::select! {
+                            _ = &mut stopped => break,
+                            ev = events.next() => match ev {
+                                Some(Ok(DomainEvent::Lifecycle { .. } | DomainEvent::Reboot { .. })) => {
+                                    let _ = out.send(ConsoleCmd::Event);
+                                }
+                                Some(_) => {}
+                                None => break,
+                            },
+                        }
+                    }
+                    let _ = events.deregister().await;
+                })
+                .drop_on_shutdown()
+        });
+    }
+
+    pub(super) fn handle(&mut self, msg: ConsoleMsg, sender: &ComponentSender<Self>) {
+        match msg {
+            ConsoleMsg::Connection(conn) => {
+                self.events_stop.take();
+                self.stop_serial();
+                self.display.close();
+                self.connection = conn;
+                self.info = None;
+                self.start_load(sender);
+            }
+            ConsoleMsg::Reload => self.start_load(sender),
+            ConsoleMsg::Mode(mode) => {
+                self.mode = mode;
+                self.open_missing(sender);
+            }
+            ConsoleMsg::SerialDevice(i) => {
+                if i != self.serial_index {
+                    self.serial_index = i;
+                    self.serial.clear();
+                    self.serial_state = SerialState::Closed;
+                    self.open_missing(sender);
+                }
+            }
+            ConsoleMsg::TakeOver => self.open_serial(sender, true),
+            ConsoleMsg::Run => {
+                let _ = sender.output(ConsoleOutput::Run);
+            }
+            ConsoleMsg::SendKeys(combo) => {
+                if let Err(e) = self.display.send_keys(combo) {
+                    self.toast(&e.to_string());
+                }
+            }
+            ConsoleMsg::Screenshot => view::screenshot(&self.display, &self.name, &self.toast),
+            ConsoleMsg::Fit(fit) => {
+                self.display
+                    .set_scaling(if fit { Scaling::Fit } else { Scaling::Native })
+            }
+            ConsoleMsg::Fullscreen(on) => match (on, self.fullscreen.take()) {
+                (true, None) => {
+                    self.fullscreen = Some(view::Fullscreen::enter(
+                        &self.display,
+                        sender.input_sender(),
+                    ));
+                }
+                (false, Some(f)) => f.leave(&self.display),
+                (_, f) => self.fullscreen = f,
+            },
+            ConsoleMsg::DisplayConnected => {
+                self.retries = 0;
+                // Typing goes to the guest once it shows.
+                if self.display.is_mapped() {
+                    self.display.grab_focus();
+                }
+            }
+            ConsoleMsg::DisplayDisconnected(reason) => {
+                // The VM may have stopped or rebooted: look again shortly.
+                if !reason.is_empty() && self.retries < 5 {
+                    self.retries += 1;
+                    let gen_ = self.generation;
+                    sender.oneshot_command(async move {
+                        tokio::time::sleep(Duration::from_millis(700)).await;
+                        ConsoleCmd::Retry(gen_)
+                    });
+                }
+            }
+        }
+    }
+
+    pub(super) fn handle_cmd(&mut self, msg: ConsoleCmd, sender: &ComponentSender<Self>) {
+        match msg {
+            ConsoleCmd::Loaded(gen_, r) if gen_ == self.generation => match r {
+                Ok(info) => {
+                    let was_running = self.info.as_ref().is_some_and(|i| i.running);
+                    let info = *info;
+                    if !info.running || !was_running {
+                        self.display.close();
+                        self.stop_serial();
+                        self.serial_state = SerialState::Closed;
+                    }
+                    // A VM without a display shows its serial console first.
+                    if self.info.is_none() && info.graphics.is_none() && !info.serials.is_empty() {
+                        self.mode = ConsoleMode::Serial;
+                    }
+                    if self.serial_index >= info.serials.len() {
+                        self.serial_index = 0;
+                    }
+                    self.info = Some(info);
+                    self.failure = None;
+                    self.start_events(sender);
+                    self.open_missing(sender);
+                }
+                Err(e) => {
+                    self.info = None;
+                    self.failure = Some(e);
+                }
+            },
+            ConsoleCmd::Loaded(..) => {}
+            ConsoleCmd::GraphicsFd(gen_, r) if gen_ == self.generation => match r {
+                Ok(fd) => {
+                    if let Err(e) = self.display.open_fd(fd) {
+                        tracing::warn!("display not opened: {e}");
+                    }
+                }
+                Err(e) => {
+                    tracing::info!("no display socket from libvirt ({e}); trying TCP");
+                    self.open_tcp();
+                }
+            },
+            ConsoleCmd::GraphicsFd(..) => {}
+            ConsoleCmd::Event => {
+                // A reboot keeps the sessions; the reload reopens what ended.
+                self.start_load(sender);
+            }
+            ConsoleCmd::Serial(gen_, state) if gen_ == self.serial_gen => {
+                self.serial.set_input_enabled(state == SerialState::Open);
+                self.serial_state = state;
+            }
+            ConsoleCmd::Serial(..) => {}
+            ConsoleCmd::SerialData(gen_, bytes) if gen_ == self.serial_gen => {
+                self.serial.feed(&bytes);
+            }
+            ConsoleCmd::SerialData(..) => {}
+            ConsoleCmd::Retry(gen_) if gen_ == self.generation => self.start_load(sender),
+            ConsoleCmd::Retry(_) => {}
+        }
+    }
+
+    /// Opens the console shown if the VM runs and it is not open.
+    pub(super) fn open_missing(&mut self, sender: &ComponentSender<Self>) {
+        let Some(info) = &self.info else { return };
+        if !info.running {
+            return;
+        }
+        match self.mode {
+            ConsoleMode::Graphical => {
+                let idle = matches!(
+                    self.display.state(),
+                    DisplayState::Idle | DisplayState::Disconnected { .. }
+                );
+                let Some(g) = &info.graphics else { return };
+                if !idle || g.kind != "vnc" {
+                    return;
+                }
+                if let Some(p) = &g.passwd {
+                    self.display.set_credentials(None, p);
+                }
+                match graphics::route(&self.uri, g) {
+                    Route::Fd => {
+                        let (gen_, dom) = (self.generation, info.domain.clone());
+                        sender.oneshot_command(async move {
+                            ConsoleCmd::GraphicsFd(gen_, graphics::graphics_fd(dom).await)
+                        });
+                    }
+                    Route::Tcp(..) => self.open_tcp(),
+                    Route::Unavailable => {}
+                }
+            }
+            ConsoleMode::Serial => {
+                let closed = matches!(
+                    self.serial_state,
+                    SerialState::Closed | SerialState::Ended(_)
+                );
+                if closed && !info.serials.is_empty() {
+                    self.open_serial(sender, false);
+                }
+            }
+        }
+    }
+
+    pub(super) fn open_tcp(&self) {
+        let Some(g) = self.info.as_ref().and_then(|i| i.graphics.as_ref()) else {
+            return;
+        };
+        let uri = virt_client::ConnectUri::parse(&self.uri).ok();
+        if let Route::Tcp(host, port) = graphics::tcp_route(uri.as_ref(), g)
+            && let Err(e) = self.display.open_host(&host, port)
+        {
+            tracing::warn!("display not opened: {e}");
+        }
+    }
+
+    pub(super) fn toast(&self, text: &str) {
+        self.toast.add_toast(adw::Toast::new(text));
+    }
+}

@@ -1,0 +1,232 @@
+//! The console page's background reading and the graphical console: what the live XML says
+//! about the VM's displays and serial devices, how to reach the VNC server for a connection
+//! (fd passing over a unix socket, else TCP to the listen address), and the password prompt.
+
+use std::os::fd::OwnedFd;
+
+use adw::prelude::*;
+use virt_client::uri::TransportKind;
+use virt_client::{ConnectUri, Connection, Domain, DomainState};
+use virt_xml::DomainXml;
+use virt_xml::domain::DeviceKind;
+
+use crate::i18n::gettext;
+use crate::widgets::vnc_display::VncDisplay;
+
+/// `VIR_DOMAIN_XML_SECURE`: include passwords.
+const XML_SECURE: u32 = 1;
+
+/// A VM's first graphical display, as the live XML describes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GraphicsInfo {
+    /// `vnc`, `spice`, …
+    pub kind: String,
+    /// The listen address.
+    pub listen: Option<String>,
+    /// The TCP port (a running VM's autoport is resolved).
+    pub port: Option<u16>,
+    /// The password, when the connection may read it.
+    pub passwd: Option<String>,
+}
+
+/// A serial or console device a console stream can open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SerialDevice {
+    /// The alias libvirt gave it (`serial0`, `console1`): the device name to open.
+    pub alias: Option<String>,
+    /// What the chooser shows.
+    pub label: String,
+}
+
+/// What the page knows about the VM.
+#[derive(Debug, Clone)]
+pub struct ConsoleInfo {
+    /// The VM's handle.
+    pub domain: Domain,
+    /// Whether it runs (or is paused): a console can be opened.
+    pub running: bool,
+    /// Its first graphical display.
+    pub graphics: Option<GraphicsInfo>,
+    /// Its serial and console devices.
+    pub serials: Vec<SerialDevice>,
+}
+
+/// Reads the VM's state and live XML (with passwords when the connection may read them).
+pub async fn load(conn: &Connection, name: &str) -> Result<ConsoleInfo, virt_client::Error> {
+    let domain = Domain::lookup_by_name(conn, name).await?;
+    let (state, _) = domain.state().await?;
+    let running = !matches!(
+        state,
+        DomainState::Shutoff | DomainState::Crashed | DomainState::NoState
+    );
+    let xml = match domain.xml_desc(XML_SECURE).await {
+        Ok(x) => x,
+        Err(_) => domain.xml_desc(0).await?,
+    };
+    let (graphics, serials) = parse_devices(&xml);
+    Ok(ConsoleInfo {
+        domain,
+        running,
+        graphics,
+        serials,
+    })
+}
+
+/// The first `<graphics>` and the serial/console devices of a domain's XML.
+pub fn parse_devices(xml: &str) -> (Option<GraphicsInfo>, Vec<SerialDevice>) {
+    let Ok(doc) = DomainXml::parse(xml) else {
+        return (None, Vec::new());
+    };
+    let Some(devices) = doc.root().devices(&doc) else {
+        return (None, Vec::new());
+    };
+    let graphics = devices.graphics(&doc).first().map(|g| GraphicsInfo {
+        kind: g.graphics_type(&doc).unwrap_or_default().to_string(),
+        listen: g.listen(&doc).map(|l| l.to_string()),
+        port: g
+            .port(&doc)
+            .ok()
+            .flatten()
+            .and_then(|p| u16::try_from(p).ok())
+            .filter(|p| *p > 0),
+        passwd: g.passwd(&doc).map(|p| p.to_string()),
+    });
+    let mut serials = Vec::new();
+    for (i, dev) in devices
+        .of_kind(&doc, DeviceKind::Serial)
+        .into_iter()
+        .enumerate()
+    {
+        let alias = dev.alias(&doc).map(|a| a.to_string());
+        serials.push(SerialDevice {
+            label: crate::i18n::gettext_f("Serial {}", &[&(i + 1).to_string()]),
+            alias,
+        });
+    }
+    for dev in devices.of_kind(&doc, DeviceKind::Console) {
+        let Some(c) = dev.as_chardev(&doc) else {
+            continue;
+        };
+        // A console of target type serial is the first serial port again.
+        let target = c.target_type(&doc).map(|t| t.to_string());
+        if target.as_deref() == Some("serial") || target.is_none() && !serials.is_empty() {
+            continue;
+        }
+        let alias = dev.alias(&doc).map(|a| a.to_string());
+        let label = match &target {
+            Some(t) => crate::i18n::gettext_f("Console ({})", &[t]),
+            None => gettext("Console"),
+        };
+        serials.push(SerialDevice { alias, label });
+    }
+    (graphics, serials)
+}
+
+/// How the page reaches a VM's display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// Ask libvirt for a connected socket (unix connections pass fds).
+    Fd,
+    /// TCP to this host and port.
+    Tcp(String, u16),
+    /// Not reachable from here (remote transports need tunnelling).
+    Unavailable,
+}
+
+/// The way to `graphics` over the connection `uri`.
+pub fn route(uri: &str, graphics: &GraphicsInfo) -> Route {
+    let parsed = ConnectUri::parse(uri).ok();
+    let transport = parsed.as_ref().map(ConnectUri::transport);
+    match transport {
+        Some(TransportKind::Unix) => Route::Fd,
+        Some(TransportKind::Tcp | TransportKind::Tls) => tcp_route(parsed.as_ref(), graphics),
+        _ => Route::Unavailable,
+    }
+}
+
+/// TCP to the display's listen address; a wildcard address means the connection's host.
+pub fn tcp_route(uri: Option<&ConnectUri>, graphics: &GraphicsInfo) -> Route {
+    let Some(port) = graphics.port else {
+        return Route::Unavailable;
+    };
+    let wildcard = |a: &str| matches!(a, "" | "0.0.0.0" | "::" | "[::]");
+    let host = match graphics.listen.as_deref() {
+        Some(a) if !wildcard(a) => a.to_string(),
+        _ => uri
+            .and_then(ConnectUri::host)
+            .unwrap_or("127.0.0.1")
+            .to_string(),
+    };
+    Route::Tcp(host, port)
+}
+
+/// Opens a socket to the display (the blocking part runs on the runtime).
+pub async fn graphics_fd(domain: Domain) -> Result<OwnedFd, String> {
+    domain
+        .open_graphics_fd(0, 0)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Asks for the display's password; the answer goes to `display` (Cancel closes it).
+pub fn ask_password(display: &VncDisplay) {
+    let parent = display.root().and_downcast::<gtk::Window>();
+    let dialog = adw::MessageDialog::new(
+        parent.as_ref(),
+        Some(&gettext("Display Password")),
+        Some(&gettext("The VM's display asks for a password.")),
+    );
+    let entry = gtk::PasswordEntry::builder()
+        .show_peek_icon(true)
+        .activates_default(true)
+        .build();
+    dialog.set_extra_child(Some(&entry));
+    dialog.add_response("cancel", &gettext("Cancel"));
+    dialog.add_response("connect", &gettext("Connect"));
+    dialog.set_response_appearance("connect", adw::ResponseAppearance::Suggested);
+    dialog.set_default_response(Some("connect"));
+    dialog.set_close_response("cancel");
+    let d = display.clone();
+    dialog.connect_response(None, move |_, response| {
+        if response == "connect" {
+            d.set_credentials(None, &entry.text());
+        } else {
+            d.close();
+        }
+    });
+    dialog.present();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const XML: &str = "<domain type='qemu'><name>a</name><devices>\
+        <serial type='pty'><target port='0'/><alias name='serial0'/></serial>\
+        <serial type='pty'><target port='1'/><alias name='serial1'/></serial>\
+        <console type='pty'><target type='serial' port='0'/><alias name='serial0'/></console>\
+        <console type='pty'><target type='virtio' port='1'/><alias name='console1'/></console>\
+        <graphics type='vnc' port='5901' autoport='yes' listen='0.0.0.0' passwd='pw'/>\
+        </devices></domain>";
+
+    #[test]
+    fn devices_and_routes() {
+        let (g, serials) = parse_devices(XML);
+        let g = g.unwrap();
+        assert_eq!(g.port, Some(5901));
+        assert_eq!(g.passwd.as_deref(), Some("pw"));
+        let aliases: Vec<_> = serials.iter().map(|s| s.alias.as_deref()).collect();
+        assert_eq!(
+            aliases,
+            [Some("serial0"), Some("serial1"), Some("console1")]
+        );
+        assert_eq!(route("qemu:///system", &g), Route::Fd);
+        assert_eq!(
+            route("qemu+tcp://h.example/system", &g),
+            Route::Tcp("h.example".into(), 5901)
+        );
+        assert_eq!(route("qemu+ssh://h.example/system", &g), Route::Unavailable);
+        let none = GraphicsInfo::default();
+        assert_eq!(route("qemu+tcp://h/system", &none), Route::Unavailable);
+    }
+}

@@ -1,0 +1,321 @@
+//! The console page's widgets beyond its template: the status shown instead of a console, the
+//! display's toolbar (send key, screenshot, scaling, fullscreen), the serial device chooser
+//! and the fullscreen window with its revealed toolbar.
+
+use adw::prelude::*;
+use relm4::Sender;
+
+use super::{ConsoleMode, ConsoleMsg, ConsolePage, Route, SerialState, Status, StatusAction};
+use crate::i18n::{gettext, gettext_f};
+use crate::widgets::vnc_display::{DisplayState, KeyCombo, VncDisplay};
+
+/// What the page shows instead of a console, if anything.
+pub(super) fn status(page: &ConsolePage) -> Option<Status> {
+    let s = |title: String, description: String, action| {
+        Some(Status {
+            title,
+            description,
+            action,
+        })
+    };
+    if page.connection.is_none() {
+        return s(
+            gettext("Not connected"),
+            gettext("The connection to the host is closed."),
+            None,
+        );
+    }
+    if let Some(f) = &page.failure {
+        return s(
+            gettext("The console is not available"),
+            f.clone(),
+            Some(StatusAction::Retry),
+        );
+    }
+    let Some(info) = &page.info else {
+        return s(gettext("Loading…"), String::new(), None);
+    };
+    if !info.running {
+        return s(
+            gettext("The VM is off"),
+            gettext("Run it to see its console."),
+            Some(StatusAction::Run),
+        );
+    }
+    match page.mode {
+        ConsoleMode::Graphical => {
+            let Some(g) = &info.graphics else {
+                return s(
+                    gettext("This VM has no graphical display"),
+                    gettext("Its serial console may be available."),
+                    None,
+                );
+            };
+            if g.kind != "vnc" {
+                return s(
+                    gettext("This display type is not supported yet"),
+                    gettext_f(
+                        "The VM's display is {}; Hangar shows VNC displays.",
+                        &[&g.kind],
+                    ),
+                    None,
+                );
+            }
+            if super::graphics::route(&page.uri, g) == Route::Unavailable {
+                return s(
+                    gettext("Not available for this connection yet"),
+                    gettext(
+                        "Graphical consoles over SSH and other tunnelled connections are not supported yet.",
+                    ),
+                    None,
+                );
+            }
+            if let DisplayState::Disconnected {
+                reason: Some(reason),
+            } = page.display.state()
+                && page.retries >= 5
+            {
+                return s(
+                    gettext("The display closed"),
+                    reason,
+                    Some(StatusAction::Retry),
+                );
+            }
+            None
+        }
+        ConsoleMode::Serial => {
+            if info.serials.is_empty() {
+                return s(
+                    gettext("This VM has no serial console"),
+                    String::new(),
+                    None,
+                );
+            }
+            match &page.serial_state {
+                SerialState::InUse => s(
+                    gettext("Console in use by another client"),
+                    gettext("Another program, such as virsh console, holds this serial console."),
+                    Some(StatusAction::TakeOver),
+                ),
+                SerialState::Ended(reason) => s(
+                    gettext("The serial console closed"),
+                    if reason.is_empty() {
+                        gettext("Another client may have taken it over.")
+                    } else {
+                        reason.clone()
+                    },
+                    Some(StatusAction::TakeOver),
+                ),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The label of a status page's button.
+pub(super) fn action_label(action: StatusAction) -> String {
+    match action {
+        StatusAction::Run => gettext("Run"),
+        StatusAction::TakeOver => gettext("Take Over"),
+        StatusAction::Retry => gettext("Try Again"),
+    }
+}
+
+/// Remembers the action on the status button (its widget name).
+pub(super) fn set_action(button: &gtk::Button, action: Option<StatusAction>) {
+    let name = match action {
+        Some(StatusAction::Run) => "run",
+        Some(StatusAction::TakeOver) => "take-over",
+        Some(StatusAction::Retry) => "retry",
+        None => "",
+    };
+    button.set_widget_name(name);
+}
+
+/// The action the status button stands for.
+pub(super) fn action_of(button: &gtk::Button) -> Option<StatusAction> {
+    match button.widget_name().as_str() {
+        "run" => Some(StatusAction::Run),
+        "take-over" => Some(StatusAction::TakeOver),
+        "retry" => Some(StatusAction::Retry),
+        _ => None,
+    }
+}
+
+/// Fills the serial device chooser with the VM's devices.
+pub(super) fn sync_devices(
+    dropdown: &gtk::DropDown,
+    info: Option<&super::ConsoleInfo>,
+    selected: usize,
+) {
+    let labels: Vec<String> = info
+        .map(|i| i.serials.iter().map(|d| d.label.clone()).collect())
+        .unwrap_or_default();
+    let current: Vec<String> = dropdown
+        .model()
+        .and_downcast::<gtk::StringList>()
+        .map(|m| {
+            (0..m.n_items())
+                .filter_map(|i| m.string(i).map(|s| s.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if current != labels {
+        let refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+        dropdown.set_model(Some(&gtk::StringList::new(&refs)));
+    }
+    if dropdown.selected() as usize != selected && selected < labels.len() {
+        dropdown.set_selected(selected as u32);
+    }
+}
+
+/// A "Send Key" menu button for the display.
+fn send_key_button(input: &Sender<ConsoleMsg>) -> gtk::MenuButton {
+    let list = gtk::Box::new(gtk::Orientation::Vertical, 0);
+    let popover = gtk::Popover::builder().child(&list).build();
+    for combo in KeyCombo::all() {
+        let item = gtk::Button::builder()
+            .label(combo.label())
+            .css_classes(["flat"])
+            .build();
+        let (s, p) = (input.clone(), popover.clone());
+        item.connect_clicked(move |_| {
+            p.popdown();
+            s.emit(ConsoleMsg::SendKeys(combo));
+        });
+        list.append(&item);
+    }
+    gtk::MenuButton::builder()
+        .icon_name("input-keyboard-symbolic")
+        .tooltip_text(gettext("Send Key"))
+        .popover(&popover)
+        .build()
+}
+
+/// The display's toolbar buttons.
+pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender<ConsoleMsg>) {
+    tools.append(&send_key_button(input));
+    let shot = gtk::Button::builder()
+        .icon_name("camera-photo-symbolic")
+        .tooltip_text(gettext("Save a Screenshot"))
+        .build();
+    let s = input.clone();
+    shot.connect_clicked(move |_| s.emit(ConsoleMsg::Screenshot));
+    tools.append(&shot);
+    let fit = gtk::ToggleButton::builder()
+        .icon_name("zoom-fit-best-symbolic")
+        .tooltip_text(gettext("Scale to Fit"))
+        .active(display.scaling() == crate::widgets::vnc_display::Scaling::Fit)
+        .build();
+    let s = input.clone();
+    fit.connect_toggled(move |b| s.emit(ConsoleMsg::Fit(b.is_active())));
+    tools.append(&fit);
+    let full = gtk::Button::builder()
+        .icon_name("view-fullscreen-symbolic")
+        .tooltip_text(gettext("Fullscreen"))
+        .build();
+    let s = input.clone();
+    full.connect_clicked(move |_| s.emit(ConsoleMsg::Fullscreen(true)));
+    tools.append(&full);
+}
+
+/// Saves the display to a PNG in the Pictures folder and says where in a toast.
+pub(super) fn screenshot(display: &VncDisplay, vm: &str, toasts: &adw::ToastOverlay) {
+    let dir = gtk::glib::user_special_dir(gtk::glib::UserDirectory::Pictures)
+        .unwrap_or_else(gtk::glib::home_dir);
+    let stamp = gtk::glib::DateTime::now_local()
+        .and_then(|t| t.format("%Y-%m-%d %H-%M-%S"))
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let path = dir.join(format!("{vm} {stamp}.png"));
+    let text = match std::fs::create_dir_all(&dir)
+        .map_err(|e| e.to_string())
+        .and_then(|()| display.save_screenshot(&path).map_err(|e| e.to_string()))
+    {
+        Ok(()) => gettext_f("Screenshot saved to {}", &[&path.display().to_string()]),
+        Err(e) => gettext_f("The screenshot was not saved: {}", &[&e]),
+    };
+    toasts.add_toast(adw::Toast::new(&text));
+}
+
+/// The display shown fullscreen in a window of its own, with a toolbar revealed at the top.
+#[derive(Debug)]
+pub(super) struct Fullscreen {
+    window: gtk::Window,
+    overlay: gtk::Overlay,
+    stack: Option<gtk::Stack>,
+}
+
+impl Fullscreen {
+    /// Moves `display` into a fullscreen window.
+    pub(super) fn enter(display: &VncDisplay, input: &Sender<ConsoleMsg>) -> Self {
+        let stack = display.parent().and_downcast::<gtk::Stack>();
+        let parent = display.root().and_downcast::<gtk::Window>();
+        if let Some(s) = &stack {
+            s.remove(display);
+        }
+        let overlay = gtk::Overlay::builder().child(display).build();
+        let bar = gtk::Box::builder()
+            .spacing(6)
+            .margin_top(6)
+            .css_classes(["toolbar", "osd"])
+            .build();
+        bar.append(&send_key_button(input));
+        let leave = gtk::Button::builder()
+            .icon_name("view-restore-symbolic")
+            .tooltip_text(gettext("Leave Fullscreen"))
+            .build();
+        let s = input.clone();
+        leave.connect_clicked(move |_| s.emit(ConsoleMsg::Fullscreen(false)));
+        bar.append(&leave);
+        let revealer = gtk::Revealer::builder()
+            .child(&bar)
+            .halign(gtk::Align::Center)
+            .valign(gtk::Align::Start)
+            .transition_type(gtk::RevealerTransitionType::SlideDown)
+            .reveal_child(true)
+            .build();
+        overlay.add_overlay(&revealer);
+        // The bar shows while the pointer is near the top edge.
+        let motion = gtk::EventControllerMotion::new();
+        let r = revealer.clone();
+        motion.connect_motion(move |_, _, y| r.set_reveal_child(y < 48.0));
+        overlay.add_controller(motion);
+        let window = gtk::Window::builder().child(&overlay).build();
+        window.set_transient_for(parent.as_ref());
+        let keys = gtk::EventControllerKey::new();
+        keys.set_propagation_phase(gtk::PropagationPhase::Capture);
+        let s = input.clone();
+        keys.connect_key_pressed(move |_, key, _, _| {
+            if key == gtk::gdk::Key::Escape {
+                s.emit(ConsoleMsg::Fullscreen(false));
+                gtk::glib::Propagation::Stop
+            } else {
+                gtk::glib::Propagation::Proceed
+            }
+        });
+        window.add_controller(keys);
+        let s = input.clone();
+        window.connect_close_request(move |_| {
+            s.emit(ConsoleMsg::Fullscreen(false));
+            gtk::glib::Propagation::Stop
+        });
+        window.fullscreen();
+        window.present();
+        display.grab_focus();
+        Fullscreen {
+            window,
+            overlay,
+            stack,
+        }
+    }
+
+    /// Puts `display` back on the page and closes the window.
+    pub(super) fn leave(self, display: &VncDisplay) {
+        self.overlay.set_child(None::<&gtk::Widget>);
+        if let Some(s) = &self.stack {
+            s.add_named(display, Some("graphical"));
+        }
+        self.window.destroy();
+    }
+}
