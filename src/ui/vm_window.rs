@@ -1,8 +1,8 @@
 //! A VM's own window: overview, and the pages for its consoles, performance, vCPU pinning
 //! and hardware, switched from the header bar.
 
-pub mod performance;
 pub mod console;
+pub mod performance;
 pub mod pinning;
 
 use adw::prelude::*;

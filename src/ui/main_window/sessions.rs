@@ -107,7 +107,10 @@ pub fn apply(
             };
             if connection.is_server_unverified() {
                 // no_verify=1: say so wherever the connection shows.
-                text = gettext_f("{} — not secure: the host's certificate is not checked", &[&text]);
+                text = gettext_f(
+                    "{} — not secure: the host's certificate is not checked",
+                    &[&text],
+                );
             }
             conn.set_details(details_text(&details));
             conn.set_connection_status(ConnectionStatus::Connected, &text);
