@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
@@ -18,41 +20,16 @@ use hangar::ui::vm_window::console::{
 };
 use hangar::widgets::vnc_display::{DisplayState, VncDisplay};
 use relm4::prelude::*;
+use support::wait_until;
 use testbed::{Libvirtd, unique_name, vm};
 use virt_client::Connection;
 
 fn setup() {
+    support::init_gui();
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("hangar-console-")
-            .tempdir()
-            .unwrap()
-            .keep();
-        // SAFETY: runs before any other thread of this test process reads the environment.
-        unsafe {
-            std::env::set_var("XDG_CONFIG_HOME", dir.join("config"));
-            std::env::set_var("XDG_CACHE_HOME", dir.join("cache"));
-            std::env::set_var("GSETTINGS_BACKEND", "memory");
-        }
-        hangar::init_resources().unwrap();
-        hangar::init_style_without_app();
         adw::StyleManager::default().set_color_scheme(adw::ColorScheme::ForceLight);
     });
-}
-
-/// Runs the main loop until `done` holds or `secs` pass; whether it held.
-fn wait_until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
-    let ctx = gtk::glib::MainContext::default();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        while ctx.iteration(false) {}
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
 }
 
 fn connect(uri: &str) -> Connection {

@@ -4,9 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, Once, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
 
 use adw::prelude::*;
 use hangar::osinfo::{IsoInfo, OsDb};
@@ -14,25 +16,11 @@ use hangar::ui::wizard::{
     NewVmWizard, NewVmWizardInit, NewVmWizardMsg as Msg, NewVmWizardOutput, PathField, SourceKind,
 };
 use relm4::prelude::*;
+use support::wait_until;
 use testbed::{Libvirtd, unique_name, vm};
 
 fn setup() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("hangar-gui-")
-            .tempdir()
-            .unwrap()
-            .keep();
-        // SAFETY: runs before any other thread of this test process reads the environment.
-        unsafe {
-            std::env::set_var("XDG_CONFIG_HOME", dir.join("config"));
-            std::env::set_var("XDG_CACHE_HOME", dir.join("cache"));
-            std::env::set_var("GSETTINGS_BACKEND", "memory");
-        }
-        hangar::init_resources().unwrap();
-        hangar::init_style_without_app();
-    });
+    support::init_gui();
 }
 
 /// The runtime the test's own connections live on.
@@ -43,20 +31,6 @@ fn rt() -> &'static tokio::runtime::Runtime {
 
 fn connect(uri: &str) -> virt_client::Connection {
     rt().block_on(virt_client::Connection::open(uri)).unwrap()
-}
-
-/// Runs the main loop until `done` holds or `secs` pass; whether it held.
-fn wait_until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
-    let ctx = gtk::glib::MainContext::default();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        while ctx.iteration(false) {}
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
 }
 
 fn pump() {

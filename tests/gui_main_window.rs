@@ -3,8 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Once;
-use std::time::{Duration, Instant};
+mod support;
+
+use std::time::Instant;
 
 use adw::prelude::*;
 use hangar::cli::Options;
@@ -12,43 +13,15 @@ use hangar::session::model::{VmAction, VmState};
 use hangar::ui::vm_list::{ConnectionObject, ConnectionStatus, StateFilter};
 use hangar::ui::{MainWindow, MainWindowMsg};
 use relm4::prelude::*;
+use support::wait_until;
 use testbed::{Libvirtd, unique_name, vm};
 
 fn setup() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("hangar-gui-")
-            .tempdir()
-            .unwrap()
-            .keep();
-        // SAFETY: runs before any other thread of this test process reads the environment.
-        unsafe {
-            std::env::set_var("XDG_CONFIG_HOME", dir.join("config"));
-            std::env::set_var("XDG_CACHE_HOME", dir.join("cache"));
-            std::env::set_var("GSETTINGS_BACKEND", "memory");
-        }
-        hangar::init_resources().unwrap();
-        hangar::init_style_without_app();
-    });
+    support::init_gui();
     // Each test starts with nothing saved.
     hangar::settings::AppSettings::open()
         .unwrap()
         .set_connections(&[]);
-}
-
-/// Runs the main loop until `done` holds or `secs` pass; whether it held.
-fn wait_until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
-    let ctx = gtk::glib::MainContext::default();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        while ctx.iteration(false) {}
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
 }
 
 fn launch(uri: &str) -> (relm4::Controller<MainWindow>, ConnectionObject) {

@@ -4,9 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::sync::Once;
-use std::time::{Duration, Instant};
 
 use adw::prelude::*;
 use hangar::ui::vm_window::pinning::{
@@ -14,35 +15,17 @@ use hangar::ui::vm_window::pinning::{
 };
 use hangar::widgets::pinning_matrix::{PinningModel, RowKind};
 use relm4::prelude::*;
+use support::wait_until;
 use testbed::{Libvirtd, unique_name, vm};
 use virt_client::{Connection, Domain};
 use virt_xml::{CapabilitiesXml, CpuSet};
 
 fn setup() {
+    support::init_gui();
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        // SAFETY: runs before any other thread of this test process reads the environment.
-        unsafe {
-            std::env::set_var("GSETTINGS_BACKEND", "memory");
-        }
-        hangar::init_resources().unwrap();
-        hangar::init_style_without_app();
         adw::StyleManager::default().set_color_scheme(adw::ColorScheme::ForceLight);
     });
-}
-
-/// Runs the main loop until `done` holds or `secs` pass; whether it held.
-fn wait_until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
-    let ctx = gtk::glib::MainContext::default();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        while ctx.iteration(false) {}
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
 }
 
 /// Runs `fut` on the runtime the app's commands use, turning the main loop meanwhile.

@@ -4,9 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests may panic
 
+mod support;
+
 use std::path::PathBuf;
-use std::sync::Once;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use gtk::prelude::*;
 use hangar::cli::{DomainView, Options};
@@ -15,41 +16,14 @@ use hangar::ui::stats::HostStats;
 use hangar::ui::vm_list::{ListRow, VmObject};
 use hangar::widgets::graph::HangarGraph;
 use relm4::prelude::*;
+use support::wait_until;
 use testbed::{Libvirtd, vm};
 
 fn setup() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("hangar-gui-stats-")
-            .tempdir()
-            .unwrap()
-            .keep();
-        // SAFETY: runs before any other thread of this test process reads the environment.
-        unsafe {
-            std::env::set_var("XDG_CONFIG_HOME", dir.join("config"));
-            std::env::set_var("XDG_CACHE_HOME", dir.join("cache"));
-            std::env::set_var("GSETTINGS_BACKEND", "memory");
-        }
-        hangar::init_resources().unwrap();
-        hangar::init_style_without_app();
-    });
+    support::init_gui();
     hangar::settings::AppSettings::open()
         .unwrap()
         .set_connections(&[]);
-}
-
-fn wait_until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
-    let ctx = gtk::glib::MainContext::default();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        while ctx.iteration(false) {}
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
 }
 
 fn set_dark(dark: bool) {
