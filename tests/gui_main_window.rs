@@ -1,7 +1,7 @@
 //! The main window against a private libvirtd: the list follows the daemon, lifecycle actions
 //! do what `virsh` then reports, and a daemon restart is recovered from.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::let_and_return)]
 
 mod support;
 
@@ -565,5 +565,75 @@ fn sasl_login_asks_for_user_and_password() {
         std::fs::read_to_string(d.dir().join("libvirtd.log")).unwrap_or_default()
     );
     assert_eq!(vm_names(&conn), ["test"]);
+    window.widget().destroy();
+}
+
+/// The console and pinning pages both follow the same VM's events on one connection (the daemon
+/// takes one registration per event kind and domain): a pin made with virsh still reaches the
+/// pinning page while the console page is open.
+#[gtk::test]
+fn pages_of_one_vm_window_all_follow_its_events() {
+    setup();
+    let d = Libvirtd::shared();
+    let qemu = d.qemu_uri();
+    let name = unique_name("pages");
+    let xml = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&xml, vm::tiny_xml(&name)).unwrap();
+    d.virsh(&qemu, &["define", xml.to_str().unwrap()]).unwrap();
+    d.virsh(&qemu, &["start", &name]).unwrap();
+    let window = MainWindow::builder()
+        .launch(Options {
+            connect: vec![qemu.clone()],
+            show_domain: Some((hangar::cli::DomainView::Pinning, name.clone())),
+            ..Options::default()
+        })
+        .detach();
+    assert!(wait_until(20, || window.model().vm_windows().len() == 1));
+    let ready = || {
+        let model = window.model();
+        let vm_window = model.vm_windows().values().next().unwrap();
+        let ready = vm_window.model().pinning().model().is_ready();
+        ready
+    };
+    assert!(wait_until(30, ready), "pinning page not loaded");
+    // Let both pages register for the VM's events.
+    wait_until(2, || false);
+    d.virsh(&qemu, &["vcpupin", &name, "0", "1", "--live"])
+        .unwrap();
+    let row0 = || {
+        let model = window.model();
+        let vm_window = model.vm_windows().values().next().unwrap();
+        let text = vm_window
+            .model()
+            .pinning()
+            .model()
+            .row_entry(0)
+            .map(|e| e.text().to_string());
+        text
+    };
+    assert!(
+        wait_until(15, || row0().as_deref() == Some("1")),
+        "pin made elsewhere not shown: {:?}",
+        row0()
+    );
+    // And the console page still follows the VM's life cycle.
+    d.virsh(&qemu, &["destroy", &name]).unwrap();
+    let console_status = || {
+        let model = window.model();
+        let vm_window = model.vm_windows().values().next().unwrap();
+        let title = vm_window
+            .model()
+            .console()
+            .model()
+            .status()
+            .map(|s| s.title);
+        title
+    };
+    assert!(
+        wait_until(15, || console_status().as_deref() == Some("The VM is off")),
+        "console did not see the VM stop: {:?}",
+        console_status()
+    );
+    d.virsh(&qemu, &["undefine", &name]).unwrap();
     window.widget().destroy();
 }

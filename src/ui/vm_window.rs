@@ -135,6 +135,11 @@ impl VmWindow {
         self.hardware.is_some()
     }
 
+    /// The vCPU pinning page.
+    pub fn pinning(&self) -> &Controller<pinning::PinningPage> {
+        &self.pinning
+    }
+
     /// The console page.
     pub fn console(&self) -> &Controller<console::ConsolePage> {
         &self.console
@@ -382,7 +387,13 @@ impl Component for VmWindow {
 
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>, _root: &Self::Root) {
         match msg {
-            VmWindowMsg::Changed => self.summary = self.vm.summary(),
+            VmWindowMsg::Changed => {
+                let before = self.summary.state;
+                self.summary = self.vm.summary();
+                if self.summary.state != before {
+                    self.pinning.emit(pinning::PinningMsg::Reload);
+                }
+            }
             VmWindowMsg::Show(page) => self.page = page,
             VmWindowMsg::Act(action) => {
                 let target = (self.vm.connection_uri(), self.vm.uuid());

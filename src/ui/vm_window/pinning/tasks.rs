@@ -32,7 +32,10 @@ impl PinningPage {
         sender.command(move |out, shutdown| {
             shutdown
                 .register(async move {
-                    let ids = [DomainEventId::Tunable, DomainEventId::Lifecycle];
+                    // Only Tunable: the daemon takes one registration per event kind and domain
+                    // from a connection, and the console page holds Lifecycle for this domain;
+                    // the VM window reloads this page when the VM's state changes.
+                    let ids = [DomainEventId::Tunable];
                     let mut events = match conn.domain_events(&ids, Some(&dom)).await {
                         Ok(e) => e,
                         Err(e) => {
