@@ -337,8 +337,11 @@ impl Component for VmWindow {
     ) -> ComponentParts<Self> {
         let watch = {
             let s = sender.clone();
-            init.vm.connect_notify_local(None, move |_, _| {
-                s.input(VmWindowMsg::Changed);
+            // The CPU figure changes every stats tick; the performance page follows it itself.
+            init.vm.connect_notify_local(None, move |_, pspec| {
+                if pspec.name() != "cpu-percent" {
+                    s.input(VmWindowMsg::Changed);
+                }
             })
         };
         let pinning = pinning::PinningPage::builder()
