@@ -40,6 +40,25 @@ fn launch(uri: &str) -> (relm4::Controller<MainWindow>, ConnectionObject) {
     (window, conn)
 }
 
+/// Opens the window on the QEMU driver, waits for the VM `name` and selects it; returns the
+/// window, the connection's row and the VM's UUID.
+fn launch_selected(
+    d: &Libvirtd,
+    name: &str,
+) -> (relm4::Controller<MainWindow>, ConnectionObject, String) {
+    let qemu = d.qemu_uri();
+    let (window, conn) = launch(&qemu);
+    assert!(wait_until(20, || vm_names(&conn).contains(&name.to_string())));
+    let uuid = d
+        .virsh(&qemu, &["domuuid", name])
+        .unwrap()
+        .trim()
+        .to_string();
+    let row = conn.vm(&uuid).unwrap();
+    window.model().list().clone().select_vm(&row);
+    (window, conn, uuid)
+}
+
 fn vm_names(conn: &ConnectionObject) -> Vec<String> {
     let store = conn.vms();
     let mut names: Vec<String> = (0..store.n_items())
@@ -291,16 +310,7 @@ fn destructive_actions_ask_first() {
     let xml = d.dir().join(format!("{name}.xml"));
     std::fs::write(&xml, vm::tiny_xml(&name)).unwrap();
     d.virsh(&qemu, &["create", xml.to_str().unwrap()]).unwrap();
-    let (window, conn) = launch(&qemu);
-    assert!(wait_until(20, || vm_names(&conn).contains(&name)));
-    let uuid = d
-        .virsh(&qemu, &["domuuid", &name])
-        .unwrap()
-        .trim()
-        .to_string();
-    let row = conn.vm(&uuid).unwrap();
-    let list = window.model().list().clone();
-    list.select_vm(&row);
+    let (window, conn, uuid) = launch_selected(d, &name);
     assert!(wait_until(5, || window
         .model()
         .actions()
@@ -431,16 +441,7 @@ fn delete_with_storage_removes_the_volume() {
     std::fs::write(&xml, xml_text).unwrap();
     d.virsh(&qemu, &["define", xml.to_str().unwrap()]).unwrap();
 
-    let (window, conn) = launch(&qemu);
-    assert!(wait_until(20, || vm_names(&conn).contains(&name)));
-    let uuid = d
-        .virsh(&qemu, &["domuuid", &name])
-        .unwrap()
-        .trim()
-        .to_string();
-    let row = conn.vm(&uuid).unwrap();
-    let list = window.model().list().clone();
-    list.select_vm(&row);
+    let (window, conn, uuid) = launch_selected(d, &name);
     assert!(wait_until(5, || window
         .model()
         .actions()
@@ -514,28 +515,10 @@ fn log_in(password: &str) -> Vec<String> {
 fn sasl_login_asks_for_user_and_password() {
     setup();
     let sasl = tempfile::tempdir().unwrap();
-    let db = sasl.path().join("passwd.db");
-    let mut child = std::process::Command::new("saslpasswd2")
-        .args(["-p", "-c", "-a", "libvirt", "-f"])
-        .arg(&db)
-        .arg("alice")
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"wonderland")
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    let conf = testbed::sasl::user_db(sasl.path(), "alice", "wonderland", "scram-sha-256").unwrap();
     let d = Libvirtd::start_with(testbed::Options {
         auth_unix_rw: Some("sasl".into()),
-        sasl_conf: Some(format!(
-            "mech_list: scram-sha-256\nsasldb_path: {}\n",
-            db.display()
-        )),
+        sasl_conf: Some(conf),
         ..testbed::Options::default()
     })
     .unwrap();

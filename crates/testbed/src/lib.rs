@@ -10,6 +10,7 @@
 
 mod daemon;
 mod keeper;
+pub mod sasl;
 pub mod vm;
 
 pub use daemon::{Libvirtd, Options};

@@ -195,31 +195,14 @@ async fn tls_expired_server_certificate_is_named() {
 /// the second value holds the SASL database and must outlive the daemon.
 fn sasl_daemon(ca: &Ca) -> (Libvirtd, tempfile::TempDir) {
     let sasl = tempfile::tempdir().unwrap();
-    let db = sasl.path().join("passwd.db");
-    let mut child = std::process::Command::new("saslpasswd2")
-        .args(["-p", "-c", "-a", "libvirt", "-f"])
-        .arg(&db)
-        .arg("alice")
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"wonderland")
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    let conf =
+        testbed::sasl::user_db(sasl.path(), "alice", "wonderland", "scram-sha-256 plain").unwrap();
     let d = tls_daemon(
         ca,
         false,
         Options {
             auth_tls: Some("sasl".into()),
-            sasl_conf: Some(format!(
-                "mech_list: scram-sha-256 plain\nsasldb_path: {}\n",
-                db.display()
-            )),
+            sasl_conf: Some(conf),
             ..Options::default()
         },
     );
