@@ -9,7 +9,7 @@ pub use owner::CloseReason;
 
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use serde::Serialize;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -18,7 +18,7 @@ use virt_proto::{RemoteError, Rpc, xdr};
 
 use crate::error::{Error, Result};
 use crate::uri::ConnectUri;
-use owner::{Command, EventSink, Outgoing, Reply, StreamSink};
+use owner::{Command, Outgoing, Reply, StreamSink};
 
 /// A connection to a libvirt daemon.
 ///
@@ -33,7 +33,10 @@ pub struct Connection {
 
 struct Inner {
     tx: mpsc::UnboundedSender<Command>,
-    serial: AtomicU32,
+    /// Shared with the owner task, which makes calls of its own for event registrations.
+    serial: Arc<AtomicU32>,
+    /// Tells event subscribers apart.
+    tokens: AtomicU64,
     closing: AtomicBool,
     closed: watch::Receiver<Option<CloseReason>>,
     uri: ConnectUri,
@@ -54,20 +57,21 @@ impl std::fmt::Debug for Connection {
 pub(crate) struct CallOptions {
     pub(crate) fds: Vec<OwnedFd>,
     pub(crate) stream: Option<StreamSink>,
-    pub(crate) events: Option<EventSink>,
 }
 
 impl Connection {
     pub(crate) fn from_parts(
         tx: mpsc::UnboundedSender<Command>,
         closed: watch::Receiver<Option<CloseReason>>,
+        serial: Arc<AtomicU32>,
         uri: ConnectUri,
         read_only: bool,
     ) -> Self {
         Connection {
             inner: Arc::new(Inner {
                 tx,
-                serial: AtomicU32::new(0),
+                serial,
+                tokens: AtomicU64::new(0),
                 closing: AtomicBool::new(false),
                 closed,
                 uri,
@@ -134,7 +138,11 @@ impl Connection {
         self.inner.serial.fetch_add(1, Ordering::Relaxed)
     }
 
-    fn gone(&self) -> Error {
+    pub(crate) fn next_token(&self) -> u64 {
+        self.inner.tokens.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn gone(&self) -> Error {
         if self.inner.closing.load(Ordering::Relaxed) {
             return Error::Closed;
         }
@@ -184,7 +192,6 @@ impl Connection {
             serial: header.serial,
             reply: Some(tx),
             stream: opts.stream,
-            events: opts.events,
             written: None,
         }))?;
         let reply = rx.await.map_err(|_| self.gone())??;
@@ -200,7 +207,6 @@ impl Connection {
             serial: 0,
             reply: None,
             stream: None,
-            events: None,
             written: Some(tx),
         }))?;
         rx.await.map_err(|_| self.gone())

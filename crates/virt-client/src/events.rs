@@ -8,23 +8,13 @@ pub use domain::{DomainEvent, DomainEventId, LifecycleEvent};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use virt_proto::remote as p;
 use virt_proto::{Event as _, Rpc};
 
 use crate::Connection;
-use crate::connection::CallOptions;
-use crate::connection::owner::{Command, RawEvent};
+use crate::connection::owner::{Command, RawEvent, RegKey, Subscribe, Unsubscribe};
 use crate::error::Result;
-
-/// Which kind of object an [`Events`] subscription watches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Domain,
-    Network,
-    Pool,
-    NodeDevice,
-}
 
 /// A network, storage pool or node device life cycle event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +61,14 @@ pub enum ObjectEvent {
 }
 
 /// A subscription: events arrive in order until it is dropped or the connection ends.
+///
+/// Subscriptions to the same kind of event for the same object share one registration on
+/// the daemon (which refuses a second one from the same connection); it is undone when the
+/// last of them is dropped or deregistered.
 pub struct Events<T> {
     conn: Connection,
-    kind: Kind,
-    ids: Vec<i32>,
+    token: u64,
+    keys: Vec<RegKey>,
     rx: mpsc::UnboundedReceiver<RawEvent>,
     decode: fn(RawEvent) -> Option<Result<T>>,
 }
@@ -82,7 +76,7 @@ pub struct Events<T> {
 impl<T> std::fmt::Debug for Events<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Events")
-            .field("callback_ids", &self.ids)
+            .field("registrations", &self.keys.len())
             .finish_non_exhaustive()
     }
 }
@@ -98,42 +92,44 @@ impl<T> Events<T> {
         }
     }
 
-    /// Stops the subscription on the daemon's side.
+    /// Ends the subscription and waits until the daemon dropped any registration no other
+    /// subscription of this connection still uses.
     pub async fn deregister(mut self) -> Result<()> {
-        let ids = std::mem::take(&mut self.ids);
-        for id in ids {
-            let _ = self.conn.command(Command::DropEvents(id));
-            match self.kind {
-                Kind::Domain => {
-                    self.conn
-                        .call(&p::ConnectDomainEventCallbackDeregisterAnyArgs { callback_id: id })
-                        .await?
+        let keys = std::mem::take(&mut self.keys);
+        let mut waits = Vec::with_capacity(keys.len());
+        for key in keys {
+            let (tx, rx) = oneshot::channel();
+            self.conn.command(Command::Unsubscribe(Unsubscribe {
+                key,
+                token: self.token,
+                done: Some(tx),
+            }))?;
+            waits.push(rx);
+        }
+        let mut first_err = None;
+        for rx in waits {
+            match rx.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    first_err.get_or_insert(e);
                 }
-                Kind::Network => {
-                    self.conn
-                        .call(&p::ConnectNetworkEventDeregisterAnyArgs { callback_id: id })
-                        .await?
-                }
-                Kind::Pool => {
-                    self.conn
-                        .call(&p::ConnectStoragePoolEventDeregisterAnyArgs { callback_id: id })
-                        .await?
-                }
-                Kind::NodeDevice => {
-                    self.conn
-                        .call(&p::ConnectNodeDeviceEventDeregisterAnyArgs { callback_id: id })
-                        .await?
+                Err(_) => {
+                    first_err.get_or_insert(self.conn.gone());
                 }
             }
         }
-        Ok(())
+        first_err.map_or(Ok(()), Err)
     }
 }
 
 impl<T> Drop for Events<T> {
     fn drop(&mut self) {
-        for id in &self.ids {
-            let _ = self.conn.command(Command::DropEvents(*id));
+        for key in self.keys.drain(..) {
+            let _ = self.conn.command(Command::Unsubscribe(Unsubscribe {
+                key,
+                token: self.token,
+                done: None,
+            }));
         }
     }
 }
@@ -156,38 +152,48 @@ impl<T> futures_core::Stream for Events<T> {
     }
 }
 
-/// Registers one callback per call in `registrations`, all feeding one channel.
-async fn register<C, T>(
+/// Joins (or makes) the daemon registration of each call in `registrations`, all feeding one
+/// channel; `D` is the matching deregistration.
+async fn register<C, D, T>(
     conn: &Connection,
-    kind: Kind,
     registrations: Vec<C>,
     decode: fn(RawEvent) -> Option<Result<T>>,
 ) -> Result<Events<T>>
 where
     C: Rpc,
+    D: Rpc,
 {
     let (tx, rx) = mpsc::unbounded_channel();
-    let mut ids = Vec::new();
-    for args in registrations {
-        let reply = conn
-            .call_with(
-                &args,
-                CallOptions {
-                    events: Some(tx.clone()),
-                    ..CallOptions::default()
-                },
-            )
-            .await?;
-        let id: i32 = virt_proto::xdr::from_bytes(&reply.body)?;
-        ids.push(id);
-    }
-    Ok(Events {
+    let mut events = Events {
         conn: conn.clone(),
-        kind,
-        ids,
+        token: conn.next_token(),
+        keys: Vec::with_capacity(registrations.len()),
         rx,
         decode,
-    })
+    };
+    for args in registrations {
+        let key = RegKey {
+            prog: C::PROGRAM,
+            vers: C::VERSION,
+            proc_: C::PROCEDURE,
+            args: virt_proto::xdr::to_bytes(&args)?,
+        };
+        if events.keys.contains(&key) {
+            continue;
+        }
+        let (done, joined) = oneshot::channel();
+        conn.command(Command::Subscribe(Subscribe {
+            key: key.clone(),
+            dereg_proc: D::PROCEDURE,
+            token: events.token,
+            sink: tx.clone(),
+            done,
+        }))?;
+        // Listed before waiting: should this future be dropped, the drop leaves it again.
+        events.keys.push(key);
+        joined.await.map_err(|_| conn.gone())??;
+    }
+    Ok(events)
 }
 
 fn decode_object(raw: RawEvent) -> Option<Result<ObjectEvent>> {
@@ -239,7 +245,8 @@ impl Connection {
                 dom: dom.map(|d| d.raw().clone()),
             })
             .collect();
-        register(self, Kind::Domain, regs, domain::decode).await
+        register::<_, p::ConnectDomainEventCallbackDeregisterAnyArgs, _>(self, regs, domain::decode)
+            .await
     }
 
     /// Subscribes to network life cycle events (`VIR_NETWORK_EVENT_ID_LIFECYCLE`).
@@ -248,7 +255,7 @@ impl Connection {
             event_id: 0,
             net: None,
         }];
-        register(self, Kind::Network, regs, decode_object).await
+        register::<_, p::ConnectNetworkEventDeregisterAnyArgs, _>(self, regs, decode_object).await
     }
 
     /// Subscribes to storage pool life cycle and refresh events.
@@ -259,7 +266,8 @@ impl Connection {
                 pool: None,
             })
             .collect();
-        register(self, Kind::Pool, regs, decode_object).await
+        register::<_, p::ConnectStoragePoolEventDeregisterAnyArgs, _>(self, regs, decode_object)
+            .await
     }
 
     /// Subscribes to node device life cycle and update events.
@@ -270,6 +278,7 @@ impl Connection {
                 dev: None,
             })
             .collect();
-        register(self, Kind::NodeDevice, regs, decode_object).await
+        register::<_, p::ConnectNodeDeviceEventDeregisterAnyArgs, _>(self, regs, decode_object)
+            .await
     }
 }

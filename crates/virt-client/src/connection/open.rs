@@ -4,6 +4,7 @@ use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicU32;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
@@ -169,8 +170,9 @@ impl Connection {
     ) -> Connection {
         let (tx, rx) = mpsc::unbounded_channel();
         let (closed_tx, closed_rx) = watch::channel(None);
-        tokio::spawn(Owner::new(reader, writer, rx, closed_tx).run());
-        Connection::from_parts(tx, closed_rx, uri, read_only)
+        let serials = Arc::new(AtomicU32::new(0));
+        tokio::spawn(Owner::new(reader, writer, rx, closed_tx, serials.clone()).run());
+        Connection::from_parts(tx, closed_rx, serials, uri, read_only)
     }
 
     /// Whether this connection's server was not authenticated: TLS with `no_verify=1`, so

@@ -2,8 +2,14 @@
 //! matches replies to callers by serial, routes events and stream data, and keeps the
 //! connection alive.
 
+mod registry;
+
+pub(crate) use registry::{RegKey, Subscribe, Unsubscribe};
+
 use std::collections::{HashMap, VecDeque};
 use std::os::fd::{AsFd, OwnedFd};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -16,6 +22,7 @@ use virt_proto::packet::{
 
 use crate::error::Error;
 use crate::transport::{Reader, Writer};
+use registry::{Internal, Purpose, Registry};
 
 /// Keepalive procedure numbers.
 const PROC_PING: i32 = 1;
@@ -66,9 +73,6 @@ pub(crate) struct Outgoing {
     pub(crate) reply: Option<oneshot::Sender<Result<Reply, Error>>>,
     /// Installed before the packet is written: stream packets with this serial go here.
     pub(crate) stream: Option<StreamSink>,
-    /// Installed when the call succeeds: events whose callback id equals the first word of
-    /// the reply body go here.
-    pub(crate) events: Option<EventSink>,
     /// Told when the bytes have been handed to the socket (flow control for stream writes).
     pub(crate) written: Option<oneshot::Sender<()>>,
 }
@@ -77,7 +81,8 @@ pub(crate) struct Outgoing {
 pub(crate) enum Command {
     Send(Outgoing),
     DropStream(u32),
-    DropEvents(i32),
+    Subscribe(Subscribe),
+    Unsubscribe(Unsubscribe),
     Keepalive { interval: Duration, count: u32 },
     Shutdown(oneshot::Sender<()>),
 }
@@ -117,9 +122,10 @@ impl CloseReason {
     }
 }
 
-struct PendingCall {
-    reply: oneshot::Sender<Result<Reply, Error>>,
-    events: Option<EventSink>,
+/// Who waits for a reply: a caller, or the event registry.
+enum PendingCall {
+    Caller(oneshot::Sender<Result<Reply, Error>>),
+    Registry(Purpose),
 }
 
 /// Descriptors still to collect for a reply that announced them.
@@ -152,7 +158,8 @@ pub(crate) struct Owner {
     flush_waiters: VecDeque<(usize, oneshot::Sender<()>)>,
     pending: HashMap<u32, PendingCall>,
     streams: HashMap<u32, StreamSink>,
-    events: HashMap<i32, EventSink>,
+    registry: Registry,
+    serials: Arc<AtomicU32>,
     fd_wait: Option<FdWait>,
     keepalive: Option<Keepalive>,
     last_rx: Instant,
@@ -169,6 +176,7 @@ impl Owner {
         writer: Writer,
         rx: mpsc::UnboundedReceiver<Command>,
         closed: watch::Sender<Option<CloseReason>>,
+        serials: Arc<AtomicU32>,
     ) -> Self {
         Owner {
             reader,
@@ -184,7 +192,8 @@ impl Owner {
             flush_waiters: VecDeque::new(),
             pending: HashMap::new(),
             streams: HashMap::new(),
-            events: HashMap::new(),
+            registry: Registry::default(),
+            serials,
             fd_wait: None,
             keepalive: None,
             last_rx: Instant::now(),
@@ -253,7 +262,9 @@ impl Owner {
 
     fn fail_all(&mut self, reason: &CloseReason) {
         for (_, p) in self.pending.drain() {
-            let _ = p.reply.send(Err(reason.to_error()));
+            if let PendingCall::Caller(reply) = p {
+                let _ = reply.send(Err(reason.to_error()));
+            }
         }
         if let Some(w) = self.fd_wait.take() {
             drop(w);
@@ -261,17 +272,28 @@ impl Owner {
         for (_, s) in self.streams.drain() {
             let _ = s.send(StreamMsg::Error(reason.to_error()));
         }
-        self.events.clear();
+        self.registry.fail_all(&|| reason.to_error());
         // Later requests find the channel closed.
         self.rx.close();
         while let Ok(cmd) = self.rx.try_recv() {
-            if let Command::Send(o) = cmd {
-                if let Some(r) = o.reply {
-                    let _ = r.send(Err(reason.to_error()));
+            match cmd {
+                Command::Send(o) => {
+                    if let Some(r) = o.reply {
+                        let _ = r.send(Err(reason.to_error()));
+                    }
+                    if let Some(s) = o.stream {
+                        let _ = s.send(StreamMsg::Error(reason.to_error()));
+                    }
                 }
-                if let Some(s) = o.stream {
-                    let _ = s.send(StreamMsg::Error(reason.to_error()));
+                Command::Subscribe(s) => {
+                    let _ = s.done.send(Err(reason.to_error()));
                 }
+                Command::Unsubscribe(u) => {
+                    if let Some(d) = u.done {
+                        let _ = d.send(Ok(()));
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -291,13 +313,7 @@ impl Owner {
         match cmd {
             Command::Send(o) => {
                 if let Some(reply) = o.reply {
-                    self.pending.insert(
-                        o.serial,
-                        PendingCall {
-                            reply,
-                            events: o.events,
-                        },
-                    );
+                    self.pending.insert(o.serial, PendingCall::Caller(reply));
                 }
                 if let Some(s) = o.stream {
                     self.streams.insert(o.serial, s);
@@ -318,8 +334,19 @@ impl Owner {
             Command::DropStream(serial) => {
                 self.streams.remove(&serial);
             }
-            Command::DropEvents(id) => {
-                self.events.remove(&id);
+            Command::Subscribe(sub) => {
+                let serials = self.serials.clone();
+                let call = self
+                    .registry
+                    .subscribe(sub, &mut || serials.fetch_add(1, Ordering::Relaxed));
+                self.queue_internal(call);
+            }
+            Command::Unsubscribe(unsub) => {
+                let serials = self.serials.clone();
+                let call = self
+                    .registry
+                    .unsubscribe(unsub, &mut || serials.fetch_add(1, Ordering::Relaxed));
+                self.queue_internal(call);
             }
             Command::Keepalive { interval, count } => {
                 let mut timer = tokio::time::interval_at(Instant::now() + interval, interval);
@@ -333,6 +360,15 @@ impl Owner {
             }
             Command::Shutdown(_) => {}
         }
+    }
+
+    /// Queues a call the event registry asked for; its reply goes back to the registry.
+    fn queue_internal(&mut self, call: Option<Internal>) {
+        let Some(call) = call else { return };
+        self.pending
+            .insert(call.serial, PendingCall::Registry(call.purpose));
+        self.clear_if_drained();
+        self.wbuf.extend_from_slice(&call.bytes);
     }
 
     fn on_written(&mut self, r: std::io::Result<Wrote>) -> Step {
@@ -535,27 +571,30 @@ impl Owner {
             tracing::debug!(serial, "reply for a call nobody waits for");
             return;
         };
-        if reply.header.status == Status::Ok {
-            if let (Some(sink), Some(word)) = (p.events, reply.body.first_chunk::<4>()) {
-                self.events.insert(i32::from_be_bytes(*word), sink);
+        let reply_tx = match p {
+            PendingCall::Caller(tx) => tx,
+            PendingCall::Registry(purpose) => {
+                let serials = self.serials.clone();
+                let call = self.registry.on_reply(purpose, &reply, &mut || {
+                    serials.fetch_add(1, Ordering::Relaxed)
+                });
+                self.queue_internal(call);
+                return;
             }
-        } else {
+        };
+        if reply.header.status != Status::Ok {
             // A failed call has no stream.
             self.streams.remove(&serial);
         }
-        let _ = p.reply.send(Ok(reply));
+        let _ = reply_tx.send(Ok(reply));
     }
 
     fn route_event(&mut self, proc_: i32, body: Bytes) {
-        let Some(word) = body.first_chunk::<4>() else {
-            return;
-        };
-        let id = i32::from_be_bytes(*word);
-        if let Some(sink) = self.events.get(&id)
-            && sink.send(RawEvent { proc_, body }).is_err()
-        {
-            self.events.remove(&id);
-        }
+        let serials = self.serials.clone();
+        let call = self.registry.route(RawEvent { proc_, body }, &mut || {
+            serials.fetch_add(1, Ordering::Relaxed)
+        });
+        self.queue_internal(call);
     }
 
     fn route_stream(&mut self, header: Header, body: Bytes) {
