@@ -17,7 +17,7 @@ use hangar::widgets::pinning_matrix::{PinningModel, RowKind};
 use relm4::prelude::*;
 use support::wait_until;
 use testbed::{Libvirtd, unique_name, vm};
-use virt_client::{Connection, Domain};
+use virt_client::{Connection, Domain, DomainEvent, DomainEventId, LifecycleEvent};
 use virt_xml::{CapabilitiesXml, CpuSet};
 
 fn setup() {
@@ -404,6 +404,52 @@ fn iothreads_get_rows_and_are_pinned_like_vcpus() {
         iothreadinfo(d, &name, "--config"),
         pins(&[(1, "1"), (2, "0-1")])
     );
+    win.destroy();
+    remove_vm(d, &name);
+}
+
+/// The page follows the VM's life cycle itself, while another view of the same VM on the same
+/// connection follows it too (both share the daemon's one registration).
+#[gtk::test]
+fn the_page_sees_the_vm_stop_while_another_view_follows_it_too() {
+    setup();
+    let d = Libvirtd::shared();
+    let name = start_vm(d, "pinlife");
+    let conn = connect(&d.qemu_uri());
+    let mut other = {
+        let (conn, name) = (conn.clone(), name.clone());
+        run(async move {
+            let dom = Domain::lookup_by_name(&conn, &name).await.unwrap();
+            conn.domain_events(&[DomainEventId::Lifecycle], Some(&dom))
+                .await
+                .unwrap()
+        })
+    };
+    let (win, page) = open_page(&conn, &name);
+    assert!(page.model().is_running());
+    // Let the page register for the VM's events.
+    wait_until(1, || false);
+    d.virsh(&d.qemu_uri(), &["destroy", &name]).unwrap();
+    assert!(
+        wait_until(15, || !page.model().is_running()),
+        "the page did not see the VM stop"
+    );
+    let stopped = run(async move {
+        tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            loop {
+                if let Some(Ok(DomainEvent::Lifecycle {
+                    event: LifecycleEvent::Stopped,
+                    ..
+                })) = other.next().await
+                {
+                    return true;
+                }
+            }
+        })
+        .await
+        .unwrap_or(false)
+    });
+    assert!(stopped, "the other view did not see the VM stop");
     win.destroy();
     remove_vm(d, &name);
 }

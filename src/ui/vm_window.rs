@@ -390,13 +390,7 @@ impl Component for VmWindow {
 
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>, _root: &Self::Root) {
         match msg {
-            VmWindowMsg::Changed => {
-                let before = self.summary.state;
-                self.summary = self.vm.summary();
-                if self.summary.state != before {
-                    self.pinning.emit(pinning::PinningMsg::Reload);
-                }
-            }
+            VmWindowMsg::Changed => self.summary = self.vm.summary(),
             VmWindowMsg::Show(page) => self.page = page,
             VmWindowMsg::Act(action) => {
                 let target = (self.vm.connection_uri(), self.vm.uuid());

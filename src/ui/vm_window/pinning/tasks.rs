@@ -32,10 +32,9 @@ impl PinningPage {
         sender.command(move |out, shutdown| {
             shutdown
                 .register(async move {
-                    // Only Tunable: the daemon takes one registration per event kind and domain
-                    // from a connection, and the console page holds Lifecycle for this domain;
-                    // the VM window reloads this page when the VM's state changes.
-                    let ids = [DomainEventId::Tunable];
+                    // Pins changed elsewhere, and the VM starting or stopping (which changes
+                    // what can be pinned). Other pages of this VM share these registrations.
+                    let ids = [DomainEventId::Tunable, DomainEventId::Lifecycle];
                     let mut events = match conn.domain_events(&ids, Some(&dom)).await {
                         Ok(e) => e,
                         Err(e) => {
