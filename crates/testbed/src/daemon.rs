@@ -46,12 +46,15 @@ pub struct Libvirtd {
 
 static SHARED: OnceLock<Libvirtd> = OnceLock::new();
 
-const DIRS: [(&str, &str); 5] = [
+const DIRS: [(&str, &str); 6] = [
     ("etc/libvirt", "/etc/libvirt"),
     ("lib", "/var/lib/libvirt"),
     ("run", "/run/libvirt"),
     ("cache", "/var/cache/libvirt"),
     ("log", "/var/log/libvirt"),
+    // Console lock files (`/var/lock/LCK.._pts_N`) name the daemon's pid, which is the same
+    // in every such namespace: a stale one left by another daemon would look held.
+    ("lock", "/run/lock"),
 ];
 
 impl Libvirtd {
@@ -72,7 +75,7 @@ impl Libvirtd {
     pub fn start_in(dir: tempfile::TempDir, options: Options) -> io::Result<Self> {
         ensure_qemu_user()?;
         let root = dir.path().to_path_buf();
-        for sub in ["sock", "etc/libvirt", "lib", "run", "cache", "log"] {
+        for sub in ["sock", "etc/libvirt", "lib", "run", "cache", "log", "lock"] {
             std::fs::create_dir_all(root.join(sub))?;
         }
         let tcp_port = match options.tcp_port {
