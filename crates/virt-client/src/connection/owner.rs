@@ -600,6 +600,7 @@ impl Owner {
     fn route_stream(&mut self, header: Header, body: Bytes) {
         let serial = header.serial;
         let Some(sink) = self.streams.get(&serial) else {
+            tracing::trace!(serial, len = body.len(), "stream packet for no open stream");
             return;
         };
         let (msg, last) = match (header.type_, header.status) {
