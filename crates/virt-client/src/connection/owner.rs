@@ -2,6 +2,7 @@
 //! matches replies to callers by serial, routes events and stream data, and keeps the
 //! connection alive.
 
+mod inbound;
 mod registry;
 
 pub(crate) use registry::{RegKey, Subscribe, Unsubscribe};
@@ -16,8 +17,7 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 use virt_proto::packet::{
-    self, Header, KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, MessageType, Packet, QEMU_PROGRAM,
-    REMOTE_PROGRAM, Status,
+    self, Header, KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, MessageType, Status,
 };
 
 use crate::error::Error;
@@ -335,17 +335,15 @@ impl Owner {
                 self.streams.remove(&serial);
             }
             Command::Subscribe(sub) => {
-                let serials = self.serials.clone();
                 let call = self
                     .registry
-                    .subscribe(sub, &mut || serials.fetch_add(1, Ordering::Relaxed));
+                    .subscribe(sub, &mut || self.serials.fetch_add(1, Ordering::Relaxed));
                 self.queue_internal(call);
             }
             Command::Unsubscribe(unsub) => {
-                let serials = self.serials.clone();
                 let call = self
                     .registry
-                    .unsubscribe(unsub, &mut || serials.fetch_add(1, Ordering::Relaxed));
+                    .unsubscribe(unsub, &mut || self.serials.fetch_add(1, Ordering::Relaxed));
                 self.queue_internal(call);
             }
             Command::Keepalive { interval, count } => {
@@ -451,178 +449,6 @@ impl Owner {
         self.clear_if_drained();
         // An empty body cannot fail to encode.
         let _ = packet::encode_packet_into(&mut self.wbuf, &header, None, &());
-    }
-
-    /// Handles every complete packet in the read buffer.
-    fn process(&mut self) -> Result<(), Error> {
-        loop {
-            if self.fd_wait.is_some() {
-                if !self.collect_fds()? {
-                    return Ok(());
-                }
-                continue;
-            }
-            let avail = &self.rbuf[self.rstart..self.rend];
-            let Some(len) = packet::frame_len(avail)? else {
-                return Ok(());
-            };
-            if avail.len() < len {
-                if self.rbuf.len() - self.rstart < len {
-                    self.make_room(len - (self.rend - self.rstart));
-                }
-                return Ok(());
-            }
-            let start = self.rstart;
-            self.rstart += len;
-            let pkt = Packet::parse(&self.rbuf[start..start + len])?;
-            let header = pkt.header;
-            let num_fds = pkt.num_fds;
-            let body = Bytes::copy_from_slice(pkt.body);
-            if self.rstart == self.rend {
-                self.rstart = 0;
-                self.rend = 0;
-            }
-            self.dispatch(header, num_fds, body)?;
-        }
-    }
-
-    /// Takes announced descriptors (each arrives with one zero byte after the packet).
-    /// Returns false when more bytes must be read first.
-    fn collect_fds(&mut self) -> Result<bool, Error> {
-        let Some(mut w) = self.fd_wait.take() else {
-            return Ok(true);
-        };
-        while w.remaining > 0 && self.rstart < self.rend {
-            let fd = self
-                .reader
-                .fds()
-                .and_then(|q| q.pop_front())
-                .ok_or_else(|| {
-                    Error::violation("a reply announced file descriptors that did not arrive")
-                })?;
-            w.fds.push(fd);
-            self.rstart += 1;
-            w.remaining -= 1;
-        }
-        if self.rstart == self.rend {
-            self.rstart = 0;
-            self.rend = 0;
-        }
-        if w.remaining > 0 {
-            self.fd_wait = Some(w);
-            return Ok(false);
-        }
-        let reply = Reply {
-            header: w.header,
-            body: w.body,
-            fds: w.fds,
-        };
-        self.deliver_reply(w.serial, reply);
-        Ok(true)
-    }
-
-    fn dispatch(&mut self, header: Header, num_fds: u32, body: Bytes) -> Result<(), Error> {
-        if header.prog == KEEPALIVE_PROGRAM {
-            if header.type_ == MessageType::Message && header.proc_ == PROC_PING {
-                self.queue_keepalive(PROC_PONG);
-            }
-            return Ok(());
-        }
-        match header.type_ {
-            MessageType::Reply => {
-                let reply = Reply {
-                    header,
-                    body,
-                    fds: Vec::new(),
-                };
-                self.deliver_reply(header.serial, reply);
-            }
-            MessageType::ReplyWithFds => {
-                if self.reader.fds().is_none() {
-                    return Err(Error::violation(
-                        "the daemon passed file descriptors over a transport that cannot carry them",
-                    ));
-                }
-                self.fd_wait = Some(FdWait {
-                    serial: header.serial,
-                    header,
-                    body,
-                    fds: Vec::new(),
-                    remaining: num_fds,
-                });
-            }
-            MessageType::Message => {
-                if header.prog == REMOTE_PROGRAM || header.prog == QEMU_PROGRAM {
-                    self.route_event(header.proc_, body);
-                }
-            }
-            MessageType::Stream | MessageType::StreamHole => {
-                self.route_stream(header, body);
-            }
-            MessageType::Call | MessageType::CallWithFds => {
-                return Err(Error::violation("the daemon sent a call to the client"));
-            }
-        }
-        Ok(())
-    }
-
-    fn deliver_reply(&mut self, serial: u32, reply: Reply) {
-        let Some(p) = self.pending.remove(&serial) else {
-            tracing::debug!(serial, "reply for a call nobody waits for");
-            return;
-        };
-        let reply_tx = match p {
-            PendingCall::Caller(tx) => tx,
-            PendingCall::Registry(purpose) => {
-                let serials = self.serials.clone();
-                let call = self.registry.on_reply(purpose, &reply, &mut || {
-                    serials.fetch_add(1, Ordering::Relaxed)
-                });
-                self.queue_internal(call);
-                return;
-            }
-        };
-        if reply.header.status != Status::Ok {
-            // A failed call has no stream.
-            self.streams.remove(&serial);
-        }
-        let _ = reply_tx.send(Ok(reply));
-    }
-
-    fn route_event(&mut self, proc_: i32, body: Bytes) {
-        let serials = self.serials.clone();
-        let call = self.registry.route(RawEvent { proc_, body }, &mut || {
-            serials.fetch_add(1, Ordering::Relaxed)
-        });
-        self.queue_internal(call);
-    }
-
-    fn route_stream(&mut self, header: Header, body: Bytes) {
-        let serial = header.serial;
-        let Some(sink) = self.streams.get(&serial) else {
-            tracing::trace!(serial, len = body.len(), "stream packet for no open stream");
-            return;
-        };
-        let (msg, last) = match (header.type_, header.status) {
-            (MessageType::StreamHole, _) => {
-                match virt_proto::xdr::from_bytes::<packet::StreamHole>(&body) {
-                    Ok(h) => (StreamMsg::Hole(h.length), false),
-                    Err(e) => (StreamMsg::Error(Error::Protocol(e)), true),
-                }
-            }
-            (_, Status::Continue) => (StreamMsg::Data(body), false),
-            (_, Status::Ok) => (StreamMsg::End, true),
-            (_, Status::Error) => {
-                let err = match virt_proto::xdr::from_bytes::<virt_proto::RemoteError>(&body) {
-                    Ok(e) => Error::from_remote(e),
-                    Err(e) => Error::Protocol(e),
-                };
-                (StreamMsg::Error(err), true)
-            }
-        };
-        if sink.send(msg).is_err() || last {
-            self.streams.remove(&serial);
-        }
     }
 }
 
