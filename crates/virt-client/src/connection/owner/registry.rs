@@ -390,3 +390,6 @@ fn reply_error(reply: &Reply) -> Error {
         Err(e) => Error::Protocol(e),
     }
 }
+
+#[cfg(test)]
+mod tests;
