@@ -196,6 +196,23 @@ where
     Ok(events)
 }
 
+/// Whether `proc_` is an event of a network, storage pool, node device or secret. Callback ids
+/// are counted per kind of object, so a domain subscription may share its id with one of these
+/// and must leave their events alone.
+fn is_object_event(proc_: i32) -> bool {
+    [
+        p::NetworkEventLifecycleMsg::PROC,
+        p::StoragePoolEventLifecycleMsg::PROC,
+        p::StoragePoolEventRefreshMsg::PROC,
+        p::NodeDeviceEventLifecycleMsg::PROC,
+        p::NodeDeviceEventUpdateMsg::PROC,
+        p::SecretEventLifecycleMsg::PROC,
+        p::SecretEventValueChangedMsg::PROC,
+    ]
+    .iter()
+    .any(|n| *n as i32 == proc_)
+}
+
 fn decode_object(raw: RawEvent) -> Option<Result<ObjectEvent>> {
     fn de<'a, M: serde::Deserialize<'a>>(b: &'a [u8]) -> Result<M> {
         Ok(virt_proto::xdr::from_bytes(b)?)

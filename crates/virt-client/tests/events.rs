@@ -216,3 +216,31 @@ async fn subscriptions_end_when_the_connection_closes() {
     }
     assert!(c.domain_events(&life, Some(&dom)).await.is_err());
 }
+
+/// Callback ids are counted per kind of object: a domain subscription and a network one on the
+/// same connection may carry the same id, and each still sees only its own events.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn domain_and_network_subscriptions_keep_to_their_own_events() {
+    let d = Libvirtd::shared();
+    let c = Connection::open(&d.qemu_uri()).await.unwrap();
+    let mut doms = c.domain_events(&DomainEventId::ALL, None).await.unwrap();
+    let mut nets = c.network_events().await.unwrap();
+    let name = testbed::unique_name("evnet");
+    let xml = format!("<network><name>{name}</name></network>");
+    let net = virt_client::Network::define_xml(&c, &xml).await.unwrap();
+    net.undefine().await.unwrap();
+    let ev = tokio::time::timeout(WAIT, nets.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(&ev, virt_client::ObjectEvent::Network { name: n, event: 0, .. } if *n == name),
+        "{ev:?}"
+    );
+    // No domain changed meanwhile in this test; others may: only domain events may show.
+    while let Ok(Some(ev)) = tokio::time::timeout(Duration::from_millis(300), doms.next()).await {
+        let ev = ev.unwrap();
+        assert!(!matches!(ev, DomainEvent::Other { .. }), "{ev:?}");
+    }
+}

@@ -322,6 +322,9 @@ fn de<'a, M: serde::Deserialize<'a>>(b: &'a [u8]) -> Result<M> {
 
 pub(super) fn decode(raw: RawEvent) -> Option<Result<DomainEvent>> {
     let proc_ = raw.proc_;
+    if super::is_object_event(proc_) {
+        return None;
+    }
     let b = &raw.body[..];
     let is = |n: p::Procedure| proc_ == n as i32;
     Some(if is(p::DomainEventCallbackLifecycleMsg::PROC) {
