@@ -8,6 +8,10 @@
 # elsewhere on the machine hits both alike; the ratio is that of the median throughputs.
 # SPECS: "op threads" pairs separated by commas, e.g. "getinfo 8,list 8" (default: all).
 #
+# DAEMON_PID (optional, environment): the daemon's pid; each run then also prints the daemon's
+# CPU time per call (daemon_us_per_call), which tells whether a client makes the daemon work
+# harder per call.
+#
 # URI: a daemon socket, e.g. test+unix:///default?socket=/path/libvirt-sock. For `stats` a
 # test-driver node with 1,000 running domains is written next to this script's temp dir and
 # opened through the same socket.
@@ -63,6 +67,12 @@ wall = time.perf_counter() - t0; r1 = resource.getrusage(resource.RUSAGE_SELF)
 cpu = (r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime) * 1e6
 print(f"{op} threads={threads} calls_per_s={len(lat)/wall:.0f} median_us={statistics.median(lat):.1f} cpu_us_per_call={cpu/len(lat):.1f}")
 PY
+# The daemon's user+system CPU time in microseconds (0 without DAEMON_PID).
+dcpu() {
+    if [ -n "${DAEMON_PID:-}" ]; then
+        awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1e6 / hz }' "/proc/$DAEMON_PID/stat"
+    else echo 0; fi
+}
 field() { printf '%s' "$1" | sed -n "s/.*$2=\([0-9.]*\).*/\1/p"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 echo "$SPECS" | tr ',' '\n' | while read -r spec; do
@@ -72,8 +82,12 @@ echo "$SPECS" | tr ',' '\n' | while read -r spec; do
     : > "$TMP/ours"; : > "$TMP/peer"
     i=0
     while [ "$i" -lt "$REPEAT" ]; do
-        ours=$($BENCH -c "$u" "$op" "$n" "$t")
-        peer=$("$PY" "$TMP/peer.py" "$u" "$op" "$n" "$t")
+        d0=$(dcpu); ours=$($BENCH -c "$u" "$op" "$n" "$t"); d1=$(dcpu)
+        peer=$("$PY" "$TMP/peer.py" "$u" "$op" "$n" "$t"); d2=$(dcpu)
+        if [ -n "${DAEMON_PID:-}" ]; then
+            ours="$ours daemon_us_per_call=$(( (d1 - d0) / n ))"
+            peer="$peer daemon_us_per_call=$(( (d2 - d1) / n ))"
+        fi
         echo "ours: $ours"
         echo "peer: $peer"
         echo "$(field "$ours" calls_per_s) $(field "$ours" cpu_us_per_call)" >> "$TMP/ours"
