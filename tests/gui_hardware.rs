@@ -103,6 +103,18 @@ fn open(
     (name, editor, window)
 }
 
+/// Closes the editor's window and checks that the test logged no GLib criticals (such as
+/// those of widgets torn down in the wrong order when pages are rebuilt).
+fn close(window: &adw::Window, criticals_before: usize) {
+    window.destroy();
+    pump();
+    assert_eq!(
+        support::criticals(),
+        criticals_before,
+        "GLib criticals were logged"
+    );
+}
+
 /// Sends `msgs`, applies, waits; the apply's error if any.
 fn apply(e: &relm4::Controller<HardwareEditor>, msgs: Vec<Msg>) -> Option<String> {
     let generation = e.model().generation();
@@ -175,6 +187,7 @@ fn screenshot(widget: &impl IsA<gtk::Widget>, name: &str) -> PathBuf {
 #[gtk::test]
 fn each_control_changes_only_its_own_lines_of_a_shut_off_vm() {
     setup();
+    let criticals = support::criticals();
     let d = Libvirtd::shared();
     let (name, e, window) = open(d, "hw-off", false);
     for page in [
@@ -323,12 +336,13 @@ fn each_control_changes_only_its_own_lines_of_a_shut_off_vm() {
     assert!(virsh(d, &["list", "--all", "--name"]).contains(&new_name));
     let _ = d.virsh(&d.qemu_uri(), &["autostart", "--disable", &new_name]);
     remove(d, &new_name);
-    window.destroy();
+    close(&window, criticals);
 }
 
 #[gtk::test]
 fn running_vm_gets_memory_and_nic_changes_live() {
     setup();
+    let criticals = support::criticals();
     let d = Libvirtd::shared();
     let (name, e, window) = open(d, "hw-live", true);
     assert!(e.model().is_active());
@@ -361,12 +375,13 @@ fn running_vm_gets_memory_and_nic_changes_live() {
     e.widgets().stack.set_visible_child_name("memory");
     screenshot(&window, "hardware-running-memory");
     remove(d, &name);
-    window.destroy();
+    close(&window, criticals);
 }
 
 #[gtk::test]
 fn bad_input_sends_nothing_and_a_failed_live_step_restores_the_definition() {
     setup();
+    let criticals = support::criticals();
     let d = Libvirtd::shared();
     let (name, e, window) = open(d, "hw-bad", true);
     let before = inactive(d, &name);
@@ -423,5 +438,5 @@ fn bad_input_sends_nothing_and_a_failed_live_step_restores_the_definition() {
     );
     assert_eq!(inactive(d, &name), before);
     remove(d, &name);
-    window.destroy();
+    close(&window, criticals);
 }

@@ -260,6 +260,8 @@ pub struct HardwareEditorWidgets {
     pub apply: gtk::Button,
     /// The XML tab.
     pub xml: xml_tab::XmlTab,
+    /// The holders of the section pages (all but the XML tab), by name.
+    pages: Vec<(&'static str, adw::Bin)>,
     generation: u64,
 }
 
@@ -311,11 +313,15 @@ impl Component for HardwareEditor {
         bar.pack_end(&revert);
         root.append(&bar);
         let xml = xml_tab::XmlTab::new(&tx);
+        let mut pages = Vec::new();
         for (name, title) in sections() {
             let child: gtk::Widget = if name == "xml" {
                 xml.root.clone().upcast()
             } else {
-                adw::PreferencesPage::new().upcast()
+                let bin = adw::Bin::new();
+                bin.set_child(Some(&adw::PreferencesPage::new()));
+                pages.push((name, bin.clone()));
+                bin.upcast()
             };
             stack.add_titled(&child, Some(name), &title);
         }
@@ -346,6 +352,7 @@ impl Component for HardwareEditor {
             revert,
             apply,
             xml,
+            pages,
             generation: 0,
         };
         ComponentParts { model, widgets }
@@ -438,12 +445,10 @@ impl Component for HardwareEditor {
         widgets.tx.quiet.set(true);
         if widgets.generation != self.generation {
             widgets.generation = self.generation;
-            let visible = widgets.stack.visible_child_name();
-            for (name, title) in sections() {
-                if name == "xml" {
-                    continue;
-                }
-                let page = match name {
+            // The stack's children stay; only their content is replaced. Removing and adding
+            // stack pages instead makes GTK 4.8's sidebar disconnect from pages already freed.
+            for (name, bin) in &widgets.pages {
+                let page = match *name {
                     "overview" => overview::page(self, &widgets.tx),
                     "cpu" => cpu::page(self, &widgets.tx),
                     "memory" => memory::page(self, &widgets.tx),
@@ -452,18 +457,7 @@ impl Component for HardwareEditor {
                     "nics" => nics::page(self, &widgets.tx),
                     _ => devices::page(self, &widgets.tx),
                 };
-                if let Some(old) = widgets.stack.child_by_name(name) {
-                    widgets.stack.remove(&old);
-                }
-                widgets.stack.add_titled(&page, Some(name), &title);
-            }
-            // Keep the sidebar order: move the XML tab last again.
-            if let Some(xml) = widgets.stack.child_by_name("xml") {
-                widgets.stack.remove(&xml);
-                widgets.stack.add_titled(&xml, Some("xml"), &gettext("XML"));
-            }
-            if let Some(v) = visible {
-                widgets.stack.set_visible_child_name(&v);
+                bin.set_child(Some(&page));
             }
         }
         widgets.xml.refresh(self);
