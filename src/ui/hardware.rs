@@ -12,9 +12,11 @@
 mod apply;
 mod boot;
 mod cpu;
+mod device_form;
 mod devices;
 mod disks;
 mod edit;
+mod hostdevs;
 mod memory;
 mod nics;
 mod overview;
@@ -28,9 +30,10 @@ use adw::prelude::*;
 use relm4::prelude::*;
 use virt_client::Domain;
 use virt_xml::DomainXml;
-use virt_xml::domain::InterfaceSource;
+use virt_xml::domain::{DeviceSpec, InterfaceSource};
 
 pub use apply::{AFFECT_LIVE, ApplyPlan, LiveOp, Loaded, XML_INACTIVE};
+pub use hostdevs::HostDevice;
 
 use crate::i18n::gettext;
 
@@ -102,8 +105,14 @@ pub enum HardwareEditorMsg {
     SetVncListen(String),
     /// The VNC password (empty removes it).
     SetVncPassword(String),
-    /// Remove the device at this index of all devices.
+    /// Remove the device at this index of the other devices (hot-unplugged while running
+    /// where libvirt can).
     RemoveDevice(usize),
+    /// Add a video, serial, console, input, sound, TPM, RNG or watchdog device (hot-plugged
+    /// while running where libvirt can).
+    AddDevice(DeviceSpec),
+    /// Change the device at this index of the other devices (takes effect after restart).
+    EditDevice(usize, DeviceSpec),
     /// Add a host device (USB `vendor:product` or PCI `domain:bus:slot.function`).
     AddHostdev(String),
     /// The XML tab's text changed.
@@ -130,6 +139,8 @@ pub enum EditorCmd {
     Loaded(Result<Box<Loaded>, String>),
     /// An apply ended.
     Applied(Result<(), String>),
+    /// The host's USB and PCI devices.
+    HostDevices(Result<Vec<HostDevice>, String>),
 }
 
 /// Sends messages from widget signals, except while the editor rebuilds its widgets.
@@ -174,6 +185,7 @@ pub struct HardwareEditor {
     status: Option<String>,
     error: Option<String>,
     reload_after_apply_note: Option<String>,
+    host_devices: Option<Result<Vec<HostDevice>, String>>,
 }
 
 impl HardwareEditor {
@@ -210,6 +222,21 @@ impl HardwareEditor {
     /// Whether the VM was running at the last load.
     pub fn is_active(&self) -> bool {
         self.active
+    }
+
+    /// The host's USB and PCI devices, once read.
+    pub fn host_devices(&self) -> Option<&[HostDevice]> {
+        self.host_devices.as_ref()?.as_deref().ok()
+    }
+
+    /// The index among the "other devices" (what [`HardwareEditorMsg::RemoveDevice`] and
+    /// [`HardwareEditorMsg::EditDevice`] take) of the first device named `element` whose XML
+    /// contains `text`.
+    pub fn device_index(&self, element: &str, text: &str) -> Option<usize> {
+        let doc = self.edited.as_ref()?;
+        devices::others(doc)
+            .iter()
+            .position(|d| d.element_name(doc) == element && d.to_xml(doc).contains(text))
     }
 
     /// Times the editor has (re)loaded its pages.
@@ -343,8 +370,11 @@ impl Component for HardwareEditor {
             status: None,
             error: None,
             reload_after_apply_note: None,
+            host_devices: None,
         };
         model.reload(&sender);
+        let conn = model.domain.connection().clone();
+        sender.oneshot_command(async move { EditorCmd::HostDevices(hostdevs::list(&conn).await) });
         let widgets = HardwareEditorWidgets {
             tx,
             stack,
@@ -384,6 +414,7 @@ impl Component for HardwareEditor {
                         | M::RemoveNic(_)
                         | M::RemoveDevice(_)
                         | M::AddHostdev(_)
+                        | M::AddDevice(_)
                         | M::SetDiskMedia(..)
                 );
                 match self.edit(other) {
@@ -400,6 +431,12 @@ impl Component for HardwareEditor {
     }
 
     fn update_cmd(&mut self, cmd: EditorCmd, sender: ComponentSender<Self>, _root: &gtk::Box) {
+        if let EditorCmd::HostDevices(list) = cmd {
+            // Without the list (a host refusing it) the group says why.
+            self.host_devices = Some(list);
+            self.generation += 1;
+            return;
+        }
         self.busy = false;
         match cmd {
             EditorCmd::Loaded(Ok(loaded)) => {
@@ -438,6 +475,7 @@ impl Component for HardwareEditor {
                 self.reload_after_apply_note = None;
                 self.error = Some(e);
             }
+            EditorCmd::HostDevices(_) => {}
         }
     }
 

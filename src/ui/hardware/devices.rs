@@ -1,13 +1,13 @@
 //! Other devices: the VNC display's listen address and password, a list of every other device
-//! (video, serial, input, sound, TPM, RNG, watchdog, controllers, host devices) with removal,
-//! and host USB/PCI devices to pass through.
+//! (video, serial, input, sound, TPM, RNG, watchdog, controllers, host devices) with editing
+//! and removal, adding devices, and host USB/PCI devices to pass through.
 
 use adw::prelude::*;
 use virt_xml::DomainXml;
-use virt_xml::domain::{Device, DeviceKind};
+use virt_xml::domain::{Device, DeviceKind, DeviceSpec};
 
-use super::rows;
 use super::{HardwareEditor, HardwareEditorMsg as Msg, Tx};
+use super::{device_form, hostdevs, rows};
 use crate::i18n::{gettext, gettext_f};
 
 fn vnc(doc: &DomainXml) -> Result<virt_xml::domain::Graphics, String> {
@@ -58,15 +58,35 @@ pub fn others(doc: &DomainXml) -> Vec<Device> {
         .collect()
 }
 
-/// Removes the device at index `i` of [`others`].
-pub fn remove(doc: &mut DomainXml, i: usize) -> Result<(), String> {
-    let dev = others(doc)
+fn other(doc: &DomainXml, i: usize) -> Result<Device, String> {
+    others(doc)
         .get(i)
         .copied()
-        .ok_or_else(|| gettext("That device is gone."))?;
+        .ok_or_else(|| gettext("That device is gone."))
+}
+
+/// Removes the device at index `i` of [`others`]; its XML and spec, for hot-unplugging.
+pub fn remove(doc: &mut DomainXml, i: usize) -> Result<(String, Option<DeviceSpec>), String> {
+    let dev = other(doc, i)?;
+    let xml = dev.to_xml(doc);
+    let spec = DeviceSpec::read(doc, dev);
     let devices = doc.root().ensure_devices(doc);
     devices.remove(doc, dev);
-    Ok(())
+    Ok((xml, spec))
+}
+
+/// Adds a device described by `spec`; its XML for hot-plugging.
+pub fn add(doc: &mut DomainXml, spec: &DeviceSpec) -> Result<String, String> {
+    let xml = spec.to_xml().map_err(|e| e.to_string())?;
+    let devices = doc.root().ensure_devices(doc);
+    devices.add_xml(doc, &xml).map_err(|e| e.to_string())?;
+    Ok(xml)
+}
+
+/// Changes the device at index `i` of [`others`] to match `spec`.
+pub fn edit(doc: &mut DomainXml, i: usize, spec: &DeviceSpec) -> Result<(), String> {
+    let dev = other(doc, i)?;
+    spec.apply(doc, dev).map_err(|e| e.to_string())
 }
 
 /// Adds a host device: USB `vvvv:pppp` or PCI `dddd:bb:ss.f`.
@@ -152,29 +172,80 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
     let g = rows::group(&gettext("Other Devices"), note.as_deref());
     for (i, dev) in others(doc).into_iter().enumerate() {
         let (title, detail) = describe(doc, dev);
-        let row = adw::ActionRow::new();
-        row.set_title(&title);
-        row.set_subtitle(&gtk::glib::markup_escape_text(&detail));
         let remove = gtk::Button::from_icon_name("user-trash-symbolic");
         remove.set_valign(gtk::Align::Center);
         remove.add_css_class("flat");
         remove.set_tooltip_text(Some(&gettext("Remove")));
         let s = tx.clone();
         remove.connect_clicked(move |_| s.send(Msg::RemoveDevice(i)));
-        row.add_suffix(&remove);
-        g.add(&row);
+        let spec = DeviceSpec::read(doc, dev);
+        let form = spec
+            .as_ref()
+            .map(|sp| device_form::Form::new(sp.element(), Some(sp)))
+            .filter(|f| f.rows().next().is_some());
+        if let Some(form) = form {
+            let row = adw::ExpanderRow::new();
+            row.set_title(&title);
+            row.set_subtitle(&gtk::glib::markup_escape_text(&detail));
+            for r in form.rows() {
+                row.add_row(r);
+            }
+            let s = tx.clone();
+            form.on_change(move |sp| s.send(Msg::EditDevice(i, sp)));
+            row.add_action(&remove);
+            g.add(&row);
+        } else {
+            let row = adw::ActionRow::new();
+            row.set_title(&title);
+            row.set_subtitle(&gtk::glib::markup_escape_text(&detail));
+            row.add_suffix(&remove);
+            g.add(&row);
+        }
     }
     page.add(&g);
-    let g = rows::group(&gettext("Pass Through a Host Device"), None);
-    let id = rows::text(
-        &g,
-        &gettext("USB vendor:product or PCI domain:bus:slot.function"),
-        "",
-    );
-    let i2 = id.clone();
-    id.add_suffix(&rows::button(&gettext("Add"), tx, move || {
-        Msg::AddHostdev(i2.text().to_string())
-    }));
-    page.add(&g);
+    page.add(&add_group(m, tx));
+    page.add(&hostdevs::group(m, tx));
     page
+}
+
+/// The group adding a device of each kind a spec describes.
+fn add_group(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesGroup {
+    let g = rows::group(&gettext("Add a Device"), None);
+    for &kind in device_form::KINDS {
+        let form = device_form::Form::new(kind, None);
+        let f2 = form.clone();
+        let add = rows::button(&gettext("Add"), tx, move || match f2.spec() {
+            Some(sp) => Msg::AddDevice(sp),
+            None => Msg::Reload,
+        });
+        let live = form.spec().is_some_and(|sp| device_form::hotpluggable(&sp));
+        let note = match (m.active, live) {
+            (true, true) => gettext("Added to the running VM at once"),
+            (true, false) => gettext("Takes effect after a restart"),
+            _ => device_form::kind_note(kind),
+        };
+        if form.rows().next().is_some() {
+            let row = adw::ExpanderRow::new();
+            row.set_title(&device_form::kind_title(kind));
+            if !note.is_empty() {
+                row.set_subtitle(&note);
+            }
+            for r in form.rows() {
+                row.add_row(r);
+            }
+            row.add_action(&add);
+            g.add(&row);
+        } else {
+            let row = adw::ActionRow::new();
+            row.set_title(&device_form::kind_title(kind));
+            let note = [device_form::kind_note(kind), note]
+                .into_iter()
+                .filter(|n| !n.is_empty())
+                .collect::<Vec<_>>();
+            row.set_subtitle(&note.join(" · "));
+            row.add_suffix(&add);
+            g.add(&row);
+        }
+    }
+    g
 }

@@ -187,7 +187,7 @@ impl DeviceSpec {
     }
 
     /// Changes `device` to match this spec, touching only what differs. A new model or bus
-    /// drops the device's `<address>` (and a video model's sizes), which libvirt assigns anew.
+    /// (other than an input device's type) drops the device's `<address>` (and a video model's sizes), which libvirt assigns anew.
     pub fn apply(&self, d: &mut impl AsMut<Document>, device: Device) -> Result<(), Error> {
         self.validate()?;
         let doc = d.as_mut();
@@ -226,7 +226,10 @@ impl DeviceSpec {
                 set(doc, t, "type", target);
             }
             DeviceSpec::Input { kind, bus } => {
-                set(doc, n, "type", kind);
+                // Another type on the same bus keeps its place.
+                if doc.attr(n, "type").as_deref() != Some(kind.as_str()) {
+                    doc.set_attr(n, "type", kind);
+                }
                 set(doc, n, "bus", bus);
             }
             DeviceSpec::Sound { model } | DeviceSpec::Tpm { model } => set(doc, n, "model", model),

@@ -1,0 +1,178 @@
+//! What the hardware editor's GUI tests share: opening the editor on a fresh tiny VM of the
+//! private daemon, applying edits, and the line-set diff of `virsh dumpxml` before and after.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use adw::prelude::*;
+use hangar::ui::hardware::{HardwareEditor, HardwareEditorInit, HardwareEditorMsg as Msg};
+use relm4::prelude::*;
+use testbed::{Libvirtd, unique_name, vm};
+
+use super::wait_until;
+
+pub fn rt() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| tokio::runtime::Runtime::new().unwrap())
+}
+
+pub fn pump() {
+    let ctx = gtk::glib::MainContext::default();
+    for _ in 0..50 {
+        while ctx.iteration(false) {}
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+pub fn virsh(d: &Libvirtd, args: &[&str]) -> String {
+    d.virsh(&d.qemu_uri(), args).unwrap()
+}
+
+pub fn inactive(d: &Libvirtd, name: &str) -> String {
+    virsh(d, &["dumpxml", name, "--inactive"])
+}
+
+/// Lines only in `before` and lines only in `after` (as multisets, trimmed).
+pub fn diff(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
+    let mut count: HashMap<&str, i32> = HashMap::new();
+    for l in before.lines() {
+        *count.entry(l.trim()).or_default() += 1;
+    }
+    for l in after.lines() {
+        *count.entry(l.trim()).or_default() -= 1;
+    }
+    let mut removed = Vec::new();
+    let mut added = Vec::new();
+    for (l, n) in count {
+        for _ in 0..n.max(0) {
+            removed.push(l.to_owned());
+        }
+        for _ in 0..(-n).max(0) {
+            added.push(l.to_owned());
+        }
+    }
+    removed.sort();
+    added.sort();
+    (removed, added)
+}
+
+/// Defines a tiny VM (started when `run`), opens the editor on it and waits for its load.
+pub fn open(
+    d: &Libvirtd,
+    prefix: &str,
+    run: bool,
+) -> (String, relm4::Controller<HardwareEditor>, adw::Window) {
+    let name = unique_name(prefix);
+    let file = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&file, vm::tiny_xml(&name)).unwrap();
+    virsh(d, &["define", &file.display().to_string()]);
+    if run {
+        virsh(d, &["start", &name]);
+    }
+    let uri = d.qemu_uri();
+    let domain = rt().block_on(async {
+        let conn = virt_client::Connection::open(&uri).await.unwrap();
+        virt_client::Domain::lookup_by_name(&conn, &name)
+            .await
+            .unwrap()
+    });
+    let editor = HardwareEditor::builder()
+        .launch(HardwareEditorInit {
+            domain,
+            active: run,
+        })
+        .detach();
+    let window = adw::Window::new();
+    window.set_default_size(900, 680);
+    window.set_content(Some(editor.widget()));
+    window.present();
+    assert!(wait_until(30, || editor.model().generation() > 0
+        && !editor.model().busy()));
+    assert_eq!(editor.model().error(), None);
+    (name, editor, window)
+}
+
+/// Closes the editor's window and checks that the test logged no GLib criticals (such as
+/// those of widgets torn down in the wrong order when pages are rebuilt).
+pub fn close(window: &adw::Window, criticals_before: usize) {
+    window.destroy();
+    pump();
+    assert_eq!(
+        super::criticals(),
+        criticals_before,
+        "GLib criticals were logged"
+    );
+}
+
+/// Sends `msgs`, applies, waits; the apply's error if any.
+pub fn apply(e: &relm4::Controller<HardwareEditor>, msgs: Vec<Msg>) -> Option<String> {
+    let generation = e.model().generation();
+    for m in msgs {
+        e.emit(m);
+    }
+    pump();
+    if let Some(err) = e.model().error() {
+        return Some(err.to_owned());
+    }
+    e.emit(Msg::Apply);
+    assert!(
+        wait_until(30, || !e.model().busy()
+            && (e.model().error().is_some()
+                || e.model().generation() > generation + 1
+                || (e.model().generation() > generation
+                    && !e.model().is_dirty()))),
+        "apply did not finish"
+    );
+    e.model().error().map(str::to_owned)
+}
+
+pub fn remove(d: &Libvirtd, name: &str) {
+    let _ = d.virsh(&d.qemu_uri(), &["destroy", name]);
+    let _ = d.virsh(&d.qemu_uri(), &["undefine", name]);
+}
+
+/// Checks that applying `msgs` removes exactly `gone` lines and adds exactly `new` ones.
+pub fn check_edit(
+    d: &Libvirtd,
+    name: &str,
+    e: &relm4::Controller<HardwareEditor>,
+    msgs: Vec<Msg>,
+    gone: &[&str],
+    new: &[&str],
+) {
+    let before = inactive(d, name);
+    assert_eq!(apply(e, msgs), None);
+    let after = inactive(d, name);
+    let (removed, added) = diff(&before, &after);
+    let mut gone: Vec<String> = gone.iter().map(|s| (*s).to_owned()).collect();
+    let mut new: Vec<String> = new.iter().map(|s| (*s).to_owned()).collect();
+    gone.sort();
+    new.sort();
+    assert_eq!(
+        (removed, added),
+        (gone, new),
+        "before:\n{before}\nafter:\n{after}"
+    );
+}
+
+pub fn screenshot(widget: &impl IsA<gtk::Widget>, name: &str) -> PathBuf {
+    pump();
+    let paintable = gtk::WidgetPaintable::new(Some(widget));
+    let (w, h) = (widget.width(), widget.height());
+    assert!(w > 0 && h > 0, "widget not allocated: {w}x{h}");
+    let snapshot = gtk::Snapshot::new();
+    paintable.snapshot(&snapshot, f64::from(w), f64::from(h));
+    let node = snapshot.to_node().expect("nothing drawn");
+    let native = widget.native().expect("widget has no native");
+    let texture = native
+        .renderer()
+        .expect("no renderer")
+        .render_texture(&node, None);
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.png"));
+    texture.save_to_png(&path).unwrap();
+    path
+}
