@@ -241,6 +241,9 @@ fn a_host_pci_device_is_picked_from_the_node_device_list() {
     let (slot, func) = rest.split_once('.').unwrap();
     let node = format!("pci_{dom}_{bus}_{slot}_{func}");
     assert!(nodedevs.contains(&node), "{node} not in {nodedevs}");
+    e.widgets().stack.set_visible_child_name("devices");
+    support::hardware::expand_and_show(&e, &["Watchdog", "PCI devices"]);
+    support::hardware::screenshot(&window, "hardware-hostdevs");
     check_edit(
         d,
         &name,
@@ -408,6 +411,7 @@ fn a_running_vm_takes_hot_pluggable_devices_live() {
     assert!(inactive(d, &name).contains("<sound model='ich9'>"));
     assert!(!virsh(d, &["dumpxml", &name]).contains("<sound"));
     e.widgets().stack.set_visible_child_name("devices");
+    support::hardware::expand_and_show(&e, &["Video", "Input"]);
     support::hardware::screenshot(&window, "hardware-devices-running");
     remove(d, &name);
     close(&window, criticals);

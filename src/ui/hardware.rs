@@ -20,6 +20,7 @@ mod hostdevs;
 mod memory;
 mod nics;
 mod overview;
+mod queries;
 mod rows;
 mod xml_tab;
 
@@ -188,77 +189,6 @@ pub struct HardwareEditor {
     host_devices: Option<Result<Vec<HostDevice>, String>>,
 }
 
-impl HardwareEditor {
-    /// The edited definition (as it would be sent).
-    pub fn edited_xml(&self) -> Option<String> {
-        self.edited.as_ref().map(DomainXml::to_string)
-    }
-
-    /// Whether there are edits not yet applied.
-    pub fn is_dirty(&self) -> bool {
-        self.dirty
-    }
-
-    /// Whether a load or apply is under way.
-    pub fn busy(&self) -> bool {
-        self.busy
-    }
-
-    /// The last error shown.
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
-    }
-
-    /// The XML tab's error, with its line and column.
-    pub fn xml_error(&self) -> Option<&str> {
-        self.xml_error.as_deref()
-    }
-
-    /// What the status line says (after an apply: whether a restart is needed).
-    pub fn status(&self) -> Option<&str> {
-        self.status.as_deref()
-    }
-
-    /// Whether the VM was running at the last load.
-    pub fn is_active(&self) -> bool {
-        self.active
-    }
-
-    /// The host's USB and PCI devices, once read.
-    pub fn host_devices(&self) -> Option<&[HostDevice]> {
-        self.host_devices.as_ref()?.as_deref().ok()
-    }
-
-    /// The index among the "other devices" (what [`HardwareEditorMsg::RemoveDevice`] and
-    /// [`HardwareEditorMsg::EditDevice`] take) of the first device named `element` whose XML
-    /// contains `text`.
-    pub fn device_index(&self, element: &str, text: &str) -> Option<usize> {
-        let doc = self.edited.as_ref()?;
-        devices::others(doc)
-            .iter()
-            .position(|d| d.element_name(doc) == element && d.to_xml(doc).contains(text))
-    }
-
-    /// Times the editor has (re)loaded its pages.
-    pub fn generation(&self) -> u64 {
-        self.generation
-    }
-
-    fn reload(&mut self, sender: &ComponentSender<Self>) {
-        self.busy = true;
-        let domain = self.domain.clone();
-        sender.oneshot_command(async move {
-            EditorCmd::Loaded(apply::load(&domain).await.map(Box::new))
-        });
-    }
-
-    /// A note for sections whose changes wait for a restart while the VM runs.
-    pub fn restart_note(&self) -> Option<String> {
-        self.active
-            .then(|| gettext("The VM is running: changes here take effect after a restart."))
-    }
-}
-
 /// The section pages: (name, title).
 pub fn sections() -> Vec<(&'static str, String)> {
     vec![
@@ -327,6 +257,9 @@ impl Component for HardwareEditor {
         let bar = gtk::ActionBar::new();
         let status = gtk::Label::new(None);
         status.set_wrap(true);
+        // An action bar gives its start widgets only their natural width: ask for a wide one.
+        status.set_width_chars(50);
+        status.set_max_width_chars(90);
         status.set_xalign(0.0);
         bar.pack_start(&status);
         let apply = gtk::Button::with_mnemonic(&gettext("_Apply"));

@@ -176,3 +176,41 @@ pub fn screenshot(widget: &impl IsA<gtk::Widget>, name: &str) -> PathBuf {
     texture.save_to_png(&path).unwrap();
     path
 }
+
+/// Every widget under `w`, depth first.
+pub fn descendants(w: &gtk::Widget) -> Vec<gtk::Widget> {
+    let mut out = Vec::new();
+    let mut child = w.first_child();
+    while let Some(c) = child {
+        out.push(c.clone());
+        out.extend(descendants(&c));
+        child = c.next_sibling();
+    }
+    out
+}
+
+/// Expands the expander rows of the visible section titled as in `titles`, then scrolls the
+/// section so that the last of them is in view.
+pub fn expand_and_show(e: &relm4::Controller<HardwareEditor>, titles: &[&str]) {
+    let page = e.widgets().stack.visible_child().unwrap();
+    let mut last = None;
+    for w in descendants(&page) {
+        if let Ok(ex) = w.downcast::<adw::ExpanderRow>()
+            && titles.contains(&ex.title().as_str())
+        {
+            ex.set_expanded(true);
+            last = Some(ex);
+        }
+    }
+    pump();
+    let sw = descendants(&page)
+        .into_iter()
+        .find_map(|w| w.downcast::<gtk::ScrolledWindow>().ok())
+        .unwrap();
+    if let Some(ex) = last
+        && let Some(p) = ex.compute_point(&sw.child().unwrap(), &gtk::graphene::Point::zero())
+    {
+        sw.vadjustment().set_value(f64::from(p.y()) - 40.0);
+    }
+    pump();
+}

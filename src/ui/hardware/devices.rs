@@ -141,7 +141,11 @@ fn describe(doc: &DomainXml, dev: Device) -> (String, String) {
         "filesystem" => gettext("Shared folder"),
         other => other.to_owned(),
     };
-    let detail: Vec<String> = [kind, model].into_iter().flatten().collect();
+    let bus = dev
+        .as_input(doc)
+        .and_then(|i| i.bus(doc))
+        .map(|b| b.into_owned());
+    let detail: Vec<String> = [kind, model, bus].into_iter().flatten().collect();
     (title, detail.join(" · "))
 }
 
@@ -219,17 +223,21 @@ fn add_group(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesGroup {
             None => Msg::Reload,
         });
         let live = form.spec().is_some_and(|sp| device_form::hotpluggable(&sp));
-        let note = match (m.active, live) {
+        let state = match (m.active, live) {
             (true, true) => gettext("Added to the running VM at once"),
             (true, false) => gettext("Takes effect after a restart"),
-            _ => device_form::kind_note(kind),
+            _ => String::new(),
         };
+        let note = [device_form::kind_note(kind), state]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let title = device_form::kind_title(kind);
         if form.rows().next().is_some() {
             let row = adw::ExpanderRow::new();
-            row.set_title(&device_form::kind_title(kind));
-            if !note.is_empty() {
-                row.set_subtitle(&note);
-            }
+            row.set_title(&title);
+            row.set_subtitle(&note);
             for r in form.rows() {
                 row.add_row(r);
             }
@@ -237,12 +245,8 @@ fn add_group(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesGroup {
             g.add(&row);
         } else {
             let row = adw::ActionRow::new();
-            row.set_title(&device_form::kind_title(kind));
-            let note = [device_form::kind_note(kind), note]
-                .into_iter()
-                .filter(|n| !n.is_empty())
-                .collect::<Vec<_>>();
-            row.set_subtitle(&note.join(" · "));
+            row.set_title(&title);
+            row.set_subtitle(&note);
             row.add_suffix(&add);
             g.add(&row);
         }

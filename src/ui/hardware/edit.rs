@@ -137,6 +137,15 @@ impl HardwareEditor {
         Ok(())
     }
 
+    /// Reads the VM again.
+    pub(super) fn reload(&mut self, sender: &ComponentSender<Self>) {
+        self.busy = true;
+        let domain = self.domain.clone();
+        sender.oneshot_command(async move {
+            EditorCmd::Loaded(apply::load(&domain).await.map(Box::new))
+        });
+    }
+
     pub(super) fn apply(&mut self, sender: &ComponentSender<Self>) {
         let (Some(original), Some(edited)) = (&self.original, &self.edited) else {
             return;

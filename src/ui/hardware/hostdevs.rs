@@ -110,7 +110,11 @@ pub fn group(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesGroup {
         let devs: Vec<&HostDevice> = list.iter().filter(|d| d.usb == usb).collect();
         let ex = adw::ExpanderRow::new();
         ex.set_title(&title);
-        ex.set_subtitle(&gettext_f("{} on this host", &[&devs.len().to_string()]));
+        ex.set_subtitle(&if devs.is_empty() {
+            gettext("None on this host")
+        } else {
+            gettext_f("{} on this host", &[&devs.len().to_string()])
+        });
         ex.set_sensitive(!devs.is_empty());
         for d in devs {
             let row = adw::ActionRow::new();
