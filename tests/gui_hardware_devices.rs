@@ -7,6 +7,7 @@
 
 mod support;
 
+use adw::prelude::*;
 use hangar::ui::hardware::HardwareEditorMsg as Msg;
 use relm4::prelude::*;
 use support::hardware::{apply, check_edit, close, inactive, open, remove, virsh};
@@ -214,6 +215,91 @@ fn devices_are_added_edited_and_removed_line_by_line() {
     assert!(err.unwrap().contains("PS/2"));
     let err = apply(&e, vec![Msg::AddDevice(sound("speaker'/><x"))]);
     assert!(err.unwrap().contains("sound model"));
+    assert_eq!(inactive(d, &name), before);
+
+    remove(d, &name);
+    close(&window, criticals);
+}
+
+/// Applies through the Apply button and checks the line-set diff like `check_edit`.
+fn click_apply_and_check(
+    d: &Libvirtd,
+    name: &str,
+    e: &relm4::Controller<hangar::ui::hardware::HardwareEditor>,
+    before: &str,
+    gone: &[&str],
+    new: &[&str],
+) {
+    assert!(e.model().is_dirty(), "{:?}", e.model().error());
+    let generation = e.model().generation();
+    e.widgets().apply.emit_clicked();
+    assert!(wait_until(30, || !e.model().busy()
+        && e.model().generation() > generation
+        && !e.model().is_dirty()));
+    assert_eq!(e.model().error(), None);
+    let after = inactive(d, name);
+    let (removed, added) = support::hardware::diff(before, &after);
+    let sorted = |v: &[&str]| {
+        let mut v: Vec<String> = v.iter().map(|s| (*s).to_owned()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!((removed, added), (sorted(gone), sorted(new)), "{after}");
+}
+
+#[gtk::test]
+fn the_device_forms_widgets_add_and_edit_devices() {
+    use support::hardware::{button, choose, combo, expander, group_widgets};
+    support::init_gui();
+    let criticals = support::criticals();
+    let d = Libvirtd::shared();
+    let (name, e, window) = open(d, "hw-form", false);
+    e.widgets().stack.set_visible_child_name("devices");
+
+    // Add: a sound card whose model is picked in the form.
+    let before = inactive(d, &name);
+    let sound = expander(&group_widgets(&e, "Add a Device"), "Sound");
+    choose(&combo(&sound, "Model"), "ac97");
+    button(&sound, "Add").emit_clicked();
+    support::hardware::pump();
+    click_apply_and_check(
+        d,
+        &name,
+        &e,
+        &before,
+        &[],
+        &["<sound model='ac97'>", SLOT4, "</sound>"],
+    );
+
+    // Edit: the video adapter's model, and the new sound card's.
+    let before = inactive(d, &name);
+    let others = group_widgets(&e, "Other Devices");
+    choose(&combo(&expander(&others, "Video"), "Model"), "VirtIO");
+    choose(&combo(&expander(&others, "Sound"), "Model"), "ich9");
+    support::hardware::pump();
+    click_apply_and_check(
+        d,
+        &name,
+        &e,
+        &before,
+        &[
+            "<model type='vga' vram='16384' heads='1' primary='yes'/>",
+            "<sound model='ac97'>",
+        ],
+        &[
+            "<model type='virtio' heads='1' primary='yes'/>",
+            "<sound model='ich9'>",
+        ],
+    );
+
+    // A tablet cannot go on PS/2: the form's choice is refused with a message.
+    let before = inactive(d, &name);
+    let input = expander(&group_widgets(&e, "Add a Device"), "Input");
+    choose(&combo(&input, "Bus"), "PS/2");
+    button(&input, "Add").emit_clicked();
+    support::hardware::pump();
+    assert!(e.model().error().unwrap().contains("PS/2"));
+    assert!(!e.model().is_dirty());
     assert_eq!(inactive(d, &name), before);
 
     remove(d, &name);

@@ -214,3 +214,69 @@ pub fn expand_and_show(e: &relm4::Controller<HardwareEditor>, titles: &[&str]) {
     }
     pump();
 }
+
+/// The widgets of the group titled `group` on the visible section.
+pub fn group_widgets(e: &relm4::Controller<HardwareEditor>, group: &str) -> Vec<gtk::Widget> {
+    let page = e.widgets().stack.visible_child().unwrap();
+    let g = descendants(&page)
+        .into_iter()
+        .find_map(|w| {
+            w.downcast::<adw::PreferencesGroup>()
+                .ok()
+                .filter(|g| g.title() == group)
+        })
+        .unwrap_or_else(|| panic!("no group {group}"));
+    descendants(g.upcast_ref())
+}
+
+/// The expander row titled `title` among `widgets`.
+pub fn expander(widgets: &[gtk::Widget], title: &str) -> adw::ExpanderRow {
+    widgets
+        .iter()
+        .find_map(|w| {
+            w.clone()
+                .downcast::<adw::ExpanderRow>()
+                .ok()
+                .filter(|x| x.title() == title)
+        })
+        .unwrap_or_else(|| panic!("no expander {title}"))
+}
+
+/// The choice row titled `title` under `row`.
+pub fn combo(row: &impl IsA<gtk::Widget>, title: &str) -> adw::ComboRow {
+    descendants(row.upcast_ref())
+        .into_iter()
+        .find_map(|w| {
+            w.downcast::<adw::ComboRow>()
+                .ok()
+                .filter(|c| c.title() == title)
+        })
+        .unwrap_or_else(|| panic!("no choice {title}"))
+}
+
+/// Selects the item labelled `label` of a choice row.
+pub fn choose(row: &adw::ComboRow, label: &str) {
+    let model = row.model().unwrap();
+    let n = model.n_items();
+    let i = (0..n)
+        .find(|&i| {
+            model
+                .item(i)
+                .and_downcast::<gtk::StringObject>()
+                .is_some_and(|s| s.string() == label)
+        })
+        .unwrap_or_else(|| panic!("no item {label}"));
+    row.set_selected(i);
+}
+
+/// The button labelled `label` under `row`.
+pub fn button(row: &impl IsA<gtk::Widget>, label: &str) -> gtk::Button {
+    descendants(row.upcast_ref())
+        .into_iter()
+        .find_map(|w| {
+            w.downcast::<gtk::Button>()
+                .ok()
+                .filter(|b| b.label().as_deref() == Some(label))
+        })
+        .unwrap_or_else(|| panic!("no button {label}"))
+}
