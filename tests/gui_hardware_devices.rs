@@ -193,14 +193,25 @@ fn devices_are_added_edited_and_removed_line_by_line() {
         .unwrap()
         .status
         .success();
-    let err = apply(&e, vec![Msg::AddDevice(tpm)]);
     if swtpm {
-        assert_eq!(err, None);
-        assert!(inactive(d, &name).contains("<tpm model='tpm-crb'>"));
+        check_edit(
+            d,
+            &name,
+            &e,
+            vec![Msg::AddDevice(tpm)],
+            &[],
+            &[
+                "<tpm model='tpm-crb'>",
+                "<backend type='emulator' version='2.0'/>",
+                "</tpm>",
+            ],
+        );
     } else {
+        let err = apply(&e, vec![Msg::AddDevice(tpm)]);
         assert!(err.as_deref().unwrap().contains("TPM"), "{err:?}");
         assert_eq!(inactive(d, &name), before);
     }
+    let before = inactive(d, &name);
 
     // Bad choices are refused in the editor and nothing is sent.
     e.emit(Msg::Revert);
