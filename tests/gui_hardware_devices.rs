@@ -358,6 +358,22 @@ fn a_host_pci_device_is_picked_from_the_node_device_list() {
             "</hostdev>",
         ],
     );
+    // The VM's list names the device as the host does.
+    e.widgets().stack.set_visible_child_name("devices");
+    let row = support::hardware::group_widgets(&e, "Other Devices")
+        .into_iter()
+        .find_map(|w| {
+            w.downcast::<adw::ActionRow>()
+                .ok()
+                .filter(|r| r.title() == "Host device")
+        })
+        .expect("no host device row");
+    let subtitle = row.subtitle().unwrap_or_default();
+    assert!(subtitle.contains(&dev.id), "{subtitle}");
+    assert!(
+        subtitle.contains(&gtk::glib::markup_escape_text(&dev.title).to_string()),
+        "{subtitle}"
+    );
     remove(d, &name);
     close(&window, criticals);
 }

@@ -175,7 +175,14 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
     }
     let g = rows::group(&gettext("Other Devices"), note.as_deref());
     for (i, dev) in others(doc).into_iter().enumerate() {
-        let (title, detail) = describe(doc, dev);
+        let (title, mut detail) = describe(doc, dev);
+        if let Some(id) = hostdevs::id_of(doc, dev) {
+            let known = m.host_devices().and_then(|l| l.iter().find(|h| h.id == id));
+            detail = match known {
+                Some(h) => format!("{} · {}", h.title, h.detail),
+                None => format!("{detail} · {id}"),
+            };
+        }
         let remove = gtk::Button::from_icon_name("user-trash-symbolic");
         remove.set_valign(gtk::Align::Center);
         remove.add_css_class("flat");

@@ -3,7 +3,8 @@
 
 use adw::prelude::*;
 use virt_client::Connection;
-use virt_xml::NodeDeviceXml;
+use virt_xml::domain::Device;
+use virt_xml::{DomainXml, NodeDeviceXml};
 
 use super::rows;
 use super::{HardwareEditor, HardwareEditorMsg as Msg, Tx};
@@ -61,6 +62,23 @@ pub fn describe(xml: &str) -> Option<HostDevice> {
         title,
         detail,
     })
+}
+
+/// The [`HostDevice::id`] a `<hostdev>` of the VM refers to.
+pub fn id_of(doc: &DomainXml, dev: Device) -> Option<String> {
+    let h = dev.as_hostdev(doc)?;
+    if let Some([d, b, s, f]) = h.pci_address(doc) {
+        let n = |v: &str| u32::from_str_radix(v.trim_start_matches("0x"), 16).ok();
+        return Some(format!(
+            "{:04x}:{:02x}:{:02x}.{:x}",
+            n(&d)?,
+            n(&b)?,
+            n(&s)?,
+            n(&f)?
+        ));
+    }
+    let (v, p) = h.usb_ids(doc)?;
+    Some(format!("{}:{}", hex4(&v), hex4(&p)))
 }
 
 /// The host's USB and PCI devices, USB first.
@@ -148,6 +166,10 @@ mod tests {
         assert!(d.usb);
         assert_eq!(d.id, "1d6b:0001");
         assert_eq!(d.title, "Device 1d6b:0001");
+        let vm = DomainXml::parse("<domain><devices><hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00' slot='0x1f' function='0x2'/></source></hostdev><hostdev mode='subsystem' type='usb'><source><vendor id='0x1d6b'/><product id='0x0001'/></source></hostdev></devices></domain>").expect("vm");
+        let devs = vm.root().devices(&vm).expect("devices").all(&vm);
+        assert_eq!(id_of(&vm, devs[0]).as_deref(), Some("0000:00:1f.2"));
+        assert_eq!(id_of(&vm, devs[1]).as_deref(), Some("1d6b:0001"));
         let net = "<device><name>net_lo</name><capability type='net'><interface>lo</interface></capability></device>";
         assert_eq!(describe(net), None);
     }
