@@ -507,6 +507,14 @@ fn a_running_vm_takes_hot_pluggable_devices_live() {
     assert!(off.contains("<input type='tablet' bus='virtio'>"), "{off}");
     assert!(off.contains("<rng model='virtio'>"), "{off}");
 
+    // The RNG is unplugged live: libvirt sends the request (SeaBIOS never acknowledges it, so
+    // the running VM keeps the device) and the definition loses it, with no restart needed.
+    let i = e.model().device_index("rng", "").unwrap();
+    assert_eq!(apply(&e, vec![Msg::RemoveDevice(i)]), None);
+    assert_eq!(e.model().status(), Some("Saved."));
+    let off = inactive(d, &name);
+    assert!(!off.contains("<rng"), "{off}");
+
     // A USB tablet on a VM without USB: the hot-plug fails, the definition is restored.
     let usb = DeviceSpec::Input {
         kind: "tablet".into(),

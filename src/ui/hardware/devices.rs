@@ -65,10 +65,15 @@ fn other(doc: &DomainXml, i: usize) -> Result<Device, String> {
         .ok_or_else(|| gettext("That device is gone."))
 }
 
-/// Removes the device at index `i` of [`others`]; its XML and spec, for hot-unplugging.
+/// Removes the device at index `i` of [`others`]; its XML and spec, for hot-unplugging. The
+/// XML leaves out the address, which the running VM may have given the device differently
+/// (when it was hot-plugged), so libvirt finds it by its model and back-end.
 pub fn remove(doc: &mut DomainXml, i: usize) -> Result<(String, Option<DeviceSpec>), String> {
     let dev = other(doc, i)?;
-    let xml = dev.to_xml(doc);
+    let mut fragment = virt_xml::Document::parse(&dev.to_xml(doc)).map_err(|e| e.to_string())?;
+    let root = fragment.root();
+    fragment.remove_children(root, "address");
+    let xml = fragment.to_string();
     let spec = DeviceSpec::read(doc, dev);
     let devices = doc.root().ensure_devices(doc);
     devices.remove(doc, dev);
