@@ -213,6 +213,20 @@ fn devices_are_added_edited_and_removed_line_by_line() {
     }
     let before = inactive(d, &name);
 
+    // The iTCO watchdog belongs to Q35 machines: libvirt refuses it on this i440FX VM, the
+    // editor shows why and the definition stays as it was.
+    let itco = DeviceSpec::Watchdog {
+        model: "itco".into(),
+        action: "reset".into(),
+    };
+    let err = apply(&e, vec![Msg::AddDevice(itco)]);
+    assert!(
+        err.as_deref()
+            .is_some_and(|m| m.contains("itco") || m.contains("iTCO")),
+        "{err:?}"
+    );
+    assert_eq!(inactive(d, &name), before);
+
     // Bad choices are refused in the editor and nothing is sent.
     e.emit(Msg::Revert);
     assert!(wait_until(20, || !e.model().busy()));
@@ -453,6 +467,8 @@ fn disk_bus_and_cache_cpu_model_and_kernel_boot_change_only_their_lines() {
         ),
         None
     );
+    e.widgets().stack.set_visible_child_name("disks");
+    support::hardware::screenshot(&window, "hardware-disks-one");
     check_edit(
         d,
         &name,

@@ -188,12 +188,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
                 None => format!("{detail} · {id}"),
             };
         }
-        let remove = gtk::Button::from_icon_name("user-trash-symbolic");
-        remove.set_valign(gtk::Align::Center);
-        remove.add_css_class("flat");
-        remove.set_tooltip_text(Some(&gettext("Remove")));
-        let s = tx.clone();
-        remove.connect_clicked(move |_| s.send(Msg::RemoveDevice(i)));
+        let remove = rows::remove_button(tx, move || Msg::RemoveDevice(i));
         let spec = DeviceSpec::read(doc, dev);
         let form = spec
             .as_ref()
