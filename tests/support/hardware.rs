@@ -280,3 +280,29 @@ pub fn button(row: &impl IsA<gtk::Widget>, label: &str) -> gtk::Button {
         })
         .unwrap_or_else(|| panic!("no button {label}"))
 }
+
+/// Applies through the Apply button and checks the line-set diff like `check_edit`.
+pub fn click_apply_and_check(
+    d: &Libvirtd,
+    name: &str,
+    e: &relm4::Controller<HardwareEditor>,
+    before: &str,
+    gone: &[&str],
+    new: &[&str],
+) {
+    assert!(e.model().is_dirty(), "{:?}", e.model().error());
+    let generation = e.model().generation();
+    e.widgets().apply.emit_clicked();
+    assert!(wait_until(30, || !e.model().busy()
+        && e.model().generation() > generation
+        && !e.model().is_dirty()));
+    assert_eq!(e.model().error(), None);
+    let after = inactive(d, name);
+    let (removed, added) = diff(before, &after);
+    let sorted = |v: &[&str]| {
+        let mut v: Vec<String> = v.iter().map(|s| (*s).to_owned()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!((removed, added), (sorted(gone), sorted(new)), "{after}");
+}
