@@ -98,6 +98,26 @@ fn a_host_pci_device_is_picked_from_the_node_device_list() {
     let node = format!("pci_{dom}_{bus}_{slot}_{func}");
     assert!(nodedevs.contains(&node), "{node} not in {nodedevs}");
     e.widgets().stack.set_visible_child_name("devices");
+    // The search narrows the list to the devices whose name or id match.
+    let widgets = group_widgets(&e, "Pass Through a Host Device");
+    let rows: Vec<adw::ActionRow> = widgets
+        .iter()
+        .filter_map(|w| w.clone().downcast::<adw::ActionRow>().ok())
+        .filter(|r| r.subtitle().is_some_and(|s| s.contains(" · ")))
+        .collect();
+    assert_eq!(rows.len(), list.len());
+    let search = widgets
+        .iter()
+        .find_map(|w| w.clone().downcast::<gtk::SearchEntry>().ok())
+        .expect("no search entry");
+    search.set_text(&dev.id);
+    assert!(wait_until(5, || rows
+        .iter()
+        .filter(|r| r.is_visible())
+        .count()
+        == 1));
+    search.set_text("");
+    assert!(wait_until(5, || rows.iter().all(|r| r.is_visible())));
     support::hardware::expand_and_show(&e, &["Watchdog", "PCI devices"]);
     support::hardware::screenshot(&window, "hardware-hostdevs");
     check_edit(

@@ -1,5 +1,6 @@
 //! Host USB and PCI devices to pass through: read once from the host's node device list, shown
-//! by vendor and product and grouped by kind, and added to the VM as `<hostdev>`.
+//! by vendor and product, grouped by kind and filtered by a search, and added to the VM as
+//! `<hostdev>`.
 
 use adw::prelude::*;
 use virt_client::Connection;
@@ -121,6 +122,11 @@ pub fn group(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesGroup {
         }
         Some(Ok(list)) => list,
     };
+    let search = gtk::SearchEntry::new();
+    search.set_placeholder_text(Some(&gettext("Filter by name or id")));
+    search.set_valign(gtk::Align::Center);
+    g.set_header_suffix(Some(&search));
+    let mut shown: Vec<(adw::ActionRow, String)> = Vec::new();
     for (usb, title) in [
         (true, gettext("USB devices")),
         (false, gettext("PCI devices")),
@@ -143,9 +149,16 @@ pub fn group(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesGroup {
                 Msg::AddHostdev(id.clone())
             }));
             ex.add_row(&row);
+            shown.push((row, format!("{} {}", d.title, d.detail).to_lowercase()));
         }
         g.add(&ex);
     }
+    search.connect_search_changed(move |s| {
+        let needle = s.text().to_lowercase();
+        for (row, text) in &shown {
+            row.set_visible(text.contains(needle.trim()));
+        }
+    });
     g
 }
 
