@@ -220,6 +220,8 @@ pub struct HardwareEditorWidgets {
     /// The holders of the section pages (all but the XML tab), by name.
     pages: Vec<(&'static str, adw::Bin)>,
     generation: u64,
+    /// Whether the devices page shows the host's devices yet.
+    host_devices_shown: bool,
 }
 
 impl Component for HardwareEditor {
@@ -317,6 +319,7 @@ impl Component for HardwareEditor {
             xml,
             pages,
             generation: 0,
+            host_devices_shown: false,
         };
         ComponentParts { model, widgets }
     }
@@ -366,8 +369,8 @@ impl Component for HardwareEditor {
     fn update_cmd(&mut self, cmd: EditorCmd, sender: ComponentSender<Self>, _root: &gtk::Box) {
         if let EditorCmd::HostDevices(list) = cmd {
             // Without the list (a host refusing it) the group says why.
+            // Only the devices page is rebuilt for it.
             self.host_devices = Some(list);
-            self.generation += 1;
             return;
         }
         self.busy = false;
@@ -414,11 +417,17 @@ impl Component for HardwareEditor {
 
     fn update_view(&self, widgets: &mut HardwareEditorWidgets, _sender: ComponentSender<Self>) {
         widgets.tx.quiet.set(true);
-        if widgets.generation != self.generation {
+        let all = widgets.generation != self.generation;
+        let devices = widgets.host_devices_shown != self.host_devices.is_some();
+        if all || devices {
             widgets.generation = self.generation;
+            widgets.host_devices_shown = self.host_devices.is_some();
             // The stack's children stay; only their content is replaced. Removing and adding
             // stack pages instead makes GTK 4.8's sidebar disconnect from pages already freed.
             for (name, bin) in &widgets.pages {
+                if !all && *name != "devices" {
+                    continue;
+                }
                 let page = match *name {
                     "overview" => overview::page(self, &widgets.tx),
                     "cpu" => cpu::page(self, &widgets.tx),
