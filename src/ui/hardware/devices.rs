@@ -80,8 +80,20 @@ pub fn remove(doc: &mut DomainXml, i: usize) -> Result<(String, Option<DeviceSpe
     Ok((xml, spec))
 }
 
+/// The choices the forms offer but libvirt cannot use together.
+fn check(spec: &DeviceSpec) -> Result<(), String> {
+    if let DeviceSpec::Input { kind, bus } = spec
+        && kind == "tablet"
+        && bus == "ps2"
+    {
+        return Err(gettext("A tablet connects by USB or VirtIO, not PS/2."));
+    }
+    Ok(())
+}
+
 /// Adds a device described by `spec`; its XML for hot-plugging.
 pub fn add(doc: &mut DomainXml, spec: &DeviceSpec) -> Result<String, String> {
+    check(spec)?;
     let xml = spec.to_xml().map_err(|e| e.to_string())?;
     let devices = doc.root().ensure_devices(doc);
     devices.add_xml(doc, &xml).map_err(|e| e.to_string())?;
@@ -90,6 +102,7 @@ pub fn add(doc: &mut DomainXml, spec: &DeviceSpec) -> Result<String, String> {
 
 /// Changes the device at index `i` of [`others`] to match `spec`.
 pub fn edit(doc: &mut DomainXml, i: usize, spec: &DeviceSpec) -> Result<(), String> {
+    check(spec)?;
     let dev = other(doc, i)?;
     spec.apply(doc, dev).map_err(|e| e.to_string())
 }
