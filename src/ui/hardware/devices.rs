@@ -191,7 +191,16 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
         group.add(&pw);
         page.add(&group);
     }
-    let g = rows::group(&gettext("Other Devices"), note.as_deref());
+    let g = rows::group(
+        &gettext("Other Devices"),
+        m.active
+            .then(|| {
+                gettext(
+                    "The VM is running: changes here take effect after a restart, except that USB and VirtIO input devices, random number generators and watchdogs are unplugged at once.",
+                )
+            })
+            .as_deref(),
+    );
     for (i, dev) in others(doc).into_iter().enumerate() {
         let (title, mut detail) = describe(doc, dev);
         if let Some(id) = hostdevs::id_of(doc, dev) {
