@@ -6,175 +6,23 @@
 
 mod support;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::time::Duration;
-
-use adw::prelude::*;
-use hangar::ui::hardware::{HardwareEditor, HardwareEditorInit, HardwareEditorMsg as Msg};
+use hangar::ui::hardware::HardwareEditorMsg as Msg;
 use relm4::prelude::*;
+use support::hardware::{
+    apply, check_edit, close, inactive, open, pump, remove, screenshot, virsh,
+};
 use support::wait_until;
-use testbed::{Libvirtd, unique_name, vm};
+use testbed::{Libvirtd, unique_name};
 use virt_xml::domain::InterfaceSource;
 
 fn setup() {
     support::init_gui();
 }
 
-fn rt() -> &'static tokio::runtime::Runtime {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| tokio::runtime::Runtime::new().unwrap())
-}
-
-fn pump() {
-    let ctx = gtk::glib::MainContext::default();
-    for _ in 0..50 {
-        while ctx.iteration(false) {}
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-fn virsh(d: &Libvirtd, args: &[&str]) -> String {
-    d.virsh(&d.qemu_uri(), args).unwrap()
-}
-
-fn inactive(d: &Libvirtd, name: &str) -> String {
-    virsh(d, &["dumpxml", name, "--inactive"])
-}
-
-/// Lines only in `before` and lines only in `after` (as multisets, trimmed).
-fn diff(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
-    let mut count: HashMap<&str, i32> = HashMap::new();
-    for l in before.lines() {
-        *count.entry(l.trim()).or_default() += 1;
-    }
-    for l in after.lines() {
-        *count.entry(l.trim()).or_default() -= 1;
-    }
-    let mut removed = Vec::new();
-    let mut added = Vec::new();
-    for (l, n) in count {
-        for _ in 0..n.max(0) {
-            removed.push(l.to_owned());
-        }
-        for _ in 0..(-n).max(0) {
-            added.push(l.to_owned());
-        }
-    }
-    removed.sort();
-    added.sort();
-    (removed, added)
-}
-
-/// Defines a tiny VM (started when `run`), opens the editor on it and waits for its load.
-fn open(
-    d: &Libvirtd,
-    prefix: &str,
-    run: bool,
-) -> (String, relm4::Controller<HardwareEditor>, adw::Window) {
-    let name = unique_name(prefix);
-    let file = d.dir().join(format!("{name}.xml"));
-    std::fs::write(&file, vm::tiny_xml(&name)).unwrap();
-    virsh(d, &["define", &file.display().to_string()]);
-    if run {
-        virsh(d, &["start", &name]);
-    }
-    let uri = d.qemu_uri();
-    let domain = rt().block_on(async {
-        let conn = virt_client::Connection::open(&uri).await.unwrap();
-        virt_client::Domain::lookup_by_name(&conn, &name)
-            .await
-            .unwrap()
-    });
-    let editor = HardwareEditor::builder()
-        .launch(HardwareEditorInit {
-            domain,
-            active: run,
-        })
-        .detach();
-    let window = adw::Window::new();
-    window.set_default_size(900, 680);
-    window.set_content(Some(editor.widget()));
-    window.present();
-    assert!(wait_until(30, || editor.model().generation() > 0
-        && !editor.model().busy()));
-    assert_eq!(editor.model().error(), None);
-    (name, editor, window)
-}
-
-/// Sends `msgs`, applies, waits; the apply's error if any.
-fn apply(e: &relm4::Controller<HardwareEditor>, msgs: Vec<Msg>) -> Option<String> {
-    let generation = e.model().generation();
-    for m in msgs {
-        e.emit(m);
-    }
-    pump();
-    if let Some(err) = e.model().error() {
-        return Some(err.to_owned());
-    }
-    e.emit(Msg::Apply);
-    assert!(
-        wait_until(30, || !e.model().busy()
-            && (e.model().error().is_some()
-                || e.model().generation() > generation + 1
-                || (e.model().generation() > generation
-                    && !e.model().is_dirty()))),
-        "apply did not finish"
-    );
-    e.model().error().map(str::to_owned)
-}
-
-fn remove(d: &Libvirtd, name: &str) {
-    let _ = d.virsh(&d.qemu_uri(), &["destroy", name]);
-    let _ = d.virsh(&d.qemu_uri(), &["undefine", name]);
-}
-
-/// Checks that applying `msgs` removes exactly `gone` lines and adds exactly `new` ones.
-fn check_edit(
-    d: &Libvirtd,
-    name: &str,
-    e: &relm4::Controller<HardwareEditor>,
-    msgs: Vec<Msg>,
-    gone: &[&str],
-    new: &[&str],
-) {
-    let before = inactive(d, name);
-    assert_eq!(apply(e, msgs), None);
-    let after = inactive(d, name);
-    let (removed, added) = diff(&before, &after);
-    let mut gone: Vec<String> = gone.iter().map(|s| (*s).to_owned()).collect();
-    let mut new: Vec<String> = new.iter().map(|s| (*s).to_owned()).collect();
-    gone.sort();
-    new.sort();
-    assert_eq!(
-        (removed, added),
-        (gone, new),
-        "before:\n{before}\nafter:\n{after}"
-    );
-}
-
-fn screenshot(widget: &impl IsA<gtk::Widget>, name: &str) -> PathBuf {
-    pump();
-    let paintable = gtk::WidgetPaintable::new(Some(widget));
-    let (w, h) = (widget.width(), widget.height());
-    assert!(w > 0 && h > 0, "widget not allocated: {w}x{h}");
-    let snapshot = gtk::Snapshot::new();
-    paintable.snapshot(&snapshot, f64::from(w), f64::from(h));
-    let node = snapshot.to_node().expect("nothing drawn");
-    let native = widget.native().expect("widget has no native");
-    let texture = native
-        .renderer()
-        .expect("no renderer")
-        .render_texture(&node, None);
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.png"));
-    texture.save_to_png(&path).unwrap();
-    path
-}
-
 #[gtk::test]
 fn each_control_changes_only_its_own_lines_of_a_shut_off_vm() {
     setup();
+    let criticals = support::criticals();
     let d = Libvirtd::shared();
     let (name, e, window) = open(d, "hw-off", false);
     for page in [
@@ -323,12 +171,13 @@ fn each_control_changes_only_its_own_lines_of_a_shut_off_vm() {
     assert!(virsh(d, &["list", "--all", "--name"]).contains(&new_name));
     let _ = d.virsh(&d.qemu_uri(), &["autostart", "--disable", &new_name]);
     remove(d, &new_name);
-    window.destroy();
+    close(&window, criticals);
 }
 
 #[gtk::test]
 fn running_vm_gets_memory_and_nic_changes_live() {
     setup();
+    let criticals = support::criticals();
     let d = Libvirtd::shared();
     let (name, e, window) = open(d, "hw-live", true);
     assert!(e.model().is_active());
@@ -361,12 +210,13 @@ fn running_vm_gets_memory_and_nic_changes_live() {
     e.widgets().stack.set_visible_child_name("memory");
     screenshot(&window, "hardware-running-memory");
     remove(d, &name);
-    window.destroy();
+    close(&window, criticals);
 }
 
 #[gtk::test]
 fn bad_input_sends_nothing_and_a_failed_live_step_restores_the_definition() {
     setup();
+    let criticals = support::criticals();
     let d = Libvirtd::shared();
     let (name, e, window) = open(d, "hw-bad", true);
     let before = inactive(d, &name);
@@ -423,5 +273,5 @@ fn bad_input_sends_nothing_and_a_failed_live_step_restores_the_definition() {
     );
     assert_eq!(inactive(d, &name), before);
     remove(d, &name);
-    window.destroy();
+    close(&window, criticals);
 }

@@ -12,12 +12,15 @@
 mod apply;
 mod boot;
 mod cpu;
+mod device_form;
 mod devices;
 mod disks;
 mod edit;
+mod hostdevs;
 mod memory;
 mod nics;
 mod overview;
+mod queries;
 mod rows;
 mod xml_tab;
 
@@ -28,9 +31,10 @@ use adw::prelude::*;
 use relm4::prelude::*;
 use virt_client::Domain;
 use virt_xml::DomainXml;
-use virt_xml::domain::InterfaceSource;
+use virt_xml::domain::{DeviceSpec, InterfaceSource};
 
 pub use apply::{AFFECT_LIVE, ApplyPlan, LiveOp, Loaded, XML_INACTIVE};
+pub use hostdevs::HostDevice;
 
 use crate::i18n::gettext;
 
@@ -102,8 +106,14 @@ pub enum HardwareEditorMsg {
     SetVncListen(String),
     /// The VNC password (empty removes it).
     SetVncPassword(String),
-    /// Remove the device at this index of all devices.
+    /// Remove the device at this index of the other devices (hot-unplugged while running
+    /// where libvirt can).
     RemoveDevice(usize),
+    /// Add a video, serial, console, input, sound, TPM, RNG or watchdog device (hot-plugged
+    /// while running where libvirt can).
+    AddDevice(DeviceSpec),
+    /// Change the device at this index of the other devices (takes effect after restart).
+    EditDevice(usize, DeviceSpec),
     /// Add a host device (USB `vendor:product` or PCI `domain:bus:slot.function`).
     AddHostdev(String),
     /// The XML tab's text changed.
@@ -130,6 +140,8 @@ pub enum EditorCmd {
     Loaded(Result<Box<Loaded>, String>),
     /// An apply ended.
     Applied(Result<(), String>),
+    /// The host's USB and PCI devices.
+    HostDevices(Result<Vec<HostDevice>, String>),
 }
 
 /// Sends messages from widget signals, except while the editor rebuilds its widgets.
@@ -174,62 +186,7 @@ pub struct HardwareEditor {
     status: Option<String>,
     error: Option<String>,
     reload_after_apply_note: Option<String>,
-}
-
-impl HardwareEditor {
-    /// The edited definition (as it would be sent).
-    pub fn edited_xml(&self) -> Option<String> {
-        self.edited.as_ref().map(DomainXml::to_string)
-    }
-
-    /// Whether there are edits not yet applied.
-    pub fn is_dirty(&self) -> bool {
-        self.dirty
-    }
-
-    /// Whether a load or apply is under way.
-    pub fn busy(&self) -> bool {
-        self.busy
-    }
-
-    /// The last error shown.
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
-    }
-
-    /// The XML tab's error, with its line and column.
-    pub fn xml_error(&self) -> Option<&str> {
-        self.xml_error.as_deref()
-    }
-
-    /// What the status line says (after an apply: whether a restart is needed).
-    pub fn status(&self) -> Option<&str> {
-        self.status.as_deref()
-    }
-
-    /// Whether the VM was running at the last load.
-    pub fn is_active(&self) -> bool {
-        self.active
-    }
-
-    /// Times the editor has (re)loaded its pages.
-    pub fn generation(&self) -> u64 {
-        self.generation
-    }
-
-    fn reload(&mut self, sender: &ComponentSender<Self>) {
-        self.busy = true;
-        let domain = self.domain.clone();
-        sender.oneshot_command(async move {
-            EditorCmd::Loaded(apply::load(&domain).await.map(Box::new))
-        });
-    }
-
-    /// A note for sections whose changes wait for a restart while the VM runs.
-    pub fn restart_note(&self) -> Option<String> {
-        self.active
-            .then(|| gettext("The VM is running: changes here take effect after a restart."))
-    }
+    host_devices: Option<Result<Vec<HostDevice>, String>>,
 }
 
 /// The section pages: (name, title).
@@ -260,7 +217,11 @@ pub struct HardwareEditorWidgets {
     pub apply: gtk::Button,
     /// The XML tab.
     pub xml: xml_tab::XmlTab,
+    /// The holders of the section pages (all but the XML tab), by name.
+    pages: Vec<(&'static str, adw::Bin)>,
     generation: u64,
+    /// Whether the devices page shows the host's devices yet.
+    host_devices_shown: bool,
 }
 
 impl Component for HardwareEditor {
@@ -298,6 +259,9 @@ impl Component for HardwareEditor {
         let bar = gtk::ActionBar::new();
         let status = gtk::Label::new(None);
         status.set_wrap(true);
+        // An action bar gives its start widgets only their natural width: ask for a wide one.
+        status.set_width_chars(50);
+        status.set_max_width_chars(90);
         status.set_xalign(0.0);
         bar.pack_start(&status);
         let apply = gtk::Button::with_mnemonic(&gettext("_Apply"));
@@ -311,11 +275,15 @@ impl Component for HardwareEditor {
         bar.pack_end(&revert);
         root.append(&bar);
         let xml = xml_tab::XmlTab::new(&tx);
+        let mut pages = Vec::new();
         for (name, title) in sections() {
             let child: gtk::Widget = if name == "xml" {
                 xml.root.clone().upcast()
             } else {
-                adw::PreferencesPage::new().upcast()
+                let bin = adw::Bin::new();
+                bin.set_child(Some(&adw::PreferencesPage::new()));
+                pages.push((name, bin.clone()));
+                bin.upcast()
             };
             stack.add_titled(&child, Some(name), &title);
         }
@@ -337,8 +305,11 @@ impl Component for HardwareEditor {
             status: None,
             error: None,
             reload_after_apply_note: None,
+            host_devices: None,
         };
         model.reload(&sender);
+        let conn = model.domain.connection().clone();
+        sender.oneshot_command(async move { EditorCmd::HostDevices(hostdevs::list(&conn).await) });
         let widgets = HardwareEditorWidgets {
             tx,
             stack,
@@ -346,7 +317,9 @@ impl Component for HardwareEditor {
             revert,
             apply,
             xml,
+            pages,
             generation: 0,
+            host_devices_shown: false,
         };
         ComponentParts { model, widgets }
     }
@@ -377,6 +350,7 @@ impl Component for HardwareEditor {
                         | M::RemoveNic(_)
                         | M::RemoveDevice(_)
                         | M::AddHostdev(_)
+                        | M::AddDevice(_)
                         | M::SetDiskMedia(..)
                 );
                 match self.edit(other) {
@@ -393,6 +367,12 @@ impl Component for HardwareEditor {
     }
 
     fn update_cmd(&mut self, cmd: EditorCmd, sender: ComponentSender<Self>, _root: &gtk::Box) {
+        if let EditorCmd::HostDevices(list) = cmd {
+            // Without the list (a host refusing it) the group says why.
+            // Only the devices page is rebuilt for it.
+            self.host_devices = Some(list);
+            return;
+        }
         self.busy = false;
         match cmd {
             EditorCmd::Loaded(Ok(loaded)) => {
@@ -431,19 +411,24 @@ impl Component for HardwareEditor {
                 self.reload_after_apply_note = None;
                 self.error = Some(e);
             }
+            EditorCmd::HostDevices(_) => {}
         }
     }
 
     fn update_view(&self, widgets: &mut HardwareEditorWidgets, _sender: ComponentSender<Self>) {
         widgets.tx.quiet.set(true);
-        if widgets.generation != self.generation {
+        let all = widgets.generation != self.generation;
+        let devices = widgets.host_devices_shown != self.host_devices.is_some();
+        if all || devices {
             widgets.generation = self.generation;
-            let visible = widgets.stack.visible_child_name();
-            for (name, title) in sections() {
-                if name == "xml" {
+            widgets.host_devices_shown = self.host_devices.is_some();
+            // The stack's children stay; only their content is replaced. Removing and adding
+            // stack pages instead makes GTK 4.8's sidebar disconnect from pages already freed.
+            for (name, bin) in &widgets.pages {
+                if !all && *name != "devices" {
                     continue;
                 }
-                let page = match name {
+                let page = match *name {
                     "overview" => overview::page(self, &widgets.tx),
                     "cpu" => cpu::page(self, &widgets.tx),
                     "memory" => memory::page(self, &widgets.tx),
@@ -452,18 +437,7 @@ impl Component for HardwareEditor {
                     "nics" => nics::page(self, &widgets.tx),
                     _ => devices::page(self, &widgets.tx),
                 };
-                if let Some(old) = widgets.stack.child_by_name(name) {
-                    widgets.stack.remove(&old);
-                }
-                widgets.stack.add_titled(&page, Some(name), &title);
-            }
-            // Keep the sidebar order: move the XML tab last again.
-            if let Some(xml) = widgets.stack.child_by_name("xml") {
-                widgets.stack.remove(&xml);
-                widgets.stack.add_titled(&xml, Some("xml"), &gettext("XML"));
-            }
-            if let Some(v) = visible {
-                widgets.stack.set_visible_child_name(&v);
+                bin.set_child(Some(&page));
             }
         }
         widgets.xml.refresh(self);

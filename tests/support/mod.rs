@@ -1,10 +1,14 @@
 //! What the GUI tests share: one private settings and cache directory per test process,
-//! resources and styles loaded once, and a main-loop pump. (`mod.rs`, not `support.rs`:
-//! a file directly under `tests/` would be a test binary of its own.)
+//! resources and styles loaded once, a count of GLib criticals, and a main-loop pump.
+//! (`mod.rs`, not `support.rs`: a file directly under `tests/` would be a test binary of its
+//! own.)
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod hardware;
+
 use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Points settings and caches at a private directory and loads resources and styles, once per
@@ -23,9 +27,22 @@ pub fn init_gui() {
             std::env::set_var("XDG_CACHE_HOME", dir.join("cache"));
             std::env::set_var("GSETTINGS_BACKEND", "memory");
         }
+        gtk::glib::log_set_writer_func(|level, fields| {
+            if level == gtk::glib::LogLevel::Critical {
+                CRITICALS.fetch_add(1, Ordering::SeqCst);
+            }
+            gtk::glib::log_writer_default(level, fields)
+        });
         hangar::init_resources().unwrap();
         hangar::init_style_without_app();
     });
+}
+
+static CRITICALS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many GLib criticals this test process has logged so far (counted once [`init_gui`] ran).
+pub fn criticals() -> usize {
+    CRITICALS.load(Ordering::SeqCst)
 }
 
 /// Runs the main loop until `done` holds or `secs` pass; whether it held.

@@ -8,6 +8,7 @@ mod interface;
 mod memory;
 mod os;
 mod simple;
+mod spec;
 
 use std::borrow::Cow;
 
@@ -21,6 +22,10 @@ pub(crate) use memory::cpuset_attr as memory_cpuset_attr;
 pub use os::{Clock, Features, Os, Timer};
 pub use simple::{
     Chardev, Controller, Filesystem, Hostdev, Input, Memballoon, Rng, Sound, Tpm, Video, Watchdog,
+};
+pub use spec::{
+    CONSOLE_TARGETS, DeviceSpec, INPUT_BUSES, INPUT_TYPES, SOUND_MODELS, TPM_MODELS, VIDEO_MODELS,
+    WATCHDOG_ACTIONS, WATCHDOG_MODELS,
 };
 
 use crate::error::Error;

@@ -1,13 +1,13 @@
 //! Other devices: the VNC display's listen address and password, a list of every other device
-//! (video, serial, input, sound, TPM, RNG, watchdog, controllers, host devices) with removal,
-//! and host USB/PCI devices to pass through.
+//! (video, serial, input, sound, TPM, RNG, watchdog, controllers, host devices) with editing
+//! and removal, adding devices, and host USB/PCI devices to pass through.
 
 use adw::prelude::*;
 use virt_xml::DomainXml;
-use virt_xml::domain::{Device, DeviceKind};
+use virt_xml::domain::{Device, DeviceKind, DeviceSpec};
 
-use super::rows;
 use super::{HardwareEditor, HardwareEditorMsg as Msg, Tx};
+use super::{device_form, hostdevs, rows};
 use crate::i18n::{gettext, gettext_f};
 
 fn vnc(doc: &DomainXml) -> Result<virt_xml::domain::Graphics, String> {
@@ -58,15 +58,53 @@ pub fn others(doc: &DomainXml) -> Vec<Device> {
         .collect()
 }
 
-/// Removes the device at index `i` of [`others`].
-pub fn remove(doc: &mut DomainXml, i: usize) -> Result<(), String> {
-    let dev = others(doc)
+fn other(doc: &DomainXml, i: usize) -> Result<Device, String> {
+    others(doc)
         .get(i)
         .copied()
-        .ok_or_else(|| gettext("That device is gone."))?;
+        .ok_or_else(|| gettext("That device is gone."))
+}
+
+/// Removes the device at index `i` of [`others`]; its XML and spec, for hot-unplugging. The
+/// XML leaves out the address, which the running VM may have given the device differently
+/// (when it was hot-plugged), so libvirt finds it by its model and back-end.
+pub fn remove(doc: &mut DomainXml, i: usize) -> Result<(String, Option<DeviceSpec>), String> {
+    let dev = other(doc, i)?;
+    let mut fragment = virt_xml::Document::parse(&dev.to_xml(doc)).map_err(|e| e.to_string())?;
+    let root = fragment.root();
+    fragment.remove_children(root, "address");
+    let xml = fragment.to_string();
+    let spec = DeviceSpec::read(doc, dev);
     let devices = doc.root().ensure_devices(doc);
     devices.remove(doc, dev);
+    Ok((xml, spec))
+}
+
+/// The choices the forms offer but libvirt cannot use together.
+fn check(spec: &DeviceSpec) -> Result<(), String> {
+    if let DeviceSpec::Input { kind, bus } = spec
+        && kind == "tablet"
+        && bus == "ps2"
+    {
+        return Err(gettext("A tablet connects by USB or VirtIO, not PS/2."));
+    }
     Ok(())
+}
+
+/// Adds a device described by `spec`; its XML for hot-plugging.
+pub fn add(doc: &mut DomainXml, spec: &DeviceSpec) -> Result<String, String> {
+    check(spec)?;
+    let xml = spec.to_xml().map_err(|e| e.to_string())?;
+    let devices = doc.root().ensure_devices(doc);
+    devices.add_xml(doc, &xml).map_err(|e| e.to_string())?;
+    Ok(xml)
+}
+
+/// Changes the device at index `i` of [`others`] to match `spec`.
+pub fn edit(doc: &mut DomainXml, i: usize, spec: &DeviceSpec) -> Result<(), String> {
+    check(spec)?;
+    let dev = other(doc, i)?;
+    spec.apply(doc, dev).map_err(|e| e.to_string())
 }
 
 /// Adds a host device: USB `vvvv:pppp` or PCI `dddd:bb:ss.f`.
@@ -121,7 +159,11 @@ fn describe(doc: &DomainXml, dev: Device) -> (String, String) {
         "filesystem" => gettext("Shared folder"),
         other => other.to_owned(),
     };
-    let detail: Vec<String> = [kind, model].into_iter().flatten().collect();
+    let bus = dev
+        .as_input(doc)
+        .and_then(|i| i.bus(doc))
+        .map(|b| b.into_owned());
+    let detail: Vec<String> = [kind, model, bus].into_iter().flatten().collect();
     (title, detail.join(" · "))
 }
 
@@ -149,32 +191,94 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
         group.add(&pw);
         page.add(&group);
     }
-    let g = rows::group(&gettext("Other Devices"), note.as_deref());
+    let g = rows::group(
+        &gettext("Other Devices"),
+        m.active
+            .then(|| {
+                gettext(
+                    "The VM is running: changes here take effect after a restart, except that USB and VirtIO input devices, random number generators and watchdogs are unplugged at once.",
+                )
+            })
+            .as_deref(),
+    );
     for (i, dev) in others(doc).into_iter().enumerate() {
-        let (title, detail) = describe(doc, dev);
-        let row = adw::ActionRow::new();
-        row.set_title(&title);
-        row.set_subtitle(&gtk::glib::markup_escape_text(&detail));
-        let remove = gtk::Button::from_icon_name("user-trash-symbolic");
-        remove.set_valign(gtk::Align::Center);
-        remove.add_css_class("flat");
-        remove.set_tooltip_text(Some(&gettext("Remove")));
-        let s = tx.clone();
-        remove.connect_clicked(move |_| s.send(Msg::RemoveDevice(i)));
-        row.add_suffix(&remove);
-        g.add(&row);
+        let (title, mut detail) = describe(doc, dev);
+        if let Some(id) = hostdevs::id_of(doc, dev) {
+            let known = m.host_devices().and_then(|l| l.iter().find(|h| h.id == id));
+            detail = match known {
+                Some(h) => format!("{} · {}", h.title, h.detail),
+                None => format!("{detail} · {id}"),
+            };
+        }
+        let remove = rows::remove_button(tx, move || Msg::RemoveDevice(i));
+        let spec = DeviceSpec::read(doc, dev);
+        let form = spec
+            .as_ref()
+            .map(|sp| device_form::Form::new(sp.element(), Some(sp)))
+            .filter(|f| f.rows().next().is_some());
+        if let Some(form) = form {
+            let row = adw::ExpanderRow::new();
+            row.set_title(&title);
+            row.set_subtitle(&gtk::glib::markup_escape_text(&detail));
+            for r in form.rows() {
+                row.add_row(r);
+            }
+            let s = tx.clone();
+            form.on_change(move |sp| s.send(Msg::EditDevice(i, sp)));
+            row.add_action(&remove);
+            g.add(&row);
+        } else {
+            let row = adw::ActionRow::new();
+            row.set_title(&title);
+            row.set_subtitle(&gtk::glib::markup_escape_text(&detail));
+            row.add_suffix(&remove);
+            g.add(&row);
+        }
     }
     page.add(&g);
-    let g = rows::group(&gettext("Pass Through a Host Device"), None);
-    let id = rows::text(
-        &g,
-        &gettext("USB vendor:product or PCI domain:bus:slot.function"),
-        "",
-    );
-    let i2 = id.clone();
-    id.add_suffix(&rows::button(&gettext("Add"), tx, move || {
-        Msg::AddHostdev(i2.text().to_string())
-    }));
-    page.add(&g);
+    page.add(&add_group(m, tx));
+    page.add(&hostdevs::group(m, tx));
     page
+}
+
+/// The group adding a device of each kind a spec describes.
+fn add_group(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesGroup {
+    let g = rows::group(&gettext("Add a Device"), None);
+    for &kind in device_form::KINDS {
+        let form = device_form::Form::new(kind, None);
+        let f2 = form.clone();
+        let add = rows::button(&gettext("Add"), tx, move || match f2.spec() {
+            Some(sp) => Msg::AddDevice(sp),
+            None => Msg::Reload,
+        });
+        let live = form.spec().is_some_and(|sp| device_form::hotpluggable(&sp));
+        let state = match (m.active, live) {
+            (true, true) => gettext("Added to the running VM at once"),
+            (true, false) => gettext("Takes effect after a restart"),
+            _ => String::new(),
+        };
+        let note = [device_form::kind_note(kind), state]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let title = device_form::kind_title(kind);
+        if form.rows().next().is_some() {
+            let row = adw::ExpanderRow::new();
+            row.set_title(&title);
+            row.set_subtitle(&note);
+            for r in form.rows() {
+                row.add_row(r);
+            }
+            row.add_action(&add);
+            g.add(&row);
+        } else {
+            let row = adw::ActionRow::new();
+            row.set_title(&title);
+            row.set_subtitle(&note);
+            row.add_suffix(&add);
+            g.add(&row);
+        }
+    }
+    g
 }

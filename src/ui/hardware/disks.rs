@@ -204,8 +204,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
         );
         inner.remove(&cache_row);
         row.add_row(&cache_row);
-        let remove = rows::button(&gettext("Remove"), tx, move || Msg::RemoveDisk(i));
-        remove.add_css_class("destructive-action");
+        let remove = rows::remove_button(tx, move || Msg::RemoveDisk(i));
         row.add_action(&remove);
         g.add(&row);
     }

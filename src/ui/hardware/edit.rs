@@ -5,7 +5,7 @@ use relm4::prelude::*;
 
 use super::apply::{ApplyPlan, LiveOp};
 use super::{EditorCmd, HardwareEditor, HardwareEditorMsg, apply};
-use super::{boot, cpu, devices, disks, memory, nics, overview};
+use super::{boot, cpu, device_form, devices, disks, memory, nics, overview};
 use crate::i18n::gettext;
 
 impl HardwareEditor {
@@ -113,7 +113,21 @@ impl HardwareEditor {
             }
             M::SetVncListen(a) => devices::set_vnc_listen(doc, &a)?,
             M::SetVncPassword(p) => devices::set_vnc_password(doc, &p)?,
-            M::RemoveDevice(i) => devices::remove(doc, i)?,
+            M::RemoveDevice(i) => {
+                let (xml, spec) = devices::remove(doc, i)?;
+                if live && spec.as_ref().is_some_and(device_form::hotpluggable) {
+                    self.live_ops.push(LiveOp::Detach(xml));
+                    restart = false;
+                }
+            }
+            M::AddDevice(spec) => {
+                let xml = devices::add(doc, &spec)?;
+                if live && device_form::hotpluggable(&spec) {
+                    self.live_ops.push(LiveOp::Attach(xml));
+                    restart = false;
+                }
+            }
+            M::EditDevice(i, spec) => devices::edit(doc, i, &spec)?,
             M::AddHostdev(id) => devices::add_hostdev(doc, &id)?,
             _ => return Ok(()),
         }
@@ -121,6 +135,15 @@ impl HardwareEditor {
         self.dirty = true;
         self.xml_text = doc.to_string();
         Ok(())
+    }
+
+    /// Reads the VM again.
+    pub(super) fn reload(&mut self, sender: &ComponentSender<Self>) {
+        self.busy = true;
+        let domain = self.domain.clone();
+        sender.oneshot_command(async move {
+            EditorCmd::Loaded(apply::load(&domain).await.map(Box::new))
+        });
     }
 
     pub(super) fn apply(&mut self, sender: &ComponentSender<Self>) {

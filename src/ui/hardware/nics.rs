@@ -222,8 +222,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
             inner.remove(w);
             row.add_row(w);
         }
-        let remove = rows::button(&gettext("Remove"), tx, move || Msg::RemoveNic(i));
-        remove.add_css_class("destructive-action");
+        let remove = rows::remove_button(tx, move || Msg::RemoveNic(i));
         row.add_action(&remove);
         g.add(&row);
     }

@@ -3,6 +3,7 @@
 use adw::prelude::*;
 
 use super::{HardwareEditorMsg as Msg, Tx};
+use crate::i18n::gettext;
 
 /// A text row that sends `f(text)` when edited.
 pub fn entry(
@@ -144,6 +145,17 @@ pub fn info(group: &adw::PreferencesGroup, title: &str, value: &str) -> adw::Act
 pub fn button(label: &str, tx: &Tx, msg: impl Fn() -> Msg + 'static) -> gtk::Button {
     let b = gtk::Button::with_label(label);
     b.set_valign(gtk::Align::Center);
+    let s = tx.clone();
+    b.connect_clicked(move |_| s.send(msg()));
+    b
+}
+
+/// A flat trash button that sends `msg()` when clicked, for the header of a device's row.
+pub fn remove_button(tx: &Tx, msg: impl Fn() -> Msg + 'static) -> gtk::Button {
+    let b = gtk::Button::from_icon_name("user-trash-symbolic");
+    b.set_valign(gtk::Align::Center);
+    b.add_css_class("flat");
+    b.set_tooltip_text(Some(&gettext("Remove")));
     let s = tx.clone();
     b.connect_clicked(move |_| s.send(msg()));
     b
