@@ -9,6 +9,7 @@ pub mod stats;
 pub mod uri_title;
 pub mod vm_list;
 pub mod vm_window;
+pub mod volumes;
 pub mod wizard;
 
 pub use main_window::{MainWindow, MainWindowMsg};

@@ -2,11 +2,12 @@
 //! the creation itself (volume, definition, start) with roll-back of what was made on failure.
 
 use adw::prelude::*;
-use virt_client::{Connection, Domain, ErrorCode, StoragePool};
+use virt_client::{Connection, Domain, ErrorCode};
+use virt_xml::Size;
 use virt_xml::builder::{DomainBuilder, Firmware, NetSource};
-use virt_xml::{Size, builder};
 
 use crate::i18n::{gettext, gettext_f};
+use crate::ui::volumes;
 
 /// How the guest's operating system gets installed or booted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -199,24 +200,10 @@ pub async fn create(
         DiskPlan::Existing { path, .. } => Some(path.clone()),
         DiskPlan::New { pool, gib } => {
             progress(Progress::Step(gettext("Creating the disk…"), 0.2));
-            let pool = StoragePool::lookup_by_name(conn, pool)
-                .await
-                .map_err(|e| message(&e))?;
-            let xml = builder::volume(&format!("{}.qcow2", plan.name), Size::gib(*gib), "qcow2")
-                .map_err(|e| e.to_string())?;
-            let vol = pool
-                .create_volume(&xml.to_string(), 0)
-                .await
-                .map_err(|e| gettext_f("Could not create the disk: {}", &[&message(&e)]))?;
-            let path = vol.path().await;
-            volume = Some(vol);
-            match path {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    rollback(None, volume.as_ref()).await;
-                    return Err(message(&e));
-                }
-            }
+            let name = format!("{}.qcow2", plan.name);
+            let new = volumes::create(conn, pool, &name, *gib, "qcow2").await?;
+            volume = Some(new.volume);
+            Some(new.path)
         }
     };
     let result = define_and_start(conn, plan, disk_path.as_deref(), &progress).await;
@@ -274,10 +261,8 @@ async fn rollback(domain: Option<&Domain>, volume: Option<&virt_client::StorageV
             tracing::warn!("roll-back: undefine {}: {e}", d.name());
         }
     }
-    if let Some(v) = volume
-        && let Err(e) = v.delete().await
-    {
-        tracing::warn!("roll-back: delete volume {}: {e}", v.name());
+    if let Some(v) = volume {
+        volumes::delete(v).await;
     }
 }
 

@@ -25,8 +25,6 @@ pub struct HostChoices {
     pub names: Vec<String>,
 }
 
-const LIST_POOLS_ACTIVE: u32 = 2;
-
 /// Asks the host what it offers; parts that fail are left empty.
 pub async fn load_host_choices(conn: &Connection) -> HostChoices {
     let mut out = HostChoices::default();
@@ -47,7 +45,10 @@ pub async fn load_host_choices(conn: &Connection) -> HostChoices {
     if let Some(caps) = caps {
         out.uefi = caps.root().firmware(&caps).iter().any(|f| f == "efi");
     }
-    if let Ok(pools) = conn.list_all_storage_pools(LIST_POOLS_ACTIVE).await {
+    if let Ok(pools) = conn
+        .list_all_storage_pools(crate::ui::volumes::LIST_POOLS_ACTIVE)
+        .await
+    {
         for pool in pools {
             out.pools.push(pool.name().to_owned());
             isos_of(&pool, &mut out.isos).await;
