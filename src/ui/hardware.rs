@@ -18,6 +18,7 @@ mod disks;
 mod edit;
 mod hostdevs;
 mod memory;
+mod new_disk;
 mod nics;
 mod overview;
 mod queries;
@@ -35,8 +36,10 @@ use virt_xml::domain::{DeviceSpec, InterfaceSource};
 
 pub use apply::{AFFECT_LIVE, ApplyPlan, LiveOp, Loaded, XML_INACTIVE};
 pub use hostdevs::HostDevice;
+pub use new_disk::NewDisk;
 
 use crate::i18n::gettext;
+use crate::ui::volumes::PoolVolumes;
 
 /// What the editor needs: the VM and whether it runs.
 #[derive(Debug, Clone)]
@@ -90,6 +93,8 @@ pub enum HardwareEditorMsg {
     AddDisk(String, String, String),
     /// Remove a disk.
     RemoveDisk(usize),
+    /// Create a volume and attach it as a new disk, at once (refused while other edits wait).
+    AddNewDisk(NewDisk),
     /// Connect an interface elsewhere.
     SetNicSource(usize, InterfaceSource),
     /// An interface's model.
@@ -142,6 +147,10 @@ pub enum EditorCmd {
     Applied(Result<(), String>),
     /// The host's USB and PCI devices.
     HostDevices(Result<Vec<HostDevice>, String>),
+    /// The active storage pools and their volumes.
+    Pools(Result<Vec<PoolVolumes>, String>),
+    /// A step of adding a new disk started: its description and the fraction done.
+    Progress(String, f64),
 }
 
 /// Sends messages from widget signals, except while the editor rebuilds its widgets.
@@ -187,6 +196,10 @@ pub struct HardwareEditor {
     error: Option<String>,
     reload_after_apply_note: Option<String>,
     host_devices: Option<Result<Vec<HostDevice>, String>>,
+    pools: Option<Result<Vec<PoolVolumes>, String>>,
+    /// Times the pool list arrived.
+    pools_generation: u64,
+    progress: Option<(String, f64)>,
 }
 
 /// The section pages: (name, title).
@@ -222,6 +235,10 @@ pub struct HardwareEditorWidgets {
     generation: u64,
     /// Whether the devices page shows the host's devices yet.
     host_devices_shown: bool,
+    /// The pool list the disks page shows.
+    pools_shown: u64,
+    /// How far adding a new disk got.
+    pub progress: gtk::ProgressBar,
 }
 
 impl Component for HardwareEditor {
@@ -264,6 +281,10 @@ impl Component for HardwareEditor {
         status.set_max_width_chars(90);
         status.set_xalign(0.0);
         bar.pack_start(&status);
+        let progress = gtk::ProgressBar::new();
+        progress.set_valign(gtk::Align::Center);
+        progress.set_visible(false);
+        bar.pack_start(&progress);
         let apply = gtk::Button::with_mnemonic(&gettext("_Apply"));
         apply.add_css_class("suggested-action");
         let s = tx.clone();
@@ -306,10 +327,14 @@ impl Component for HardwareEditor {
             error: None,
             reload_after_apply_note: None,
             host_devices: None,
+            pools: None,
+            pools_generation: 0,
+            progress: None,
         };
         model.reload(&sender);
         let conn = model.domain.connection().clone();
         sender.oneshot_command(async move { EditorCmd::HostDevices(hostdevs::list(&conn).await) });
+        model.load_pools(&sender);
         let widgets = HardwareEditorWidgets {
             tx,
             stack,
@@ -320,6 +345,8 @@ impl Component for HardwareEditor {
             pages,
             generation: 0,
             host_devices_shown: false,
+            pools_shown: 0,
+            progress,
         };
         ComponentParts { model, widgets }
     }
@@ -341,6 +368,7 @@ impl Component for HardwareEditor {
                 self.xml_error = None;
             }
             M::ApplyXml => self.apply_xml(&sender),
+            M::AddNewDisk(disk) => self.add_new_disk(disk, &sender),
             other => {
                 let structural = matches!(
                     other,
@@ -373,7 +401,20 @@ impl Component for HardwareEditor {
             self.host_devices = Some(list);
             return;
         }
+        match cmd {
+            EditorCmd::Pools(list) => {
+                self.pools = Some(list);
+                self.pools_generation += 1;
+                return;
+            }
+            EditorCmd::Progress(text, fraction) => {
+                self.progress = Some((text, fraction));
+                return;
+            }
+            _ => {}
+        }
         self.busy = false;
+        let added_disk = self.progress.take().is_some();
         match cmd {
             EditorCmd::Loaded(Ok(loaded)) => {
                 let loaded = *loaded;
@@ -405,13 +446,16 @@ impl Component for HardwareEditor {
             EditorCmd::Loaded(Err(e)) => self.error = Some(e),
             EditorCmd::Applied(Ok(())) => {
                 let _ = sender.output(HardwareEditorOutput::Changed);
+                if added_disk {
+                    self.load_pools(&sender);
+                }
                 self.reload(&sender);
             }
             EditorCmd::Applied(Err(e)) => {
                 self.reload_after_apply_note = None;
                 self.error = Some(e);
             }
-            EditorCmd::HostDevices(_) => {}
+            EditorCmd::HostDevices(_) | EditorCmd::Pools(_) | EditorCmd::Progress(..) => {}
         }
     }
 
@@ -419,13 +463,16 @@ impl Component for HardwareEditor {
         widgets.tx.quiet.set(true);
         let all = widgets.generation != self.generation;
         let devices = widgets.host_devices_shown != self.host_devices.is_some();
-        if all || devices {
+        let pools = widgets.pools_shown != self.pools_generation;
+        if all || devices || pools {
             widgets.generation = self.generation;
             widgets.host_devices_shown = self.host_devices.is_some();
+            widgets.pools_shown = self.pools_generation;
             // The stack's children stay; only their content is replaced. Removing and adding
             // stack pages instead makes GTK 4.8's sidebar disconnect from pages already freed.
             for (name, bin) in &widgets.pages {
-                if !all && *name != "devices" {
+                let wanted = all || (devices && *name == "devices") || (pools && *name == "disks");
+                if !wanted {
                     continue;
                 }
                 let page = match *name {
@@ -443,7 +490,10 @@ impl Component for HardwareEditor {
         widgets.xml.refresh(self);
         let (text, error) = match (&self.error, &self.status) {
             (Some(e), _) => (e.clone(), true),
-            (None, _) if self.busy => (gettext("Working…"), false),
+            (None, _) if self.busy => match &self.progress {
+                Some((step, _)) => (step.clone(), false),
+                None => (gettext("Working…"), false),
+            },
             (None, _) if self.dirty => (gettext("Unsaved changes"), false),
             (None, Some(s)) => (s.clone(), false),
             (None, None) => (String::new(), false),
@@ -453,6 +503,10 @@ impl Component for HardwareEditor {
             widgets.status.add_css_class("error");
         } else {
             widgets.status.remove_css_class("error");
+        }
+        widgets.progress.set_visible(self.progress.is_some());
+        if let Some((_, fraction)) = &self.progress {
+            widgets.progress.set_fraction(*fraction);
         }
         widgets.apply.set_sensitive(self.dirty && !self.busy);
         widgets.revert.set_sensitive(self.dirty && !self.busy);

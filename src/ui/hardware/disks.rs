@@ -6,8 +6,8 @@ use virt_xml::DomainXml;
 use virt_xml::domain::{Device, Disk, DiskSource};
 use virt_xml::tree::escape_attr;
 
-use super::rows;
 use super::{HardwareEditor, HardwareEditorMsg as Msg, Tx};
+use super::{new_disk, rows};
 use crate::i18n::{gettext, gettext_f};
 
 fn disk(doc: &DomainXml, i: usize) -> Result<Disk, String> {
@@ -106,12 +106,24 @@ pub fn add(doc: &mut DomainXml, path: &str, device: &str, bus: &str) -> Result<S
     if path.is_empty() && device != "cdrom" {
         return Err(gettext("Enter the path of the disk image."));
     }
-    let target = free_target(doc, bus);
     let format = if device == "cdrom" {
         "raw".to_owned()
     } else {
         crate::ui::wizard::image_format(path)
     };
+    add_with_format(doc, path, device, bus, &format)
+}
+
+/// Adds a file-backed disk or CD-ROM whose image has format `format`; its XML for
+/// hot-plugging.
+pub fn add_with_format(
+    doc: &mut DomainXml,
+    path: &str,
+    device: &str,
+    bus: &str,
+    format: &str,
+) -> Result<String, String> {
+    let target = free_target(doc, bus);
     let source = if path.is_empty() {
         String::new()
     } else {
@@ -119,8 +131,9 @@ pub fn add(doc: &mut DomainXml, path: &str, device: &str, bus: &str) -> Result<S
     };
     let readonly = if device == "cdrom" { "<readonly/>" } else { "" };
     let xml = format!(
-        "<disk type='file' device='{}'><driver name='qemu' type='{format}'/>{source}<target dev='{target}' bus='{}'/>{readonly}</disk>",
+        "<disk type='file' device='{}'><driver name='qemu' type='{}'/>{source}<target dev='{target}' bus='{}'/>{readonly}</disk>",
         escape_attr(device, '\''),
+        escape_attr(format, '\''),
         escape_attr(bus, '\'')
     );
     let devices = doc.root().ensure_devices(doc);
@@ -239,5 +252,6 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
     row.add_suffix(&add);
     g.add(&row);
     page.add(&g);
+    page.add(&new_disk::group(m, tx));
     page
 }

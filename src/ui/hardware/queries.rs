@@ -5,6 +5,7 @@ use virt_xml::DomainXml;
 
 use super::{HardwareEditor, HostDevice, devices};
 use crate::i18n::gettext;
+use crate::ui::volumes::PoolVolumes;
 
 impl HardwareEditor {
     /// The edited definition (as it would be sent).
@@ -55,6 +56,16 @@ impl HardwareEditor {
         devices::others(doc)
             .iter()
             .position(|d| d.element_name(doc) == element && d.to_xml(doc).contains(text))
+    }
+
+    /// The active storage pools and their volumes, once read.
+    pub fn pools(&self) -> Option<&[PoolVolumes]> {
+        self.pools.as_ref()?.as_deref().ok()
+    }
+
+    /// The step and fraction done of a new disk being added.
+    pub fn progress(&self) -> Option<(&str, f64)> {
+        self.progress.as_ref().map(|(s, f)| (s.as_str(), *f))
     }
 
     /// Times the editor has (re)loaded its pages.
