@@ -138,7 +138,7 @@ fn a_new_disk_is_created_in_the_pool_and_added_to_a_shut_off_vm() {
         "{:?}",
         e.model().status()
     );
-    assert_eq!(volumes(d, &pool), [volume.clone()]);
+    assert_eq!(volumes(d, &pool), [volume.as_str()]);
     let info = virsh(d, &["vol-info", "--pool", &pool, &volume]);
     assert!(info.contains("1.00 GiB"), "{info}");
     let vol_xml = virsh(d, &["vol-dumpxml", "--pool", &pool, &volume]);
@@ -173,7 +173,7 @@ fn a_new_disk_is_created_in_the_pool_and_added_to_a_shut_off_vm() {
     let form = fill(&e, &pool, 0.0, "virtio");
     let err = create(&e, &form).unwrap();
     assert!(err.contains("1 GiB"), "{err}");
-    assert_eq!(volumes(d, &pool), [volume.clone()]);
+    assert_eq!(volumes(d, &pool), [volume.as_str()]);
     assert_eq!(inactive(d, &name), before);
 
     // A disk on the floppy controller is refused by libvirt: the new volume goes again.
@@ -191,7 +191,7 @@ fn a_new_disk_is_created_in_the_pool_and_added_to_a_shut_off_vm() {
             .is_some_and(|m| m.starts_with("Could not attach the disk")),
         "{err:?}"
     );
-    assert_eq!(volumes(d, &pool), [volume.clone()]);
+    assert_eq!(volumes(d, &pool), [volume.as_str()]);
     assert_eq!(inactive(d, &name), before);
 
     remove(d, &name);
@@ -221,11 +221,23 @@ fn a_failing_attach_to_a_running_vm_deletes_the_new_volume() {
     let (removed, added) = diff(&live_before, &virsh(d, &["dumpxml", &name]));
     assert_eq!((removed, added), (Vec::new(), Vec::new()));
 
-    // VirtIO disks can: the new disk is in the running VM and its definition.
+    // VirtIO disks can: the new disk is in the running VM and its definition. While it goes,
+    // the action bar shows the progress (checked when the main loop sees it under way).
     let form = fill(&e, &pool, 1.0, "virtio");
-    assert_eq!(create(&e, &form), None);
+    let group = form[0].parent().unwrap();
+    let generation = e.model().generation();
+    button(&group, "Create and Attach").emit_clicked();
+    assert!(wait_until(10, || e.model().progress().is_some()
+        || e.model().generation() > generation));
+    if e.model().progress().is_some() {
+        assert!(e.widgets().progress.is_visible());
+    }
+    assert!(wait_until(60, || !e.model().busy()
+        && e.model().generation() > generation));
+    assert_eq!(e.model().error(), None);
+    assert!(!e.widgets().progress.is_visible());
     let volume = format!("{name}-1.qcow2");
-    assert_eq!(volumes(d, &pool), [volume.clone()]);
+    assert_eq!(volumes(d, &pool), [volume.as_str()]);
     assert!(virsh(d, &["dumpxml", &name]).contains(&volume));
     assert!(inactive(d, &name).contains(&volume));
 

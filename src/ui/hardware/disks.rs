@@ -223,7 +223,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
     }
     page.add(&g);
 
-    let g = rows::group(&gettext("Add a Disk"), None);
+    let g = rows::group(&gettext("Add an Existing Image"), None);
     let path = rows::text(&g, &gettext("Image path on the host"), "");
     let device = adw::ComboRow::new();
     device.set_title(&gettext("Kind"));
