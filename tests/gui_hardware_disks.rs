@@ -188,7 +188,7 @@ fn a_new_disk_is_created_in_the_pool_and_added_to_a_shut_off_vm() {
     let err = e.model().error().map(str::to_owned);
     assert!(
         err.as_deref()
-            .is_some_and(|m| m.starts_with("Could not attach the disk")),
+            .is_some_and(|m| m.starts_with("Could not attach the disk") && m.contains("fdc")),
         "{err:?}"
     );
     assert_eq!(volumes(d, &pool), [volume.as_str()]);
@@ -215,6 +215,7 @@ fn a_failing_attach_to_a_running_vm_deletes_the_new_volume() {
     let form = fill(&e, &pool, 1.0, "sata");
     let err = create(&e, &form).expect("the attach should fail");
     assert!(err.starts_with("Could not attach the disk"), "{err}");
+    assert!(err.contains("sata"), "{err}");
     assert!(e.model().progress().is_none());
     assert_eq!(volumes(d, &pool), Vec::<String>::new());
     assert_eq!(inactive(d, &name), before);

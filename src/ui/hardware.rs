@@ -37,6 +37,7 @@ use virt_xml::domain::{DeviceSpec, InterfaceSource};
 pub use apply::{AFFECT_LIVE, ApplyPlan, LiveOp, Loaded, XML_INACTIVE};
 pub use hostdevs::HostDevice;
 pub use new_disk::NewDisk;
+pub use rows::Tx;
 
 use crate::i18n::gettext;
 use crate::ui::volumes::PoolVolumes;
@@ -151,28 +152,6 @@ pub enum EditorCmd {
     Pools(Result<Vec<PoolVolumes>, String>),
     /// A step of adding a new disk started: its description and the fraction done.
     Progress(String, f64),
-}
-
-/// Sends messages from widget signals, except while the editor rebuilds its widgets.
-#[derive(Clone)]
-pub struct Tx {
-    sender: ComponentSender<HardwareEditor>,
-    quiet: Rc<Cell<bool>>,
-}
-
-impl Tx {
-    /// Sends `msg` unless the change came from a rebuild.
-    pub fn send(&self, msg: HardwareEditorMsg) {
-        if !self.quiet.get() {
-            self.sender.input(msg);
-        }
-    }
-}
-
-impl std::fmt::Debug for Tx {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Tx")
-    }
 }
 
 /// The editor's state.

@@ -257,3 +257,63 @@ pub fn group(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesGroup {
 fn names_of(pools: &[PoolVolumes]) -> Vec<&str> {
     pools.iter().map(|p| p.pool.as_str()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pools() -> Vec<PoolVolumes> {
+        vec![PoolVolumes {
+            pool: "default".into(),
+            volumes: vec!["vm-1.qcow2".into(), "vm-3.qcow2".into()],
+        }]
+    }
+
+    fn disk() -> NewDisk {
+        NewDisk {
+            pool: "default".into(),
+            name: "vm-2.qcow2".into(),
+            gib: 1,
+            format: "qcow2".into(),
+            bus: "virtio".into(),
+        }
+    }
+
+    #[test]
+    fn proposals_skip_the_names_the_pool_has() {
+        let vols = &pools()[0].volumes;
+        assert_eq!(propose("vm", vols, "qcow2"), "vm-2.qcow2");
+        assert_eq!(propose("vm", vols, "raw"), "vm-1.img");
+        assert_eq!(propose("other", &[], "qcow2"), "other-1.qcow2");
+    }
+
+    #[test]
+    fn bad_input_is_refused_with_a_reason() {
+        let pools = pools();
+        assert_eq!(check(&disk(), &pools), Ok(()));
+        let zero = NewDisk { gib: 0, ..disk() };
+        assert!(check(&zero, &pools).is_err_and(|e| e.contains("1 GiB")));
+        let taken = NewDisk {
+            name: " vm-3.qcow2 ".into(),
+            ..disk()
+        };
+        assert!(check(&taken, &pools).is_err_and(|e| e.contains("already has")));
+        for name in ["", "a/b", ".."] {
+            let bad = NewDisk {
+                name: name.into(),
+                ..disk()
+            };
+            assert!(check(&bad, &pools).is_err(), "{name:?}");
+        }
+        let nowhere = NewDisk {
+            pool: "gone".into(),
+            ..disk()
+        };
+        assert!(check(&nowhere, &pools).is_err());
+        let vmdk = NewDisk {
+            format: "vmdk".into(),
+            ..disk()
+        };
+        assert!(check(&vmdk, &pools).is_err());
+    }
+}

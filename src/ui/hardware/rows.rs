@@ -1,9 +1,36 @@
-//! Small row builders shared by the hardware editor's sections.
+//! Small row builders shared by the hardware editor's sections, and the sender their signals
+//! use.
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use adw::prelude::*;
+use relm4::prelude::*;
 
-use super::{HardwareEditorMsg as Msg, Tx};
+use super::{HardwareEditor, HardwareEditorMsg as Msg};
 use crate::i18n::gettext;
+
+/// Sends messages from widget signals, except while the editor rebuilds its widgets.
+#[derive(Clone)]
+pub struct Tx {
+    pub(super) sender: ComponentSender<HardwareEditor>,
+    pub(super) quiet: Rc<Cell<bool>>,
+}
+
+impl Tx {
+    /// Sends `msg` unless the change came from a rebuild.
+    pub fn send(&self, msg: Msg) {
+        if !self.quiet.get() {
+            self.sender.input(msg);
+        }
+    }
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tx")
+    }
+}
 
 /// A text row that sends `f(text)` when edited.
 pub fn entry(
