@@ -173,6 +173,16 @@ fn a_new_disk_is_created_in_the_pool_and_added_to_a_shut_off_vm() {
     let form = fill(&e, &pool, 0.0, "virtio");
     let err = create(&e, &form).unwrap();
     assert!(err.contains("1 GiB"), "{err}");
+    // Other edits waiting: they are applied or reverted first.
+    e.emit(Msg::SetTitle("waiting".into()));
+    pump();
+    let form = fill(&e, &pool, 1.0, "virtio");
+    let err = create(&e, &form).unwrap();
+    assert!(err.contains("Apply or revert"), "{err}");
+    let generation = e.model().generation();
+    e.emit(Msg::Revert);
+    assert!(wait_until(20, || !e.model().busy()
+        && e.model().generation() > generation));
     assert_eq!(volumes(d, &pool), [volume.as_str()]);
     assert_eq!(inactive(d, &name), before);
 
