@@ -13,6 +13,7 @@
 //! [`askpass::run_helper`].
 
 pub mod askpass;
+pub mod channel;
 mod connect;
 mod connection;
 pub mod credentials;
@@ -28,6 +29,7 @@ pub mod stream;
 mod transport;
 pub mod uri;
 
+pub use channel::{Channel, ChannelTarget};
 pub use connect::{CpuMap, NodeInfo, split_version};
 pub use connection::{CloseReason, ConnectOptions, Connection, KeepaliveConfig};
 pub use credentials::{
@@ -42,6 +44,6 @@ pub use network::Network;
 pub use secret::Secret;
 pub use storage::{PoolInfo, StoragePool, StorageVol};
 pub use stream::Stream;
-pub use transport::{PkiPaths, TlsError, control_dir as ssh_control_dir};
+pub use transport::{PkiPaths, SshError, TlsError, control_dir as ssh_control_dir};
 pub use uri::{ConnectUri, UriError};
 pub use virt_proto::remote::{TypedParam, TypedParamValue};
