@@ -86,6 +86,8 @@ pub enum ConsoleCmd {
     Loaded(u64, Result<Box<ConsoleInfo>, String>),
     /// A socket to the display (for load `.0`).
     GraphicsFd(u64, Result<std::os::fd::OwnedFd, String>),
+    /// A channel to the display through the ssh master (for load `.0`).
+    GraphicsChannel(u64, Result<virt_client::Channel, String>),
     /// The VM started, stopped or rebooted.
     Event,
     /// The serial session `.0` changed state.
@@ -114,6 +116,8 @@ pub struct ConsolePage {
     serial_stop: Option<tokio::sync::oneshot::Sender<()>>,
     input: serial::Input,
     events_stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The ssh channel the display runs over, if any.
+    channel: Option<virt_client::Channel>,
     /// Display reopenings since it last connected.
     retries: u32,
     fullscreen: Option<view::Fullscreen>,
@@ -256,6 +260,7 @@ impl Component for ConsolePage {
             serial_stop: None,
             input,
             events_stop: None,
+            channel: None,
             retries: 0,
             fullscreen: None,
             toast: adw::ToastOverlay::new(),

@@ -68,6 +68,7 @@ impl ConsolePage {
                 self.events_stop.take();
                 self.stop_serial();
                 self.display.close();
+                self.channel = None;
                 self.connection = conn;
                 self.info = None;
                 self.start_load(sender);
@@ -171,6 +172,22 @@ impl ConsolePage {
                 }
             },
             ConsoleCmd::GraphicsFd(..) => {}
+            ConsoleCmd::GraphicsChannel(gen_, r) if gen_ == self.generation => match r {
+                Ok(mut channel) => {
+                    if let Some(fd) = channel.take_fd()
+                        && let Err(e) = self.display.open_fd(fd)
+                    {
+                        tracing::warn!("display not opened: {e}");
+                    }
+                    // Replacing the old channel stops its ssh.
+                    self.channel = Some(channel);
+                }
+                Err(e) => {
+                    tracing::warn!("no channel to the display: {e}");
+                    self.toast(&e);
+                }
+            },
+            ConsoleCmd::GraphicsChannel(..) => {}
             ConsoleCmd::Event => {
                 // A reboot keeps the sessions; the reload reopens what ended.
                 self.start_load(sender);
@@ -216,6 +233,16 @@ impl ConsolePage {
                         });
                     }
                     Route::Tcp(..) => self.open_tcp(),
+                    Route::Ssh(target) => {
+                        let Some(conn) = self.connection.clone() else {
+                            return;
+                        };
+                        let gen_ = self.generation;
+                        sender.oneshot_command(async move {
+                            let r = graphics::graphics_channel(conn, target).await;
+                            ConsoleCmd::GraphicsChannel(gen_, r)
+                        });
+                    }
                     Route::Unavailable => {}
                 }
             }
