@@ -68,7 +68,10 @@ impl Connection {
         server_speaks_first: bool,
     ) -> Result<Channel> {
         let uri = self.connect_uri();
-        if uri.transport() != TransportKind::Ssh {
+        if !matches!(
+            uri.transport(),
+            TransportKind::Ssh | TransportKind::Libssh | TransportKind::Libssh2
+        ) {
             return Err(Error::Unsupported(format!(
                 "channels need an ssh connection, not '{}'",
                 uri.transport().name()

@@ -5,8 +5,9 @@
 //! tasks are pipelined on it.
 //!
 //! Transports: unix sockets, TCP, TLS (`+tls`, rustls, libvirt's PKI files; failures are
-//! [`TlsError`]s), ssh (`+ssh`, the system's `ssh` with one control master per host) and
-//! external commands (`+ext`). Authentication: none, polkit, and SASL (SCRAM-SHA-256; PLAIN
+//! [`TlsError`]s), ssh (`+ssh`, and `+libssh`/`+libssh2` with their parameters as ssh options: the
+//! system's `ssh` with one control master per host; failures are [`SshError`]s; [`Channel`]s
+//! reach other sockets on the host through it) and external commands (`+ext`). Authentication: none, polkit, and SASL (SCRAM-SHA-256; PLAIN
 //! over TLS or unix). User names, passwords and ssh passphrases come from the
 //! [`CredentialPrompt`] set with [`ConnectOptions::with_credentials`]; ssh reaches it through
 //! the askpass program named with [`ConnectOptions::askpass_program`], which calls

@@ -242,15 +242,13 @@ async fn connect_transport(
             };
             transport::connect_tls(host, port, &settings).await
         }
-        TransportKind::Ssh => Ok(transport::connect_ssh(uri, read_only, ssh)?),
+        TransportKind::Ssh | TransportKind::Libssh | TransportKind::Libssh2 => {
+            Ok(transport::connect_ssh(uri, read_only, ssh)?)
+        }
         TransportKind::Ext => {
             let command = uri.params().command.as_deref().unwrap_or_default();
             Ok(transport::connect_ext(command)?)
         }
-        other => Err(Error::Unsupported(format!(
-            "the '{}' transport is not supported yet",
-            other.name()
-        ))),
     }
 }
 

@@ -1,9 +1,11 @@
 //! The `+ssh` transport through the system's `ssh` program, so the user's `~/.ssh/config`,
 //! agent, `known_hosts` and `ProxyJump` apply. One control master per host is shared by every
 //! channel; passwords and passphrases go through `SSH_ASKPASS` to the credential callback.
-//! Host key checking stays as the user's configuration has it.
+//! Host key checking stays as the user's configuration has it. `+libssh` and `+libssh2` URIs
+//! take the same way, their parameters turned into ssh options (see `libssh`).
 
 mod failure;
+mod libssh;
 
 pub use failure::SshError;
 
@@ -16,7 +18,7 @@ use tokio::process::Command;
 use super::{Reader, Writer, child};
 use crate::askpass::{AskpassServer, SOCKET_ENV};
 use crate::credentials::Credentials;
-use crate::uri::{ConnectUri, DaemonMode};
+use crate::uri::{ConnectUri, DaemonMode, TransportKind};
 
 /// How the far side reaches the daemon's socket (`proxy=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +151,15 @@ pub(crate) fn ssh_command(
     }
     if let Some(key) = &p.keyfile {
         cmd.arg("-i").arg(key);
+    }
+    // libssh's options come first: ssh keeps the first value it is given.
+    if matches!(
+        uri.transport(),
+        TransportKind::Libssh | TransportKind::Libssh2
+    ) {
+        for o in libssh::options(p).map_err(io::Error::other)? {
+            cmd.arg("-o").arg(o);
+        }
     }
     if let Some(kh) = &p.known_hosts {
         cmd.arg("-o").arg(format!("UserKnownHostsFile={kh}"));

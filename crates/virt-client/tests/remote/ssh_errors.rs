@@ -85,3 +85,31 @@ async fn ssh_failures_are_typed() {
     // Only the working connections logged in.
     assert_eq!(sshd.logins(), 1);
 }
+
+/// `+libssh2` runs the system's ssh with its parameters as ssh options.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn libssh_uris_go_through_ssh_with_their_options() {
+    let d = Libvirtd::shared();
+    let sshd = Sshd::start("");
+    let base = ssh_uri("hangar-stranger", &sshd, d, "&no_tty=1").replace("+ssh:", "+libssh2:");
+    // Only password authentication, which this sshd does not offer (first: no master yet,
+    // which every alias of the same address and user would share).
+    let uri =
+        ssh_uri("hangar-test", &sshd, d, "&no_tty=1&sshauth=password").replace("+ssh:", "+libssh:");
+    let e = ssh_error(&uri).await;
+    assert!(matches!(e, SshError::PermissionDenied { .. }), "{e:?}");
+    // The stranger's key is unknown: refused as with ssh…
+    let e = ssh_error(&base).await;
+    assert!(matches!(e, SshError::HostKeyUnknown { .. }), "{e:?}");
+    // …but known_hosts_verify=ignore skips the check, as libvirt's libssh2 transport does.
+    let c = Connection::open(&format!("{base}&known_hosts_verify=ignore"))
+        .await
+        .unwrap();
+    assert_eq!(c.get_type().await.unwrap(), "QEMU");
+    c.close().await.unwrap();
+    // A method libvirt does not know is a clear error.
+    let err = Connection::open(&format!("{base}&sshauth=telepathy"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("telepathy"), "{err}");
+}
