@@ -9,7 +9,7 @@ use virt_client::{DomainEvent, DomainEventId};
 
 use super::{
     ConsoleCmd, ConsoleMode, ConsoleMsg, ConsoleOutput, ConsolePage, Route, SerialState, graphics,
-    view,
+    password, view,
 };
 use crate::widgets::vnc_display::{DisplayState, Scaling};
 
@@ -112,11 +112,43 @@ impl ConsolePage {
             },
             ConsoleMsg::DisplayConnected => {
                 self.retries = 0;
+                if let Some(p) = self.password.on_connected() {
+                    let key = password::key(&self.uri, &self.name);
+                    sender.oneshot_command(async move {
+                        password::store(key, p).await;
+                        ConsoleCmd::KeyringDone
+                    });
+                }
                 // Typing goes to the guest once it shows.
                 if self.display.is_mapped() {
                     self.display.grab_focus();
                 }
             }
+            ConsoleMsg::AuthRequired => {
+                let key = password::key(&self.uri, &self.name);
+                match self.password.on_asked() {
+                    password::Next::LookUp => sender.oneshot_command(async move {
+                        ConsoleCmd::Remembered(password::lookup(key).await)
+                    }),
+                    password::Next::ForgetAndAsk => {
+                        sender.oneshot_command(async move {
+                            password::forget(key).await;
+                            ConsoleCmd::KeyringDone
+                        });
+                        password::ask(&self.display, sender.input_sender().clone());
+                    }
+                    password::Next::Ask => {
+                        password::ask(&self.display, sender.input_sender().clone())
+                    }
+                }
+            }
+            ConsoleMsg::Password { password, remember } => match password {
+                Some(p) => {
+                    self.display.set_credentials(None, &p);
+                    self.password.pending = remember.then_some(p);
+                }
+                None => self.display.close(),
+            },
             ConsoleMsg::DisplayDisconnected(reason) => {
                 // The VM may have stopped or rebooted: look again shortly.
                 if !reason.is_empty() && self.retries < 5 {
@@ -203,6 +235,14 @@ impl ConsolePage {
             ConsoleCmd::SerialData(..) => {}
             ConsoleCmd::Retry(gen_) if gen_ == self.generation => self.start_load(sender),
             ConsoleCmd::Retry(_) => {}
+            ConsoleCmd::Remembered(Some(p)) => {
+                self.password.stored_used = true;
+                self.display.set_credentials(None, &p);
+            }
+            ConsoleCmd::Remembered(None) => {
+                password::ask(&self.display, sender.input_sender().clone())
+            }
+            ConsoleCmd::KeyringDone => {}
         }
     }
 

@@ -1,18 +1,16 @@
 //! The console page's background reading and the graphical console: what the live XML says
 //! about the VM's displays and serial devices, how to reach the VNC server for a connection
 //! (fd passing over a unix socket, a channel through the ssh master for `+ssh`, else TCP to
-//! the listen address), and the password prompt.
+//! the listen address).
 
 use std::os::fd::OwnedFd;
 
-use adw::prelude::*;
 use virt_client::uri::TransportKind;
 use virt_client::{Channel, ChannelTarget, ConnectUri, Connection, Domain, DomainState};
 use virt_xml::DomainXml;
 use virt_xml::domain::DeviceKind;
 
 use crate::i18n::gettext;
-use crate::widgets::vnc_display::VncDisplay;
 
 /// `VIR_DOMAIN_XML_SECURE`: include passwords.
 const XML_SECURE: u32 = 1;
@@ -146,7 +144,9 @@ pub fn route(uri: &str, graphics: &GraphicsInfo) -> Route {
     match transport {
         Some(TransportKind::Unix) => Route::Fd,
         Some(TransportKind::Tcp | TransportKind::Tls) => tcp_route(parsed.as_ref(), graphics),
-        Some(TransportKind::Ssh) => ssh_route(graphics),
+        Some(TransportKind::Ssh | TransportKind::Libssh | TransportKind::Libssh2) => {
+            ssh_route(graphics)
+        }
         _ => Route::Unavailable,
     }
 }
@@ -206,35 +206,6 @@ pub async fn graphics_fd(domain: Domain) -> Result<OwnedFd, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Asks for the display's password; the answer goes to `display` (Cancel closes it).
-pub fn ask_password(display: &VncDisplay) {
-    let parent = display.root().and_downcast::<gtk::Window>();
-    let dialog = adw::MessageDialog::new(
-        parent.as_ref(),
-        Some(&gettext("Display Password")),
-        Some(&gettext("The VM's display asks for a password.")),
-    );
-    let entry = gtk::PasswordEntry::builder()
-        .show_peek_icon(true)
-        .activates_default(true)
-        .build();
-    dialog.set_extra_child(Some(&entry));
-    dialog.add_response("cancel", &gettext("Cancel"));
-    dialog.add_response("connect", &gettext("Connect"));
-    dialog.set_response_appearance("connect", adw::ResponseAppearance::Suggested);
-    dialog.set_default_response(Some("connect"));
-    dialog.set_close_response("cancel");
-    let d = display.clone();
-    dialog.connect_response(None, move |_, response| {
-        if response == "connect" {
-            d.set_credentials(None, &entry.text());
-        } else {
-            d.close();
-        }
-    });
-    dialog.present();
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,7 +260,11 @@ mod tests {
                 port: 5901
             })
         );
-        assert_eq!(route("qemu+libssh2://h/system", &g), Route::Unavailable);
+        assert!(matches!(
+            route("qemu+libssh2://h/system", &g),
+            Route::Ssh(_)
+        ));
+        assert_eq!(route("qemu+ext:///system", &g), Route::Unavailable);
         let none = GraphicsInfo::default();
         assert_eq!(route("qemu+tcp://h/system", &none), Route::Unavailable);
     }

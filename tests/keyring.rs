@@ -1,0 +1,172 @@
+//! "Remember" against a real Secret Service: gnome-keyring-daemon on a private session bus.
+//! A SASL login the user asks to remember is stored once it works, given back on the next
+//! connection without asking, and a wrong stored password is forgotten and the user asked.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hangar::session::host::{self, HostRequest, HostUpdate};
+use hangar::session::keyring::{self, SecretKey};
+use testbed::Libvirtd;
+use virt_client::CredentialKind;
+
+/// A private session bus with gnome-keyring's Secret Service on it, its login keyring
+/// created and unlocked; both stop on drop.
+struct SecretService {
+    bus: Child,
+    keyring: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl SecretService {
+    fn start() -> SecretService {
+        let dir = tempfile::Builder::new()
+            .prefix("hangar-keyring-")
+            .tempdir()
+            .unwrap();
+        let mut bus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut address = String::new();
+        BufReader::new(bus.stdout.take().unwrap())
+            .read_line(&mut address)
+            .unwrap();
+        let address = address.trim().to_string();
+        // SAFETY: set before the test starts any thread that reads the environment.
+        unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &address) };
+        let run = dir.path().join("run");
+        std::fs::create_dir(&run).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let mut keyring = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("HOME", dir.path())
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env("XDG_RUNTIME_DIR", &run)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        // The login keyring's password, then end of input.
+        keyring
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"login-password")
+            .unwrap();
+        SecretService {
+            bus,
+            keyring,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        let _ = self.keyring.kill();
+        let _ = self.keyring.wait();
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
+
+/// One session run until it connects: the questions asked, answered with `password` for
+/// passwords and `alice` for user names, remembered when `remember`.
+async fn connect_once(uri: &str, password: &str, remember: bool) -> Vec<(CredentialKind, String)> {
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let (req_tx, req_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (up_tx, mut up_rx) = tokio::sync::mpsc::unbounded_channel::<bool>();
+    let report = {
+        let asked = asked.clone();
+        let password = password.to_string();
+        move |update: HostUpdate| {
+            match update {
+                HostUpdate::AskCredential(ask) => {
+                    assert!(ask.can_remember);
+                    asked
+                        .lock()
+                        .unwrap()
+                        .push((ask.request.kind, ask.request.prompt.clone()));
+                    let answer = match ask.request.kind {
+                        CredentialKind::Username => "alice".to_string(),
+                        _ => password.clone(),
+                    };
+                    ask.reply_remember(Some(answer), remember);
+                }
+                HostUpdate::Connected { .. } => {
+                    let _ = up_tx.send(true);
+                }
+                _ => {}
+            }
+            true
+        }
+    };
+    let session = tokio::spawn(host::run(uri.to_string(), req_rx, report));
+    let up = tokio::time::timeout(Duration::from_secs(60), up_rx.recv()).await;
+    assert!(matches!(up, Ok(Some(true))), "not connected: {asked:?}");
+    req_tx.send(HostRequest::Disconnect).unwrap();
+    tokio::time::timeout(Duration::from_secs(20), session)
+        .await
+        .unwrap()
+        .unwrap();
+    asked.lock().unwrap().clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remembered_logins_come_from_the_secret_service() {
+    let _service = SecretService::start();
+    // The daemon takes a moment to register and to create its login keyring.
+    let probe = SecretKey::new("probe", "password", "probe");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while let Err(e) = keyring::store(&probe, "s3cret").await {
+        assert!(Instant::now() < deadline, "no Secret Service: {e}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        keyring::lookup(&probe).await.unwrap().as_deref(),
+        Some("s3cret")
+    );
+    keyring::forget(&probe).await.unwrap();
+    assert_eq!(keyring::lookup(&probe).await.unwrap(), None);
+
+    let sasl = tempfile::tempdir().unwrap();
+    let conf = testbed::sasl::user_db(sasl.path(), "alice", "wonderland", "scram-sha-256").unwrap();
+    let d = Libvirtd::start_with(testbed::Options {
+        auth_unix_rw: Some("sasl".into()),
+        sasl_conf: Some(conf),
+        ..testbed::Options::default()
+    })
+    .unwrap();
+    let uri = d.test_uri();
+
+    // First time: asked, remembered once the login works.
+    let asked = connect_once(&uri, "wonderland", true).await;
+    let kinds: Vec<_> = asked.iter().map(|(k, _)| *k).collect();
+    assert_eq!(kinds, [CredentialKind::Username, CredentialKind::Password]);
+    let password_key = SecretKey::new(&uri, "password", &asked[1].1);
+    assert_eq!(
+        keyring::lookup(&password_key).await.unwrap().as_deref(),
+        Some("wonderland")
+    );
+
+    // Next time: nothing asked.
+    let asked = connect_once(&uri, "unused", false).await;
+    assert_eq!(asked, [], "the remembered login was not used");
+
+    // A wrong remembered password is forgotten and the user asked again (not remembered now).
+    keyring::store(&password_key, "looking-glass")
+        .await
+        .unwrap();
+    let asked = connect_once(&uri, "wonderland", false).await;
+    let kinds: Vec<_> = asked.iter().map(|(k, _)| *k).collect();
+    assert_eq!(kinds, [CredentialKind::Username, CredentialKind::Password]);
+    assert_eq!(keyring::lookup(&password_key).await.unwrap(), None);
+}
