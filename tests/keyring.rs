@@ -4,8 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,70 +11,6 @@ use hangar::session::host::{self, HostRequest, HostUpdate};
 use hangar::session::keyring::{self, SecretKey};
 use testbed::Libvirtd;
 use virt_client::CredentialKind;
-
-/// A private session bus with gnome-keyring's Secret Service on it, its login keyring
-/// created and unlocked; both stop on drop.
-struct SecretService {
-    bus: Child,
-    keyring: Child,
-    _dir: tempfile::TempDir,
-}
-
-impl SecretService {
-    fn start() -> SecretService {
-        let dir = tempfile::Builder::new()
-            .prefix("hangar-keyring-")
-            .tempdir()
-            .unwrap();
-        let mut bus = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut address = String::new();
-        BufReader::new(bus.stdout.take().unwrap())
-            .read_line(&mut address)
-            .unwrap();
-        let address = address.trim().to_string();
-        // SAFETY: set before the test starts any thread that reads the environment.
-        unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &address) };
-        let run = dir.path().join("run");
-        std::fs::create_dir(&run).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).unwrap();
-        let mut keyring = Command::new("gnome-keyring-daemon")
-            .args(["--foreground", "--unlock", "--components=secrets"])
-            .env("DBUS_SESSION_BUS_ADDRESS", &address)
-            .env("HOME", dir.path())
-            .env("XDG_DATA_HOME", dir.path().join("data"))
-            .env("XDG_RUNTIME_DIR", &run)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        // The login keyring's password, then end of input.
-        keyring
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"login-password")
-            .unwrap();
-        SecretService {
-            bus,
-            keyring,
-            _dir: dir,
-        }
-    }
-}
-
-impl Drop for SecretService {
-    fn drop(&mut self) {
-        let _ = self.keyring.kill();
-        let _ = self.keyring.wait();
-        let _ = self.bus.kill();
-        let _ = self.bus.wait();
-    }
-}
 
 /// One session run until it connects: the questions asked, answered with `password` for
 /// passwords and `alice` for user names, remembered when `remember`.
@@ -122,7 +56,9 @@ async fn connect_once(uri: &str, password: &str, remember: bool) -> Vec<(Credent
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remembered_logins_come_from_the_secret_service() {
-    let _service = SecretService::start();
+    let service = testbed::keyring::SecretService::start().unwrap();
+    // SAFETY: nothing else in this process reads the environment yet.
+    unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", service.address()) };
     // The daemon takes a moment to register and to create its login keyring.
     let probe = SecretKey::new("probe", "password", "probe");
     let deadline = Instant::now() + Duration::from_secs(15);

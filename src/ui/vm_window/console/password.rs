@@ -107,7 +107,12 @@ pub fn ask(display: &VncDisplay, sender: Sender<ConsoleMsg>) {
     dialog.set_response_appearance("connect", adw::ResponseAppearance::Suggested);
     dialog.set_default_response(Some("connect"));
     dialog.set_close_response("cancel");
+    // Only the first response counts (closing the dialog afterwards answers "cancel").
+    let answered = std::cell::Cell::new(false);
     dialog.connect_response(None, move |_, response| {
+        if answered.replace(true) {
+            return;
+        }
         sender.emit(ConsoleMsg::Password {
             password: (response == "connect").then(|| entry.text().to_string()),
             remember: remember.is_active(),
