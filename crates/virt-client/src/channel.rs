@@ -15,6 +15,7 @@ use std::time::Duration;
 use tokio::process::Child;
 
 use crate::Connection;
+use crate::askpass::AskpassServer;
 use crate::error::{Error, Result};
 use crate::transport::{self, SshError};
 use crate::uri::TransportKind;
@@ -39,10 +40,20 @@ pub enum ChannelTarget {
 /// An open channel: the local end of the socket pair and the ssh process behind it. Dropping
 /// it stops ssh (once the descriptor is taken, the descriptor's user closing it also ends
 /// the channel).
-#[derive(Debug)]
 pub struct Channel {
     fd: Option<OwnedFd>,
     child: Child,
+    /// Answers ssh's questions for as long as it runs (when the master had to be started).
+    _askpass: Option<AskpassServer>,
+}
+
+impl std::fmt::Debug for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Channel")
+            .field("fd", &self.fd)
+            .field("pid", &self.child.id())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Channel {
@@ -102,8 +113,6 @@ impl Connection {
             .take()
             .map(transport::collect_stderr)
             .ok_or_else(|| io::Error::other("ssh's stderr is missing"))?;
-        // ssh may ask for a password when the master is gone; the listener lives until then.
-        let _askpass = askpass;
         let host = uri.host().unwrap_or("localhost").to_owned();
         if server_speaks_first {
             let ours = tokio::net::UnixStream::from_std({
@@ -124,6 +133,7 @@ impl Connection {
                     return Ok(Channel {
                         fd: Some(OwnedFd::from(ours)),
                         child,
+                        _askpass: askpass,
                     });
                 }
                 Ok(false) => {
@@ -160,6 +170,7 @@ impl Connection {
         Ok(Channel {
             fd: Some(OwnedFd::from(ours)),
             child,
+            _askpass: askpass,
         })
     }
 }
