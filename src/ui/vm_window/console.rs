@@ -97,7 +97,7 @@ pub enum ConsoleCmd {
     /// A socket to the display (for load `.0`).
     GraphicsFd(u64, Result<std::os::fd::OwnedFd, String>),
     /// A channel to the display through the ssh master (for load `.0`).
-    GraphicsChannel(u64, Result<virt_client::Channel, String>),
+    GraphicsChannel(u64, Result<Box<virt_client::Channel>, String>),
     /// The VM started, stopped or rebooted.
     Event,
     /// The serial session `.0` changed state.
@@ -133,7 +133,7 @@ pub struct ConsolePage {
     /// Giving the display its password.
     password: password::PasswordState,
     /// The ssh channel the display runs over, if any.
-    channel: Option<virt_client::Channel>,
+    channel: Option<Box<virt_client::Channel>>,
     /// Display reopenings since it last connected.
     retries: u32,
     fullscreen: Option<view::Fullscreen>,

@@ -279,7 +279,7 @@ impl ConsolePage {
                         };
                         let gen_ = self.generation;
                         sender.oneshot_command(async move {
-                            let r = graphics::graphics_channel(conn, target).await;
+                            let r = graphics::graphics_channel(conn, target).await.map(Box::new);
                             ConsoleCmd::GraphicsChannel(gen_, r)
                         });
                     }
