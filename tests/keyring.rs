@@ -4,6 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../crates/virt-client/tests/remote/sshd.rs"]
+#[allow(dead_code)]
+mod sshd;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -31,6 +35,7 @@ async fn connect_once(uri: &str, password: &str, remember: bool) -> Vec<(Credent
                         .push((ask.request.kind, ask.request.prompt.clone()));
                     let answer = match ask.request.kind {
                         CredentialKind::Username => "alice".to_string(),
+                        CredentialKind::Question => panic!("{:?}", ask.request),
                         _ => password.clone(),
                     };
                     ask.reply_remember(Some(answer), remember);
@@ -54,10 +59,16 @@ async fn connect_once(uri: &str, password: &str, remember: bool) -> Vec<(Credent
     asked.lock().unwrap().clone()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn remembered_logins_come_from_the_secret_service() {
+/// Starts the Secret Service and points this process at it; ready for items when it returns.
+/// The tests of this file run one at a time (the guard), each with its own service.
+async fn start_keyring() -> (
+    tokio::sync::MutexGuard<'static, ()>,
+    testbed::keyring::SecretService,
+) {
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let guard = ONE_AT_A_TIME.lock().await;
     let service = testbed::keyring::SecretService::start().unwrap();
-    // SAFETY: nothing else in this process reads the environment yet.
+    // SAFETY: the tests of this file set it one at a time, while no session runs.
     unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", service.address()) };
     // The daemon takes a moment to register and to create its login keyring.
     let probe = SecretKey::new("probe", "password", "probe");
@@ -66,6 +77,13 @@ async fn remembered_logins_come_from_the_secret_service() {
         assert!(Instant::now() < deadline, "no Secret Service: {e}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    (guard, service)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remembered_logins_come_from_the_secret_service() {
+    let _keyring = start_keyring().await;
+    let probe = SecretKey::new("probe", "password", "probe");
     assert_eq!(
         keyring::lookup(&probe).await.unwrap().as_deref(),
         Some("s3cret")
@@ -105,4 +123,41 @@ async fn remembered_logins_come_from_the_secret_service() {
     let kinds: Vec<_> = asked.iter().map(|(k, _)| *k).collect();
     assert_eq!(kinds, [CredentialKind::Username, CredentialKind::Password]);
     assert_eq!(keyring::lookup(&password_key).await.unwrap(), None);
+}
+
+/// ssh's passphrase question (through the hangar binary as askpass) is remembered, answered
+/// from the keyring next time, and a wrong remembered passphrase is forgotten (ssh asks again
+/// within the same attempt) and the user asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remembered_ssh_passphrases_come_from_the_secret_service() {
+    let _keyring = start_keyring().await;
+    // SAFETY: read by the session when it starts ssh; set once, before that.
+    unsafe { std::env::set_var("HANGAR_ASKPASS", env!("CARGO_BIN_EXE_hangar")) };
+    let d = Libvirtd::shared();
+    let sshd = sshd::Sshd::start("open-sesame");
+    let uri = format!(
+        "qemu+ssh://hangar-test/system?socket={}&command={}",
+        d.socket().display(),
+        sshd.ssh().display()
+    );
+    let asked = connect_once(&uri, "open-sesame", true).await;
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(asked[0].0, CredentialKind::Passphrase);
+    let key = SecretKey::new(&uri, "passphrase", &asked[0].1);
+    assert_eq!(
+        keyring::lookup(&key).await.unwrap().as_deref(),
+        Some("open-sesame")
+    );
+
+    // A new login (no master left): the keyring answers.
+    sshd.exit_master("hangar-test");
+    let asked = connect_once(&uri, "unused", false).await;
+    assert_eq!(asked, [], "the remembered passphrase was not used");
+
+    sshd.exit_master("hangar-test");
+    keyring::store(&key, "wrong").await.unwrap();
+    let asked = connect_once(&uri, "open-sesame", false).await;
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(keyring::lookup(&key).await.unwrap(), None);
+    assert_eq!(sshd.logins(), 3);
 }

@@ -166,9 +166,12 @@ pub async fn run_with(
         let mut options = virt_client::ConnectOptions::new()
             .read_only(read_only)
             .with_credentials(prompt.clone());
-        // ssh asks for passwords and passphrases through this binary, which forwards the
-        // question to the running app.
-        if let Ok(exe) = std::env::current_exe() {
+        // ssh asks for passwords and passphrases through this binary (or the one named in
+        // HANGAR_ASKPASS), which forwards the question to the running app.
+        let askpass = std::env::var_os("HANGAR_ASKPASS")
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::current_exe().ok());
+        if let Some(exe) = askpass {
             options = options.askpass_program(exe);
         }
         let opened = Connection::open_with(&target, options).await;
