@@ -1,7 +1,10 @@
 //! The session layer: one `HostSession` per connection, publishing typed updates to the UI,
 //! and the statistics history it keeps between calls.
 
+pub mod errors;
 pub mod host;
+pub mod keyring;
 pub mod model;
+mod prompt;
 pub mod sampler;
 pub mod series;

@@ -495,8 +495,10 @@ fn log_in(password: &str) -> Vec<String> {
         );
         let dialog = dialog.unwrap();
         let heading = dialog.heading().unwrap_or_default().to_string();
+        // The entry comes first, above the "Remember" check.
         let entry = dialog
             .extra_child()
+            .and_then(|c| c.first_child())
             .and_downcast::<gtk::Editable>()
             .unwrap();
         entry.set_text(if heading.contains("User") {

@@ -63,51 +63,8 @@ pub enum HostUpdate {
     Stats(std::sync::Arc<super::sampler::StatsTick>),
 }
 
-/// A question from the host (SASL) or from ssh (password, key passphrase) for the user.
-#[derive(Debug, Clone)]
-pub struct CredentialAsk {
-    /// What is asked.
-    pub request: virt_client::CredentialRequest,
-    answer: std::sync::Arc<std::sync::Mutex<Option<tokio::sync::oneshot::Sender<Option<String>>>>>,
-}
-
-impl CredentialAsk {
-    /// Answers the question; `None` when the user cancelled. Later answers are ignored.
-    pub fn reply(&self, value: Option<String>) {
-        let sender = match self.answer.lock() {
-            Ok(mut guard) => guard.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
-        };
-        if let Some(sender) = sender {
-            let _ = sender.send(value);
-        }
-    }
-}
-
-/// Asks the user through the UI: each question becomes a [`HostUpdate::AskCredential`].
-struct UiPrompt {
-    report: std::sync::Arc<dyn Fn(HostUpdate) -> bool + Send + Sync>,
-}
-
-impl virt_client::CredentialPrompt for UiPrompt {
-    fn ask<'a>(
-        &'a self,
-        request: &'a virt_client::CredentialRequest,
-    ) -> virt_client::PromptFuture<'a> {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let ask = CredentialAsk {
-            request: request.clone(),
-            answer: std::sync::Arc::new(std::sync::Mutex::new(Some(tx))),
-        };
-        let delivered = (self.report)(HostUpdate::AskCredential(ask));
-        Box::pin(async move {
-            if !delivered {
-                return None;
-            }
-            rx.await.ok().flatten()
-        })
-    }
-}
+pub use super::prompt::CredentialAsk;
+use super::prompt::UiPrompt;
 
 /// What a host is: shown in the connection's details.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -198,23 +155,28 @@ pub async fn run_with(
     report: impl Fn(HostUpdate) -> bool + Send + Sync + Clone + 'static,
 ) {
     let mut attempt = 0u32;
-    let prompt: std::sync::Arc<dyn virt_client::CredentialPrompt> = std::sync::Arc::new(UiPrompt {
-        report: std::sync::Arc::new(report.clone()),
-    });
+    let (target, read_only) = split_read_only(&uri);
+    let ui_prompt =
+        std::sync::Arc::new(UiPrompt::new(std::sync::Arc::new(report.clone()), &target));
+    let prompt: std::sync::Arc<dyn virt_client::CredentialPrompt> = ui_prompt.clone();
     loop {
         if !report(HostUpdate::Connecting) {
             return;
         }
-        let (target, read_only) = split_read_only(&uri);
         let mut options = virt_client::ConnectOptions::new()
             .read_only(read_only)
             .with_credentials(prompt.clone());
-        // ssh asks for passwords and passphrases through this binary, which forwards the
-        // question to the running app.
-        if let Ok(exe) = std::env::current_exe() {
+        // ssh asks for passwords and passphrases through this binary (or the one named in
+        // HANGAR_ASKPASS), which forwards the question to the running app.
+        let askpass = std::env::var_os("HANGAR_ASKPASS")
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::current_exe().ok());
+        if let Some(exe) = askpass {
             options = options.askpass_program(exe);
         }
-        let reason = match Connection::open_with(&target, options).await {
+        let opened = Connection::open_with(&target, options).await;
+        ui_prompt.finish(opened.as_ref().map(|_| ())).await;
+        let reason = match opened {
             Ok(conn) => {
                 attempt = 0;
                 let stats = {
@@ -234,8 +196,8 @@ pub async fn run_with(
                     Served::Lost(reason) => reason,
                 }
             }
-            Err(e) if is_permanent(&e) => {
-                report(HostUpdate::Failed(e.to_string()));
+            Err(e) if super::errors::is_permanent(&e) => {
+                report(HostUpdate::Failed(super::errors::describe(&e)));
                 // Wait for the user to remove or retry the connection.
                 while let Some(req) = requests.recv().await {
                     if matches!(req, HostRequest::Disconnect) {
@@ -244,7 +206,7 @@ pub async fn run_with(
                 }
                 return;
             }
-            Err(e) => e.to_string(),
+            Err(e) => super::errors::describe(&e),
         };
         let retry_in = backoff(attempt);
         attempt += 1;
@@ -288,10 +250,6 @@ pub fn split_read_only(uri: &str) -> (String, bool) {
     } else {
         (format!("{base}?{}", rest.join("&")), read_only)
     }
-}
-
-fn is_permanent(e: &virt_client::Error) -> bool {
-    matches!(e, virt_client::Error::Uri(_))
 }
 
 enum Served {

@@ -10,6 +10,7 @@
 
 mod daemon;
 mod keeper;
+pub mod keyring;
 pub mod sasl;
 pub mod vm;
 

@@ -41,6 +41,8 @@ struct Inner {
     closed: watch::Receiver<Option<CloseReason>>,
     uri: ConnectUri,
     read_only: bool,
+    /// How ssh was run, for channels to the same host.
+    ssh: std::sync::OnceLock<crate::transport::SshSettings>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -76,8 +78,19 @@ impl Connection {
                 closed,
                 uri,
                 read_only,
+                ssh: std::sync::OnceLock::new(),
             }),
         }
+    }
+
+    /// Records how ssh was run for this connection.
+    pub(crate) fn set_ssh_settings(&self, settings: crate::transport::SshSettings) {
+        let _ = self.inner.ssh.set(settings);
+    }
+
+    /// How ssh was run for this connection (default settings if it was not recorded).
+    pub(crate) fn ssh_settings(&self) -> crate::transport::SshSettings {
+        self.inner.ssh.get().cloned().unwrap_or_default()
     }
 
     /// The URI this connection was opened with.

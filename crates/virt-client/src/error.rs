@@ -7,7 +7,7 @@ pub use codes::{ErrorCode, ErrorDomain, ErrorLevel};
 
 use std::io;
 
-use crate::transport::TlsError;
+use crate::transport::{SshError, TlsError};
 use crate::uri::UriError;
 
 /// Result alias of this crate.
@@ -37,6 +37,9 @@ pub enum Error {
     /// The TLS connection could not be set up (certificates, keys, handshake).
     #[error("TLS: {0}")]
     Tls(#[from] TlsError),
+    /// The ssh channel could not be opened (host key, login, missing program on the host…).
+    #[error("{0}")]
+    Ssh(#[from] SshError),
     /// The peer sent bytes that are not valid protocol, or a value could not be encoded.
     #[error("protocol error: {0}")]
     Protocol(#[from] virt_proto::Error),

@@ -5,14 +5,16 @@
 //! tasks are pipelined on it.
 //!
 //! Transports: unix sockets, TCP, TLS (`+tls`, rustls, libvirt's PKI files; failures are
-//! [`TlsError`]s), ssh (`+ssh`, the system's `ssh` with one control master per host) and
-//! external commands (`+ext`). Authentication: none, polkit, and SASL (SCRAM-SHA-256; PLAIN
+//! [`TlsError`]s), ssh (`+ssh`, and `+libssh`/`+libssh2` with their parameters as ssh options: the
+//! system's `ssh` with one control master per host; failures are [`SshError`]s; [`Channel`]s
+//! reach other sockets on the host through it) and external commands (`+ext`). Authentication: none, polkit, and SASL (SCRAM-SHA-256; PLAIN
 //! over TLS or unix). User names, passwords and ssh passphrases come from the
 //! [`CredentialPrompt`] set with [`ConnectOptions::with_credentials`]; ssh reaches it through
 //! the askpass program named with [`ConnectOptions::askpass_program`], which calls
 //! [`askpass::run_helper`].
 
 pub mod askpass;
+pub mod channel;
 mod connect;
 mod connection;
 pub mod credentials;
@@ -28,6 +30,7 @@ pub mod stream;
 mod transport;
 pub mod uri;
 
+pub use channel::{Channel, ChannelTarget};
 pub use connect::{CpuMap, NodeInfo, split_version};
 pub use connection::{CloseReason, ConnectOptions, Connection, KeepaliveConfig};
 pub use credentials::{
@@ -42,6 +45,6 @@ pub use network::Network;
 pub use secret::Secret;
 pub use storage::{PoolInfo, StoragePool, StorageVol};
 pub use stream::Stream;
-pub use transport::{PkiPaths, TlsError, control_dir as ssh_control_dir};
+pub use transport::{PkiPaths, SshError, TlsError, control_dir as ssh_control_dir};
 pub use uri::{ConnectUri, UriError};
 pub use virt_proto::remote::{TypedParam, TypedParamValue};

@@ -15,9 +15,10 @@ use std::os::fd::OwnedFd;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
+pub(crate) use child::collect_stderr;
 pub(crate) use child::connect_ext;
-pub use ssh::control_dir;
-pub(crate) use ssh::{SshSettings, connect_ssh};
+pub use ssh::{SshError, control_dir};
+pub(crate) use ssh::{SshSettings, connect_ssh, netcat_command, ssh_command};
 pub(crate) use tcp::connect_tcp;
 pub use tls::{PkiPaths, TlsError};
 pub(crate) use tls::{TlsSettings, connect_tls};

@@ -6,6 +6,10 @@
 mod pki;
 #[path = "remote/ssh.rs"]
 mod ssh;
+#[path = "remote/ssh_channel.rs"]
+mod ssh_channel;
+#[path = "remote/ssh_errors.rs"]
+mod ssh_errors;
 #[path = "remote/sshd.rs"]
 mod sshd;
 

@@ -170,14 +170,23 @@ pub fn ask_credential(
         e.upcast()
     };
     entry.update_property(&[gtk::accessible::Property::Label(&heading)]);
-    dialog.set_extra_child(Some(&entry));
+    let extra = gtk::Box::new(gtk::Orientation::Vertical, 6);
+    extra.append(&entry);
+    // Remembered answers go to the desktop's keyring (Secret Service).
+    let remember = gtk::CheckButton::with_mnemonic(&gettext("_Remember in the keyring"));
+    remember.set_visible(ask.can_remember);
+    extra.append(&remember);
+    dialog.set_extra_child(Some(&extra));
     dialog.add_response("cancel", &gettext("_Cancel"));
     dialog.add_response("ok", &gettext("_Connect"));
     dialog.set_response_appearance("ok", adw::ResponseAppearance::Suggested);
     dialog.set_default_response(Some("ok"));
     dialog.set_close_response("cancel");
     dialog.connect_response(None, move |_, response| {
-        ask.reply((response == "ok").then(|| entry.text().to_string()));
+        ask.reply_remember(
+            (response == "ok").then(|| entry.text().to_string()),
+            remember.is_active(),
+        );
     });
     dialog.present();
     dialog

@@ -9,6 +9,7 @@
 
 mod control;
 pub mod graphics;
+pub mod password;
 pub mod serial;
 mod view;
 
@@ -70,6 +71,15 @@ pub enum ConsoleMsg {
     DisplayConnected,
     /// The display's session ended (with the reason; empty for a clean close).
     DisplayDisconnected(String),
+    /// The display asks for its password.
+    AuthRequired,
+    /// The user's answer to the password dialog (`None`: cancelled).
+    Password {
+        /// The password.
+        password: Option<String>,
+        /// Whether to remember it in the keyring.
+        remember: bool,
+    },
 }
 
 /// What the page asks of its window.
@@ -86,6 +96,8 @@ pub enum ConsoleCmd {
     Loaded(u64, Result<Box<ConsoleInfo>, String>),
     /// A socket to the display (for load `.0`).
     GraphicsFd(u64, Result<std::os::fd::OwnedFd, String>),
+    /// A channel to the display through the ssh master (for load `.0`).
+    GraphicsChannel(u64, Result<Box<virt_client::Channel>, String>),
     /// The VM started, stopped or rebooted.
     Event,
     /// The serial session `.0` changed state.
@@ -94,6 +106,10 @@ pub enum ConsoleCmd {
     SerialData(u64, Vec<u8>),
     /// Time to try the display again (for load `.0`).
     Retry(u64),
+    /// The keyring's password for the display, if it has one.
+    Remembered(Option<String>),
+    /// Keyring work finished.
+    KeyringDone,
 }
 
 /// The console page.
@@ -114,6 +130,10 @@ pub struct ConsolePage {
     serial_stop: Option<tokio::sync::oneshot::Sender<()>>,
     input: serial::Input,
     events_stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Giving the display its password.
+    password: password::PasswordState,
+    /// The ssh channel the display runs over, if any.
+    channel: Option<Box<virt_client::Channel>>,
     /// Display reopenings since it last connected.
     retries: u32,
     fullscreen: Option<view::Fullscreen>,
@@ -256,6 +276,8 @@ impl Component for ConsolePage {
             serial_stop: None,
             input,
             events_stop: None,
+            channel: None,
+            password: password::PasswordState::default(),
             retries: 0,
             fullscreen: None,
             toast: adw::ToastOverlay::new(),
@@ -286,9 +308,10 @@ impl Component for ConsolePage {
         });
         widgets.content.add_named(&model.display, Some("graphical"));
         widgets.content.add_named(&model.serial, Some("serial"));
+        let s = sender.input_sender().clone();
         model
             .display
-            .connect_auth_required(|display, _| graphics::ask_password(display));
+            .connect_auth_required(move |_, _| s.emit(ConsoleMsg::AuthRequired));
         model.start_load(&sender);
         ComponentParts { model, widgets }
     }

@@ -139,9 +139,16 @@ impl Connection {
             .credentials
             .as_ref()
             .map(|c| Timed::wrap(c, clock.clone()));
+        let ssh = transport::SshSettings {
+            credentials: opts.credentials.clone(),
+            askpass_program: opts.askpass_program.clone(),
+            failure: Default::default(),
+        };
         let connecting = async {
-            let (reader, writer) = connect_transport(&uri, &opts).await?;
-            Ok::<_, Error>(Self::start(reader, writer, uri.clone(), opts.read_only))
+            let (reader, writer) = connect_transport(&uri, &opts, &ssh).await?;
+            let conn = Self::start(reader, writer, uri.clone(), opts.read_only);
+            conn.set_ssh_settings(ssh.clone());
+            Ok::<_, Error>(conn)
         };
         let conn = within(limit, &clock, connecting)
             .await
@@ -150,7 +157,11 @@ impl Connection {
             Some(Ok(())) => Ok(conn),
             Some(Err(e)) => {
                 conn.shutdown().await;
-                Err(e)
+                // ssh's own account of the failure says more than a lost connection.
+                match ssh.failure.get() {
+                    Some(failure) => Err(Error::Ssh(failure.clone())),
+                    None => Err(e),
+                }
             }
             None => {
                 conn.shutdown().await;
@@ -189,7 +200,11 @@ impl Connection {
     }
 }
 
-async fn connect_transport(uri: &ConnectUri, opts: &ConnectOptions) -> Result<(Reader, Writer)> {
+async fn connect_transport(
+    uri: &ConnectUri,
+    opts: &ConnectOptions,
+    ssh: &transport::SshSettings,
+) -> Result<(Reader, Writer)> {
     let read_only = opts.read_only;
     match uri.transport() {
         TransportKind::Unix => {
@@ -229,21 +244,13 @@ async fn connect_transport(uri: &ConnectUri, opts: &ConnectOptions) -> Result<(R
             };
             transport::connect_tls(host, port, &settings).await
         }
-        TransportKind::Ssh => {
-            let settings = transport::SshSettings {
-                credentials: opts.credentials.clone(),
-                askpass_program: opts.askpass_program.clone(),
-            };
-            Ok(transport::connect_ssh(uri, read_only, &settings)?)
+        TransportKind::Ssh | TransportKind::Libssh | TransportKind::Libssh2 => {
+            Ok(transport::connect_ssh(uri, read_only, ssh)?)
         }
         TransportKind::Ext => {
             let command = uri.params().command.as_deref().unwrap_or_default();
             Ok(transport::connect_ext(command)?)
         }
-        other => Err(Error::Unsupported(format!(
-            "the '{}' transport is not supported yet",
-            other.name()
-        ))),
     }
 }
 

@@ -7,6 +7,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::process::Stdio;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -15,18 +16,28 @@ use tokio::process::{Child, ChildStdout, Command};
 
 use super::{Reader, Writer};
 use crate::askpass::AskpassServer;
+use crate::transport::SshError;
+
+/// Where an ssh child's failure is classified: the host it connects to, and the slot the
+/// classified error goes into.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FailureSlot {
+    pub(crate) host: String,
+    pub(crate) error: Arc<OnceLock<SshError>>,
+}
 
 /// Most stderr kept for the error message.
 const STDERR_KEEP: usize = 4096;
 
-type StderrFuture = Pin<Box<dyn Future<Output = String> + Send>>;
+pub(crate) type StderrFuture = Pin<Box<dyn Future<Output = String> + Send>>;
 
 /// The read half: the child's stdout, owning the child.
 struct ChildReader {
     stdout: ChildStdout,
     program: String,
     stderr: Option<StderrFuture>,
-    _child: Child,
+    child: Child,
+    failure: Option<FailureSlot>,
     _askpass: Option<AskpassServer>,
 }
 
@@ -49,6 +60,12 @@ impl AsyncRead for ChildReader {
             Poll::Pending => Poll::Pending,
             Poll::Ready(text) => {
                 self.stderr = None;
+                let status = self.child.try_wait().ok().flatten().and_then(|s| s.code());
+                if let Some(slot) = &self.failure
+                    && let Some(e) = SshError::classify(&slot.host, &text, status)
+                {
+                    let _ = slot.error.set(e);
+                }
                 if text.trim().is_empty() {
                     Poll::Ready(Ok(()))
                 } else {
@@ -62,11 +79,13 @@ impl AsyncRead for ChildReader {
     }
 }
 
-/// Starts `cmd` with piped stdio; `askpass` lives as long as the child.
+/// Starts `cmd` with piped stdio; `askpass` lives as long as the child. With `failure`, what
+/// the child says when it ends is classified as an ssh failure there.
 pub(crate) fn spawn(
     mut cmd: Command,
     program: &str,
     askpass: Option<AskpassServer>,
+    failure: Option<FailureSlot>,
 ) -> io::Result<(Reader, Writer)> {
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -75,11 +94,30 @@ pub(crate) fn spawn(
     let mut child = cmd
         .spawn()
         .map_err(|e| io::Error::new(e.kind(), format!("cannot run {program}: {e}")))?;
-    let (Some(stdin), Some(stdout), Some(mut stderr)) =
+    let (Some(stdin), Some(stdout), Some(stderr)) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take())
     else {
         return Err(io::Error::other("the child's standard streams are missing"));
     };
+    let stderr = collect_stderr(stderr);
+    let reader = ChildReader {
+        stdout,
+        program: program.to_owned(),
+        stderr: Some(stderr),
+        child,
+        failure,
+        _askpass: askpass,
+    };
+    Ok((
+        Reader::Stream(Box::new(reader)),
+        Writer::Stream(Box::new(stdin)),
+    ))
+}
+
+/// Reads `stderr` in the background, keeping its last [`STDERR_KEEP`] bytes; the future
+/// gives them once stderr ends (or 2 s after it is first polled, for a child that keeps stderr
+/// open).
+pub(crate) fn collect_stderr(mut stderr: impl AsyncRead + Send + Unpin + 'static) -> StderrFuture {
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         let mut text = Vec::new();
@@ -95,28 +133,16 @@ pub(crate) fn spawn(
         }
         let _ = tx.send(String::from_utf8_lossy(&text).into_owned());
     });
-    // A child that closed stdout but keeps stderr open gets a short grace period.
-    let stderr: StderrFuture = Box::pin(async move {
+    Box::pin(async move {
         tokio::time::timeout(Duration::from_secs(2), rx)
             .await
             .ok()
             .and_then(Result::ok)
             .unwrap_or_default()
-    });
-    let reader = ChildReader {
-        stdout,
-        program: program.to_owned(),
-        stderr: Some(stderr),
-        _child: child,
-        _askpass: askpass,
-    };
-    Ok((
-        Reader::Stream(Box::new(reader)),
-        Writer::Stream(Box::new(stdin)),
-    ))
+    })
 }
 
 /// The `ext` transport: runs `command` (no arguments, as libvirt does).
 pub(crate) fn connect_ext(command: &str) -> io::Result<(Reader, Writer)> {
-    spawn(Command::new(command), command, None)
+    spawn(Command::new(command), command, None, None)
 }

@@ -1,17 +1,24 @@
 //! The `+ssh` transport through the system's `ssh` program, so the user's `~/.ssh/config`,
 //! agent, `known_hosts` and `ProxyJump` apply. One control master per host is shared by every
 //! channel; passwords and passphrases go through `SSH_ASKPASS` to the credential callback.
-//! Host key checking stays as the user's configuration has it.
+//! Host key checking stays as the user's configuration has it. `+libssh` and `+libssh2` URIs
+//! take the same way, their parameters turned into ssh options (see `libssh`).
+
+mod failure;
+mod libssh;
+
+pub use failure::SshError;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use tokio::process::Command;
 
 use super::{Reader, Writer, child};
 use crate::askpass::{AskpassServer, SOCKET_ENV};
 use crate::credentials::Credentials;
-use crate::uri::{ConnectUri, DaemonMode};
+use crate::uri::{ConnectUri, DaemonMode, TransportKind};
 
 /// How the far side reaches the daemon's socket (`proxy=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +38,8 @@ pub(crate) struct SshSettings {
     pub(crate) credentials: Option<Credentials>,
     /// The `SSH_ASKPASS` program that forwards prompts to [`Self::credentials`].
     pub(crate) askpass_program: Option<PathBuf>,
+    /// Where the reason goes when ssh fails.
+    pub(crate) failure: Arc<OnceLock<SshError>>,
 }
 
 /// The directory of the control sockets: `$XDG_RUNTIME_DIR/hangar`, else a per-user
@@ -110,10 +119,26 @@ pub(crate) fn connect_ssh(
     read_only: bool,
     settings: &SshSettings,
 ) -> io::Result<(Reader, Writer)> {
+    let remote = remote_command(uri, read_only).map_err(io::Error::other)?;
+    let (cmd, program, askpass) = ssh_command(uri, settings, &remote)?;
+    let failure = child::FailureSlot {
+        host: uri.host().unwrap_or("localhost").to_owned(),
+        error: settings.failure.clone(),
+    };
+    child::spawn(cmd, &program, askpass, Some(failure))
+}
+
+/// The `ssh` command line to the URI's host running `remote`, through the host's control
+/// master (started when there is none), with the URI's port, user, key file and known hosts
+/// file; also the program's name and the askpass listener that must live as long as it.
+pub(crate) fn ssh_command(
+    uri: &ConnectUri,
+    settings: &SshSettings,
+    remote: &str,
+) -> io::Result<(Command, String, Option<AskpassServer>)> {
     let p = uri.params();
     let host = uri.host().unwrap_or("localhost");
     let program = p.command.as_deref().unwrap_or("ssh");
-    let remote = remote_command(uri, read_only).map_err(io::Error::other)?;
     let control = control_dir();
     std::fs::create_dir_all(&control)?;
     set_private(&control)?;
@@ -126,6 +151,15 @@ pub(crate) fn connect_ssh(
     }
     if let Some(key) = &p.keyfile {
         cmd.arg("-i").arg(key);
+    }
+    // libssh's options come first: ssh keeps the first value it is given.
+    if matches!(
+        uri.transport(),
+        TransportKind::Libssh | TransportKind::Libssh2
+    ) {
+        for o in libssh::options(p).map_err(io::Error::other)? {
+            cmd.arg("-o").arg(o);
+        }
     }
     if let Some(kh) = &p.known_hosts {
         cmd.arg("-o").arg(format!("UserKnownHostsFile={kh}"));
@@ -144,7 +178,21 @@ pub(crate) fn connect_ssh(
         askpass = Some(server);
     }
     cmd.arg("--").arg(host).arg(remote);
-    child::spawn(cmd, program, askpass)
+    Ok((cmd, program.to_owned(), askpass))
+}
+
+/// A shell command on the far side that joins its stdin and stdout to `target` with netcat
+/// (the URI's `netcat=` program), quitting when its input ends.
+pub(crate) fn netcat_command(uri: &ConnectUri, target: &[&str]) -> String {
+    let nc = uri.params().netcat.as_deref().unwrap_or("nc");
+    let target: Vec<String> = target.iter().map(|t| quote(t)).collect();
+    let script = format!(
+        "if {nc} -q 2>&1 | grep 'requires an argument' >/dev/null 2>&1; then ARG=-q0; \
+         else ARG=; fi; exec {nc} $ARG {target}",
+        nc = quote(nc),
+        target = target.join(" ")
+    );
+    format!("sh -c {}", quote(&script))
 }
 
 fn set_private(dir: &Path) -> io::Result<()> {

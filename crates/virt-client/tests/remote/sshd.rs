@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 pub struct Sshd {
     pub dir: tempfile::TempDir,
+    pub port: u16,
     child: Child,
 }
 
@@ -95,7 +96,7 @@ impl Sshd {
             assert!(Instant::now() < deadline, "sshd did not start");
             std::thread::sleep(Duration::from_millis(20));
         }
-        Sshd { dir, child }
+        Sshd { dir, port, child }
     }
 
     /// The ssh wrapper that reads the private configuration.

@@ -9,7 +9,7 @@ use virt_client::{DomainEvent, DomainEventId};
 
 use super::{
     ConsoleCmd, ConsoleMode, ConsoleMsg, ConsoleOutput, ConsolePage, Route, SerialState, graphics,
-    view,
+    password, view,
 };
 use crate::widgets::vnc_display::{DisplayState, Scaling};
 
@@ -68,6 +68,7 @@ impl ConsolePage {
                 self.events_stop.take();
                 self.stop_serial();
                 self.display.close();
+                self.channel = None;
                 self.connection = conn;
                 self.info = None;
                 self.start_load(sender);
@@ -111,11 +112,43 @@ impl ConsolePage {
             },
             ConsoleMsg::DisplayConnected => {
                 self.retries = 0;
+                if let Some(p) = self.password.on_connected() {
+                    let key = password::key(&self.uri, &self.name);
+                    sender.oneshot_command(async move {
+                        password::store(key, p).await;
+                        ConsoleCmd::KeyringDone
+                    });
+                }
                 // Typing goes to the guest once it shows.
                 if self.display.is_mapped() {
                     self.display.grab_focus();
                 }
             }
+            ConsoleMsg::AuthRequired => {
+                let key = password::key(&self.uri, &self.name);
+                match self.password.on_asked() {
+                    password::Next::LookUp => sender.oneshot_command(async move {
+                        ConsoleCmd::Remembered(password::lookup(key).await)
+                    }),
+                    password::Next::ForgetAndAsk => {
+                        sender.oneshot_command(async move {
+                            password::forget(key).await;
+                            ConsoleCmd::KeyringDone
+                        });
+                        password::ask(&self.display, sender.input_sender().clone());
+                    }
+                    password::Next::Ask => {
+                        password::ask(&self.display, sender.input_sender().clone())
+                    }
+                }
+            }
+            ConsoleMsg::Password { password, remember } => match password {
+                Some(p) => {
+                    self.display.set_credentials(None, &p);
+                    self.password.pending = remember.then_some(p);
+                }
+                None => self.display.close(),
+            },
             ConsoleMsg::DisplayDisconnected(reason) => {
                 // The VM may have stopped or rebooted: look again shortly.
                 if !reason.is_empty() && self.retries < 5 {
@@ -171,6 +204,22 @@ impl ConsolePage {
                 }
             },
             ConsoleCmd::GraphicsFd(..) => {}
+            ConsoleCmd::GraphicsChannel(gen_, r) if gen_ == self.generation => match r {
+                Ok(mut channel) => {
+                    if let Some(fd) = channel.take_fd()
+                        && let Err(e) = self.display.open_fd(fd)
+                    {
+                        tracing::warn!("display not opened: {e}");
+                    }
+                    // Replacing the old channel stops its ssh.
+                    self.channel = Some(channel);
+                }
+                Err(e) => {
+                    tracing::warn!("no channel to the display: {e}");
+                    self.toast(&e);
+                }
+            },
+            ConsoleCmd::GraphicsChannel(..) => {}
             ConsoleCmd::Event => {
                 // A reboot keeps the sessions; the reload reopens what ended.
                 self.start_load(sender);
@@ -186,6 +235,14 @@ impl ConsolePage {
             ConsoleCmd::SerialData(..) => {}
             ConsoleCmd::Retry(gen_) if gen_ == self.generation => self.start_load(sender),
             ConsoleCmd::Retry(_) => {}
+            ConsoleCmd::Remembered(Some(p)) => {
+                self.password.stored_used = true;
+                self.display.set_credentials(None, &p);
+            }
+            ConsoleCmd::Remembered(None) => {
+                password::ask(&self.display, sender.input_sender().clone())
+            }
+            ConsoleCmd::KeyringDone => {}
         }
     }
 
@@ -216,6 +273,16 @@ impl ConsolePage {
                         });
                     }
                     Route::Tcp(..) => self.open_tcp(),
+                    Route::Ssh(target) => {
+                        let Some(conn) = self.connection.clone() else {
+                            return;
+                        };
+                        let gen_ = self.generation;
+                        sender.oneshot_command(async move {
+                            let r = graphics::graphics_channel(conn, target).await.map(Box::new);
+                            ConsoleCmd::GraphicsChannel(gen_, r)
+                        });
+                    }
                     Route::Unavailable => {}
                 }
             }

@@ -1,17 +1,16 @@
 //! The console page's background reading and the graphical console: what the live XML says
 //! about the VM's displays and serial devices, how to reach the VNC server for a connection
-//! (fd passing over a unix socket, else TCP to the listen address), and the password prompt.
+//! (fd passing over a unix socket, a channel through the ssh master for `+ssh`, else TCP to
+//! the listen address).
 
 use std::os::fd::OwnedFd;
 
-use adw::prelude::*;
 use virt_client::uri::TransportKind;
-use virt_client::{ConnectUri, Connection, Domain, DomainState};
+use virt_client::{Channel, ChannelTarget, ConnectUri, Connection, Domain, DomainState};
 use virt_xml::DomainXml;
 use virt_xml::domain::DeviceKind;
 
 use crate::i18n::gettext;
-use crate::widgets::vnc_display::VncDisplay;
 
 /// `VIR_DOMAIN_XML_SECURE`: include passwords.
 const XML_SECURE: u32 = 1;
@@ -27,6 +26,8 @@ pub struct GraphicsInfo {
     pub port: Option<u16>,
     /// The password, when the connection may read it.
     pub passwd: Option<String>,
+    /// The unix socket the display listens on instead of a port.
+    pub socket: Option<String>,
 }
 
 /// A serial or console device a console stream can open.
@@ -90,6 +91,7 @@ pub fn parse_devices(xml: &str) -> (Option<GraphicsInfo>, Vec<SerialDevice>) {
             .and_then(|p| u16::try_from(p).ok())
             .filter(|p| *p > 0),
         passwd: g.passwd(&doc).map(|p| p.to_string()),
+        socket: g.socket(&doc).map(|p| p.to_string()),
     });
     let mut serials = Vec::new();
     for (i, dev) in devices
@@ -129,7 +131,9 @@ pub enum Route {
     Fd,
     /// TCP to this host and port.
     Tcp(String, u16),
-    /// Not reachable from here (remote transports need tunnelling).
+    /// A channel through the connection's ssh master to this address on the host.
+    Ssh(ChannelTarget),
+    /// Not reachable from here.
     Unavailable,
 }
 
@@ -140,8 +144,42 @@ pub fn route(uri: &str, graphics: &GraphicsInfo) -> Route {
     match transport {
         Some(TransportKind::Unix) => Route::Fd,
         Some(TransportKind::Tcp | TransportKind::Tls) => tcp_route(parsed.as_ref(), graphics),
+        Some(TransportKind::Ssh | TransportKind::Libssh | TransportKind::Libssh2) => {
+            ssh_route(graphics)
+        }
         _ => Route::Unavailable,
     }
+}
+
+/// Through ssh: the display's socket, else its port at its listen address as the host sees
+/// it (a wildcard address is reached on the host's loopback).
+pub fn ssh_route(graphics: &GraphicsInfo) -> Route {
+    if let Some(socket) = &graphics.socket {
+        return Route::Ssh(ChannelTarget::Unix(socket.clone()));
+    }
+    let Some(port) = graphics.port else {
+        return Route::Unavailable;
+    };
+    let listen = graphics
+        .listen
+        .as_deref()
+        .map(|a| a.trim_start_matches('[').trim_end_matches(']'));
+    let host = match listen {
+        None | Some("" | "0.0.0.0") => "127.0.0.1",
+        Some("::") => "::1",
+        Some(a) => a,
+    };
+    Route::Ssh(ChannelTarget::Tcp {
+        host: host.to_string(),
+        port,
+    })
+}
+
+/// Opens a channel to the display through the connection's ssh master.
+pub async fn graphics_channel(conn: Connection, target: ChannelTarget) -> Result<Channel, String> {
+    conn.open_channel(&target, true)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// TCP to the display's listen address; a wildcard address means the connection's host.
@@ -166,35 +204,6 @@ pub async fn graphics_fd(domain: Domain) -> Result<OwnedFd, String> {
         .open_graphics_fd(0, 0)
         .await
         .map_err(|e| e.to_string())
-}
-
-/// Asks for the display's password; the answer goes to `display` (Cancel closes it).
-pub fn ask_password(display: &VncDisplay) {
-    let parent = display.root().and_downcast::<gtk::Window>();
-    let dialog = adw::MessageDialog::new(
-        parent.as_ref(),
-        Some(&gettext("Display Password")),
-        Some(&gettext("The VM's display asks for a password.")),
-    );
-    let entry = gtk::PasswordEntry::builder()
-        .show_peek_icon(true)
-        .activates_default(true)
-        .build();
-    dialog.set_extra_child(Some(&entry));
-    dialog.add_response("cancel", &gettext("Cancel"));
-    dialog.add_response("connect", &gettext("Connect"));
-    dialog.set_response_appearance("connect", adw::ResponseAppearance::Suggested);
-    dialog.set_default_response(Some("connect"));
-    dialog.set_close_response("cancel");
-    let d = display.clone();
-    dialog.connect_response(None, move |_, response| {
-        if response == "connect" {
-            d.set_credentials(None, &entry.text());
-        } else {
-            d.close();
-        }
-    });
-    dialog.present();
 }
 
 #[cfg(test)]
@@ -225,7 +234,37 @@ mod tests {
             route("qemu+tcp://h.example/system", &g),
             Route::Tcp("h.example".into(), 5901)
         );
-        assert_eq!(route("qemu+ssh://h.example/system", &g), Route::Unavailable);
+        assert_eq!(
+            route("qemu+ssh://h.example/system", &g),
+            Route::Ssh(ChannelTarget::Tcp {
+                host: "127.0.0.1".into(),
+                port: 5901
+            })
+        );
+        let sock = GraphicsInfo {
+            socket: Some("/run/vnc.sock".into()),
+            ..g.clone()
+        };
+        assert_eq!(
+            route("qemu+ssh://h/system", &sock),
+            Route::Ssh(ChannelTarget::Unix("/run/vnc.sock".into()))
+        );
+        let v6 = GraphicsInfo {
+            listen: Some("::".into()),
+            ..g.clone()
+        };
+        assert_eq!(
+            route("qemu+ssh://h/system", &v6),
+            Route::Ssh(ChannelTarget::Tcp {
+                host: "::1".into(),
+                port: 5901
+            })
+        );
+        assert!(matches!(
+            route("qemu+libssh2://h/system", &g),
+            Route::Ssh(_)
+        ));
+        assert_eq!(route("qemu+ext:///system", &g), Route::Unavailable);
         let none = GraphicsInfo::default();
         assert_eq!(route("qemu+tcp://h/system", &none), Route::Unavailable);
     }

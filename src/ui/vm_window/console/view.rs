@@ -65,7 +65,7 @@ pub(super) fn status(page: &ConsolePage) -> Option<Status> {
                 return s(
                     gettext("Not available for this connection yet"),
                     gettext(
-                        "Graphical consoles over SSH and other tunnelled connections are not supported yet.",
+                        "Hangar cannot reach this display over this kind of connection: it needs a local, SSH, TCP or TLS connection and a display with a port or socket.",
                     ),
                     None,
                 );

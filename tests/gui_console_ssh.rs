@@ -1,0 +1,78 @@
+//! The console page over a `qemu+ssh` connection to the private libvirtd through a private
+//! sshd: the VM's VNC display comes through a channel of the connection's ssh master, shows
+//! SeaBIOS, and sshd sees a single login for the connection and the display.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+#[path = "../crates/virt-client/tests/remote/sshd.rs"]
+#[allow(dead_code)]
+mod sshd;
+
+use adw::prelude::*;
+use hangar::ui::vm_window::console::{ConsoleInit, ConsolePage};
+use hangar::widgets::vnc_display::DisplayState;
+use relm4::prelude::*;
+use support::wait_until;
+use testbed::{Libvirtd, unique_name, vm};
+use virt_client::Connection;
+
+fn connect(uri: &str) -> Connection {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let uri = uri.to_string();
+    relm4::spawn(async move {
+        let _ = tx.send(Connection::open(&uri).await);
+    });
+    let mut out = None;
+    assert!(wait_until(30, || {
+        out = rx.try_recv().ok();
+        out.is_some()
+    }));
+    out.unwrap().unwrap()
+}
+
+#[gtk::test]
+fn graphical_console_over_ssh_shows_seabios_on_one_login() {
+    support::init_gui();
+    let d = Libvirtd::shared();
+    let name = unique_name("cpage-ssh");
+    let path = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&path, vm::tiny_xml(&name)).unwrap();
+    d.virsh(&d.qemu_uri(), &["define", path.to_str().unwrap()])
+        .unwrap();
+    d.virsh(&d.qemu_uri(), &["start", &name]).unwrap();
+    let sshd = sshd::Sshd::start("");
+    let uri = format!(
+        "qemu+ssh://hangar-test/system?socket={}&command={}&no_tty=1",
+        d.socket().display(),
+        sshd.ssh().display()
+    );
+    let page = ConsolePage::builder()
+        .launch(ConsoleInit {
+            name: name.clone(),
+            uri: uri.clone(),
+            connection: Some(connect(&uri)),
+        })
+        .detach();
+    let win = adw::Window::new();
+    win.set_default_size(860, 560);
+    win.set_content(Some(page.widget()));
+    win.present();
+    let display = page.model().display().clone();
+    let ok = wait_until(40, || {
+        display.state()
+            == DisplayState::Connected {
+                width: 720,
+                height: 400,
+            }
+    });
+    let state = display.state();
+    let status = page.model().status();
+    let _ = d.virsh_output(&d.qemu_uri(), &["destroy", &name]);
+    let _ = d.virsh_output(&d.qemu_uri(), &["undefine", &name]);
+    assert!(ok, "state {state:?}, status {status:?}");
+    assert_eq!(status, None);
+    assert_eq!(sshd.logins(), 1, "the display rides the connection's login");
+    win.destroy();
+}
