@@ -130,6 +130,11 @@ impl Connection {
     /// [`Error::Closed`]; so do later ones.
     pub async fn close(&self) -> Result<()> {
         self.inner.closing.store(true, Ordering::Relaxed);
+        // No event deregistration may still run on the daemon while it closes the connection.
+        let (tx, rx) = oneshot::channel();
+        if self.inner.tx.send(Command::Quiesce(tx)).is_ok() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(2), rx).await;
+        }
         let r = self
             .call::<virt_proto::remote::ConnectCloseArgs>(&virt_proto::remote::ConnectCloseArgs)
             .await;

@@ -244,3 +244,38 @@ async fn domain_and_network_subscriptions_keep_to_their_own_events() {
         assert!(!matches!(ev, DomainEvent::Other { .. }), "{ev:?}");
     }
 }
+
+/// Subscriptions dropped just before the connection closes must not leave a deregistration
+/// running on the daemon while it cleans the connection up: libvirtd 9.0 crashes when that
+/// happens. Many quick open–subscribe–drop–close rounds against a daemon of its own, which must
+/// still answer afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_right_after_unsubscribing_leaves_the_daemon_running() {
+    let d = Libvirtd::start().unwrap();
+    let uri = d.qemu_uri();
+    let c = Connection::open(&uri).await.unwrap();
+    let name = testbed::unique_name("evquit");
+    let dom = Domain::define_xml(&c, &testbed::vm::tiny_xml(&name), 0)
+        .await
+        .unwrap();
+    let kinds = [
+        DomainEventId::Lifecycle,
+        DomainEventId::Reboot,
+        DomainEventId::Tunable,
+    ];
+    for round in 0..200 {
+        let c = Connection::open(&uri).await.unwrap();
+        let a = c.domain_events(&kinds, Some(&dom)).await.unwrap();
+        let b = c.domain_events(&kinds, None).await.unwrap();
+        drop(a);
+        drop(b);
+        if round % 2 == 0 {
+            c.close().await.unwrap();
+        } else {
+            drop(c);
+        }
+    }
+    let c2 = Connection::open(&uri).await.expect("the daemon survived");
+    assert!(Domain::lookup_by_name(&c2, &name).await.is_ok());
+    dom.undefine(0).await.unwrap();
+}

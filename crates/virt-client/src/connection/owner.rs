@@ -32,6 +32,8 @@ const PROC_PONG: i32 = 2;
 const READ_CHUNK: usize = 256 * 1024;
 /// Stop taking new requests while this much is still unwritten.
 const WRITE_HIGH_WATER: usize = 8 * 1024 * 1024;
+/// How long a closing connection waits for registration calls in flight.
+const REGISTRY_DRAIN: Duration = Duration::from_secs(2);
 
 /// A reply to a call.
 #[derive(Debug)]
@@ -83,7 +85,12 @@ pub(crate) enum Command {
     DropStream(u32),
     Subscribe(Subscribe),
     Unsubscribe(Unsubscribe),
-    Keepalive { interval: Duration, count: u32 },
+    Keepalive {
+        interval: Duration,
+        count: u32,
+    },
+    /// Stop sending registration calls; answered once none is in flight.
+    Quiesce(oneshot::Sender<()>),
     Shutdown(oneshot::Sender<()>),
 }
 
@@ -159,6 +166,7 @@ pub(crate) struct Owner {
     pending: HashMap<u32, PendingCall>,
     streams: HashMap<u32, StreamSink>,
     registry: Registry,
+    quiesced: Vec<oneshot::Sender<()>>,
     serials: Arc<AtomicU32>,
     fd_wait: Option<FdWait>,
     keepalive: Option<Keepalive>,
@@ -193,6 +201,7 @@ impl Owner {
             pending: HashMap::new(),
             streams: HashMap::new(),
             registry: Registry::default(),
+            quiesced: Vec::new(),
             serials,
             fd_wait: None,
             keepalive: None,
@@ -203,12 +212,20 @@ impl Owner {
     pub(crate) async fn run(mut self) {
         let mut shutdown_ack: Option<oneshot::Sender<()>> = None;
         let mut accepting = true;
+        // Once nothing more is accepted, registration calls in flight get this long to be
+        // answered before the socket closes (the daemon must not clean up while it runs one).
+        let mut drain_until: Option<Instant> = None;
         let reason = loop {
             if self.rend == self.rbuf.len() {
                 self.make_room(READ_CHUNK / 4);
             }
+            if !accepting && drain_until.is_none() {
+                self.registry.quiesce();
+                drain_until = Some(Instant::now() + REGISTRY_DRAIN);
+            }
             let has_output = self.wpos < self.wbuf.len() || !self.fd_marks.is_empty();
-            if !accepting && !has_output {
+            let draining = self.registry_busy() && drain_until.is_some_and(|d| Instant::now() < d);
+            if !accepting && !has_output && !draining {
                 break CloseReason::Requested;
             }
             let take_more = accepting && self.wbuf.len() - self.wpos < WRITE_HIGH_WATER;
@@ -247,6 +264,7 @@ impl Owner {
                     }
                 },
                 _ = tick(&mut self.keepalive), if ka_active => self.on_keepalive_tick(),
+                _ = sleep_until_opt(drain_until), if draining => Step::Continue,
             };
             if let Step::Stop(reason) = step {
                 break reason;
@@ -356,7 +374,28 @@ impl Owner {
                     timer,
                 });
             }
+            Command::Quiesce(ack) => {
+                self.registry.quiesce();
+                self.quiesced.push(ack);
+                self.ack_quiesced();
+            }
             Command::Shutdown(_) => {}
+        }
+    }
+
+    /// Whether a registration call still waits for its reply.
+    fn registry_busy(&self) -> bool {
+        self.pending
+            .values()
+            .any(|p| matches!(p, PendingCall::Registry(_)))
+    }
+
+    /// Tells those waiting for a quiet registry once no registration call is in flight.
+    fn ack_quiesced(&mut self) {
+        if !self.quiesced.is_empty() && !self.registry_busy() {
+            for ack in self.quiesced.drain(..) {
+                let _ = ack.send(());
+            }
         }
     }
 
@@ -449,6 +488,13 @@ impl Owner {
         self.clear_if_drained();
         // An empty body cannot fail to encode.
         let _ = packet::encode_packet_into(&mut self.wbuf, &header, None, &());
+    }
+}
+
+async fn sleep_until_opt(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
     }
 }
 

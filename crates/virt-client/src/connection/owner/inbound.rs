@@ -137,6 +137,7 @@ impl Owner {
                     self.serials.fetch_add(1, Ordering::Relaxed)
                 });
                 self.queue_internal(call);
+                self.ack_quiesced();
                 return;
             }
         };

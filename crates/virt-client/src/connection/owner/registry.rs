@@ -90,14 +90,27 @@ pub(crate) struct Registry {
     regs: HashMap<Arc<RegKey>, Reg>,
     by_id: HashMap<i32, Vec<Arc<RegKey>>>,
     early: VecDeque<RawEvent>,
+    /// The connection is closing: nothing more is sent for registrations.
+    quiet: bool,
 }
 
 impl Registry {
+    /// The connection is about to close. The daemon drops its registrations with the
+    /// connection, and libvirtd 9.0 crashes when a deregistration runs while it does so: from
+    /// now on nothing is registered or deregistered any more.
+    pub(crate) fn quiesce(&mut self) {
+        self.quiet = true;
+    }
+
     pub(crate) fn subscribe(
         &mut self,
         s: Subscribe,
         serial: &mut impl FnMut() -> u32,
     ) -> Option<Internal> {
+        if self.quiet {
+            let _ = s.done.send(Err(Error::Closed));
+            return None;
+        }
         let waiting = Waiting {
             token: s.token,
             sink: s.sink,
@@ -179,6 +192,13 @@ impl Registry {
             return None;
         };
         self.unlink(id, key);
+        if self.quiet {
+            self.regs.remove(key);
+            for d in done {
+                let _ = d.send(Ok(()));
+            }
+            return None;
+        }
         let reg = self.regs.get_mut(key)?;
         reg.state = State::Closing {
             waiters: Vec::new(),
@@ -229,6 +249,11 @@ impl Registry {
                     let _ = d.send(if ok { Ok(()) } else { Err(reply_error(reply)) });
                 }
                 waiters.retain(|w| !w.done.is_closed());
+                if self.quiet {
+                    for w in waiters.drain(..) {
+                        let _ = w.done.send(Err(Error::Closed));
+                    }
+                }
                 if waiters.is_empty() {
                     self.regs.remove(&key);
                     return None;

@@ -188,3 +188,38 @@ fn subscribers_that_went_away_are_dropped_and_the_registration_with_them() {
     assert!(matches!(call.purpose, Purpose::Deregister(ref k) if **k == key()));
     assert!(r.by_id.is_empty());
 }
+
+#[test]
+fn a_closing_connection_sends_no_more_registration_calls() {
+    let mut r = Registry::default();
+    let mut serial = 0;
+    let (mut a, call) = subscribe(&mut r, 1, &mut serial);
+    let call = call.expect("the first subscriber registers");
+    assert!(
+        r.on_reply(
+            call.purpose,
+            &reply(Status::Ok, &5i32.to_be_bytes()),
+            &mut no_serial
+        )
+        .is_none()
+    );
+    assert_eq!(a.done.try_recv().unwrap().unwrap(), 5);
+    r.quiesce();
+    // The last subscriber leaves: nothing goes to the daemon, the subscriber is out at once.
+    let (done_tx, mut done) = oneshot::channel();
+    let call = r.unsubscribe(
+        Unsubscribe {
+            key: key(),
+            token: 1,
+            done: Some(done_tx),
+        },
+        &mut no_serial,
+    );
+    assert!(call.is_none(), "no deregistration while closing");
+    assert!(done.try_recv().unwrap().is_ok());
+    // A newcomer is refused rather than registered.
+    let (mut b, call) = subscribe(&mut r, 2, &mut serial);
+    assert!(call.is_none());
+    assert!(matches!(b.done.try_recv().unwrap(), Err(Error::Closed)));
+    drop(a.rx.try_recv());
+}
