@@ -3,5 +3,6 @@
 
 pub mod host;
 pub mod model;
+pub mod prestart;
 pub mod sampler;
 pub mod series;

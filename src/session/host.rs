@@ -216,6 +216,7 @@ pub async fn run_with(
         }
         let reason = match Connection::open_with(&target, options).await {
             Ok(conn) => {
+                crate::startup::mark("connection-opened");
                 attempt = 0;
                 let stats = {
                     let report = report.clone();
@@ -336,10 +337,13 @@ async fn serve(
         Ok(ev) => ev,
         Err(e) => return Served::Lost(e.to_string()),
     };
+    crate::startup::mark("events-registered");
     let details = host_details(conn).await;
+    crate::startup::mark("details-read");
     let mut known = Known::default();
     match list_vms(conn).await {
         Ok(listed) => {
+            crate::startup::mark("list-read");
             let mut vms = Vec::with_capacity(listed.len());
             for (dom, vm) in listed {
                 known.insert(dom);
