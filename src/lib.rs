@@ -51,8 +51,15 @@ pub fn run(args: Vec<String>) -> ExitCode {
         session::prestart::start(&uri);
     }
     startup::mark("sessions-started");
+    if startup::enabled() {
+        // The same initialisation RelmApp does, split for the stage marks.
+        let _ = gtk::init();
+        startup::mark("gtk-init");
+        let _ = adw::init();
+        startup::mark("adw-init");
+    }
     let app = relm4::RelmApp::new(config::APP_ID);
-    startup::mark("gtk-init");
+    startup::mark("app-made");
     // libadwaita loads `style.css` from the resource base path at startup; the application
     // RelmApp makes has none set.
     {
