@@ -20,7 +20,12 @@
 //!
 //! Each app is started RUNS times per fixture, alternating, and the medians are printed; the
 //! first start of each also measures the idle figures. Hangar's own start-up stage marks
-//! (milliseconds from its `main`) are printed as medians too.
+//! (milliseconds from its `main`; see `src/startup.rs`) are printed as medians too, with the
+//! benchmark's two moments (from the spawn) at the end.
+//!
+//! Both apps run with `GSK_RENDERER=cairo` (GTK 3's virt-manager ignores it). Without a session
+//! bus, GLib starts one (dbus-launch) on first use in each app; run the whole benchmark under
+//! `dbus-run-session` to give both the bus a desktop session has.
 //!
 //! usage: xvfb-run -a cargo run --release --example list_bench -- [IDLE_SECS] [SIZES] [RUNS]
 //!        (defaults: 60 s, 50,1000, 5 starts)
