@@ -163,6 +163,7 @@ pub fn apply(
             conn.set_connection_status(ConnectionStatus::Disconnected, &gettext("Not connected"));
         }
         HostUpdate::AllVms(vms) => {
+            crate::startup::mark("list-received");
             conn.set_vms(&vms);
             window.list.refilter();
             crate::startup::list_applied(vms.len());
