@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod osinfo;
 pub mod session;
 pub mod settings;
+pub mod startup;
 pub mod ui;
 pub mod widgets;
 
@@ -37,13 +38,28 @@ pub fn run(args: Vec<String>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    skip_unused_gl();
     init_logging();
     i18n::init();
     if let Err(e) = init_resources() {
         eprintln!("hangar: {e}");
         return ExitCode::FAILURE;
     }
+    // The hosts' lists load while GTK starts; the window takes the sessions over.
+    let settings = settings::AppSettings::open().ok();
+    for uri in ui::main_window::initial_connections(settings.as_ref(), &options) {
+        session::prestart::start(&uri);
+    }
+    startup::mark("sessions-started");
+    if startup::enabled() {
+        // The same initialisation RelmApp does, split for the stage marks.
+        let _ = gtk::init();
+        startup::mark("gtk-init");
+        let _ = adw::init();
+        startup::mark("adw-init");
+    }
     let app = relm4::RelmApp::new(config::APP_ID);
+    startup::mark("app-made");
     // libadwaita loads `style.css` from the resource base path at startup; the application
     // RelmApp makes has none set.
     {
@@ -74,6 +90,22 @@ pub fn init_style_without_app() {
             &provider,
             gtk::STYLE_PROVIDER_PRIORITY_APPLICATION,
         );
+    }
+}
+
+/// With the cairo renderer chosen (`GSK_RENDERER=cairo`), nothing draws with OpenGL, yet GDK
+/// would still load and probe the GL drivers when it opens the display (on X11, to pick the
+/// window visual), which is a large part of its start-up on software GL: tell it not to.
+fn skip_unused_gl() {
+    const KEY: &str = "GDK_DEBUG";
+    if std::env::var("GSK_RENDERER").is_ok_and(|r| r.eq_ignore_ascii_case("cairo")) {
+        let flags = match std::env::var(KEY) {
+            Ok(v) if v.split([',', ':', ' ']).any(|f| f.starts_with("gl-")) => return,
+            Ok(v) if !v.is_empty() => format!("{v},gl-disable"),
+            _ => "gl-disable".to_string(),
+        };
+        // SAFETY: called before anything in the process has started another thread.
+        unsafe { std::env::set_var(KEY, flags) };
     }
 }
 

@@ -5,6 +5,7 @@
 //! answer.
 
 fn main() -> std::process::ExitCode {
+    hangar::startup::begin();
     let args: Vec<String> = std::env::args().collect();
     let prompt = match args.get(1).map(String::as_str) {
         Some("--askpass") => Some(args.get(2).cloned().unwrap_or_default()),

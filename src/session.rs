@@ -5,6 +5,7 @@ pub mod errors;
 pub mod host;
 pub mod keyring;
 pub mod model;
+pub mod prestart;
 mod prompt;
 pub mod sampler;
 pub mod series;

@@ -178,6 +178,7 @@ pub async fn run_with(
         ui_prompt.finish(opened.as_ref().map(|_| ())).await;
         let reason = match opened {
             Ok(conn) => {
+                crate::startup::mark("connection-opened");
                 attempt = 0;
                 let stats = {
                     let report = report.clone();
@@ -294,10 +295,13 @@ async fn serve(
         Ok(ev) => ev,
         Err(e) => return Served::Lost(e.to_string()),
     };
+    crate::startup::mark("events-registered");
     let details = host_details(conn).await;
+    crate::startup::mark("details-read");
     let mut known = Known::default();
     match list_vms(conn).await {
         Ok(listed) => {
+            crate::startup::mark("list-read");
             let mut vms = Vec::with_capacity(listed.len());
             for (dom, vm) in listed {
                 known.insert(dom);

@@ -3,9 +3,12 @@
 mod actions;
 mod confirm;
 mod sessions;
+mod state;
 
 pub use actions::{VmVerb, WindowActions};
 pub use confirm::{confirmation_for, validate_name};
+pub use state::{initial_connections, local_uri};
+use state::{restore_window_state, save_window_state};
 
 use std::collections::HashMap;
 
@@ -31,7 +34,8 @@ pub struct MainWindow {
     list: VmList,
     sessions: HashMap<String, mpsc::UnboundedSender<HostRequest>>,
     connections: HashMap<String, virt_client::Connection>,
-    add_dialog: Controller<AddConnection>,
+    /// The "Add Connection" dialog, made the first time it is asked for.
+    add_dialog: Option<Controller<AddConnection>>,
     toaster: relm4::abstractions::Toaster,
     actions: Option<WindowActions>,
     window: adw::ApplicationWindow,
@@ -427,17 +431,13 @@ impl Component for MainWindow {
         root: Self::Root,
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
+        crate::startup::mark("window-init");
+        crate::startup::watch_window(&root);
         let toaster = relm4::abstractions::Toaster::default();
         let (settings, settings_error) = match AppSettings::open() {
             Ok(s) => (Some(s), None),
             Err(e) => (None, Some(e.to_string())),
         };
-        let add_dialog = AddConnection::builder()
-            .transient_for(&root)
-            .launch(())
-            .forward(sender.input_sender(), |out| match out {
-                AddConnectionOutput::Added(uri) => MainWindowMsg::AddConnection(uri),
-            });
         let list = VmList::new();
         let popover = gtk::PopoverMenu::from_model(None::<&gtk::gio::MenuModel>);
         popover.set_has_arrow(false);
@@ -449,7 +449,7 @@ impl Component for MainWindow {
             list,
             sessions: HashMap::new(),
             connections: HashMap::new(),
-            add_dialog,
+            add_dialog: None,
             toaster,
             actions: None,
             window: root.clone(),
@@ -492,19 +492,7 @@ impl Component for MainWindow {
                     crate::ui::stats::HostStats::set_interval_everywhere(settings.stats_interval());
                 });
         }
-        let saved = model
-            .settings
-            .as_ref()
-            .map(AppSettings::connections)
-            .unwrap_or_default();
-        let first_start = model
-            .settings
-            .as_ref()
-            .is_some_and(AppSettings::first_start);
-        let mut initial: Vec<String> = saved.into_iter().chain(options.connect).collect();
-        if first_start && initial.is_empty() {
-            initial.push(local_uri().to_string());
-        }
+        let initial = initial_connections(model.settings.as_ref(), &options);
         if let Some(s) = &model.settings {
             s.set_initialized();
         }
@@ -515,12 +503,27 @@ impl Component for MainWindow {
         if let Some(e) = settings_error {
             sender.input(MainWindowMsg::Error(e));
         }
+        crate::startup::mark("window-built");
         ComponentParts { model, widgets }
     }
 
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>, _root: &Self::Root) {
         match msg {
-            MainWindowMsg::ShowAddConnection => self.add_dialog.emit(AddConnectionMsg::Show),
+            MainWindowMsg::ShowAddConnection => {
+                let window = &self.window;
+                self.add_dialog
+                    .get_or_insert_with(|| {
+                        AddConnection::builder()
+                            .transient_for(window)
+                            .launch(())
+                            .forward(sender.input_sender(), |out| match out {
+                                AddConnectionOutput::Added(uri) => {
+                                    MainWindowMsg::AddConnection(uri)
+                                }
+                            })
+                    })
+                    .emit(AddConnectionMsg::Show);
+            }
             MainWindowMsg::NewVm => self.open_wizard(&sender),
             MainWindowMsg::Wizard(uri, out) => self.wizard_done(&uri, out, &sender),
             MainWindowMsg::AddConnection(uri) => {
@@ -614,17 +617,6 @@ impl MainWindow {
     }
 }
 
-/// The local hypervisor to add on the very first start: the system daemon when its socket is
-/// there, else the user's session daemon (which the client starts when nothing answers).
-pub fn local_uri() -> &'static str {
-    let system = ["/run/libvirt/libvirt-sock", "/run/libvirt/virtqemud-sock"];
-    if system.iter().any(|p| std::path::Path::new(p).exists()) {
-        "qemu:///system"
-    } else {
-        "qemu:///session"
-    }
-}
-
 /// The list row under (`x`, `y`), also when the point is in a row's padding.
 fn row_at(view: &gtk::ListView, x: f64, y: f64) -> Option<ListRow> {
     let hit = view.pick(x, y, gtk::PickFlags::DEFAULT)?;
@@ -639,25 +631,6 @@ fn row_at(view: &gtk::ListView, x: f64, y: f64) -> Option<ListRow> {
         }
     }
     None
-}
-
-fn restore_window_state(window: &adw::ApplicationWindow, settings: &AppSettings) {
-    let s = settings.gio();
-    window.set_default_size(
-        s.int("window-width").max(360),
-        s.int("window-height").max(300),
-    );
-    if s.boolean("window-maximized") {
-        window.maximize();
-    }
-}
-
-fn save_window_state(window: &adw::ApplicationWindow, settings: &AppSettings) {
-    let s = settings.gio();
-    let (w, h) = window.default_size();
-    let _ = s.set_int("window-width", w);
-    let _ = s.set_int("window-height", h);
-    let _ = s.set_boolean("window-maximized", window.is_maximized());
 }
 
 /// A title for the connection to `uri` (used for its row).

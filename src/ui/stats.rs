@@ -49,10 +49,15 @@ thread_local! {
 impl HostStats {
     /// Statistics for the connection to `uri`, replacing any registered before.
     pub fn open(uri: &str) -> HostStats {
+        Self::open_with(uri, SamplerHandle::new())
+    }
+
+    /// Like [`HostStats::open`], for a session that already feeds `sampler`.
+    pub fn open_with(uri: &str, sampler: SamplerHandle) -> HostStats {
         let stats = HostStats {
             inner: Rc::new(Inner {
                 uri: uri.to_string(),
-                sampler: SamplerHandle::new(),
+                sampler,
                 host_cpu: RefCell::default(),
                 host_memory: RefCell::default(),
                 memory_total_kib: Cell::new(0),

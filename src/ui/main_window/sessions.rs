@@ -11,7 +11,8 @@ use super::{MainWindow, MainWindowCmd, MainWindowMsg};
 use crate::i18n::{gettext, gettext_f};
 use crate::session::host::{self, HostDetails, HostRequest, HostUpdate};
 use crate::session::model::VmAction;
-use crate::session::sampler::Want;
+use crate::session::prestart;
+use crate::session::sampler::{SamplerHandle, Want};
 use crate::ui::stats::HostStats;
 use crate::ui::vm_list::{ConnectionStatus, VmList, memory_text};
 use crate::ui::vm_window::{VmPage, VmWindowMsg};
@@ -36,7 +37,8 @@ pub fn wire_list(list: &VmList, sender: &ComponentSender<MainWindow>) {
     list.widget().add_controller(click);
 }
 
-/// Lists the connection to `uri` (if new) and starts its session.
+/// Lists the connection to `uri` (if new) and starts its session, or takes over the one
+/// started for it before the window existed.
 pub fn open(window: &mut MainWindow, uri: &str, sender: &ComponentSender<MainWindow>) {
     if window.sessions.contains_key(uri) {
         return;
@@ -44,15 +46,36 @@ pub fn open(window: &mut MainWindow, uri: &str, sender: &ComponentSender<MainWin
     window
         .list
         .add_connection(uri, &super::connection_title(uri));
+    let tag = uri.to_string();
+    if let Some(early) = prestart::take(uri) {
+        window.sessions.insert(uri.to_string(), early.requests);
+        stats_for(window, uri, Some(early.sampler));
+        // What already arrived goes into the list now, before the window's first frame.
+        let mut updates = early.updates;
+        while let Ok(update) = updates.try_recv() {
+            apply(window, uri, update, sender);
+        }
+        sender.command(move |out, shutdown| {
+            shutdown
+                .register(async move {
+                    while let Some(update) = updates.recv().await {
+                        if out.send(MainWindowCmd::Host(tag.clone(), update)).is_err() {
+                            break;
+                        }
+                    }
+                })
+                .drop_on_shutdown()
+        });
+        return;
+    }
     let (tx, rx) = mpsc::unbounded_channel();
     window.sessions.insert(uri.to_string(), tx);
-    let stats = stats_for(window, uri);
+    let stats = stats_for(window, uri, None);
     let sampler = stats.sampler().clone();
     let uri = uri.to_string();
     sender.command(move |out, shutdown| {
         shutdown
             .register(async move {
-                let tag = uri.clone();
                 host::run_with(uri, rx, sampler, move |update| {
                     out.send(MainWindowCmd::Host(tag.clone(), update)).is_ok()
                 })
@@ -140,9 +163,10 @@ pub fn apply(
             conn.set_connection_status(ConnectionStatus::Disconnected, &gettext("Not connected"));
         }
         HostUpdate::AllVms(vms) => {
+            crate::startup::mark("list-received");
             conn.set_vms(&vms);
             window.list.refilter();
-            report_listed(vms.len());
+            crate::startup::list_applied(vms.len());
         }
         HostUpdate::Vm(vm) => {
             conn.upsert_vm(&vm);
@@ -173,33 +197,24 @@ pub fn apply(
     }
 }
 
-/// The statistics of `uri` for this window: kept across reconnects, made anew for a window
-/// that did not have them yet. The list subscribes while it is on screen.
-fn stats_for(window: &MainWindow, uri: &str) -> HostStats {
+/// The statistics of `uri` for this window: kept across reconnects, made anew (on `sampler`
+/// when given) for a window that did not have them yet. The list subscribes while it is on
+/// screen.
+fn stats_for(window: &MainWindow, uri: &str, sampler: Option<SamplerHandle>) -> HostStats {
     let list = window.list.widget();
     if let Some(stats) = HostStats::get(uri).filter(|s| s.owned_by(list)) {
         return stats;
     }
-    let stats = HostStats::open(uri);
+    let stats = match sampler {
+        Some(sampler) => HostStats::open_with(uri, sampler),
+        None => HostStats::open(uri),
+    };
     stats.set_owner(list);
     stats.subscribe_while_mapped(list, Want::Domains);
     if let Some(settings) = &window.settings {
         stats.sampler().set_interval(settings.stats_interval());
     }
     stats
-}
-
-/// With `HANGAR_BENCH` set, prints `hangar-bench listed N` once the first full list has been
-/// drawn (an idle callback runs after the frame that shows it), for the start-up benchmark.
-fn report_listed(count: usize) {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    static DONE: AtomicBool = AtomicBool::new(false);
-    if std::env::var_os("HANGAR_BENCH").is_none() || DONE.swap(true, Ordering::Relaxed) {
-        return;
-    }
-    gtk::glib::idle_add_local_once(move || {
-        println!("hangar-bench listed {count}");
-    });
 }
 
 /// Opens the VM asked for on the command line once a connection lists it.
