@@ -33,6 +33,8 @@ struct Args {
     /// Each update is a 256x128 rectangle at a moving place instead of the whole screen.
     partial: bool,
     count_damage: Option<u32>,
+    /// Only this mode ("native" or "scaled").
+    only: Option<String>,
 }
 
 fn parse_args() -> Args {
@@ -45,6 +47,7 @@ fn parse_args() -> Args {
         serve: false,
         partial: false,
         count_damage: None,
+        only: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -60,6 +63,7 @@ fn parse_args() -> Args {
             "--remote-viewer" => args.remote_viewer = true,
             "--serve" => args.serve = true,
             "--partial" => args.partial = true,
+            "--only" => args.only = it.next(),
             "--count-damage" => args.count_damage = it.next().and_then(|v| v.parse().ok()),
             other => eprintln!("ignoring argument {other}"),
         }
@@ -124,6 +128,14 @@ fn main() {
     let mut results: Vec<(String, Rate)> = Vec::new();
     for run in 0..args.runs {
         for mode in [Mode::Native, Mode::Scaled] {
+            let name = if mode == Mode::Native {
+                "native"
+            } else {
+                "scaled"
+            };
+            if args.only.as_deref().is_some_and(|o| o != name) {
+                continue;
+            }
             let size = match mode {
                 Mode::Native => full,
                 Mode::Scaled => (full.0 * 2 / 3, full.1 * 2 / 3),
