@@ -1,14 +1,15 @@
 //! Throughput of the VNC display: a streaming RFB server (a child process sending a new
-//! full-screen raw frame for every update request) and the widget in a window, measuring
-//! frames the server delivered, frames GTK painted and CPU seconds per second of this process.
-//! With `--remote-viewer`, the same for virt-viewer's `remote-viewer` (gtk-vnc) on the same
-//! server (its CPU from /proc; frames as the server counts them).
+//! full-screen raw frame for every update request) and the widget in a window, 1:1 and scaled
+//! to two thirds. With `--remote-viewer`, the same for virt-viewer's `remote-viewer` (gtk-vnc)
+//! on the same server, alternating with ours. For both, frames shown are counted the same way
+//! (the X server's DAMAGE reports on the app's window, from a separate counter process) and
+//! CPU seconds per second of the app's process and of the X server come from /proc; the
+//! medians over `--runs` runs close the output.
 //!
-//! Run under a display big enough for the window, e.g.:
-//! `GSK_RENDERER=cairo xvfb-run -a -s "-screen 0 1920x1080x24" cargo run --release --example vnc_bench -- --seconds 10 --remote-viewer`
+//! Run under a display big enough for remote-viewer's window at 1:1, e.g.:
+//! `GSK_RENDERER=cairo xvfb-run -a -s "-screen 0 2560x1600x24" cargo run --release --example vnc_bench -- --seconds 10 --runs 3 --remote-viewer`
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,29 +18,42 @@ use std::time::{Duration, Instant};
 use gtk::prelude::*;
 use hangar::widgets::vnc_display::{Scaling, VncDisplay};
 
+#[path = "vnc_bench/damage.rs"]
+mod damage;
+#[path = "vnc_bench/server.rs"]
+mod server;
+
 struct Args {
     seconds: u64,
+    runs: usize,
     width: u16,
     height: u16,
     remote_viewer: bool,
     serve: bool,
     /// Each update is a 256x128 rectangle at a moving place instead of the whole screen.
     partial: bool,
+    count_damage: Option<u32>,
+    /// Only this mode ("native" or "scaled").
+    only: Option<String>,
 }
 
 fn parse_args() -> Args {
     let mut args = Args {
         seconds: 10,
+        runs: 3,
         width: 1920,
         height: 1080,
         remote_viewer: false,
         serve: false,
         partial: false,
+        count_damage: None,
+        only: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--seconds" => args.seconds = it.next().and_then(|v| v.parse().ok()).unwrap_or(10),
+            "--runs" => args.runs = it.next().and_then(|v| v.parse().ok()).unwrap_or(3),
             "--size" => {
                 if let Some((w, h)) = it.next().as_deref().and_then(|v| v.split_once('x')) {
                     args.width = w.parse().unwrap_or(1920);
@@ -49,21 +63,45 @@ fn parse_args() -> Args {
             "--remote-viewer" => args.remote_viewer = true,
             "--serve" => args.serve = true,
             "--partial" => args.partial = true,
+            "--only" => args.only = it.next(),
+            "--count-damage" => args.count_damage = it.next().and_then(|v| v.parse().ok()),
             other => eprintln!("ignoring argument {other}"),
         }
     }
     args
 }
 
+/// One way of showing the guest's screen.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// One guest pixel per screen pixel.
+    Native,
+    /// Scaled to two thirds (1280x720 for 1920x1080).
+    Scaled,
+}
+
+impl Mode {
+    fn label(self) -> &'static str {
+        match self {
+            Mode::Native => "1:1",
+            Mode::Scaled => "scaled 2/3",
+        }
+    }
+}
+
 fn main() {
     let args = parse_args();
     if args.serve {
-        serve(args.width, args.height, args.partial);
+        server::serve(args.width, args.height, args.partial);
+        return;
+    }
+    if let Some(pid) = args.count_damage {
+        damage::count(pid);
         return;
     }
     let (mut server, port, served) = start_server(&args);
     println!(
-        "server: {}x{} raw {}, a new one for every update request; measuring {} s",
+        "server: {}x{} raw {}, a new one for every update request; {} runs of {} s",
         args.width,
         args.height,
         if args.partial {
@@ -71,26 +109,66 @@ fn main() {
         } else {
             "frames"
         },
+        args.runs,
         args.seconds
     );
     println!(
         "renderer: GSK_RENDERER={}",
         std::env::var("GSK_RENDERER").unwrap_or_else(|_| "(default)".into())
     );
+    println!(
+        "shown = changes of the app's window as the X server's DAMAGE extension reports them; \
+         CPU = user+system s/s of the app's process; X = the X server's"
+    );
     if gtk::init().is_err() {
         eprintln!("no display: run under xvfb-run");
         std::process::exit(1);
     }
     let full = (i32::from(args.width), i32::from(args.height));
-    for (label, size, shown) in [
-        ("1:1 (window = framebuffer)", full, true),
-        ("scaled to 1280x720", (1280, 720), true),
-        ("not shown (receive and decode only)", (640, 360), false),
-    ] {
-        bench_widget(label, port, size, shown, args.seconds, &served);
+    let mut results: Vec<(String, Rate)> = Vec::new();
+    for run in 0..args.runs {
+        for mode in [Mode::Native, Mode::Scaled] {
+            let name = if mode == Mode::Native {
+                "native"
+            } else {
+                "scaled"
+            };
+            if args.only.as_deref().is_some_and(|o| o != name) {
+                continue;
+            }
+            let size = match mode {
+                Mode::Native => full,
+                Mode::Scaled => (full.0 * 2 / 3, full.1 * 2 / 3),
+            };
+            let label = format!("hangar {}", mode.label());
+            if let Some(r) = bench_widget(port, size, args.seconds, &served) {
+                println!("run {run}: {label}: {r}");
+                results.push((label, r));
+            }
+            if args.remote_viewer {
+                let label = format!("remote-viewer {}", mode.label());
+                if let Some(r) = bench_remote_viewer(port, mode, args.seconds, &served) {
+                    println!("run {run}: {label}: {r}");
+                    results.push((label, r));
+                }
+            }
+        }
     }
-    if args.remote_viewer {
-        bench_remote_viewer(port, args.seconds, &served);
+    println!("medians over {} runs:", args.runs);
+    let mut labels: Vec<&String> = results.iter().map(|(l, _)| l).collect();
+    labels.dedup();
+    let mut seen = Vec::new();
+    for label in labels {
+        if seen.contains(&label) {
+            continue;
+        }
+        seen.push(label);
+        let rates: Vec<&Rate> = results
+            .iter()
+            .filter(|(l, _)| l == label)
+            .map(|(_, r)| r)
+            .collect();
+        println!("  {label:<26} {}", Rate::median(&rates));
     }
     let _ = server.kill();
     let _ = server.wait();
@@ -130,6 +208,51 @@ fn start_server(args: &Args) -> (Child, u16, Arc<AtomicU64>) {
     (child, port, served)
 }
 
+/// A damage counter process watching the window of process `pid`.
+struct Counter {
+    child: Child,
+    shown: Arc<AtomicU64>,
+    size: Arc<std::sync::Mutex<String>>,
+}
+
+impl Counter {
+    fn start(pid: u32) -> Option<Counter> {
+        let exe = std::env::current_exe().ok()?;
+        let mut child = Command::new(exe)
+            .args(["--count-damage", &pid.to_string()])
+            .stdout(Stdio::piped())
+            .spawn()
+            .ok()?;
+        let stdout = child.stdout.take()?;
+        let shown = Arc::new(AtomicU64::new(0));
+        let size = Arc::new(std::sync::Mutex::new(String::new()));
+        let (s, z) = (shown.clone(), size.clone());
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let mut parts = line.split_whitespace().skip(1);
+                if let Some(n) = parts.next().and_then(|n| n.parse().ok()) {
+                    s.store(n, Ordering::Relaxed);
+                }
+                if let (Some(wh), Ok(mut z)) = (parts.next(), z.lock()) {
+                    *z = wh.to_owned();
+                }
+            }
+        });
+        Some(Counter { child, shown, size })
+    }
+
+    fn size(&self) -> String {
+        self.size.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for Counter {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// CPU seconds (user + system) of process `pid` from /proc (clock ticks of 1/100 s).
 fn cpu_seconds(pid: &str) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -145,35 +268,83 @@ fn cpu_seconds(pid: &str) -> f64 {
     (tick(11) + tick(12)) / 100.0
 }
 
-/// Runs the GLib main loop (blocking in poll, as an application does) for `duration`.
 /// Rates over one measurement.
+#[derive(Clone, Default)]
 struct Rate {
-    seconds: f64,
-    frames: f64,
+    /// Frames the server sent per second.
+    delivered: f64,
+    /// Changes of the window per second (DAMAGE).
+    shown: f64,
+    /// CPU s/s of the application's process.
     cpu: f64,
+    /// CPU s/s of the X server.
     x_cpu: f64,
+    /// Hangar only: frames GTK's frame clock painted per second and ms per paint.
+    painted: Option<(f64, f64)>,
+    /// The window's size as the counter saw it.
+    window: String,
 }
 
-/// Runs `during` and returns frames delivered per second and CPU seconds per second of
-/// process `pid` and of the X server.
-fn measure(pid: &str, served: &AtomicU64, during: impl FnOnce()) -> Rate {
+impl Rate {
+    fn median(rates: &[&Rate]) -> Rate {
+        let med = |f: &dyn Fn(&Rate) -> f64| {
+            let mut v: Vec<f64> = rates.iter().map(|r| f(r)).collect();
+            v.sort_by(f64::total_cmp);
+            v.get(v.len() / 2).copied().unwrap_or(0.0)
+        };
+        Rate {
+            delivered: med(&|r| r.delivered),
+            shown: med(&|r| r.shown),
+            cpu: med(&|r| r.cpu),
+            x_cpu: med(&|r| r.x_cpu),
+            painted: rates.first().and_then(|r| r.painted).map(|_| {
+                (
+                    med(&|r| r.painted.map_or(0.0, |p| p.0)),
+                    med(&|r| r.painted.map_or(0.0, |p| p.1)),
+                )
+            }),
+            window: rates.first().map(|r| r.window.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:5.1} fps shown, {:5.2} CPU s/s, X {:4.2} CPU s/s, {:5.1} fps delivered",
+            self.shown, self.cpu, self.x_cpu, self.delivered
+        )?;
+        if let Some((painted, ms)) = self.painted {
+            write!(f, ", {painted:.1} painted ({ms:.1} ms each)")?;
+        }
+        write!(f, ", window {}", self.window)
+    }
+}
+
+/// Runs `during` and returns the rates of process `pid`, whose window `counter` watches.
+fn measure(pid: &str, served: &AtomicU64, counter: &Counter, during: impl FnOnce()) -> Rate {
     let xpid = x_server_pid().unwrap_or_default();
-    let (cpu0, x0, f0, t0) = (
+    let (cpu0, x0, f0, s0, t0) = (
         cpu_seconds(pid),
         cpu_seconds(&xpid),
         served.load(Ordering::Relaxed),
+        counter.shown.load(Ordering::Relaxed),
         Instant::now(),
     );
     during();
     let seconds = t0.elapsed().as_secs_f64();
     Rate {
-        seconds,
-        frames: (served.load(Ordering::Relaxed) - f0) as f64 / seconds,
+        delivered: (served.load(Ordering::Relaxed) - f0) as f64 / seconds,
+        shown: (counter.shown.load(Ordering::Relaxed) - s0) as f64 / seconds,
         cpu: (cpu_seconds(pid) - cpu0) / seconds,
         x_cpu: (cpu_seconds(&xpid) - x0) / seconds,
+        painted: None,
+        window: counter.size(),
     }
 }
 
+/// Runs the GLib main loop (blocking in poll, as an application does) for `duration`.
 fn run_for(duration: Duration) {
     let ctx = gtk::glib::MainContext::default();
     let done = std::rc::Rc::new(std::cell::Cell::new(false));
@@ -198,14 +369,7 @@ fn x_server_pid() -> Option<String> {
     })
 }
 
-fn bench_widget(
-    label: &str,
-    port: u16,
-    (w, h): (i32, i32),
-    shown: bool,
-    seconds: u64,
-    served: &AtomicU64,
-) {
+fn bench_widget(port: u16, (w, h): (i32, i32), seconds: u64, served: &AtomicU64) -> Option<Rate> {
     let display = VncDisplay::new();
     display.set_scaling(Scaling::Fit);
     let window = gtk::Window::builder()
@@ -214,19 +378,17 @@ fn bench_widget(
         .decorated(false)
         .child(&display)
         .build();
-    if shown {
-        window.present();
-    } else {
-        WidgetExt::realize(&window);
-    }
+    window.present();
     if display.open_host("127.0.0.1", port).is_err() {
         eprintln!("cannot open the connection");
-        return;
+        return None;
     }
     run_for(Duration::from_secs(2));
+    let counter = Counter::start(std::process::id())?;
+    run_for(Duration::from_millis(500));
     let Some(clock) = window.frame_clock() else {
         eprintln!("no frame clock");
-        return;
+        return None;
     };
     let paints = Arc::new(AtomicU64::new(0));
     let p = paints.clone();
@@ -244,31 +406,31 @@ fn bench_widget(
             p.1 += t.elapsed();
         }
     });
-    let rate = measure("self", served, || run_for(Duration::from_secs(seconds)));
+    let t0 = Instant::now();
+    let mut rate = measure("self", served, &counter, || {
+        run_for(Duration::from_secs(seconds))
+    });
+    let elapsed = t0.elapsed().as_secs_f64();
     clock.disconnect(id);
     clock.disconnect(before);
     clock.disconnect(after);
     let painted = paints.load(Ordering::Relaxed);
     let paint_ms = painting.borrow().1.as_secs_f64() * 1000.0 / painted.max(1) as f64;
-    println!(
-        "hangar VncDisplay, {label}: {:.1} frames/s delivered, {:.1} frames/s painted, \
-         {:.2} CPU s/s, X server {:.2} CPU s/s, {paint_ms:.1} ms per paint \
-         (widget {}x{}, framebuffer {:?})",
-        rate.frames,
-        painted as f64 / rate.seconds,
-        rate.cpu,
-        rate.x_cpu,
-        display.width(),
-        display.height(),
-        display.framebuffer_size(),
-    );
+    rate.painted = Some((painted as f64 / elapsed, paint_ms));
+    drop(counter);
     display.close();
     window.destroy();
     run_for(Duration::from_millis(500));
+    Some(rate)
 }
 
-fn bench_remote_viewer(port: u16, seconds: u64, served: &AtomicU64) {
+fn bench_remote_viewer(port: u16, mode: Mode, seconds: u64, served: &AtomicU64) -> Option<Rate> {
+    let zoom = match mode {
+        Mode::Native => "--zoom=100",
+        Mode::Scaled => "--zoom=67",
+    };
     let child = Command::new("remote-viewer")
+        .arg(zoom)
         .arg(format!("vnc://127.0.0.1:{port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -277,148 +439,19 @@ fn bench_remote_viewer(port: u16, seconds: u64, served: &AtomicU64) {
         Ok(c) => c,
         Err(e) => {
             println!("remote-viewer: not run ({e})");
-            return;
+            return None;
         }
     };
+    let counter = Counter::start(child.id());
     std::thread::sleep(Duration::from_secs(3));
     let pid = child.id().to_string();
-    let rate = measure(&pid, served, || {
-        std::thread::sleep(Duration::from_secs(seconds));
+    let rate = counter.as_ref().map(|counter| {
+        measure(&pid, served, counter, || {
+            std::thread::sleep(Duration::from_secs(seconds));
+        })
     });
-    println!(
-        "remote-viewer (gtk-vnc, its default window): {:.1} frames/s delivered, \
-         {:.2} CPU s/s, X server {:.2} CPU s/s",
-        rate.frames, rate.cpu, rate.x_cpu,
-    );
+    drop(counter);
     let _ = child.kill();
     let _ = child.wait();
-}
-
-/// The server side: one client at a time; prints "port N", then "served N" every 200 ms.
-fn serve(width: u16, height: u16, partial: bool) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
-    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
-    println!("port {port}");
-    let _ = std::io::stdout().flush();
-    let served = Arc::new(AtomicU64::new(0));
-    let s = served.clone();
-    std::thread::spawn(move || {
-        loop {
-            std::thread::sleep(Duration::from_millis(200));
-            println!("served {}", s.load(Ordering::Relaxed));
-            if std::io::stdout().flush().is_err() {
-                std::process::exit(0);
-            }
-        }
-    });
-    for stream in listener.incoming().map_while(Result::ok) {
-        let _ = serve_client(stream, width, height, partial, &served);
-    }
-}
-
-/// Frames that differ from each other everywhere: a moving bar over a shifting gradient.
-/// With `partial`, 256x128 rectangles of it at places that move from update to update.
-fn frames(width: u16, height: u16, bytes_per_pixel: usize, partial: bool) -> Vec<Vec<u8>> {
-    (0..8u32)
-        .map(|n| {
-            let (x0, y0, width, height) = if partial {
-                let (rw, rh) = (256.min(width), 128.min(height));
-                let x = (n * 211) % u32::from(width - rw + 1);
-                let y = (n * 97) % u32::from(height - rh + 1);
-                (x as u16, y as u16, rw, rh)
-            } else {
-                (0, 0, width, height)
-            };
-            let (w, h) = (usize::from(width), usize::from(height));
-            let mut out = Vec::with_capacity(16 + w * h * bytes_per_pixel);
-            out.extend_from_slice(&[0, 0, 0, 1]);
-            out.extend_from_slice(&x0.to_be_bytes());
-            out.extend_from_slice(&y0.to_be_bytes());
-            out.extend_from_slice(&width.to_be_bytes());
-            out.extend_from_slice(&height.to_be_bytes());
-            out.extend_from_slice(&0i32.to_be_bytes());
-            for y in 0..h {
-                for x in 0..w {
-                    let bar = (x / 64) as u32 % 8 == n;
-                    let v: u32 = if bar {
-                        0x00ff_ffff
-                    } else {
-                        (((x as u32 + n * 37) & 0xff) << 16)
-                            | (((y as u32 + n * 11) & 0xff) << 8)
-                            | (n * 30)
-                    };
-                    out.extend_from_slice(&v.to_le_bytes()[..bytes_per_pixel]);
-                }
-            }
-            out
-        })
-        .collect()
-}
-
-fn serve_client(
-    mut s: TcpStream,
-    width: u16,
-    height: u16,
-    partial: bool,
-    served: &AtomicU64,
-) -> std::io::Result<()> {
-    let _ = s.set_nodelay(true);
-    let mut buf = [0u8; 64];
-    s.write_all(b"RFB 003.008\n")?;
-    s.read_exact(&mut buf[..12])?;
-    s.write_all(&[1, 1])?;
-    s.read_exact(&mut buf[..1])?;
-    s.write_all(&0u32.to_be_bytes())?;
-    s.read_exact(&mut buf[..1])?;
-    let mut init = Vec::new();
-    init.extend_from_slice(&width.to_be_bytes());
-    init.extend_from_slice(&height.to_be_bytes());
-    init.extend_from_slice(&[32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0]);
-    init.extend_from_slice(&5u32.to_be_bytes());
-    init.extend_from_slice(b"bench");
-    s.write_all(&init)?;
-    let mut bpp = 4;
-    let mut set = frames(width, height, bpp, partial);
-    let mut next = 0usize;
-    loop {
-        s.read_exact(&mut buf[..1])?;
-        match buf[0] {
-            0 => {
-                s.read_exact(&mut buf[..19])?;
-                let new_bpp = usize::from(buf[3] / 8).max(1);
-                if new_bpp != bpp {
-                    bpp = new_bpp;
-                    set = frames(width, height, bpp, partial);
-                }
-            }
-            2 => {
-                s.read_exact(&mut buf[..3])?;
-                let n = usize::from(u16::from_be_bytes([buf[1], buf[2]]));
-                let mut enc = vec![0u8; n * 4];
-                s.read_exact(&mut enc)?;
-            }
-            3 => {
-                s.read_exact(&mut buf[..9])?;
-                s.write_all(&set[next % set.len()])?;
-                next += 1;
-                served.fetch_add(1, Ordering::Relaxed);
-            }
-            4 => s.read_exact(&mut buf[..7])?,
-            5 => s.read_exact(&mut buf[..5])?,
-            6 => {
-                s.read_exact(&mut buf[..7])?;
-                let len = u32::from_be_bytes([buf[3], buf[4], buf[5], buf[6]]) as usize;
-                let mut text = vec![0u8; len];
-                s.read_exact(&mut text)?;
-            }
-            255 => {
-                s.read_exact(&mut buf[..1])?;
-                match buf[0] {
-                    0 => s.read_exact(&mut buf[..10])?,
-                    _ => return Ok(()),
-                }
-            }
-            _ => return Ok(()),
-        }
-    }
+    rate
 }

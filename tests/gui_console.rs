@@ -174,6 +174,83 @@ fn connects_and_draws_the_servers_frame() {
 }
 
 #[gtk::test]
+fn screenshot_dialog_proposes_a_name_and_writes_the_framebuffer() {
+    use hangar::ui::vm_window::console::screenshot;
+    setup();
+    let server = MiniServer::start(ServerOptions::default());
+    let display = VncDisplay::new();
+    let window = window_with(&display, 320, 240);
+    // Nothing to save before the display shows a picture.
+    assert!(screenshot::dialog(&display, "vm", |_| {}).is_none());
+    connect_to(&server, &display);
+    assert!(pump_until(Duration::from_secs(5), || {
+        display.pixel(5, 5) == Some((255, 0, 0))
+    }));
+
+    let time = gtk::glib::DateTime::from_local(2026, 3, 4, 5, 6, 7.0).unwrap();
+    assert_eq!(
+        screenshot::proposed_name("web/1", &time),
+        "web_1-2026-03-04-050607.png"
+    );
+    let result = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let r = result.clone();
+    let chooser = screenshot::dialog(&display, "guest", move |res| {
+        r.replace(Some(res));
+    })
+    .expect("no dialog for a connected display");
+    // It proposes <vm>-<timestamp>.png in the Pictures folder.
+    let name = chooser.current_name().unwrap().to_string();
+    assert!(
+        name.starts_with("guest-20") && name.ends_with(".png") && name.len() == "guest-".len() + 21,
+        "proposed {name}"
+    );
+    chooser.show();
+    assert!(pump_until(Duration::from_secs(5), || chooser
+        .current_folder()
+        .is_some()));
+    assert_eq!(
+        chooser.current_folder().and_then(|f| f.path()),
+        Some(screenshot::pictures_dir())
+    );
+    assert_eq!(chooser.current_name().unwrap(), name);
+    // The user picks another place and accepts.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join("vnc-dialog-shot.png");
+    let _ = std::fs::remove_file(&path);
+    chooser
+        .set_current_folder(Some(&gtk::gio::File::for_path(dir)))
+        .unwrap();
+    chooser.set_current_name("vnc-dialog-shot.png");
+    pump();
+    chooser.emit_by_name::<()>("response", &[&gtk::ResponseType::Accept.into_glib()]);
+    chooser.hide();
+    let saved = result.borrow_mut().take().expect("no answer after Accept");
+    assert_eq!(saved, Ok(path.clone()));
+
+    // The PNG is the framebuffer: its size, and every pixel's colour.
+    let texture = gtk::gdk::Texture::from_filename(&path).unwrap();
+    let (w, h) = (texture.width(), texture.height());
+    assert_eq!((w, h), (64, 48));
+    let mut bytes = vec![0u8; (w * h * 4) as usize];
+    texture.download(&mut bytes, (w * 4) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let i = ((y * w + x) * 4) as usize;
+            // Downloaded textures are B, G, R, A in memory.
+            let png = (bytes[i + 2], bytes[i + 1], bytes[i]);
+            assert_eq!(Some(png), display.pixel(x as u32, y as u32), "at {x},{y}");
+        }
+    }
+
+    // A cancelled dialog writes nothing and says nothing.
+    let chooser =
+        screenshot::dialog(&display, "guest", move |_| panic!("answered a cancel")).unwrap();
+    chooser.emit_by_name::<()>("response", &[&gtk::ResponseType::Cancel.into_glib()]);
+    display.close();
+    window.destroy();
+}
+
+#[gtk::test]
 fn keys_and_pointer_reach_the_server_with_qnum_scancodes() {
     setup();
     let server = MiniServer::start(ServerOptions {

@@ -10,6 +10,7 @@
 mod control;
 pub mod graphics;
 pub mod password;
+pub mod screenshot;
 pub mod serial;
 mod view;
 
@@ -289,6 +290,7 @@ impl Component for ConsolePage {
             &model.display,
             sender.input_sender(),
         );
+        view::add_shortcuts(&model.display, sender.input_sender());
         let s = sender.input_sender().clone();
         widgets.devices.connect_selected_notify(move |d| {
             s.emit(ConsoleMsg::SerialDevice(d.selected() as usize))

@@ -3,6 +3,13 @@
 //!
 //! Shown 1:1, the picture is drawn as tiles whose render nodes are kept from frame to frame
 //! until the server updates part of them: GTK then repaints only the damaged tiles.
+//!
+//! One cairo image surface over the framebuffer's memory lives as long as the framebuffer.
+//! Render nodes record paints of it without copying the pixels (cairo's recordings keep a
+//! copy-on-write reference that is only copied when the surface is flushed, marked dirty or
+//! finished, which we do only when the framebuffer goes away). A node therefore draws the
+//! pixels as they are when GTK renders it, in the same frame as it was made: no 8 MB copy
+//! per full-screen frame.
 
 use gtk::glib::translate::{FromGlibPtrFull, ToGlibPtr};
 use gtk::prelude::*;
@@ -44,6 +51,8 @@ pub(super) struct Framebuffer {
     width: u16,
     height: u16,
     stride: i32,
+    /// The pixels as a cairo surface, for as long as the framebuffer lives.
+    surface: cairo::ImageSurface,
     /// The drawn tiles, row by row; `None` for a tile changed since it was drawn.
     tiles: std::cell::RefCell<Vec<Option<gtk::gsk::RenderNode>>>,
 }
@@ -62,6 +71,7 @@ impl Framebuffer {
             * usize::from(height);
         let mut pixels: Box<[u8]> = vec![0u8; len].into_boxed_slice();
         let local = local_format()?;
+        let pixels_ptr = pixels.as_mut_ptr();
         // SAFETY: `vnc_base_framebuffer_new` keeps a raw pointer to `pixels`, which holds
         // `stride * height` bytes as the call's size arguments promise, and copies both
         // pixel formats. The boxed slice is then moved into the framebuffer object's own data
@@ -81,12 +91,26 @@ impl Framebuffer {
             fb.set_data("hangar-pixels", pixels);
             fb
         };
+        // SAFETY: `pixels_ptr` points to the `stride * height` bytes now owned by `fb` (the
+        // heap block did not move). The surface is finished in `Drop` before `fb` can release
+        // them; cairo only reads a source surface, and gvnc writes to it between frames only.
+        let surface = unsafe {
+            cairo::ImageSurface::create_for_data_unsafe(
+                pixels_ptr,
+                cairo::Format::Rgb24,
+                i32::from(width),
+                i32::from(height),
+                stride,
+            )
+        }
+        .map_err(|e| VncError::Framebuffer(e.to_string()))?;
         let tiles = usize::from(width.div_ceil(TILE)) * usize::from(height.div_ceil(TILE));
         Ok(Self {
             fb,
             width,
             height,
             stride,
+            surface,
             tiles: std::cell::RefCell::new(vec![None; tiles]),
         })
     }
@@ -134,39 +158,20 @@ impl Framebuffer {
         }
     }
 
-    /// A render node of the tile at (`x`, `y`), with its own copy of the pixels.
+    /// A render node of the tile at (`x`, `y`): a paint of that part of the framebuffer.
     fn draw_tile(&self, x: u16, y: u16) -> Option<gtk::gsk::RenderNode> {
         let w = TILE.min(self.width.checked_sub(x)?);
         let h = TILE.min(self.height.checked_sub(y)?);
-        let stride = usize::try_from(self.stride).ok()?;
-        let start = usize::from(y) * stride + usize::from(x) * 4;
-        let bytes = self.bytes();
-        // The tile's rows within the buffer: the last row needs only its own pixels.
-        let end = start + (usize::from(h) - 1) * stride + usize::from(w) * 4;
-        let tile = bytes.get(start..end)?;
         let snapshot = gtk::Snapshot::new();
         let rect = graphene::Rect::new(f32::from(x), f32::from(y), f32::from(w), f32::from(h));
         let cr = snapshot.append_cairo(&rect);
-        // SAFETY: the surface reads `h` rows of `stride` bytes from the tile's first pixel
-        // (all inside `tile`, checked by the slice above) and lives only until the end of
-        // this block; cairo never writes to a source surface, and copies the pixels into the
-        // recording when the surface is dropped while the recording still refers to it.
-        let drawn = unsafe {
-            cairo::ImageSurface::create_for_data_unsafe(
-                tile.as_ptr().cast_mut(),
-                cairo::Format::Rgb24,
-                i32::from(w),
-                i32::from(h),
-                self.stride,
-            )
-        }
-        .and_then(|surface| {
-            cr.set_source_surface(&surface, f64::from(x), f64::from(y))?;
-            cr.source().set_filter(cairo::Filter::Nearest);
-            cr.paint()?;
-            cr.set_source_rgb(0.0, 0.0, 0.0);
-            Ok(())
-        });
+        let drawn = cr
+            .set_source_surface(&self.surface, 0.0, 0.0)
+            .and_then(|()| {
+                cr.source().set_filter(cairo::Filter::Nearest);
+                cr.rectangle(f64::from(x), f64::from(y), f64::from(w), f64::from(h));
+                cr.fill()
+            });
         drop(cr);
         if let Err(e) = drawn {
             tracing::debug!("cannot draw a framebuffer tile: {e}");
@@ -199,26 +204,9 @@ impl Framebuffer {
 
     /// Paints the framebuffer on `cr` at its own size (the caller sets the transform).
     fn paint(&self, cr: &cairo::Context, filter: cairo::Filter) -> Result<(), cairo::Error> {
-        let bytes = self.bytes();
-        // SAFETY: the surface reads `bytes` (stride * height bytes, checked by `bytes()`'s
-        // length) and lives only until the end of this function; cairo never writes to a
-        // source surface. When it is dropped while a recording surface still refers to it,
-        // cairo copies the pixels first.
-        let surface = unsafe {
-            cairo::ImageSurface::create_for_data_unsafe(
-                bytes.as_ptr().cast_mut(),
-                cairo::Format::Rgb24,
-                i32::from(self.width),
-                i32::from(self.height),
-                self.stride,
-            )?
-        };
-        cr.set_source_surface(&surface, 0.0, 0.0)?;
+        cr.set_source_surface(&self.surface, 0.0, 0.0)?;
         cr.source().set_filter(filter);
-        cr.paint()?;
-        cr.set_source_rgb(0.0, 0.0, 0.0);
-        drop(surface);
-        Ok(())
+        cr.paint()
     }
 
     /// An RGB copy of the whole screen.
@@ -240,6 +228,14 @@ impl Framebuffer {
             w * 3,
         );
         Some(texture.upcast())
+    }
+}
+
+impl Drop for Framebuffer {
+    /// Render nodes may outlive the framebuffer: finishing the surface makes cairo copy the
+    /// pixels for them now, and never read the memory again.
+    fn drop(&mut self) {
+        self.surface.finish();
     }
 }
 
@@ -308,10 +304,13 @@ impl imp::VncDisplay {
         let cr = snapshot.append_cairo(&pic);
         cr.translate(p.x, p.y);
         cr.scale(p.scale, p.scale);
+        // Bilinear rather than cairo's "good" filter: scaling a full-screen frame down with
+        // "good" (a convolution over every source pixel) costs several times as much per
+        // frame, which caps the frame rate of a moving picture; bilinear stays smooth.
         let filter = if p.integer_scale || self.scaling.get() == Scaling::Native {
             cairo::Filter::Nearest
         } else {
-            cairo::Filter::Good
+            cairo::Filter::Bilinear
         };
         if let Err(e) = fb.paint(&cr, filter) {
             tracing::debug!("cannot draw the framebuffer: {e}");

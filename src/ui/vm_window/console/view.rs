@@ -197,7 +197,7 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
     tools.append(&send_key_button(input));
     let shot = gtk::Button::builder()
         .icon_name("camera-photo-symbolic")
-        .tooltip_text(gettext("Save a Screenshot"))
+        .tooltip_text(gettext("Save a Screenshot (Ctrl+Shift+S)"))
         .build();
     let s = input.clone();
     shot.connect_clicked(move |_| s.emit(ConsoleMsg::Screenshot));
@@ -219,23 +219,39 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
     tools.append(&full);
 }
 
-/// Saves the display to a PNG in the Pictures folder and says where in a toast.
+/// Asks where to save the display's picture (taken now) and says in a toast where it went.
 pub(super) fn screenshot(display: &VncDisplay, vm: &str, toasts: &adw::ToastOverlay) {
-    let dir = gtk::glib::user_special_dir(gtk::glib::UserDirectory::Pictures)
-        .unwrap_or_else(gtk::glib::home_dir);
-    let stamp = gtk::glib::DateTime::now_local()
-        .and_then(|t| t.format("%Y-%m-%d %H-%M-%S"))
-        .map(|s| s.to_string())
-        .unwrap_or_default();
-    let path = dir.join(format!("{vm} {stamp}.png"));
-    let text = match std::fs::create_dir_all(&dir)
-        .map_err(|e| e.to_string())
-        .and_then(|()| display.save_screenshot(&path).map_err(|e| e.to_string()))
-    {
-        Ok(()) => gettext_f("Screenshot saved to {}", &[&path.display().to_string()]),
-        Err(e) => gettext_f("The screenshot was not saved: {}", &[&e]),
-    };
-    toasts.add_toast(adw::Toast::new(&text));
+    let t = toasts.clone();
+    let chooser = super::screenshot::dialog(display, vm, move |result| {
+        let text = match result {
+            Ok(path) => gettext_f("Screenshot saved to {}", &[&path.display().to_string()]),
+            Err(e) => gettext_f("The screenshot was not saved: {}", &[&e]),
+        };
+        t.add_toast(adw::Toast::new(&text));
+    });
+    match chooser {
+        Some(chooser) => chooser.show(),
+        None => toasts.add_toast(adw::Toast::new(&gettext(
+            "There is no picture to save: the display is not connected",
+        ))),
+    }
+}
+
+/// Lets the screenshot shortcut work while the display has the focus (before the guest gets
+/// the keys; a grabbed keyboard still sends it to the guest).
+pub(super) fn add_shortcuts(display: &VncDisplay, input: &Sender<ConsoleMsg>) {
+    let controller = gtk::ShortcutController::new();
+    controller.set_propagation_phase(gtk::PropagationPhase::Capture);
+    let s = input.clone();
+    let action = gtk::CallbackAction::new(move |_, _| {
+        s.emit(ConsoleMsg::Screenshot);
+        gtk::glib::Propagation::Stop
+    });
+    controller.add_shortcut(gtk::Shortcut::new(
+        gtk::ShortcutTrigger::parse_string(super::screenshot::SHORTCUT),
+        Some(action),
+    ));
+    display.add_controller(controller);
 }
 
 /// The display shown fullscreen in a window of its own, with a toolbar revealed at the top.

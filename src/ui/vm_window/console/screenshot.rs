@@ -1,0 +1,92 @@
+//! Saving the graphical console as a PNG: the picture is taken when asked, then a save dialog
+//! proposes `<vm>-<timestamp>.png` in the Pictures folder and writes it where the user chose.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use gtk::gio;
+use gtk::prelude::*;
+
+use crate::i18n::gettext;
+use crate::widgets::vnc_display::VncDisplay;
+
+/// The keyboard shortcut that saves a screenshot while the display has the focus.
+pub const SHORTCUT: &str = "<Control><Shift>s";
+
+/// The folder screenshots are proposed in: the user's Pictures folder, else the home folder.
+pub fn pictures_dir() -> PathBuf {
+    gtk::glib::user_special_dir(gtk::glib::UserDirectory::Pictures)
+        .unwrap_or_else(gtk::glib::home_dir)
+}
+
+/// The file name proposed for a screenshot of `vm` taken at `time`:
+/// `<vm>-<YYYY-MM-DD-HHMMSS>.png`, with characters a file name cannot hold replaced.
+pub fn proposed_name(vm: &str, time: &gtk::glib::DateTime) -> String {
+    let stamp = time
+        .format("%Y-%m-%d-%H%M%S")
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let vm: String = vm
+        .chars()
+        .map(|c| if c == '/' || c == '\0' { '_' } else { c })
+        .collect();
+    format!("{vm}-{stamp}.png")
+}
+
+/// Writes `texture` to `path` as a PNG.
+pub fn save(texture: &gtk::gdk::Texture, path: &Path) -> Result<(), String> {
+    texture
+        .save_to_png(path)
+        .map_err(|e| format!("{}: {}", path.display(), e.message))
+}
+
+/// Takes the display's picture now and returns a save dialog for it (not yet shown: call
+/// `show`). When the user accepts, the picture is written and `done` gets the path or the
+/// error; a cancelled dialog calls nothing. `None` when the display shows no picture.
+pub fn dialog(
+    display: &VncDisplay,
+    vm: &str,
+    done: impl Fn(Result<PathBuf, String>) + 'static,
+) -> Option<gtk::FileChooserNative> {
+    let texture = display.texture()?;
+    let parent = display.root().and_downcast::<gtk::Window>();
+    let chooser = gtk::FileChooserNative::new(
+        Some(&gettext("Save Screenshot")),
+        parent.as_ref(),
+        gtk::FileChooserAction::Save,
+        Some(&gettext("_Save")),
+        Some(&gettext("_Cancel")),
+    );
+    chooser.set_modal(true);
+    let filter = gtk::FileFilter::new();
+    filter.set_name(Some(&gettext("PNG images")));
+    filter.add_mime_type("image/png");
+    filter.add_suffix("png");
+    chooser.add_filter(&filter);
+    let dir = pictures_dir();
+    // The Pictures folder may not exist yet; the dialog then opens where GTK chooses.
+    let _ = std::fs::create_dir_all(&dir);
+    if let Err(e) = chooser.set_current_folder(Some(&gio::File::for_path(&dir))) {
+        tracing::debug!("cannot propose {}: {e}", dir.display());
+    }
+    if let Ok(now) = gtk::glib::DateTime::now_local() {
+        chooser.set_current_name(&proposed_name(vm, &now));
+    }
+    // The dialog keeps itself alive until it is answered.
+    let keep: Rc<RefCell<Option<gtk::FileChooserNative>>> = Rc::default();
+    let k = keep.clone();
+    chooser.connect_response(move |chooser, response| {
+        if response == gtk::ResponseType::Accept {
+            let result = chooser
+                .file()
+                .and_then(|f| f.path())
+                .ok_or_else(|| gettext("No file was chosen"))
+                .and_then(|path| save(&texture, &path).map(|()| path));
+            done(result);
+        }
+        k.borrow_mut().take();
+    });
+    keep.replace(Some(chooser.clone()));
+    Some(chooser)
+}
