@@ -74,6 +74,14 @@ async fn within<T>(
 
 /// The secret stored for `key`, if any.
 pub async fn lookup(key: &SecretKey) -> Result<Option<String>, KeyringError> {
+    match lookup_once(key).await {
+        // The item may have been deleted between the search and the read: search again.
+        Err(KeyringError::Service(_)) => lookup_once(key).await,
+        other => other,
+    }
+}
+
+async fn lookup_once(key: &SecretKey) -> Result<Option<String>, KeyringError> {
     within(async {
         let ss = SecretService::connect(EncryptionType::Dh).await?;
         let found = ss.search_items(key.attributes()).await?;
