@@ -69,7 +69,22 @@ fn cpu_pinning_and_stats_tables_match_virsh() {
     let uri = d.qemu_uri();
     let name = running_vm(d, &uri, "vshcpu");
 
-    // The physical CPU a vCPU runs on and its CPU time change from one call to the next.
+    // The physical CPU a vCPU runs on and its CPU time change from one call to the next. A
+    // vCPU that has not run yet has no "CPU time" line: wait until the set of vCPUs that ran
+    // (at least the first) has stayed the same for a few polls.
+    let ran = || {
+        run("virsh", &uri, &["vcpuinfo", &name])
+            .matches("CPU time:")
+            .count()
+    };
+    let t0 = std::time::Instant::now();
+    let (mut last, mut same) = (0, 0);
+    while same < 3 && t0.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let now = ran();
+        same = if now == last && now > 0 { same + 1 } else { 0 };
+        last = now;
+    }
     let labels = ["CPU time:", "CPU:"];
     assert_eq!(
         mask(&vsh(&uri, &["vcpuinfo", &name]), &labels),
