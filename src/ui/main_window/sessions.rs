@@ -164,8 +164,8 @@ pub fn apply(
         }
         HostUpdate::AllVms(vms) => {
             crate::startup::mark("list-received");
+            // The splice filters and sorts the new rows: no refilter of the whole list.
             conn.set_vms(&vms);
-            window.list.refilter();
             crate::startup::list_applied(vms.len());
         }
         HostUpdate::Vm(vm) => {
