@@ -169,8 +169,9 @@ pub fn apply(
             crate::startup::list_applied(vms.len());
         }
         HostUpdate::Vm(vm) => {
-            conn.upsert_vm(&vm);
-            window.list.refilter();
+            if conn.upsert_vm(&vm) {
+                window.list.refilter();
+            }
         }
         HostUpdate::VmRemoved(uuid) => conn.remove_vm(&uuid),
         HostUpdate::Busy { uuid, busy } => {
