@@ -421,13 +421,18 @@ pub async fn list_vms(conn: &Connection) -> virt_client::Result<Vec<(Domain, VmS
     let mut tasks = tokio::task::JoinSet::new();
     for (i, record) in stats.into_iter().enumerate() {
         let vm = from_stats(&record, &flags);
+        let known = flags.of(&record.domain.uuid().to_string());
         tasks.spawn(async move {
             let dom = record.domain;
-            let mut vm = match vm {
-                Some(vm) => vm,
-                None => summarize(&dom, None).await?,
+            let vm = match vm {
+                Some(mut vm) => {
+                    vm.title = title(&dom).await;
+                    vm
+                }
+                // Drivers without vCPU or balloon statistics (the test driver): the info
+                // call gives them, alongside the title.
+                None => summarize(&dom, Some(known)).await?,
             };
-            vm.title = title(&dom).await;
             Ok::<_, virt_client::Error>((i, dom, vm))
         });
     }
@@ -480,16 +485,36 @@ struct Flags {
     managed: HashSet<String>,
 }
 
-async fn summarize(dom: &Domain, flags: Option<&Flags>) -> virt_client::Result<VmSummary> {
+/// Whether a domain is persistent, autostarts and has a saved state.
+#[derive(Debug, Clone, Copy)]
+struct Persistence {
+    persistent: bool,
+    autostart: bool,
+    managed: bool,
+}
+
+impl Flags {
+    fn of(&self, uuid: &str) -> Persistence {
+        Persistence {
+            persistent: self.persistent.contains(uuid),
+            autostart: self.autostart.contains(uuid),
+            managed: self.managed.contains(uuid),
+        }
+    }
+}
+
+/// Describes `dom` with its info call and title (together), and unless `known` tells them, the
+/// calls for persistence, autostart and saved state.
+async fn summarize(dom: &Domain, known: Option<Persistence>) -> virt_client::Result<VmSummary> {
     let uuid = dom.uuid().to_string();
-    let info = dom.info().await?;
-    let title = title(dom).await;
-    let (persistent, autostart, has_managed_save) = match flags {
-        Some(f) => (
-            f.persistent.contains(&uuid),
-            f.autostart.contains(&uuid),
-            f.managed.contains(&uuid),
-        ),
+    let (info, title) = tokio::join!(dom.info(), title(dom));
+    let info = info?;
+    let Persistence {
+        persistent,
+        autostart,
+        managed: has_managed_save,
+    } = match known {
+        Some(known) => known,
         None => {
             let persistent = dom.is_persistent().await?;
             let autostart = if persistent {
@@ -502,7 +527,11 @@ async fn summarize(dom: &Domain, flags: Option<&Flags>) -> virt_client::Result<V
             } else {
                 false
             };
-            (persistent, autostart, managed)
+            Persistence {
+                persistent,
+                autostart,
+                managed,
+            }
         }
     };
     Ok(VmSummary {

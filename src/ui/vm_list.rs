@@ -295,7 +295,7 @@ fn state_rank(s: VmState) -> u8 {
 }
 
 fn compare(key: SortKey, a: &VmObject, b: &VmObject) -> std::cmp::Ordering {
-    let by_name = || natural_cmp(&a.name(), &b.name());
+    let by_name = || a.cmp_name(b);
     match key {
         SortKey::Name => by_name(),
         SortKey::State => state_rank(a.vm_state())

@@ -164,13 +164,14 @@ pub fn apply(
         }
         HostUpdate::AllVms(vms) => {
             crate::startup::mark("list-received");
+            // The splice filters and sorts the new rows: no refilter of the whole list.
             conn.set_vms(&vms);
-            window.list.refilter();
             crate::startup::list_applied(vms.len());
         }
         HostUpdate::Vm(vm) => {
-            conn.upsert_vm(&vm);
-            window.list.refilter();
+            if conn.upsert_vm(&vm) {
+                window.list.refilter();
+            }
         }
         HostUpdate::VmRemoved(uuid) => conn.remove_vm(&uuid),
         HostUpdate::Busy { uuid, busy } => {

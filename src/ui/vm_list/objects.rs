@@ -146,27 +146,42 @@ impl VmObject {
 
     /// A new object for `vm` on the connection `uri`.
     pub fn new(uri: &str, vm: &VmSummary) -> Self {
-        let obj: Self = glib::Object::builder()
-            .property("connection-uri", uri)
-            .build();
-        obj.update(vm);
+        let obj: Self = glib::Object::new();
+        // Nobody watches a new object yet: fill its fields without property notifications
+        // (thousands of rows at once on the first list).
+        let imp = obj.imp();
+        imp.connection_uri.replace(uri.to_string());
+        imp.uuid.replace(vm.uuid.clone());
+        imp.name.replace(vm.name.clone());
+        imp.title.replace(vm.title.clone().unwrap_or_default());
+        imp.state.set(vm.state.to_libvirt());
+        imp.vcpus.set(vm.vcpus);
+        imp.memory_kib.set(vm.memory_kib);
+        imp.persistent.set(vm.persistent);
+        imp.autostart.set(vm.autostart);
+        imp.has_managed_save.set(vm.has_managed_save);
         obj
     }
 
-    /// Copies `vm` into the object, notifying only what changed.
-    pub fn update(&self, vm: &VmSummary) {
+    /// Copies `vm` into the object, notifying only what changed; tells whether what the list
+    /// filters and orders by (name, title, state) changed.
+    pub fn update(&self, vm: &VmSummary) -> bool {
+        let mut moved = false;
         if self.uuid() != vm.uuid {
             self.set_uuid(vm.uuid.clone());
         }
         if self.name() != vm.name {
             self.set_name(vm.name.clone());
+            moved = true;
         }
         let title = vm.title.clone().unwrap_or_default();
         if self.title() != title {
             self.set_title(title);
+            moved = true;
         }
         if self.state() != vm.state.to_libvirt() {
             self.set_state(vm.state.to_libvirt());
+            moved = true;
         }
         if self.vcpus() != vm.vcpus {
             self.set_vcpus(vm.vcpus);
@@ -183,6 +198,12 @@ impl VmObject {
         if self.has_managed_save() != vm.has_managed_save {
             self.set_has_managed_save(vm.has_managed_save);
         }
+        moved
+    }
+
+    /// Orders by name the way the list does, without copying either name.
+    pub fn cmp_name(&self, other: &VmObject) -> std::cmp::Ordering {
+        super::natural_cmp(&self.imp().name.borrow(), &other.imp().name.borrow())
     }
 
     /// The VM's run state.
@@ -255,7 +276,8 @@ impl ConnectionObject {
         for vm in vms {
             let obj = match old.remove(&vm.uuid) {
                 Some(obj) => {
-                    obj.update(vm);
+                    // The splice below filters and sorts every row anew.
+                    let _ = obj.update(vm);
                     obj
                 }
                 None => VmObject::new(&uri, vm),
@@ -268,11 +290,11 @@ impl ConnectionObject {
         store.splice(0, store.n_items(), &objects);
     }
 
-    /// Adds or updates one VM.
-    pub fn upsert_vm(&self, vm: &VmSummary) -> VmObject {
+    /// Adds or updates one VM; tells whether a listed VM changed in what the list filters and
+    /// orders by (a new one is filtered and placed by the models themselves).
+    pub fn upsert_vm(&self, vm: &VmSummary) -> bool {
         if let Some(obj) = self.vm(&vm.uuid) {
-            obj.update(vm);
-            return obj;
+            return obj.update(vm);
         }
         let obj = VmObject::new(&self.uri(), vm);
         self.imp()
@@ -280,7 +302,7 @@ impl ConnectionObject {
             .borrow_mut()
             .insert(vm.uuid.clone(), obj.clone());
         self.vms().append(&obj);
-        obj
+        false
     }
 
     /// Removes the VM with this UUID, if listed.
