@@ -247,7 +247,7 @@ fn lifecycle_actions_leave_the_state_virsh_reports() {
     assert!(wait_until(10, || row.vm_state() == VmState::ShutOff));
     assert_eq!(virsh_state(d, &name), "shut off");
     act(VmAction::Run);
-    assert!(wait_until(10, || row.vm_state() == VmState::Running));
+    assert!(wait_until(10, || row.vm_state() == VmState::Running && !row.busy()));
     act(VmAction::Save);
     assert!(wait_until(20, || row.vm_state() == VmState::ShutOff
         && row.has_managed_save()));
@@ -258,7 +258,8 @@ fn lifecycle_actions_leave_the_state_virsh_reports() {
             .contains("Managed save:   yes")
     );
     act(VmAction::Run);
-    assert!(wait_until(20, || row.vm_state() == VmState::Running));
+    // Running shows before the restore call returns: wait for it before the next action.
+    assert!(wait_until(20, || row.vm_state() == VmState::Running && !row.busy()));
     act(VmAction::ForceOff);
     assert!(wait_until(10, || row.vm_state() == VmState::ShutOff));
     act(VmAction::SetAutostart(true));
