@@ -625,6 +625,73 @@ fn native_scaling_asks_for_the_framebuffer_size() {
     window.destroy();
 }
 
+/// The SysV shared-memory segments this process created that still exist.
+fn own_shm_segments() -> std::collections::BTreeSet<u64> {
+    let pid = std::process::id().to_string();
+    std::fs::read_to_string("/proc/sysvipc/shm")
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            // key shmid perms size cpid ...
+            (f.get(4) == Some(&pid.as_str())).then(|| f[1].parse().unwrap())
+        })
+        .collect()
+}
+
+#[gtk::test]
+fn the_framebuffer_keeps_one_shared_memory_segment_while_frames_stream() {
+    // GTK 4.8's X11 cairo path sends each frame to the X server through cairo-xlib's shared
+    // memory pool, which cairo destroys whenever nothing in it is in use: without an image
+    // that stays there, every frame made (and the X server mapped) a new segment, created
+    // and destroyed within the frame. The framebuffer lives in that pool and keeps it; this
+    // checks it is there, in one segment that lasts, while a stream of frames is drawn.
+    setup();
+    let server = MiniServer::start(ServerOptions {
+        stream: true,
+        ..Default::default()
+    });
+    let display = VncDisplay::new();
+    let window = window_with(&display, 200, 150);
+    connect_to(&server, &display);
+    let clock = window.frame_clock().unwrap();
+    let painted = std::rc::Rc::new(std::cell::Cell::new(0u32));
+    let p = painted.clone();
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(std::collections::BTreeSet::new()));
+    let s = seen.clone();
+    let colours = std::rc::Rc::new(std::cell::RefCell::new(std::collections::BTreeSet::new()));
+    let c = colours.clone();
+    let d = display.clone();
+    let id = clock.connect_after_paint(move |_| {
+        p.set(p.get() + 1);
+        s.borrow_mut().extend(own_shm_segments());
+        c.borrow_mut().insert(d.pixel(5, 5));
+    });
+    assert!(
+        pump_until(Duration::from_secs(20), || painted.get() >= 40),
+        "only {} frames painted",
+        painted.get()
+    );
+    clock.disconnect(id);
+    // The frames really changed: both colours were on the left at some point.
+    assert!(
+        colours.borrow().contains(&Some((255, 0, 0)))
+            && colours.borrow().contains(&Some((0, 0, 255))),
+        "the picture did not change: {:?}",
+        colours.borrow()
+    );
+    let seen = seen.borrow();
+    assert_eq!(
+        seen.len(),
+        1,
+        "shared-memory segments of this process seen after {} frames: {seen:?}",
+        painted.get()
+    );
+    display.close();
+    window.destroy();
+}
+
 use gtk::glib::translate::IntoGlib;
 
 mod qemu {
@@ -900,6 +967,8 @@ mod rfb_server {
         pub vnc_auth: bool,
         /// Fail the authentication with the reason "bad password".
         pub reject_auth: bool,
+        /// Answer every update request with a new frame (its halves swapped each time).
+        pub stream: bool,
     }
 
     pub struct MiniServer {
@@ -943,8 +1012,9 @@ mod rfb_server {
         Ok(b)
     }
 
-    /// Left half red, right half blue, as 32-bit little-endian 0x00RRGGBB.
-    fn frame() -> Vec<u8> {
+    /// Left half red, right half blue (swapped when `swap`), as 32-bit little-endian
+    /// 0x00RRGGBB.
+    fn frame(swap: bool) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(&[0, 0]);
         out.extend_from_slice(&1u16.to_be_bytes());
@@ -954,7 +1024,11 @@ mod rfb_server {
         out.extend_from_slice(&0i32.to_be_bytes());
         for _y in 0..HEIGHT {
             for x in 0..WIDTH {
-                let px: u32 = if x < WIDTH / 2 { 0xff0000 } else { 0x0000ff };
+                let px: u32 = if (x < WIDTH / 2) != swap {
+                    0xff0000
+                } else {
+                    0x0000ff
+                };
                 out.extend_from_slice(&px.to_le_bytes());
             }
         }
@@ -1001,6 +1075,7 @@ mod rfb_server {
         init.extend_from_slice(name);
         s.write_all(&init)?;
         let mut sent_frame = false;
+        let mut frames = 0u64;
         loop {
             let [kind] = read_n::<1>(&mut s)?;
             let msg = match kind {
@@ -1029,8 +1104,9 @@ mod rfb_server {
                 3 => {
                     let b = read_n::<9>(&mut s)?;
                     let incremental = b[0] != 0;
-                    if !incremental || !sent_frame {
-                        s.write_all(&frame())?;
+                    if !incremental || !sent_frame || options.stream {
+                        s.write_all(&frame(frames % 2 == 1))?;
+                        frames += 1;
                         if !sent_frame {
                             sent_frame = true;
                             if let Some(text) = &options.cut_text {

@@ -13,6 +13,7 @@ mod clipboard;
 mod connection;
 mod input;
 pub mod keymap;
+mod memory;
 mod render;
 mod scaling;
 

@@ -212,7 +212,7 @@ impl imp::VncDisplay {
         let remote = conn
             .pixel_format()
             .ok_or_else(|| VncError::Framebuffer("no pixel format".into()))?;
-        let fb = Framebuffer::new(w, h, &remote)?;
+        let fb = Framebuffer::new(w, h, &remote, &self.obj().display())?;
         conn.set_framebuffer(fb.gvnc())
             .map_err(|e| VncError::Framebuffer(e.message.to_string()))?;
         self.framebuffer.replace(Some(fb));

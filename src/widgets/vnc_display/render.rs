@@ -4,12 +4,13 @@
 //! Shown 1:1, the picture is drawn as tiles whose render nodes are kept from frame to frame
 //! until the server updates part of them: GTK then repaints only the damaged tiles.
 //!
-//! One cairo image surface over the framebuffer's memory lives as long as the framebuffer.
-//! Render nodes record paints of it without copying the pixels (cairo's recordings keep a
-//! copy-on-write reference that is only copied when the surface is flushed, marked dirty or
-//! finished, which we do only when the framebuffer goes away). A node therefore draws the
-//! pixels as they are when GTK renders it, in the same frame as it was made: no 8 MB copy
-//! per full-screen frame.
+//! The framebuffer's memory is a cairo image surface (see `memory`), referenced by gvnc's
+//! framebuffer object and by every render node that paints it, so it lives as long as any of
+//! them. Render nodes record paints of it without copying the pixels (cairo's recordings keep
+//! a copy-on-write reference that is only copied when the surface is flushed, marked dirty or
+//! finished, which we never do while gvnc writes to it). A node therefore draws the pixels as
+//! they are when GTK renders it, in the same frame as it was made: no 8 MB copy per
+//! full-screen frame.
 
 use gtk::glib::translate::{FromGlibPtrFull, ToGlibPtr};
 use gtk::prelude::*;
@@ -58,29 +59,36 @@ pub(super) struct Framebuffer {
 }
 
 impl Framebuffer {
-    /// A black `width`×`height` framebuffer in [`local_format`] that converts from `remote`.
+    /// A black `width`×`height` framebuffer in [`local_format`] that converts from `remote`,
+    /// its pixels in memory suited to `display` (see [`memory`](super::memory)).
     pub(super) fn new(
         width: u16,
         height: u16,
         remote: &gvnc::PixelFormat,
+        display: &gdk::Display,
     ) -> Result<Self, VncError> {
-        let stride = cairo::Format::Rgb24
-            .stride_for_width(u32::from(width))
-            .map_err(|e| VncError::Framebuffer(e.to_string()))?;
-        let len = usize::try_from(stride).map_err(|e| VncError::Framebuffer(e.to_string()))?
-            * usize::from(height);
-        let mut pixels: Box<[u8]> = vec![0u8; len].into_boxed_slice();
+        let surface =
+            super::memory::framebuffer_image(display, i32::from(width), i32::from(height))
+                .map_err(|e| VncError::Framebuffer(e.to_string()))?;
+        let stride = surface.stride();
         let local = local_format()?;
-        let pixels_ptr = pixels.as_mut_ptr();
-        // SAFETY: `vnc_base_framebuffer_new` keeps a raw pointer to `pixels`, which holds
-        // `stride * height` bytes as the call's size arguments promise, and copies both
-        // pixel formats. The boxed slice is then moved into the framebuffer object's own data
-        // (the heap block does not move), so GObject frees it only when the framebuffer is
-        // finalized: after the connection, which holds its own reference, let it go. Nothing
-        // else reads the key "hangar-pixels".
+        // SAFETY: an image surface's data pointer stays valid and fixed for the surface's
+        // life; `flush` first, as cairo asks before direct access.
+        let pixels = unsafe {
+            surface.flush();
+            cairo::ffi::cairo_image_surface_get_data(surface.to_raw_none())
+        };
+        if pixels.is_null() {
+            return Err(VncError::Framebuffer("no memory for the picture".into()));
+        }
+        // SAFETY: `vnc_base_framebuffer_new` keeps a raw pointer to `pixels`, the surface's
+        // `stride * height` bytes as the call's size arguments say, and copies both pixel
+        // formats. The framebuffer object keeps a reference to the surface in its own data, so
+        // the pixels live until it is finalized: after the connection, which holds its own
+        // reference to it, let it go. Nothing else reads the key "hangar-pixels".
         let fb = unsafe {
             let raw = gvnc::ffi::vnc_base_framebuffer_new(
-                pixels.as_mut_ptr(),
+                pixels,
                 width,
                 height,
                 stride,
@@ -88,22 +96,9 @@ impl Framebuffer {
                 remote.to_glib_none().0,
             );
             let fb = gvnc::BaseFramebuffer::from_glib_full(raw);
-            fb.set_data("hangar-pixels", pixels);
+            fb.set_data("hangar-pixels", surface.clone());
             fb
         };
-        // SAFETY: `pixels_ptr` points to the `stride * height` bytes now owned by `fb` (the
-        // heap block did not move). The surface is finished in `Drop` before `fb` can release
-        // them; cairo only reads a source surface, and gvnc writes to it between frames only.
-        let surface = unsafe {
-            cairo::ImageSurface::create_for_data_unsafe(
-                pixels_ptr,
-                cairo::Format::Rgb24,
-                i32::from(width),
-                i32::from(height),
-                stride,
-            )
-        }
-        .map_err(|e| VncError::Framebuffer(e.to_string()))?;
         let tiles = usize::from(width.div_ceil(TILE)) * usize::from(height.div_ceil(TILE));
         Ok(Self {
             fb,
@@ -231,14 +226,6 @@ impl Framebuffer {
     }
 }
 
-impl Drop for Framebuffer {
-    /// Render nodes may outlive the framebuffer: finishing the surface makes cairo copy the
-    /// pixels for them now, and never read the memory again.
-    fn drop(&mut self) {
-        self.surface.finish();
-    }
-}
-
 impl imp::VncDisplay {
     pub(super) fn measure_framebuffer(
         &self,
@@ -282,13 +269,17 @@ impl imp::VncDisplay {
             snapshot.append_color(&IDLE_BACKGROUND, &all);
             return;
         };
-        snapshot.append_color(&LETTERBOX, &all);
         let pic = graphene::Rect::new(
             p.x as f32,
             p.y as f32,
             (f64::from(fw) * p.scale) as f32,
             (f64::from(fh) * p.scale) as f32,
         );
+        // The letterbox only where the picture leaves room: filling the whole widget under a
+        // picture that covers it costs a full-window fill per frame in software renderers.
+        if !pic.contains_rect(&all) {
+            snapshot.append_color(&LETTERBOX, &all);
+        }
         if (p.scale * f64::from(obj.scale_factor()) - 1.0).abs() < 1e-9 {
             // 1:1 on device pixels: tiles, of which only damaged ones are drawn again.
             snapshot.save();
