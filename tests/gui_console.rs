@@ -416,6 +416,65 @@ fn keys_and_pointer_reach_the_server_with_qnum_scancodes() {
 }
 
 #[gtk::test]
+fn without_a_tablet_the_pointer_moves_relatively() {
+    setup();
+    let server = MiniServer::start(ServerOptions {
+        relative_pointer: true,
+        ..Default::default()
+    });
+    let display = VncDisplay::new();
+    let window = window_with(&display, 640, 480);
+    connect_to(&server, &display);
+    assert!(
+        pump_until(Duration::from_secs(5), || !display.absolute_pointer()),
+        "the server's relative mode was not taken"
+    );
+    pump();
+    server.clear_log();
+    let (w, h) = (f64::from(display.width()), f64::from(display.height()));
+    let scale = (w / 64.0).min(h / 48.0);
+    let (ox, oy) = ((w - 64.0 * scale) / 2.0, (h - 48.0 * scale) / 2.0);
+    let at = |fx: f64, fy: f64| (ox + (fx + 0.5) * scale, oy + (fy + 0.5) * scale);
+    const O: u16 = 0x7fff;
+    let (x, y) = at(10.0, 5.0);
+    display.process_motion(x, y); // the first motion only sets where movement starts
+    let (x, y) = at(13.0, 4.0);
+    display.process_motion(x, y);
+    display.process_button(1, true, x, y);
+    display.process_button(1, false, x, y);
+    display.process_scroll(0.0, 1.0);
+    // Leaving and coming back elsewhere is no movement.
+    display.process_leave();
+    let (x, y) = at(40.0, 40.0);
+    display.process_motion(x, y);
+    let (x, y) = at(38.0, 41.0);
+    display.process_motion(x, y);
+    pump_until(Duration::from_secs(5), || server.log().len() >= 8);
+    let pointer: Vec<(u8, u16, u16)> = server
+        .log()
+        .into_iter()
+        .filter_map(|m| match m {
+            ClientMsg::Pointer { mask, x, y } => Some((mask, x, y)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        pointer,
+        [
+            (0, O, O),
+            (0, O + 3, O - 1),
+            (1, O, O),
+            (0, O, O),
+            (16, O, O),
+            (0, O, O),
+            (0, O, O),
+            (0, O - 2, O + 1),
+        ]
+    );
+    window.destroy();
+}
+
+#[gtk::test]
 fn without_extended_keys_the_keysym_is_sent() {
     setup();
     let server = MiniServer::start(ServerOptions::default());
@@ -940,6 +999,8 @@ mod rfb_server {
     pub const HEIGHT: u16 = 48;
     /// QEMU's extended key event pseudo-encoding.
     const EXT_KEY_EVENT: i32 = -258;
+    /// QEMU's pointer type change pseudo-encoding.
+    const POINTER_TYPE_CHANGE: i32 = -257;
 
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub enum ClientMsg {
@@ -969,6 +1030,9 @@ mod rfb_server {
         pub reject_auth: bool,
         /// Answer every update request with a new frame (its halves swapped each time).
         pub stream: bool,
+        /// Say the pointer is relative (a PS/2 mouse, no tablet) when the client announces
+        /// QEMU's pointer-type-change encoding.
+        pub relative_pointer: bool,
     }
 
     pub struct MiniServer {
@@ -1098,6 +1162,14 @@ mod rfb_server {
                         let mut ack = vec![0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
                         ack.extend_from_slice(&EXT_KEY_EVENT.to_be_bytes());
                         s.write_all(&ack)?;
+                    }
+                    if options.relative_pointer && encodings.contains(&POINTER_TYPE_CHANGE) {
+                        // As QEMU does: the rectangle's x is 1 for absolute, 0 for relative.
+                        let mut change = vec![0, 0, 0, 1, 0, 0, 0, 0];
+                        change.extend_from_slice(&WIDTH.to_be_bytes());
+                        change.extend_from_slice(&HEIGHT.to_be_bytes());
+                        change.extend_from_slice(&POINTER_TYPE_CHANGE.to_be_bytes());
+                        s.write_all(&change)?;
                     }
                     ClientMsg::Encodings(encodings)
                 }

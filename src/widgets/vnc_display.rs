@@ -155,6 +155,9 @@ mod imp {
         pub(super) held_keys: RefCell<Vec<HeldKey>>,
         pub(super) button_mask: Cell<u8>,
         pub(super) last_pointer: Cell<(u16, u16)>,
+        /// In relative mode: the last pointer position in framebuffer pixels (unclamped), from
+        /// which the next motion is measured; `None` until the pointer moves in the widget.
+        pub(super) relative_from: Cell<Option<(f64, f64)>>,
         pub(super) ctrl_down: Cell<bool>,
         pub(super) alt_down: Cell<bool>,
         pub(super) release_armed: Cell<bool>,
@@ -352,6 +355,11 @@ impl VncDisplay {
     /// Handles a pointer move to widget coordinates (`x`, `y`).
     pub fn process_motion(&self, x: f64, y: f64) {
         self.imp().process_motion(x, y);
+    }
+
+    /// Handles the pointer leaving the widget.
+    pub fn process_leave(&self) {
+        self.imp().process_leave();
     }
 
     /// Handles a button press or release (GTK numbering: 1 left, 2 middle, 3 right) at

@@ -112,6 +112,7 @@ impl imp::VncDisplay {
         let w = weak.clone();
         conn.connect_vnc_pointer_mode_changed(move |c, absolute| {
             on_current(&w, c, |imp| {
+                imp.relative_from.set(None);
                 if imp.absolute_pointer.replace(absolute) != absolute {
                     imp.obj().notify_absolute_pointer();
                 }

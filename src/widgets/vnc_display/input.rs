@@ -4,10 +4,13 @@
 //! The event controllers only unpack events and call `process_*`, which tests and automation
 //! can call directly (GTK 4.8 cannot synthesize input events).
 //!
-//! The pointer is always sent as absolute framebuffer coordinates. QEMU takes them whether the
-//! guest has a tablet (absolute) or only a PS/2 mouse (QEMU then moves the guest's pointer
-//! by the difference); the `absolute-pointer` property tells the app which one the server
-//! reported, e.g. to suggest adding a tablet when it is relative.
+//! The pointer goes as absolute framebuffer coordinates while the server says it takes them (a
+//! tablet in the guest). Otherwise (only a PS/2 mouse) it goes as motion: we announce QEMU's
+//! pointer-type-change encoding, and QEMU then reads each position as a movement offset by
+//! 0x7FFF on both axes, so the guest's pointer follows the host's by the same number of guest
+//! pixels. Without a pointer grab (GTK 4 has no pointer warping) the two pointers can drift
+//! apart at the widget's edges; the `absolute-pointer` property tells the app which mode the
+//! server reported, e.g. to suggest adding a tablet.
 
 use std::time::Duration;
 
@@ -20,6 +23,15 @@ use super::{VncError, imp};
 
 /// How long the "keyboard grabbed" hint stays up.
 const HINT_TIME: Duration = Duration::from_secs(4);
+
+/// In QEMU's relative pointer mode, the position that means "no movement".
+const RELATIVE_ORIGIN: u16 = 0x7fff;
+
+/// A movement of `delta` guest pixels as a relative-mode coordinate.
+fn relative(delta: f64) -> u16 {
+    // Truncation is intended: the value is clamped into u16's range first.
+    (f64::from(RELATIVE_ORIGIN) + delta).clamp(0.0, f64::from(u16::MAX)) as u16
+}
 
 /// RFB button-mask bits: left, middle, right, then the wheel as buttons 4–7.
 fn button_bit(button: u32) -> Option<u8> {
@@ -107,6 +119,12 @@ impl imp::VncDisplay {
         motion.connect_motion(move |_, x, y| {
             if let Some(o) = weak.upgrade() {
                 o.imp().process_motion(x, y);
+            }
+        });
+        let weak = obj.downgrade();
+        motion.connect_leave(move |_| {
+            if let Some(o) = weak.upgrade() {
+                o.imp().process_leave();
             }
         });
         obj.add_controller(motion);
@@ -232,6 +250,12 @@ impl imp::VncDisplay {
         self.send_pointer(x, y);
     }
 
+    /// The pointer left the widget: in relative mode, its next motion starts from where it
+    /// comes back in, not from where it left.
+    pub(super) fn process_leave(&self) {
+        self.relative_from.set(None);
+    }
+
     pub(super) fn process_button(&self, button: u32, pressed: bool, x: f64, y: f64) {
         let Some(bit) = button_bit(button) else {
             return;
@@ -248,7 +272,11 @@ impl imp::VncDisplay {
         let Some(conn) = self.connection.borrow().clone() else {
             return;
         };
-        let (x, y) = self.last_pointer.get();
+        let (x, y) = if self.absolute_pointer.get() {
+            self.last_pointer.get()
+        } else {
+            (RELATIVE_ORIGIN, RELATIVE_ORIGIN)
+        };
         let steps = |v: f64| v.abs().round().clamp(0.0, 20.0) as u32;
         let mut clicks = Vec::new();
         if dy != 0.0 {
@@ -279,7 +307,19 @@ impl imp::VncDisplay {
         };
         let (fx, fy) = placement.framebuffer_point(x, y, fw, fh);
         self.last_pointer.set((fx, fy));
-        if conn.pointer_event(self.button_mask.get(), fx, fy).is_err() {
+        let (px, py) = if self.absolute_pointer.get() {
+            (fx, fy)
+        } else {
+            // Whole guest pixels moved since the last event; the fractions carry over
+            // because both ends are floored the same way.
+            let now = placement.framebuffer_position(x, y);
+            let before = self.relative_from.replace(Some(now)).unwrap_or(now);
+            (
+                relative(now.0.floor() - before.0.floor()),
+                relative(now.1.floor() - before.1.floor()),
+            )
+        };
+        if conn.pointer_event(self.button_mask.get(), px, py).is_err() {
             tracing::debug!("cannot send a pointer event");
         }
     }
@@ -385,4 +425,18 @@ fn send_key(conn: &gvnc::Connection, down: bool, keysym: u32, qnum: u16) {
 
 fn toplevel_of(widget: &super::VncDisplay) -> Option<gdk::Toplevel> {
     widget.native()?.surface()?.downcast::<gdk::Toplevel>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_coordinates_are_offset_by_0x7fff_and_clamped() {
+        assert_eq!(relative(0.0), 0x7fff);
+        assert_eq!(relative(5.0), 0x8004);
+        assert_eq!(relative(-3.0), 0x7ffc);
+        assert_eq!(relative(-1e9), 0);
+        assert_eq!(relative(1e9), u16::MAX);
+    }
 }

@@ -65,6 +65,12 @@ pub fn place(
 }
 
 impl Placement {
+    /// The framebuffer position under the widget point (`x`, `y`), in fractional guest pixels
+    /// and not clamped: for measuring movement.
+    pub fn framebuffer_position(self, x: f64, y: f64) -> (f64, f64) {
+        ((x - self.x) / self.scale, (y - self.y) / self.scale)
+    }
+
     /// The framebuffer pixel under the widget point (`x`, `y`), clamped to the framebuffer.
     pub fn framebuffer_point(self, x: f64, y: f64, fb_width: u32, fb_height: u32) -> (u16, u16) {
         let clamp = |v: f64, size: u32| -> u16 {
@@ -143,5 +149,7 @@ mod tests {
         let p = place(Scaling::Fit, 64, 48, 640.0, 580.0, 1.0);
         assert_eq!(p.y, 50.0);
         assert_eq!(p.framebuffer_point(5.0, 55.0, 64, 48), (0, 0));
+        // Positions for measuring movement are neither rounded nor clamped.
+        assert_eq!(p.framebuffer_position(15.0, 40.0), (1.5, -1.0));
     }
 }
