@@ -474,6 +474,109 @@ fn without_a_tablet_the_pointer_moves_relatively() {
     window.destroy();
 }
 
+/// The sizes the client asked the server for so far.
+fn sizes_asked(server: &MiniServer) -> Vec<(u16, u16)> {
+    server
+        .log()
+        .into_iter()
+        .filter_map(|m| match m {
+            ClientMsg::SetDesktopSize { width, height } => Some((width, height)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The display's size in device pixels.
+fn device_size(display: &VncDisplay) -> (u16, u16) {
+    let sf = display.scale_factor();
+    (
+        (display.width() * sf) as u16,
+        (display.height() * sf) as u16,
+    )
+}
+
+#[gtk::test]
+fn the_guest_display_follows_the_window_when_asked() {
+    setup();
+    let server = MiniServer::start(ServerOptions {
+        desktop_size: true,
+        ..Default::default()
+    });
+    let display = VncDisplay::new();
+    display.set_resize_guest(true);
+    let window = window_with(&display, 640, 480);
+    connect_to(&server, &display);
+    // The guest takes the widget's size once it has settled.
+    assert!(
+        pump_until(Duration::from_secs(5), || !sizes_asked(&server).is_empty()),
+        "no size asked"
+    );
+    let first = device_size(&display);
+    assert_eq!(sizes_asked(&server), [first]);
+    assert!(pump_until(Duration::from_secs(5), || {
+        display.framebuffer_size() == Some((u32::from(first.0), u32::from(first.1)))
+    }));
+    // The server's picture (its next frame has the halves swapped) arrives in the new
+    // framebuffer.
+    assert!(pump_until(Duration::from_secs(5), || display.pixel(5, 5)
+        == Some((0, 0, 255))));
+
+    // Resizing the window in steps asks once, for the size it ends at.
+    for (w, h) in [(700, 500), (760, 540), (800, 600)] {
+        window.set_default_size(w, h);
+        pump_until(Duration::from_millis(60), || false);
+    }
+    assert!(pump_until(Duration::from_secs(5), || sizes_asked(&server)
+        .len()
+        == 2));
+    pump();
+    let second = device_size(&display);
+    assert_ne!(second, first, "the window did not change size");
+    assert_eq!(sizes_asked(&server), [first, second]);
+
+    // Switched off, or shown 1:1, the guest keeps its size.
+    display.set_resize_guest(false);
+    window.set_default_size(660, 500);
+    pump();
+    pump();
+    display.set_resize_guest(true);
+    display.set_scaling(Scaling::Native);
+    pump();
+    pump();
+    assert_eq!(sizes_asked(&server).len(), 2);
+    window.destroy();
+}
+
+#[gtk::test]
+fn a_guest_that_keeps_its_size_keeps_its_picture() {
+    setup();
+    let server = MiniServer::start(ServerOptions {
+        desktop_size: true,
+        keep_size: true,
+        ..Default::default()
+    });
+    let display = VncDisplay::new();
+    display.set_resize_guest(true);
+    let window = window_with(&display, 640, 480);
+    connect_to(&server, &display);
+    assert!(pump_until(Duration::from_secs(5), || display.pixel(5, 5)
+        == Some((255, 0, 0))));
+    assert!(
+        pump_until(Duration::from_secs(5), || !sizes_asked(&server).is_empty()),
+        "no size asked"
+    );
+    pump();
+    // The refusal came with the old size: same framebuffer, same picture, asked only once.
+    assert_eq!(display.framebuffer_size(), Some((64, 48)));
+    assert_eq!(display.pixel(5, 5), Some((255, 0, 0)));
+    assert_eq!(display.pixel(60, 40), Some((0, 0, 255)));
+    window.set_default_size(641, 480);
+    pump();
+    pump();
+    assert!(sizes_asked(&server).len() <= 2);
+    window.destroy();
+}
+
 #[gtk::test]
 fn without_extended_keys_the_keysym_is_sent() {
     setup();
@@ -905,6 +1008,16 @@ mod qemu {
         );
         // QEMU takes scan codes with every key.
         assert!(display.has_extended_keys());
+        // Asked to take the window's size, a VGA card keeps its mode: same size, same text.
+        display.set_resize_guest(true);
+        window.set_default_size(900, 560);
+        pump_until(Duration::from_secs(2), || false);
+        assert_eq!(display.framebuffer_size(), Some((720, 400)));
+        assert!(matches!(display.state(), DisplayState::Connected { .. }));
+        assert!(
+            pump_until(Duration::from_secs(5), || count(&display).0 > 200),
+            "the text went away after the resize request"
+        );
         pump_until(Duration::from_secs(3), || false);
         let (path, w, h, px) = render(&display, "vnc-seabios");
         let distinct: std::collections::HashSet<&[u8]> = px.chunks_exact(4).collect();
@@ -1001,6 +1114,25 @@ mod rfb_server {
     const EXT_KEY_EVENT: i32 = -258;
     /// QEMU's pointer type change pseudo-encoding.
     const POINTER_TYPE_CHANGE: i32 = -257;
+    /// The extended desktop size pseudo-encoding.
+    const EXTENDED_DESKTOP_SIZE: i32 = -308;
+
+    /// A framebuffer update of one extended desktop size rectangle: `reason` 0 for the
+    /// server, 1 for the client's request; `status` 0 for success; one screen.
+    fn desktop_size(reason: u16, status: u16, width: u16, height: u16) -> Vec<u8> {
+        let mut out = vec![0, 0, 0, 1];
+        for v in [reason, status, width, height] {
+            out.extend_from_slice(&v.to_be_bytes());
+        }
+        out.extend_from_slice(&EXTENDED_DESKTOP_SIZE.to_be_bytes());
+        out.extend_from_slice(&[1, 0, 0, 0]);
+        out.extend_from_slice(&0u32.to_be_bytes());
+        for v in [0, 0, width, height] {
+            out.extend_from_slice(&v.to_be_bytes());
+        }
+        out.extend_from_slice(&0u32.to_be_bytes());
+        out
+    }
 
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub enum ClientMsg {
@@ -1012,6 +1144,7 @@ mod rfb_server {
         Pointer { mask: u8, x: u16, y: u16 },
         CutText(Vec<u8>),
         AuthResponse(usize),
+        SetDesktopSize { width: u16, height: u16 },
     }
 
     #[derive(Debug, Default, Clone)]
@@ -1033,6 +1166,11 @@ mod rfb_server {
         /// Say the pointer is relative (a PS/2 mouse, no tablet) when the client announces
         /// QEMU's pointer-type-change encoding.
         pub relative_pointer: bool,
+        /// Announce the extended desktop size extension and take the client's sizes.
+        pub desktop_size: bool,
+        /// With `desktop_size`: refuse every size, answering with the size kept (as QEMU
+        /// does for a VGA card).
+        pub keep_size: bool,
     }
 
     pub struct MiniServer {
@@ -1171,6 +1309,9 @@ mod rfb_server {
                         change.extend_from_slice(&POINTER_TYPE_CHANGE.to_be_bytes());
                         s.write_all(&change)?;
                     }
+                    if options.desktop_size && encodings.contains(&EXTENDED_DESKTOP_SIZE) {
+                        s.write_all(&desktop_size(0, 0, WIDTH, HEIGHT))?;
+                    }
                     ClientMsg::Encodings(encodings)
                 }
                 3 => {
@@ -1225,6 +1366,21 @@ mod rfb_server {
                     let mut text = vec![0u8; len];
                     s.read_exact(&mut text)?;
                     ClientMsg::CutText(text)
+                }
+                251 => {
+                    let b = read_n::<7>(&mut s)?;
+                    let width = u16::from_be_bytes([b[1], b[2]]);
+                    let height = u16::from_be_bytes([b[3], b[4]]);
+                    let mut screens = vec![0u8; usize::from(b[5]) * 16];
+                    s.read_exact(&mut screens)?;
+                    if options.keep_size {
+                        s.write_all(&desktop_size(1, 3, WIDTH, HEIGHT))?;
+                    } else {
+                        s.write_all(&desktop_size(1, 0, width, height))?;
+                        // A new framebuffer is all changed: the next request gets a frame.
+                        sent_frame = false;
+                    }
+                    ClientMsg::SetDesktopSize { width, height }
                 }
                 255 => {
                     let [subtype] = read_n::<1>(&mut s)?;

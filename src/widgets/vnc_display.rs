@@ -11,6 +11,7 @@
 
 mod clipboard;
 mod connection;
+mod guest_size;
 mod input;
 pub mod keymap;
 mod memory;
@@ -138,6 +139,13 @@ mod imp {
         /// Whether the server takes absolute pointer positions (a tablet in the guest).
         #[property(get)]
         pub(super) absolute_pointer: Cell<bool>,
+        /// Whether the guest's display is asked to take the widget's size while the picture
+        /// fits the widget (when the server supports it).
+        #[property(get, set = Self::set_resize_guest_mode)]
+        pub(super) resize_guest: Cell<bool>,
+        pub(super) guest_resize_timer: RefCell<Option<glib::SourceId>>,
+        /// The last size asked of the guest on this connection.
+        pub(super) guest_size_asked: Cell<Option<(u32, u32)>>,
 
         pub(super) state: RefCell<DisplayState>,
         pub(super) connection: RefCell<Option<gvnc::Connection>>,
@@ -237,6 +245,11 @@ mod imp {
         fn snapshot(&self, snapshot: &gtk::Snapshot) {
             self.draw(snapshot);
         }
+
+        fn size_allocate(&self, width: i32, height: i32, baseline: i32) {
+            self.parent_size_allocate(width, height, baseline);
+            self.schedule_guest_resize();
+        }
     }
 
     impl VncDisplay {
@@ -245,6 +258,14 @@ mod imp {
                 let obj = self.obj();
                 obj.queue_resize();
                 obj.queue_draw();
+                self.schedule_guest_resize();
+            }
+        }
+
+        fn set_resize_guest_mode(&self, on: bool) {
+            if self.resize_guest.replace(on) != on {
+                self.obj().notify_resize_guest();
+                self.schedule_guest_resize();
             }
         }
 

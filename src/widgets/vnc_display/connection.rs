@@ -101,7 +101,7 @@ impl imp::VncDisplay {
         conn.connect_vnc_pixel_format_changed(move |c, _| {
             on_current(&w, c, |imp| {
                 if imp.framebuffer.borrow().is_some() {
-                    imp.on_resize(c, c.width(), c.height());
+                    imp.reinstall_framebuffer(c, c.width(), c.height());
                 }
             });
         });
@@ -192,6 +192,7 @@ impl imp::VncDisplay {
         self.absolute_pointer.set(conn.is_abs_pointer());
         self.obj().notify_absolute_pointer();
         self.obj().emit_by_name::<()>("connected", &[]);
+        self.schedule_guest_resize();
     }
 
     /// Creates a framebuffer of the connection's size, hands it to the connection and asks
@@ -231,6 +232,20 @@ impl imp::VncDisplay {
     }
 
     fn on_resize(&self, conn: &gvnc::Connection, width: i32, height: i32) {
+        // A server that keeps its size in answer to a resize request (QEMU with a VGA card)
+        // says so with the size it has: keep the picture, and keep the updates coming.
+        let same = (u32::try_from(width).ok(), u32::try_from(height).ok());
+        if let (Some(size), (Some(w), Some(h))) = (self.framebuffer_size(), same)
+            && size == (w, h)
+        {
+            self.request_update();
+            return;
+        }
+        self.reinstall_framebuffer(conn, width, height);
+    }
+
+    /// A new framebuffer for the server's size and pixel format.
+    fn reinstall_framebuffer(&self, conn: &gvnc::Connection, width: i32, height: i32) {
         if let Err(e) = self.install_framebuffer(conn, width, height) {
             self.shutdown_connection(Some(e.to_string()));
         }
@@ -382,6 +397,10 @@ impl imp::VncDisplay {
             conn.shutdown();
         }
         self.framebuffer.replace(None);
+        self.guest_size_asked.set(None);
+        if let Some(id) = self.guest_resize_timer.take() {
+            id.remove();
+        }
         self.wanted_credentials.replace(Vec::new());
         self.update_queued.set(false);
         self.awaiting_paint.set(false);

@@ -7,6 +7,7 @@ use relm4::Sender;
 
 use super::{ConsoleMode, ConsoleMsg, ConsolePage, Route, SerialState, Status, StatusAction};
 use crate::i18n::{gettext, gettext_f};
+use crate::settings::AppSettings;
 use crate::widgets::vnc_display::{DisplayState, KeyCombo, VncDisplay};
 
 /// What the page shows instead of a console, if anything.
@@ -210,6 +211,31 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
     let s = input.clone();
     fit.connect_toggled(move |b| s.emit(ConsoleMsg::Fit(b.is_active())));
     tools.append(&fit);
+    let resize = gtk::ToggleButton::builder()
+        .icon_name("video-display-symbolic")
+        .tooltip_text(gettext("Resize the Guest’s Display with the Window"))
+        .build();
+    display
+        .bind_property("resize-guest", &resize, "active")
+        .bidirectional()
+        .sync_create()
+        .build();
+    // Resizing the guest is for a picture that fits the window.
+    fit.bind_property("active", &resize, "sensitive")
+        .sync_create()
+        .build();
+    tools.append(&resize);
+    // Both choices survive a restart (when settings can be opened at all).
+    if let Ok(settings) = AppSettings::open() {
+        settings
+            .gio()
+            .bind("console-scale-to-fit", &fit, "active")
+            .build();
+        settings
+            .gio()
+            .bind("console-resize-guest", display, "resize-guest")
+            .build();
+    }
     let full = gtk::Button::builder()
         .icon_name("view-fullscreen-symbolic")
         .tooltip_text(gettext("Fullscreen"))
