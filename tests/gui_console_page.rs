@@ -214,7 +214,24 @@ fn graphical_console_through_a_passed_fd_shows_seabios() {
 
     // Shown 1:1 the picture is drawn in tiles, redrawn where the guest changes the screen:
     // what GTK renders matches the framebuffer before and after Escape opens the boot menu.
-    page.emit(ConsoleMsg::Fit(false));
+    // The toolbar's toggles follow the display and change it; off, "Scale to Fit" also
+    // makes the guest-resize toggle insensitive.
+    let fit = find_toggle(page.widget().upcast_ref(), "Scale to Fit").expect("no fit toggle");
+    let resize = find_toggle(
+        page.widget().upcast_ref(),
+        "Resize the Guest’s Display with the Window",
+    )
+    .expect("no resize toggle");
+    assert!(fit.is_active() && resize.is_sensitive());
+    fit.set_active(false);
+    assert_eq!(
+        display.scaling(),
+        hangar::widgets::vnc_display::Scaling::Native
+    );
+    assert!(!resize.is_sensitive());
+    display.set_resize_guest(false);
+    assert!(!resize.is_active());
+    display.set_resize_guest(true);
     // Let the prompt settle.
     wait_until(2, || false);
     assert_eq!(rendered_mismatches(&display), 0);
@@ -251,6 +268,8 @@ fn graphical_console_through_a_passed_fd_shows_seabios() {
     assert!(wait_until(20, || light_and_dark(&display).0 > 50));
     wait_until(1, || false);
     assert_eq!(rendered_mismatches(&display), 0);
+    // The choice is kept in the settings: put it back for the pages opened after this one.
+    fit.set_active(true);
     win.destroy();
 }
 
@@ -456,6 +475,23 @@ fn show_domain_console_opens_the_console_page() {
     )));
     vm_window.destroy();
     window.widget().destroy();
+}
+
+/// The toggle button under `widget` whose tooltip is `tooltip`.
+fn find_toggle(widget: &gtk::Widget, tooltip: &str) -> Option<gtk::ToggleButton> {
+    if let Some(t) = widget.downcast_ref::<gtk::ToggleButton>()
+        && t.tooltip_text().as_deref() == Some(tooltip)
+    {
+        return Some(t.clone());
+    }
+    let mut child = widget.first_child();
+    while let Some(c) = child {
+        if let Some(t) = find_toggle(&c, tooltip) {
+            return Some(t);
+        }
+        child = c.next_sibling();
+    }
+    None
 }
 
 fn find_stack(widget: &gtk::Widget) -> Option<adw::ViewStack> {

@@ -64,8 +64,6 @@ pub enum ConsoleMsg {
     SendKeys(KeyCombo),
     /// Save the display as a PNG file.
     Screenshot,
-    /// Fit the display to the page (true) or show it 1:1.
-    Fit(bool),
     /// Enter (true) or leave fullscreen.
     Fullscreen(bool),
     /// The display connected.

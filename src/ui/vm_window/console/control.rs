@@ -11,7 +11,7 @@ use super::{
     ConsoleCmd, ConsoleMode, ConsoleMsg, ConsoleOutput, ConsolePage, Route, SerialState, graphics,
     password, view,
 };
-use crate::widgets::vnc_display::{DisplayState, Scaling};
+use crate::widgets::vnc_display::DisplayState;
 
 impl ConsolePage {
     pub(super) fn start_load(&mut self, sender: &ComponentSender<Self>) {
@@ -96,10 +96,6 @@ impl ConsolePage {
                 }
             }
             ConsoleMsg::Screenshot => view::screenshot(&self.display, &self.name, &self.toast),
-            ConsoleMsg::Fit(fit) => {
-                self.display
-                    .set_scaling(if fit { Scaling::Fit } else { Scaling::Native })
-            }
             ConsoleMsg::Fullscreen(on) => match (on, self.fullscreen.take()) {
                 (true, None) => {
                     self.fullscreen = Some(view::Fullscreen::enter(

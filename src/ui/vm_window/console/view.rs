@@ -8,7 +8,7 @@ use relm4::Sender;
 use super::{ConsoleMode, ConsoleMsg, ConsolePage, Route, SerialState, Status, StatusAction};
 use crate::i18n::{gettext, gettext_f};
 use crate::settings::AppSettings;
-use crate::widgets::vnc_display::{DisplayState, KeyCombo, VncDisplay};
+use crate::widgets::vnc_display::{DisplayState, KeyCombo, Scaling, VncDisplay};
 
 /// What the page shows instead of a console, if anything.
 pub(super) fn status(page: &ConsolePage) -> Option<Status> {
@@ -206,10 +206,14 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
     let fit = gtk::ToggleButton::builder()
         .icon_name("zoom-fit-best-symbolic")
         .tooltip_text(gettext("Scale to Fit"))
-        .active(display.scaling() == crate::widgets::vnc_display::Scaling::Fit)
         .build();
-    let s = input.clone();
-    fit.connect_toggled(move |b| s.emit(ConsoleMsg::Fit(b.is_active())));
+    display
+        .bind_property("scaling", &fit, "active")
+        .transform_to(|_, scaling: Scaling| Some(scaling == Scaling::Fit))
+        .transform_from(|_, fit: bool| Some(if fit { Scaling::Fit } else { Scaling::Native }))
+        .bidirectional()
+        .sync_create()
+        .build();
     tools.append(&fit);
     let resize = gtk::ToggleButton::builder()
         .icon_name("video-display-symbolic")
