@@ -91,6 +91,20 @@ fn keycode_of(keyval: gtk::gdk::Key) -> u32 {
     keys.iter().map(|k| k.keycode()).min().unwrap()
 }
 
+/// A display in a `width`×`height` window, connected to a new mini server with `options`.
+fn connected(
+    options: ServerOptions,
+    width: i32,
+    height: i32,
+) -> (MiniServer, VncDisplay, gtk::Window) {
+    setup();
+    let server = MiniServer::start(options);
+    let display = VncDisplay::new();
+    let window = window_with(&display, width, height);
+    connect_to(&server, &display);
+    (server, display, window)
+}
+
 fn connect_to(server: &MiniServer, display: &VncDisplay) {
     display.open_host("127.0.0.1", server.port).unwrap();
     assert!(
@@ -252,14 +266,14 @@ fn screenshot_dialog_proposes_a_name_and_writes_the_framebuffer() {
 
 #[gtk::test]
 fn keys_and_pointer_reach_the_server_with_qnum_scancodes() {
-    setup();
-    let server = MiniServer::start(ServerOptions {
-        extended_keys: true,
-        ..Default::default()
-    });
-    let display = VncDisplay::new();
-    let window = window_with(&display, 640, 480);
-    connect_to(&server, &display);
+    let (server, display, window) = connected(
+        ServerOptions {
+            extended_keys: true,
+            ..Default::default()
+        },
+        640,
+        480,
+    );
     assert!(
         pump_until(Duration::from_secs(5), || display.has_extended_keys()),
         "the extended key event was not taken up"
@@ -417,14 +431,14 @@ fn keys_and_pointer_reach_the_server_with_qnum_scancodes() {
 
 #[gtk::test]
 fn without_a_tablet_the_pointer_moves_relatively() {
-    setup();
-    let server = MiniServer::start(ServerOptions {
-        relative_pointer: true,
-        ..Default::default()
-    });
-    let display = VncDisplay::new();
-    let window = window_with(&display, 640, 480);
-    connect_to(&server, &display);
+    let (server, display, window) = connected(
+        ServerOptions {
+            relative_pointer: true,
+            ..Default::default()
+        },
+        640,
+        480,
+    );
     assert!(
         pump_until(Duration::from_secs(5), || !display.absolute_pointer()),
         "the server's relative mode was not taken"
@@ -497,15 +511,15 @@ fn device_size(display: &VncDisplay) -> (u16, u16) {
 
 #[gtk::test]
 fn the_guest_display_follows_the_window_when_asked() {
-    setup();
-    let server = MiniServer::start(ServerOptions {
-        desktop_size: true,
-        ..Default::default()
-    });
-    let display = VncDisplay::new();
+    let (server, display, window) = connected(
+        ServerOptions {
+            desktop_size: true,
+            ..Default::default()
+        },
+        640,
+        480,
+    );
     display.set_resize_guest(true);
-    let window = window_with(&display, 640, 480);
-    connect_to(&server, &display);
     // The guest takes the widget's size once it has settled.
     assert!(
         pump_until(Duration::from_secs(5), || !sizes_asked(&server).is_empty()),
@@ -549,16 +563,16 @@ fn the_guest_display_follows_the_window_when_asked() {
 
 #[gtk::test]
 fn a_guest_that_keeps_its_size_keeps_its_picture() {
-    setup();
-    let server = MiniServer::start(ServerOptions {
-        desktop_size: true,
-        keep_size: true,
-        ..Default::default()
-    });
-    let display = VncDisplay::new();
+    let (server, display, window) = connected(
+        ServerOptions {
+            desktop_size: true,
+            keep_size: true,
+            ..Default::default()
+        },
+        640,
+        480,
+    );
     display.set_resize_guest(true);
-    let window = window_with(&display, 640, 480);
-    connect_to(&server, &display);
     assert!(pump_until(Duration::from_secs(5), || display.pixel(5, 5)
         == Some((255, 0, 0))));
     assert!(
@@ -579,11 +593,7 @@ fn a_guest_that_keeps_its_size_keeps_its_picture() {
 
 #[gtk::test]
 fn without_extended_keys_the_keysym_is_sent() {
-    setup();
-    let server = MiniServer::start(ServerOptions::default());
-    let display = VncDisplay::new();
-    let window = window_with(&display, 320, 240);
-    connect_to(&server, &display);
+    let (server, display, window) = connected(ServerOptions::default(), 320, 240);
     pump();
     assert!(!display.has_extended_keys());
     server.clear_log();
@@ -609,11 +619,7 @@ fn without_extended_keys_the_keysym_is_sent() {
 
 #[gtk::test]
 fn keyboard_grab_and_ctrl_alt_release() {
-    setup();
-    let server = MiniServer::start(ServerOptions::default());
-    let display = VncDisplay::new();
-    let window = window_with(&display, 320, 240);
-    connect_to(&server, &display);
+    let (_server, display, window) = connected(ServerOptions::default(), 320, 240);
     let grab_controllers = |window: &gtk::Window| {
         let list = window.observe_controllers();
         (0..list.n_items())
@@ -809,14 +815,14 @@ fn the_framebuffer_keeps_one_shared_memory_segment_while_frames_stream() {
     // that stays there, every frame made (and the X server mapped) a new segment, created
     // and destroyed within the frame. The framebuffer lives in that pool and keeps it; this
     // checks it is there, in one segment that lasts, while a stream of frames is drawn.
-    setup();
-    let server = MiniServer::start(ServerOptions {
-        stream: true,
-        ..Default::default()
-    });
-    let display = VncDisplay::new();
-    let window = window_with(&display, 200, 150);
-    connect_to(&server, &display);
+    let (_server, display, window) = connected(
+        ServerOptions {
+            stream: true,
+            ..Default::default()
+        },
+        200,
+        150,
+    );
     let clock = window.frame_clock().unwrap();
     let painted = std::rc::Rc::new(std::cell::Cell::new(0u32));
     let p = painted.clone();
