@@ -210,6 +210,9 @@ fn graphical_console_through_a_passed_fd_shows_seabios() {
     let (light, dark) = light_and_dark(&display);
     assert!(dark > light, "not text on a dark screen: {light} / {dark}");
     assert_eq!(page.model().status(), None);
+    // The test VM has only a PS/2 mouse: QEMU takes movements, and the page says so once.
+    assert!(!display.absolute_pointer());
+    assert!(page.model().pointer_hint_shown());
     shot(&win, "console-page-graphical");
 
     // Shown 1:1 the picture is drawn in tiles, redrawn where the guest changes the screen:

@@ -68,6 +68,8 @@ pub enum ConsoleMsg {
     Fullscreen(bool),
     /// The display connected.
     DisplayConnected,
+    /// The guest takes pointer movements, not positions (no tablet).
+    PointerRelative,
     /// The display's session ended (with the reason; empty for a clean close).
     DisplayDisconnected(String),
     /// The display asks for its password.
@@ -137,6 +139,8 @@ pub struct ConsolePage {
     retries: u32,
     fullscreen: Option<view::Fullscreen>,
     toast: adw::ToastOverlay,
+    /// Whether the page has said that the guest's pointer is relative (said once).
+    pointer_hint_shown: bool,
 }
 
 /// What the status page says instead of a console, and which button it offers.
@@ -253,6 +257,12 @@ impl Component for ConsolePage {
         let s = sender.input_sender().clone();
         display.connect_connected(move |_| s.emit(ConsoleMsg::DisplayConnected));
         let s = sender.input_sender().clone();
+        display.connect_absolute_pointer_notify(move |d| {
+            if !d.absolute_pointer() {
+                s.emit(ConsoleMsg::PointerRelative);
+            }
+        });
+        let s = sender.input_sender().clone();
         display.connect_disconnected(move |_, reason| {
             s.emit(ConsoleMsg::DisplayDisconnected(reason.to_string()));
         });
@@ -280,6 +290,7 @@ impl Component for ConsolePage {
             retries: 0,
             fullscreen: None,
             toast: adw::ToastOverlay::new(),
+            pointer_hint_shown: false,
         };
         let widgets = view_output!();
         model.toast = widgets.toast.clone();
@@ -373,6 +384,11 @@ impl ConsolePage {
     /// The console shown.
     pub fn mode(&self) -> ConsoleMode {
         self.mode
+    }
+
+    /// Whether the page has said that the guest's pointer moves by steps (no tablet).
+    pub fn pointer_hint_shown(&self) -> bool {
+        self.pointer_hint_shown
     }
 
     /// Whether the page is fullscreen.

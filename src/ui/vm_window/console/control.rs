@@ -11,6 +11,7 @@ use super::{
     ConsoleCmd, ConsoleMode, ConsoleMsg, ConsoleOutput, ConsolePage, Route, SerialState, graphics,
     password, view,
 };
+use crate::i18n::gettext;
 use crate::widgets::vnc_display::DisplayState;
 
 impl ConsolePage {
@@ -118,6 +119,14 @@ impl ConsolePage {
                 // Typing goes to the guest once it shows.
                 if self.display.is_mapped() {
                     self.display.grab_focus();
+                }
+            }
+            ConsoleMsg::PointerRelative => {
+                if !self.pointer_hint_shown {
+                    self.pointer_hint_shown = true;
+                    self.toast(&gettext(
+                        "No tablet: the VM’s pointer can drift from yours. Add one in Hardware → Input.",
+                    ));
                 }
             }
             ConsoleMsg::AuthRequired => {
