@@ -91,6 +91,30 @@ fn keycode_of(keyval: gtk::gdk::Key) -> u32 {
     keys.iter().map(|k| k.keycode()).min().unwrap()
 }
 
+/// The pointer events the server got: (buttons, x, y).
+fn pointer_events(server: &MiniServer) -> Vec<(u8, u16, u16)> {
+    server
+        .log()
+        .into_iter()
+        .filter_map(|m| match m {
+            ClientMsg::Pointer { mask, x, y } => Some((mask, x, y)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Maps a pixel of the mini server's 64x48 framebuffer to the widget point at its centre,
+/// for a display that fits the picture to itself.
+fn widget_point(display: &VncDisplay) -> impl Fn(f64, f64) -> (f64, f64) {
+    let (w, h) = (f64::from(display.width()), f64::from(display.height()));
+    let scale = (w / 64.0).min(h / 48.0);
+    let (ox, oy) = (
+        ((w - 64.0 * scale) / 2.0).round(),
+        ((h - 48.0 * scale) / 2.0).round(),
+    );
+    move |fx, fy| (ox + (fx + 0.5) * scale, oy + (fy + 0.5) * scale)
+}
+
 /// A display in a `width`×`height` window, connected to a new mini server with `options`.
 fn connected(
     options: ServerOptions,
@@ -357,13 +381,8 @@ fn keys_and_pointer_reach_the_server_with_qnum_scancodes() {
 
     // Pointer: widget coordinates scale down to the 64x48 framebuffer.
     server.clear_log();
-    let (w, h) = (f64::from(display.width()), f64::from(display.height()));
-    let scale = (w / 64.0).min(h / 48.0);
-    let (ox, oy) = (
-        ((w - 64.0 * scale) / 2.0).round(),
-        ((h - 48.0 * scale) / 2.0).round(),
-    );
-    let at = |fx: f64, fy: f64| (ox + (fx + 0.5) * scale, oy + (fy + 0.5) * scale);
+    let h = f64::from(display.height());
+    let at = widget_point(&display);
     let (x, y) = at(10.0, 5.0);
     display.process_motion(x, y);
     display.process_button(1, true, x, y);
@@ -377,16 +396,8 @@ fn keys_and_pointer_reach_the_server_with_qnum_scancodes() {
     display.process_scroll(0.0, -2.0);
     display.process_motion(-100.0, h + 100.0);
     pump_until(Duration::from_secs(5), || server.log().len() >= 14);
-    let pointer: Vec<(u8, u16, u16)> = server
-        .log()
-        .into_iter()
-        .filter_map(|m| match m {
-            ClientMsg::Pointer { mask, x, y } => Some((mask, x, y)),
-            _ => None,
-        })
-        .collect();
     assert_eq!(
-        pointer,
+        pointer_events(&server),
         [
             (0, 10, 5),
             (1, 10, 5),
@@ -445,10 +456,7 @@ fn without_a_tablet_the_pointer_moves_relatively() {
     );
     pump();
     server.clear_log();
-    let (w, h) = (f64::from(display.width()), f64::from(display.height()));
-    let scale = (w / 64.0).min(h / 48.0);
-    let (ox, oy) = ((w - 64.0 * scale) / 2.0, (h - 48.0 * scale) / 2.0);
-    let at = |fx: f64, fy: f64| (ox + (fx + 0.5) * scale, oy + (fy + 0.5) * scale);
+    let at = widget_point(&display);
     const O: u16 = 0x7fff;
     let (x, y) = at(10.0, 5.0);
     display.process_motion(x, y); // the first motion only sets where movement starts
@@ -464,16 +472,8 @@ fn without_a_tablet_the_pointer_moves_relatively() {
     let (x, y) = at(38.0, 41.0);
     display.process_motion(x, y);
     pump_until(Duration::from_secs(5), || server.log().len() >= 8);
-    let pointer: Vec<(u8, u16, u16)> = server
-        .log()
-        .into_iter()
-        .filter_map(|m| match m {
-            ClientMsg::Pointer { mask, x, y } => Some((mask, x, y)),
-            _ => None,
-        })
-        .collect();
     assert_eq!(
-        pointer,
+        pointer_events(&server),
         [
             (0, O, O),
             (0, O + 3, O - 1),
