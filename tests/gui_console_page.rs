@@ -20,9 +20,8 @@ use hangar::ui::vm_window::console::{
 };
 use hangar::widgets::vnc_display::{DisplayState, VncDisplay};
 use relm4::prelude::*;
-use support::wait_until;
+use support::{connect, wait_until};
 use testbed::{Libvirtd, unique_name, vm};
-use virt_client::Connection;
 
 fn setup() {
     support::init_gui();
@@ -30,20 +29,6 @@ fn setup() {
     ONCE.call_once(|| {
         adw::StyleManager::default().set_color_scheme(adw::ColorScheme::ForceLight);
     });
-}
-
-fn connect(uri: &str) -> Connection {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let uri = uri.to_string();
-    relm4::spawn(async move {
-        let _ = tx.send(Connection::open(&uri).await);
-    });
-    let mut out = None;
-    assert!(wait_until(30, || {
-        out = rx.try_recv().ok();
-        out.is_some()
-    }));
-    out.unwrap().unwrap()
 }
 
 /// A VM defined from `xml`, destroyed and undefined on drop.

@@ -14,23 +14,8 @@ use adw::prelude::*;
 use hangar::ui::vm_window::console::{ConsoleInit, ConsolePage};
 use hangar::widgets::vnc_display::DisplayState;
 use relm4::prelude::*;
-use support::wait_until;
+use support::{connect, wait_until};
 use testbed::{Libvirtd, unique_name, vm};
-use virt_client::Connection;
-
-fn connect(uri: &str) -> Connection {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let uri = uri.to_string();
-    relm4::spawn(async move {
-        let _ = tx.send(Connection::open(&uri).await);
-    });
-    let mut out = None;
-    assert!(wait_until(30, || {
-        out = rx.try_recv().ok();
-        out.is_some()
-    }));
-    out.unwrap().unwrap()
-}
 
 #[gtk::test]
 fn graphical_console_over_ssh_shows_seabios_on_one_login() {

@@ -58,3 +58,19 @@ pub fn wait_until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
     }
     false
 }
+
+/// Opens a connection on relm4's runtime, where the app's components run their commands (a
+/// connection's I/O task lives on the runtime that opened it), waiting for it on the main loop.
+pub fn connect(uri: &str) -> virt_client::Connection {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let uri = uri.to_string();
+    relm4::spawn(async move {
+        let _ = tx.send(virt_client::Connection::open(&uri).await);
+    });
+    let mut out = None;
+    assert!(wait_until(30, || {
+        out = rx.try_recv().ok();
+        out.is_some()
+    }));
+    out.unwrap().unwrap()
+}
