@@ -97,7 +97,16 @@ fn shows_exactly_the_fixture_domains() {
     assert_eq!(vm.vm_state(), VmState::Running);
     assert_eq!(vm.memory_kib(), 131072);
     assert_eq!(vm.vcpus(), 1);
+    // The window goes away without GTK complaining (e.g. of a child left in the VM list).
+    let warnings = support::gtk_warnings();
     window.widget().destroy();
+    drop(window);
+    wait_until(1, || false);
+    assert_eq!(
+        support::gtk_warnings(),
+        warnings,
+        "GTK warned as the window went away"
+    );
 }
 
 #[gtk::test]

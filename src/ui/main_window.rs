@@ -443,6 +443,13 @@ impl Component for MainWindow {
         popover.set_has_arrow(false);
         popover.set_halign(gtk::Align::Start);
         popover.set_parent(list.widget());
+        // A widget's children must leave before it is finalized.
+        let weak = popover.downgrade();
+        list.widget().connect_destroy(move |_| {
+            if let Some(p) = weak.upgrade() {
+                p.unparent();
+            }
+        });
 
         let mut model = MainWindow {
             settings,

@@ -1,5 +1,6 @@
 //! What the GUI tests share: one private settings and cache directory per test process,
-//! resources and styles loaded once, a count of GLib criticals, and a main-loop pump.
+//! resources and styles loaded once, counts of GLib criticals and GTK warnings, and a
+//! main-loop pump.
 //! (`mod.rs`, not `support.rs`: a file directly under `tests/` would be a test binary of its
 //! own.)
 
@@ -31,6 +32,12 @@ pub fn init_gui() {
             if level == gtk::glib::LogLevel::Critical {
                 CRITICALS.fetch_add(1, Ordering::SeqCst);
             }
+            let toolkit = fields
+                .iter()
+                .any(|f| f.key() == "GLIB_DOMAIN" && matches!(f.value_str(), Some("Gtk" | "Gdk")));
+            if level == gtk::glib::LogLevel::Warning && toolkit {
+                GTK_WARNINGS.fetch_add(1, Ordering::SeqCst);
+            }
             gtk::glib::log_writer_default(level, fields)
         });
         hangar::init_resources().unwrap();
@@ -39,6 +46,13 @@ pub fn init_gui() {
 }
 
 static CRITICALS: AtomicUsize = AtomicUsize::new(0);
+static GTK_WARNINGS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many warnings GTK and GDK have logged in this test process so far (counted once
+/// [`init_gui`] ran).
+pub fn gtk_warnings() -> usize {
+    GTK_WARNINGS.load(Ordering::SeqCst)
+}
 
 /// How many GLib criticals this test process has logged so far (counted once [`init_gui`] ran).
 pub fn criticals() -> usize {
