@@ -252,8 +252,10 @@ fn lifecycle_actions_leave_the_state_virsh_reports() {
     act(VmAction::Reset);
     assert!(wait_until(10, || !row.busy()));
     assert_eq!(virsh_state(d, &name), "running");
+    // libvirt kills QEMU with SIGTERM, and SIGKILL after 10 s if it has not gone: a busy
+    // TCG guest can need that long.
     act(VmAction::ForceOff);
-    assert!(wait_until(10, || row.vm_state() == VmState::ShutOff));
+    assert!(wait_until(30, || row.vm_state() == VmState::ShutOff));
     assert_eq!(virsh_state(d, &name), "shut off");
     act(VmAction::Run);
     assert!(wait_until(10, || row.vm_state() == VmState::Running && !row.busy()));
@@ -270,7 +272,13 @@ fn lifecycle_actions_leave_the_state_virsh_reports() {
     // Running shows before the restore call returns: wait for it before the next action.
     assert!(wait_until(20, || row.vm_state() == VmState::Running && !row.busy()));
     act(VmAction::ForceOff);
-    assert!(wait_until(10, || row.vm_state() == VmState::ShutOff));
+    assert!(
+        wait_until(30, || row.vm_state() == VmState::ShutOff),
+        "force off after a restore not seen: row {:?} busy {}, virsh {}",
+        row.vm_state(),
+        row.busy(),
+        virsh_state(d, &name)
+    );
     act(VmAction::SetAutostart(true));
     assert!(wait_until(10, || row.autostart()));
     assert!(
