@@ -264,7 +264,6 @@ mod imp {
 
         fn set_resize_guest_mode(&self, on: bool) {
             if self.resize_guest.replace(on) != on {
-                self.obj().notify_resize_guest();
                 self.schedule_guest_resize();
             }
         }

@@ -408,6 +408,7 @@ impl imp::VncDisplay {
         self.extended_keys.set(false);
         self.held_keys.replace(Vec::new());
         self.button_mask.set(0);
+        self.relative_from.set(None);
         self.set_remote_cursor(None);
         self.release_keyboard();
         if conn.is_none() {

@@ -46,13 +46,12 @@ pub(super) fn local_format() -> Result<gvnc::PixelFormat, VncError> {
 /// Side of a square tile of the 1:1 picture, in framebuffer pixels.
 const TILE: u16 = 256;
 
-/// A gvnc framebuffer over memory we allocated.
+/// A gvnc framebuffer over the memory of a cairo image surface.
 pub(super) struct Framebuffer {
     fb: gvnc::BaseFramebuffer,
     width: u16,
     height: u16,
-    stride: i32,
-    /// The pixels as a cairo surface, for as long as the framebuffer lives.
+    /// The pixels, which gvnc writes and render nodes paint.
     surface: cairo::ImageSurface,
     /// The drawn tiles, row by row; `None` for a tile changed since it was drawn.
     tiles: std::cell::RefCell<Vec<Option<gtk::gsk::RenderNode>>>,
@@ -104,7 +103,6 @@ impl Framebuffer {
             fb,
             width,
             height,
-            stride,
             surface,
             tiles: std::cell::RefCell::new(vec![None; tiles]),
         })
@@ -192,7 +190,8 @@ impl Framebuffer {
         if x >= self.width || y >= self.height {
             return None;
         }
-        let offset = usize::from(y) * usize::try_from(self.stride).ok()? + usize::from(x) * 4;
+        let offset =
+            usize::from(y) * usize::try_from(self.surface.stride()).ok()? + usize::from(x) * 4;
         let px = self.bytes().get(offset..offset + 4)?;
         Some((px[2], px[1], px[0]))
     }
@@ -207,7 +206,7 @@ impl Framebuffer {
     /// An RGB copy of the whole screen.
     fn to_texture(&self) -> Option<gdk::Texture> {
         let (w, h) = (usize::from(self.width), usize::from(self.height));
-        let stride = usize::try_from(self.stride).ok()?;
+        let stride = usize::try_from(self.surface.stride()).ok()?;
         let bytes = self.bytes();
         let mut rgb = Vec::with_capacity(w * h * 3);
         for row in bytes.chunks_exact(stride).take(h) {
