@@ -16,7 +16,7 @@ use hangar::cli::{DomainView, Options};
 use hangar::ui::MainWindow;
 use hangar::ui::vm_window::VmPage;
 use hangar::ui::vm_window::console::{
-    ConsoleInit, ConsoleMode, ConsoleMsg, ConsolePage, SerialState, StatusAction,
+    ConsoleMode, ConsoleMsg, ConsolePage, SerialState, StatusAction,
 };
 use hangar::widgets::vnc_display::{DisplayState, VncDisplay};
 use relm4::prelude::*;
@@ -65,18 +65,7 @@ impl Drop for Vm {
 /// The page on `name` in a window of its own.
 fn open_page(name: &str) -> (adw::Window, relm4::Controller<ConsolePage>) {
     let uri = Libvirtd::shared().qemu_uri();
-    let page = ConsolePage::builder()
-        .launch(ConsoleInit {
-            name: name.to_string(),
-            uri: uri.clone(),
-            connection: Some(connect(&uri)),
-        })
-        .detach();
-    let win = adw::Window::new();
-    win.set_default_size(860, 560);
-    win.set_content(Some(page.widget()));
-    win.present();
-    (win, page)
+    support::console_page(name, &uri, connect(&uri))
 }
 
 /// Light and dark framebuffer samples on a 4-pixel grid.

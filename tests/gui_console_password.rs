@@ -9,26 +9,12 @@ mod support;
 
 use adw::prelude::*;
 use hangar::session::keyring;
-use hangar::ui::vm_window::console::{ConsoleInit, ConsolePage, password};
+use hangar::ui::vm_window::console::{ConsolePage, password};
 use hangar::widgets::vnc_display::DisplayState;
 use relm4::prelude::*;
-use support::wait_until;
+use support::{block, wait_until};
 use testbed::{Libvirtd, unique_name, vm};
 use virt_client::{ConnectOptions, Connection};
-
-/// Runs `fut` on the app's runtime while the main loop turns.
-fn block<T: Send + 'static>(fut: impl std::future::Future<Output = T> + Send + 'static) -> T {
-    let (tx, rx) = std::sync::mpsc::channel();
-    relm4::spawn(async move {
-        let _ = tx.send(fut.await);
-    });
-    let mut out = None;
-    assert!(wait_until(30, || {
-        out = rx.try_recv().ok();
-        out.is_some()
-    }));
-    out.unwrap()
-}
 
 fn open_page(name: &str, uri: &str) -> (adw::Window, relm4::Controller<ConsolePage>) {
     let target = uri.to_string();
@@ -36,18 +22,7 @@ fn open_page(name: &str, uri: &str) -> (adw::Window, relm4::Controller<ConsolePa
         Connection::open_with(&target, ConnectOptions::new().read_only(true)).await
     })
     .unwrap();
-    let page = ConsolePage::builder()
-        .launch(ConsoleInit {
-            name: name.to_string(),
-            uri: uri.to_string(),
-            connection: Some(conn),
-        })
-        .detach();
-    let win = adw::Window::new();
-    win.set_default_size(860, 560);
-    win.set_content(Some(page.widget()));
-    win.present();
-    (win, page)
+    support::console_page(name, uri, conn)
 }
 
 /// The visible password dialog, if any.

@@ -11,7 +11,6 @@ mod support;
 mod sshd;
 
 use adw::prelude::*;
-use hangar::ui::vm_window::console::{ConsoleInit, ConsolePage};
 use hangar::widgets::vnc_display::DisplayState;
 use relm4::prelude::*;
 use support::{connect, wait_until};
@@ -33,17 +32,7 @@ fn graphical_console_over_ssh_shows_seabios_on_one_login() {
         d.socket().display(),
         sshd.ssh().display()
     );
-    let page = ConsolePage::builder()
-        .launch(ConsoleInit {
-            name: name.clone(),
-            uri: uri.clone(),
-            connection: Some(connect(&uri)),
-        })
-        .detach();
-    let win = adw::Window::new();
-    win.set_default_size(860, 560);
-    win.set_content(Some(page.widget()));
-    win.present();
+    let (win, page) = support::console_page(&name, &uri, connect(&uri));
     let display = page.model().display().clone();
     let ok = wait_until(40, || {
         display.state()

@@ -535,13 +535,9 @@ fn log_in(password: &str) -> Vec<String> {
 fn sasl_login_asks_for_user_and_password() {
     setup();
     let sasl = tempfile::tempdir().unwrap();
-    let conf = testbed::sasl::user_db(sasl.path(), "alice", "wonderland", "scram-sha-256").unwrap();
-    let d = Libvirtd::start_with(testbed::Options {
-        auth_unix_rw: Some("sasl".into()),
-        sasl_conf: Some(conf),
-        ..testbed::Options::default()
-    })
-    .unwrap();
+    let d =
+        Libvirtd::start_with(testbed::sasl::options(sasl.path(), "alice", "wonderland").unwrap())
+            .unwrap();
     let uri = d.test_uri();
     let (window, conn) = launch(&uri);
     // A wrong password is refused with a clear message; the session tries again and asks again.

@@ -92,13 +92,9 @@ async fn remembered_logins_come_from_the_secret_service() {
     assert_eq!(keyring::lookup(&probe).await.unwrap(), None);
 
     let sasl = tempfile::tempdir().unwrap();
-    let conf = testbed::sasl::user_db(sasl.path(), "alice", "wonderland", "scram-sha-256").unwrap();
-    let d = Libvirtd::start_with(testbed::Options {
-        auth_unix_rw: Some("sasl".into()),
-        sasl_conf: Some(conf),
-        ..testbed::Options::default()
-    })
-    .unwrap();
+    let d =
+        Libvirtd::start_with(testbed::sasl::options(sasl.path(), "alice", "wonderland").unwrap())
+            .unwrap();
     let uri = d.test_uri();
 
     // First time: asked, remembered once the login works.

@@ -73,18 +73,50 @@ pub fn wait_until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
     false
 }
 
-/// Opens a connection on relm4's runtime, where the app's components run their commands (a
-/// connection's I/O task lives on the runtime that opened it), waiting for it on the main loop.
-pub fn connect(uri: &str) -> virt_client::Connection {
+/// Runs `fut` on relm4's runtime, where the app's components run their commands (a
+/// connection's I/O task lives on the runtime that opened it), turning the main loop until it
+/// is done.
+pub fn block<T: Send + 'static>(fut: impl std::future::Future<Output = T> + Send + 'static) -> T {
     let (tx, rx) = std::sync::mpsc::channel();
-    let uri = uri.to_string();
     relm4::spawn(async move {
-        let _ = tx.send(virt_client::Connection::open(&uri).await);
+        let _ = tx.send(fut.await);
     });
     let mut out = None;
     assert!(wait_until(30, || {
         out = rx.try_recv().ok();
         out.is_some()
     }));
-    out.unwrap().unwrap()
+    out.unwrap()
+}
+
+/// Opens a connection on relm4's runtime (see [`block`]).
+pub fn connect(uri: &str) -> virt_client::Connection {
+    let uri = uri.to_string();
+    block(async move { virt_client::Connection::open(&uri).await }).unwrap()
+}
+
+/// A console page on VM `name` of `uri` over `connection`, in a window of its own.
+pub fn console_page(
+    name: &str,
+    uri: &str,
+    connection: virt_client::Connection,
+) -> (
+    adw::Window,
+    relm4::Controller<hangar::ui::vm_window::console::ConsolePage>,
+) {
+    use adw::prelude::*;
+    use hangar::ui::vm_window::console::{ConsoleInit, ConsolePage};
+    use relm4::prelude::*;
+    let page = ConsolePage::builder()
+        .launch(ConsoleInit {
+            name: name.to_string(),
+            uri: uri.to_string(),
+            connection: Some(connection),
+        })
+        .detach();
+    let win = adw::Window::new();
+    win.set_default_size(860, 560);
+    win.set_content(Some(page.widget()));
+    win.present();
+    (win, page)
 }

@@ -27,3 +27,13 @@ pub fn user_db(dir: &Path, user: &str, password: &str, mechs: &str) -> io::Resul
         db.display()
     ))
 }
+
+/// Daemon options for SASL (SCRAM-SHA-256) logins on the read-write socket by `user` with
+/// `password`, their database in `dir` (which must outlive the daemon).
+pub fn options(dir: &Path, user: &str, password: &str) -> io::Result<crate::Options> {
+    Ok(crate::Options {
+        auth_unix_rw: Some("sasl".into()),
+        sasl_conf: Some(user_db(dir, user, password, "scram-sha-256")?),
+        ..crate::Options::default()
+    })
+}
