@@ -89,11 +89,7 @@ fn light_and_dark(display: &VncDisplay) -> (u32, u32) {
 /// Renders `widget` to `name`.png in the target's temporary directory.
 fn shot(widget: &impl IsA<gtk::Widget>, name: &str) -> std::path::PathBuf {
     wait_until(1, || false);
-    let (w, h) = (widget.width(), widget.height());
-    let paintable = gtk::WidgetPaintable::new(Some(widget));
-    let snapshot = gtk::Snapshot::new();
-    paintable.snapshot(&snapshot, f64::from(w), f64::from(h));
-    let node = snapshot.to_node().expect("nothing drawn");
+    let node = last_frame(widget);
     let texture = widget
         .native()
         .unwrap()
@@ -118,15 +114,28 @@ fn screen(display: &VncDisplay) -> Vec<(u8, u8, u8)> {
         .collect()
 }
 
+/// What `widget` drew in its last frame. A widget paintable shows that frame; a redraw queued
+/// since (a framebuffer update, the guest's blinking cursor) drops it until the next frame is
+/// drawn, so this waits for one.
+fn last_frame(widget: &impl IsA<gtk::Widget>) -> gtk::gsk::RenderNode {
+    let (w, h) = (widget.width(), widget.height());
+    let mut node = None;
+    wait_until(5, || {
+        let paintable = gtk::WidgetPaintable::new(Some(widget));
+        let snapshot = gtk::Snapshot::new();
+        paintable.snapshot(&snapshot, f64::from(w), f64::from(h));
+        node = snapshot.to_node();
+        node.is_some()
+    });
+    node.expect("nothing drawn")
+}
+
 /// Renders the display (shown 1:1, centred) and counts grid samples whose rendered colour is
 /// not the framebuffer's.
 fn rendered_mismatches(display: &VncDisplay) -> usize {
     let (fw, fh) = display.framebuffer_size().unwrap();
     let (w, h) = (display.width(), display.height());
-    let paintable = gtk::WidgetPaintable::new(Some(display));
-    let snapshot = gtk::Snapshot::new();
-    paintable.snapshot(&snapshot, f64::from(w), f64::from(h));
-    let node = snapshot.to_node().expect("nothing drawn");
+    let node = last_frame(display);
     let texture = display
         .native()
         .unwrap()
