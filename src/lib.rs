@@ -47,8 +47,10 @@ pub fn run(args: Vec<String>) -> ExitCode {
     }
     // The hosts' lists load while GTK starts; the window takes the sessions over.
     let settings = settings::AppSettings::open().ok();
-    for uri in ui::main_window::initial_connections(settings.as_ref(), &options) {
-        session::prestart::start(&uri);
+    for start in ui::main_window::initial_connections(settings.as_ref(), &options) {
+        if start.open {
+            session::prestart::start(&start.uri);
+        }
     }
     startup::mark("sessions-started");
     if startup::enabled() {

@@ -90,6 +90,37 @@ impl AppSettings {
         }
     }
 
+    /// The saved connections opened when Hangar starts. Until the user has chosen for any
+    /// connection, that is every saved one.
+    pub fn autoconnect(&self) -> Vec<String> {
+        if self.inner.user_value("autoconnect").is_none() {
+            return self.connections();
+        }
+        self.inner
+            .strv("autoconnect")
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    /// Whether the connection to `uri` is opened at start.
+    pub fn autoconnects(&self, uri: &str) -> bool {
+        self.autoconnect().iter().any(|u| u == uri)
+    }
+
+    /// Opens the connection to `uri` at start, or not.
+    pub fn set_autoconnect(&self, uri: &str, on: bool) {
+        let mut list = self.autoconnect();
+        list.retain(|u| u != uri);
+        if on {
+            list.push(uri.to_string());
+        }
+        let refs: Vec<&str> = list.iter().map(String::as_str).collect();
+        if let Err(e) = self.inner.set_strv("autoconnect", refs.as_slice()) {
+            tracing::warn!("cannot save the connections opened at start: {e}");
+        }
+    }
+
     /// Whether this is the first start (nothing saved yet).
     pub fn first_start(&self) -> bool {
         !self.inner.boolean("initialized")

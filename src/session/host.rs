@@ -34,8 +34,10 @@ pub enum HostUpdate {
     },
     /// The connection dropped or could not be opened; trying again in `retry_in`.
     Reconnecting {
-        /// Why the connection is gone.
+        /// Why the connection is gone, in a sentence.
         reason: String,
+        /// The client's own words for it, where they add something.
+        detail: Option<String>,
         /// When the next attempt starts.
         retry_in: Duration,
     },
@@ -82,6 +84,9 @@ pub enum HostRequest {
         /// What to do.
         action: VmAction,
     },
+    /// Try to connect now: ends the wait before the next attempt, or retries after a failure
+    /// that retrying alone would not fix (the user changed something). Ignored while connected.
+    Retry,
     /// Close the connection and stop.
     Disconnect,
 }
@@ -130,7 +135,7 @@ pub async fn run_with(
         }
         let opened = Connection::open_with(&target, options).await;
         ui_prompt.finish(opened.as_ref().map(|_| ())).await;
-        let reason = match opened {
+        let (reason, detail) = match opened {
             Ok(conn) => {
                 crate::startup::mark("connection-opened");
                 attempt = 0;
@@ -148,39 +153,77 @@ pub async fn run_with(
                         report(HostUpdate::Disconnected);
                         return;
                     }
-                    Served::Lost(reason) => reason,
+                    Served::Lost(reason) => (reason, None),
                 }
             }
             Err(e) if super::errors::is_permanent(&e) => {
-                report(HostUpdate::Failed(super::errors::describe(&e)));
-                // Wait for the user to remove or retry the connection.
-                while let Some(req) = requests.recv().await {
-                    if matches!(req, HostRequest::Disconnect) {
-                        break;
+                report(HostUpdate::Failed(super::errors::describe_for(&target, &e)));
+                // Wait for the user to retry or remove the connection.
+                match wait_for_user(&mut requests, None, &report).await {
+                    Waited::Retry => {
+                        attempt = 0;
+                        continue;
                     }
+                    Waited::Stop => return,
                 }
-                return;
             }
-            Err(e) => super::errors::describe(&e),
+            Err(e) => super::errors::explain_for(&target, &e),
         };
         let retry_in = backoff(attempt);
         attempt += 1;
-        if !report(HostUpdate::Reconnecting { reason, retry_in }) {
+        let update = HostUpdate::Reconnecting {
+            reason,
+            detail,
+            retry_in,
+        };
+        if !report(update) {
             return;
         }
-        let sleep = tokio::time::sleep(retry_in);
-        tokio::pin!(sleep);
-        loop {
-            tokio::select! {
-                () = &mut sleep => break,
-                req = requests.recv() => match req {
-                    None | Some(HostRequest::Disconnect) => {
-                        report(HostUpdate::Disconnected);
-                        return;
+        match wait_for_user(&mut requests, Some(retry_in), &report).await {
+            Waited::Retry => {}
+            Waited::Stop => return,
+        }
+    }
+}
+
+/// How a wait while not connected ended.
+enum Waited {
+    /// Time to connect again (the pause ran out, or the user asked).
+    Retry,
+    /// The user disconnected, or the UI is gone.
+    Stop,
+}
+
+/// Waits for `pause` (for ever when `None`) or the user's retry. Actions asked for meanwhile
+/// fail at once and say why, rather than vanish.
+async fn wait_for_user(
+    requests: &mut mpsc::UnboundedReceiver<HostRequest>,
+    pause: Option<Duration>,
+    report: &impl Fn(HostUpdate) -> bool,
+) -> Waited {
+    let sleep = tokio::time::sleep(pause.unwrap_or(Duration::from_secs(365 * 86_400)));
+    tokio::pin!(sleep);
+    loop {
+        tokio::select! {
+            () = &mut sleep, if pause.is_some() => return Waited::Retry,
+            req = requests.recv() => match req {
+                None | Some(HostRequest::Disconnect) => {
+                    report(HostUpdate::Disconnected);
+                    return Waited::Stop;
+                }
+                Some(HostRequest::Retry) => return Waited::Retry,
+                Some(HostRequest::Act { uuid, .. }) => {
+                    let failed = HostUpdate::ActionFailed {
+                        name: uuid,
+                        message: crate::i18n::gettext(
+                            "The connection to its host is not open; nothing was done.",
+                        ),
+                    };
+                    if !report(failed) {
+                        return Waited::Stop;
                     }
-                    Some(HostRequest::Act { .. }) => {}
-                },
-            }
+                }
+            },
         }
     }
 }

@@ -3,7 +3,8 @@
 //! updates that arrived in the meantime.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
@@ -19,6 +20,8 @@ pub struct Prestarted {
     pub requests: mpsc::UnboundedSender<HostRequest>,
     /// The session's updates, from its start on.
     pub updates: mpsc::UnboundedReceiver<HostUpdate>,
+    /// Set once the session has sent its first full list of VMs.
+    listed: Arc<AtomicBool>,
 }
 
 fn waiting() -> &'static Mutex<HashMap<String, Prestarted>> {
@@ -38,11 +41,20 @@ pub fn start(uri: &str) {
     let sampler = SamplerHandle::new();
     let (requests, rx) = mpsc::unbounded_channel();
     let (tx, updates) = mpsc::unbounded_channel();
+    let listed = Arc::new(AtomicBool::new(false));
+    let seen = listed.clone();
     relm4::spawn(host::run_with(
         uri.to_string(),
         rx,
         sampler.clone(),
-        move |u| tx.send(u).is_ok(),
+        move |u| {
+            let all = matches!(u, HostUpdate::AllVms(_));
+            let sent = tx.send(u).is_ok();
+            if all {
+                seen.store(true, Ordering::Release);
+            }
+            sent
+        },
     ));
     waiting.insert(
         uri.to_string(),
@@ -50,8 +62,19 @@ pub fn start(uri: &str) {
             sampler,
             requests,
             updates,
+            listed,
         },
     );
+}
+
+/// Whether the session started for `uri` and not yet taken over has listed its VMs (so a
+/// window that takes it now finds the whole list waiting).
+pub fn has_listed(uri: &str) -> bool {
+    waiting()
+        .lock()
+        .ok()
+        .and_then(|w| w.get(uri).map(|p| p.listed.load(Ordering::Acquire)))
+        .unwrap_or(false)
 }
 
 /// Takes over the session started for `uri`, if any.

@@ -7,7 +7,7 @@ mod state;
 
 pub use actions::{VmVerb, WindowActions};
 pub use confirm::{confirmation_for, validate_name};
-pub use state::{initial_connections, local_uri};
+pub use state::{StartConnection, initial_connections, local_uri};
 use state::{restore_window_state, save_window_state};
 
 use std::collections::HashMap;
@@ -84,8 +84,16 @@ pub enum MainWindowMsg {
     RemoveConnection(String),
     /// Remove the connection whose row was right-clicked.
     RemoveSelectedConnection,
-    /// Reconnect the connection whose row was right-clicked.
+    /// Reconnect (or connect) the connection whose row was right-clicked.
     ReconnectSelectedConnection,
+    /// Close the connection whose row was right-clicked, keeping it listed.
+    DisconnectSelectedConnection,
+    /// Open the connection whose row was right-clicked at start, or not.
+    SetSelectedAutoconnect(bool),
+    /// Connect to this URI now (or try again at once).
+    Connect(String),
+    /// Open the new-VM wizard for the connection to this URI.
+    NewVmOn(String),
     /// Show the About window.
     ShowAbout,
     /// Show an error to the user.
@@ -176,7 +184,17 @@ impl MainWindow {
     }
 
     fn open_wizard(&mut self, sender: &ComponentSender<Self>) {
-        let Some((uri, conn)) = self.target_connection() else {
+        self.open_wizard_on(None, sender);
+    }
+
+    /// Opens the wizard for the connection to `uri`, or the one [`Self::target_connection`]
+    /// picks.
+    fn open_wizard_on(&mut self, uri: Option<String>, sender: &ComponentSender<Self>) {
+        let target = match uri {
+            Some(uri) => self.connections.get(&uri).cloned().map(|c| (uri, c)),
+            None => self.target_connection(),
+        };
+        let Some((uri, conn)) = target else {
             self.show_error(&gettext(
                 "Connect to a host first: new virtual machines are created on a connected host.",
             ));
@@ -263,7 +281,11 @@ impl MainWindow {
 
     fn refresh_actions(&self) {
         if let Some(actions) = &self.actions {
-            actions.update(&self.list.selected_vms());
+            let selected = self.list.selected_vms();
+            let connected = selected
+                .iter()
+                .all(|vm| self.connections.contains_key(&vm.connection_uri()));
+            actions.update(&selected, connected);
         }
     }
 }
@@ -407,12 +429,6 @@ impl Component for MainWindow {
                             list_view -> gtk::ListView {},
                         },
 
-                        #[watch]
-                        set_visible_child_name: if model.list.connections().is_empty() {
-                            "empty"
-                        } else {
-                            "connections"
-                        },
                     },
                 },
             },
@@ -489,6 +505,19 @@ impl Component for MainWindow {
         let list_view = model.list.widget().clone();
         let widgets = view_output!();
 
+        // The page follows the list itself: connections can be added before the first view
+        // update (sessions started before the window report at once) and with no message after.
+        let stack = widgets.stack.clone();
+        model.list.follow_connection_count(move |n| {
+            if n == 0 {
+                stack.set_visible_child_name("empty");
+            } else {
+                if stack.visible_child_name().as_deref() != Some("connections") {
+                    crate::startup::mark("connections-shown");
+                }
+                stack.set_visible_child_name("connections");
+            }
+        });
         sessions::wire_list(&model.list, &sender);
         model.actions = Some(WindowActions::install(&root, &sender));
         if let Some(s) = &model.settings {
@@ -502,9 +531,21 @@ impl Component for MainWindow {
         let initial = initial_connections(model.settings.as_ref(), &options);
         if let Some(s) = &model.settings {
             s.set_initialized();
+            // A connection new to the saved ones (command line, first start) opens at start
+            // next time too.
+            let saved = s.connections();
+            for start in initial.iter().filter(|c| c.open) {
+                if !saved.contains(&start.uri) && !s.autoconnects(&start.uri) {
+                    s.set_autoconnect(&start.uri, true);
+                }
+            }
         }
-        for uri in initial {
-            sessions::open(&mut model, &uri, &sender);
+        for start in initial {
+            if start.open {
+                sessions::open(&mut model, &start.uri, &sender);
+            } else {
+                sessions::list_closed(&model, &start.uri);
+            }
         }
         model.save_connections();
         if let Some(e) = settings_error {
@@ -536,6 +577,11 @@ impl Component for MainWindow {
             MainWindowMsg::AddConnection(uri) => {
                 sessions::open(self, &uri, &sender);
                 self.save_connections();
+                if let Some(settings) = &self.settings
+                    && !settings.autoconnects(&uri)
+                {
+                    settings.set_autoconnect(&uri, true);
+                }
             }
             MainWindowMsg::RemoveConnection(uri) => {
                 sessions::close(self, &uri);
@@ -545,6 +591,9 @@ impl Component for MainWindow {
                 crate::ui::stats::HostStats::close(&uri);
                 self.list.remove_connection(&uri);
                 self.save_connections();
+                if let Some(settings) = &self.settings {
+                    settings.set_autoconnect(&uri, false);
+                }
             }
             MainWindowMsg::RemoveSelectedConnection => {
                 if let Some(uri) = self.context_connection.take() {
@@ -557,6 +606,18 @@ impl Component for MainWindow {
                     sessions::open(self, &uri, &sender);
                 }
             }
+            MainWindowMsg::DisconnectSelectedConnection => {
+                if let Some(uri) = self.context_connection.clone() {
+                    sessions::close(self, &uri);
+                }
+            }
+            MainWindowMsg::SetSelectedAutoconnect(on) => {
+                if let (Some(uri), Some(settings)) = (&self.context_connection, &self.settings) {
+                    settings.set_autoconnect(uri, on);
+                }
+            }
+            MainWindowMsg::Connect(uri) => sessions::connect_now(self, &uri, &sender),
+            MainWindowMsg::NewVmOn(uri) => self.open_wizard_on(Some(uri), &sender),
             MainWindowMsg::ShowAbout => about::show(&self.window),
             MainWindowMsg::Error(message) => self.show_error(&message),
             MainWindowMsg::ToggleSearch => {
@@ -612,8 +673,13 @@ impl MainWindow {
             }
             actions::vm_menu()
         } else if let Some(conn) = item.downcast_ref::<crate::ui::vm_list::ConnectionObject>() {
-            self.context_connection = Some(conn.uri());
-            actions::connection_menu()
+            let uri = conn.uri();
+            if let (Some(actions), Some(settings)) = (&self.actions, &self.settings) {
+                actions.show_autoconnect(settings.autoconnects(&uri));
+            }
+            let open = self.sessions.contains_key(&uri);
+            self.context_connection = Some(uri);
+            actions::connection_menu(open)
         } else {
             return;
         };

@@ -173,6 +173,13 @@ impl VmList {
         conn
     }
 
+    /// Calls `f` with the number of listed connections now and whenever it changes.
+    pub fn follow_connection_count(&self, f: impl Fn(u32) + 'static) {
+        f(self.connections.n_items());
+        self.connections
+            .connect_items_changed(move |store, _, _, _| f(store.n_items()));
+    }
+
     /// Removes a connection and its VMs.
     pub fn remove_connection(&self, uri: &str) {
         if let Some(conn) = self.connection(uri)

@@ -192,7 +192,7 @@ impl Component for VmWindow {
                             set_icon_name: "media-playback-start-symbolic",
                             set_tooltip_text: Some(&gettext("Run")),
                             #[watch]
-                            set_sensitive: VmAction::Run.allowed_for(&model.summary),
+                            set_sensitive: model.connection.is_some() && VmAction::Run.allowed_for(&model.summary),
                             connect_clicked => VmWindowMsg::Act(VmAction::Run),
                             update_property: &[gtk::accessible::Property::Label(&gettext("Run"))],
                         },
@@ -200,7 +200,7 @@ impl Component for VmWindow {
                             set_icon_name: "media-playback-pause-symbolic",
                             set_tooltip_text: Some(&gettext("Pause")),
                             #[watch]
-                            set_sensitive: VmAction::Pause.allowed_for(&model.summary),
+                            set_sensitive: model.connection.is_some() && VmAction::Pause.allowed_for(&model.summary),
                             connect_clicked => VmWindowMsg::Act(VmAction::Pause),
                             update_property: &[gtk::accessible::Property::Label(&gettext("Pause"))],
                         },
@@ -208,7 +208,7 @@ impl Component for VmWindow {
                             set_icon_name: "media-skip-forward-symbolic",
                             set_tooltip_text: Some(&gettext("Resume")),
                             #[watch]
-                            set_sensitive: VmAction::Resume.allowed_for(&model.summary),
+                            set_sensitive: model.connection.is_some() && VmAction::Resume.allowed_for(&model.summary),
                             connect_clicked => VmWindowMsg::Act(VmAction::Resume),
                             update_property: &[gtk::accessible::Property::Label(&gettext("Resume"))],
                         },
@@ -216,7 +216,7 @@ impl Component for VmWindow {
                             set_icon_name: "system-shutdown-symbolic",
                             set_tooltip_text: Some(&gettext("Shut Down")),
                             #[watch]
-                            set_sensitive: VmAction::ShutDown.allowed_for(&model.summary),
+                            set_sensitive: model.connection.is_some() && VmAction::ShutDown.allowed_for(&model.summary),
                             connect_clicked => VmWindowMsg::Act(VmAction::ShutDown),
                             update_property: &[gtk::accessible::Property::Label(&gettext("Shut Down"))],
                         },

@@ -95,6 +95,7 @@ pub(super) async fn serve(
             },
             req = requests.recv() => match req {
                 None | Some(HostRequest::Disconnect) => return Served::Stop,
+                Some(HostRequest::Retry) => {}
                 Some(HostRequest::Act { uuid, action }) => {
                     let dom = known.doms.get(&uuid).cloned();
                     let report = report.clone();

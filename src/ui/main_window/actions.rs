@@ -1,7 +1,7 @@
 //! The main window's actions (`win.*`): what they do, their shortcuts, and which are enabled.
 
-use gtk::gio;
 use gtk::prelude::*;
+use gtk::{gio, glib};
 use relm4::ComponentSender;
 
 use super::{MainWindow, MainWindowMsg};
@@ -167,6 +167,33 @@ impl WindowActions {
         add("conn-reconnect", || {
             MainWindowMsg::ReconnectSelectedConnection
         });
+        add("conn-disconnect", || {
+            MainWindowMsg::DisconnectSelectedConnection
+        });
+        // Buttons on a connection's row name their connection.
+        let add_for_uri = |name: &str, msg: fn(String) -> MainWindowMsg| {
+            let action = gio::SimpleAction::new(name, Some(glib::VariantTy::STRING));
+            let sender = sender.clone();
+            action.connect_activate(move |_, target| {
+                if let Some(uri) = target.and_then(|t| t.get::<String>()) {
+                    sender.input(msg(uri));
+                }
+            });
+            group.add_action(&action);
+        };
+        add_for_uri("conn-connect", MainWindowMsg::Connect);
+        add_for_uri("conn-new-vm", MainWindowMsg::NewVmOn);
+        let autoconnect =
+            gio::SimpleAction::new_stateful("conn-autoconnect", None, &true.to_variant());
+        {
+            let sender = sender.clone();
+            autoconnect.connect_activate(move |action, _| {
+                let on = !action.state().and_then(|s| s.get::<bool>()).unwrap_or(true);
+                action.set_state(&on.to_variant());
+                sender.input(MainWindowMsg::SetSelectedAutoconnect(on));
+            });
+        }
+        group.add_action(&autoconnect);
         for verb in VmVerb::ALL {
             let action = gio::SimpleAction::new(verb.name(), None);
             action.set_enabled(false);
@@ -190,10 +217,12 @@ impl WindowActions {
         WindowActions { group }
     }
 
-    /// Enables exactly the VM actions that apply to every VM in `selected`.
-    pub fn update(&self, selected: &[VmObject]) {
+    /// Enables exactly the VM actions that apply to every VM in `selected`; while not all of
+    /// their connections are open (`connected`), only opening their windows.
+    pub fn update(&self, selected: &[VmObject], connected: bool) {
         for verb in VmVerb::ALL {
             let enabled = !selected.is_empty()
+                && (connected || verb == VmVerb::Open)
                 && selected.iter().all(|vm| verb.applies_to(vm))
                 && (selected.len() == 1 || !matches!(verb, VmVerb::Rename | VmVerb::Open));
             if let Some(action) = self
@@ -203,6 +232,17 @@ impl WindowActions {
             {
                 action.set_enabled(enabled);
             }
+        }
+    }
+
+    /// Shows whether the connection a menu is about opens at start.
+    pub fn show_autoconnect(&self, on: bool) {
+        if let Some(action) = self
+            .group
+            .lookup_action("conn-autoconnect")
+            .and_downcast::<gio::SimpleAction>()
+        {
+            action.set_state(&on.to_variant());
         }
     }
 
@@ -261,11 +301,22 @@ pub fn vm_menu() -> gio::Menu {
     menu
 }
 
-/// The context menu for connection rows.
-pub fn connection_menu() -> gio::Menu {
+/// The context menu for a connection's row; `open` tells whether a session runs for it.
+pub fn connection_menu(open: bool) -> gio::Menu {
     let menu = gio::Menu::new();
     menu.append(Some(&gettext("Host _Overview")), Some("win.conn-overview"));
-    menu.append(Some(&gettext("_Reconnect")), Some("win.conn-reconnect"));
+    let session = gio::Menu::new();
+    if open {
+        session.append(Some(&gettext("_Reconnect")), Some("win.conn-reconnect"));
+        session.append(Some(&gettext("_Disconnect")), Some("win.conn-disconnect"));
+    } else {
+        session.append(Some(&gettext("_Connect")), Some("win.conn-reconnect"));
+    }
+    session.append(
+        Some(&gettext("Connect at _Start")),
+        Some("win.conn-autoconnect"),
+    );
+    menu.append_section(None, &session);
     menu.append(
         Some(&gettext("_Remove Connection")),
         Some("win.conn-remove"),

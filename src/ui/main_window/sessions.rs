@@ -85,14 +85,53 @@ pub fn open(window: &mut MainWindow, uri: &str, sender: &ComponentSender<MainWin
     });
 }
 
+/// Lists the connection to `uri` (if new) without opening it: the user connects from its row.
+pub fn list_closed(window: &MainWindow, uri: &str) {
+    let conn = window
+        .list
+        .add_connection(uri, &super::connection_title(uri));
+    if conn.connection_status() == ConnectionStatus::Disconnected {
+        conn.set_connection_status(ConnectionStatus::Disconnected, &not_connected_text());
+    }
+}
+
+fn not_connected_text() -> String {
+    gettext("Not connected")
+}
+
+/// Connects now: opens the session of `uri`, or tells a waiting one to try at once.
+pub fn connect_now(window: &mut MainWindow, uri: &str, sender: &ComponentSender<MainWindow>) {
+    match window.sessions.get(uri) {
+        Some(tx) => {
+            if tx.send(HostRequest::Retry).is_err() {
+                window.sessions.remove(uri);
+                open(window, uri, sender);
+            }
+        }
+        None => open(window, uri, sender),
+    }
+}
+
 /// Stops the session of `uri`; its row stays until removed.
 pub fn close(window: &mut MainWindow, uri: &str) {
     if let Some(tx) = window.sessions.remove(uri) {
         let _ = tx.send(HostRequest::Disconnect);
     }
+    window.connections.remove(uri);
+    tell_vm_windows(window, uri, None);
     if let Some(conn) = window.list.connection(uri) {
         conn.clear_vms();
-        conn.set_connection_status(ConnectionStatus::Disconnected, &gettext("Not connected"));
+        conn.set_connection_status(ConnectionStatus::Disconnected, &not_connected_text());
+    }
+    window.refresh_actions();
+}
+
+/// Gives the VM windows of `uri` the connection, or tells them it is gone.
+fn tell_vm_windows(window: &MainWindow, uri: &str, connection: Option<&virt_client::Connection>) {
+    for w in window.vm_windows.values() {
+        if w.model().connection_uri() == uri {
+            w.emit(VmWindowMsg::Connection(connection.cloned()));
+        }
     }
 }
 
@@ -137,30 +176,43 @@ pub fn apply(
             }
             conn.set_details(details_text(&details));
             conn.set_connection_status(ConnectionStatus::Connected, &text);
-            for w in window.vm_windows.values() {
-                if w.model().connection_uri() == uri {
-                    w.emit(VmWindowMsg::Connection(Some(connection.clone())));
-                }
-            }
+            tell_vm_windows(window, uri, Some(&connection));
             window.connections.insert(uri.to_string(), connection);
         }
-        HostUpdate::Reconnecting { reason, retry_in } => {
-            window.connections.remove(uri);
+        HostUpdate::Reconnecting {
+            reason,
+            detail,
+            retry_in,
+        } => {
+            if window.connections.remove(uri).is_some() {
+                tell_vm_windows(window, uri, None);
+            }
+            // A time of day, not a countdown: nothing on screen changes until the next attempt.
+            let at = gtk::glib::DateTime::now_local()
+                .and_then(|now| now.add_seconds(retry_in.as_secs_f64()))
+                .and_then(|t| t.format("%X"))
+                .map(|t| t.to_string())
+                .unwrap_or_default();
             let text = gettext_f(
-                "Reconnecting in {} s… ({})",
-                &[&retry_in.as_secs().max(1).to_string(), &reason],
+                "Not connected: {} Next attempt at {}.",
+                &[&sentence(&reason), &at],
             );
+            conn.set_details(detail.unwrap_or_default());
             conn.set_connection_status(ConnectionStatus::Reconnecting, &text);
         }
         HostUpdate::Failed(message) => {
-            window.connections.remove(uri);
+            if window.connections.remove(uri).is_some() {
+                tell_vm_windows(window, uri, None);
+            }
             conn.clear_vms();
             conn.set_connection_status(ConnectionStatus::Failed, &message);
         }
         HostUpdate::Disconnected => {
-            window.connections.remove(uri);
+            if window.connections.remove(uri).is_some() {
+                tell_vm_windows(window, uri, None);
+            }
             conn.clear_vms();
-            conn.set_connection_status(ConnectionStatus::Disconnected, &gettext("Not connected"));
+            conn.set_connection_status(ConnectionStatus::Disconnected, &not_connected_text());
         }
         HostUpdate::AllVms(vms) => {
             crate::startup::mark("list-received");
@@ -183,6 +235,8 @@ pub fn apply(
             confirm::ask_credential(&window.window, uri, ask);
         }
         HostUpdate::ActionFailed { name, message } => {
+            // A session that is not connected knows the VM by its UUID only.
+            let name = conn.vm(&name).map(|vm| vm.name()).unwrap_or(name);
             window.show_error(&gettext_f("{}: {}", &[&name, &message]));
         }
         HostUpdate::Stats(_) => {}
@@ -365,17 +419,38 @@ pub fn ask_delete(
     });
 }
 
-/// Sends `action` for each `(connection URI, UUID)` to its session.
+/// Sends `action` for each `(connection URI, UUID)` to its session; a VM whose connection is
+/// not open gets a clear error instead.
 pub fn act(window: &mut MainWindow, action: VmAction, targets: Vec<(String, String)>) {
     for (uri, uuid) in targets {
-        match window.sessions.get(&uri) {
-            Some(tx) => {
-                let _ = tx.send(HostRequest::Act {
-                    uuid,
+        let sent = window.connections.contains_key(&uri)
+            && window.sessions.get(&uri).is_some_and(|tx| {
+                tx.send(HostRequest::Act {
+                    uuid: uuid.clone(),
                     action: action.clone(),
-                });
-            }
-            None => window.show_error(&gettext("That connection is closed.")),
+                })
+                .is_ok()
+            });
+        if !sent {
+            let name = window
+                .list
+                .connection(&uri)
+                .and_then(|c| c.vm(&uuid))
+                .map_or(uuid, |vm| vm.name());
+            window.show_error(&gettext_f(
+                "{}: the connection to its host is not open; nothing was done.",
+                &[&name],
+            ));
         }
+    }
+}
+
+/// `text` as a sentence: with a full stop at its end.
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?', ')']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
     }
 }

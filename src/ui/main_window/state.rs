@@ -6,16 +6,46 @@ use adw::prelude::*;
 use crate::cli::Options;
 use crate::settings::AppSettings;
 
-/// The connections to open at start: the saved ones, then those asked for on the command line;
-/// on the very first start with none of either, the local hypervisor.
-pub fn initial_connections(settings: Option<&AppSettings>, options: &Options) -> Vec<String> {
+/// The connections to list at start: the saved ones, then those asked for on the command line;
+/// on the very first start with none of either, the local hypervisor. Each says whether it is
+/// opened at once.
+pub fn initial_connections(
+    settings: Option<&AppSettings>,
+    options: &Options,
+) -> Vec<StartConnection> {
     let saved = settings.map(AppSettings::connections).unwrap_or_default();
+    let autoconnect = settings.map(AppSettings::autoconnect).unwrap_or_default();
     let first_start = settings.is_some_and(AppSettings::first_start);
-    let mut initial: Vec<String> = saved.into_iter().chain(options.connect.clone()).collect();
+    fn add(list: &mut Vec<StartConnection>, uri: &str, open: bool) {
+        match list.iter_mut().find(|c| c.uri == uri) {
+            Some(c) => c.open |= open,
+            None => list.push(StartConnection {
+                uri: uri.to_string(),
+                open,
+            }),
+        }
+    }
+    let mut initial = Vec::new();
+    for uri in &saved {
+        add(&mut initial, uri, autoconnect.contains(uri));
+    }
+    for uri in &options.connect {
+        add(&mut initial, uri, true);
+    }
     if first_start && initial.is_empty() {
-        initial.push(local_uri().to_string());
+        add(&mut initial, local_uri(), true);
     }
     initial
+}
+
+/// A connection listed at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartConnection {
+    /// Its URI.
+    pub uri: String,
+    /// Whether it is opened at once (saved with autoconnect, or asked for on the command line);
+    /// else it is listed as not connected.
+    pub open: bool,
 }
 
 /// The local hypervisor to add on the very first start: the system daemon when its socket is

@@ -101,6 +101,9 @@ mod conn_imp {
         pub status_text: RefCell<String>,
         #[property(get, set)]
         pub details: RefCell<String>,
+        /// How many VMs the connection lists (follows its store).
+        #[property(get, set)]
+        pub vm_count: Cell<u32>,
         pub vms: RefCell<Option<gtk::gio::ListStore>>,
         pub by_uuid: RefCell<HashMap<String, super::VmObject>>,
     }
@@ -235,9 +238,16 @@ impl ConnectionObject {
             .property("uri", uri)
             .property("title", title)
             .build();
-        obj.imp()
-            .vms
-            .replace(Some(gtk::gio::ListStore::new::<VmObject>()));
+        let store = gtk::gio::ListStore::new::<VmObject>();
+        let weak = obj.downgrade();
+        store.connect_items_changed(move |store, _, _, _| {
+            if let Some(obj) = weak.upgrade()
+                && obj.vm_count() != store.n_items()
+            {
+                obj.set_vm_count(store.n_items());
+            }
+        });
+        obj.imp().vms.replace(Some(store));
         obj
     }
 

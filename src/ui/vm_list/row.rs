@@ -21,6 +21,8 @@ mod imp {
         pub subtitle: gtk::Label,
         pub size: gtk::Label,
         pub spinner: gtk::Spinner,
+        /// Connect, Retry or New VM on a connection's row.
+        pub action: gtk::Button,
         pub spark: crate::widgets::graph::HangarGraph,
         pub bound: RefCell<Option<(glib::Object, Vec<glib::SignalHandlerId>)>>,
     }
@@ -33,6 +35,7 @@ mod imp {
                 subtitle: gtk::Label::default(),
                 size: gtk::Label::default(),
                 spinner: gtk::Spinner::default(),
+                action: gtk::Button::default(),
                 spark: super::spark::new_sparkline(),
                 bound: RefCell::default(),
             }
@@ -71,6 +74,9 @@ mod imp {
             obj.append(&self.icon);
             obj.append(&text);
             obj.append(&self.spinner);
+            self.action.set_valign(gtk::Align::Center);
+            self.action.set_visible(false);
+            obj.append(&self.action);
             obj.append(&self.spark);
             let row = obj.downgrade();
             super::spark::follow_map(&self.spark, move || row.upgrade()?.item());
@@ -165,31 +171,80 @@ impl ListRow {
         if let Some(conn) = item.downcast_ref::<ConnectionObject>() {
             let status = conn.connection_status();
             imp.icon.set_icon_name(Some(match status {
-                ConnectionStatus::Failed => "network-offline-symbolic",
+                ConnectionStatus::Failed | ConnectionStatus::Reconnecting => {
+                    "network-offline-symbolic"
+                }
                 _ => "computer-symbolic",
             }));
             imp.name.set_label(&conn.title());
             imp.name.add_css_class("heading");
             let details = conn.details();
             self.set_tooltip_text((!details.is_empty()).then_some(details.as_str()));
-            imp.subtitle.set_label(&conn.status_text());
+            let empty = status == ConnectionStatus::Connected && conn.vm_count() == 0;
+            let status_text = if empty {
+                gettext_f(
+                    "{} — no virtual machines yet: create one, or import a disk image.",
+                    &[&conn.status_text()],
+                )
+            } else {
+                conn.status_text()
+            };
+            imp.subtitle.set_label(&status_text);
+            imp.subtitle.set_wrap(status != ConnectionStatus::Connected);
+            imp.subtitle
+                .set_ellipsize(if status == ConnectionStatus::Connected {
+                    gtk::pango::EllipsizeMode::End
+                } else {
+                    gtk::pango::EllipsizeMode::None
+                });
             imp.size.set_label("");
             imp.spark.set_visible(false);
-            let busy = matches!(
-                status,
-                ConnectionStatus::Connecting | ConnectionStatus::Reconnecting
-            );
+            // Only an attempt under way turns: a wait between attempts shows nothing moving.
+            let busy = status == ConnectionStatus::Connecting;
             imp.spinner.set_spinning(busy);
             imp.spinner.set_visible(busy);
-            self.set_opacity(if status == ConnectionStatus::Connected {
+            let action = match status {
+                ConnectionStatus::Disconnected => Some((gettext("_Connect"), "win.conn-connect")),
+                ConnectionStatus::Reconnecting | ConnectionStatus::Failed => {
+                    Some((gettext("_Retry Now"), "win.conn-connect"))
+                }
+                ConnectionStatus::Connected if empty => {
+                    Some((gettext("_New Virtual Machine…"), "win.conn-new-vm"))
+                }
+                _ => None,
+            };
+            match action {
+                Some((label, name)) => {
+                    imp.action.set_label(&label);
+                    imp.action.set_use_underline(true);
+                    imp.action
+                        .set_action_target_value(Some(&conn.uri().to_variant()));
+                    imp.action.set_action_name(Some(name));
+                    imp.action.set_visible(true);
+                }
+                None => {
+                    imp.action.set_visible(false);
+                    imp.action.set_action_name(None);
+                }
+            }
+            // The text fades while not connected; the button to act on it stays clear.
+            let opacity = if status == ConnectionStatus::Connected {
                 1.0
             } else {
                 0.7
-            });
+            };
+            self.set_opacity(1.0);
+            for w in [
+                imp.icon.upcast_ref::<gtk::Widget>(),
+                imp.name.upcast_ref(),
+                imp.subtitle.upcast_ref(),
+            ] {
+                w.set_opacity(opacity);
+            }
             self.update_property(&[gtk::accessible::Property::Label(&format!(
                 "{}, {}",
                 conn.title(),
-                conn.status_text()
+                status_text
             ))]);
         } else if let Some(vm) = item.downcast_ref::<VmObject>() {
             let state = vm.vm_state();
@@ -211,6 +266,8 @@ impl ListRow {
             imp.icon.set_tooltip_text(Some(&state.label()));
             imp.name.set_label(&vm.name());
             imp.name.remove_css_class("heading");
+            imp.subtitle.set_wrap(false);
+            imp.subtitle.set_ellipsize(gtk::pango::EllipsizeMode::End);
             self.set_tooltip_text(None);
             let title = vm.title();
             let subtitle = if title.is_empty() {
@@ -222,8 +279,17 @@ impl ListRow {
             imp.size.set_label(&size_text(vm.vcpus(), vm.memory_kib()));
             imp.spinner.set_spinning(vm.busy());
             imp.spinner.set_visible(vm.busy());
+            imp.action.set_visible(false);
+            imp.action.set_action_name(None);
             imp.spark.set_visible(state.is_active());
             spark::refresh(&imp.spark, item);
+            for w in [
+                imp.icon.upcast_ref::<gtk::Widget>(),
+                imp.name.upcast_ref(),
+                imp.subtitle.upcast_ref(),
+            ] {
+                w.set_opacity(1.0);
+            }
             self.set_opacity(if state == VmState::ShutOff { 0.75 } else { 1.0 });
             self.update_property(&[gtk::accessible::Property::Label(&format!(
                 "{}, {}",
