@@ -106,6 +106,7 @@ fn the_wizard_makes_the_default_pool_on_a_system_daemon_without_pools() {
     );
     let name = unique_name("defpool-vm");
     fill_and_forward(&w, &name);
+    support::hardware::screenshot(w.widget(), "wizard-default-pool-finish");
     create(&w);
     assert_eq!(w.model().error(), None);
     let created = w.model().created().cloned().expect("nothing created");
@@ -220,6 +221,7 @@ fn the_hardware_editor_makes_or_starts_the_default_pool_for_a_new_disk() {
         e.model().default_pool(),
         Some(&DefaultPool::Create(SYSTEM_IMAGES.into()))
     );
+    support::hardware::screenshot(&window, "hardware-default-pool");
     assert_eq!(add_disk(&e), None);
     let status = e.model().status().unwrap_or_default().to_owned();
     assert!(
