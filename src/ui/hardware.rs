@@ -41,6 +41,7 @@ pub use rows::Tx;
 
 use crate::i18n::gettext;
 use crate::ui::volumes::PoolVolumes;
+use crate::ui::volumes::default_pool::DefaultPool;
 
 /// What the editor needs: the VM and whether it runs.
 #[derive(Debug, Clone)]
@@ -148,8 +149,11 @@ pub enum EditorCmd {
     Applied(Result<(), String>),
     /// The host's USB and PCI devices.
     HostDevices(Result<Vec<HostDevice>, String>),
-    /// The active storage pools and their volumes.
-    Pools(Result<Vec<PoolVolumes>, String>),
+    /// The active storage pools and their volumes; with none, what making the pool `default`
+    /// would do.
+    Pools(Result<Vec<PoolVolumes>, String>, Option<DefaultPool>),
+    /// The pool `default` was made or started for a new disk: the line telling the user.
+    PoolMade(String),
     /// A step of adding a new disk started: its description and the fraction done.
     Progress(String, f64),
 }
@@ -176,6 +180,8 @@ pub struct HardwareEditor {
     reload_after_apply_note: Option<String>,
     host_devices: Option<Result<Vec<HostDevice>, String>>,
     pools: Option<Result<Vec<PoolVolumes>, String>>,
+    /// With no active pool: how the pool `default` would be made for a new disk.
+    default_pool: Option<DefaultPool>,
     /// Times the pool list arrived.
     pools_generation: u64,
     progress: Option<(String, f64)>,
@@ -307,6 +313,7 @@ impl Component for HardwareEditor {
             reload_after_apply_note: None,
             host_devices: None,
             pools: None,
+            default_pool: None,
             pools_generation: 0,
             progress: None,
         };
@@ -381,9 +388,17 @@ impl Component for HardwareEditor {
             return;
         }
         match cmd {
-            EditorCmd::Pools(list) => {
+            EditorCmd::Pools(list, default_pool) => {
                 self.pools = Some(list);
+                self.default_pool = default_pool;
                 self.pools_generation += 1;
+                return;
+            }
+            EditorCmd::PoolMade(note) => {
+                self.reload_after_apply_note = Some(match self.reload_after_apply_note.take() {
+                    Some(done) => format!("{note} {done}"),
+                    None => note,
+                });
                 return;
             }
             EditorCmd::Progress(text, fraction) => {
@@ -433,8 +448,15 @@ impl Component for HardwareEditor {
             EditorCmd::Applied(Err(e)) => {
                 self.reload_after_apply_note = None;
                 self.error = Some(e);
+                if added_disk {
+                    // The pool `default` may have been made before the disk failed.
+                    self.load_pools(&sender);
+                }
             }
-            EditorCmd::HostDevices(_) | EditorCmd::Pools(_) | EditorCmd::Progress(..) => {}
+            EditorCmd::HostDevices(_)
+            | EditorCmd::Pools(..)
+            | EditorCmd::PoolMade(_)
+            | EditorCmd::Progress(..) => {}
         }
     }
 

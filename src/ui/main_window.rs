@@ -217,9 +217,12 @@ impl MainWindow {
     }
 
     fn wizard_done(&mut self, uri: &str, out: NewVmWizardOutput, sender: &ComponentSender<Self>) {
-        let (uuid, page) = match out {
+        let (uuid, page, note) = match out {
             NewVmWizardOutput::Created {
-                uuid, open_console, ..
+                uuid,
+                open_console,
+                note,
+                ..
             } => (
                 uuid,
                 if open_console {
@@ -227,8 +230,11 @@ impl MainWindow {
                 } else {
                     VmPage::Overview
                 },
+                note,
             ),
-            NewVmWizardOutput::CustomizeBeforeStart { uuid, .. } => (uuid, VmPage::Hardware),
+            NewVmWizardOutput::CustomizeBeforeStart { uuid, note, .. } => {
+                (uuid, VmPage::Hardware, note)
+            }
             NewVmWizardOutput::Cancelled => {
                 self.wizard = None;
                 return;
@@ -236,6 +242,9 @@ impl MainWindow {
         };
         if let Some(w) = self.wizard.take() {
             w.widget().close();
+        }
+        if let Some(note) = note {
+            self.show_error(&note);
         }
         // The VM arrives through the host's events; open it when it is listed.
         let listed = self.list.connection(uri).and_then(|c| c.vm(&uuid));

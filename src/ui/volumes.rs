@@ -1,6 +1,9 @@
 //! Storage volumes for new disks, shared by the new-VM wizard and the hardware editor: the
 //! active pools with the names of their volumes, creating a volume (with its path) and
-//! deleting it again when what it was made for fails.
+//! deleting it again when what it was made for fails; the pool `default` made on first use
+//! ([`default_pool`]).
+
+pub mod default_pool;
 
 use virt_client::{Connection, StoragePool, StorageVol};
 use virt_xml::{Size, builder};

@@ -118,6 +118,8 @@ pub enum NewVmWizardOutput {
         name: String,
         /// Whether to show its console now.
         open_console: bool,
+        /// What was made besides, to tell the user (the storage pool for the disk).
+        note: Option<String>,
     },
     /// The VM was defined but not started: open its hardware editor, the user starts it
     /// from there.
@@ -126,6 +128,8 @@ pub enum NewVmWizardOutput {
         uuid: String,
         /// Its name.
         name: String,
+        /// What was made besides, to tell the user (the storage pool for the disk).
+        note: Option<String>,
     },
     /// The user closed the wizard.
     Cancelled,
@@ -435,11 +439,13 @@ impl Component for NewVmWizard {
                                 uuid: created.uuid.clone(),
                                 name: created.name.clone(),
                                 open_console: true,
+                                note: created.note.clone(),
                             }
                         } else {
                             NewVmWizardOutput::CustomizeBeforeStart {
                                 uuid: created.uuid.clone(),
                                 name: created.name.clone(),
+                                note: created.note.clone(),
                             }
                         };
                         self.created = Some(created);

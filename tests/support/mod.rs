@@ -7,6 +7,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod hardware;
+pub mod session;
 
 use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,6 +1,7 @@
 //! Adding a new disk: a volume created in a storage pool (size, format, a name unique in the
 //! pool), then attached through the same apply path as other edits, live and/or to the
 //! definition as the VM's state allows; the volume is deleted again when attaching fails.
+//! A host without an active pool gets the pool `default` first.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,6 +12,7 @@ use relm4::prelude::*;
 use super::apply::{self, ApplyPlan, LiveOp};
 use super::{EditorCmd, HardwareEditor, HardwareEditorMsg as Msg, Tx, disks, rows};
 use crate::i18n::{gettext, gettext_f};
+use crate::ui::volumes::default_pool::{self, DefaultPool};
 use crate::ui::volumes::{self, PoolVolumes};
 
 /// The formats offered for a new volume.
@@ -48,8 +50,13 @@ pub fn propose(vm: &str, volumes: &[String], format: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Whether `disk` can be created in one of `pools`; a clear message when not.
-pub fn check(disk: &NewDisk, pools: &[PoolVolumes]) -> Result<(), String> {
+/// Whether `disk` can be created in one of `pools`, or in the pool `default` that `prepare`
+/// makes when there is no active pool; a clear message when not.
+pub fn check(
+    disk: &NewDisk,
+    pools: &[PoolVolumes],
+    prepare: Option<&DefaultPool>,
+) -> Result<(), String> {
     if disk.gib == 0 {
         return Err(gettext("The new disk needs a size of at least 1 GiB."));
     }
@@ -61,7 +68,11 @@ pub fn check(disk: &NewDisk, pools: &[PoolVolumes]) -> Result<(), String> {
         return Err(gettext("Enter a name for the new volume (without “/”)."));
     }
     let Some(pool) = pools.iter().find(|p| p.pool == disk.pool) else {
-        return Err(gettext("Choose an active storage pool for the new disk."));
+        return match prepare {
+            Some(p) if pools.is_empty() && disk.pool == default_pool::NAME && p.usable() => Ok(()),
+            Some(DefaultPool::Unavailable(reason)) if pools.is_empty() => Err(reason.clone()),
+            _ => Err(gettext("Choose an active storage pool for the new disk.")),
+        };
     };
     if pool.volumes.iter().any(|v| v == name) {
         return Err(gettext_f(
@@ -76,7 +87,16 @@ impl HardwareEditor {
     /// Reads the active storage pools and their volumes again.
     pub(super) fn load_pools(&self, sender: &ComponentSender<Self>) {
         let conn = self.domain.connection().clone();
-        sender.oneshot_command(async move { EditorCmd::Pools(volumes::pools(&conn).await) });
+        sender.oneshot_command(async move {
+            let pools = volumes::pools(&conn).await;
+            let prepare = match &pools {
+                Ok(p) if p.is_empty() => {
+                    Some(default_pool::plan(&conn, default_pool::local_data_home()).await)
+                }
+                _ => None,
+            };
+            EditorCmd::Pools(pools, prepare)
+        });
     }
 
     /// Creates the volume of `disk` and attaches it; progress and the result come back as
@@ -96,10 +116,15 @@ impl HardwareEditor {
             Some(Ok(p)) => p.as_slice(),
             _ => &[],
         };
-        if let Err(e) = check(&disk, pools) {
+        if let Err(e) = check(&disk, pools, self.default_pool.as_ref()) {
             self.error = Some(e);
             return;
         }
+        let prepare = pools
+            .iter()
+            .all(|p| p.pool != disk.pool)
+            .then(|| self.default_pool.clone())
+            .flatten();
         let original = original.to_string();
         let active = self.active;
         let domain = self.domain.clone();
@@ -123,8 +148,25 @@ impl HardwareEditor {
                     let conn = domain.connection().clone();
                     let name = disk.name.trim();
                     let result = async {
+                        let mut made = None;
+                        if let Some(prepare) = &prepare {
+                            step(
+                                gettext_f("Preparing the storage pool “{}”…", &[&disk.pool]),
+                                0.05,
+                            );
+                            let note = default_pool::ensure(&conn, prepare).await?;
+                            let _ = out.send(EditorCmd::PoolMade(note.clone()));
+                            made = Some(note);
+                        }
+                        let kept = |e: String| match &made {
+                            Some(note) => {
+                                format!("{e}\n{note} {}", gettext("The pool is kept."))
+                            }
+                            None => e,
+                        };
                         let new = volumes::create(&conn, &disk.pool, name, disk.gib, &disk.format)
-                            .await?;
+                            .await
+                            .map_err(kept)?;
                         step(gettext("Attaching the disk…"), 0.6);
                         let plan = plan(&original, &new.path, &disk, active);
                         let attached = match plan {
@@ -134,7 +176,7 @@ impl HardwareEditor {
                         if let Err(e) = attached {
                             step(gettext("Undoing…"), 0.9);
                             volumes::delete(&new.volume).await;
-                            return Err(gettext_f("Could not attach the disk: {}", &[&e]));
+                            return Err(kept(gettext_f("Could not attach the disk: {}", &[&e])));
                         }
                         Ok(())
                     }
@@ -181,14 +223,23 @@ pub fn group(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesGroup {
             rows::info(&g, &gettext("Storage pools are unavailable"), e);
             return g;
         }
-        Some(Ok(p)) if p.is_empty() => {
-            rows::info(
-                &g,
-                &gettext("No active storage pool"),
-                &gettext("Start or create a storage pool to make new disks."),
-            );
-            return g;
-        }
+        Some(Ok(p)) if p.is_empty() => match &m.default_pool {
+            Some(prepare) if prepare.usable() => {
+                rows::info(&g, &gettext("No active storage pool"), &prepare.describe());
+                vec![PoolVolumes {
+                    pool: default_pool::NAME.to_owned(),
+                    volumes: Vec::new(),
+                }]
+            }
+            other => {
+                let why = match other {
+                    Some(DefaultPool::Unavailable(reason)) => reason.clone(),
+                    _ => gettext("Start or create a storage pool to make new disks."),
+                };
+                rows::info(&g, &gettext("No active storage pool"), &why);
+                return g;
+            }
+        },
         Some(Ok(p)) => p.clone(),
     };
     let vm = m.domain.name().to_owned();
@@ -290,30 +341,49 @@ mod tests {
     #[test]
     fn bad_input_is_refused_with_a_reason() {
         let pools = pools();
-        assert_eq!(check(&disk(), &pools), Ok(()));
+        assert_eq!(check(&disk(), &pools, None), Ok(()));
         let zero = NewDisk { gib: 0, ..disk() };
-        assert!(check(&zero, &pools).is_err_and(|e| e.contains("1 GiB")));
+        assert!(check(&zero, &pools, None).is_err_and(|e| e.contains("1 GiB")));
         let taken = NewDisk {
             name: " vm-3.qcow2 ".into(),
             ..disk()
         };
-        assert!(check(&taken, &pools).is_err_and(|e| e.contains("already has")));
+        assert!(check(&taken, &pools, None).is_err_and(|e| e.contains("already has")));
         for name in ["", "a/b", ".."] {
             let bad = NewDisk {
                 name: name.into(),
                 ..disk()
             };
-            assert!(check(&bad, &pools).is_err(), "{name:?}");
+            assert!(check(&bad, &pools, None).is_err(), "{name:?}");
         }
         let nowhere = NewDisk {
             pool: "gone".into(),
             ..disk()
         };
-        assert!(check(&nowhere, &pools).is_err());
+        assert!(check(&nowhere, &pools, None).is_err());
         let vmdk = NewDisk {
             format: "vmdk".into(),
             ..disk()
         };
-        assert!(check(&vmdk, &pools).is_err());
+        assert!(check(&vmdk, &pools, None).is_err());
+    }
+
+    #[test]
+    fn without_pools_the_default_pool_is_offered_when_it_can_be_made() {
+        let create = DefaultPool::Create("/var/lib/libvirt/images".into());
+        assert_eq!(check(&disk(), &[], Some(&create)), Ok(()));
+        let start = DefaultPool::Start(None);
+        assert_eq!(check(&disk(), &[], Some(&start)), Ok(()));
+        let other = NewDisk {
+            pool: "other".into(),
+            ..disk()
+        };
+        assert!(check(&other, &[], Some(&create)).is_err());
+        let no = DefaultPool::Unavailable("far has no pool".into());
+        assert_eq!(
+            check(&disk(), &[], Some(&no)),
+            Err("far has no pool".to_owned())
+        );
+        assert!(check(&disk(), &[], None).is_err());
     }
 }

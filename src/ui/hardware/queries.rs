@@ -6,6 +6,7 @@ use virt_xml::DomainXml;
 use super::{HardwareEditor, HostDevice, devices};
 use crate::i18n::gettext;
 use crate::ui::volumes::PoolVolumes;
+use crate::ui::volumes::default_pool::DefaultPool;
 
 impl HardwareEditor {
     /// The edited definition (as it would be sent).
@@ -61,6 +62,11 @@ impl HardwareEditor {
     /// The active storage pools and their volumes, once read.
     pub fn pools(&self) -> Option<&[PoolVolumes]> {
         self.pools.as_ref()?.as_deref().ok()
+    }
+
+    /// With no active pool: how the pool `default` would be made for a new disk.
+    pub fn default_pool(&self) -> Option<&DefaultPool> {
+        self.default_pool.as_ref()
     }
 
     /// The step and fraction done of a new disk being added.

@@ -8,6 +8,7 @@ use virt_xml::builder::{DomainBuilder, Firmware, NetSource};
 
 use crate::i18n::{gettext, gettext_f};
 use crate::ui::volumes;
+use crate::ui::volumes::default_pool::DefaultPool;
 
 /// How the guest's operating system gets installed or booted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,6 +35,8 @@ pub enum DiskPlan {
         pool: String,
         /// Size in GiB.
         gib: u64,
+        /// How the pool `default` is made first, when the host has no active pool.
+        prepare: Option<DefaultPool>,
     },
     /// An existing image (import).
     Existing {
@@ -162,6 +165,8 @@ pub struct Created {
     pub name: String,
     /// Whether it was started.
     pub started: bool,
+    /// What was done besides, for the user (e.g. the storage pool created for the disk).
+    pub note: Option<String>,
 }
 
 /// Whether a domain called `name` exists on `conn`.
@@ -195,25 +200,43 @@ pub async fn create(
         ));
     }
     let mut volume = None;
+    let mut note = None;
     let disk_path = match &plan.disk {
         DiskPlan::None => None,
         DiskPlan::Existing { path, .. } => Some(path.clone()),
-        DiskPlan::New { pool, gib } => {
+        DiskPlan::New { pool, gib, prepare } => {
+            if let Some(prepare) = prepare {
+                progress(Progress::Step(
+                    gettext_f("Preparing the storage pool “{}”…", &[pool]),
+                    0.1,
+                ));
+                note = Some(volumes::default_pool::ensure(conn, prepare).await?);
+            }
             progress(Progress::Step(gettext("Creating the disk…"), 0.2));
             let name = format!("{}.qcow2", plan.name);
-            let new = volumes::create(conn, pool, &name, *gib, "qcow2").await?;
+            let new = volumes::create(conn, pool, &name, *gib, "qcow2")
+                .await
+                .map_err(|e| with_note(e, note.as_deref()))?;
             volume = Some(new.volume);
             Some(new.path)
         }
     };
     let result = define_and_start(conn, plan, disk_path.as_deref(), &progress).await;
     match result {
-        Ok(created) => Ok(created),
+        Ok(created) => Ok(Created { note, ..created }),
         Err((domain, e)) => {
             progress(Progress::Step(gettext("Undoing…"), 0.9));
             rollback(domain.as_ref(), volume.as_ref()).await;
-            Err(e)
+            Err(with_note(e, note.as_deref()))
         }
+    }
+}
+
+/// `error`, followed by what was made and is kept (the storage pool), if anything.
+fn with_note(error: String, note: Option<&str>) -> String {
+    match note {
+        Some(note) => format!("{error}\n{note} {}", gettext("The pool is kept.")),
+        None => error,
     }
 }
 
@@ -238,6 +261,7 @@ async fn define_and_start(
         uuid: domain.uuid().to_string(),
         name: domain.name().to_owned(),
         started: false,
+        note: None,
     };
     if !plan.customize {
         progress(Progress::Step(gettext("Starting…"), 0.75));
@@ -353,6 +377,7 @@ mod tests {
             disk: DiskPlan::New {
                 pool: "default".into(),
                 gib: 8,
+                prepare: None,
             },
             virtio: true,
             network: Some(NetSource::User),

@@ -10,6 +10,7 @@ use super::resources::HostChoices;
 use super::{Created, NewVmWizard, NewVmWizardMsg, PathField, WizardCmd};
 use crate::i18n::{gettext, gettext_f};
 use crate::osinfo::VmDefaults;
+use crate::ui::volumes::default_pool::{self, DefaultPool};
 
 impl NewVmWizard {
     /// The current step (0 = source … 3 = finish).
@@ -91,6 +92,17 @@ impl NewVmWizard {
             Some(NetSource::User)
         } else {
             None
+        }
+    }
+
+    /// The pools offered for the new disk: the active ones, else the pool `default` that
+    /// will be made.
+    pub(super) fn pool_choices(&self) -> Vec<String> {
+        match &self.host.default_pool {
+            Some(p) if self.host.pools.is_empty() && p.usable() => {
+                vec![gettext_f("“{}” (new)", &[default_pool::NAME])]
+            }
+            _ => self.host.pools.clone(),
         }
     }
 
@@ -193,14 +205,22 @@ impl NewVmWizard {
                 path: self.import.trim().to_owned(),
                 format: image_format(self.import.trim()),
             },
-            _ if self.disk => DiskPlan::New {
-                pool: self
-                    .host
-                    .pools
-                    .get(self.pool as usize)
-                    .cloned()
-                    .unwrap_or_default(),
-                gib: self.disk_gib,
+            _ if self.disk => match (&self.host.default_pool, self.host.pools.is_empty()) {
+                (Some(prepare), true) => DiskPlan::New {
+                    pool: default_pool::NAME.to_owned(),
+                    gib: self.disk_gib,
+                    prepare: Some(prepare.clone()),
+                },
+                _ => DiskPlan::New {
+                    pool: self
+                        .host
+                        .pools
+                        .get(self.pool as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                    gib: self.disk_gib,
+                    prepare: None,
+                },
             },
             _ => DiskPlan::None,
         };
@@ -254,7 +274,14 @@ pub(super) fn check_resources(w: &NewVmWizard) -> Result<(), String> {
         return Err(gettext("Give the virtual machine at least one processor."));
     }
     if w.disk && w.source != SourceKind::Import && w.host.pools.get(w.pool as usize).is_none() {
-        return Err(gettext("There is no active storage pool for the new disk."));
+        // No active pool: the pool `default` is made first, when it can be.
+        match &w.host.default_pool {
+            Some(p) if w.host.pools.is_empty() && p.usable() => {}
+            Some(DefaultPool::Unavailable(reason)) if w.host.pools.is_empty() => {
+                return Err(reason.clone());
+            }
+            _ => return Err(gettext("There is no active storage pool for the new disk.")),
+        }
     }
     if let Some(NetSource::Bridge(b)) = w.net_source()
         && b.is_empty()

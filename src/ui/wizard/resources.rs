@@ -7,6 +7,7 @@ use virt_xml::DomainCapsXml;
 
 use super::{NewVmWizardMsg as Msg, Tx};
 use crate::i18n::gettext;
+use crate::ui::volumes::default_pool::{self, DefaultPool};
 
 /// What the host offers for a new VM.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +18,8 @@ pub struct HostChoices {
     pub uefi: bool,
     /// Active storage pools.
     pub pools: Vec<String>,
+    /// With no active pool: what a new disk makes first (the pool `default`).
+    pub default_pool: Option<DefaultPool>,
     /// Virtual networks.
     pub networks: Vec<String>,
     /// ISO images in the pools: (label, path).
@@ -55,6 +58,9 @@ pub async fn load_host_choices(conn: &Connection) -> HostChoices {
         }
     }
     out.pools.sort();
+    if out.pools.is_empty() {
+        out.default_pool = Some(default_pool::plan(conn, default_pool::local_data_home()).await);
+    }
     if let Ok(nets) = conn.list_all_networks(0).await {
         out.networks = nets.iter().map(|n| n.name().to_owned()).collect();
         out.networks.sort();

@@ -170,7 +170,7 @@ impl WizardWidgets {
             self.source.iso_volumes.set_visible(!m.host.isos.is_empty());
             self.resources
                 .pool
-                .set_model(Some(&string_model(&m.host.pools)));
+                .set_model(Some(&string_model(&m.pool_choices())));
             self.resources
                 .network
                 .set_model(Some(&string_model(&m.network_choices())));
@@ -234,8 +234,12 @@ impl WizardWidgets {
         };
         let storage = match &plan.disk {
             super::DiskPlan::None => gettext("None"),
-            super::DiskPlan::New { pool, gib } => {
-                gettext_f("New {} GiB disk in pool “{}”", &[&gib.to_string(), pool])
+            super::DiskPlan::New { pool, gib, prepare } => {
+                let disk = gettext_f("New {} GiB disk in pool “{}”", &[&gib.to_string(), pool]);
+                match prepare {
+                    Some(p) => format!("{disk}\n{}", p.describe()),
+                    None => disk,
+                }
             }
             super::DiskPlan::Existing { path, format } => format!("{path} ({format})"),
         };
