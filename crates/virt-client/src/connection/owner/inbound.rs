@@ -23,12 +23,14 @@ impl Owner {
             }
             let avail = &self.rbuf[self.rstart..self.rend];
             let Some(len) = packet::frame_len(avail)? else {
+                self.close_unasked_fds();
                 return Ok(());
             };
             if avail.len() < len {
                 if self.rbuf.len() - self.rstart < len {
                     self.make_room(len - (self.rend - self.rstart));
                 }
+                self.close_unasked_fds();
                 return Ok(());
             }
             let start = self.rstart;
@@ -42,6 +44,25 @@ impl Owner {
                 self.rend = 0;
             }
             self.dispatch(header, num_fds, body)?;
+        }
+    }
+
+    /// Closes descriptors nobody announced. Every complete packet has been handled and none
+    /// waits for descriptors, so whatever is queued came unasked (a plain reply carrying some,
+    /// or more than a reply announced): kept, they would pile up, and the next reply that
+    /// announces descriptors would be handed these instead of its own.
+    fn close_unasked_fds(&mut self) {
+        if self.fd_wait.is_some() {
+            return;
+        }
+        if let Some(q) = self.reader.fds()
+            && !q.is_empty()
+        {
+            tracing::debug!(
+                count = q.len(),
+                "closing file descriptors the daemon sent unasked"
+            );
+            q.clear();
         }
     }
 
