@@ -3,6 +3,7 @@
 //! connection alive.
 
 mod inbound;
+mod readbuf;
 mod registry;
 
 pub(crate) use registry::{RegKey, Subscribe, Unsubscribe};
@@ -22,14 +23,13 @@ use virt_proto::packet::{
 
 use crate::error::Error;
 use crate::transport::{Reader, Writer};
+use readbuf::ReadBuf;
 use registry::{Internal, Purpose, Registry};
 
 /// Keepalive procedure numbers.
 const PROC_PING: i32 = 1;
 const PROC_PONG: i32 = 2;
 
-/// Read buffer size; grows for larger packets.
-const READ_CHUNK: usize = 256 * 1024;
 /// Stop taking new requests while this much is still unwritten.
 const WRITE_HIGH_WATER: usize = 8 * 1024 * 1024;
 /// How long a closing connection waits for registration calls in flight.
@@ -156,9 +156,7 @@ pub(crate) struct Owner {
     writer: Writer,
     rx: mpsc::UnboundedReceiver<Command>,
     closed: watch::Sender<Option<CloseReason>>,
-    rbuf: Vec<u8>,
-    rstart: usize,
-    rend: usize,
+    rbuf: ReadBuf,
     wbuf: Vec<u8>,
     wpos: usize,
     fd_marks: VecDeque<(usize, OwnedFd)>,
@@ -191,9 +189,7 @@ impl Owner {
             writer,
             rx,
             closed,
-            rbuf: vec![0; READ_CHUNK],
-            rstart: 0,
-            rend: 0,
+            rbuf: ReadBuf::new(),
             wbuf: Vec::with_capacity(64 * 1024),
             wpos: 0,
             fd_marks: VecDeque::new(),
@@ -216,9 +212,6 @@ impl Owner {
         // answered before the socket closes (the daemon must not clean up while it runs one).
         let mut drain_until: Option<Instant> = None;
         let reason = loop {
-            if self.rend == self.rbuf.len() {
-                self.make_room(READ_CHUNK / 4);
-            }
             if !accepting && drain_until.is_none() {
                 self.registry.quiesce();
                 drain_until = Some(Instant::now() + REGISTRY_DRAIN);
@@ -232,7 +225,7 @@ impl Owner {
             let ka_active = self.keepalive.is_some();
             let step = tokio::select! {
                 biased;
-                r = self.reader.read(&mut self.rbuf[self.rend..]) => self.on_read(r),
+                r = self.reader.read(self.rbuf.spare()) => self.on_read(r),
                 w = write_step(&mut self.writer, &self.wbuf, self.wpos, &mut self.fd_marks),
                     if has_output => self.on_written(w),
                 cmd = self.rx.recv(), if take_more => match cmd {
@@ -313,17 +306,6 @@ impl Owner {
                 }
                 _ => {}
             }
-        }
-    }
-
-    fn make_room(&mut self, want: usize) {
-        if self.rstart > 0 {
-            self.rbuf.copy_within(self.rstart..self.rend, 0);
-            self.rend -= self.rstart;
-            self.rstart = 0;
-        }
-        if self.rbuf.len() - self.rend < want {
-            self.rbuf.resize(self.rend + want, 0);
         }
     }
 
@@ -447,7 +429,7 @@ impl Owner {
         match r {
             Ok(0) => Step::Stop(CloseReason::Eof),
             Ok(n) => {
-                self.rend += n;
+                self.rbuf.commit(n);
                 self.last_rx = Instant::now();
                 if let Some(k) = &mut self.keepalive {
                     k.unanswered = 0;

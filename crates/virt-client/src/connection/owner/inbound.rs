@@ -21,30 +21,30 @@ impl Owner {
                 }
                 continue;
             }
-            let avail = &self.rbuf[self.rstart..self.rend];
+            let avail = self.rbuf.filled();
             let Some(len) = packet::frame_len(avail)? else {
-                self.close_unasked_fds();
+                self.idle();
                 return Ok(());
             };
             if avail.len() < len {
-                if self.rbuf.len() - self.rstart < len {
-                    self.make_room(len - (self.rend - self.rstart));
-                }
-                self.close_unasked_fds();
+                self.rbuf.fit(len);
+                self.idle();
                 return Ok(());
             }
-            let start = self.rstart;
-            self.rstart += len;
-            let pkt = Packet::parse(&self.rbuf[start..start + len])?;
+            let pkt = Packet::parse(&avail[..len])?;
             let header = pkt.header;
             let num_fds = pkt.num_fds;
             let body = Bytes::copy_from_slice(pkt.body);
-            if self.rstart == self.rend {
-                self.rstart = 0;
-                self.rend = 0;
-            }
+            self.rbuf.consume(len);
             self.dispatch(header, num_fds, body)?;
         }
+    }
+
+    /// Every complete packet has been handled: the read buffer shrinks back after a large
+    /// one, and descriptors that came unasked are closed.
+    fn idle(&mut self) {
+        self.rbuf.shrink();
+        self.close_unasked_fds();
     }
 
     /// Closes descriptors nobody announced. Every complete packet has been handled and none
@@ -72,7 +72,7 @@ impl Owner {
         let Some(mut w) = self.fd_wait.take() else {
             return Ok(true);
         };
-        while w.remaining > 0 && self.rstart < self.rend {
+        while w.remaining > 0 && !self.rbuf.filled().is_empty() {
             let fd = self
                 .reader
                 .fds()
@@ -81,12 +81,8 @@ impl Owner {
                     Error::violation("a reply announced file descriptors that did not arrive")
                 })?;
             w.fds.push(fd);
-            self.rstart += 1;
+            self.rbuf.consume(1);
             w.remaining -= 1;
-        }
-        if self.rstart == self.rend {
-            self.rstart = 0;
-            self.rend = 0;
         }
         if w.remaining > 0 {
             self.fd_wait = Some(w);
