@@ -9,10 +9,14 @@ mod mock;
 
 use std::io::Write;
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use virt_client::{ConnectOptions, Connection, Domain, Error, FixedCredentials};
+use virt_client::{
+    ConnectOptions, Connection, Domain, Error, FixedCredentials, KeepaliveConfig, StreamChunk,
+};
 use virt_proto::packet::{self, MessageType, Status};
 use virt_proto::remote as p;
 
@@ -180,4 +184,198 @@ async fn announced_descriptor_is_not_mixed_up_with_unasked_ones() {
     let mut got = [0u8; 8];
     let n = std::io::Read::read(&mut std::fs::File::from(fd), &mut got).unwrap();
     assert_eq!(&got[..n], b"graphics");
+}
+
+#[tokio::test]
+async fn huge_hole_is_a_length_not_a_buffer() {
+    let mut opened = 0;
+    let m = mock::start(move |call, peer| {
+        if let Some(ok) = mock::lookup(call, peer) {
+            return ok;
+        }
+        if !call.is::<p::DomainOpenConsoleArgs>() {
+            // Finishing a stream needs no answer here.
+            return call.header.type_ == MessageType::Stream || peer.open_ok(call);
+        }
+        opened += 1;
+        let hole = match opened {
+            1 | 2 => 1 << 60,
+            _ => -5,
+        };
+        peer.reply(call, &())
+            && peer.send(&mock::hole_packet(call, hole))
+            && peer.send(&mock::stream_packet(call, Status::Continue, b"tail"))
+            && peer.send(&mock::stream_packet(call, Status::Ok, &[]))
+    });
+    let c = Connection::open_with(&m.uri, opts()).await.unwrap();
+    let dom = Domain::lookup_by_name(&c, "vm").await.unwrap();
+
+    let mut st = dom.open_console(None, 0).await.unwrap();
+    assert_eq!(
+        st.recv_chunk().await.unwrap(),
+        Some(StreamChunk::Hole(1 << 60))
+    );
+    assert_eq!(
+        st.recv_chunk().await.unwrap(),
+        Some(StreamChunk::Data(bytes::Bytes::from_static(b"tail")))
+    );
+    assert_eq!(st.recv_chunk().await.unwrap(), None);
+    st.finish().await.unwrap();
+
+    // Read whole, the hole counts against the limit before anything is allocated.
+    let mut st = dom.open_console(None, 0).await.unwrap();
+    let err = st.recv_all(1 << 20).await.unwrap_err();
+    assert!(err.to_string().contains("exceeds the limit"), "{err}");
+
+    let mut st = dom.open_console(None, 0).await.unwrap();
+    let err = st.recv().await.unwrap_err();
+    assert!(
+        matches!(err, Error::Violation(ref m) if m.contains("negative")),
+        "{err:?}"
+    );
+    assert!(c.is_alive());
+}
+
+/// Size of the stream packets the flooding mock sends (libvirt's usual chunk).
+const CHUNK: usize = packet::MESSAGE_LEGACY_PAYLOAD_MAX;
+/// What the client may hold for a stream nobody reads, plus what the socket's buffers, one
+/// read and one packet under way can hold.
+const IN_FLIGHT_MAX: usize = 4 * 1024 * 1024 + 2 * 1024 * 1024;
+
+/// A mock whose console stream sends `chunks` packets of [`CHUNK`] bytes (packet `i` filled
+/// with `i as u8`), counting in `written` what it handed to the socket, then ends the stream.
+fn flooding_mock(chunks: usize, written: Arc<AtomicUsize>) -> mock::Mock {
+    mock::start(move |call, peer| {
+        if let Some(ok) = mock::lookup(call, peer) {
+            return ok;
+        }
+        if call.is::<p::ConnectGetTypeArgs>() {
+            return peer.reply(
+                call,
+                &p::ConnectGetTypeRet {
+                    type_: "QEMU".into(),
+                },
+            );
+        }
+        if call.is::<p::ConnectSupportsFeatureArgs>() {
+            // Keepalive (10) only.
+            let args: p::ConnectSupportsFeatureArgs = call.args();
+            let supported = i32::from(args.feature == 10);
+            return peer.reply(call, &p::ConnectSupportsFeatureRet { supported });
+        }
+        if !call.is::<p::DomainOpenConsoleArgs>() {
+            // Stream packets (finish, abort) and keepalive PINGs go unanswered.
+            return call.header.type_ != MessageType::Call || peer.open_ok(call);
+        }
+        if !peer.reply(call, &()) {
+            return false;
+        }
+        for i in 0..chunks {
+            let data = vec![i as u8; CHUNK];
+            if !peer.send(&mock::stream_packet(call, Status::Continue, &data)) {
+                return false;
+            }
+            written.fetch_add(CHUNK, Ordering::SeqCst);
+        }
+        peer.send(&mock::stream_packet(call, Status::Ok, &[]))
+    })
+}
+
+/// Waits until `written` stops growing (unchanged for half a second) and returns it.
+async fn settled(written: &AtomicUsize) -> usize {
+    let mut last = usize::MAX;
+    loop {
+        let now = written.load(Ordering::SeqCst);
+        if now == last {
+            return now;
+        }
+        last = now;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+#[tokio::test]
+async fn unread_stream_stops_the_socket_and_is_aborted_when_calls_wait() {
+    let written = Arc::new(AtomicUsize::new(0));
+    // 48 MiB nobody reads.
+    let m = flooding_mock(192, written.clone());
+    let ka = KeepaliveConfig {
+        interval: Duration::from_millis(100),
+        count: 3,
+    };
+    let o = opts()
+        .stream_stall_limit(Duration::from_secs(1))
+        .keepalive(Some(ka));
+    let c = Connection::open_with(&m.uri, o).await.unwrap();
+    let dom = Domain::lookup_by_name(&c, "vm").await.unwrap();
+    let mut st = dom.open_console(None, 0).await.unwrap();
+
+    // The daemon gets rid of little more than the stream's queue holds, then waits.
+    let held = settled(&written).await;
+    assert!(held >= 15 * CHUNK, "only {held} bytes were taken");
+    assert!(
+        held <= IN_FLIGHT_MAX,
+        "{held} bytes were taken from the daemon"
+    );
+    // With no call waiting, the pause lasts; unseen keepalive answers do not end it.
+    let closed = tokio::time::timeout(Duration::from_secs(1), c.closed()).await;
+    assert!(closed.is_err(), "{closed:?}");
+    assert_eq!(written.load(Ordering::SeqCst), held);
+
+    // A call waits behind the stream's data until the stream is aborted.
+    let start = Instant::now();
+    assert_eq!(c.get_type().await.unwrap(), "QEMU");
+    assert!(start.elapsed() < Duration::from_secs(10));
+    assert_eq!(written.load(Ordering::SeqCst), 192 * CHUNK);
+
+    // The reader gets what was queued, then the reason.
+    let mut got = 0;
+    let err = loop {
+        match st.recv().await {
+            Ok(Some(b)) => got += b.len(),
+            Ok(None) => panic!("the aborted stream ended normally"),
+            Err(e) => break e,
+        }
+    };
+    assert!((15 * CHUNK..=IN_FLIGHT_MAX).contains(&got), "{got}");
+    assert!(
+        matches!(err, Error::Timeout(ref m) if m.contains("aborted")),
+        "{err:?}"
+    );
+    assert!(c.is_alive());
+}
+
+#[tokio::test]
+async fn slow_reader_gets_everything_while_the_daemon_waits() {
+    let written = Arc::new(AtomicUsize::new(0));
+    // 24 MiB read at about 12 MiB/s: longer than the stall limit, with progress throughout.
+    let chunks = 96;
+    let m = flooding_mock(chunks, written.clone());
+    let o = opts().stream_stall_limit(Duration::from_secs(1));
+    let c = Connection::open_with(&m.uri, o).await.unwrap();
+    let dom = Domain::lookup_by_name(&c, "vm").await.unwrap();
+    let mut st = dom.open_console(None, 0).await.unwrap();
+    // A call made meanwhile comes through once the daemon has sent the stream.
+    let other = tokio::spawn({
+        let c = c.clone();
+        async move { c.get_type().await }
+    });
+    let mut read = 0;
+    let mut most_ahead = 0;
+    let mut i = 0usize;
+    while let Some(b) = st.recv().await.unwrap() {
+        assert_eq!(b.len(), CHUNK);
+        assert!(b.iter().all(|&x| x == i as u8), "packet {i} is wrong");
+        i += 1;
+        read += b.len();
+        most_ahead = most_ahead.max(written.load(Ordering::SeqCst) - read);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(i, chunks);
+    st.finish().await.unwrap();
+    assert!(
+        most_ahead <= IN_FLIGHT_MAX,
+        "the daemon got {most_ahead} bytes ahead"
+    );
+    assert_eq!(other.await.unwrap().unwrap(), "QEMU");
 }

@@ -5,8 +5,10 @@
 mod inbound;
 mod readbuf;
 mod registry;
+mod stream_queue;
 
 pub(crate) use registry::{RegKey, Subscribe, Unsubscribe};
+pub(crate) use stream_queue::{StreamSink, StreamSource, stream_queue};
 
 use std::collections::{HashMap, VecDeque};
 use std::os::fd::{AsFd, OwnedFd};
@@ -49,7 +51,7 @@ pub(crate) enum StreamMsg {
     /// Data.
     Data(Bytes),
     /// A hole of this many bytes in a sparse stream.
-    Hole(i64),
+    Hole(u64),
     /// The peer finished the stream (or confirmed our finish).
     End,
     /// The peer aborted the stream, or the connection broke.
@@ -64,7 +66,6 @@ pub(crate) struct RawEvent {
 }
 
 pub(crate) type EventSink = mpsc::UnboundedSender<RawEvent>;
-pub(crate) type StreamSink = mpsc::UnboundedSender<StreamMsg>;
 
 /// A packet to send and what to do with the answers.
 pub(crate) struct Outgoing {
@@ -169,6 +170,10 @@ pub(crate) struct Owner {
     fd_wait: Option<FdWait>,
     keepalive: Option<Keepalive>,
     last_rx: Instant,
+    /// Since when reading is paused for a stream whose reader took nothing.
+    stalled_since: Option<Instant>,
+    /// How long a stream nobody reads may hold up waiting calls before it is aborted.
+    stall_limit: Duration,
 }
 
 enum Step {
@@ -183,6 +188,7 @@ impl Owner {
         rx: mpsc::UnboundedReceiver<Command>,
         closed: watch::Sender<Option<CloseReason>>,
         serials: Arc<AtomicU32>,
+        stall_limit: Duration,
     ) -> Self {
         Owner {
             reader,
@@ -202,6 +208,8 @@ impl Owner {
             fd_wait: None,
             keepalive: None,
             last_rx: Instant::now(),
+            stalled_since: None,
+            stall_limit,
         }
     }
 
@@ -223,9 +231,33 @@ impl Owner {
             }
             let take_more = accepting && self.wbuf.len() - self.wpos < WRITE_HIGH_WATER;
             let ka_active = self.keepalive.is_some();
+            // A full stream queue pauses reading (backpressure); see `stream_queue`.
+            let blocked = self.full_stream();
+            match (&blocked, self.stalled_since) {
+                (Some(_), None) => self.stalled_since = Some(Instant::now()),
+                (None, Some(_)) => self.stalled_since = None,
+                _ => {}
+            }
+            let stall_at = match (&blocked, self.stalled_since) {
+                (Some(_), Some(t)) if !self.pending.is_empty() => Some(t + self.stall_limit),
+                _ => None,
+            };
+            let reading = blocked.is_none();
+            let blocked_serial = blocked.as_ref().map(|(serial, _)| *serial);
             let step = tokio::select! {
                 biased;
-                r = self.reader.read(self.rbuf.spare()) => self.on_read(r),
+                r = self.reader.read(self.rbuf.spare()), if reading => self.on_read(r),
+                () = taken(blocked.as_ref()), if !reading => {
+                    // The reader made progress: the stall starts anew.
+                    self.stalled_since = None;
+                    Step::Continue
+                }
+                () = sleep_until_opt(stall_at), if stall_at.is_some() => {
+                    if let Some(serial) = blocked_serial {
+                        self.abort_stalled(serial);
+                    }
+                    Step::Continue
+                }
                 w = write_step(&mut self.writer, &self.wbuf, self.wpos, &mut self.fd_marks),
                     if has_output => self.on_written(w),
                 cmd = self.rx.recv(), if take_more => match cmd {
@@ -281,7 +313,7 @@ impl Owner {
             drop(w);
         }
         for (_, s) in self.streams.drain() {
-            let _ = s.send(StreamMsg::Error(reason.to_error()));
+            s.send(StreamMsg::Error(reason.to_error()));
         }
         self.registry.fail_all(&|| reason.to_error());
         // Later requests find the channel closed.
@@ -293,7 +325,7 @@ impl Owner {
                         let _ = r.send(Err(reason.to_error()));
                     }
                     if let Some(s) = o.stream {
-                        let _ = s.send(StreamMsg::Error(reason.to_error()));
+                        s.send(StreamMsg::Error(reason.to_error()));
                     }
                 }
                 Command::Subscribe(s) => {
@@ -363,6 +395,36 @@ impl Owner {
             }
             Command::Shutdown(_) => {}
         }
+    }
+
+    /// The stream whose full queue pauses reading, if any.
+    fn full_stream(&self) -> Option<(u32, Arc<stream_queue::Shared>)> {
+        self.streams
+            .iter()
+            .find(|(_, s)| s.is_full())
+            .map(|(serial, s)| (*serial, s.shared()))
+    }
+
+    /// Aborts the stream `serial`, whose reader took nothing while calls waited behind its
+    /// data: the daemon is told, the reader gets what is queued and then the reason, and the
+    /// stream's later packets are dropped.
+    fn abort_stalled(&mut self, serial: u32) {
+        self.stalled_since = None;
+        let Some(sink) = self.streams.remove(&serial) else {
+            return;
+        };
+        tracing::warn!(
+            serial,
+            "aborting a stream nobody reads; calls wait behind its data"
+        );
+        sink.send(StreamMsg::Error(Error::Timeout(format!(
+            "the stream was not read for {:?} while other calls waited behind its data; it \
+             was aborted",
+            self.stall_limit
+        ))));
+        self.clear_if_drained();
+        // An empty body cannot fail to encode.
+        let _ = packet::encode_packet_into(&mut self.wbuf, &sink.abort_header(), None, &());
     }
 
     /// Whether a registration call still waits for its reply.
@@ -450,6 +512,13 @@ impl Owner {
         if self.last_rx.elapsed() < k.interval {
             return Step::Continue;
         }
+        if self.stalled_since.is_some() {
+            // Reading is paused, so no answer can be seen; the daemon is evidently alive (it
+            // sends faster than the stream is read). The PING keeps its own keepalive content.
+            k.unanswered = 0;
+            self.queue_keepalive(PROC_PING);
+            return Step::Continue;
+        }
         if k.unanswered >= k.count {
             return Step::Stop(CloseReason::KeepaliveTimeout);
         }
@@ -476,6 +545,14 @@ impl Owner {
 async fn sleep_until_opt(deadline: Option<Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Resolves when the reader of a full stream queue took something.
+async fn taken(blocked: Option<&(u32, Arc<stream_queue::Shared>)>) {
+    match blocked {
+        Some((_, shared)) => shared.taken().await,
         None => std::future::pending().await,
     }
 }

@@ -19,8 +19,13 @@ pub struct Call {
 }
 
 impl Call {
+    /// Whether this is a call of `C` (not a stream packet of a stream it opened).
     pub fn is<C: Rpc>(&self) -> bool {
-        self.header.prog == C::PROGRAM && self.header.proc_ == C::PROCEDURE
+        matches!(
+            self.header.type_,
+            MessageType::Call | MessageType::CallWithFds
+        ) && self.header.prog == C::PROGRAM
+            && self.header.proc_ == C::PROCEDURE
     }
 
     pub fn args<'a, T: serde::Deserialize<'a>>(&'a self) -> T {
@@ -153,4 +158,28 @@ pub fn domain(name: &str) -> p::Domain {
         uuid: Default::default(),
         id: 1,
     }
+}
+
+/// Answers a domain lookup by name with [`domain`]; false when `call` is none.
+pub fn lookup(call: &Call, peer: &mut Peer) -> Option<bool> {
+    call.is::<p::DomainLookupByNameArgs>().then(|| {
+        let name: p::DomainLookupByNameArgs = call.args();
+        peer.reply(
+            call,
+            &p::DomainLookupByNameRet {
+                dom: domain(&name.name),
+            },
+        )
+    })
+}
+
+/// A stream data packet (`status` continue) or the end (`status` ok) for the stream of `call`.
+pub fn stream_packet(call: &Call, status: Status, data: &[u8]) -> Vec<u8> {
+    packet::encode_packet_raw(&call.answer(MessageType::Stream, status), data).unwrap()
+}
+
+/// A hole of `length` bytes in the stream of `call`.
+pub fn hole_packet(call: &Call, length: i64) -> Vec<u8> {
+    let h = call.answer(MessageType::StreamHole, Status::Continue);
+    packet::encode_packet(&h, &packet::StreamHole { length, flags: 0 }).unwrap()
 }

@@ -179,9 +179,19 @@ impl Owner {
             return;
         };
         let (msg, last) = match (header.type_, header.status) {
+            // Only the length is kept: a hole may span exabytes.
             (MessageType::StreamHole, _) => {
                 match virt_proto::xdr::from_bytes::<packet::StreamHole>(&body) {
-                    Ok(h) => (StreamMsg::Hole(h.length), false),
+                    Ok(h) => match u64::try_from(h.length) {
+                        Ok(len) => (StreamMsg::Hole(len), false),
+                        Err(_) => (
+                            StreamMsg::Error(Error::violation(format!(
+                                "a stream hole of negative length {}",
+                                h.length
+                            ))),
+                            true,
+                        ),
+                    },
                     Err(e) => (StreamMsg::Error(Error::Protocol(e)), true),
                 }
             }
@@ -195,7 +205,7 @@ impl Owner {
                 (StreamMsg::Error(err), true)
             }
         };
-        if sink.send(msg).is_err() || last {
+        if !sink.send(msg) || last {
             self.streams.remove(&serial);
         }
     }
