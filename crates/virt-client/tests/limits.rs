@@ -15,7 +15,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use virt_client::{
-    ConnectOptions, Connection, Domain, Error, FixedCredentials, KeepaliveConfig, StreamChunk,
+    ConnectOptions, Connection, Domain, DomainEvent, DomainEventId, Error, FixedCredentials,
+    KeepaliveConfig, StreamChunk,
 };
 use virt_proto::packet::{self, MessageType, Status};
 use virt_proto::remote as p;
@@ -368,7 +369,8 @@ async fn slow_reader_gets_everything_while_the_daemon_waits() {
         assert!(b.iter().all(|&x| x == i as u8), "packet {i} is wrong");
         i += 1;
         read += b.len();
-        most_ahead = most_ahead.max(written.load(Ordering::SeqCst) - read);
+        // The mock counts a packet only after handing it over, so it may lag behind.
+        most_ahead = most_ahead.max(written.load(Ordering::SeqCst).saturating_sub(read));
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(i, chunks);
@@ -378,4 +380,69 @@ async fn slow_reader_gets_everything_while_the_daemon_waits() {
         "the daemon got {most_ahead} bytes ahead"
     );
     assert_eq!(other.await.unwrap().unwrap(), "QEMU");
+}
+
+#[tokio::test]
+async fn event_flood_keeps_the_newest_and_other_calls_complete() {
+    use virt_proto::Event as _;
+    const FLOOD: i32 = 5000;
+    let m = mock::start(|call, peer| {
+        if call.is::<p::ConnectDomainEventCallbackRegisterAnyArgs>() {
+            if !peer.reply(
+                call,
+                &p::ConnectDomainEventCallbackRegisterAnyRet { callback_id: 1 },
+            ) {
+                return false;
+            }
+            let header = packet::Header {
+                prog: packet::REMOTE_PROGRAM,
+                vers: packet::REMOTE_PROTOCOL_VERSION,
+                proc_: p::DomainEventCallbackLifecycleMsg::PROC as i32,
+                type_: MessageType::Message,
+                serial: 0,
+                status: Status::Ok,
+            };
+            (0..FLOOD).all(|detail| {
+                let msg = p::DomainEventCallbackLifecycleMsg {
+                    callback_id: 1,
+                    msg: p::DomainEventLifecycleMsg {
+                        dom: mock::domain("vm"),
+                        event: 2,
+                        detail,
+                    },
+                };
+                peer.send(&packet::encode_packet(&header, &msg).unwrap())
+            })
+        } else if call.is::<p::ConnectDomainEventCallbackDeregisterAnyArgs>() {
+            peer.reply(call, &())
+        } else if call.is::<p::ConnectGetTypeArgs>() {
+            peer.reply(
+                call,
+                &p::ConnectGetTypeRet {
+                    type_: "QEMU".into(),
+                },
+            )
+        } else {
+            peer.open_ok(call)
+        }
+    });
+    let c = Connection::open_with(&m.uri, opts()).await.unwrap();
+    let mut ev = c
+        .domain_events(&[DomainEventId::Lifecycle], None)
+        .await
+        .unwrap();
+    // Nobody takes the events; a call answered after all of them still comes through.
+    assert_eq!(c.get_type().await.unwrap(), "QEMU");
+    let kept = 1024;
+    match ev.next().await.unwrap() {
+        Err(Error::EventsLost(n)) => assert_eq!(n, (FLOOD - kept) as u64),
+        other => panic!("{other:?}"),
+    }
+    for want in FLOOD - kept..FLOOD {
+        match ev.next().await.unwrap().unwrap() {
+            DomainEvent::Lifecycle { detail, .. } => assert_eq!(detail, want),
+            other => panic!("{other:?}"),
+        }
+    }
+    ev.deregister().await.unwrap();
 }

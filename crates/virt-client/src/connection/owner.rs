@@ -2,11 +2,13 @@
 //! matches replies to callers by serial, routes events and stream data, and keeps the
 //! connection alive.
 
+mod event_queue;
 mod inbound;
 mod readbuf;
 mod registry;
 mod stream_queue;
 
+pub(crate) use event_queue::{EventSink, EventSource, Received, event_queue};
 pub(crate) use registry::{RegKey, Subscribe, Unsubscribe};
 pub(crate) use stream_queue::{StreamSink, StreamSource, stream_queue};
 
@@ -64,8 +66,6 @@ pub(crate) struct RawEvent {
     pub(crate) proc_: i32,
     pub(crate) body: Bytes,
 }
-
-pub(crate) type EventSink = mpsc::UnboundedSender<RawEvent>;
 
 /// A packet to send and what to do with the answers.
 pub(crate) struct Outgoing {
