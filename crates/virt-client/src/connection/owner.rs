@@ -4,12 +4,14 @@
 
 mod event_queue;
 mod inbound;
+mod keepalive;
 mod readbuf;
 mod registry;
 mod stream_queue;
 
 pub(crate) use event_queue::{EventSink, EventSource, Received, event_queue};
 pub(crate) use registry::{RegKey, Subscribe, Unsubscribe};
+use stream_queue::taken;
 pub(crate) use stream_queue::{StreamSink, StreamSource, stream_queue};
 
 use std::collections::{HashMap, VecDeque};
@@ -21,12 +23,11 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, MissedTickBehavior};
-use virt_proto::packet::{
-    self, Header, KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, MessageType, Status,
-};
+use virt_proto::packet::Header;
 
 use crate::error::Error;
 use crate::transport::{Reader, Writer};
+use keepalive::{Keepalive, tick};
 use readbuf::ReadBuf;
 use registry::{Internal, Purpose, Registry};
 
@@ -143,13 +144,6 @@ struct FdWait {
     body: Bytes,
     fds: Vec<OwnedFd>,
     remaining: u32,
-}
-
-struct Keepalive {
-    interval: Duration,
-    count: u32,
-    unanswered: u32,
-    timer: tokio::time::Interval,
 }
 
 pub(crate) struct Owner {
@@ -397,36 +391,6 @@ impl Owner {
         }
     }
 
-    /// The stream whose full queue pauses reading, if any.
-    fn full_stream(&self) -> Option<(u32, Arc<stream_queue::Shared>)> {
-        self.streams
-            .iter()
-            .find(|(_, s)| s.is_full())
-            .map(|(serial, s)| (*serial, s.shared()))
-    }
-
-    /// Aborts the stream `serial`, whose reader took nothing while calls waited behind its
-    /// data: the daemon is told, the reader gets what is queued and then the reason, and the
-    /// stream's later packets are dropped.
-    fn abort_stalled(&mut self, serial: u32) {
-        self.stalled_since = None;
-        let Some(sink) = self.streams.remove(&serial) else {
-            return;
-        };
-        tracing::warn!(
-            serial,
-            "aborting a stream nobody reads; calls wait behind its data"
-        );
-        sink.send(StreamMsg::Error(Error::Timeout(format!(
-            "the stream was not read for {:?} while other calls waited behind its data; it \
-             was aborted",
-            self.stall_limit
-        ))));
-        self.clear_if_drained();
-        // An empty body cannot fail to encode.
-        let _ = packet::encode_packet_into(&mut self.wbuf, &sink.abort_header(), None, &());
-    }
-
     /// Whether a registration call still waits for its reply.
     fn registry_busy(&self) -> bool {
         self.pending
@@ -504,64 +468,11 @@ impl Owner {
             Err(e) => Step::Stop(CloseReason::Error(format!("read failed: {e}"))),
         }
     }
-
-    fn on_keepalive_tick(&mut self) -> Step {
-        let Some(k) = &mut self.keepalive else {
-            return Step::Continue;
-        };
-        if self.last_rx.elapsed() < k.interval {
-            return Step::Continue;
-        }
-        if self.stalled_since.is_some() {
-            // Reading is paused, so no answer can be seen; the daemon is evidently alive (it
-            // sends faster than the stream is read). The PING keeps its own keepalive content.
-            k.unanswered = 0;
-            self.queue_keepalive(PROC_PING);
-            return Step::Continue;
-        }
-        if k.unanswered >= k.count {
-            return Step::Stop(CloseReason::KeepaliveTimeout);
-        }
-        k.unanswered += 1;
-        self.queue_keepalive(PROC_PING);
-        Step::Continue
-    }
-
-    fn queue_keepalive(&mut self, proc_: i32) {
-        let header = Header {
-            prog: KEEPALIVE_PROGRAM,
-            vers: KEEPALIVE_PROTOCOL_VERSION,
-            proc_,
-            type_: MessageType::Message,
-            serial: 0,
-            status: Status::Ok,
-        };
-        self.clear_if_drained();
-        // An empty body cannot fail to encode.
-        let _ = packet::encode_packet_into(&mut self.wbuf, &header, None, &());
-    }
 }
 
 async fn sleep_until_opt(deadline: Option<Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d).await,
-        None => std::future::pending().await,
-    }
-}
-
-/// Resolves when the reader of a full stream queue took something.
-async fn taken(blocked: Option<&(u32, Arc<stream_queue::Shared>)>) {
-    match blocked {
-        Some((_, shared)) => shared.taken().await,
-        None => std::future::pending().await,
-    }
-}
-
-async fn tick(k: &mut Option<Keepalive>) {
-    match k {
-        Some(k) => {
-            k.timer.tick().await;
-        }
         None => std::future::pending().await,
     }
 }

@@ -16,9 +16,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::{Notify, mpsc};
-use virt_proto::packet::{Header, MessageType, Status};
+use virt_proto::packet::{self, Header, MessageType, Status};
 
-use super::StreamMsg;
+use super::{Owner, StreamMsg};
+use crate::error::Error;
 
 /// Bytes a stream's reader may have waiting before the socket is no longer read: 16 packets of
 /// libvirt's usual 256 KiB stream chunks.
@@ -131,6 +132,46 @@ impl StreamMsg {
             StreamMsg::Data(b) => PACKET_COST + b.len(),
             _ => PACKET_COST,
         }
+    }
+}
+
+impl Owner {
+    /// The stream whose full queue pauses reading, if any.
+    pub(super) fn full_stream(&self) -> Option<(u32, Arc<Shared>)> {
+        self.streams
+            .iter()
+            .find(|(_, s)| s.is_full())
+            .map(|(serial, s)| (*serial, s.shared()))
+    }
+
+    /// Aborts the stream `serial`, whose reader took nothing while calls waited behind its
+    /// data: the daemon is told, the reader gets what is queued and then the reason, and the
+    /// stream's later packets are dropped.
+    pub(super) fn abort_stalled(&mut self, serial: u32) {
+        self.stalled_since = None;
+        let Some(sink) = self.streams.remove(&serial) else {
+            return;
+        };
+        tracing::warn!(
+            serial,
+            "aborting a stream nobody reads; calls wait behind its data"
+        );
+        sink.send(StreamMsg::Error(Error::Timeout(format!(
+            "the stream was not read for {:?} while other calls waited behind its data; it \
+             was aborted",
+            self.stall_limit
+        ))));
+        self.clear_if_drained();
+        // An empty body cannot fail to encode.
+        let _ = packet::encode_packet_into(&mut self.wbuf, &sink.abort_header(), None, &());
+    }
+}
+
+/// Resolves when the reader of a full stream queue took something.
+pub(super) async fn taken(blocked: Option<&(u32, Arc<Shared>)>) {
+    match blocked {
+        Some((_, shared)) => shared.taken().await,
+        None => std::future::pending().await,
     }
 }
 
