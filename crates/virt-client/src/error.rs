@@ -65,6 +65,10 @@ pub enum Error {
     /// The request needs something this client does not support (yet).
     #[error("not supported by this client: {0}")]
     Unsupported(String),
+    /// An event subscriber did not take its events in time: this many of the oldest were
+    /// dropped. State mirrored from events should be read afresh.
+    #[error("{0} events were dropped because they were not taken in time")]
+    EventsLost(u64),
     /// The daemon answered with a value this API cannot represent.
     #[error("unexpected answer from the daemon: {0}")]
     Unexpected(String),

@@ -8,12 +8,15 @@ pub use domain::{DomainEvent, DomainEventId, LifecycleEvent};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use virt_proto::remote as p;
 use virt_proto::{Event as _, Rpc};
 
 use crate::Connection;
-use crate::connection::owner::{Command, RawEvent, RegKey, Subscribe, Unsubscribe};
+use crate::connection::owner::{
+    Command, EventSource, RawEvent, Received, RegKey, Subscribe, Unsubscribe, event_queue,
+};
+use crate::error::Error;
 use crate::error::Result;
 
 /// A network, storage pool or node device life cycle event.
@@ -62,6 +65,10 @@ pub enum ObjectEvent {
 
 /// A subscription: events arrive in order until it is dropped or the connection ends.
 ///
+/// At most 1024 events (and 4 MiB of them) wait to be taken; should more arrive, the oldest
+/// are dropped and the next item is [`Error::EventsLost`] with their number. The connection
+/// reads past events it drops, so a slow subscriber holds up neither memory nor other calls.
+///
 /// Subscriptions to the same kind of event for the same object share one registration on
 /// the daemon (which refuses a second one from the same connection); it is undone when the
 /// last of them is dropped or deregistered.
@@ -69,7 +76,7 @@ pub struct Events<T> {
     conn: Connection,
     token: u64,
     keys: Vec<RegKey>,
-    rx: mpsc::UnboundedReceiver<RawEvent>,
+    rx: EventSource,
     decode: fn(RawEvent) -> Option<Result<T>>,
 }
 
@@ -82,12 +89,17 @@ impl<T> std::fmt::Debug for Events<T> {
 }
 
 impl<T> Events<T> {
-    /// The next event; `None` when the connection ended.
+    /// The next event; `None` when the connection ended. [`Error::EventsLost`] says events
+    /// were dropped because they were not taken in time.
     pub async fn next(&mut self) -> Option<Result<T>> {
         loop {
-            let raw = self.rx.recv().await?;
-            if let Some(ev) = (self.decode)(raw) {
-                return Some(ev);
+            match self.rx.recv().await? {
+                Received::Event(raw) => {
+                    if let Some(ev) = (self.decode)(raw) {
+                        return Some(ev);
+                    }
+                }
+                Received::Lost(n) => return Some(Err(Error::EventsLost(n))),
             }
         }
     }
@@ -140,10 +152,13 @@ impl<T> futures_core::Stream for Events<T> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {
             match self.rx.poll_recv(cx) {
-                Poll::Ready(Some(raw)) => {
+                Poll::Ready(Some(Received::Event(raw))) => {
                     if let Some(ev) = (self.decode)(raw) {
                         return Poll::Ready(Some(ev));
                     }
+                }
+                Poll::Ready(Some(Received::Lost(n))) => {
+                    return Poll::Ready(Some(Err(Error::EventsLost(n))));
                 }
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Pending => return Poll::Pending,
@@ -163,7 +178,7 @@ where
     C: Rpc,
     D: Rpc,
 {
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = event_queue();
     let mut events = Events {
         conn: conn.clone(),
         token: conn.next_token(),

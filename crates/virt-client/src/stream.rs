@@ -1,11 +1,15 @@
 //! Data streams tied to a call (consoles, screenshots, volume transfers), and the graphics
 //! descriptor.
+//!
+//! What the daemon sends waits for the reader in a queue of a few MiB; while it is full the
+//! connection stops reading its socket, so a slow reader slows the daemon down rather than
+//! filling memory (see `ConnectOptions::stream_stall_limit` for a reader that stops). Holes
+//! of sparse streams arrive as lengths ([`StreamChunk::Hole`]), never as buffers of zeros.
 
 use std::os::fd::OwnedFd;
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::sync::mpsc;
 use virt_proto::packet::{
     self, Header, MessageType, REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, Status,
 };
@@ -13,7 +17,7 @@ use virt_proto::remote as p;
 
 use crate::Connection;
 use crate::connection::CallOptions;
-use crate::connection::owner::{Command, StreamMsg};
+use crate::connection::owner::{Command, StreamMsg, StreamSource, stream_queue};
 use crate::domain::Domain;
 use crate::error::{Error, Result};
 
@@ -25,12 +29,22 @@ pub const CONSOLE_FORCE: u32 = 1;
 /// `VIR_DOMAIN_CONSOLE_SAFE`.
 pub const CONSOLE_SAFE: u32 = 2;
 
+/// What a stream delivers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StreamChunk {
+    /// Data.
+    Data(Bytes),
+    /// A hole of this many bytes in a sparse stream (reads as zeros).
+    Hole(u64),
+}
+
 /// A stream opened by a call: data in both directions with the call's serial.
 pub struct Stream {
     conn: Connection,
     proc_: i32,
     serial: u32,
-    rx: mpsc::UnboundedReceiver<StreamMsg>,
+    rx: StreamSource,
     ended: bool,
 }
 
@@ -49,9 +63,9 @@ impl Stream {
         conn: &Connection,
         args: &C,
     ) -> Result<(Stream, C::Reply)> {
-        let (tx, rx) = mpsc::unbounded_channel();
         let serial = conn.next_serial();
         let header = C::header(serial);
+        let (tx, rx) = stream_queue(header);
         let reply = conn
             .call_raw(
                 header,
@@ -75,20 +89,16 @@ impl Stream {
         ))
     }
 
-    /// The next chunk of data; `None` once the peer has sent everything (then call
+    /// The next chunk of data or hole; `None` once the peer has sent everything (then call
     /// [`finish`](Self::finish)).
-    pub async fn recv(&mut self) -> Result<Option<Bytes>> {
+    pub async fn recv_chunk(&mut self) -> Result<Option<StreamChunk>> {
         if self.ended {
             return Ok(None);
         }
         let msg = self.rx.recv().await;
         match msg {
-            Some(StreamMsg::Data(b)) if !b.is_empty() => Ok(Some(b)),
-            // Holes of sparse streams read as zeros.
-            Some(StreamMsg::Hole(len)) => {
-                let len = usize::try_from(len).unwrap_or(0).min(64 * 1024 * 1024);
-                Ok(Some(Bytes::from(vec![0; len])))
-            }
+            Some(StreamMsg::Data(b)) if !b.is_empty() => Ok(Some(StreamChunk::Data(b))),
+            Some(StreamMsg::Hole(len)) => Ok(Some(StreamChunk::Hole(len))),
             // An empty data packet is how the daemon says it has no more data; it then waits
             // for our finish (or abort).
             Some(StreamMsg::Data(_) | StreamMsg::End) => {
@@ -109,16 +119,41 @@ impl Stream {
         }
     }
 
-    /// Reads everything until the peer finishes the stream.
-    pub async fn recv_all(&mut self, limit: usize) -> Result<Vec<u8>> {
-        let mut out = Vec::new();
-        while let Some(chunk) = self.recv().await? {
-            if out.len() + chunk.len() > limit {
-                return Err(Error::Unexpected(format!(
-                    "stream data exceeds the limit of {limit} bytes"
-                )));
+    /// The next chunk of data; `None` once the peer has sent everything (then call
+    /// [`finish`](Self::finish)). A hole is an error: read sparse streams with
+    /// [`recv_chunk`](Self::recv_chunk).
+    pub async fn recv(&mut self) -> Result<Option<Bytes>> {
+        match self.recv_chunk().await? {
+            Some(StreamChunk::Data(b)) => Ok(Some(b)),
+            Some(StreamChunk::Hole(len)) => {
+                self.ended = true;
+                Err(Error::Unexpected(format!(
+                    "a hole of {len} bytes in a stream read as plain data (sparse streams are \
+                     read with recv_chunk)"
+                )))
             }
-            out.extend_from_slice(&chunk);
+            None => Ok(None),
+        }
+    }
+
+    /// Reads everything until the peer finishes the stream, holes as zeros, refusing more than
+    /// `limit` bytes.
+    pub async fn recv_all(&mut self, limit: usize) -> Result<Vec<u8>> {
+        let too_much =
+            || Error::Unexpected(format!("stream data exceeds the limit of {limit} bytes"));
+        let mut out = Vec::new();
+        while let Some(chunk) = self.recv_chunk().await? {
+            let len = match &chunk {
+                StreamChunk::Data(b) => b.len(),
+                StreamChunk::Hole(len) => usize::try_from(*len).map_err(|_| too_much())?,
+            };
+            if len > limit - out.len() {
+                return Err(too_much());
+            }
+            match chunk {
+                StreamChunk::Data(b) => out.extend_from_slice(&b),
+                StreamChunk::Hole(_) => out.resize(out.len() + len, 0),
+            }
         }
         Ok(out)
     }

@@ -264,6 +264,23 @@ async fn sasl_scram_and_plain_over_tls() {
         "{err}"
     );
 
+    // Without a checked certificate the peer may be anyone: PLAIN is refused before the
+    // password leaves, and SCRAM (which never sends it) still works.
+    let unverified = format!("{uri}&no_verify=1");
+    let err = Connection::open_with(&format!("{unverified}&auth=sasl.plain"), with("wonderland"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(ref m) if m.contains("PLAIN") && m.contains("no_verify=1")),
+        "{err:?}"
+    );
+    let c = Connection::open_with(&unverified, with("wonderland"))
+        .await
+        .unwrap();
+    assert!(c.is_server_unverified());
+    assert_eq!(c.get_type().await.unwrap(), "QEMU");
+    c.close().await.unwrap();
+
     // Time spent answering does not count against the open timeout.
     let slow = ConnectOptions::new()
         .timeout(Duration::from_millis(700))

@@ -203,14 +203,7 @@ impl imp::VncDisplay {
         width: i32,
         height: i32,
     ) -> Result<(), VncError> {
-        let (w, h) = match (u16::try_from(width), u16::try_from(height)) {
-            (Ok(w), Ok(h)) if w > 0 && h > 0 => (w, h),
-            _ => {
-                return Err(VncError::Framebuffer(format!(
-                    "unusable size {width}x{height}"
-                )));
-            }
-        };
+        let (w, h) = framebuffer_size(width, height)?;
         let remote = conn
             .pixel_format()
             .ok_or_else(|| VncError::Framebuffer("no pixel format".into()))?;
@@ -434,3 +427,64 @@ impl imp::VncDisplay {
 }
 
 use gtk::glib::translate::IntoGlib;
+
+/// Longest side of a framebuffer we make.
+const FRAMEBUFFER_MAX_SIDE: u16 = 16384;
+/// Most memory a framebuffer may take (4 bytes a pixel): 8192×8192 worth, room for 8K screens.
+const FRAMEBUFFER_MAX_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The size a server announces, checked before anything is allocated: a server may claim up
+/// to 65535×65535 (16 GiB of pixels).
+fn framebuffer_size(width: i32, height: i32) -> Result<(u16, u16), VncError> {
+    let (w, h) = match (u16::try_from(width), u16::try_from(height)) {
+        (Ok(w), Ok(h)) if w > 0 && h > 0 => (w, h),
+        _ => {
+            return Err(VncError::Framebuffer(format!(
+                "unusable size {width}x{height}"
+            )));
+        }
+    };
+    let bytes = u64::from(w) * u64::from(h) * 4;
+    if w > FRAMEBUFFER_MAX_SIDE || h > FRAMEBUFFER_MAX_SIDE || bytes > FRAMEBUFFER_MAX_BYTES {
+        return Err(VncError::Framebuffer(format!(
+            "the server's screen of {w}x{h} is larger than this display accepts (at most \
+             {FRAMEBUFFER_MAX_SIDE} pixels a side and {} MiB)",
+            FRAMEBUFFER_MAX_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok((w, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn framebuffer_size_is_capped_before_allocating() {
+        assert_eq!(framebuffer_size(1920, 1080).unwrap(), (1920, 1080));
+        assert_eq!(framebuffer_size(7680, 4320).unwrap(), (7680, 4320));
+        assert_eq!(framebuffer_size(8192, 8192).unwrap(), (8192, 8192));
+        assert_eq!(framebuffer_size(16384, 1024).unwrap(), (16384, 1024));
+        for (w, h) in [
+            (16385, 100),
+            (100, 16385),
+            (16384, 16384),
+            (8193, 8192),
+            (65535, 65535),
+        ] {
+            let err = framebuffer_size(w, h).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("{w}x{h}")) && err.contains("larger"),
+                "{err}"
+            );
+        }
+        for (w, h) in [(0, 10), (10, 0), (-1, 10), (70000, 10)] {
+            assert!(
+                framebuffer_size(w, h)
+                    .unwrap_err()
+                    .to_string()
+                    .contains("unusable")
+            );
+        }
+    }
+}

@@ -66,6 +66,11 @@ pub struct ConnectOptions {
     /// The `SSH_ASKPASS` program that forwards ssh's prompts to [`Self::credentials`]
     /// (it calls [`crate::askpass::run_helper`]).
     pub askpass_program: Option<PathBuf>,
+    /// How long a stream whose reader takes nothing may hold up other calls. Once a stream
+    /// has 4 MiB waiting for its reader, the socket is no longer read (so the daemon waits
+    /// instead of the client buffering without bound), and replies behind the stream's data
+    /// wait too; after this long the stream is aborted so they come through.
+    pub stream_stall_limit: Duration,
 }
 
 impl Default for ConnectOptions {
@@ -76,6 +81,7 @@ impl Default for ConnectOptions {
             timeout: Duration::from_secs(30),
             credentials: None,
             askpass_program: None,
+            stream_stall_limit: Duration::from_secs(30),
         }
     }
 }
@@ -107,6 +113,13 @@ impl ConnectOptions {
     /// Sets the program ssh runs to ask for passwords and passphrases.
     pub fn askpass_program(mut self, program: impl Into<PathBuf>) -> Self {
         self.askpass_program = Some(program.into());
+        self
+    }
+
+    /// Sets how long a stream nobody reads may hold up other calls (see the field
+    /// `stream_stall_limit`).
+    pub fn stream_stall_limit(mut self, limit: Duration) -> Self {
+        self.stream_stall_limit = limit;
         self
     }
 
@@ -146,7 +159,7 @@ impl Connection {
         };
         let connecting = async {
             let (reader, writer) = connect_transport(&uri, &opts, &ssh).await?;
-            let conn = Self::start(reader, writer, uri.clone(), opts.read_only);
+            let conn = Self::start(reader, writer, uri.clone(), &opts);
             conn.set_ssh_settings(ssh.clone());
             Ok::<_, Error>(conn)
         };
@@ -177,13 +190,21 @@ impl Connection {
         reader: Reader,
         writer: Writer,
         uri: ConnectUri,
-        read_only: bool,
+        opts: &ConnectOptions,
     ) -> Connection {
         let (tx, rx) = mpsc::unbounded_channel();
         let (closed_tx, closed_rx) = watch::channel(None);
         let serials = Arc::new(AtomicU32::new(0));
-        tokio::spawn(Owner::new(reader, writer, rx, closed_tx, serials.clone()).run());
-        Connection::from_parts(tx, closed_rx, serials, uri, read_only)
+        let owner = Owner::new(
+            reader,
+            writer,
+            rx,
+            closed_tx,
+            serials.clone(),
+            opts.stream_stall_limit,
+        );
+        tokio::spawn(owner.run());
+        Connection::from_parts(tx, closed_rx, serials, uri, opts.read_only)
     }
 
     /// Whether this connection's server was not authenticated: TLS with `no_verify=1`, so

@@ -2,10 +2,17 @@
 //! matches replies to callers by serial, routes events and stream data, and keeps the
 //! connection alive.
 
+mod event_queue;
 mod inbound;
+mod keepalive;
+mod readbuf;
 mod registry;
+mod stream_queue;
 
+pub(crate) use event_queue::{EventSink, EventSource, Received, event_queue};
 pub(crate) use registry::{RegKey, Subscribe, Unsubscribe};
+use stream_queue::taken;
+pub(crate) use stream_queue::{StreamSink, StreamSource, stream_queue};
 
 use std::collections::{HashMap, VecDeque};
 use std::os::fd::{AsFd, OwnedFd};
@@ -16,20 +23,18 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, MissedTickBehavior};
-use virt_proto::packet::{
-    self, Header, KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, MessageType, Status,
-};
+use virt_proto::packet::Header;
 
 use crate::error::Error;
 use crate::transport::{Reader, Writer};
+use keepalive::{Keepalive, tick};
+use readbuf::ReadBuf;
 use registry::{Internal, Purpose, Registry};
 
 /// Keepalive procedure numbers.
 const PROC_PING: i32 = 1;
 const PROC_PONG: i32 = 2;
 
-/// Read buffer size; grows for larger packets.
-const READ_CHUNK: usize = 256 * 1024;
 /// Stop taking new requests while this much is still unwritten.
 const WRITE_HIGH_WATER: usize = 8 * 1024 * 1024;
 /// How long a closing connection waits for registration calls in flight.
@@ -49,7 +54,7 @@ pub(crate) enum StreamMsg {
     /// Data.
     Data(Bytes),
     /// A hole of this many bytes in a sparse stream.
-    Hole(i64),
+    Hole(u64),
     /// The peer finished the stream (or confirmed our finish).
     End,
     /// The peer aborted the stream, or the connection broke.
@@ -62,9 +67,6 @@ pub(crate) struct RawEvent {
     pub(crate) proc_: i32,
     pub(crate) body: Bytes,
 }
-
-pub(crate) type EventSink = mpsc::UnboundedSender<RawEvent>;
-pub(crate) type StreamSink = mpsc::UnboundedSender<StreamMsg>;
 
 /// A packet to send and what to do with the answers.
 pub(crate) struct Outgoing {
@@ -144,21 +146,12 @@ struct FdWait {
     remaining: u32,
 }
 
-struct Keepalive {
-    interval: Duration,
-    count: u32,
-    unanswered: u32,
-    timer: tokio::time::Interval,
-}
-
 pub(crate) struct Owner {
     reader: Reader,
     writer: Writer,
     rx: mpsc::UnboundedReceiver<Command>,
     closed: watch::Sender<Option<CloseReason>>,
-    rbuf: Vec<u8>,
-    rstart: usize,
-    rend: usize,
+    rbuf: ReadBuf,
     wbuf: Vec<u8>,
     wpos: usize,
     fd_marks: VecDeque<(usize, OwnedFd)>,
@@ -171,6 +164,10 @@ pub(crate) struct Owner {
     fd_wait: Option<FdWait>,
     keepalive: Option<Keepalive>,
     last_rx: Instant,
+    /// Since when reading is paused for a stream whose reader took nothing.
+    stalled_since: Option<Instant>,
+    /// How long a stream nobody reads may hold up waiting calls before it is aborted.
+    stall_limit: Duration,
 }
 
 enum Step {
@@ -185,15 +182,14 @@ impl Owner {
         rx: mpsc::UnboundedReceiver<Command>,
         closed: watch::Sender<Option<CloseReason>>,
         serials: Arc<AtomicU32>,
+        stall_limit: Duration,
     ) -> Self {
         Owner {
             reader,
             writer,
             rx,
             closed,
-            rbuf: vec![0; READ_CHUNK],
-            rstart: 0,
-            rend: 0,
+            rbuf: ReadBuf::new(),
             wbuf: Vec::with_capacity(64 * 1024),
             wpos: 0,
             fd_marks: VecDeque::new(),
@@ -206,6 +202,8 @@ impl Owner {
             fd_wait: None,
             keepalive: None,
             last_rx: Instant::now(),
+            stalled_since: None,
+            stall_limit,
         }
     }
 
@@ -216,9 +214,6 @@ impl Owner {
         // answered before the socket closes (the daemon must not clean up while it runs one).
         let mut drain_until: Option<Instant> = None;
         let reason = loop {
-            if self.rend == self.rbuf.len() {
-                self.make_room(READ_CHUNK / 4);
-            }
             if !accepting && drain_until.is_none() {
                 self.registry.quiesce();
                 drain_until = Some(Instant::now() + REGISTRY_DRAIN);
@@ -230,9 +225,33 @@ impl Owner {
             }
             let take_more = accepting && self.wbuf.len() - self.wpos < WRITE_HIGH_WATER;
             let ka_active = self.keepalive.is_some();
+            // A full stream queue pauses reading (backpressure); see `stream_queue`.
+            let blocked = self.full_stream();
+            match (&blocked, self.stalled_since) {
+                (Some(_), None) => self.stalled_since = Some(Instant::now()),
+                (None, Some(_)) => self.stalled_since = None,
+                _ => {}
+            }
+            let stall_at = match (&blocked, self.stalled_since) {
+                (Some(_), Some(t)) if !self.pending.is_empty() => Some(t + self.stall_limit),
+                _ => None,
+            };
+            let reading = blocked.is_none();
+            let blocked_serial = blocked.as_ref().map(|(serial, _)| *serial);
             let step = tokio::select! {
                 biased;
-                r = self.reader.read(&mut self.rbuf[self.rend..]) => self.on_read(r),
+                r = self.reader.read(self.rbuf.spare()), if reading => self.on_read(r),
+                () = taken(blocked.as_ref()), if !reading => {
+                    // The reader made progress: the stall starts anew.
+                    self.stalled_since = None;
+                    Step::Continue
+                }
+                () = sleep_until_opt(stall_at), if stall_at.is_some() => {
+                    if let Some(serial) = blocked_serial {
+                        self.abort_stalled(serial);
+                    }
+                    Step::Continue
+                }
                 w = write_step(&mut self.writer, &self.wbuf, self.wpos, &mut self.fd_marks),
                     if has_output => self.on_written(w),
                 cmd = self.rx.recv(), if take_more => match cmd {
@@ -288,7 +307,7 @@ impl Owner {
             drop(w);
         }
         for (_, s) in self.streams.drain() {
-            let _ = s.send(StreamMsg::Error(reason.to_error()));
+            s.send(StreamMsg::Error(reason.to_error()));
         }
         self.registry.fail_all(&|| reason.to_error());
         // Later requests find the channel closed.
@@ -300,7 +319,7 @@ impl Owner {
                         let _ = r.send(Err(reason.to_error()));
                     }
                     if let Some(s) = o.stream {
-                        let _ = s.send(StreamMsg::Error(reason.to_error()));
+                        s.send(StreamMsg::Error(reason.to_error()));
                     }
                 }
                 Command::Subscribe(s) => {
@@ -313,17 +332,6 @@ impl Owner {
                 }
                 _ => {}
             }
-        }
-    }
-
-    fn make_room(&mut self, want: usize) {
-        if self.rstart > 0 {
-            self.rbuf.copy_within(self.rstart..self.rend, 0);
-            self.rend -= self.rstart;
-            self.rstart = 0;
-        }
-        if self.rbuf.len() - self.rend < want {
-            self.rbuf.resize(self.rend + want, 0);
         }
     }
 
@@ -447,7 +455,7 @@ impl Owner {
         match r {
             Ok(0) => Step::Stop(CloseReason::Eof),
             Ok(n) => {
-                self.rend += n;
+                self.rbuf.commit(n);
                 self.last_rx = Instant::now();
                 if let Some(k) = &mut self.keepalive {
                     k.unanswered = 0;
@@ -460,49 +468,11 @@ impl Owner {
             Err(e) => Step::Stop(CloseReason::Error(format!("read failed: {e}"))),
         }
     }
-
-    fn on_keepalive_tick(&mut self) -> Step {
-        let Some(k) = &mut self.keepalive else {
-            return Step::Continue;
-        };
-        if self.last_rx.elapsed() < k.interval {
-            return Step::Continue;
-        }
-        if k.unanswered >= k.count {
-            return Step::Stop(CloseReason::KeepaliveTimeout);
-        }
-        k.unanswered += 1;
-        self.queue_keepalive(PROC_PING);
-        Step::Continue
-    }
-
-    fn queue_keepalive(&mut self, proc_: i32) {
-        let header = Header {
-            prog: KEEPALIVE_PROGRAM,
-            vers: KEEPALIVE_PROTOCOL_VERSION,
-            proc_,
-            type_: MessageType::Message,
-            serial: 0,
-            status: Status::Ok,
-        };
-        self.clear_if_drained();
-        // An empty body cannot fail to encode.
-        let _ = packet::encode_packet_into(&mut self.wbuf, &header, None, &());
-    }
 }
 
 async fn sleep_until_opt(deadline: Option<Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d).await,
-        None => std::future::pending().await,
-    }
-}
-
-async fn tick(k: &mut Option<Keepalive>) {
-    match k {
-        Some(k) => {
-            k.timer.tick().await;
-        }
         None => std::future::pending().await,
     }
 }

@@ -1,6 +1,11 @@
 //! SASL authentication over `AUTH_SASL_INIT` / `START` / `STEP`: SCRAM-SHA-256 (RFC 5802,
-//! RFC 7677), and PLAIN where the channel is already private (TLS or a unix socket). Neither
-//! negotiates a security layer, so the stream stays as it is after authentication.
+//! RFC 7677), and PLAIN where the channel is already private and goes to the right peer (TLS
+//! with a checked certificate, or a unix socket). Neither negotiates a security layer, so the
+//! stream stays as it is after authentication.
+//!
+//! SCRAM's key derivation (PBKDF2 with the server's iteration count) runs on a blocking
+//! thread, and a count above [`SCRAM_MAX_ITERATIONS`] is refused: the server picks the count,
+//! and a hostile one could otherwise keep the client busy for hours.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -14,6 +19,11 @@ use crate::uri::TransportKind;
 
 const SCRAM: &str = "SCRAM-SHA-256";
 const PLAIN: &str = "PLAIN";
+
+/// Most PBKDF2 iterations a server may ask SCRAM for. libvirt's SASL library (cyrus-sasl)
+/// uses 4096 and its own client refuses more than 65536; current advice for PBKDF2-SHA256 is
+/// around 600 000. A million leaves room for all of them and costs well under a second.
+pub(crate) const SCRAM_MAX_ITERATIONS: u32 = 1_000_000;
 
 /// Runs the SASL exchange; `wanted` is the mechanism from `auth=sasl.MECH`, if any.
 pub(crate) async fn authenticate(
@@ -35,7 +45,14 @@ pub(crate) async fn authenticate(
         .filter(|m| !m.is_empty())
         .map(str::to_ascii_uppercase)
         .collect();
-    let private = matches!(uri.transport(), TransportKind::Tls | TransportKind::Unix);
+    let unverified = uri.transport() == TransportKind::Tls && uri.params().no_verify;
+    let private = match uri.transport() {
+        TransportKind::Unix => true,
+        // Without a checked certificate, the peer may be anyone: PLAIN would hand them the
+        // password.
+        TransportKind::Tls => !unverified,
+        _ => false,
+    };
     let mut usable = vec![SCRAM];
     if private {
         usable.push(PLAIN);
@@ -43,10 +60,17 @@ pub(crate) async fn authenticate(
     let mech = match wanted {
         Some(w) => {
             let w = w.to_ascii_uppercase();
+            if w == PLAIN && unverified {
+                return Err(Error::Auth(format!(
+                    "SASL PLAIN would send the password in the clear to a server whose \
+                     certificate is not checked (no_verify=1); use SCRAM-SHA-256 or check \
+                     the certificate of {host}"
+                )));
+            }
             usable.into_iter().find(|m| *m == w).ok_or_else(|| {
                 Error::Auth(format!(
                     "SASL mechanism '{w}' is not supported here (supported: SCRAM-SHA-256, and \
-                     PLAIN over TLS or a unix socket)"
+                     PLAIN over TLS with a checked certificate or a unix socket)"
                 ))
             })?
         }
@@ -54,9 +78,15 @@ pub(crate) async fn authenticate(
             .into_iter()
             .find(|m| offered.iter().any(|o| o == m))
             .ok_or_else(|| {
+                let plain_refused = if unverified && offered.iter().any(|o| o == PLAIN) {
+                    "; PLAIN is not used while the server's certificate is not checked \
+                     (no_verify=1)"
+                } else {
+                    ""
+                };
                 Error::Auth(format!(
                     "the daemon offers SASL mechanisms [{}]; this client speaks SCRAM-SHA-256 \
-                     (and PLAIN over TLS or a unix socket)",
+                     (and PLAIN over TLS with a checked certificate or a unix socket){plain_refused}",
                     offered.join(", ")
                 ))
             })?,
@@ -112,7 +142,7 @@ pub(crate) async fn authenticate(
         .await
         .map_err(failed)?;
     let server_first = from_i8(&ret.data);
-    let client_final = scram.client_final(&server_first, &password)?;
+    let client_final = scram.client_final(&server_first, &password).await?;
     let ret = conn
         .call(&AuthSaslStepArgs {
             nil: 0,
@@ -182,7 +212,7 @@ impl Scram {
         format!("n,,{}", self.first_bare)
     }
 
-    fn client_final(&mut self, server_first: &str, password: &str) -> Result<String> {
+    async fn client_final(&mut self, server_first: &str, password: &str) -> Result<String> {
         let bad = |what: &str| Error::Auth(format!("SCRAM: bad server-first message ({what})"));
         let (mut r, mut s, mut i) = (None, None, None);
         for part in server_first.split(',') {
@@ -201,19 +231,34 @@ impl Scram {
         let salt = B64
             .decode(s.ok_or_else(|| bad("no salt"))?)
             .map_err(|_| bad("salt not base64"))?;
-        let iters: u32 = i
-            .and_then(|i| i.parse().ok())
-            .filter(|&n| n > 0)
+        let iters = i
+            .and_then(|i| i.parse::<u64>().ok())
             .ok_or_else(|| bad("iteration count"))?;
-        let iters = std::num::NonZeroU32::new(iters).ok_or_else(|| bad("iteration count"))?;
-        let mut salted = [0u8; 32];
-        pbkdf2::derive(
-            pbkdf2::PBKDF2_HMAC_SHA256,
-            iters,
-            &salt,
-            password.as_bytes(),
-            &mut salted,
-        );
+        if iters > u64::from(SCRAM_MAX_ITERATIONS) {
+            return Err(Error::Auth(format!(
+                "SCRAM: the server asks for {iters} key derivation iterations; more than \
+                 {SCRAM_MAX_ITERATIONS} are refused (libvirt's SASL library uses 4096)"
+            )));
+        }
+        let iters = u32::try_from(iters)
+            .ok()
+            .and_then(std::num::NonZeroU32::new)
+            .ok_or_else(|| bad("iteration count"))?;
+        // Up to a second of hashing: not on the runtime's threads.
+        let secret = password.as_bytes().to_vec();
+        let salted = tokio::task::spawn_blocking(move || {
+            let mut salted = [0u8; 32];
+            pbkdf2::derive(
+                pbkdf2::PBKDF2_HMAC_SHA256,
+                iters,
+                &salt,
+                &secret,
+                &mut salted,
+            );
+            salted
+        })
+        .await
+        .map_err(|e| Error::Auth(format!("SCRAM: the key derivation failed: {e}")))?;
         let salted_key = hmac::Key::new(hmac::HMAC_SHA256, &salted);
         let client_key = hmac::sign(&salted_key, b"Client Key");
         let stored_key = digest::digest(&digest::SHA256, client_key.as_ref());
@@ -261,8 +306,8 @@ mod tests {
     use super::*;
 
     /// RFC 7677's example exchange.
-    #[test]
-    fn rfc7677_vector() {
+    #[tokio::test]
+    async fn rfc7677_vector() {
         let mut s = Scram {
             first_bare: "n=user,r=rOprNGfwEbeRWgbNEkqO".into(),
             nonce: "rOprNGfwEbeRWgbNEkqO".into(),
@@ -275,6 +320,7 @@ mod tests {
                  s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096",
                 "pencil",
             )
+            .await
             .unwrap();
         assert_eq!(
             fin,
@@ -284,5 +330,45 @@ mod tests {
         s.verify_server("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=")
             .unwrap();
         assert!(s.verify_server("v=AAAA").is_err());
+    }
+
+    fn scram() -> Scram {
+        Scram {
+            first_bare: "n=user,r=abc".into(),
+            nonce: "abc".into(),
+            auth_message: None,
+            server_key: None,
+        }
+    }
+
+    /// An absurd count is refused at once, before any hashing; the most libvirt's SASL library
+    /// accepts is computed.
+    #[tokio::test]
+    async fn iteration_count_is_capped() {
+        for count in [
+            u64::from(SCRAM_MAX_ITERATIONS) + 1,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            let start = std::time::Instant::now();
+            let err = scram()
+                .client_final(&format!("r=abcdef,s=c2FsdA==,i={count}"), "pw")
+                .await
+                .unwrap_err();
+            assert!(start.elapsed() < std::time::Duration::from_millis(100));
+            assert!(
+                matches!(err, Error::Auth(ref m) if m.contains("iterations") && m.contains(&count.to_string())),
+                "{err:?}"
+            );
+        }
+        for bad in ["0", "-1", "x", ""] {
+            let err = scram()
+                .client_final(&format!("r=abcdef,s=c2FsdA==,i={bad}"), "pw")
+                .await
+                .unwrap_err();
+            assert!(err.to_string().contains("iteration count"), "{err}");
+        }
+        let cyrus_max = "r=abcdef,s=c2FsdA==,i=65536";
+        assert!(scram().client_final(cyrus_max, "pw").await.is_ok());
     }
 }

@@ -21,27 +21,48 @@ impl Owner {
                 }
                 continue;
             }
-            let avail = &self.rbuf[self.rstart..self.rend];
+            let avail = self.rbuf.filled();
             let Some(len) = packet::frame_len(avail)? else {
+                self.idle();
                 return Ok(());
             };
             if avail.len() < len {
-                if self.rbuf.len() - self.rstart < len {
-                    self.make_room(len - (self.rend - self.rstart));
-                }
+                self.rbuf.fit(len);
+                self.idle();
                 return Ok(());
             }
-            let start = self.rstart;
-            self.rstart += len;
-            let pkt = Packet::parse(&self.rbuf[start..start + len])?;
+            let pkt = Packet::parse(&avail[..len])?;
             let header = pkt.header;
             let num_fds = pkt.num_fds;
             let body = Bytes::copy_from_slice(pkt.body);
-            if self.rstart == self.rend {
-                self.rstart = 0;
-                self.rend = 0;
-            }
+            self.rbuf.consume(len);
             self.dispatch(header, num_fds, body)?;
+        }
+    }
+
+    /// Every complete packet has been handled: the read buffer shrinks back after a large
+    /// one, and descriptors that came unasked are closed.
+    fn idle(&mut self) {
+        self.rbuf.shrink();
+        self.close_unasked_fds();
+    }
+
+    /// Closes descriptors nobody announced. Every complete packet has been handled and none
+    /// waits for descriptors, so whatever is queued came unasked (a plain reply carrying some,
+    /// or more than a reply announced): kept, they would pile up, and the next reply that
+    /// announces descriptors would be handed these instead of its own.
+    fn close_unasked_fds(&mut self) {
+        if self.fd_wait.is_some() {
+            return;
+        }
+        if let Some(q) = self.reader.fds()
+            && !q.is_empty()
+        {
+            tracing::debug!(
+                count = q.len(),
+                "closing file descriptors the daemon sent unasked"
+            );
+            q.clear();
         }
     }
 
@@ -51,7 +72,7 @@ impl Owner {
         let Some(mut w) = self.fd_wait.take() else {
             return Ok(true);
         };
-        while w.remaining > 0 && self.rstart < self.rend {
+        while w.remaining > 0 && !self.rbuf.filled().is_empty() {
             let fd = self
                 .reader
                 .fds()
@@ -60,12 +81,8 @@ impl Owner {
                     Error::violation("a reply announced file descriptors that did not arrive")
                 })?;
             w.fds.push(fd);
-            self.rstart += 1;
+            self.rbuf.consume(1);
             w.remaining -= 1;
-        }
-        if self.rstart == self.rend {
-            self.rstart = 0;
-            self.rend = 0;
         }
         if w.remaining > 0 {
             self.fd_wait = Some(w);
@@ -162,9 +179,19 @@ impl Owner {
             return;
         };
         let (msg, last) = match (header.type_, header.status) {
+            // Only the length is kept: a hole may span exabytes.
             (MessageType::StreamHole, _) => {
                 match virt_proto::xdr::from_bytes::<packet::StreamHole>(&body) {
-                    Ok(h) => (StreamMsg::Hole(h.length), false),
+                    Ok(h) => match u64::try_from(h.length) {
+                        Ok(len) => (StreamMsg::Hole(len), false),
+                        Err(_) => (
+                            StreamMsg::Error(Error::violation(format!(
+                                "a stream hole of negative length {}",
+                                h.length
+                            ))),
+                            true,
+                        ),
+                    },
                     Err(e) => (StreamMsg::Error(Error::Protocol(e)), true),
                 }
             }
@@ -178,7 +205,7 @@ impl Owner {
                 (StreamMsg::Error(err), true)
             }
         };
-        if sink.send(msg).is_err() || last {
+        if !sink.send(msg) || last {
             self.streams.remove(&serial);
         }
     }

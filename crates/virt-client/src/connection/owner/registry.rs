@@ -14,8 +14,10 @@ use virt_proto::packet::{self, Header, Status};
 use super::{EventSink, RawEvent, Reply};
 use crate::error::Error;
 
-/// Events held back while a registration's reply is outstanding (an event can overtake it).
+/// Events held back while a registration's reply is outstanding (an event can overtake it),
+/// at most this many and [`EARLY_BYTES`] of bodies.
 const EARLY_MAX: usize = 1024;
+const EARLY_BYTES: usize = 4 * 1024 * 1024;
 
 /// What identifies a daemon registration: the register procedure and its encoded arguments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -336,7 +338,11 @@ impl Registry {
                 .regs
                 .values()
                 .any(|r| matches!(r.state, State::Registering { .. }));
-            if registering && self.early.len() < EARLY_MAX {
+            let early_bytes: usize = self.early.iter().map(|e| e.body.len()).sum();
+            if registering
+                && self.early.len() < EARLY_MAX
+                && early_bytes + ev.body.len() <= EARLY_BYTES
+            {
                 self.early.push_back(ev);
             }
             return None;
@@ -350,7 +356,7 @@ impl Registry {
             else {
                 continue;
             };
-            subs.retain(|(_, sink)| sink.send(ev.clone()).is_ok());
+            subs.retain(|(_, sink)| sink.send(ev.clone()));
             if subs.is_empty() {
                 // At most one registration shares an id within one kind of object.
                 out = out.or(self.close(&key, Vec::new(), serial));

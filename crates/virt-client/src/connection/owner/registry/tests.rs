@@ -2,7 +2,7 @@
 //! newcomer waits, failures.
 
 use bytes::Bytes;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use virt_proto::packet::{Header, MessageType, Status};
 
 use super::*;
@@ -17,12 +17,12 @@ fn key() -> RegKey {
 }
 
 struct Sub {
-    rx: mpsc::UnboundedReceiver<RawEvent>,
+    rx: super::super::EventSource,
     done: oneshot::Receiver<Result<i32, Error>>,
 }
 
 fn subscribe(r: &mut Registry, token: u64, serial: &mut u32) -> (Sub, Option<Internal>) {
-    let (sink, rx) = mpsc::unbounded_channel();
+    let (sink, rx) = super::super::event_queue();
     let (done_tx, done) = oneshot::channel();
     let call = r.subscribe(
         Subscribe {
