@@ -58,19 +58,8 @@ pub(super) async fn serve(
     let details = host_details(conn).await;
     crate::startup::mark("details-read");
     let mut known = Known::default();
-    match list_vms(conn).await {
-        Ok(listed) => {
-            crate::startup::mark("list-read");
-            let mut vms = Vec::with_capacity(listed.len());
-            for (dom, vm) in listed {
-                known.insert(dom);
-                vms.push(vm);
-            }
-            if !report(HostUpdate::AllVms(vms)) {
-                return Served::Stop;
-            }
-        }
-        Err(e) => return Served::Lost(e.to_string()),
+    if let Some(ended) = send_all(conn, &mut known, report).await {
+        return ended;
     }
     if !report(HostUpdate::Connected {
         details,
@@ -84,6 +73,14 @@ pub(super) async fn serve(
                 Some(Ok(ev)) => {
                     if !on_event(conn, ev, &mut known, report).await {
                         return Served::Stop;
+                    }
+                }
+                Some(Err(virt_client::Error::EventsLost(n))) => {
+                    // Events came faster than they were taken and the oldest were dropped:
+                    // what they would have said is in a new full list.
+                    tracing::info!("{n} domain events dropped; listing the host again");
+                    if let Some(ended) = send_all(conn, &mut known, report).await {
+                        return ended;
                     }
                 }
                 Some(Err(e)) => tracing::warn!("undecodable event: {e}"),
@@ -105,6 +102,26 @@ pub(super) async fn serve(
             reason = conn.closed() => return Served::Lost(reason.to_string()),
         }
     }
+}
+
+/// Lists every VM into `known` (anew) and sends the list; how serving ends if it must.
+async fn send_all(
+    conn: &Connection,
+    known: &mut Known,
+    report: &(impl Fn(HostUpdate) -> bool + Send + Sync),
+) -> Option<Served> {
+    let listed = match list_vms(conn).await {
+        Ok(listed) => listed,
+        Err(e) => return Some(Served::Lost(e.to_string())),
+    };
+    crate::startup::mark("list-read");
+    *known = Known::default();
+    let mut vms = Vec::with_capacity(listed.len());
+    for (dom, vm) in listed {
+        known.insert(dom);
+        vms.push(vm);
+    }
+    (!report(HostUpdate::AllVms(vms))).then_some(Served::Stop)
 }
 
 async fn on_event(
