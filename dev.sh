@@ -79,6 +79,12 @@ cmd_test() {
   echo "== lint";    cargo clippy --workspace --all-targets --locked -- -D warnings
   echo "== po";      scripts/po.sh check
   echo "== build";   cargo test --workspace --locked --no-run
+  echo "== guest"     # the Linux guest of the end-to-end tests, kept in ~/.cache between runs
+  local guest="$HOME/.cache/hangar/test-guest"
+  if ! scripts/test-guest.sh "$guest" >/dev/null; then
+    apt-get update -q && scripts/test-guest.sh "$guest" >/dev/null
+  fi
+  export HANGAR_TEST_GUEST="$guest"
   echo "== tests"
   GSK_RENDERER=cairo NO_AT_BRIDGE=1 dbus-run-session -- \
     xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --locked

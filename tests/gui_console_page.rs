@@ -494,8 +494,8 @@ fn find_stack(widget: &gtk::Widget) -> Option<adw::ViewStack> {
     None
 }
 
-/// A small Linux guest: kernel and initramfs from the directory in `HANGAR_TEST_GUEST`
-/// (`vmlinuz`, `initramfs.gz`; a root shell on ttyS0 with the prompt `guest# `).
+/// A small Linux guest: kernel and initramfs from `dir` ([`testbed::guest::linux_guest`]; a
+/// root shell on ttyS0 with the prompt `guest# `).
 fn linux_guest_xml(name: &str, dir: &std::path::Path) -> String {
     format!(
         "<domain type='qemu'>
@@ -528,10 +528,7 @@ fn linux_guest_xml(name: &str, dir: &std::path::Path) -> String {
 #[gtk::test]
 fn a_command_typed_into_the_serial_console_runs_in_the_guest() {
     setup();
-    let Some(dir) = std::env::var_os("HANGAR_TEST_GUEST").map(std::path::PathBuf::from) else {
-        eprintln!("skipped: set HANGAR_TEST_GUEST to a directory with vmlinuz and initramfs.gz");
-        return;
-    };
+    let dir = testbed::guest::linux_guest().expect("the Linux test guest");
     let name = unique_name("cpage-linux");
     let vm = Vm::define(&linux_guest_xml(&name, &dir), &name);
     vm.virsh("start");
