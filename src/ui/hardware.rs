@@ -23,6 +23,7 @@ mod nics;
 mod overview;
 mod queries;
 mod rows;
+mod steps;
 mod xml_tab;
 
 use std::cell::Cell;
@@ -179,6 +180,8 @@ pub struct HardwareEditor {
     /// Times the pool list arrived.
     pools_generation: u64,
     progress: Option<(String, f64)>,
+    /// Messages that arrived while a load or an apply ran, handled once it is done.
+    queued: Vec<HardwareEditorMsg>,
 }
 
 /// The section pages: (name, title).
@@ -309,6 +312,7 @@ impl Component for HardwareEditor {
             pools: None,
             pools_generation: 0,
             progress: None,
+            queued: Vec::new(),
         };
         model.reload(&sender);
         let conn = model.domain.connection().clone();
@@ -333,6 +337,8 @@ impl Component for HardwareEditor {
     fn update(&mut self, msg: HardwareEditorMsg, sender: ComponentSender<Self>, _root: &gtk::Box) {
         use HardwareEditorMsg as M;
         if self.busy {
+            // The sections are insensitive meanwhile; what still arrives waits its turn.
+            self.queued.push(msg);
             return;
         }
         match msg {
@@ -373,7 +379,7 @@ impl Component for HardwareEditor {
         }
     }
 
-    fn update_cmd(&mut self, cmd: EditorCmd, sender: ComponentSender<Self>, _root: &gtk::Box) {
+    fn update_cmd(&mut self, cmd: EditorCmd, sender: ComponentSender<Self>, root: &gtk::Box) {
         if let EditorCmd::HostDevices(list) = cmd {
             // Without the list (a host refusing it) the group says why.
             // Only the devices page is rebuilt for it.
@@ -436,6 +442,16 @@ impl Component for HardwareEditor {
             }
             EditorCmd::HostDevices(_) | EditorCmd::Pools(_) | EditorCmd::Progress(..) => {}
         }
+        // What the load or apply said stays shown above what the waiting messages say.
+        let said = self.error.take();
+        while !self.busy && !self.queued.is_empty() {
+            let msg = self.queued.remove(0);
+            self.update(msg, sender.clone(), root);
+        }
+        self.error = match (said, self.error.take()) {
+            (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+            (a, b) => a.or(b),
+        };
     }
 
     fn update_view(&self, widgets: &mut HardwareEditorWidgets, _sender: ComponentSender<Self>) {
@@ -487,6 +503,9 @@ impl Component for HardwareEditor {
         if let Some((_, fraction)) = &self.progress {
             widgets.progress.set_fraction(*fraction);
         }
+        // While a load or an apply runs the sections take no edits (they would be lost:
+        // the result replaces the edited document).
+        widgets.stack.set_sensitive(!self.busy);
         widgets.apply.set_sensitive(self.dirty && !self.busy);
         widgets.revert.set_sensitive(self.dirty && !self.busy);
         widgets.tx.quiet.set(false);
