@@ -1,7 +1,8 @@
 //! Applying to a running VM is all or nothing: when a live step fails, the live steps made
 //! before it are undone, last first, and `virsh dumpxml` (live and saved) reads as before;
 //! when an undo cannot complete the message names what remains. While an apply runs the
-//! editor's sections take no edits, and an edit sent meanwhile lands once it is done.
+//! editor's sections take no edits, and an edit sent meanwhile lands once it is done. Which
+//! edits go live follows the VM starting and stopping while the editor is open.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -159,6 +160,50 @@ fn an_undo_the_guest_does_not_complete_is_named_in_the_message() {
             .contains("<interface type='user'>")
     );
     assert!(!e.model().edited_xml().unwrap().contains("<title>"));
+    remove(d, &name);
+    close(&window, criticals);
+}
+
+#[gtk::test]
+fn what_goes_live_follows_the_vm_stopping_and_starting() {
+    support::init_gui();
+    let criticals = support::criticals();
+    let d = testbed::Libvirtd::shared();
+    let (name, e, window) = open(d, "hw-follow", true);
+    assert!(e.model().is_active());
+
+    // Without edits the editor reads the VM again.
+    virsh(d, &["destroy", &name]);
+    assert!(wait_until(20, || !e.model().is_active() && !e.model().busy()));
+    virsh(d, &["start", &name]);
+    assert!(wait_until(20, || e.model().is_active() && !e.model().busy()));
+
+    // Memory edited while it runs would be ballooned live; stopped before Apply, the edit
+    // goes to the definition only.
+    e.emit(Msg::SetMemoryCurrent(48));
+    pump();
+    assert!(e.model().is_dirty());
+    virsh(d, &["destroy", &name]);
+    assert!(wait_until(20, || !e.model().is_active()));
+    assert!(e.model().is_dirty());
+    assert_eq!(apply(&e, Vec::new()), None);
+    assert_eq!(e.model().status(), Some("Saved."));
+    assert!(inactive(d, &name).contains("<currentMemory unit='KiB'>49152</currentMemory>"));
+
+    // Edited while shut off and started before Apply: the edit waits for a restart.
+    e.emit(Msg::SetMemoryMax(96));
+    pump();
+    virsh(d, &["start", &name]);
+    assert!(wait_until(20, || e.model().is_active()));
+    assert!(e.model().is_dirty());
+    assert_eq!(apply(&e, Vec::new()), None);
+    assert!(
+        e.model().status().is_some_and(|s| s.contains("restart")),
+        "{:?}",
+        e.model().status()
+    );
+    assert!(inactive(d, &name).contains("<memory unit='KiB'>98304</memory>"));
+    assert!(virsh(d, &["dumpxml", &name]).contains("<memory unit='KiB'>65536</memory>"));
     remove(d, &name);
     close(&window, criticals);
 }

@@ -16,6 +16,7 @@ mod device_form;
 mod devices;
 mod disks;
 mod edit;
+mod follow;
 mod hostdevs;
 mod memory;
 mod new_disk;
@@ -153,6 +154,8 @@ pub enum EditorCmd {
     Pools(Result<Vec<PoolVolumes>, String>),
     /// A step of adding a new disk started: its description and the fraction done.
     Progress(String, f64),
+    /// The VM started (`true`) or stopped.
+    Running(bool),
 }
 
 /// The editor's state.
@@ -182,6 +185,8 @@ pub struct HardwareEditor {
     progress: Option<(String, f64)>,
     /// Messages that arrived while a load or an apply ran, handled once it is done.
     queued: Vec<HardwareEditorMsg>,
+    /// The VM started or stopped while a load or an apply ran.
+    running_later: Option<bool>,
 }
 
 /// The section pages: (name, title).
@@ -313,8 +318,10 @@ impl Component for HardwareEditor {
             pools_generation: 0,
             progress: None,
             queued: Vec::new(),
+            running_later: None,
         };
         model.reload(&sender);
+        model.follow_state(&sender);
         let conn = model.domain.connection().clone();
         sender.oneshot_command(async move { EditorCmd::HostDevices(hostdevs::list(&conn).await) });
         model.load_pools(&sender);
@@ -396,6 +403,10 @@ impl Component for HardwareEditor {
                 self.progress = Some((text, fraction));
                 return;
             }
+            EditorCmd::Running(running) => {
+                self.state_changed(running, &sender);
+                return;
+            }
             _ => {}
         }
         self.busy = false;
@@ -440,7 +451,15 @@ impl Component for HardwareEditor {
                 self.reload_after_apply_note = None;
                 self.error = Some(e);
             }
-            EditorCmd::HostDevices(_) | EditorCmd::Pools(_) | EditorCmd::Progress(..) => {}
+            EditorCmd::HostDevices(_)
+            | EditorCmd::Pools(_)
+            | EditorCmd::Progress(..)
+            | EditorCmd::Running(_) => {}
+        }
+        if !self.busy
+            && let Some(running) = self.running_later.take()
+        {
+            self.state_changed(running, &sender);
         }
         // What the load or apply said stays shown above what the waiting messages say.
         let said = self.error.take();
