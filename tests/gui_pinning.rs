@@ -453,3 +453,110 @@ fn the_page_sees_the_vm_stop_while_another_view_follows_it_too() {
     win.destroy();
     remove_vm(d, &name);
 }
+
+/// The drop-down choosing where Apply writes, under the page.
+fn target_dropdown(page: &relm4::Controller<PinningPage>) -> gtk::DropDown {
+    fn find(w: &gtk::Widget) -> Option<gtk::DropDown> {
+        let mut child = w.first_child();
+        while let Some(c) = child {
+            if let Ok(dd) = c.clone().downcast::<gtk::DropDown>() {
+                return Some(dd);
+            }
+            if let Some(dd) = find(&c) {
+                return Some(dd);
+            }
+            child = c.next_sibling();
+        }
+        None
+    }
+    find(page.widget().upcast_ref()).expect("no target drop-down")
+}
+
+fn shown_target(page: &relm4::Controller<PinningPage>) -> String {
+    target_dropdown(page)
+        .selected_item()
+        .and_downcast::<gtk::StringObject>()
+        .map(|s| s.string().to_string())
+        .unwrap_or_default()
+}
+
+/// Opened the way `--show-domain-pinning` opens it (no connection yet, so the VM's state is
+/// not known while the page is built), the page of a running VM targets the running VM once
+/// it has read the state, and Apply pins live; the target follows the VM stopping and
+/// starting again, and a target the user picked stays.
+#[gtk::test]
+fn the_target_follows_the_vm_state_once_it_is_known() {
+    setup();
+    let d = Libvirtd::shared();
+    let name = start_vm(d, "pintarget");
+    let conn = connect(&d.qemu_uri());
+    let page = PinningPage::builder()
+        .launch(PinningInit {
+            name: name.clone(),
+            connection: None,
+        })
+        .detach();
+    let win = adw::Window::new();
+    win.set_default_size(860, 620);
+    win.set_content(Some(page.widget()));
+    win.present();
+    wait_until(1, || false);
+    // Before the state is known the page cannot write to the running VM.
+    assert_eq!(page.model().effective_target(), Target::Config);
+    page.emit(PinningMsg::Connection(Some(conn.clone())));
+    assert!(
+        wait_until(30, || page.model().is_ready()),
+        "page not loaded: {}",
+        page.model().message_text()
+    );
+    assert!(page.model().is_running());
+    assert_eq!(page.model().effective_target(), Target::Live);
+    assert_eq!(shown_target(&page), "Running VM");
+
+    let config_before = vcpupin(d, &name, "--config");
+    set_row_text(&page, 1, "1");
+    assert!(
+        page.model().can_apply(),
+        "{:?}",
+        page.model().blocked_reason()
+    );
+    page.emit(PinningMsg::Apply);
+    assert!(
+        wait_until(30, || page.model().is_ready()
+            && page.model().message_text().contains("applied")),
+        "not applied: {}",
+        page.model().message_text()
+    );
+    assert_eq!(
+        vcpupin(d, &name, "--live"),
+        pins(&[(0, "0-1"), (1, "1"), (2, "0-1"), (3, "0-1")])
+    );
+    assert_eq!(vcpupin(d, &name, "--config"), config_before);
+
+    // Stopped: the saved configuration; started again: the running VM.
+    wait_until(1, || false);
+    d.virsh(&d.qemu_uri(), &["destroy", &name]).unwrap();
+    assert!(
+        wait_until(15, || !page.model().is_running()),
+        "the page did not see the VM stop"
+    );
+    assert_eq!(shown_target(&page), "Saved configuration");
+    d.virsh(&d.qemu_uri(), &["start", &name]).unwrap();
+    assert!(
+        wait_until(15, || page.model().is_running()),
+        "the page did not see the VM start"
+    );
+    assert_eq!(page.model().effective_target(), Target::Live);
+    assert_eq!(shown_target(&page), "Running VM");
+
+    // A target the user picks in the drop-down stays.
+    target_dropdown(&page).set_selected(2);
+    wait_until(1, || false);
+    assert_eq!(page.model().effective_target(), Target::Both);
+    page.emit(PinningMsg::Reload);
+    assert!(wait_until(30, || page.model().is_ready()));
+    assert_eq!(page.model().effective_target(), Target::Both);
+    assert_eq!(shown_target(&page), "Both");
+    win.destroy();
+    remove_vm(d, &name);
+}

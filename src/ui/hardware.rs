@@ -16,6 +16,7 @@ mod device_form;
 mod devices;
 mod disks;
 mod edit;
+mod follow;
 mod hostdevs;
 mod memory;
 mod new_disk;
@@ -23,6 +24,7 @@ mod nics;
 mod overview;
 mod queries;
 mod rows;
+mod steps;
 mod xml_tab;
 
 use std::cell::Cell;
@@ -156,6 +158,8 @@ pub enum EditorCmd {
     PoolMade(String),
     /// A step of adding a new disk started: its description and the fraction done.
     Progress(String, f64),
+    /// The VM started (`true`) or stopped.
+    Running(bool),
 }
 
 /// The editor's state.
@@ -185,6 +189,10 @@ pub struct HardwareEditor {
     /// Times the pool list arrived.
     pools_generation: u64,
     progress: Option<(String, f64)>,
+    /// Messages that arrived while a load or an apply ran, handled once it is done.
+    queued: Vec<HardwareEditorMsg>,
+    /// The VM started or stopped while a load or an apply ran.
+    running_later: Option<bool>,
 }
 
 /// The section pages: (name, title).
@@ -316,8 +324,11 @@ impl Component for HardwareEditor {
             default_pool: None,
             pools_generation: 0,
             progress: None,
+            queued: Vec::new(),
+            running_later: None,
         };
         model.reload(&sender);
+        model.follow_state(&sender);
         let conn = model.domain.connection().clone();
         sender.oneshot_command(async move { EditorCmd::HostDevices(hostdevs::list(&conn).await) });
         model.load_pools(&sender);
@@ -340,6 +351,8 @@ impl Component for HardwareEditor {
     fn update(&mut self, msg: HardwareEditorMsg, sender: ComponentSender<Self>, _root: &gtk::Box) {
         use HardwareEditorMsg as M;
         if self.busy {
+            // The sections are insensitive meanwhile; what still arrives waits its turn.
+            self.queued.push(msg);
             return;
         }
         match msg {
@@ -380,7 +393,7 @@ impl Component for HardwareEditor {
         }
     }
 
-    fn update_cmd(&mut self, cmd: EditorCmd, sender: ComponentSender<Self>, _root: &gtk::Box) {
+    fn update_cmd(&mut self, cmd: EditorCmd, sender: ComponentSender<Self>, root: &gtk::Box) {
         if let EditorCmd::HostDevices(list) = cmd {
             // Without the list (a host refusing it) the group says why.
             // Only the devices page is rebuilt for it.
@@ -403,6 +416,10 @@ impl Component for HardwareEditor {
             }
             EditorCmd::Progress(text, fraction) => {
                 self.progress = Some((text, fraction));
+                return;
+            }
+            EditorCmd::Running(running) => {
+                self.state_changed(running, &sender);
                 return;
             }
             _ => {}
@@ -456,8 +473,24 @@ impl Component for HardwareEditor {
             EditorCmd::HostDevices(_)
             | EditorCmd::Pools(..)
             | EditorCmd::PoolMade(_)
-            | EditorCmd::Progress(..) => {}
+            | EditorCmd::Progress(..)
+            | EditorCmd::Running(_) => {}
         }
+        if !self.busy
+            && let Some(running) = self.running_later.take()
+        {
+            self.state_changed(running, &sender);
+        }
+        // What the load or apply said stays shown above what the waiting messages say.
+        let said = self.error.take();
+        while !self.busy && !self.queued.is_empty() {
+            let msg = self.queued.remove(0);
+            self.update(msg, sender.clone(), root);
+        }
+        self.error = match (said, self.error.take()) {
+            (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+            (a, b) => a.or(b),
+        };
     }
 
     fn update_view(&self, widgets: &mut HardwareEditorWidgets, _sender: ComponentSender<Self>) {
@@ -509,6 +542,9 @@ impl Component for HardwareEditor {
         if let Some((_, fraction)) = &self.progress {
             widgets.progress.set_fraction(*fraction);
         }
+        // While a load or an apply runs the sections take no edits (they would be lost:
+        // the result replaces the edited document).
+        widgets.stack.set_sensitive(!self.busy);
         widgets.apply.set_sensitive(self.dirty && !self.busy);
         widgets.revert.set_sensitive(self.dirty && !self.busy);
         widgets.tx.quiet.set(false);

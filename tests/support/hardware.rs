@@ -66,9 +66,20 @@ pub fn open(
     prefix: &str,
     run: bool,
 ) -> (String, relm4::Controller<HardwareEditor>, adw::Window) {
+    open_with(d, prefix, run, "")
+}
+
+/// Like [`open`], with `devices` (XML) added to the tiny VM's devices.
+pub fn open_with(
+    d: &Libvirtd,
+    prefix: &str,
+    run: bool,
+    devices: &str,
+) -> (String, relm4::Controller<HardwareEditor>, adw::Window) {
     let name = unique_name(prefix);
     let file = d.dir().join(format!("{name}.xml"));
-    std::fs::write(&file, vm::tiny_xml(&name)).unwrap();
+    let xml = vm::tiny_xml(&name).replace("</devices>", &format!("{devices}</devices>"));
+    std::fs::write(&file, xml).unwrap();
     virsh(d, &["define", &file.display().to_string()]);
     if run {
         virsh(d, &["start", &name]);

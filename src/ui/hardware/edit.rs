@@ -158,7 +158,6 @@ impl HardwareEditor {
         let new_name = edited.name().map(|n| n.into_owned());
         let rename = new_name.filter(|n| original.name().as_deref() != Some(n.as_str()));
         let plan = ApplyPlan {
-            original: original.to_string(),
             edited: text,
             rename,
             autostart: self.new_autostart.filter(|&a| a != self.autostart),
@@ -198,7 +197,6 @@ impl HardwareEditor {
                 }
                 self.restart_needed = self.active;
                 let plan = ApplyPlan {
-                    original: original.to_string(),
                     edited: self.xml_text.clone(),
                     rename,
                     autostart: None,

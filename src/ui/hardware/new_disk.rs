@@ -194,7 +194,6 @@ fn plan(original: &str, path: &str, disk: &NewDisk, active: bool) -> Result<Appl
     let mut doc = virt_xml::DomainXml::parse(original).map_err(|e| e.to_string())?;
     let xml = disks::add_with_format(&mut doc, path, "disk", &disk.bus, &disk.format)?;
     Ok(ApplyPlan {
-        original: original.to_owned(),
         edited: doc.to_string(),
         rename: None,
         autostart: None,

@@ -61,7 +61,8 @@ pub enum PinningMsg {
     CopyRow(usize),
     /// Give every vCPU the CPUs of the row with the matrix's keyboard focus.
     CopyFocusedRow,
-    /// Choose where Apply writes.
+    /// Choose where Apply writes (the user's choice: it stays until the page is read anew
+    /// for another VM state the choice does not fit).
     SetTarget(Target),
     /// Pin what changed.
     Apply,
@@ -105,7 +106,10 @@ pub struct PinningPage {
     /// Rows changed from their text since the matrix last reported a change: their text
     /// stays as typed when the matrix's change arrives.
     typed_rows: Vec<usize>,
-    target: Target,
+    /// Where Apply writes while the VM runs: the user's choice, else the running VM.
+    target: Option<Target>,
+    /// Set while the page itself moves the target drop-down, so it reports no choice.
+    showing_target: Rc<Cell<bool>>,
     busy: bool,
     polling: bool,
     message: Option<(String, bool)>,
@@ -244,7 +248,8 @@ impl Component for PinningPage {
             rows: Vec::new(),
             conflicts: Vec::new(),
             typed_rows: Vec::new(),
-            target: Target::Live,
+            target: None,
+            showing_target: Rc::new(Cell::new(false)),
             busy: false,
             polling: false,
             message: None,
@@ -254,7 +259,16 @@ impl Component for PinningPage {
         };
         let widgets = view_output!();
         state::build_bulk(&widgets.bulk, sender.input_sender());
-        state::setup_target(&widgets.target, sender.input_sender());
+        state::setup_target(
+            &widgets.target,
+            sender.input_sender(),
+            &model.showing_target,
+        );
+        state::show_target(
+            &widgets.target,
+            model.effective_target(),
+            &model.showing_target,
+        );
         let weak = root.downgrade();
         let s = sender.input_sender().clone();
         model.timer = Some(gtk::glib::timeout_add_local(
@@ -281,7 +295,11 @@ impl Component for PinningPage {
         root: &Self::Root,
     ) {
         self.update(msg, sender.clone(), root);
-        state::show_target(&widgets.target, self.effective_target());
+        state::show_target(
+            &widgets.target,
+            self.effective_target(),
+            &self.showing_target,
+        );
         self.update_view(widgets, sender);
     }
 
@@ -297,7 +315,11 @@ impl Component for PinningPage {
         _root: &Self::Root,
     ) {
         self.handle_cmd(msg, &sender);
-        state::show_target(&widgets.target, self.effective_target());
+        state::show_target(
+            &widgets.target,
+            self.effective_target(),
+            &self.showing_target,
+        );
         self.update_view(widgets, sender);
     }
 
@@ -363,11 +385,12 @@ impl PinningPage {
         }
     }
 
-    /// Where Apply writes: the chosen target, or the saved configuration for a VM that is
-    /// not running.
+    /// Where Apply writes, from the VM's state as last read: while it runs, the target the
+    /// user chose or else the running VM; otherwise (or before the state is known) the saved
+    /// configuration.
     pub fn effective_target(&self) -> Target {
         if self.is_running() {
-            self.target
+            self.target.unwrap_or(Target::Live)
         } else {
             Target::Config
         }

@@ -1,6 +1,9 @@
 //! The pinning page's behaviour: handling messages and background results, and the texts
 //! it derives from its state (status, preview, warnings, why Apply is blocked).
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use gtk::prelude::*;
 use relm4::prelude::*;
 use virt_xml::CpuSet;
@@ -56,7 +59,7 @@ impl PinningPage {
                 let row = self.matrix.focus_cell().0;
                 self.bulk(|m| m.copy_row_to_all(row));
             }
-            PinningMsg::SetTarget(t) => self.target = t,
+            PinningMsg::SetTarget(t) => self.target = Some(t),
             PinningMsg::Apply => self.apply(sender),
             PinningMsg::Revert => {
                 let base = self.baseline();
@@ -289,24 +292,37 @@ pub(super) fn build_bulk(bulk: &gtk::Box, sender: &relm4::Sender<PinningMsg>) {
     );
 }
 
-/// Offers the targets in the drop-down.
-pub(super) fn setup_target(dd: &gtk::DropDown, sender: &relm4::Sender<PinningMsg>) {
+/// Offers the targets in the drop-down; a selection the user makes (not one made while
+/// `showing` is set) becomes the page's choice.
+pub(super) fn setup_target(
+    dd: &gtk::DropDown,
+    sender: &relm4::Sender<PinningMsg>,
+    showing: &Rc<Cell<bool>>,
+) {
     let labels: Vec<String> = Target::ALL.iter().map(|t| t.label()).collect();
     let refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+    showing.set(true);
     dd.set_model(Some(&gtk::StringList::new(&refs)));
-    let s = sender.clone();
+    showing.set(false);
+    let (s, showing) = (sender.clone(), showing.clone());
     dd.connect_selected_notify(move |dd| {
+        if showing.get() {
+            return;
+        }
         if let Some(t) = Target::ALL.get(dd.selected() as usize) {
             s.emit(PinningMsg::SetTarget(*t));
         }
     });
 }
 
-/// Shows `target` in the drop-down without reporting it back.
-pub(super) fn show_target(dd: &gtk::DropDown, target: Target) {
+/// Shows `target` in the drop-down without reporting it back as the user's choice (the
+/// target shown for a VM whose state is not known yet must not stick once it is).
+pub(super) fn show_target(dd: &gtk::DropDown, target: Target, showing: &Cell<bool>) {
     let i = Target::ALL.iter().position(|t| *t == target).unwrap_or(0) as u32;
     if dd.selected() != i {
+        showing.set(true);
         dd.set_selected(i);
+        showing.set(false);
     }
 }
 
