@@ -25,6 +25,18 @@ pub const CONSOLE_FORCE: u32 = 1;
 /// `VIR_DOMAIN_CONSOLE_SAFE`.
 pub const CONSOLE_SAFE: u32 = 2;
 
+/// Largest run of zeros [`Stream::recv`] hands out at once for a hole.
+const HOLE_ZEROS: u64 = 1024 * 1024;
+
+/// One piece of a sparse stream, as [`Stream::recv_sparse`] returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamData {
+    /// Bytes of data.
+    Data(Bytes),
+    /// A hole of this many bytes: zeros that were not sent.
+    Hole(u64),
+}
+
 /// A stream opened by a call: data in both directions with the call's serial.
 pub struct Stream {
     conn: Connection,
@@ -32,6 +44,8 @@ pub struct Stream {
     serial: u32,
     rx: mpsc::UnboundedReceiver<StreamMsg>,
     ended: bool,
+    /// Zeros of a hole that [`Stream::recv`] has not handed out yet.
+    pending_zeros: u64,
 }
 
 impl std::fmt::Debug for Stream {
@@ -70,42 +84,67 @@ impl Stream {
                 serial,
                 rx,
                 ended: false,
+                pending_zeros: 0,
             },
             ret,
         ))
     }
 
     /// The next chunk of data; `None` once the peer has sent everything (then call
-    /// [`finish`](Self::finish)).
+    /// [`finish`](Self::finish)). Holes of a sparse stream read as zeros.
     pub async fn recv(&mut self) -> Result<Option<Bytes>> {
-        if self.ended {
-            return Ok(None);
+        if self.pending_zeros == 0 {
+            match self.recv_sparse().await? {
+                None => return Ok(None),
+                Some(StreamData::Data(b)) => return Ok(Some(b)),
+                Some(StreamData::Hole(len)) => self.pending_zeros = len,
+            }
         }
-        let msg = self.rx.recv().await;
-        match msg {
-            Some(StreamMsg::Data(b)) if !b.is_empty() => Ok(Some(b)),
-            // Holes of sparse streams read as zeros.
-            Some(StreamMsg::Hole(len)) => {
-                let len = usize::try_from(len).unwrap_or(0).min(64 * 1024 * 1024);
-                Ok(Some(Bytes::from(vec![0; len])))
+        let n = self.pending_zeros.min(HOLE_ZEROS);
+        self.pending_zeros -= n;
+        // n <= HOLE_ZEROS, which fits any usize.
+        Ok(Some(Bytes::from(vec![0; n as usize])))
+    }
+
+    /// The next piece of data or hole; `None` once the peer has sent everything (then call
+    /// [`finish`](Self::finish)). Holes only come when the stream was opened as sparse, e.g.
+    /// with [`VOL_TRANSFER_SPARSE`](crate::storage::VOL_TRANSFER_SPARSE).
+    pub async fn recv_sparse(&mut self) -> Result<Option<StreamData>> {
+        loop {
+            if self.ended {
+                return Ok(None);
             }
-            // An empty data packet is how the daemon says it has no more data; it then waits
-            // for our finish (or abort).
-            Some(StreamMsg::Data(_) | StreamMsg::End) => {
-                self.ended = true;
-                Ok(None)
-            }
-            Some(StreamMsg::Error(e)) => {
-                self.ended = true;
-                Err(e)
-            }
-            None => {
-                self.ended = true;
-                Err(self.conn.close_reason().map_or(
-                    Error::ConnectionLost("the connection task ended".into()),
-                    |r| r.to_error(),
-                ))
-            }
+            let msg = self.rx.recv().await;
+            return match msg {
+                Some(StreamMsg::Data(b)) if !b.is_empty() => Ok(Some(StreamData::Data(b))),
+                Some(StreamMsg::Hole(0)) => continue,
+                Some(StreamMsg::Hole(len)) => match u64::try_from(len) {
+                    Ok(len) => Ok(Some(StreamData::Hole(len))),
+                    Err(_) => {
+                        self.ended = true;
+                        Err(Error::violation(format!(
+                            "the daemon sent a hole of negative length {len}"
+                        )))
+                    }
+                },
+                // An empty data packet is how the daemon says it has no more data; it then
+                // waits for our finish (or abort).
+                Some(StreamMsg::Data(_) | StreamMsg::End) => {
+                    self.ended = true;
+                    Ok(None)
+                }
+                Some(StreamMsg::Error(e)) => {
+                    self.ended = true;
+                    Err(e)
+                }
+                None => {
+                    self.ended = true;
+                    Err(self.conn.close_reason().map_or(
+                        Error::ConnectionLost("the connection task ended".into()),
+                        |r| r.to_error(),
+                    ))
+                }
+            };
         }
     }
 
@@ -141,6 +180,18 @@ impl Stream {
             self.conn.send_packet(bytes).await?;
         }
         Ok(())
+    }
+
+    /// Sends a hole of `len` bytes (zeros the peer creates without receiving them). Only for
+    /// streams opened as sparse, e.g. with
+    /// [`VOL_TRANSFER_SPARSE`](crate::storage::VOL_TRANSFER_SPARSE).
+    pub async fn send_hole(&self, len: u64) -> Result<()> {
+        let length = i64::try_from(len)
+            .map_err(|_| Error::Unsupported(format!("a hole of {len} bytes is too long")))?;
+        let mut header = self.header(Status::Continue);
+        header.type_ = MessageType::StreamHole;
+        let bytes = packet::encode_packet(&header, &packet::StreamHole { length, flags: 0 })?;
+        self.conn.send_packet(bytes).await
     }
 
     /// Tells the peer no more data comes and waits until it confirms.
