@@ -26,7 +26,11 @@ async fn main() {
         ),
     };
     if let Err(e) = run(&uri, &rest).await {
-        eprintln!("error: {e}");
+        // libvirt's errors show as virsh shows them: the message alone.
+        match e.downcast_ref::<Error>() {
+            Some(e) => eprintln!("error: {}", message(e)),
+            None => eprintln!("error: {e}"),
+        }
         std::process::exit(1);
     }
 }
