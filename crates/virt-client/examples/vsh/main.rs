@@ -132,34 +132,32 @@ async fn run(uri: &str, rest: &[String]) -> Res {
 }
 
 async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) -> Res {
-    let conn = conn.clone();
-    let pos = pos.to_vec();
     match cmd {
-        "list" => list(&conn, rest).await?,
+        "list" => list(conn, rest).await?,
         "domstate" => {
-            let d = dom(&conn, arg(&pos, 0, "domain")?).await?;
+            let d = dom(conn, arg(pos, 0, "domain")?).await?;
             println!("{}", d.state().await?.0.virsh_name());
         }
-        "dominfo" => dominfo(&conn, arg(&pos, 0, "domain")?).await?,
+        "dominfo" => dominfo(conn, arg(pos, 0, "domain")?).await?,
         "dumpxml" => {
-            let d = dom(&conn, arg(&pos, 0, "domain")?).await?;
+            let d = dom(conn, arg(pos, 0, "domain")?).await?;
             let flags = if flag(rest, "--inactive") { 2 } else { 0 };
             print!("{}", d.xml_desc(flags).await?);
         }
         "define" => {
-            let file = arg(&pos, 0, "file")?;
+            let file = arg(pos, 0, "file")?;
             let xml = std::fs::read_to_string(file)?;
-            let d = Domain::define_xml(&conn, &xml, 0).await?;
+            let d = Domain::define_xml(conn, &xml, 0).await?;
             println!("Domain '{}' defined from {file}", d.name());
         }
         "undefine" => {
-            let d = dom(&conn, arg(&pos, 0, "domain")?).await?;
+            let d = dom(conn, arg(pos, 0, "domain")?).await?;
             d.undefine(0).await?;
             println!("Domain '{}' has been undefined", d.name());
         }
         "start" | "shutdown" | "reboot" | "reset" | "destroy" | "suspend" | "resume"
         | "managedsave" => {
-            let d = dom(&conn, arg(&pos, 0, "domain")?).await?;
+            let d = dom(conn, arg(pos, 0, "domain")?).await?;
             let (r, msg) = match cmd {
                 "start" => (d.create(0).await.map(|_| ()), "started"),
                 "shutdown" => (d.shutdown(0).await, "is being shutdown"),
@@ -177,10 +175,10 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
             }
             println!("Domain '{}' {msg}", d.name());
         }
-        "vcpuinfo" => vcpuinfo(&conn, arg(&pos, 0, "domain")?).await?,
-        "vcpupin" => vcpupin(&conn, rest, &pos).await?,
+        "vcpuinfo" => vcpuinfo(conn, arg(pos, 0, "domain")?).await?,
+        "vcpupin" => vcpupin(conn, rest, pos).await?,
         "emulatorpin" => {
-            let d = dom(&conn, arg(&pos, 0, "domain")?).await?;
+            let d = dom(conn, arg(pos, 0, "domain")?).await?;
             let cpus = conn.node_cpu_map().await?.count;
             let maplen = cpus.div_ceil(8);
             let live = d.is_active().await?;
@@ -205,8 +203,8 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
         "domstats" => {
             let doms = {
                 let mut v = Vec::new();
-                for name in &pos {
-                    v.push(dom(&conn, name).await?);
+                for name in pos {
+                    v.push(dom(conn, name).await?);
                 }
                 v
             };
@@ -290,7 +288,7 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
             table(&["Name", "State", "Autostart"], &rows);
         }
         "vol-list" => {
-            let p = StoragePool::lookup_by_name(&conn, arg(&pos, 0, "pool")?).await?;
+            let p = StoragePool::lookup_by_name(conn, arg(pos, 0, "pool")?).await?;
             let mut rows = Vec::new();
             for v in p.list_volumes().await? {
                 rows.push(vec![v.name().to_string(), v.path().await?]);
@@ -305,17 +303,17 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
                 println!("{n}");
             }
         }
-        "event" => events(&conn, rest).await?,
-        "console" => console(&conn, arg(&pos, 0, "domain")?).await?,
-        "pool-info" => storage::pool_info(&conn, rest).await?,
-        "pool-dumpxml" => storage::pool_dumpxml(&conn, rest).await?,
-        "vol-info" => storage::vol_info(&conn, rest).await?,
-        "vol-dumpxml" => storage::vol_dumpxml(&conn, rest).await?,
-        "vol-create-as" => storage::vol_create_as(&conn, rest).await?,
-        "vol-upload" => storage::vol_upload(&conn, rest).await?,
-        "vol-download" => storage::vol_download(&conn, rest).await?,
-        "net-dumpxml" => network::net_dumpxml(&conn, rest).await?,
-        "net-dhcp-leases" => network::net_dhcp_leases(&conn, rest).await?,
+        "event" => events(conn, rest).await?,
+        "console" => console(conn, arg(pos, 0, "domain")?).await?,
+        "pool-info" => storage::pool_info(conn, rest).await?,
+        "pool-dumpxml" => storage::pool_dumpxml(conn, rest).await?,
+        "vol-info" => storage::vol_info(conn, rest).await?,
+        "vol-dumpxml" => storage::vol_dumpxml(conn, rest).await?,
+        "vol-create-as" => storage::vol_create_as(conn, rest).await?,
+        "vol-upload" => storage::vol_upload(conn, rest).await?,
+        "vol-download" => storage::vol_download(conn, rest).await?,
+        "net-dumpxml" => network::net_dumpxml(conn, rest).await?,
+        "net-dhcp-leases" => network::net_dhcp_leases(conn, rest).await?,
         other => return Err(format!("unknown command: '{other}'").into()),
     }
     Ok(())

@@ -49,12 +49,10 @@ async fn pool(conn: &Connection, n: &str) -> Res<StoragePool> {
 async fn vol<'a>(conn: &Connection, rest: &'a [String]) -> Res<(StorageVol, &'a str)> {
     let n = data(rest, 0, "vol")?;
     let in_pool = match opt(rest, "--pool") {
-        Some(p) => {
-            let p = pool(conn, p).await?;
+        Some(given) => {
+            let p = pool(conn, given).await?;
             if !p.is_active().await? {
-                return Err(
-                    format!("pool '{}' is not active", opt(rest, "--pool").unwrap_or("")).into(),
-                );
+                return Err(format!("pool '{given}' is not active").into());
             }
             Some(p)
         }
