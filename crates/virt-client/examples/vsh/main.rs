@@ -124,9 +124,11 @@ async fn run(uri: &str, rest: &[String]) -> Res {
     let pos = positional(rest);
     let conn = Connection::open(uri).await?;
     let r = command(&conn, cmd, rest, &pos).await;
-    // virsh ends every command with an empty line, also one that failed.
-    println!();
-    let _ = std::io::stdout().flush();
+    // virsh ends every command with an empty line, also one that failed. The reader may be
+    // gone already (a console closed from the other side): no panic over that.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out);
+    let _ = out.flush();
     let _ = conn.close().await;
     r
 }
