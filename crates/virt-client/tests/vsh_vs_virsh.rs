@@ -106,6 +106,14 @@ fn wide_names_node() -> String {
          <network><name>net 网络 ü</name><uuid>6a1c0c3e-0000-4000-8000-0000000000a0</uuid>\
          <bridge name='hgw0'/><ip address='192.168.150.1' netmask='255.255.255.0'>\
          <dhcp><range start='192.168.150.2' end='192.168.150.254'/></dhcp></ip></network>\
+         <network><name>Beta</name><bridge name='hgw1'/></network>\
+         <network><name>alpha</name><bridge name='hgw2'/></network>\
+         <pool type='dir'><name>Beta</name><target><path>/nonexistent/b</path></target>\
+         <volume type='file'><name>Zed.img</name><capacity>1000</capacity>\
+         <target><path>/nonexistent/b/Zed.img</path></target></volume>\
+         <volume type='file'><name>apple é.img</name><capacity>1000</capacity>\
+         <target><path>/nonexistent/b/apple é.img</path></target></volume></pool>\
+         <pool type='dir'><name>alpha</name><target><path>/nonexistent/a</path></target></pool>\
          </node>"
     )
 }
@@ -117,6 +125,18 @@ fn tables_pad_by_display_width_as_virsh() {
     for args in [&["list"][..], &["list", "--all"], &["list", "--name"]] {
         compare_ok(&uri, args);
     }
+    // Names sort without regard to case, as virsh's strcasecmp.
+    let pools = compare_ok(&uri, &["pool-list", "--all"]);
+    assert!(
+        pools.find(" alpha ").unwrap() < pools.find(" Beta ").unwrap(),
+        "{pools}"
+    );
+    compare_ok(&uri, &["net-list", "--all"]);
+    let vols = compare_ok(&uri, &["vol-list", "Beta"]);
+    assert!(
+        vols.find("apple é").unwrap() < vols.find("Zed").unwrap(),
+        "{vols}"
+    );
     // Two columns per CJK letter: "数据库-服务器" is 13 wide, the widest name; "café" (4)
     // gets 9 more spaces. Counting characters instead would give 7 and 4.
     let out = compare_ok(&uri, &["list"]);

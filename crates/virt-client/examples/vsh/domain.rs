@@ -6,7 +6,7 @@ use std::time::Duration;
 use virt_client::domain::{cpumap_from_list, cpumap_to_list};
 use virt_client::{Connection, Domain, DomainEventId, DomainState, Error, LifecycleEvent};
 
-use super::{Res, arg, dom, flag, table, yes_no};
+use super::{Res, arg, casecmp, dom, flag, table, yes_no};
 
 pub async fn list(conn: &Connection, rest: &[String]) -> Res {
     let all = flag(rest, "--all");
@@ -17,7 +17,7 @@ pub async fn list(conn: &Connection, rest: &[String]) -> Res {
         (Some(x), Some(y)) => x.cmp(&y),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.name().cmp(b.name()),
+        (None, None) => casecmp(a.name(), b.name()),
     });
     if flag(rest, "--name") {
         for d in &doms {

@@ -270,7 +270,7 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
                     yes_no(n.is_persistent().await?).into(),
                 ]);
             }
-            rows.sort();
+            rows.sort_by(|a, b| casecmp(&a[0], &b[0]));
             table(&["Name", "State", "Autostart", "Persistent"], &rows);
         }
         "pool-list" => {
@@ -286,7 +286,7 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
                     yes_no(p.autostart().await?).into(),
                 ]);
             }
-            rows.sort();
+            rows.sort_by(|a, b| casecmp(&a[0], &b[0]));
             table(&["Name", "State", "Autostart"], &rows);
         }
         "vol-list" => {
@@ -295,7 +295,7 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
             for v in p.list_volumes().await? {
                 rows.push(vec![v.name().to_string(), v.path().await?]);
             }
-            rows.sort();
+            rows.sort_by(|a, b| casecmp(&a[0], &b[0]));
             table(&["Name", "Path"], &rows);
         }
         "nodedev-list" => {
@@ -319,6 +319,16 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
         other => return Err(format!("unknown command: '{other}'").into()),
     }
     Ok(())
+}
+
+/// Order of names as virsh sorts them (`strcasecmp`: ASCII letters without case).
+fn casecmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let fold = |s: &str| {
+        s.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<Vec<u8>>()
+    };
+    fold(a).cmp(&fold(b))
 }
 
 fn yes_no(b: bool) -> &'static str {
