@@ -34,6 +34,9 @@ pub enum Error {
     /// The transport failed (connect, read or write).
     #[error("I/O error talking to the daemon: {0}")]
     Io(#[from] io::Error),
+    /// Reading or writing a local file (e.g. of a volume transfer) failed.
+    #[error("local file: {0}")]
+    LocalFile(io::Error),
     /// The TLS connection could not be set up (certificates, keys, handshake).
     #[error("TLS: {0}")]
     Tls(#[from] TlsError),

@@ -44,7 +44,7 @@ pub use interface::Interface;
 pub use network::Network;
 pub use secret::Secret;
 pub use storage::{PoolInfo, StoragePool, StorageVol};
-pub use stream::{Stream, StreamChunk};
+pub use stream::{Stream, StreamData};
 pub use transport::{PkiPaths, SshError, TlsError, control_dir as ssh_control_dir};
 pub use uri::{ConnectUri, UriError};
 pub use virt_proto::remote::{TypedParam, TypedParamValue};

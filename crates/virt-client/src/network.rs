@@ -23,6 +23,15 @@ impl Network {
         &self.raw.uuid
     }
 
+    /// Looks a network up by UUID.
+    pub async fn lookup_by_uuid(conn: &Connection, uuid: virt_proto::xdr::Uuid) -> Result<Network> {
+        let r = conn.call(&p::NetworkLookupByUuidArgs { uuid }).await?;
+        Ok(Network {
+            conn: conn.clone(),
+            raw: r.net,
+        })
+    }
+
     /// Looks a network up by name.
     pub async fn lookup_by_name(conn: &Connection, name: &str) -> Result<Network> {
         let r = conn

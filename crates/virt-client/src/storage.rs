@@ -1,5 +1,6 @@
 //! Storage pools and volumes.
 
+mod file;
 mod transfer;
 
 pub use transfer::VOL_TRANSFER_SPARSE;
@@ -49,6 +50,23 @@ impl StoragePool {
     /// The pool's name.
     pub fn name(&self) -> &str {
         &self.raw.name
+    }
+
+    /// The pool's UUID.
+    pub fn uuid(&self) -> &virt_proto::xdr::Uuid {
+        &self.raw.uuid
+    }
+
+    /// Looks a pool up by UUID.
+    pub async fn lookup_by_uuid(
+        conn: &Connection,
+        uuid: virt_proto::xdr::Uuid,
+    ) -> Result<StoragePool> {
+        let r = conn.call(&p::StoragePoolLookupByUuidArgs { uuid }).await?;
+        Ok(StoragePool {
+            conn: conn.clone(),
+            raw: r.pool,
+        })
     }
 
     /// Looks a pool up by name.
@@ -138,6 +156,17 @@ impl StoragePool {
             .await
     }
 
+    /// Whether the pool runs.
+    pub async fn is_active(&self) -> Result<bool> {
+        let r = self
+            .conn
+            .call(&p::StoragePoolIsActiveArgs {
+                pool: self.raw.clone(),
+            })
+            .await?;
+        Ok(r.active != 0)
+    }
+
     /// Whether the pool is persistent.
     pub async fn is_persistent(&self) -> Result<bool> {
         let r = self
@@ -168,6 +197,21 @@ impl StoragePool {
             .collect())
     }
 
+    /// Looks up the volume `name` in this pool.
+    pub async fn volume_by_name(&self, name: &str) -> Result<StorageVol> {
+        let r = self
+            .conn
+            .call(&p::StorageVolLookupByNameArgs {
+                pool: self.raw.clone(),
+                name: name.into(),
+            })
+            .await?;
+        Ok(StorageVol {
+            conn: self.conn.clone(),
+            raw: r.vol,
+        })
+    }
+
     /// Creates a volume from XML.
     pub async fn create_volume(&self, xml: &str, flags: u32) -> Result<StorageVol> {
         let r = self
@@ -194,6 +238,25 @@ impl StorageVol {
     /// The volume's key.
     pub fn key(&self) -> &str {
         &self.raw.key
+    }
+
+    /// The name of the pool the volume is in.
+    pub fn pool_name(&self) -> &str {
+        &self.raw.pool
+    }
+
+    /// The pool the volume is in.
+    pub async fn pool(&self) -> Result<StoragePool> {
+        let r = self
+            .conn
+            .call(&p::StoragePoolLookupByVolumeArgs {
+                vol: self.raw.clone(),
+            })
+            .await?;
+        Ok(StoragePool {
+            conn: self.conn.clone(),
+            raw: r.pool,
+        })
     }
 
     /// The volume's path on the daemon's host.
@@ -294,6 +357,17 @@ impl Connection {
 }
 
 impl StorageVol {
+    /// Finds the volume whose key is `key` (`virStorageVolLookupByKey`).
+    pub async fn lookup_by_key(conn: &Connection, key: &str) -> Result<StorageVol> {
+        let r = conn
+            .call(&p::StorageVolLookupByKeyArgs { key: key.into() })
+            .await?;
+        Ok(StorageVol {
+            conn: conn.clone(),
+            raw: r.vol,
+        })
+    }
+
     /// Finds the volume whose target path is `path` (`virStorageVolLookupByPath`).
     pub async fn lookup_by_path(conn: &Connection, path: &str) -> Result<StorageVol> {
         let r = conn

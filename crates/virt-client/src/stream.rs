@@ -4,7 +4,7 @@
 //! What the daemon sends waits for the reader in a queue of a few MiB; while it is full the
 //! connection stops reading its socket, so a slow reader slows the daemon down rather than
 //! filling memory (see `ConnectOptions::stream_stall_limit` for a reader that stops). Holes
-//! of sparse streams arrive as lengths ([`StreamChunk::Hole`]), never as buffers of zeros.
+//! of sparse streams arrive as lengths ([`StreamData::Hole`]), never as buffers of zeros.
 
 use std::os::fd::OwnedFd;
 use std::time::Duration;
@@ -29,13 +29,15 @@ pub const CONSOLE_FORCE: u32 = 1;
 /// `VIR_DOMAIN_CONSOLE_SAFE`.
 pub const CONSOLE_SAFE: u32 = 2;
 
-/// What a stream delivers.
+/// Largest run of zeros [`Stream::recv`] hands out at once for a hole.
+const HOLE_ZEROS: u64 = 1024 * 1024;
+
+/// One piece of a sparse stream, as [`Stream::recv_sparse`] returns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StreamChunk {
-    /// Data.
+pub enum StreamData {
+    /// Bytes of data.
     Data(Bytes),
-    /// A hole of this many bytes in a sparse stream (reads as zeros).
+    /// A hole of this many bytes: zeros that were not sent.
     Hole(u64),
 }
 
@@ -46,6 +48,8 @@ pub struct Stream {
     serial: u32,
     rx: StreamSource,
     ended: bool,
+    /// Zeros of a hole that [`Stream::recv`] has not handed out yet.
+    pending_zeros: u64,
 }
 
 impl std::fmt::Debug for Stream {
@@ -84,55 +88,59 @@ impl Stream {
                 serial,
                 rx,
                 ended: false,
+                pending_zeros: 0,
             },
             ret,
         ))
     }
 
-    /// The next chunk of data or hole; `None` once the peer has sent everything (then call
-    /// [`finish`](Self::finish)).
-    pub async fn recv_chunk(&mut self) -> Result<Option<StreamChunk>> {
-        if self.ended {
-            return Ok(None);
-        }
-        let msg = self.rx.recv().await;
-        match msg {
-            Some(StreamMsg::Data(b)) if !b.is_empty() => Ok(Some(StreamChunk::Data(b))),
-            Some(StreamMsg::Hole(len)) => Ok(Some(StreamChunk::Hole(len))),
-            // An empty data packet is how the daemon says it has no more data; it then waits
-            // for our finish (or abort).
-            Some(StreamMsg::Data(_) | StreamMsg::End) => {
-                self.ended = true;
-                Ok(None)
-            }
-            Some(StreamMsg::Error(e)) => {
-                self.ended = true;
-                Err(e)
-            }
-            None => {
-                self.ended = true;
-                Err(self.conn.close_reason().map_or(
-                    Error::ConnectionLost("the connection task ended".into()),
-                    |r| r.to_error(),
-                ))
+    /// The next chunk of data; `None` once the peer has sent everything (then call
+    /// [`finish`](Self::finish)). Holes of a sparse stream read as zeros.
+    pub async fn recv(&mut self) -> Result<Option<Bytes>> {
+        if self.pending_zeros == 0 {
+            match self.recv_sparse().await? {
+                None => return Ok(None),
+                Some(StreamData::Data(b)) => return Ok(Some(b)),
+                Some(StreamData::Hole(len)) => self.pending_zeros = len,
             }
         }
+        let n = self.pending_zeros.min(HOLE_ZEROS);
+        self.pending_zeros -= n;
+        // n <= HOLE_ZEROS, which fits any usize.
+        Ok(Some(Bytes::from(vec![0; n as usize])))
     }
 
-    /// The next chunk of data; `None` once the peer has sent everything (then call
-    /// [`finish`](Self::finish)). A hole is an error: read sparse streams with
-    /// [`recv_chunk`](Self::recv_chunk).
-    pub async fn recv(&mut self) -> Result<Option<Bytes>> {
-        match self.recv_chunk().await? {
-            Some(StreamChunk::Data(b)) => Ok(Some(b)),
-            Some(StreamChunk::Hole(len)) => {
-                self.ended = true;
-                Err(Error::Unexpected(format!(
-                    "a hole of {len} bytes in a stream read as plain data (sparse streams are \
-                     read with recv_chunk)"
-                )))
+    /// The next piece of data or hole; `None` once the peer has sent everything (then call
+    /// [`finish`](Self::finish)). Holes only come when the stream was opened as sparse, e.g.
+    /// with [`VOL_TRANSFER_SPARSE`](crate::storage::VOL_TRANSFER_SPARSE).
+    pub async fn recv_sparse(&mut self) -> Result<Option<StreamData>> {
+        loop {
+            if self.ended {
+                return Ok(None);
             }
-            None => Ok(None),
+            let msg = self.rx.recv().await;
+            return match msg {
+                Some(StreamMsg::Data(b)) if !b.is_empty() => Ok(Some(StreamData::Data(b))),
+                Some(StreamMsg::Hole(0)) => continue,
+                Some(StreamMsg::Hole(len)) => Ok(Some(StreamData::Hole(len))),
+                // An empty data packet is how the daemon says it has no more data; it then
+                // waits for our finish (or abort).
+                Some(StreamMsg::Data(_) | StreamMsg::End) => {
+                    self.ended = true;
+                    Ok(None)
+                }
+                Some(StreamMsg::Error(e)) => {
+                    self.ended = true;
+                    Err(e)
+                }
+                None => {
+                    self.ended = true;
+                    Err(self.conn.close_reason().map_or(
+                        Error::ConnectionLost("the connection task ended".into()),
+                        |r| r.to_error(),
+                    ))
+                }
+            };
         }
     }
 
@@ -142,17 +150,17 @@ impl Stream {
         let too_much =
             || Error::Unexpected(format!("stream data exceeds the limit of {limit} bytes"));
         let mut out = Vec::new();
-        while let Some(chunk) = self.recv_chunk().await? {
+        while let Some(chunk) = self.recv_sparse().await? {
             let len = match &chunk {
-                StreamChunk::Data(b) => b.len(),
-                StreamChunk::Hole(len) => usize::try_from(*len).map_err(|_| too_much())?,
+                StreamData::Data(b) => b.len(),
+                StreamData::Hole(len) => usize::try_from(*len).map_err(|_| too_much())?,
             };
             if len > limit - out.len() {
                 return Err(too_much());
             }
             match chunk {
-                StreamChunk::Data(b) => out.extend_from_slice(&b),
-                StreamChunk::Hole(_) => out.resize(out.len() + len, 0),
+                StreamData::Data(b) => out.extend_from_slice(&b),
+                StreamData::Hole(_) => out.resize(out.len() + len, 0),
             }
         }
         Ok(out)
@@ -176,6 +184,18 @@ impl Stream {
             self.conn.send_packet(bytes).await?;
         }
         Ok(())
+    }
+
+    /// Sends a hole of `len` bytes (zeros the peer creates without receiving them). Only for
+    /// streams opened as sparse, e.g. with
+    /// [`VOL_TRANSFER_SPARSE`](crate::storage::VOL_TRANSFER_SPARSE).
+    pub async fn send_hole(&self, len: u64) -> Result<()> {
+        let length = i64::try_from(len)
+            .map_err(|_| Error::Unsupported(format!("a hole of {len} bytes is too long")))?;
+        let mut header = self.header(Status::Continue);
+        header.type_ = MessageType::StreamHole;
+        let bytes = packet::encode_packet(&header, &packet::StreamHole { length, flags: 0 })?;
+        self.conn.send_packet(bytes).await
     }
 
     /// Tells the peer no more data comes and waits until it confirms.

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use virt_client::{
     ConnectOptions, Connection, Domain, DomainEvent, DomainEventId, Error, FixedCredentials,
-    KeepaliveConfig, StreamChunk,
+    KeepaliveConfig, StreamData,
 };
 use virt_proto::packet::{self, MessageType, Status};
 use virt_proto::remote as p;
@@ -213,14 +213,14 @@ async fn huge_hole_is_a_length_not_a_buffer() {
 
     let mut st = dom.open_console(None, 0).await.unwrap();
     assert_eq!(
-        st.recv_chunk().await.unwrap(),
-        Some(StreamChunk::Hole(1 << 60))
+        st.recv_sparse().await.unwrap(),
+        Some(StreamData::Hole(1 << 60))
     );
     assert_eq!(
-        st.recv_chunk().await.unwrap(),
-        Some(StreamChunk::Data(bytes::Bytes::from_static(b"tail")))
+        st.recv_sparse().await.unwrap(),
+        Some(StreamData::Data(bytes::Bytes::from_static(b"tail")))
     );
-    assert_eq!(st.recv_chunk().await.unwrap(), None);
+    assert_eq!(st.recv_sparse().await.unwrap(), None);
     st.finish().await.unwrap();
 
     // Read whole, the hole counts against the limit before anything is allocated.

@@ -76,6 +76,99 @@ async fn volume_upload_download_wipe_and_clone() {
     c.close().await.unwrap();
 }
 
+/// Holes travel as holes: a sparse download hands them out as such (`recv_sparse`) or as
+/// zeros (`recv`, even for a hole longer than 64 MiB), and files round-trip with their holes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sparse_volume_transfers() {
+    use std::os::unix::fs::{FileExt, MetadataExt};
+    use virt_client::StreamData;
+    use virt_client::storage::VOL_TRANSFER_SPARSE;
+
+    let d = Libvirtd::shared();
+    let uri = d.qemu_uri();
+    let c = Connection::open(&uri).await.unwrap();
+    let name = testbed::unique_name("sparsepool");
+    let dir = d.dir().join(&name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let pool = StoragePool::define_xml(&c, &pool_xml(&name, &dir))
+        .await
+        .unwrap();
+    pool.create().await.unwrap();
+    const SIZE: u64 = 80 << 20;
+    let xml = format!(
+        "<volume><name>big.raw</name><capacity unit='bytes'>{SIZE}</capacity>\
+         <allocation>0</allocation><target><format type='raw'/></target></volume>"
+    );
+    let vol = pool.create_volume(&xml, 0).await.unwrap();
+    let tail = b"the end".repeat(500);
+    vol.upload_bytes(SIZE - tail.len() as u64, &tail)
+        .await
+        .unwrap();
+
+    let mut stream = vol.download(0, 0, VOL_TRANSFER_SPARSE).await.unwrap();
+    let (mut holes, mut data) = (Vec::new(), 0u64);
+    while let Some(piece) = stream.recv_sparse().await.unwrap() {
+        match piece {
+            StreamData::Hole(n) => holes.push(n),
+            StreamData::Data(b) => data += b.len() as u64,
+        }
+    }
+    stream.finish().await.unwrap();
+    assert!(holes.iter().any(|&h| h > 64 << 20), "{holes:?}");
+    assert_eq!(holes.iter().sum::<u64>() + data, SIZE);
+
+    let mut stream = vol.download(0, 0, VOL_TRANSFER_SPARSE).await.unwrap();
+    let (mut len, mut nonzero, mut last) = (0u64, 0u64, Vec::new());
+    while let Some(b) = stream.recv().await.unwrap() {
+        len += b.len() as u64;
+        nonzero += b.iter().filter(|&&x| x != 0).count() as u64;
+        last = b.to_vec();
+    }
+    stream.finish().await.unwrap();
+    assert_eq!(len, SIZE);
+    assert_eq!(nonzero, tail.iter().filter(|&&x| x != 0).count() as u64);
+    assert!(last.ends_with(&tail));
+
+    // File round trip: download with holes, upload into a second volume with holes.
+    let local = dir.join("local.bin");
+    let f = std::fs::File::create(&local).unwrap();
+    assert_eq!(vol.download_file(f, true).await.unwrap(), SIZE);
+    let meta = std::fs::metadata(&local).unwrap();
+    assert_eq!(meta.len(), SIZE);
+    assert!(
+        meta.blocks() * 512 < 1 << 20,
+        "{} bytes allocated",
+        meta.blocks() * 512
+    );
+    let f = std::fs::File::open(&local).unwrap();
+    let mut back = vec![0u8; tail.len()];
+    f.read_exact_at(&mut back, SIZE - tail.len() as u64)
+        .unwrap();
+    assert_eq!(back, tail);
+    let copy = pool
+        .create_volume(&xml.replace("big.raw", "copy.raw"), 0)
+        .await
+        .unwrap();
+    let sent = copy.upload_file(f, true).await.unwrap();
+    assert!(sent < 1 << 20, "{sent} bytes of data sent");
+    let copy_meta = std::fs::metadata(dir.join("copy.raw")).unwrap();
+    assert_eq!(copy_meta.len(), SIZE);
+    assert!(copy_meta.blocks() * 512 < 1 << 20);
+    assert_eq!(
+        copy.download_bytes(SIZE - tail.len() as u64, 0, 1 << 20)
+            .await
+            .unwrap(),
+        tail
+    );
+
+    std::fs::remove_file(&local).unwrap();
+    copy.delete().await.unwrap();
+    vol.delete().await.unwrap();
+    pool.destroy().await.unwrap();
+    pool.undefine().await.unwrap();
+    c.close().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secret_life_cycle() {
     let d = Libvirtd::shared();
