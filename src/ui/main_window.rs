@@ -94,6 +94,9 @@ pub enum MainWindowMsg {
     Connect(String),
     /// Open the new-VM wizard for the connection to this URI.
     NewVmOn(String),
+    /// Open (or raise) the window of the VM with this UUID on the connection to this URI, on
+    /// this page.
+    OpenVm(String, String, VmPage),
     /// Show the About window.
     ShowAbout,
     /// Show an error to the user.
@@ -627,6 +630,11 @@ impl Component for MainWindow {
             }
             MainWindowMsg::Connect(uri) => sessions::connect_now(self, &uri, &sender),
             MainWindowMsg::NewVmOn(uri) => self.open_wizard_on(Some(uri), &sender),
+            MainWindowMsg::OpenVm(uri, uuid, page) => {
+                if let Some(vm) = self.list.connection(&uri).and_then(|c| c.vm(&uuid)) {
+                    self.open_vm_window(&vm, page, &sender);
+                }
+            }
             MainWindowMsg::ShowAbout => about::show(&self.window),
             MainWindowMsg::Error(message) => self.show_error(&message),
             MainWindowMsg::ToggleSearch => {

@@ -23,10 +23,10 @@ fn session_daemon_starts_on_demand_for_an_unprivileged_user() {
     if std::env::var_os(CHILD).is_some() {
         return as_the_user();
     }
-    if !testbed::is_root() {
-        eprintln!("skipped: switching to an unprivileged user needs root");
-        return;
-    }
+    assert!(
+        testbed::is_root(),
+        "this test switches to an unprivileged user, which needs root (run it through ./dev.sh test)"
+    );
     let dir = tempfile::Builder::new()
         .prefix("hangar-session-")
         .tempdir_in("/tmp")
