@@ -110,6 +110,7 @@ pub fn is_permanent(e: &Error) -> bool {
         Error::Uri(_)
             | Error::Ssh(
                 SshError::HostKeyUnknown { .. }
+                    | SshError::HostKeyNotTrusted { .. }
                     | SshError::HostKeyChanged { .. }
                     | SshError::PermissionDenied { .. }
                     | SshError::HelperMissing { .. }
@@ -123,6 +124,10 @@ fn describe_ssh(e: &SshError) -> String {
         SshError::HostKeyUnknown { host } => gettext_f(
             "The identity of {} is unknown to SSH. Connect once with ssh in a terminal to check and accept its host key.",
             &[host],
+        ),
+        SshError::HostKeyNotTrusted { host, key } => gettext_f(
+            "The host key of {} was not trusted, so no connection was made ({}).",
+            &[host, key],
         ),
         SshError::HostKeyChanged { host } => gettext_f(
             "The host key of {} has CHANGED. Someone may be intercepting the connection, or the host was reinstalled. Check with its administrator before removing the old key from known_hosts.",
@@ -168,5 +173,11 @@ mod tests {
         });
         assert!(describe(&e).contains("refused"));
         assert!(!is_permanent(&e));
+        let e = Error::Ssh(SshError::HostKeyNotTrusted {
+            host: "h".into(),
+            key: "ED25519 key fingerprint is SHA256:x.".into(),
+        });
+        assert!(describe(&e).contains("SHA256:x"));
+        assert!(is_permanent(&e));
     }
 }

@@ -16,9 +16,12 @@ pub enum CredentialKind {
     Password,
     /// The passphrase of a private key (ssh).
     Passphrase,
-    /// Any other question from ssh, shown to the user as is (for example whether to trust a
-    /// new host key). Never answered without the user.
+    /// Any other question from ssh, shown to the user as is. Never answered without the user.
     Question,
+    /// A yes/no question: whether to trust a host key that is not known yet (the prompt shows
+    /// its fingerprint as ssh prints it). Only the answer `yes` trusts it; anything else, or
+    /// no answer, refuses. Never answered without the user.
+    Confirm,
 }
 
 /// One question for the user.
@@ -50,6 +53,8 @@ impl CredentialRequest {
             CredentialKind::Passphrase
         } else if lower.contains("password") {
             CredentialKind::Password
+        } else if lower.contains("(yes/no") {
+            CredentialKind::Confirm
         } else {
             CredentialKind::Question
         };
@@ -106,7 +111,7 @@ impl CredentialPrompt for FixedCredentials {
         let answer = match request.kind {
             CredentialKind::Username => self.username.clone().or(request.default.clone()),
             CredentialKind::Password | CredentialKind::Passphrase => Some(self.secret.clone()),
-            CredentialKind::Question => None,
+            CredentialKind::Question | CredentialKind::Confirm => None,
         };
         Box::pin(async move { answer })
     }
@@ -203,8 +208,9 @@ mod tests {
         assert_eq!(k("root@host's password: "), CredentialKind::Password);
         assert_eq!(
             k("Are you sure you want to continue connecting (yes/no/[fingerprint])? "),
-            CredentialKind::Question
+            CredentialKind::Confirm
         );
+        assert_eq!(k("Allow use of key? "), CredentialKind::Question);
     }
 
     #[tokio::test]

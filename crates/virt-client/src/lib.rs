@@ -45,6 +45,8 @@ pub use network::Network;
 pub use secret::Secret;
 pub use storage::{PoolInfo, StoragePool, StorageVol};
 pub use stream::{Stream, StreamData};
-pub use transport::{PkiPaths, SshError, TlsError, control_dir as ssh_control_dir};
+pub use transport::{
+    PkiPaths, SshError, TlsError, control_dir as ssh_control_dir, control_path as ssh_control_path,
+};
 pub use uri::{ConnectUri, UriError};
 pub use virt_proto::remote::{TypedParam, TypedParamValue};

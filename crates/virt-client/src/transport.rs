@@ -17,8 +17,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 pub(crate) use child::collect_stderr;
 pub(crate) use child::connect_ext;
-pub use ssh::{SshError, control_dir};
-pub(crate) use ssh::{SshSettings, connect_ssh, netcat_command, ssh_command};
+pub use ssh::{SshError, control_dir, control_path};
+pub(crate) use ssh::{SshSettings, connect_ssh, netcat_command, offer_trust, ssh_command};
 pub(crate) use tcp::connect_tcp;
 pub use tls::{PkiPaths, TlsError};
 pub(crate) use tls::{TlsSettings, connect_tls};

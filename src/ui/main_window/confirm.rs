@@ -147,6 +147,9 @@ pub fn ask_credential(
     ask: crate::session::host::CredentialAsk,
 ) -> adw::MessageDialog {
     use virt_client::CredentialKind as K;
+    if ask.request.kind == K::Confirm {
+        return ask_trust(parent, uri, ask);
+    }
     let heading = match ask.request.kind {
         K::Username => gettext("User Name Needed"),
         K::Password => gettext("Password Needed"),
@@ -187,6 +190,31 @@ pub fn ask_credential(
             (response == "ok").then(|| entry.text().to_string()),
             remember.is_active(),
         );
+    });
+    dialog.present();
+    dialog
+}
+
+/// Whether to trust a host key that is not known yet: the question shows the key's
+/// fingerprint; only "Trust" answers yes. Closing the dialog refuses.
+fn ask_trust(
+    parent: &impl IsA<gtk::Window>,
+    uri: &str,
+    ask: crate::session::host::CredentialAsk,
+) -> adw::MessageDialog {
+    let heading = gettext("Unknown Host Key");
+    let body = format!("{}\n{}", ask.request.prompt.trim(), uri);
+    let dialog = adw::MessageDialog::new(Some(parent), Some(&heading), Some(&body));
+    dialog.add_response("cancel", &gettext("_Cancel"));
+    dialog.add_response("trust", &gettext("_Trust and Connect"));
+    dialog.set_response_appearance("trust", adw::ResponseAppearance::Suggested);
+    // Enter does not trust a key by accident.
+    dialog.set_default_response(Some("cancel"));
+    dialog.set_close_response("cancel");
+    dialog.connect_response(None, move |_, response| {
+        ask.reply(Some(
+            if response == "trust" { "yes" } else { "no" }.to_owned(),
+        ));
     });
     dialog.present();
     dialog

@@ -16,7 +16,7 @@ use super::Connection;
 use super::owner::{Command, Owner};
 use crate::credentials::{CredentialPrompt, Credentials, PromptClock, Timed};
 use crate::error::{Error, Result};
-use crate::transport::{self, Reader, Writer};
+use crate::transport::{self, Reader, SshError, Writer};
 use crate::uri::{ConnectUri, LocalEnv, TransportKind};
 
 /// `VIR_CONNECT_RO`.
@@ -145,28 +145,48 @@ impl Connection {
     /// features and sends `CONNECT_OPEN`.
     pub async fn open_with(uri: &str, mut opts: ConnectOptions) -> Result<Connection> {
         let uri = ConnectUri::parse(uri)?;
-        let limit = opts.timeout;
         // Time the user spends answering questions does not count against the limit.
         let clock = Arc::new(PromptClock::default());
         opts.credentials = opts
             .credentials
             .as_ref()
             .map(|c| Timed::wrap(c, clock.clone()));
-        let ssh = transport::SshSettings {
+        let fresh = || transport::SshSettings {
             credentials: opts.credentials.clone(),
             askpass_program: opts.askpass_program.clone(),
-            failure: Default::default(),
+            ..Default::default()
         };
+        let ssh = fresh();
+        match Self::open_once(&uri, &opts, &clock, &ssh).await {
+            // ssh did not know the host's key: once the user trusts it, connect again.
+            Err(Error::Ssh(unknown @ SshError::HostKeyUnknown { .. })) => {
+                transport::offer_trust(&uri, &ssh, unknown)
+                    .await
+                    .map_err(Error::Ssh)?;
+                Self::open_once(&uri, &opts, &clock, &fresh()).await
+            }
+            other => other,
+        }
+    }
+
+    /// One attempt of [`Self::open_with`] with `ssh`'s settings.
+    async fn open_once(
+        uri: &ConnectUri,
+        opts: &ConnectOptions,
+        clock: &PromptClock,
+        ssh: &transport::SshSettings,
+    ) -> Result<Connection> {
+        let limit = opts.timeout;
         let connecting = async {
-            let (reader, writer) = connect_transport(&uri, &opts, &ssh).await?;
-            let conn = Self::start(reader, writer, uri.clone(), &opts);
+            let (reader, writer) = connect_transport(uri, opts, ssh).await?;
+            let conn = Self::start(reader, writer, uri.clone(), opts);
             conn.set_ssh_settings(ssh.clone());
             Ok::<_, Error>(conn)
         };
-        let conn = within(limit, &clock, connecting)
+        let conn = within(limit, clock, connecting)
             .await
             .ok_or_else(|| Error::Timeout(format!("connecting to {uri} took over {limit:?}")))??;
-        match within(limit, &clock, handshake(&conn, &opts)).await {
+        match within(limit, clock, handshake(&conn, opts)).await {
             Some(Ok(())) => Ok(conn),
             Some(Err(e)) => {
                 conn.shutdown().await;

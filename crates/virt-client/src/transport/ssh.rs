@@ -5,9 +5,12 @@
 //! take the same way, their parameters turned into ssh options (see `libssh`).
 
 mod failure;
+mod known_hosts;
 mod libssh;
+mod trust;
 
 pub use failure::SshError;
+pub(crate) use trust::offer_trust;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -40,6 +43,8 @@ pub(crate) struct SshSettings {
     pub(crate) askpass_program: Option<PathBuf>,
     /// Where the reason goes when ssh fails.
     pub(crate) failure: Arc<OnceLock<SshError>>,
+    /// ssh's own question whether to trust an unknown host key, once asked.
+    pub(crate) host_key_asked: Arc<OnceLock<String>>,
 }
 
 /// The directory of the control sockets: `$XDG_RUNTIME_DIR/hangar`, else a per-user
@@ -53,6 +58,26 @@ pub fn control_dir() -> PathBuf {
             std::env::temp_dir().join(format!("hangar-{uid}"))
         }
     }
+}
+
+/// The control socket of the master `uri` goes through, as an ssh `ControlPath`: ssh's `%C`
+/// (local host, host, port, user, jump host) and a digest of what decides which host keys are
+/// trusted (the host as named, `known_hosts=`, `known_hosts_verify=`), so a master made with
+/// one known hosts file never carries a connection that names another.
+pub fn control_path(uri: &ConnectUri) -> PathBuf {
+    let p = uri.params();
+    let id = format!(
+        "{}\0{}\0{}",
+        uri.host().unwrap_or("localhost"),
+        p.known_hosts.as_deref().unwrap_or_default(),
+        p.known_hosts_verify.as_deref().unwrap_or_default()
+    );
+    let digest = ring::digest::digest(&ring::digest::SHA256, id.as_bytes());
+    let tag: String = digest.as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    control_dir().join(format!("ssh-%C-{tag}"))
 }
 
 /// Quotes `s` for a POSIX shell.
@@ -143,6 +168,31 @@ pub(crate) fn ssh_command(
     std::fs::create_dir_all(&control)?;
     set_private(&control)?;
     let mut cmd = Command::new(program);
+    ssh_args(&mut cmd, uri)?;
+    cmd.args(["-T", "-e", "none", "-o", "ControlMaster=auto", "-o"])
+        .arg(format!("ControlPath={}", control_path(uri).display()))
+        .args(["-o", "ControlPersist=60"]);
+    let mut askpass = None;
+    if p.no_tty {
+        cmd.args(["-o", "BatchMode=yes"]);
+    } else if let (Some(creds), Some(prog)) = (&settings.credentials, &settings.askpass_program) {
+        let server = AskpassServer::start(Arc::new(trust::NoteHostKeyQuestion {
+            inner: creds.0.clone(),
+            asked: settings.host_key_asked.clone(),
+        }))?;
+        cmd.env("SSH_ASKPASS", prog)
+            .env("SSH_ASKPASS_REQUIRE", "force")
+            .env(SOCKET_ENV, server.socket());
+        askpass = Some(server);
+    }
+    cmd.arg("--").arg(host).arg(remote);
+    Ok((cmd, program.to_owned(), askpass))
+}
+
+/// The options that choose the login and the host key checks: the URI's port, user, key
+/// file, libssh parameters and known hosts file.
+pub(crate) fn ssh_args(cmd: &mut Command, uri: &ConnectUri) -> io::Result<()> {
+    let p = uri.params();
     if let Some(port) = uri.port() {
         cmd.arg("-p").arg(port.to_string());
     }
@@ -164,21 +214,7 @@ pub(crate) fn ssh_command(
     if let Some(kh) = &p.known_hosts {
         cmd.arg("-o").arg(format!("UserKnownHostsFile={kh}"));
     }
-    cmd.args(["-T", "-e", "none", "-o", "ControlMaster=auto", "-o"])
-        .arg(format!("ControlPath={}/ssh-%C", control.display()))
-        .args(["-o", "ControlPersist=60"]);
-    let mut askpass = None;
-    if p.no_tty {
-        cmd.args(["-o", "BatchMode=yes"]);
-    } else if let (Some(creds), Some(prog)) = (&settings.credentials, &settings.askpass_program) {
-        let server = AskpassServer::start(creds.0.clone())?;
-        cmd.env("SSH_ASKPASS", prog)
-            .env("SSH_ASKPASS_REQUIRE", "force")
-            .env(SOCKET_ENV, server.socket());
-        askpass = Some(server);
-    }
-    cmd.arg("--").arg(host).arg(remote);
-    Ok((cmd, program.to_owned(), askpass))
+    Ok(())
 }
 
 /// A shell command on the far side that joins its stdin and stdout to `target` with netcat

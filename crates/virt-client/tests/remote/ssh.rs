@@ -104,18 +104,21 @@ async fn ssh_passphrase_goes_through_askpass_and_host_keys_are_checked() {
             .with_credentials(recorder.clone())
             .askpass_program(env!("CARGO_BIN_EXE_hangar-askpass"))
     };
-    // An unknown host key is refused, not accepted for the user.
+    // An unknown host key is not accepted for the user: the question comes, and no answer
+    // refuses it.
     let err = Connection::open_with(&ssh_uri("hangar-stranger", &sshd, d, ""), opts())
         .await
         .unwrap_err();
     assert!(
         matches!(
             err,
-            virt_client::Error::Ssh(virt_client::SshError::HostKeyUnknown { .. })
+            virt_client::Error::Ssh(virt_client::SshError::HostKeyNotTrusted { .. })
         ),
         "{err:?}"
     );
-    assert!(recorder.asked.lock().unwrap().is_empty());
+    let asked: Vec<_> = recorder.asked.lock().unwrap().drain(..).collect();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(asked[0].kind, CredentialKind::Confirm);
 
     let c = Connection::open_with(&ssh_uri("hangar-test", &sshd, d, ""), opts())
         .await

@@ -61,6 +61,7 @@ impl Sshd {
         )
         .unwrap();
         std::fs::write(d.join("empty_known_hosts"), "").unwrap();
+        std::fs::write(d.join("asker_known_hosts"), "").unwrap();
         std::fs::write(
             d.join("ssh_config"),
             format!(
@@ -69,7 +70,11 @@ impl Sshd {
                  IdentityAgent none\n  GlobalKnownHostsFile /dev/null\n  \
                  StrictHostKeyChecking yes\n  CheckHostIP no\n\
                  Host hangar-test\n  UserKnownHostsFile {d}/known_hosts\n\
-                 Host hangar-stranger\n  UserKnownHostsFile {d}/empty_known_hosts\n",
+                 Host hangar-stranger\n  UserKnownHostsFile {d}/empty_known_hosts\n\
+                 Host hangar-asker\n  HostName 127.0.0.1\n  Port {port}\n  User root\n  \
+                 IdentityFile {d}/userkey\n  IdentitiesOnly yes\n  IdentityAgent none\n  \
+                 GlobalKnownHostsFile /dev/null\n  StrictHostKeyChecking ask\n  \
+                 CheckHostIP no\n  UserKnownHostsFile {d}/asker_known_hosts\n",
                 d = d.display()
             ),
         )
@@ -99,6 +104,17 @@ impl Sshd {
         Sshd { dir, port, child }
     }
 
+    /// The host key's fingerprint line as `ssh-keygen -lf` prints it.
+    pub fn host_key_fingerprint(&self) -> String {
+        let out = Command::new("ssh-keygen")
+            .arg("-lf")
+            .arg(self.dir.path().join("hostkey.pub"))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     /// The ssh wrapper that reads the private configuration.
     pub fn ssh(&self) -> PathBuf {
         self.dir.path().join("ssh")
@@ -112,13 +128,14 @@ impl Sshd {
             .count()
     }
 
-    /// Stops the control master of `alias`.
+    /// Stops the control master of `alias` (for URIs without `known_hosts=`).
     pub fn exit_master(&self, alias: &str) {
+        let uri = virt_client::ConnectUri::parse(&format!("qemu+ssh://{alias}/system")).unwrap();
         let _ = Command::new(self.ssh())
             .arg("-o")
             .arg(format!(
-                "ControlPath={}/ssh-%C",
-                virt_client::ssh_control_dir().display()
+                "ControlPath={}",
+                virt_client::ssh_control_path(&uri).display()
             ))
             .args(["-O", "exit", alias])
             .stderr(Stdio::null())

@@ -14,6 +14,15 @@ pub enum SshError {
         /// The host ssh named, or the URI's host.
         host: String,
     },
+    /// The host's key was not known, and the user did not trust it when asked.
+    #[error("ssh: the host key of {host} was not trusted ({key}); not connected")]
+    HostKeyNotTrusted {
+        /// The host.
+        host: String,
+        /// The key's type and fingerprint as ssh prints them
+        /// (`ED25519 key fingerprint is SHA256:….`).
+        key: String,
+    },
     /// The host presents a different key than the one recorded: a reinstalled host, or
     /// someone in between.
     #[error(
