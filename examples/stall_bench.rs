@@ -60,7 +60,10 @@ impl Stalls {
         lates.sort();
         let n = lates.len();
         let max = lates.last().copied().unwrap_or_default();
-        let p99 = lates.get(n.saturating_sub(1) * 99 / 100).copied().unwrap_or_default();
+        let p99 = lates
+            .get(n.saturating_sub(1) * 99 / 100)
+            .copied()
+            .unwrap_or_default();
         let over = lates.iter().filter(|l| **l > TARGET).count();
         println!(
             "{phase:<34} longest stall {:>7.1} ms  p99 {:>6.1} ms  over 50 ms: {over:>3}  ({n} ticks){}",
@@ -145,7 +148,9 @@ fn vms(conn: &ConnectionObject) -> Vec<VmObject> {
 fn drive() {
     init();
     let d = Libvirtd::start().unwrap();
-    let uri = d.fixture_uri("stall", &vm::test_node_xml("st", 1000)).unwrap();
+    let uri = d
+        .fixture_uri("stall", &vm::test_node_xml("st", 1000))
+        .unwrap();
     let stalls = Stalls::start();
     let started = Instant::now();
     let (window, conn) = open_window(&uri);

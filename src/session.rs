@@ -4,6 +4,7 @@
 pub mod errors;
 pub mod host;
 pub mod keyring;
+pub mod media;
 pub mod model;
 pub mod prestart;
 mod prompt;

@@ -93,8 +93,10 @@ pub enum HardwareEditorMsg {
     SetDiskBus(usize, String),
     /// A disk's cache mode (`default` removes it).
     SetDiskCache(usize, String),
-    /// Add a disk: path, `disk` or `cdrom`, bus.
+    /// Add a disk: path, `disk` or `cdrom`, bus. A disk's format is read from the host first.
     AddDisk(String, String, String),
+    /// Add a disk whose image format is known: path, `disk` or `cdrom`, bus, format.
+    AddDiskAs(String, String, String, String),
     /// Remove a disk.
     RemoveDisk(usize),
     /// Create a volume and attach it as a new disk, at once (refused while other edits wait).
@@ -160,6 +162,9 @@ pub enum EditorCmd {
     Progress(String, f64),
     /// The VM started (`true`) or stopped.
     Running(bool),
+    /// A disk image's format was read for adding it: the edit that adds it, or why it could
+    /// not be read.
+    Probed(Result<HardwareEditorMsg, String>),
 }
 
 /// The editor's state.
@@ -368,10 +373,28 @@ impl Component for HardwareEditor {
             }
             M::ApplyXml => self.apply_xml(&sender),
             M::AddNewDisk(disk) => self.add_new_disk(disk, &sender),
+            M::AddDisk(path, device, bus) if device != "cdrom" => {
+                // The image is on the host: its format comes from there, off the GTK thread.
+                // Edits that come meanwhile wait, so that they land after the disk.
+                let conn = self.domain.connection().clone();
+                self.busy = true;
+                sender.oneshot_command(async move {
+                    let path = path.trim().to_owned();
+                    let found = if path.is_empty() {
+                        Err(crate::i18n::gettext("Enter the path of the disk image."))
+                    } else {
+                        crate::session::media::image_format(&conn, &path).await
+                    };
+                    EditorCmd::Probed(
+                        found.map(|format| HardwareEditorMsg::AddDiskAs(path, device, bus, format)),
+                    )
+                });
+            }
             other => {
                 let structural = matches!(
                     other,
                     M::AddDisk(..)
+                        | M::AddDiskAs(..)
                         | M::RemoveDisk(_)
                         | M::AddNic(_)
                         | M::RemoveNic(_)
@@ -475,6 +498,14 @@ impl Component for HardwareEditor {
             | EditorCmd::PoolMade(_)
             | EditorCmd::Progress(..)
             | EditorCmd::Running(_) => {}
+            EditorCmd::Probed(Ok(add)) => match self.edit(add) {
+                Ok(()) => {
+                    self.error = None;
+                    self.generation += 1;
+                }
+                Err(e) => self.error = Some(e),
+            },
+            EditorCmd::Probed(Err(e)) => self.error = Some(e),
         }
         if !self.busy
             && let Some(running) = self.running_later.take()

@@ -27,7 +27,6 @@ use virt_client::Connection;
 pub use finish::{
     Created, DiskPlan, Plan, Progress, SourceKind, domain_xml, message as finish_message,
 };
-pub use model::image_format;
 pub use resources::HostChoices;
 
 use crate::i18n::{gettext, gettext_f};
@@ -144,6 +143,8 @@ pub enum WizardCmd {
     Host(HostChoices),
     /// The identification of the ISO at this path.
     Iso(String, Option<IsoInfo>),
+    /// The format of the disk image to import at this path, or why it is unknown.
+    ImportFormat(String, Result<String, String>),
     /// Whether the name is taken.
     NameChecked(String, Result<bool, String>),
     /// Creation progress.
@@ -191,6 +192,8 @@ pub struct NewVmWizard {
     initrd: String,
     cmdline: String,
     iso_info: Option<IsoInfo>,
+    /// The format of the image to import (read from the host), once known.
+    import_format: Option<Result<String, String>>,
     db: Option<Arc<OsDb>>,
     db_load_ms: Option<f64>,
     detected: Option<String>,
@@ -279,6 +282,7 @@ impl Component for NewVmWizard {
             initrd: String::new(),
             cmdline: String::new(),
             iso_info: None,
+            import_format: None,
             db: None,
             db_load_ms: None,
             detected: None,
@@ -412,6 +416,11 @@ impl Component for NewVmWizard {
                 if path == self.iso.trim() {
                     self.iso_info = info;
                     self.detect();
+                }
+            }
+            WizardCmd::ImportFormat(path, format) => {
+                if path == self.import.trim() {
+                    self.import_format = Some(format);
                 }
             }
             WizardCmd::NameChecked(name, result) => {

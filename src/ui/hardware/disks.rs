@@ -100,18 +100,21 @@ pub fn set_cache(doc: &mut DomainXml, i: usize, cache: &str) -> Result<(), Strin
     Ok(())
 }
 
-/// Adds a file-backed disk or CD-ROM; its XML for hot-plugging.
-pub fn add(doc: &mut DomainXml, path: &str, device: &str, bus: &str) -> Result<String, String> {
+/// Adds a file-backed disk (image format `format`, as read from the host) or CD-ROM (raw);
+/// its XML for hot-plugging.
+pub fn add(
+    doc: &mut DomainXml,
+    path: &str,
+    device: &str,
+    bus: &str,
+    format: &str,
+) -> Result<String, String> {
     let path = path.trim();
     if path.is_empty() && device != "cdrom" {
         return Err(gettext("Enter the path of the disk image."));
     }
-    let format = if device == "cdrom" {
-        "raw".to_owned()
-    } else {
-        crate::ui::wizard::image_format(path)
-    };
-    add_with_format(doc, path, device, bus, &format)
+    let format = if device == "cdrom" { "raw" } else { format };
+    add_with_format(doc, path, device, bus, format)
 }
 
 /// Adds a file-backed disk or CD-ROM whose image has format `format`; its XML for

@@ -69,7 +69,14 @@ impl HardwareEditor {
             M::SetDiskBus(i, bus) => disks::set_bus(doc, i, &bus)?,
             M::SetDiskCache(i, cache) => disks::set_cache(doc, i, &cache)?,
             M::AddDisk(path, device, bus) => {
-                let xml = disks::add(doc, &path, &device, &bus)?;
+                let xml = disks::add(doc, &path, &device, &bus, "raw")?;
+                if live {
+                    self.live_ops.push(LiveOp::Attach(xml));
+                    restart = false;
+                }
+            }
+            M::AddDiskAs(path, device, bus, format) => {
+                let xml = disks::add(doc, &path, &device, &bus, &format)?;
                 if live {
                     self.live_ops.push(LiveOp::Attach(xml));
                     restart = false;

@@ -203,7 +203,12 @@ impl NewVmWizard {
         let disk = match self.source {
             SourceKind::Import => DiskPlan::Existing {
                 path: self.import.trim().to_owned(),
-                format: image_format(self.import.trim()),
+                // Read from the host when the path was entered; until then, by its name.
+                format: match &self.import_format {
+                    Some(Ok(format)) => format.clone(),
+                    _ if self.import.trim().ends_with(".qcow2") => "qcow2".to_owned(),
+                    _ => "raw".to_owned(),
+                },
             },
             _ if self.disk => match (&self.host.default_pool, self.host.pools.is_empty()) {
                 (Some(prepare), true) => DiskPlan::New {
@@ -291,17 +296,6 @@ pub(super) fn check_resources(w: &NewVmWizard) -> Result<(), String> {
     Ok(())
 }
 
-/// The format of the image at `path`: qcow2 when its header says so, else raw.
-pub fn image_format(path: &str) -> String {
-    use std::io::Read;
-    let mut magic = [0u8; 4];
-    let qcow = std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut magic))
-        .map(|()| &magic == b"QFI\xfb")
-        .unwrap_or_else(|_| path.ends_with(".qcow2"));
-    if qcow { "qcow2" } else { "raw" }.to_owned()
-}
-
 /// The "default" network when the host has one, else user-mode networking.
 pub(super) fn default_network(host: &HostChoices) -> u32 {
     let n = host.networks.len();
@@ -329,12 +323,28 @@ impl NewVmWizard {
                 self.iso = path.clone();
                 self.iso_info = None;
                 let p = path.trim().to_owned();
-                sender.spawn_oneshot_command(move || {
-                    let info = crate::osinfo::read_iso_info(std::path::Path::new(&p)).ok();
+                let conn = self.conn.clone();
+                // The ISO is on the host: read through libvirt, off the GTK thread.
+                sender.oneshot_command(async move {
+                    let info = crate::session::media::iso_info(&conn, &p).await.ok();
                     WizardCmd::Iso(p, info)
                 });
             }
-            PathField::Import => self.import = path,
+            PathField::Import => {
+                if path == self.import {
+                    return;
+                }
+                self.import = path;
+                self.import_format = None;
+                let p = self.import.trim().to_owned();
+                if !p.is_empty() {
+                    let conn = self.conn.clone();
+                    sender.oneshot_command(async move {
+                        let format = crate::session::media::image_format(&conn, &p).await;
+                        WizardCmd::ImportFormat(p, format)
+                    });
+                }
+            }
             PathField::Kernel => self.kernel = path,
             PathField::Initrd => self.initrd = path,
         }
@@ -346,6 +356,13 @@ impl NewVmWizard {
         root: &adw::Window,
         sender: &ComponentSender<Self>,
     ) {
+        if !crate::session::media::is_local(&self.conn) {
+            // A file chooser shows this computer's files, not the host's.
+            self.error = Some(gettext(
+                "The host is another computer: enter the path of an image in one of its storage pools.",
+            ));
+            return;
+        }
         let title = match field {
             PathField::Iso => gettext("Choose an ISO Image"),
             PathField::Import => gettext("Choose a Disk Image"),
