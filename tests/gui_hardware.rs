@@ -250,15 +250,32 @@ fn bad_input_sends_nothing_and_a_failed_live_step_restores_the_definition() {
     );
     assert_eq!(inactive(d, &name), before);
 
-    // A disk whose image does not exist cannot be hot-plugged: the definition is restored.
+    // A disk whose image does not exist is refused as it is added: its format cannot be read
+    // from the host.
     e.emit(Msg::Revert);
     assert!(wait_until(20, || !e.model().busy()));
+    e.emit(Msg::AddDisk(
+        "/nonexistent/disk.qcow2".into(),
+        "disk".into(),
+        "virtio".into(),
+    ));
+    assert!(wait_until(20, || !e.model().busy() && e.model().error().is_some()));
+    assert!(
+        e.model()
+            .error()
+            .is_some_and(|m| m.contains("/nonexistent/disk.qcow2")),
+        "{:?}",
+        e.model().error()
+    );
+    assert!(!e.model().is_dirty());
+    // Given anyway (with its format), it cannot be hot-plugged: the definition is restored.
     let err = apply(
         &e,
-        vec![Msg::AddDisk(
+        vec![Msg::AddDiskAs(
             "/nonexistent/disk.qcow2".into(),
             "disk".into(),
             "virtio".into(),
+            "qcow2".into(),
         )],
     );
     assert!(err.is_some_and(|m| m.contains("/nonexistent/disk.qcow2")));

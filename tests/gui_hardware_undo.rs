@@ -22,12 +22,14 @@ fn section_sensitive(e: &relm4::Controller<HardwareEditor>) -> bool {
 
 const MAC: &str = "52:54:00:4d:61:01";
 
-/// A disk whose image does not exist: the definition takes it, hot-plugging it fails.
+/// A disk whose image does not exist: the definition takes it, hot-plugging it fails. (Its
+/// format is given: the editor would refuse it while reading its format from the host.)
 fn missing_disk() -> Msg {
-    Msg::AddDisk(
+    Msg::AddDiskAs(
         "/nonexistent/undo.qcow2".into(),
         "disk".into(),
         "virtio".into(),
+        "qcow2".into(),
     )
 }
 
