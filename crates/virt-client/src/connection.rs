@@ -213,7 +213,7 @@ impl Connection {
             written: None,
         }))?;
         let reply = rx.await.map_err(|_| self.gone())??;
-        check_reply(reply)
+        check_reply(&header, reply)
     }
 
     /// Queues a packet that expects no reply; resolves once it was handed to the socket.
@@ -231,7 +231,15 @@ impl Connection {
     }
 }
 
-fn check_reply(reply: Reply) -> Result<Reply> {
+fn check_reply(call: &Header, reply: Reply) -> Result<Reply> {
+    let h = &reply.header;
+    if (h.prog, h.vers, h.proc_) != (call.prog, call.vers, call.proc_) {
+        // A damaged header, or a daemon answering another call under this serial.
+        return Err(Error::violation(format!(
+            "the reply to procedure {} of program {:#x} came as procedure {} of program {:#x}              version {}",
+            call.proc_, call.prog, h.proc_, h.prog, h.vers
+        )));
+    }
     match reply.header.status {
         Status::Ok => Ok(reply),
         Status::Error => {
