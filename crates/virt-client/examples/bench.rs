@@ -2,7 +2,8 @@
 //!
 //! OP: `getinfo` (domain info), `xml` (domain XML), `list` (list all domains), `stats`
 //! (bulk stats of all domains). Prints `OP threads=T calls_per_s=X median_us=Y cpu_us_per_call=Z`.
-//! THREADS tasks share one connection.
+//! THREADS tasks share one connection. `BENCH_WORKERS` (environment) sets the runtime's
+//! worker threads: 2 by default, 0 for a current-thread runtime.
 //!
 //! `bench serve COUNT`: starts a private libvirtd (see `testbed`) with a test-driver node of
 //! COUNT domains, prints `uri=URI pid=PID`, and keeps it until standard input closes
@@ -60,10 +61,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .transpose()?
         .unwrap_or(1)
         .max(1);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    // BENCH_WORKERS: worker threads of the runtime (default 2; 0 = a current-thread runtime;
+    // the application runs on relm4's runtime of 1 worker).
+    let workers: usize = match std::env::var("BENCH_WORKERS") {
+        Ok(w) => w.parse()?,
+        Err(_) => 2,
+    };
+    let rt = if workers == 0 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .enable_all()
+            .build()?
+    };
     rt.block_on(async move {
         let conn = Connection::open(&uri).await?;
         let doms = conn.list_all_domains(0).await?;
