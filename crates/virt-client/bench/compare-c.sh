@@ -11,6 +11,9 @@
 # concurrent callers. The figures are medians over the runs, with the daemon's CPU time per
 # call (from /proc) as a third column: it shows whether a client makes the daemon work harder.
 #
+# BENCH (optional, environment): a bench binary to measure instead of building this tree's,
+# e.g. an older build kept for a before/after comparison.
+#
 # PRIO (optional, environment), e.g. PRIO=-10: the daemon's threads and both clients run at
 # this nice level, so that other work on a busy machine disturbs the figures less.
 #
@@ -25,8 +28,10 @@ KS=${3:-"1 8 32"}
 }
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE/../../.."
-cargo build -q --release -p virt-client --example bench
-BENCH=$PWD/target/release/examples/bench
+if [ -z "${BENCH:-}" ]; then
+    cargo build -q --release -p virt-client --example bench
+    BENCH=$PWD/target/release/examples/bench
+fi
 TMP=$(mktemp -d /tmp/hangar-bench-XXXXXX)
 cc -O2 -o "$TMP/peer-c" "$HERE/peer.c" -lvirt -lpthread
 # The daemon lives as long as `bench serve` reads from the fifo held open on fd 3.
