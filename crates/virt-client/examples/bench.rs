@@ -2,6 +2,12 @@
 //!
 //! OP: `getinfo` (domain info), `xml` (domain XML), `list` (list all domains), `stats`
 //! (bulk stats of all domains). Prints `OP threads=T calls_per_s=X median_us=Y cpu_us_per_call=Z`.
+//! THREADS tasks share one connection. `BENCH_WORKERS` (environment) sets the runtime's
+//! worker threads: 2 by default, 0 for a current-thread runtime.
+//!
+//! `bench serve COUNT`: starts a private libvirtd (see `testbed`) with a test-driver node of
+//! COUNT domains, prints `uri=URI pid=PID`, and keeps it until standard input closes
+//! (bench/compare-c.sh measures against it).
 
 use std::time::Instant;
 
@@ -24,8 +30,23 @@ async fn one(op: &str, conn: &Connection, dom: &Domain) -> Result<(), virt_clien
     }
 }
 
+fn serve(count: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let daemon = testbed::Libvirtd::start()?;
+    let uri = daemon.fixture_uri("bench", &testbed::vm::test_node_xml("bench", count))?;
+    let pid = daemon.pid().unwrap_or(0);
+    println!("uri={uri} pid={pid}");
+    std::io::Write::flush(&mut std::io::stdout())?;
+    // Held until whoever started us closes our standard input.
+    std::io::copy(&mut std::io::stdin(), &mut std::io::sink())?;
+    drop(daemon);
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
+    if args.len() == 3 && args[1] == "serve" {
+        return serve(args[2].parse()?);
+    }
     if args.len() < 5 || args[1] != "-c" {
         return Err("usage: bench -c URI OP N [THREADS]".into());
     }
@@ -40,10 +61,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .transpose()?
         .unwrap_or(1)
         .max(1);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    // BENCH_WORKERS: worker threads of the runtime (default 2; 0 = a current-thread runtime;
+    // the application runs on relm4's runtime of 1 worker).
+    let workers: usize = match std::env::var("BENCH_WORKERS") {
+        Ok(w) => w.parse()?,
+        Err(_) => 2,
+    };
+    let rt = if workers == 0 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .enable_all()
+            .build()?
+    };
     rt.block_on(async move {
         let conn = Connection::open(&uri).await?;
         let doms = conn.list_all_domains(0).await?;

@@ -29,8 +29,25 @@ impl UnixReader {
             let stream: &UnixStream = self.half.as_ref();
             let fd = stream.as_raw_fd();
             let fds = &mut self.fds;
-            match stream.try_io(Interest::READABLE, || recv_with_fds(fd, buf, fds)) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            let mut drained = None;
+            let r = stream.try_io(Interest::READABLE, || {
+                let before = fds.len();
+                let n = recv_with_fds(fd, buf, fds)?;
+                // A unix stream socket fills the buffer while it holds data, except that it
+                // stops after a packet that carries descriptors. A short read without them
+                // emptied the socket: its readiness is cleared (as by WouldBlock), so the next
+                // read waits for the daemon rather than costing a `recvmsg` that finds nothing.
+                if n > 0 && n < buf.len() && fds.len() == before {
+                    drained = Some(n);
+                    return Err(io::ErrorKind::WouldBlock.into());
+                }
+                Ok(n)
+            });
+            match r {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => match drained {
+                    Some(n) => return Ok(n),
+                    None => continue,
+                },
                 other => return other,
             }
         }

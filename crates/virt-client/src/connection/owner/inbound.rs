@@ -162,7 +162,9 @@ impl Owner {
             // A failed call has no stream.
             self.streams.remove(&serial);
         }
-        let _ = reply_tx.send(Ok(reply));
+        if reply_tx.send(Ok(reply)).is_ok() {
+            self.woken += 1;
+        }
     }
 
     fn route_event(&mut self, proc_: i32, body: Bytes) {
