@@ -321,3 +321,106 @@ fn escape_typed_into_the_display_opens_seabios_boot_menu_over_tcp() {
     )));
     window.destroy();
 }
+
+/// CPU time (user + system) this process has used so far.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    // Fields after the command name (which ends with ')'): utime is the 12th, stime the 13th.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // SAFETY: sysconf only reads a configuration value.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
+    Duration::from_millis(ticks * 1000 / hz)
+}
+
+#[gtk::test]
+fn the_console_page_shows_a_password_protected_spice_vm_and_idles() {
+    use relm4::ComponentController;
+    support::init_gui();
+    let name = unique_name("spice-page");
+    // The password comes from the secure XML, as for VNC.
+    let xml = vm::tiny_spice_xml(&name).replace(
+        "<graphics type='spice' port='-1' autoport='yes' listen='127.0.0.1'>",
+        "<graphics type='spice' port='-1' autoport='yes' listen='127.0.0.1' passwd='s3cret-pw'>",
+    );
+    assert!(xml.contains("passwd='s3cret-pw'"));
+    let _vm = Vm::start(&name, &xml);
+    let uri = Libvirtd::shared().qemu_uri();
+    // What the test's main-loop pump costs by itself, to tell the page's share from it.
+    let (start, cpu0) = (std::time::Instant::now(), cpu_time());
+    wait_until(10, || false);
+    let base = (cpu_time() - cpu0).as_secs_f64() / start.elapsed().as_secs_f64() * 100.0;
+    let (win, page) = support::console_page(&name, &uri, connect(&uri));
+    assert!(
+        wait_until(40, || {
+            let m = page.model();
+            m.is_spice()
+                && matches!(m.spice_display().state(), DisplayState::Connected { .. })
+                && light_and_dark(m.spice_display()).0 > 200
+        }),
+        "SPICE display not shown; status {:?}, state {:?}",
+        page.model().status(),
+        page.model().spice_display().state()
+    );
+    let m = page.model();
+    assert_eq!(m.status(), None);
+    assert!(
+        m.spice_display().is_mapped(),
+        "the SPICE display is not the page shown"
+    );
+    assert!(!m.display().is_mapped());
+    // The VNC display stayed closed.
+    assert_eq!(
+        m.display().state(),
+        hangar::widgets::vnc_display::DisplayState::Idle
+    );
+    let spice = m.spice_display().clone();
+    drop(m);
+
+    // Idle: the guest's screen does not change (but for the text cursor); the page should
+    // cost next to nothing.
+    let (start, cpu0) = (std::time::Instant::now(), cpu_time());
+    wait_until(20, || false);
+    let (wall, cpu) = (start.elapsed(), cpu_time() - cpu0);
+    let share = cpu.as_secs_f64() / wall.as_secs_f64() * 100.0;
+    eprintln!(
+        "idle console page with a SPICE VM: {:.2} s CPU in {:.1} s = {share:.1}% of a core \
+         (the test's pump alone: {base:.1}%)",
+        cpu.as_secs_f64(),
+        wall.as_secs_f64()
+    );
+    assert!(matches!(spice.state(), DisplayState::Connected { .. }));
+    // The test's own main-loop pump polls every 5 ms; the page itself should not add a busy loop.
+    assert!(share < 25.0, "{share:.1}% of a core while idle");
+    win.destroy();
+
+    // Without the password the server refuses the session and the display asks for one;
+    // with it, the display connects.
+    let d = Libvirtd::shared();
+    let addr = d.virsh(&uri, &["domdisplay", &name]).unwrap();
+    let port: u16 = addr
+        .trim()
+        .strip_prefix("spice://127.0.0.1:")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected domdisplay {addr:?}"));
+    let display = SpiceDisplay::new();
+    let window = window_with(&display, 400, 300);
+    let asked = std::rc::Rc::new(std::cell::Cell::new(false));
+    let a = asked.clone();
+    display.connect_auth_required(move |_, _| a.set(true));
+    display.open_host("127.0.0.1", port).unwrap();
+    assert!(wait_until(20, || asked.get()), "no password asked for");
+    assert_eq!(display.state(), DisplayState::Disconnected { reason: None });
+    display.set_credentials(None, "s3cret-pw");
+    display.open_host("127.0.0.1", port).unwrap();
+    assert!(
+        wait_until(20, || matches!(
+            display.state(),
+            DisplayState::Connected { .. }
+        )),
+        "not connected with the password: {:?}",
+        display.state()
+    );
+    window.destroy();
+}

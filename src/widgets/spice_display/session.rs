@@ -206,8 +206,9 @@ impl imp::SpiceDisplay {
                 return;
             }
             ChannelEvent::ErrorAuth => {
+                // Not an error to retry with the same password: ask for another.
                 self.password.replace(None);
-                self.shutdown(Some(gettext("Authentication failed")));
+                self.shutdown(None);
                 self.obj().emit_by_name::<()>("auth-required", &[&false]);
                 return;
             }

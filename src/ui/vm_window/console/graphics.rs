@@ -124,6 +124,18 @@ pub fn parse_devices(xml: &str) -> (Option<GraphicsInfo>, Vec<SerialDevice>) {
     (graphics, serials)
 }
 
+/// The display types the page shows.
+pub const SHOWN_KINDS: &[&str] = &["vnc", "spice"];
+
+/// The way to `graphics` over the connection `uri`, for its kind of display: SPICE needs a
+/// socket per channel, which one ssh channel does not give (not offered yet).
+pub fn display_route(uri: &str, graphics: &GraphicsInfo) -> Route {
+    match route(uri, graphics) {
+        Route::Ssh(_) if graphics.kind == "spice" => Route::Unavailable,
+        r => r,
+    }
+}
+
 /// How the page reaches a VM's display.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
