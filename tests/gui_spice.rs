@@ -1,7 +1,10 @@
-//! The SPICE display against real QEMU VMs of the private libvirtd (TCG, SeaBIOS, a
-//! `<graphics type='spice'>` display): reached through DOMAIN_OPEN_GRAPHICS_FD (a socket per
-//! channel) it shows SeaBIOS's screen exactly as `virsh screenshot` does, drawn 1:1 it paints
-//! those pixels, and reached over TCP it sends a key the guest's firmware acts on.
+//! The SPICE display against real QEMU VMs of the private libvirtd (TCG, `<graphics
+//! type='spice'>`): reached through DOMAIN_OPEN_GRAPHICS_FD (a socket per channel) it shows
+//! SeaBIOS's screen exactly as `virsh screenshot` does and, drawn 1:1, paints those pixels;
+//! reached over TCP it sends Escape to SeaBIOS's boot menu prompt; a command typed into it runs
+//! on the Linux test guest's tty1; the pointer mode follows QEMU's active mouse; the console
+//! page shows a password-protected SPICE VM (password from the secure XML) and idles cheaply,
+//! and a refused password is asked for.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -12,6 +15,7 @@ use std::time::Duration;
 use gtk::glib::translate::IntoGlib;
 use gtk::prelude::*;
 use hangar::widgets::spice_display::{DisplayState, Scaling, SpiceDisplay};
+use hangar::widgets::vnc_display::keymap::qnum_from_keycode;
 use support::{block, connect, wait_until};
 use testbed::{Libvirtd, unique_name, vm};
 
@@ -422,5 +426,227 @@ fn the_console_page_shows_a_password_protected_spice_vm_and_idles() {
         "not connected with the password: {:?}",
         display.state()
     );
+    window.destroy();
+}
+
+/// The small Linux guest ([`testbed::guest::linux_guest`]: root shells on ttyS0 and tty1) with
+/// a SPICE display and, with `tablet`, a USB tablet.
+fn linux_spice_xml(name: &str, dir: &std::path::Path, tablet: bool) -> String {
+    let input = if tablet {
+        "<controller type='usb' model='qemu-xhci'/><input type='tablet' bus='usb'/>"
+    } else {
+        "<controller type='usb' model='none'/>"
+    };
+    format!(
+        "<domain type='qemu'>
+  <name>{name}</name>
+  <memory unit='MiB'>1024</memory>
+  <vcpu placement='static'>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>{kernel}</kernel>
+    <initrd>{initrd}</initrd>
+    <cmdline>console=ttyS0,115200 console=tty0 quiet cryptomgr.notests lapic_timer_period=4000000 no_timer_check tsc=reliable mitigations=off</cmdline>
+  </os>
+  <features><acpi/><tcg><tb-cache unit='MiB'>64</tb-cache></tcg></features>
+  <on_poweroff>destroy</on_poweroff>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    {input}
+    <serial type='pty'><target port='0'/></serial>
+    <console type='pty'><target type='serial' port='0'/></console>
+    <graphics type='spice' autoport='yes' listen='127.0.0.1'/>
+    <video><model type='vga' vram='16384' heads='1'/></video>
+  </devices>
+</domain>
+",
+        kernel = dir.join("vmlinuz").display(),
+        initrd = dir.join("initramfs.gz").display(),
+    )
+}
+
+/// The guest's serial port, read from the pty QEMU gives it: raw, without echo (an echo would
+/// go back to the guest as input), not blocking.
+fn open_serial(name: &str) -> std::fs::File {
+    use std::os::fd::AsRawFd;
+    let d = Libvirtd::shared();
+    let xml = d.virsh(&d.qemu_uri(), &["dumpxml", name]).unwrap();
+    let re = regex::Regex::new(r"<serial type='pty'>\s*<source path='([^']+)'").unwrap();
+    let path = re.captures(&xml).expect("no pty serial")[1].to_string();
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(&path)
+        .unwrap();
+    // SAFETY: termios calls on an fd we own, with a zeroed struct they fill.
+    unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        assert_eq!(libc::tcgetattr(file.as_raw_fd(), &mut t), 0);
+        libc::cfmakeraw(&mut t);
+        assert_eq!(libc::tcsetattr(file.as_raw_fd(), libc::TCSANOW, &t), 0);
+    }
+    file
+}
+
+use std::os::unix::fs::OpenOptionsExt;
+
+/// Appends what the serial port has to `out`.
+fn read_serial(file: &mut std::fs::File, out: &mut String) {
+    use std::io::Read;
+    let mut buf = [0u8; 4096];
+    while let Ok(n @ 1..) = file.read(&mut buf) {
+        out.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+}
+
+/// Types `text` into the display key by key (with Shift where the X keymap wants it), as the
+/// key controller would hand the keys over.
+fn type_into(display: &SpiceDisplay, text: &str) {
+    let gdk_display = gtk::gdk::Display::default().unwrap();
+    let key = |keyval: gtk::gdk::Key| {
+        let keys = gdk_display
+            .map_keyval(keyval)
+            .expect("keyval not on the keymap");
+        let k = keys
+            .iter()
+            // A key of a PC keyboard (X also puts `(` on a keypad key PCs lack).
+            .filter(|k| k.group() == 0 && qnum_from_keycode(k.keycode()).is_some())
+            .min_by_key(|k| k.level())
+            .expect("not in group 0");
+        (k.keycode(), k.level())
+    };
+    let (shift, _) = key(gtk::gdk::Key::Shift_L);
+    let tap = |keyval: u32, keycode: u32, pressed: bool| {
+        assert!(display.process_key(keyval, keycode, pressed) || !pressed);
+        // Let it go out, at a typist's pace: QEMU's PS/2 queue holds only 16 scan codes.
+        let ctx = gtk::glib::MainContext::default();
+        for _ in 0..6 {
+            while ctx.iteration(false) {}
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    for c in text.chars() {
+        let keyval = if c == '\n' {
+            gtk::gdk::Key::Return
+        } else {
+            // SAFETY: any u32 is a key value to GDK (unknown ones map to no key).
+            unsafe {
+                gtk::glib::translate::FromGlib::from_glib(gtk::gdk::unicode_to_keyval(c as u32))
+            }
+        };
+        let (code, level) = key(keyval);
+        let shift_val = gtk::gdk::Key::Shift_L.into_glib();
+        if level == 1 {
+            tap(shift_val, shift, true);
+        }
+        tap(keyval.into_glib(), code, true);
+        tap(keyval.into_glib(), code, false);
+        if level == 1 {
+            tap(shift_val, shift, false);
+        }
+    }
+}
+
+#[gtk::test]
+fn a_command_typed_into_the_display_runs_on_the_guests_tty1() {
+    support::init_gui();
+    let dir = testbed::guest::linux_guest().expect("the Linux test guest");
+    let name = unique_name("spice-linux");
+    let _vm = Vm::start(&name, &linux_spice_xml(&name, &dir, false));
+    let mut serial = open_serial(&name);
+    let mut out = String::new();
+    let display = SpiceDisplay::new();
+    let window = window_with(&display, 800, 480);
+    open_through_libvirt(&display, &name);
+    // The shell on the serial port prompts once the guest is up.
+    assert!(
+        wait_until(120, || {
+            read_serial(&mut serial, &mut out);
+            out.contains("guest# ")
+        }),
+        "the guest did not come up: {out:?}"
+    );
+    assert!(wait_until(20, || matches!(
+        display.state(),
+        DisplayState::Connected { .. }
+    )));
+    // Typed on tty1 (the VGA console), the command writes to the serial port: letters,
+    // digits, Shift for `$ ( * ) >`, and Enter all have to arrive as the right scan codes.
+    type_into(&display, "echo spice-$((6*7)) >/dev/ttyS0\n");
+    let ran = wait_until(30, || {
+        read_serial(&mut serial, &mut out);
+        out.contains("spice-42")
+    });
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("spice-linux-tty1.png");
+    display.save_screenshot(&shot).unwrap();
+    assert!(
+        ran,
+        "the typed command did not run: {out:?}; tty1: {}",
+        shot.display()
+    );
+    window.destroy();
+}
+
+#[gtk::test]
+fn with_an_active_tablet_the_pointer_goes_as_positions() {
+    support::init_gui();
+    let name = unique_name("spice-tablet");
+    let xml = vm::tiny_spice_xml(&name).replace(
+        "<controller type='usb' model='none'/>",
+        "<controller type='usb' model='qemu-xhci'/><input type='tablet' bus='usb'/>",
+    );
+    assert!(xml.contains("tablet"));
+    let _vm = Vm::start(&name, &xml);
+    let display = SpiceDisplay::new();
+    let window = window_with(&display, 800, 480);
+    open_through_libvirt(&display, &name);
+    assert!(wait_until(30, || matches!(
+        display.state(),
+        DisplayState::Connected { .. }
+    )));
+    // SeaBIOS drives only the PS/2 mouse: SPICE's server mouse mode, relative motion.
+    wait_until(1, || false);
+    assert!(!display.absolute_pointer());
+    display.process_motion(100.0, 80.0);
+    display.process_motion(120.0, 90.0);
+    // Make the tablet QEMU's active pointer, as a guest's USB HID driver does when it first
+    // polls it: QEMU then offers SPICE's client mouse mode, which the display asked for.
+    let d = Libvirtd::shared();
+    let mice = d
+        .virsh(
+            &d.qemu_uri(),
+            &["qemu-monitor-command", &name, "--hmp", "info mice"],
+        )
+        .unwrap();
+    let index = mice
+        .lines()
+        .find(|l| l.contains("Tablet"))
+        .and_then(|l| l.split('#').nth(1))
+        .and_then(|r| r.split(':').next())
+        .unwrap_or_else(|| panic!("no tablet in {mice:?}"))
+        .trim()
+        .to_string();
+    d.virsh(
+        &d.qemu_uri(),
+        &[
+            "qemu-monitor-command",
+            &name,
+            "--hmp",
+            &format!("mouse_set {index}"),
+        ],
+    )
+    .unwrap();
+    assert!(
+        wait_until(20, || display.absolute_pointer()),
+        "no client mouse mode; state {:?}",
+        display.state()
+    );
+    display.process_motion(100.0, 80.0);
+    display.process_button(1, true, 100.0, 80.0);
+    display.process_button(1, false, 100.0, 80.0);
+    display.process_scroll(0.0, 1.0);
+    wait_until(1, || false);
+    assert!(matches!(display.state(), DisplayState::Connected { .. }));
     window.destroy();
 }
