@@ -40,7 +40,7 @@ pub struct ConsoleInit {
 /// Which console the page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ConsoleMode {
-    /// The VNC display.
+    /// The graphical display (VNC or SPICE).
     #[default]
     Graphical,
     /// A serial console.
@@ -400,12 +400,12 @@ impl Component for ConsolePage {
 }
 
 impl ConsolePage {
-    /// The graphical display.
+    /// The VNC display (used when the VM's display is VNC).
     pub fn display(&self) -> &VncDisplay {
         &self.display
     }
 
-    /// The SPICE display.
+    /// The SPICE display (used when the VM's display is SPICE).
     pub fn spice_display(&self) -> &SpiceDisplay {
         &self.spice
     }

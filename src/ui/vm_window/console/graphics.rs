@@ -1,7 +1,7 @@
 //! The console page's background reading and the graphical console: what the live XML says
-//! about the VM's displays and serial devices, how to reach the VNC server for a connection
-//! (fd passing over a unix socket, a channel through the ssh master for `+ssh`, else TCP to
-//! the listen address).
+//! about the VM's displays and serial devices, how to reach the VNC or SPICE server for a
+//! connection (fd passing over a unix socket, a channel through the ssh master for `+ssh` (VNC
+//! only), else TCP to the listen address).
 
 use std::os::fd::OwnedFd;
 
@@ -277,6 +277,24 @@ mod tests {
             Route::Ssh(_)
         ));
         assert_eq!(route("qemu+ext:///system", &g), Route::Unavailable);
+        // SPICE: fds and TCP as VNC; not through one ssh channel (it needs one per channel).
+        let spice = GraphicsInfo {
+            kind: "spice".into(),
+            ..g.clone()
+        };
+        assert_eq!(display_route("qemu:///system", &spice), Route::Fd);
+        assert_eq!(
+            display_route("qemu+tcp://h.example/system", &spice),
+            Route::Tcp("h.example".into(), 5901)
+        );
+        assert_eq!(
+            display_route("qemu+ssh://h/system", &spice),
+            Route::Unavailable
+        );
+        assert!(matches!(
+            display_route("qemu+ssh://h/system", &g),
+            Route::Ssh(_)
+        ));
         let none = GraphicsInfo::default();
         assert_eq!(route("qemu+tcp://h/system", &none), Route::Unavailable);
     }
