@@ -397,6 +397,21 @@ fn the_console_page_shows_a_password_protected_spice_vm_and_idles() {
     assert!(matches!(spice.state(), DisplayState::Connected { .. }));
     // The test's own main-loop pump polls every 5 ms; the page itself should not add a busy loop.
     assert!(share < 25.0, "{share:.1}% of a core while idle");
+
+    // Fullscreen moves the SPICE display into a window of its own and back onto the page.
+    use hangar::ui::vm_window::console::ConsoleMsg;
+    let root = win.clone().upcast::<gtk::Root>();
+    page.emit(ConsoleMsg::Fullscreen(true));
+    assert!(wait_until(5, || page.model().is_fullscreen()
+        && spice.root().is_some_and(|r| r != root)));
+    page.emit(ConsoleMsg::Fullscreen(false));
+    assert!(wait_until(5, || !page.model().is_fullscreen()
+        && spice.root().is_some_and(|r| r == root)
+        && spice.is_mapped()));
+    // The screenshot dialog takes the SPICE display's picture.
+    use hangar::ui::vm_window::console::screenshot;
+    assert!(screenshot::dialog(&spice, &name, |_| {}).is_some());
+    assert!(matches!(spice.state(), DisplayState::Connected { .. }));
     win.destroy();
 
     // Without the password the server refuses the session and the display asks for one;
