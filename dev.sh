@@ -10,7 +10,7 @@ MIN_RUST=1.93
 
 # What building Hangar needs.
 BUILD_PKGS=(build-essential pkg-config gettext libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev
-  libvte-2.91-gtk4-dev libgvnc-1.0-dev)
+  libvte-2.91-gtk4-dev libgvnc-1.0-dev libspice-client-glib-2.0-dev libusb-1.0-0-dev)
 # A local hypervisor for Hangar to connect to.
 RUN_PKGS=(libvirt-daemon libvirt-clients qemu-system-x86 "qemu-utils/bookworm" dbus-x11 osinfo-db)
 # What the tests add: a private libvirtd and TCG VMs, a display for GUI tests, po checks.

@@ -14,9 +14,9 @@ mod connection;
 mod guest_size;
 mod input;
 pub mod keymap;
-mod memory;
+pub(crate) mod memory;
 mod render;
-mod scaling;
+pub mod scaling;
 
 use std::os::fd::OwnedFd;
 use std::path::Path;
@@ -26,6 +26,7 @@ use gtk::glib::subclass::prelude::*;
 use gtk::prelude::*;
 
 pub use keymap::KeyCombo;
+pub(crate) use render::draw_grab_hint;
 pub use scaling::Scaling;
 
 /// Where the display's connection stands; also the `status` property (see [`VncStatus`]).

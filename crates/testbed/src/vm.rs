@@ -77,3 +77,8 @@ pub fn test_node_xml(prefix: &str, count: usize) -> String {
     xml.push_str("</node>\n");
     xml
 }
+
+/// Like [`tiny_xml`] with a SPICE display (autoport, listening on 127.0.0.1) instead of VNC.
+pub fn tiny_spice_xml(name: &str) -> String {
+    tiny_xml(name).replace("<graphics type='vnc'", "<graphics type='spice'")
+}

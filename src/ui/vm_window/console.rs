@@ -1,4 +1,5 @@
-//! The VM window's console page: the VM's graphical display (VNC) or one of its serial
+//! The VM window's console page: the VM's graphical display (VNC or SPICE, by the VM's
+//! `<graphics type>`) or one of its serial
 //! consoles, switched at the top, with a toolbar for keys the host would catch, screenshots,
 //! scaling and fullscreen. It opens the console when the VM runs and opens it again after the
 //! VM starts or reboots, or the connection comes back.
@@ -20,6 +21,7 @@ use virt_client::Connection;
 
 use crate::i18n::gettext;
 use crate::widgets::serial_console::SerialConsole;
+use crate::widgets::spice_display::SpiceDisplay;
 use crate::widgets::vnc_display::{DisplayState, KeyCombo, VncDisplay};
 pub use graphics::{ConsoleInfo, GraphicsInfo, Route, SerialDevice};
 pub use serial::SerialState;
@@ -38,7 +40,7 @@ pub struct ConsoleInit {
 /// Which console the page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ConsoleMode {
-    /// The VNC display.
+    /// The graphical display (VNC or SPICE).
     #[default]
     Graphical,
     /// A serial console.
@@ -74,6 +76,8 @@ pub enum ConsoleMsg {
     DisplayDisconnected(String),
     /// The display asks for its password.
     AuthRequired,
+    /// A channel of the SPICE display wants a socket (request `.0`).
+    SpiceFdWanted(u64),
     /// The user's answer to the password dialog (`None`: cancelled).
     Password {
         /// The password.
@@ -97,6 +101,8 @@ pub enum ConsoleCmd {
     Loaded(u64, Result<Box<ConsoleInfo>, String>),
     /// A socket to the display (for load `.0`).
     GraphicsFd(u64, Result<std::os::fd::OwnedFd, String>),
+    /// A socket for request `.0` of a SPICE channel.
+    SpiceChannelFd(u64, Result<std::os::fd::OwnedFd, String>),
     /// A channel to the display through the ssh master (for load `.0`).
     GraphicsChannel(u64, Result<Box<virt_client::Channel>, String>),
     /// The VM started, stopped or rebooted.
@@ -124,6 +130,7 @@ pub struct ConsolePage {
     failure: Option<String>,
     mode: ConsoleMode,
     display: VncDisplay,
+    spice: SpiceDisplay,
     serial: SerialConsole,
     serial_index: usize,
     serial_state: SerialState,
@@ -266,6 +273,30 @@ impl Component for ConsolePage {
         display.connect_disconnected(move |_, reason| {
             s.emit(ConsoleMsg::DisplayDisconnected(reason.to_string()));
         });
+        let spice = SpiceDisplay::new();
+        spice.set_hexpand(true);
+        spice.set_vexpand(true);
+        // One scaling choice for both displays (the toolbar shows the VNC display's).
+        display
+            .bind_property("scaling", &spice, "scaling")
+            .sync_create()
+            .build();
+        let s = sender.input_sender().clone();
+        spice.connect_connected(move |_| s.emit(ConsoleMsg::DisplayConnected));
+        let s = sender.input_sender().clone();
+        spice.connect_absolute_pointer_notify(move |d| {
+            if !d.absolute_pointer() {
+                s.emit(ConsoleMsg::PointerRelative);
+            }
+        });
+        let s = sender.input_sender().clone();
+        spice.connect_disconnected(move |_, reason| {
+            s.emit(ConsoleMsg::DisplayDisconnected(reason.to_string()));
+        });
+        let s = sender.input_sender().clone();
+        spice.connect_auth_required(move |_, _| s.emit(ConsoleMsg::AuthRequired));
+        let s = sender.input_sender().clone();
+        spice.connect_channel_fd_wanted(move |_, id| s.emit(ConsoleMsg::SpiceFdWanted(id)));
         let serial = SerialConsole::new();
         serial.set_input_enabled(false);
         let input = std::sync::Arc::new(tokio::sync::Mutex::new(serial.input_channel()));
@@ -278,6 +309,7 @@ impl Component for ConsolePage {
             failure: None,
             mode: ConsoleMode::Graphical,
             display,
+            spice,
             serial,
             serial_index: 0,
             serial_state: SerialState::Closed,
@@ -300,6 +332,7 @@ impl Component for ConsolePage {
             sender.input_sender(),
         );
         view::add_shortcuts(&model.display, sender.input_sender());
+        view::add_shortcuts(&model.spice, sender.input_sender());
         let s = sender.input_sender().clone();
         widgets.devices.connect_selected_notify(move |d| {
             s.emit(ConsoleMsg::SerialDevice(d.selected() as usize))
@@ -318,6 +351,7 @@ impl Component for ConsolePage {
             }
         });
         widgets.content.add_named(&model.display, Some("graphical"));
+        widgets.content.add_named(&model.spice, Some("spice"));
         widgets.content.add_named(&model.serial, Some("serial"));
         let s = sender.input_sender().clone();
         model
@@ -358,17 +392,53 @@ impl Component for ConsolePage {
     fn shutdown(&mut self, _widgets: &mut Self::Widgets, _output: relm4::Sender<Self::Output>) {
         self.events_stop.take();
         self.stop_serial();
-        self.display.close();
+        self.close_displays();
         if let Some(f) = self.fullscreen.take() {
-            f.leave(&self.display);
+            f.leave(&self.graphical());
         }
     }
 }
 
 impl ConsolePage {
-    /// The graphical display.
+    /// The VNC display (used when the VM's display is VNC).
     pub fn display(&self) -> &VncDisplay {
         &self.display
+    }
+
+    /// The SPICE display (used when the VM's display is SPICE).
+    pub fn spice_display(&self) -> &SpiceDisplay {
+        &self.spice
+    }
+
+    /// Whether the VM's display is SPICE (else the VNC display is used).
+    pub fn is_spice(&self) -> bool {
+        self.info
+            .as_ref()
+            .and_then(|i| i.graphics.as_ref())
+            .is_some_and(|g| g.kind == "spice")
+    }
+
+    /// The display in use, as a widget.
+    pub fn graphical(&self) -> gtk::Widget {
+        if self.is_spice() {
+            self.spice.clone().upcast()
+        } else {
+            self.display.clone().upcast()
+        }
+    }
+
+    /// The state of the display in use.
+    pub fn display_state(&self) -> DisplayState {
+        if self.is_spice() {
+            self.spice.state()
+        } else {
+            self.display.state()
+        }
+    }
+
+    fn close_displays(&self) {
+        self.display.close();
+        self.spice.close();
     }
 
     /// The serial console.
@@ -402,7 +472,7 @@ impl ConsolePage {
     }
 
     fn display_connected(&self) -> bool {
-        matches!(self.display.state(), DisplayState::Connected { .. })
+        matches!(self.display_state(), DisplayState::Connected { .. })
     }
 
     /// What the page shows instead of the console, if anything.
@@ -413,10 +483,11 @@ impl ConsolePage {
     fn sync(&self, widgets: &ConsolePageWidgets) {
         let child = match (self.status(), self.mode) {
             (Some(_), _) => "status",
+            (None, ConsoleMode::Graphical) if self.is_spice() => "spice",
             (None, ConsoleMode::Graphical) => "graphical",
             (None, ConsoleMode::Serial) => "serial",
         };
-        if self.fullscreen.is_none() || child != "graphical" {
+        if self.fullscreen.is_none() || !matches!(child, "graphical" | "spice") {
             widgets.content.set_visible_child_name(child);
         }
         view::set_action(&widgets.status_button, self.status().and_then(|s| s.action));

@@ -17,7 +17,7 @@ use gtk::prelude::*;
 
 /// An RGB24 image of `width`×`height` for the framebuffer, black, in the X server's shared
 /// memory when `display` is an X11 display that offers it.
-pub(super) fn framebuffer_image(
+pub(crate) fn framebuffer_image(
     display: &gdk::Display,
     width: i32,
     height: i32,

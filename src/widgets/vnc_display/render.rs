@@ -313,32 +313,7 @@ impl imp::VncDisplay {
 
     /// The "keyboard grabbed" hint at the top of the display.
     fn draw_hint(&self, snapshot: &gtk::Snapshot, width: f32) {
-        let obj = self.obj();
-        let layout = obj.create_pango_layout(Some(&gettext(
-            "Keyboard grabbed — press Ctrl+Alt to release it",
-        )));
-        let pad = 8.0;
-        let max_text = ((width - 6.0 * pad).max(40.0) * gtk::pango::SCALE as f32) as i32;
-        layout.set_width(max_text);
-        layout.set_wrap(gtk::pango::WrapMode::WordChar);
-        layout.set_alignment(gtk::pango::Alignment::Center);
-        let (_, logical) = layout.pixel_extents();
-        let (tx, tw, th) = (
-            logical.x() as f32,
-            logical.width() as f32,
-            logical.height() as f32,
-        );
-        let x = ((width - tw) / 2.0).max(pad);
-        let y = pad * 2.0;
-        let bg = graphene::Rect::new(x - pad, y - pad / 2.0, tw + 2.0 * pad, th + pad);
-        let rounded = gtk::gsk::RoundedRect::from_rect(bg, 6.0);
-        snapshot.push_rounded_clip(&rounded);
-        snapshot.append_color(&gdk::RGBA::new(0.0, 0.0, 0.0, 0.7), &bg);
-        snapshot.pop();
-        snapshot.save();
-        snapshot.translate(&graphene::Point::new(x - tx, y));
-        snapshot.append_layout(&layout, &gdk::RGBA::WHITE);
-        snapshot.restore();
+        draw_grab_hint(self.obj().upcast_ref(), snapshot, width);
     }
 
     /// Shows the guest's cursor shape over the display (`None`: the default arrow).
@@ -390,4 +365,33 @@ fn cursor_from_vnc(cursor: &gvnc::Cursor) -> Option<gdk::Cursor> {
         i32::from(cursor.hoty()),
         None,
     ))
+}
+
+/// Draws the "keyboard grabbed" hint at the top of a display `width` wide.
+pub(crate) fn draw_grab_hint(widget: &gtk::Widget, snapshot: &gtk::Snapshot, width: f32) {
+    let layout = widget.create_pango_layout(Some(&gettext(
+        "Keyboard grabbed — press Ctrl+Alt to release it",
+    )));
+    let pad = 8.0;
+    let max_text = ((width - 6.0 * pad).max(40.0) * gtk::pango::SCALE as f32) as i32;
+    layout.set_width(max_text);
+    layout.set_wrap(gtk::pango::WrapMode::WordChar);
+    layout.set_alignment(gtk::pango::Alignment::Center);
+    let (_, logical) = layout.pixel_extents();
+    let (tx, tw, th) = (
+        logical.x() as f32,
+        logical.width() as f32,
+        logical.height() as f32,
+    );
+    let x = ((width - tw) / 2.0).max(pad);
+    let y = pad * 2.0;
+    let bg = graphene::Rect::new(x - pad, y - pad / 2.0, tw + 2.0 * pad, th + pad);
+    let rounded = gtk::gsk::RoundedRect::from_rect(bg, 6.0);
+    snapshot.push_rounded_clip(&rounded);
+    snapshot.append_color(&gdk::RGBA::new(0.0, 0.0, 0.0, 0.7), &bg);
+    snapshot.pop();
+    snapshot.save();
+    snapshot.translate(&graphene::Point::new(x - tx, y));
+    snapshot.append_layout(&layout, &gdk::RGBA::WHITE);
+    snapshot.restore();
 }

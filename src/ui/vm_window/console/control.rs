@@ -68,7 +68,7 @@ impl ConsolePage {
             ConsoleMsg::Connection(conn) => {
                 self.events_stop.take();
                 self.stop_serial();
-                self.display.close();
+                self.close_displays();
                 self.channel = None;
                 self.connection = conn;
                 self.info = None;
@@ -92,19 +92,27 @@ impl ConsolePage {
                 let _ = sender.output(ConsoleOutput::Run);
             }
             ConsoleMsg::SendKeys(combo) => {
-                if let Err(e) = self.display.send_keys(combo) {
-                    self.toast(&e.to_string());
+                let sent = if self.is_spice() {
+                    self.spice.send_keys(combo).map_err(|e| e.to_string())
+                } else {
+                    self.display.send_keys(combo).map_err(|e| e.to_string())
+                };
+                if let Err(e) = sent {
+                    self.toast(&e);
                 }
+            }
+            ConsoleMsg::Screenshot if self.is_spice() => {
+                view::screenshot(&self.spice, &self.name, &self.toast)
             }
             ConsoleMsg::Screenshot => view::screenshot(&self.display, &self.name, &self.toast),
             ConsoleMsg::Fullscreen(on) => match (on, self.fullscreen.take()) {
                 (true, None) => {
                     self.fullscreen = Some(view::Fullscreen::enter(
-                        &self.display,
+                        &self.graphical(),
                         sender.input_sender(),
                     ));
                 }
-                (false, Some(f)) => f.leave(&self.display),
+                (false, Some(f)) => f.leave(&self.graphical()),
                 (_, f) => self.fullscreen = f,
             },
             ConsoleMsg::DisplayConnected => {
@@ -117,8 +125,9 @@ impl ConsolePage {
                     });
                 }
                 // Typing goes to the guest once it shows.
-                if self.display.is_mapped() {
-                    self.display.grab_focus();
+                let shown = self.graphical();
+                if shown.is_mapped() {
+                    shown.grab_focus();
                 }
             }
             ConsoleMsg::PointerRelative => {
@@ -129,6 +138,7 @@ impl ConsolePage {
                     ));
                 }
             }
+            ConsoleMsg::SpiceFdWanted(id) => self.want_spice_fd(id, sender),
             ConsoleMsg::AuthRequired => {
                 let key = password::key(&self.uri, &self.name);
                 match self.password.on_asked() {
@@ -140,19 +150,20 @@ impl ConsolePage {
                             password::forget(key).await;
                             ConsoleCmd::KeyringDone
                         });
-                        password::ask(&self.display, sender.input_sender().clone());
+                        password::ask(&self.graphical(), sender.input_sender().clone());
                     }
                     password::Next::Ask => {
-                        password::ask(&self.display, sender.input_sender().clone())
+                        password::ask(&self.graphical(), sender.input_sender().clone())
                     }
                 }
             }
             ConsoleMsg::Password { password, remember } => match password {
                 Some(p) => {
-                    self.display.set_credentials(None, &p);
+                    self.set_credentials(&p);
                     self.password.pending = remember.then_some(p);
+                    self.reopen_spice(sender);
                 }
-                None => self.display.close(),
+                None => self.close_displays(),
             },
             ConsoleMsg::DisplayDisconnected(reason) => {
                 // The VM may have stopped or rebooted: look again shortly.
@@ -175,7 +186,7 @@ impl ConsolePage {
                     let was_running = self.info.as_ref().is_some_and(|i| i.running);
                     let info = *info;
                     if !info.running || !was_running {
-                        self.display.close();
+                        self.close_displays();
                         self.stop_serial();
                         self.serial_state = SerialState::Closed;
                     }
@@ -199,7 +210,12 @@ impl ConsolePage {
             ConsoleCmd::Loaded(..) => {}
             ConsoleCmd::GraphicsFd(gen_, r) if gen_ == self.generation => match r {
                 Ok(fd) => {
-                    if let Err(e) = self.display.open_fd(fd) {
+                    let opened = if self.is_spice() {
+                        self.spice.open_fd(fd).map_err(|e| e.to_string())
+                    } else {
+                        self.display.open_fd(fd).map_err(|e| e.to_string())
+                    };
+                    if let Err(e) = opened {
                         tracing::warn!("display not opened: {e}");
                     }
                 }
@@ -209,6 +225,8 @@ impl ConsolePage {
                 }
             },
             ConsoleCmd::GraphicsFd(..) => {}
+            // Request numbers are never reused: one for a closed session is ignored.
+            ConsoleCmd::SpiceChannelFd(id, fd) => self.spice.give_channel_fd(id, fd),
             ConsoleCmd::GraphicsChannel(gen_, r) if gen_ == self.generation => match r {
                 Ok(mut channel) => {
                     if let Some(fd) = channel.take_fd()
@@ -242,10 +260,11 @@ impl ConsolePage {
             ConsoleCmd::Retry(_) => {}
             ConsoleCmd::Remembered(Some(p)) => {
                 self.password.stored_used = true;
-                self.display.set_credentials(None, &p);
+                self.set_credentials(&p);
+                self.reopen_spice(sender);
             }
             ConsoleCmd::Remembered(None) => {
-                password::ask(&self.display, sender.input_sender().clone())
+                password::ask(&self.graphical(), sender.input_sender().clone())
             }
             ConsoleCmd::KeyringDone => {}
         }
@@ -260,17 +279,17 @@ impl ConsolePage {
         match self.mode {
             ConsoleMode::Graphical => {
                 let idle = matches!(
-                    self.display.state(),
+                    self.display_state(),
                     DisplayState::Idle | DisplayState::Disconnected { .. }
                 );
                 let Some(g) = &info.graphics else { return };
-                if !idle || g.kind != "vnc" {
+                if !idle || !graphics::SHOWN_KINDS.contains(&g.kind.as_str()) {
                     return;
                 }
                 if let Some(p) = &g.passwd {
-                    self.display.set_credentials(None, p);
+                    self.set_credentials(p);
                 }
-                match graphics::route(&self.uri, g) {
+                match graphics::display_route(&self.uri, g) {
                     Route::Fd => {
                         let (gen_, dom) = (self.generation, info.domain.clone());
                         sender.oneshot_command(async move {
@@ -308,11 +327,49 @@ impl ConsolePage {
             return;
         };
         let uri = virt_client::ConnectUri::parse(&self.uri).ok();
-        if let Route::Tcp(host, port) = graphics::tcp_route(uri.as_ref(), g)
-            && let Err(e) = self.display.open_host(&host, port)
-        {
-            tracing::warn!("display not opened: {e}");
+        if let Route::Tcp(host, port) = graphics::tcp_route(uri.as_ref(), g) {
+            let opened = if self.is_spice() {
+                self.spice.open_host(&host, port).map_err(|e| e.to_string())
+            } else {
+                self.display
+                    .open_host(&host, port)
+                    .map_err(|e| e.to_string())
+            };
+            if let Err(e) = opened {
+                tracing::warn!("display not opened: {e}");
+            }
         }
+    }
+
+    /// Gives the display in use its password.
+    fn set_credentials(&self, password: &str) {
+        if self.is_spice() {
+            self.spice.set_credentials(None, password);
+        } else {
+            self.display.set_credentials(None, password);
+        }
+    }
+
+    /// SPICE sends the password when the session opens: a refused session opens again with
+    /// the new one. (A VNC session waits for it instead.)
+    fn reopen_spice(&mut self, sender: &ComponentSender<Self>) {
+        if self.is_spice() {
+            self.retries = 0;
+            self.open_missing(sender);
+        }
+    }
+
+    /// A SPICE channel wants a socket: libvirt gives one per call.
+    fn want_spice_fd(&self, id: u64, sender: &ComponentSender<Self>) {
+        let Some(info) = &self.info else {
+            self.spice
+                .give_channel_fd(id, Err(gettext("The VM is gone")));
+            return;
+        };
+        let dom = info.domain.clone();
+        sender.oneshot_command(async move {
+            ConsoleCmd::SpiceChannelFd(id, graphics::graphics_fd(dom).await)
+        });
     }
 
     pub(super) fn toast(&self, text: &str) {

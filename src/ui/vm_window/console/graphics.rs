@@ -1,7 +1,7 @@
 //! The console page's background reading and the graphical console: what the live XML says
-//! about the VM's displays and serial devices, how to reach the VNC server for a connection
-//! (fd passing over a unix socket, a channel through the ssh master for `+ssh`, else TCP to
-//! the listen address).
+//! about the VM's displays and serial devices, how to reach the VNC or SPICE server for a
+//! connection (fd passing over a unix socket, a channel through the ssh master for `+ssh` (VNC
+//! only), else TCP to the listen address).
 
 use std::os::fd::OwnedFd;
 
@@ -122,6 +122,18 @@ pub fn parse_devices(xml: &str) -> (Option<GraphicsInfo>, Vec<SerialDevice>) {
         serials.push(SerialDevice { alias, label });
     }
     (graphics, serials)
+}
+
+/// The display types the page shows.
+pub const SHOWN_KINDS: &[&str] = &["vnc", "spice"];
+
+/// The way to `graphics` over the connection `uri`, for its kind of display: SPICE needs a
+/// socket per channel, which one ssh channel does not give (not offered yet).
+pub fn display_route(uri: &str, graphics: &GraphicsInfo) -> Route {
+    match route(uri, graphics) {
+        Route::Ssh(_) if graphics.kind == "spice" => Route::Unavailable,
+        r => r,
+    }
 }
 
 /// How the page reaches a VM's display.
@@ -265,6 +277,24 @@ mod tests {
             Route::Ssh(_)
         ));
         assert_eq!(route("qemu+ext:///system", &g), Route::Unavailable);
+        // SPICE: fds and TCP as VNC; not through one ssh channel (it needs one per channel).
+        let spice = GraphicsInfo {
+            kind: "spice".into(),
+            ..g.clone()
+        };
+        assert_eq!(display_route("qemu:///system", &spice), Route::Fd);
+        assert_eq!(
+            display_route("qemu+tcp://h.example/system", &spice),
+            Route::Tcp("h.example".into(), 5901)
+        );
+        assert_eq!(
+            display_route("qemu+ssh://h/system", &spice),
+            Route::Unavailable
+        );
+        assert!(matches!(
+            display_route("qemu+ssh://h/system", &g),
+            Route::Ssh(_)
+        ));
         let none = GraphicsInfo::default();
         assert_eq!(route("qemu+tcp://h/system", &none), Route::Unavailable);
     }

@@ -9,7 +9,6 @@ use relm4::Sender;
 use super::ConsoleMsg;
 use crate::i18n::gettext;
 use crate::session::keyring::{self, SecretKey};
-use crate::widgets::vnc_display::VncDisplay;
 
 /// Where the page is in giving the display its password.
 #[derive(Debug, Default)]
@@ -86,7 +85,7 @@ pub async fn forget(key: SecretKey) {
 }
 
 /// Asks for the display's password; the answer comes back as [`ConsoleMsg::Password`].
-pub fn ask(display: &VncDisplay, sender: Sender<ConsoleMsg>) {
+pub fn ask(display: &impl IsA<gtk::Widget>, sender: Sender<ConsoleMsg>) {
     let parent = display.root().and_downcast::<gtk::Window>();
     let dialog = adw::MessageDialog::new(
         parent.as_ref(),

@@ -9,7 +9,26 @@ use gtk::gio;
 use gtk::prelude::*;
 
 use crate::i18n::gettext;
+use crate::widgets::spice_display::SpiceDisplay;
 use crate::widgets::vnc_display::VncDisplay;
+
+/// A display whose picture can be saved: the VNC and the SPICE display.
+pub trait GuestScreen: IsA<gtk::Widget> {
+    /// A copy of the guest's screen, once connected.
+    fn guest_texture(&self) -> Option<gtk::gdk::Texture>;
+}
+
+impl GuestScreen for VncDisplay {
+    fn guest_texture(&self) -> Option<gtk::gdk::Texture> {
+        self.texture()
+    }
+}
+
+impl GuestScreen for SpiceDisplay {
+    fn guest_texture(&self) -> Option<gtk::gdk::Texture> {
+        self.texture()
+    }
+}
 
 /// The keyboard shortcut that saves a screenshot while the display has the focus.
 pub const SHORTCUT: &str = "<Control><Shift>s";
@@ -45,11 +64,11 @@ pub fn save(texture: &gtk::gdk::Texture, path: &Path) -> Result<(), String> {
 /// `show`). When the user accepts, the picture is written and `done` gets the path or the
 /// error; a cancelled dialog calls nothing. `None` when the display shows no picture.
 pub fn dialog(
-    display: &VncDisplay,
+    display: &impl GuestScreen,
     vm: &str,
     done: impl Fn(Result<PathBuf, String>) + 'static,
 ) -> Option<gtk::FileChooserNative> {
-    let texture = display.texture()?;
+    let texture = display.guest_texture()?;
     let parent = display.root().and_downcast::<gtk::Window>();
     let chooser = gtk::FileChooserNative::new(
         Some(&gettext("Save Screenshot")),

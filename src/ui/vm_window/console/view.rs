@@ -52,17 +52,17 @@ pub(super) fn status(page: &ConsolePage) -> Option<Status> {
                     None,
                 );
             };
-            if g.kind != "vnc" {
+            if !super::graphics::SHOWN_KINDS.contains(&g.kind.as_str()) {
                 return s(
                     gettext("This display type is not supported yet"),
                     gettext_f(
-                        "The VM's display is {}; Hangar shows VNC displays.",
+                        "The VM's display is {}; Hangar shows VNC and SPICE displays.",
                         &[&g.kind],
                     ),
                     None,
                 );
             }
-            if super::graphics::route(&page.uri, g) == Route::Unavailable {
+            if super::graphics::display_route(&page.uri, g) == Route::Unavailable {
                 return s(
                     gettext("Not available for this connection yet"),
                     gettext(
@@ -73,7 +73,7 @@ pub(super) fn status(page: &ConsolePage) -> Option<Status> {
             }
             if let DisplayState::Disconnected {
                 reason: Some(reason),
-            } = page.display.state()
+            } = page.display_state()
                 && page.retries >= 5
             {
                 return s(
@@ -250,7 +250,11 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
 }
 
 /// Asks where to save the display's picture (taken now) and says in a toast where it went.
-pub(super) fn screenshot(display: &VncDisplay, vm: &str, toasts: &adw::ToastOverlay) {
+pub(super) fn screenshot(
+    display: &impl super::screenshot::GuestScreen,
+    vm: &str,
+    toasts: &adw::ToastOverlay,
+) {
     let t = toasts.clone();
     let chooser = super::screenshot::dialog(display, vm, move |result| {
         let text = match result {
@@ -269,7 +273,7 @@ pub(super) fn screenshot(display: &VncDisplay, vm: &str, toasts: &adw::ToastOver
 
 /// Lets the screenshot shortcut work while the display has the focus (before the guest gets
 /// the keys; a grabbed keyboard still sends it to the guest).
-pub(super) fn add_shortcuts(display: &VncDisplay, input: &Sender<ConsoleMsg>) {
+pub(super) fn add_shortcuts(display: &impl IsA<gtk::Widget>, input: &Sender<ConsoleMsg>) {
     let controller = gtk::ShortcutController::new();
     controller.set_propagation_phase(gtk::PropagationPhase::Capture);
     let s = input.clone();
@@ -290,14 +294,18 @@ pub(super) struct Fullscreen {
     window: gtk::Window,
     overlay: gtk::Overlay,
     stack: Option<gtk::Stack>,
+    /// The display's name in the stack.
+    name: Option<String>,
 }
 
 impl Fullscreen {
     /// Moves `display` into a fullscreen window.
-    pub(super) fn enter(display: &VncDisplay, input: &Sender<ConsoleMsg>) -> Self {
+    pub(super) fn enter(display: &gtk::Widget, input: &Sender<ConsoleMsg>) -> Self {
         let stack = display.parent().and_downcast::<gtk::Stack>();
         let parent = display.root().and_downcast::<gtk::Window>();
+        let mut name = None;
         if let Some(s) = &stack {
+            name = s.page(display).name().map(|n| n.to_string());
             s.remove(display);
         }
         let overlay = gtk::Overlay::builder().child(display).build();
@@ -353,14 +361,15 @@ impl Fullscreen {
             window,
             overlay,
             stack,
+            name,
         }
     }
 
     /// Puts `display` back on the page and closes the window.
-    pub(super) fn leave(self, display: &VncDisplay) {
+    pub(super) fn leave(self, display: &gtk::Widget) {
         self.overlay.set_child(None::<&gtk::Widget>);
         if let Some(s) = &self.stack {
-            s.add_named(display, Some("graphical"));
+            s.add_named(display, Some(self.name.as_deref().unwrap_or("graphical")));
         }
         self.window.destroy();
     }

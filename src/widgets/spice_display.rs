@@ -1,0 +1,365 @@
+//! `HangarSpiceDisplay`: a guest's graphical console over SPICE (spice-client-glib), as a GTK 4
+//! widget.
+//!
+//! The SPICE session runs on the GLib main loop of the GTK thread. The widget opens it from a
+//! socket fd (libvirt's DOMAIN_OPEN_GRAPHICS_FD) or a host and port. Over an fd, every further
+//! channel (display, inputs, …) needs a socket of its own: the widget asks for one with the
+//! `channel-fd-wanted` signal and takes it with [`SpiceDisplay::give_channel_fd`]. The display
+//! channel's primary surface is copied, rectangle by damaged rectangle, into our own cairo
+//! image, which is drawn like the VNC display's framebuffer (scaled to fit or 1:1).
+//!
+//! Split by concern, each file adding `impl imp::SpiceDisplay { … }`: `session` (open,
+//! channels, fds, authentication, end), `render` (surface copy, drawing, screenshots),
+//! `input` (keyboard by scan code, pointer in server and client mode, grab).
+//!
+//! It shares [`DisplayState`], [`VncStatus`], [`Scaling`] and [`KeyCombo`] with the VNC
+//! display, so the console page treats both alike.
+
+mod input;
+mod render;
+mod session;
+
+use std::os::fd::OwnedFd;
+use std::path::Path;
+
+use gtk::glib;
+use gtk::glib::subclass::prelude::*;
+use gtk::prelude::*;
+
+pub use crate::widgets::vnc_display::{DisplayState, KeyCombo, Scaling, VncStatus};
+
+/// Errors of the display's methods.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SpiceError {
+    /// `open_*` was called while a session is open: close it first.
+    #[error("the display already has a session")]
+    AlreadyOpen,
+    /// spice-client-glib refused to open the session.
+    #[error("cannot open the SPICE session: {0}")]
+    Open(String),
+    /// The operation needs a connected display.
+    #[error("the display is not connected")]
+    NotConnected,
+    /// The picture could not be created or saved.
+    #[error("picture: {0}")]
+    Picture(String),
+}
+
+mod imp {
+    use std::cell::{Cell, RefCell};
+    use std::collections::BTreeMap;
+    use std::sync::OnceLock;
+
+    use gtk::glib::subclass::Signal;
+    use gtk::subclass::prelude::*;
+    use gtk::{glib, prelude::*};
+
+    use super::render::Picture;
+    use super::{DisplayState, Scaling, VncStatus};
+
+    /// The open session and its channels.
+    pub(super) struct Live {
+        pub(super) id: u64,
+        pub(super) session: spice_client_glib::Session,
+        pub(super) main: Option<spice_client_glib::MainChannel>,
+        pub(super) display: Option<spice_client_glib::DisplayChannel>,
+        pub(super) inputs: Option<spice_client_glib::InputsChannel>,
+        /// Channels waiting for a socket, by request number.
+        pub(super) fd_wanted: BTreeMap<u64, spice_client_glib::Channel>,
+    }
+
+    #[derive(Default, glib::Properties)]
+    #[properties(wrapper_type = super::SpiceDisplay)]
+    pub struct SpiceDisplay {
+        /// Coarse connection state.
+        #[property(get, builder(VncStatus::Idle))]
+        pub(super) status: Cell<VncStatus>,
+        /// How the picture maps to the widget.
+        #[property(get, set = Self::set_scaling_mode, builder(Scaling::Fit))]
+        pub(super) scaling: Cell<Scaling>,
+        /// Whether the keyboard is grabbed (system shortcuts go to the guest).
+        #[property(get)]
+        pub(super) keyboard_grabbed: Cell<bool>,
+        /// Whether the server takes absolute pointer positions (SPICE's client mouse mode: a
+        /// tablet or the agent in the guest).
+        #[property(get)]
+        pub(super) absolute_pointer: Cell<bool>,
+        /// Kept for the console's toolbar; the guest's display is not resized over SPICE yet
+        /// (that needs the guest agent).
+        #[property(get, set)]
+        pub(super) resize_guest: Cell<bool>,
+
+        pub(super) state: RefCell<DisplayState>,
+        pub(super) live: RefCell<Option<Live>>,
+        pub(super) sessions: Cell<u64>,
+        pub(super) fd_requests: Cell<u64>,
+        pub(super) password: RefCell<Option<String>>,
+        pub(super) last_error: RefCell<Option<String>>,
+        pub(super) picture: RefCell<Option<Picture>>,
+
+        pub(super) held_keys: RefCell<Vec<(u32, u32)>>,
+        pub(super) button_mask: Cell<i32>,
+        pub(super) relative_from: Cell<Option<(f64, f64)>>,
+        pub(super) ctrl_down: Cell<bool>,
+        pub(super) alt_down: Cell<bool>,
+        pub(super) release_armed: Cell<bool>,
+        pub(super) grab_keys:
+            RefCell<Option<(glib::WeakRef<gtk::Widget>, gtk::EventControllerKey)>>,
+        pub(super) hint_visible: Cell<bool>,
+        pub(super) hint_timeout: RefCell<Option<glib::SourceId>>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for SpiceDisplay {
+        const NAME: &'static str = "HangarSpiceDisplay";
+        type Type = super::SpiceDisplay;
+        type ParentType = gtk::Widget;
+
+        fn class_init(klass: &mut Self::Class) {
+            klass.set_css_name("spice-display");
+            klass.set_accessible_role(gtk::AccessibleRole::Img);
+        }
+    }
+
+    #[glib::derived_properties]
+    impl ObjectImpl for SpiceDisplay {
+        fn constructed(&self) {
+            self.parent_constructed();
+            let obj = self.obj();
+            obj.set_focusable(true);
+            obj.set_focus_on_click(true);
+            obj.set_overflow(gtk::Overflow::Hidden);
+            self.setup_input();
+        }
+
+        fn signals() -> &'static [Signal] {
+            static SIGNALS: OnceLock<Vec<Signal>> = OnceLock::new();
+            SIGNALS.get_or_init(|| {
+                vec![
+                    // The guest's screen is shown.
+                    Signal::builder("connected").build(),
+                    // The session ended; the argument is the reason ("" for a clean close).
+                    Signal::builder("disconnected")
+                        .param_types([String::static_type()])
+                        .build(),
+                    // The server refused the password: give one with `set_credentials` and
+                    // open again.
+                    Signal::builder("auth-required")
+                        .param_types([bool::static_type()])
+                        .build(),
+                    // A channel of an fd session wants a socket: answer with
+                    // `give_channel_fd` and the request number.
+                    Signal::builder("channel-fd-wanted")
+                        .param_types([u64::static_type()])
+                        .build(),
+                    // The guest's screen changed size.
+                    Signal::builder("resized")
+                        .param_types([u32::static_type(), u32::static_type()])
+                        .build(),
+                ]
+            })
+        }
+
+        fn dispose(&self) {
+            self.shutdown(None);
+        }
+    }
+
+    impl WidgetImpl for SpiceDisplay {
+        fn measure(&self, orientation: gtk::Orientation, _for_size: i32) -> (i32, i32, i32, i32) {
+            self.measure_picture(orientation)
+        }
+
+        fn snapshot(&self, snapshot: &gtk::Snapshot) {
+            self.draw(snapshot);
+        }
+    }
+
+    impl SpiceDisplay {
+        fn set_scaling_mode(&self, mode: Scaling) {
+            if self.scaling.replace(mode) != mode {
+                let obj = self.obj();
+                obj.queue_resize();
+                obj.queue_draw();
+            }
+        }
+
+        /// Moves to `state`, updating the `status` property.
+        pub(super) fn set_state(&self, state: DisplayState) {
+            let status = state.status();
+            self.state.replace(state);
+            if self.status.replace(status) != status {
+                self.obj().notify_status();
+            }
+        }
+    }
+}
+
+glib::wrapper! {
+    /// A SPICE console: shows a guest's screen and sends it keyboard and pointer.
+    pub struct SpiceDisplay(ObjectSubclass<imp::SpiceDisplay>)
+        @extends gtk::Widget,
+        @implements gtk::Accessible, gtk::Buildable, gtk::ConstraintTarget;
+}
+
+impl Default for SpiceDisplay {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SpiceDisplay {
+    /// A display with nothing open; it draws a neutral background until connected.
+    pub fn new() -> Self {
+        glib::Object::new()
+    }
+
+    /// Opens a SPICE session whose main channel runs over `fd`, a connected stream socket
+    /// (from libvirt's DOMAIN_OPEN_GRAPHICS_FD). The session owns the fd. The other channels
+    /// ask for sockets of their own with `channel-fd-wanted`.
+    pub fn open_fd(&self, fd: OwnedFd) -> Result<(), SpiceError> {
+        self.imp().open_fd(fd)
+    }
+
+    /// Opens a SPICE session to `host`:`port` over TCP.
+    pub fn open_host(&self, host: &str, port: u16) -> Result<(), SpiceError> {
+        self.imp().open_host(host, port)
+    }
+
+    /// Hands a socket to the channel that asked for it with request `id` (an error ends the
+    /// session with that reason). Unknown or stale requests close the fd.
+    pub fn give_channel_fd(&self, id: u64, fd: Result<OwnedFd, String>) {
+        self.imp().give_channel_fd(id, fd);
+    }
+
+    /// Ends the session (state becomes `Disconnected` with no reason). Nothing happens when
+    /// nothing is open.
+    pub fn close(&self) {
+        self.imp().shutdown(None);
+    }
+
+    /// The connection state.
+    pub fn state(&self) -> DisplayState {
+        self.imp().state.borrow().clone()
+    }
+
+    /// The guest's screen size, once connected.
+    pub fn framebuffer_size(&self) -> Option<(u32, u32)> {
+        self.imp().picture_size()
+    }
+
+    /// The password for the next session (SPICE sends it when the session opens). The user
+    /// name is not used by SPICE.
+    pub fn set_credentials(&self, _username: Option<&str>, password: &str) {
+        self.imp().password.replace(Some(password.to_owned()));
+    }
+
+    /// Sends a key combination the host would otherwise catch (press in order, release in
+    /// reverse).
+    pub fn send_keys(&self, combo: KeyCombo) -> Result<(), SpiceError> {
+        self.imp().send_combo(combo)
+    }
+
+    /// Grabs the keyboard: system shortcuts and the window's own shortcuts go to the guest
+    /// until Ctrl+Alt or [`Self::release_keyboard`]. A click into the display grabs too.
+    pub fn grab_keyboard(&self) {
+        self.imp().grab_keyboard();
+    }
+
+    /// Gives the keyboard back to the host.
+    pub fn release_keyboard(&self) {
+        self.imp().release_keyboard();
+    }
+
+    /// A copy of the guest's screen as a texture (RGB), once connected.
+    pub fn texture(&self) -> Option<gtk::gdk::Texture> {
+        self.imp().texture()
+    }
+
+    /// The colour of one pixel of the guest's screen as (red, green, blue), once connected.
+    pub fn pixel(&self, x: u32, y: u32) -> Option<(u8, u8, u8)> {
+        self.imp().pixel(x, y)
+    }
+
+    /// Saves the guest's screen as a PNG file.
+    pub fn save_screenshot(&self, path: &Path) -> Result<(), SpiceError> {
+        self.imp().save_screenshot(path)
+    }
+
+    /// Handles a key press or release: GTK's key value and hardware key code (evdev + 8).
+    /// Returns whether the key went to the guest.
+    pub fn process_key(&self, keyval: u32, keycode: u32, pressed: bool) -> bool {
+        self.imp().process_key(keyval, keycode, pressed)
+    }
+
+    /// Handles a pointer move to widget coordinates (`x`, `y`).
+    pub fn process_motion(&self, x: f64, y: f64) {
+        self.imp().process_motion(x, y);
+    }
+
+    /// Handles the pointer leaving the widget.
+    pub fn process_leave(&self) {
+        self.imp().relative_from.set(None);
+    }
+
+    /// Handles a button press or release (GTK numbering: 1 left, 2 middle, 3 right) at
+    /// widget coordinates (`x`, `y`).
+    pub fn process_button(&self, button: u32, pressed: bool, x: f64, y: f64) {
+        self.imp().process_button(button, pressed, x, y);
+    }
+
+    /// Handles scrolling by whole steps (`dy` > 0: down).
+    pub fn process_scroll(&self, dx: f64, dy: f64) {
+        self.imp().process_scroll(dx, dy);
+    }
+
+    /// Runs `f` when the session ends, with the reason ("" for a clean close).
+    pub fn connect_disconnected<F: Fn(&Self, &str) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_local("disconnected", false, move |args| {
+            let obj = args.first()?.get::<Self>().ok()?;
+            let reason = args.get(1)?.get::<String>().ok()?;
+            f(&obj, &reason);
+            None
+        })
+    }
+
+    /// Runs `f` when the server refused the password.
+    pub fn connect_auth_required<F: Fn(&Self, bool) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_local("auth-required", false, move |args| {
+            let obj = args.first()?.get::<Self>().ok()?;
+            let username = args.get(1)?.get::<bool>().ok()?;
+            f(&obj, username);
+            None
+        })
+    }
+
+    /// Runs `f` once the guest's screen is shown.
+    pub fn connect_connected<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_local("connected", false, move |args| {
+            let obj = args.first()?.get::<Self>().ok()?;
+            f(&obj);
+            None
+        })
+    }
+
+    /// Runs `f` when a channel of an fd session wants a socket, with the request number to
+    /// answer [`Self::give_channel_fd`] with.
+    pub fn connect_channel_fd_wanted<F: Fn(&Self, u64) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_local("channel-fd-wanted", false, move |args| {
+            let obj = args.first()?.get::<Self>().ok()?;
+            let id = args.get(1)?.get::<u64>().ok()?;
+            f(&obj, id);
+            None
+        })
+    }
+}

@@ -1,0 +1,258 @@
+//! The SPICE session: opening it from an fd or a host, the channels it announces (main,
+//! display, inputs), sockets for the channels of an fd session, the mouse mode, and the end
+//! of the session with its reason.
+
+use std::os::fd::{IntoRawFd, OwnedFd};
+
+use gtk::glib;
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+use spice_client_glib::prelude::*;
+use spice_client_glib::{
+    Channel, ChannelEvent, DisplayChannel, InputsChannel, MainChannel, Session,
+};
+
+use super::imp::{self, Live};
+use super::{DisplayState, SpiceError};
+use crate::i18n::gettext;
+
+/// SPICE's mouse modes (`SPICE_MOUSE_MODE_*`).
+const MOUSE_MODE_CLIENT: i32 = 2;
+
+/// Runs `f` with the display if it still exists and session `id` is still its session
+/// (signals of a closed session can arrive late).
+fn on_current(
+    weak: &glib::WeakRef<super::SpiceDisplay>,
+    id: u64,
+    f: impl FnOnce(&imp::SpiceDisplay),
+) {
+    if let Some(obj) = weak.upgrade() {
+        let imp = obj.imp();
+        let current = imp.live.borrow().as_ref().map(|l| l.id);
+        if current == Some(id) {
+            f(imp);
+        }
+    }
+}
+
+impl imp::SpiceDisplay {
+    pub(super) fn open_fd(&self, fd: OwnedFd) -> Result<(), SpiceError> {
+        let session = self.new_session()?;
+        // On success the main channel's socket owns the fd.
+        let raw = fd.into_raw_fd();
+        if !session.open_fd(raw) {
+            // SAFETY: the session refused the fd, so it is still ours to close.
+            drop(unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(raw) });
+            self.live.replace(None);
+            return Err(SpiceError::Open(gettext("the session refused the socket")));
+        }
+        self.started();
+        Ok(())
+    }
+
+    pub(super) fn open_host(&self, host: &str, port: u16) -> Result<(), SpiceError> {
+        let session = self.new_session()?;
+        session.set_host(Some(host));
+        session.set_port(Some(&port.to_string()));
+        if !session.connect() {
+            self.live.replace(None);
+            return Err(SpiceError::Open(format!("{host}:{port}")));
+        }
+        self.started();
+        Ok(())
+    }
+
+    /// A new session, registered as the display's, with its signals connected.
+    fn new_session(&self) -> Result<Session, SpiceError> {
+        if self.live.borrow().is_some() {
+            return Err(SpiceError::AlreadyOpen);
+        }
+        let session = Session::new();
+        // Only the channels this display handles.
+        session.set_enable_audio(false);
+        session.set_enable_usbredir(false);
+        session.set_enable_smartcard(false);
+        session.set_password(self.password.borrow().as_deref());
+        let id = self.sessions.get() + 1;
+        self.sessions.set(id);
+        let weak = self.obj().downgrade();
+        let w = weak.clone();
+        session.connect_channel_new(move |_, channel| {
+            on_current(&w, id, |imp| imp.on_channel_new(id, channel));
+        });
+        session.connect_disconnected(move |_| {
+            on_current(&weak, id, |imp| {
+                let reason = imp
+                    .last_error
+                    .take()
+                    .unwrap_or_else(|| gettext("The SPICE server closed the connection"));
+                imp.shutdown(Some(reason));
+            });
+        });
+        self.live.replace(Some(Live {
+            id,
+            session: session.clone(),
+            main: None,
+            display: None,
+            inputs: None,
+            fd_wanted: Default::default(),
+        }));
+        Ok(session)
+    }
+
+    fn started(&self) {
+        self.last_error.replace(None);
+        self.set_state(DisplayState::Connecting);
+        self.obj().queue_draw();
+    }
+
+    /// A channel the server offers: the main channel is already connecting; the first display
+    /// and the inputs channel are connected, the others (cursor, audio, …) left alone.
+    fn on_channel_new(&self, id: u64, channel: &Channel) {
+        let weak = self.obj().downgrade();
+        let w = weak.clone();
+        channel.connect_open_fd(move |c, _tls| {
+            on_current(&w, id, |imp| imp.want_fd(c.upcast_ref()));
+        });
+        if let Some(main) = channel.downcast_ref::<MainChannel>() {
+            let w = weak.clone();
+            main.connect_channel_event(move |_, event| {
+                on_current(&w, id, |imp| imp.on_main_event(event));
+            });
+            let w = weak.clone();
+            main.connect_main_mouse_update(move |m| {
+                on_current(&w, id, |imp| imp.on_mouse_mode(m.mouse_mode()));
+            });
+            if let Some(live) = self.live.borrow_mut().as_mut() {
+                live.main = Some(main.clone());
+            }
+        } else if let Some(display) = channel.downcast_ref::<DisplayChannel>() {
+            // One monitor: the first display channel.
+            if self
+                .live
+                .borrow()
+                .as_ref()
+                .is_some_and(|l| l.display.is_some())
+            {
+                return;
+            }
+            let w = weak.clone();
+            display.connect_display_primary_create(move |d| {
+                on_current(&w, id, |imp| imp.on_primary_create(d));
+            });
+            let w = weak.clone();
+            display.connect_display_primary_destroy(move |_| {
+                on_current(&w, id, |imp| imp.on_primary_destroy());
+            });
+            display.connect_display_invalidate(move |d, x, y, width, height| {
+                on_current(&weak, id, |imp| imp.on_invalidate(d, x, y, width, height));
+            });
+            if let Some(live) = self.live.borrow_mut().as_mut() {
+                live.display = Some(display.clone());
+            }
+            ChannelExt::connect(display);
+        } else if let Some(inputs) = channel.downcast_ref::<InputsChannel>() {
+            // Keys and pointer go out once the channel is up (before, they would be dropped).
+            inputs.connect_channel_event(move |c, event| {
+                on_current(&weak, id, |imp| {
+                    if let Some(live) = imp.live.borrow_mut().as_mut() {
+                        live.inputs = (event == ChannelEvent::Opened).then(|| c.clone());
+                    }
+                });
+            });
+            ChannelExt::connect(inputs);
+        }
+    }
+
+    /// A channel of an fd session wants its socket: ask the app for one.
+    fn want_fd(&self, channel: &Channel) {
+        let request = self.fd_requests.get() + 1;
+        self.fd_requests.set(request);
+        if let Some(live) = self.live.borrow_mut().as_mut() {
+            live.fd_wanted.insert(request, channel.clone());
+        }
+        self.obj()
+            .emit_by_name::<()>("channel-fd-wanted", &[&request]);
+    }
+
+    pub(super) fn give_channel_fd(&self, request: u64, fd: Result<OwnedFd, String>) {
+        let channel = self
+            .live
+            .borrow_mut()
+            .as_mut()
+            .and_then(|l| l.fd_wanted.remove(&request));
+        let Some(channel) = channel else { return };
+        match fd {
+            Ok(fd) => {
+                let raw = fd.into_raw_fd();
+                if !channel.open_fd(raw) {
+                    // SAFETY: the channel refused the fd, so it is still ours to close.
+                    drop(unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(raw) });
+                    tracing::debug!("a SPICE channel refused its socket");
+                }
+            }
+            Err(e) => self.shutdown(Some(e)),
+        }
+    }
+
+    fn on_main_event(&self, event: ChannelEvent) {
+        let reason = match event {
+            ChannelEvent::Opened => {
+                // Absolute positions when the guest can take them (a tablet or the agent).
+                if let Some(main) = self.live.borrow().as_ref().and_then(|l| l.main.clone()) {
+                    main.request_mouse_mode(MOUSE_MODE_CLIENT);
+                    self.on_mouse_mode(main.mouse_mode());
+                }
+                return;
+            }
+            ChannelEvent::ErrorAuth => {
+                // Not an error to retry with the same password: ask for another.
+                self.password.replace(None);
+                self.shutdown(None);
+                self.obj().emit_by_name::<()>("auth-required", &[&false]);
+                return;
+            }
+            ChannelEvent::ErrorConnect => gettext("Cannot connect to the SPICE server"),
+            ChannelEvent::ErrorTls => {
+                gettext("The SPICE server needs TLS, which Hangar does not offer yet")
+            }
+            ChannelEvent::ErrorLink => gettext("The SPICE server refused the connection"),
+            ChannelEvent::ErrorIo | ChannelEvent::Closed => {
+                gettext("The SPICE server closed the connection")
+            }
+            _ => return,
+        };
+        self.shutdown(Some(reason));
+    }
+
+    fn on_mouse_mode(&self, mode: i32) {
+        let absolute = mode == MOUSE_MODE_CLIENT;
+        self.relative_from.set(None);
+        if self.absolute_pointer.replace(absolute) != absolute {
+            self.obj().notify_absolute_pointer();
+        }
+    }
+
+    /// The inputs channel, when the session has one.
+    pub(super) fn inputs(&self) -> Option<InputsChannel> {
+        self.live.borrow().as_ref()?.inputs.clone()
+    }
+
+    /// Ends the session: `reason` `None` for a clean close, else what went wrong.
+    pub(super) fn shutdown(&self, reason: Option<String>) {
+        let Some(live) = self.live.take() else { return };
+        self.release_held_keys_with(live.inputs.as_ref());
+        self.release_keyboard();
+        live.session.disconnect();
+        self.picture.replace(None);
+        self.button_mask.set(0);
+        self.relative_from.set(None);
+        self.set_state(DisplayState::Disconnected {
+            reason: reason.clone(),
+        });
+        let obj = self.obj();
+        obj.queue_resize();
+        obj.queue_draw();
+        obj.emit_by_name::<()>("disconnected", &[&reason.unwrap_or_default()]);
+    }
+}
