@@ -87,6 +87,9 @@ impl StoragePool {
         refresh => StoragePoolRefreshArgs { flags: 0 };
         /// Removes the pool's definition.
         undefine => StoragePoolUndefineArgs;
+        /// Removes the pool's underlying storage (the undoing of [`StoragePool::build`]); the
+        /// pool must be inactive.
+        delete => StoragePoolDeleteArgs { flags: 0 };
     }
 
     /// State and sizes.

@@ -13,6 +13,7 @@ use crate::session::host::{self, HostDetails, HostRequest, HostUpdate};
 use crate::session::model::VmAction;
 use crate::session::prestart;
 use crate::session::sampler::{SamplerHandle, Want};
+use crate::ui::host_window::HostPage;
 use crate::ui::stats::HostStats;
 use crate::ui::vm_list::{ConnectionStatus, VmList, memory_text};
 use crate::ui::vm_window::{VmPage, VmWindowMsg};
@@ -244,11 +245,17 @@ pub fn apply(
     window.refresh_actions();
     show_pending(window, sender);
     if connected
-        && window.pending_host_summary
+        && (window.pending_host_summary || window.pending_host_storage)
         && window.connection_uris().first().map(String::as_str) == Some(uri)
     {
+        let page = if window.pending_host_storage {
+            HostPage::Storage
+        } else {
+            HostPage::Overview
+        };
         window.pending_host_summary = false;
-        window.open_host_window(uri);
+        window.pending_host_storage = false;
+        window.open_host_page(uri, page);
     }
 }
 
