@@ -135,7 +135,7 @@ impl HostWindow {
             Some(HostPage::Overview.name()),
             &gettext("Overview"),
         );
-        overview.set_icon_name(Some("utilities-system-monitor-symbolic"));
+        overview.set_icon_name(Some("computer-symbolic"));
         let storage = client.map(|conn| {
             let toasts = toasts.clone();
             let page = StoragePage::builder()
