@@ -51,11 +51,12 @@ fn a_pool_of_a_thousand_volumes_is_listed_in_full_and_in_time() {
         .collect();
     assert_eq!(names, listed);
     let list = page.widgets().volumes.clone();
-    let last = VOLUMES as i32 - 1;
-    assert!(
-        list.row_at_index(last).is_some() && list.row_at_index(last + 1).is_none(),
-        "not one row per volume"
+    assert_eq!(
+        list.store.n_items() as usize,
+        VOLUMES,
+        "one entry per volume"
     );
+    assert!(list.view.is_mapped());
 
     let again = Instant::now();
     send(&page, Msg::Reload);
@@ -67,7 +68,7 @@ fn a_pool_of_a_thousand_volumes_is_listed_in_full_and_in_time() {
         reload.as_millis()
     );
     assert!(
-        reload < Duration::from_secs(30),
+        reload < Duration::from_secs(10),
         "listing {VOLUMES} volumes took {reload:?}"
     );
     win.destroy();

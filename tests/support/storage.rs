@@ -74,7 +74,7 @@ pub fn select_volume(page: &relm4::Controller<StoragePage>, name: &str) {
         .position(|v| v.name == name)
         .unwrap_or_else(|| panic!("no volume {name} on the page"));
     let list = page.widgets().volumes.clone();
-    list.select_row(list.row_at_index(i as i32).as_ref());
+    list.select(Some(i));
     assert!(wait_until(10, || page.model().selected_volume() == Some(name)));
 }
 

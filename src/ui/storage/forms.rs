@@ -93,10 +93,10 @@ fn margins(w: &impl IsA<gtk::Widget>, n: i32) {
 }
 
 impl Forms {
-    /// The controls, sending their messages to `input`; `pools` and `volumes` are the lists.
+    /// The controls, sending their messages to `input`; `pools` is the pool list, `volumes` the volume list's stack.
     pub fn new(
         pools: &gtk::ListBox,
-        volumes: &gtk::ListBox,
+        volumes: &gtk::Stack,
         input: &Sender<StoragePageMsg>,
     ) -> Forms {
         let start = button(&gettext("_Start"), input, || {
@@ -198,20 +198,9 @@ impl Forms {
         margins(&volume_box, 12);
         volume_box.append(&pool_title);
         volume_box.append(&pool_summary);
-        volumes.add_css_class("boxed-list");
-        volumes.set_selection_mode(gtk::SelectionMode::Single);
-        volumes.update_property(&[gtk::accessible::Property::Label(&gettext("Volumes"))]);
-        let none = gtk::Label::new(Some(&gettext("No volumes")));
-        none.add_css_class("dim-label");
-        margins(&none, 12);
-        volumes.set_placeholder(Some(&none));
-        let scroll = gtk::ScrolledWindow::builder()
-            .hscrollbar_policy(gtk::PolicyType::Never)
-            .vexpand(true)
-            .min_content_height(160)
-            .child(volumes)
-            .build();
-        volume_box.append(&scroll);
+        volumes.set_vexpand(true);
+        volumes.set_size_request(-1, 160);
+        volume_box.append(volumes);
         let selected = adw::PreferencesGroup::builder()
             .title(gettext("Selected Volume"))
             .header_suffix(&delete_volume)

@@ -9,7 +9,7 @@ use virt_client::{Connection, ObjectEvent};
 
 use super::forms::{self, Forms};
 use super::ops::{self, NewVolume, PoolEntry, PoolOp, VolumeEntry};
-use super::rows::{PoolRow, PoolRowOutput, VolumeRow};
+use super::rows::{PoolRow, PoolRowOutput, VolumeList};
 use crate::i18n::{gettext, gettext_f};
 
 /// What the page is opened on.
@@ -92,7 +92,7 @@ pub struct StoragePage {
     pools: Vec<PoolEntry>,
     volumes: Vec<VolumeEntry>,
     pool_rows: FactoryVecDeque<PoolRow>,
-    volume_rows: FactoryVecDeque<VolumeRow>,
+    volume_list: VolumeList,
     selected_pool: Option<String>,
     selected_volume: Option<String>,
     /// The pool to select once the one being created exists.
@@ -131,7 +131,7 @@ pub struct StorageWidgets {
     /// The pool list.
     pub pools: gtk::ListBox,
     /// The volume list.
-    pub volumes: gtk::ListBox,
+    pub volumes: VolumeList,
     /// The forms and action buttons.
     pub forms: Forms,
     spinner: gtk::Spinner,
@@ -212,7 +212,7 @@ impl StoragePage {
         let Some(pool) = self.pool().filter(|p| p.active()).map(|p| p.name.clone()) else {
             self.volumes.clear();
             self.selected_volume = None;
-            self.volume_rows.guard().clear();
+            self.volume_list.set(&[], None);
             self.loading_volumes = false;
             return;
         };
@@ -328,21 +328,11 @@ impl StoragePage {
         if self.volume().is_none() {
             self.selected_volume = None;
         }
-        {
-            let mut rows = self.volume_rows.guard();
-            rows.clear();
-            for v in &self.volumes {
-                rows.push_back(v.clone());
-            }
-        }
         let index = self
             .selected_volume
             .as_deref()
             .and_then(|name| self.volumes.iter().position(|v| v.name == name));
-        match index.and_then(|i| widgets.volumes.row_at_index(i as i32)) {
-            Some(row) => widgets.volumes.select_row(Some(&row)),
-            None => widgets.volumes.unselect_all(),
-        }
+        widgets.volumes.set(&self.volumes, index);
         widgets.forms.set_backing_choices(&self.volumes);
     }
 
@@ -381,18 +371,16 @@ impl Component for StoragePage {
             .forward(sender.input_sender(), |out| match out {
                 PoolRowOutput::Autostart(name, on) => StoragePageMsg::SetAutostart(name, on),
             });
-        let volume_rows: FactoryVecDeque<VolumeRow> = FactoryVecDeque::builder()
-            .launch(gtk::ListBox::default())
-            .detach();
+        let volumes = VolumeList::new();
         let pools = pool_rows.widget().clone();
-        let volumes = volume_rows.widget().clone();
         let input = sender.input_sender().clone();
         pools.connect_row_selected(move |_, _| input.emit(StoragePageMsg::PoolSelectionChanged));
         let input = sender.input_sender().clone();
         volumes
-            .connect_row_selected(move |_, _| input.emit(StoragePageMsg::VolumeSelectionChanged));
+            .selection
+            .connect_selected_notify(move |_| input.emit(StoragePageMsg::VolumeSelectionChanged));
 
-        let forms = Forms::new(&pools, &volumes, sender.input_sender());
+        let forms = Forms::new(&pools, &volumes.stack, sender.input_sender());
         let (error_box, error) = forms::error_line(sender.input_sender());
         let spinner = gtk::Spinner::new();
         spinner.update_property(&[gtk::accessible::Property::Label(&gettext("Working"))]);
@@ -428,7 +416,7 @@ impl Component for StoragePage {
             pools: Vec::new(),
             volumes: Vec::new(),
             pool_rows,
-            volume_rows,
+            volume_list: volumes.clone(),
             selected_pool: None,
             selected_volume: None,
             select_after: None,
@@ -476,17 +464,14 @@ impl Component for StoragePage {
                     self.selected_pool = name;
                     self.selected_volume = None;
                     self.volumes.clear();
-                    self.volume_rows.guard().clear();
+                    widgets.volumes.set(&[], None);
                     self.load_volumes(&sender);
                 }
             }
             StoragePageMsg::VolumeSelectionChanged => {
-                if let Some(v) = widgets
-                    .volumes
-                    .selected_row()
-                    .and_then(|r| self.volumes.get(r.index() as usize))
-                {
-                    self.selected_volume = Some(v.name.clone());
+                let selected = widgets.volumes.selected().and_then(|i| self.volumes.get(i));
+                self.selected_volume = selected.map(|v| v.name.clone());
+                if let Some(v) = selected {
                     widgets.forms.show_volume_size(v.capacity);
                 }
             }
