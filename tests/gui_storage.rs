@@ -368,3 +368,64 @@ fn show_host_storage_opens_the_storage_page_of_the_first_connection() {
     drop(m);
     main.widget().destroy();
 }
+
+#[gtk::test]
+fn after_the_daemon_restarts_the_page_works_on_the_new_connection() {
+    support::init_gui();
+    hangar::settings::AppSettings::open()
+        .unwrap()
+        .set_connections(&[]);
+    let d = Libvirtd::start().unwrap();
+    let main = MainWindow::builder()
+        .launch(Options {
+            connect: vec![d.qemu_uri()],
+            show_host_storage: true,
+            ..Options::default()
+        })
+        .detach();
+    main.widget().present();
+    let page_state = || {
+        let m = main.model();
+        m.host_windows().values().next().and_then(|w| {
+            w.storage().map(|s| {
+                let s = s.model();
+                (
+                    s.loads(),
+                    s.busy(),
+                    s.events().0.cloned(),
+                    s.error().map(str::to_owned),
+                )
+            })
+        })
+    };
+    assert!(wait_until(30, || page_state().is_some_and(
+        |(n, busy, ev, _)| n > 0 && !busy && ev == Some(Ok(()))
+    )));
+    let loads = page_state().unwrap().0;
+
+    d.restart().unwrap();
+    // Reconnected: the page reloads and subscribes again, and events of the new connection
+    // reach it.
+    assert!(
+        wait_until(90, || page_state().is_some_and(|(n, busy, ev, error)| n
+            > loads
+            && !busy
+            && ev == Some(Ok(()))
+            && error.is_none())),
+        "the page did not follow the new connection: {:?}",
+        page_state()
+    );
+    running_pool(&d, "afterwards");
+    let names = || {
+        let m = main.model();
+        let w = m.host_windows().values().next().unwrap();
+        let s = w.storage().unwrap().model();
+        s.pools().iter().map(|p| p.name.clone()).collect::<Vec<_>>()
+    };
+    assert!(
+        wait_until(20, || names() == ["afterwards"]),
+        "{:?}",
+        names()
+    );
+    main.widget().destroy();
+}

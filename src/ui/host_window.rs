@@ -10,7 +10,7 @@ use crate::i18n::{gettext, gettext_f};
 use crate::session::sampler::{StatsTick, Want};
 use crate::session::series::Unit;
 use crate::ui::stats::{HostStats, TickListener};
-use crate::ui::storage::{StoragePage, StoragePageInit, StoragePageOutput};
+use crate::ui::storage::{StoragePage, StoragePageInit, StoragePageMsg, StoragePageOutput};
 use crate::ui::vm_list::ConnectionObject;
 use crate::ui::vm_window::performance::{Section, WINDOW_SECS, value_text};
 use crate::widgets::graph::{GraphLine, YMax};
@@ -49,6 +49,7 @@ impl HostPage {
 pub struct HostWindow {
     state: Rc<State>,
     stack: adw::ViewStack,
+    toasts: adw::ToastOverlay,
     storage: Option<Controller<StoragePage>>,
     _listener: TickListener,
 }
@@ -136,21 +137,7 @@ impl HostWindow {
             &gettext("Overview"),
         );
         overview.set_icon_name(Some("computer-symbolic"));
-        let storage = client.map(|conn| {
-            let toasts = toasts.clone();
-            let page = StoragePage::builder()
-                .launch(StoragePageInit { conn })
-                .connect_receiver(move |_, out| match out {
-                    StoragePageOutput::Done(line) => toasts.add_toast(adw::Toast::new(&line)),
-                });
-            let p = stack.add_titled(
-                page.widget(),
-                Some(HostPage::Storage.name()),
-                &gettext("Storage"),
-            );
-            p.set_icon_name(Some("drive-harddisk-symbolic"));
-            page
-        });
+        let storage = client.map(|conn| storage_page(&stack, &toasts, conn));
         toasts.set_child(Some(&stack));
         toasts.set_vexpand(true);
         let content = gtk::Box::new(gtk::Orientation::Vertical, 0);
@@ -179,6 +166,7 @@ impl HostWindow {
         Some(HostWindow {
             state,
             stack,
+            toasts,
             storage,
             _listener: listener,
         })
@@ -197,6 +185,18 @@ impl HostWindow {
         match self.stack.visible_child_name().as_deref() {
             Some("storage") => HostPage::Storage,
             _ => HostPage::Overview,
+        }
+    }
+
+    /// Tells the storage page the connection was made again (`Some`) or lost (`None`); the
+    /// first connection of a window opened without one adds the page.
+    pub fn set_client(&mut self, client: Option<virt_client::Connection>) {
+        match (&self.storage, client) {
+            (Some(page), client) => page.emit(StoragePageMsg::Connection(client)),
+            (None, Some(conn)) => {
+                self.storage = Some(storage_page(&self.stack, &self.toasts, conn));
+            }
+            (None, None) => {}
         }
     }
 
@@ -227,6 +227,27 @@ impl HostWindow {
     pub fn cpu_section(&self) -> &Section {
         &self.state.cpu
     }
+}
+
+/// The storage page on `conn`, added to `stack`, its news shown as toasts.
+fn storage_page(
+    stack: &adw::ViewStack,
+    toasts: &adw::ToastOverlay,
+    conn: virt_client::Connection,
+) -> Controller<StoragePage> {
+    let toasts = toasts.clone();
+    let page = StoragePage::builder()
+        .launch(StoragePageInit { conn })
+        .connect_receiver(move |_, out| match out {
+            StoragePageOutput::Done(line) => toasts.add_toast(adw::Toast::new(&line)),
+        });
+    let p = stack.add_titled(
+        page.widget(),
+        Some(HostPage::Storage.name()),
+        &gettext("Storage"),
+    );
+    p.set_icon_name(Some("drive-harddisk-symbolic"));
+    page
 }
 
 impl State {

@@ -128,11 +128,18 @@ pub fn close(window: &mut MainWindow, uri: &str) {
 }
 
 /// Gives the VM windows of `uri` the connection, or tells them it is gone.
-fn tell_vm_windows(window: &MainWindow, uri: &str, connection: Option<&virt_client::Connection>) {
+fn tell_vm_windows(
+    window: &mut MainWindow,
+    uri: &str,
+    connection: Option<&virt_client::Connection>,
+) {
     for w in window.vm_windows.values() {
         if w.model().connection_uri() == uri {
             w.emit(VmWindowMsg::Connection(connection.cloned()));
         }
+    }
+    if let Some(w) = window.host_windows.get_mut(uri) {
+        w.set_client(connection.cloned());
     }
 }
 

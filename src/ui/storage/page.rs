@@ -62,6 +62,8 @@ pub enum StoragePageMsg {
     Respond(bool),
     /// Hide the error.
     DismissError,
+    /// The connection was made again (`Some`), or lost (`None`).
+    Connection(Option<Connection>),
 }
 
 /// What the page tells its window.
@@ -387,29 +389,7 @@ impl Component for StoragePage {
         forms.place(&root, &error_box, &spinner);
 
         let conn = init.conn;
-        let events_conn = conn.clone();
-        sender.command(move |out, shutdown| {
-            shutdown
-                .register(async move {
-                    let mut events = match events_conn.pool_events().await {
-                        Ok(events) => events,
-                        Err(e) => {
-                            let _ = out.send(StorageCmd::Event(Err(e.to_string())));
-                            return;
-                        }
-                    };
-                    let _ = out.send(StorageCmd::Subscribed);
-                    while let Some(ev) = events.next().await {
-                        if out
-                            .send(StorageCmd::Event(ev.map_err(|e| e.to_string())))
-                            .is_err()
-                        {
-                            break;
-                        }
-                    }
-                })
-                .drop_on_shutdown()
-        });
+        subscribe(&sender, conn.clone());
 
         let mut model = StoragePage {
             conn,
@@ -533,6 +513,18 @@ impl Component for StoragePage {
             }
             StoragePageMsg::Respond(yes) => self.answer(yes, &sender),
             StoragePageMsg::DismissError => self.error = None,
+            StoragePageMsg::Connection(Some(conn)) => {
+                self.conn = conn.clone();
+                self.error = None;
+                self.events = None;
+                subscribe(&sender, conn);
+                self.load(&sender);
+            }
+            StoragePageMsg::Connection(None) => {
+                self.error = Some(gettext(
+                    "The connection to the host is lost. The page is brought up to date when it is back.",
+                ));
+            }
         }
         self.sync(widgets);
     }
@@ -595,4 +587,30 @@ impl Component for StoragePage {
         }
         self.sync(widgets);
     }
+}
+
+/// Follows the pool events of `conn` until the page or the connection ends.
+fn subscribe(sender: &ComponentSender<StoragePage>, conn: Connection) {
+    sender.command(move |out, shutdown| {
+        shutdown
+            .register(async move {
+                let mut events = match conn.pool_events().await {
+                    Ok(events) => events,
+                    Err(e) => {
+                        let _ = out.send(StorageCmd::Event(Err(e.to_string())));
+                        return;
+                    }
+                };
+                let _ = out.send(StorageCmd::Subscribed);
+                while let Some(ev) = events.next().await {
+                    if out
+                        .send(StorageCmd::Event(ev.map_err(|e| e.to_string())))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            })
+            .drop_on_shutdown()
+    });
 }
