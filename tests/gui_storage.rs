@@ -11,7 +11,7 @@ use adw::prelude::*;
 use hangar::cli::Options;
 use hangar::ui::host_window::HostPage;
 use hangar::ui::main_window::MainWindow;
-use hangar::ui::storage::ops::PoolOp;
+use hangar::ui::storage::ops::{self, PoolOp};
 use hangar::ui::storage::{Question, StoragePageMsg as Msg};
 use relm4::prelude::*;
 use support::storage::{
@@ -61,6 +61,7 @@ fn the_page_lists_what_virsh_lists_and_makes_a_dir_pool_through_its_form() {
         ],
     );
 
+    let criticals = support::criticals();
     let (win, page) = open(&d);
     assert_eq!(pool_names(&page), virsh_pools(&d));
     let state = |name: &str| {
@@ -119,6 +120,11 @@ fn the_page_lists_what_virsh_lists_and_makes_a_dir_pool_through_its_form() {
     page.emit(Msg::DismissError);
     assert!(wait_until(5, || !page.widgets().error.is_visible()));
     assert_eq!(page.model().selected_pool(), Some(name.as_str()));
+    assert_eq!(
+        support::criticals(),
+        criticals,
+        "GLib criticals were logged"
+    );
     win.destroy();
 }
 
@@ -182,9 +188,19 @@ fn start_stop_autostart_delete_and_undefine_reach_the_daemon() {
     assert!(wait_until(5, || page.model().question().is_some()));
     decline(&page);
     assert_eq!(virsh_pools(&d), ["pa"]);
+    // This time through the dialog's own button.
     page.emit(Msg::Pool(PoolOp::Undefine));
     assert!(wait_until(5, || page.model().question().is_some()));
-    send(&page, Msg::Respond(true));
+    let dialog = gtk::Window::list_toplevels()
+        .into_iter()
+        .find_map(|w| {
+            w.downcast::<adw::MessageDialog>()
+                .ok()
+                .filter(|d| d.is_visible())
+        })
+        .expect("no question on screen");
+    assert_eq!(dialog.heading().as_deref(), Some("Undefine “pa”?"));
+    act(&page, || dialog.response("accept"));
     assert!(virsh_pools(&d).is_empty());
     assert!(page.model().pools().is_empty());
     win.destroy();
@@ -265,6 +281,13 @@ fn volumes_are_made_grown_and_deleted_and_bad_input_changes_nothing() {
     virsh(&d, &["define", &file.display().to_string()]);
     send(&page, Msg::Reload);
     assert_eq!(page.model().volumes()[0].users, [vm_name.as_str()]);
+    // Without the confirmation, deleting is refused below the page too.
+    let conn = support::connect(&d.qemu_uri());
+    let p = path.clone();
+    let refused = support::block(async move { ops::delete_volume(&conn, &p, false).await });
+    let e = refused.unwrap_err();
+    assert!(e.contains("is used by") && e.contains(&vm_name), "{e}");
+    assert!(virsh_volumes(&d, "vp").contains(&"disk.qcow2".to_owned()));
     select_volume(&page, "disk.qcow2");
     page.emit(Msg::DeleteVolume);
     assert!(wait_until(5, || matches!(
