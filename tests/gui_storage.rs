@@ -273,21 +273,25 @@ fn volumes_are_made_grown_and_deleted_and_bad_input_changes_nothing() {
     let xml = vm::tiny_xml(&vm_name).replace(
         "  </devices>",
         &format!(
-            "    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{path}'/><target dev='vda' bus='virtio'/></disk>\n  </devices>"
+            "    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{path}'/><target dev='vda' bus='virtio'/></disk>\n    <disk type='volume' device='disk'><driver name='qemu' type='qcow2'/><source pool='vp' volume='overlay.qcow2'/><target dev='vdb' bus='virtio'/></disk>\n  </devices>"
         ),
     );
     let file = d.dir().join(format!("{vm_name}.xml"));
     std::fs::write(&file, xml).unwrap();
     virsh(&d, &["define", &file.display().to_string()]);
     send(&page, Msg::Reload);
+    // By path and, for the second disk, by pool and volume name.
     assert_eq!(page.model().volumes()[0].users, [vm_name.as_str()]);
+    assert_eq!(page.model().volumes()[1].users, [vm_name.as_str()]);
     // Without the confirmation, deleting is refused below the page too.
-    let conn = support::connect(&d.qemu_uri());
-    let p = path.clone();
-    let refused = support::block(async move { ops::delete_volume(&conn, &p, false).await });
-    let e = refused.unwrap_err();
-    assert!(e.contains("is used by") && e.contains(&vm_name), "{e}");
-    assert!(virsh_volumes(&d, "vp").contains(&"disk.qcow2".to_owned()));
+    let overlay = page.model().volumes()[1].path.clone();
+    for p in [path.clone(), overlay] {
+        let conn = support::connect(&d.qemu_uri());
+        let refused = support::block(async move { ops::delete_volume(&conn, &p, false).await });
+        let e = refused.unwrap_err();
+        assert!(e.contains("is used by") && e.contains(&vm_name), "{e}");
+    }
+    assert_eq!(virsh_volumes(&d, "vp"), ["disk.qcow2", "overlay.qcow2"]);
     select_volume(&page, "disk.qcow2");
     page.emit(Msg::DeleteVolume);
     assert!(wait_until(5, || matches!(
@@ -304,6 +308,8 @@ fn volumes_are_made_grown_and_deleted_and_bad_input_changes_nothing() {
     assert_eq!(volume_names(&page), ["overlay.qcow2"]);
 
     // An unused one goes after the plain question.
+    virsh(&d, &["undefine", &vm_name]);
+    send(&page, Msg::Reload);
     select_volume(&page, "overlay.qcow2");
     page.emit(Msg::DeleteVolume);
     assert!(wait_until(5, || matches!(
@@ -312,7 +318,6 @@ fn volumes_are_made_grown_and_deleted_and_bad_input_changes_nothing() {
     )));
     send(&page, Msg::Respond(true));
     assert!(virsh_volumes(&d, "vp").is_empty());
-    let _ = d.virsh(&d.qemu_uri(), &["undefine", &vm_name]);
     win.destroy();
 }
 

@@ -194,6 +194,11 @@ impl StorageVol {
         &self.raw.name
     }
 
+    /// The name of the pool holding the volume.
+    pub fn pool_name(&self) -> &str {
+        &self.raw.pool
+    }
+
     /// The volume's key.
     pub fn key(&self) -> &str {
         &self.raw.key

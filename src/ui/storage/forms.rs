@@ -278,8 +278,8 @@ impl Forms {
         )
     }
 
-    /// The new volume as the form has it; `volumes` are the pool's, for the backing one.
-    pub fn new_volume(&self, _volumes: &[VolumeEntry]) -> NewVolume {
+    /// The new volume as the form has it.
+    pub fn new_volume(&self) -> NewVolume {
         let format = FORMATS
             .get(self.volume_format.selected() as usize)
             .copied()

@@ -390,7 +390,16 @@ pub async fn delete_volume(
         .map_err(|e| message(&e))?;
     if !even_if_used {
         let users = disk_users(conn.clone()).await?;
-        if let Some(names) = users.get(path).filter(|n| !n.is_empty()) {
+        let by_volume = format!("{}/{}", vol.pool_name(), vol.name());
+        let mut names: Vec<&str> = [path, by_volume.as_str()]
+            .iter()
+            .filter_map(|k| users.get(*k))
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if !names.is_empty() {
             return Err(gettext_f(
                 "“{}” is used by {} and was not deleted.",
                 &[vol.name(), &names.join(", ")],

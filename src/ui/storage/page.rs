@@ -482,7 +482,7 @@ impl Component for StoragePage {
                 let Some(pool) = self.selected_pool.clone() else {
                     return;
                 };
-                let spec: NewVolume = widgets.forms.new_volume(&self.volumes);
+                let spec: NewVolume = widgets.forms.new_volume();
                 let conn = self.conn.clone();
                 self.run(&sender, async move {
                     ops::create_volume(&conn, &pool, &spec).await
