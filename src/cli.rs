@@ -28,6 +28,8 @@ pub struct Options {
     pub show_domain: Option<(DomainView, String)>,
     /// Show the host overview at start (`--show-host-summary`).
     pub show_host_summary: bool,
+    /// Show the host window's storage page at start (`--show-host-storage`).
+    pub show_host_storage: bool,
 }
 
 /// The outcome of parsing.
@@ -80,6 +82,7 @@ fn help() -> String {
          --show-domain-pinning NAME      open the vCPU pinning of VM NAME\n  \
          --show-domain-editor NAME       open the hardware editor of VM NAME\n  \
          --show-host-summary             open the host overview\n  \
+         --show-host-storage             open the host's storage pools and volumes\n  \
          -h, --help          show this help and exit\n  \
          -V, --version       show the version and exit\n\
          \n\
@@ -112,6 +115,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
                 }
             }
             "--show-host-summary" => options.show_host_summary = true,
+            "--show-host-storage" => options.show_host_storage = true,
             "--show-domain-console"
             | "--show-domain-performance"
             | "--show-domain-pinning"
@@ -198,7 +202,14 @@ mod tests {
         };
         assert_eq!(o.show_domain, Some((DomainView::Console, "db".into())));
         assert!(o.show_host_summary);
+        assert!(!o.show_host_storage);
         assert!(parse(&args(&["--show-domain-editor"])).is_err());
+        let Ok(Parsed::Run(o)) = parse(&args(&["-c", "qemu:///system", "--show-host-storage"]))
+        else {
+            panic!()
+        };
+        assert!(o.show_host_storage && !o.show_host_summary);
+        assert_eq!(o.connect, ["qemu:///system"]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod hardware;
 pub mod host_window;
 pub mod main_window;
 pub mod stats;
+pub mod storage;
 pub mod uri_title;
 pub mod vm_list;
 pub mod vm_window;

@@ -1,14 +1,16 @@
-//! The host overview of one connection: host CPU and memory graphs and the virtual machines
-//! using the most CPU, live while the window is on screen.
+//! The host window of one connection: the overview (host CPU and memory graphs and the
+//! virtual machines using the most CPU, live while on screen) and the storage page.
 
 use std::rc::Rc;
 
 use adw::prelude::*;
+use relm4::prelude::*;
 
 use crate::i18n::{gettext, gettext_f};
 use crate::session::sampler::{StatsTick, Want};
 use crate::session::series::Unit;
 use crate::ui::stats::{HostStats, TickListener};
+use crate::ui::storage::{StoragePage, StoragePageInit, StoragePageMsg, StoragePageOutput};
 use crate::ui::vm_list::ConnectionObject;
 use crate::ui::vm_window::performance::{Section, WINDOW_SECS, value_text};
 use crate::widgets::graph::{GraphLine, YMax};
@@ -25,9 +27,30 @@ struct State {
     window: adw::Window,
 }
 
-/// An open host overview window.
+/// A page of the host window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostPage {
+    /// Host CPU, memory and the busiest VMs.
+    Overview,
+    /// Storage pools and volumes.
+    Storage,
+}
+
+impl HostPage {
+    fn name(self) -> &'static str {
+        match self {
+            HostPage::Overview => "overview",
+            HostPage::Storage => "storage",
+        }
+    }
+}
+
+/// An open host window.
 pub struct HostWindow {
     state: Rc<State>,
+    stack: adw::ViewStack,
+    toasts: adw::ToastOverlay,
+    storage: Option<Controller<StoragePage>>,
     _listener: TickListener,
 }
 
@@ -40,21 +63,27 @@ impl std::fmt::Debug for HostWindow {
 }
 
 impl HostWindow {
-    /// A window for `connection`, if its statistics are open.
-    pub fn new(connection: &ConnectionObject) -> Option<HostWindow> {
+    /// A window for `connection`, if its statistics are open; with a storage page when the
+    /// connection's `client` is given.
+    pub fn new(
+        connection: &ConnectionObject,
+        client: Option<virt_client::Connection>,
+    ) -> Option<HostWindow> {
         let stats = HostStats::get(&connection.uri())?;
         let window = adw::Window::builder()
-            .default_width(720)
-            .default_height(640)
+            .default_width(1000)
+            .default_height(760)
             .hide_on_close(true)
             .build();
-        let title = adw::WindowTitle::new(&connection.title(), &gettext("Host Overview"));
-        window.set_title(Some(&gettext_f(
-            "{} — Host Overview",
-            &[&connection.title()],
-        )));
+        window.set_title(Some(&gettext_f("{} — Host", &[&connection.title()])));
         let header = adw::HeaderBar::new();
-        header.set_title_widget(Some(&title));
+        let stack = adw::ViewStack::new();
+        let switcher = adw::ViewSwitcherTitle::builder()
+            .stack(&stack)
+            .title(connection.title())
+            .build();
+        header.set_title_widget(Some(&switcher));
+        let toasts = adw::ToastOverlay::new();
 
         let cpu = Section::new(&gettext("Host CPU"), Unit::Percent, YMax::Fixed(100.0));
         let memory = Section::new(&gettext("Host Memory"), Unit::Bytes, YMax::Auto);
@@ -102,9 +131,18 @@ impl HostWindow {
             .vexpand(true)
             .child(&clamp)
             .build();
+        let overview = stack.add_titled(
+            &scroll,
+            Some(HostPage::Overview.name()),
+            &gettext("Overview"),
+        );
+        overview.set_icon_name(Some("computer-symbolic"));
+        let storage = client.map(|conn| storage_page(&stack, &toasts, conn));
+        toasts.set_child(Some(&stack));
+        toasts.set_vexpand(true);
         let content = gtk::Box::new(gtk::Orientation::Vertical, 0);
         content.append(&header);
-        content.append(&scroll);
+        content.append(&toasts);
         window.set_content(Some(&content));
 
         stats.subscribe_while_mapped(&scroll, Want::Host);
@@ -127,8 +165,44 @@ impl HostWindow {
         }
         Some(HostWindow {
             state,
+            stack,
+            toasts,
+            storage,
             _listener: listener,
         })
+    }
+
+    /// Shows `page` (the overview when there is no storage page).
+    pub fn show_page(&self, page: HostPage) {
+        if page == HostPage::Storage && self.storage.is_none() {
+            return;
+        }
+        self.stack.set_visible_child_name(page.name());
+    }
+
+    /// The page on screen.
+    pub fn page(&self) -> HostPage {
+        match self.stack.visible_child_name().as_deref() {
+            Some("storage") => HostPage::Storage,
+            _ => HostPage::Overview,
+        }
+    }
+
+    /// Tells the storage page the connection was made again (`Some`) or lost (`None`); the
+    /// first connection of a window opened without one adds the page.
+    pub fn set_client(&mut self, client: Option<virt_client::Connection>) {
+        match (&self.storage, client) {
+            (Some(page), client) => page.emit(StoragePageMsg::Connection(client)),
+            (None, Some(conn)) => {
+                self.storage = Some(storage_page(&self.stack, &self.toasts, conn));
+            }
+            (None, None) => {}
+        }
+    }
+
+    /// The storage page, when the window has one.
+    pub fn storage(&self) -> Option<&Controller<StoragePage>> {
+        self.storage.as_ref()
     }
 
     /// The window.
@@ -153,6 +227,27 @@ impl HostWindow {
     pub fn cpu_section(&self) -> &Section {
         &self.state.cpu
     }
+}
+
+/// The storage page on `conn`, added to `stack`, its news shown as toasts.
+fn storage_page(
+    stack: &adw::ViewStack,
+    toasts: &adw::ToastOverlay,
+    conn: virt_client::Connection,
+) -> Controller<StoragePage> {
+    let toasts = toasts.clone();
+    let page = StoragePage::builder()
+        .launch(StoragePageInit { conn })
+        .connect_receiver(move |_, out| match out {
+            StoragePageOutput::Done(line) => toasts.add_toast(adw::Toast::new(&line)),
+        });
+    let p = stack.add_titled(
+        page.widget(),
+        Some(HostPage::Storage.name()),
+        &gettext("Storage"),
+    );
+    p.set_icon_name(Some("drive-harddisk-symbolic"));
+    page
 }
 
 impl State {

@@ -23,6 +23,7 @@ use crate::session::model::VmAction;
 use crate::settings::AppSettings;
 use crate::ui::about;
 use crate::ui::add_connection::{AddConnection, AddConnectionMsg, AddConnectionOutput};
+use crate::ui::host_window::HostPage;
 use crate::ui::uri_title::describe_uri;
 use crate::ui::vm_list::{ListRow, SortKey, StateFilter, VmList, VmObject};
 use crate::ui::vm_window::{VmPage, VmWindow, VmWindowInit, VmWindowMsg, VmWindowOutput};
@@ -50,6 +51,8 @@ pub struct MainWindow {
     host_windows: HashMap<String, crate::ui::host_window::HostWindow>,
     /// Show the first connection's overview once it connects (`--show-host-summary`).
     pending_host_summary: bool,
+    /// Show the first connection's storage page once it connects (`--show-host-storage`).
+    pending_host_storage: bool,
 }
 
 impl std::fmt::Debug for MainWindow {
@@ -265,16 +268,24 @@ impl MainWindow {
         self.wizard.is_some()
     }
 
-    /// Opens (or raises) the host overview of the connection to `uri`.
+    /// Opens (or raises) the host window of the connection to `uri` on its overview.
     pub fn open_host_window(&mut self, uri: &str) {
+        self.open_host_page(uri, HostPage::Overview);
+    }
+
+    /// Opens (or raises) the host window of the connection to `uri` on `page`.
+    pub fn open_host_page(&mut self, uri: &str, page: HostPage) {
         if let Some(w) = self.host_windows.get(uri) {
+            w.show_page(page);
             w.window().present();
             return;
         }
         let Some(conn) = self.list.connection(uri) else {
             return;
         };
-        if let Some(w) = crate::ui::host_window::HostWindow::new(&conn) {
+        let client = self.connections.get(uri).cloned();
+        if let Some(w) = crate::ui::host_window::HostWindow::new(&conn, client) {
+            w.show_page(page);
             w.window().set_transient_for(Some(&self.window));
             w.window().present();
             self.host_windows.insert(uri.to_string(), w);
@@ -499,6 +510,7 @@ impl Component for MainWindow {
                 .map(|(view, name)| (view.into(), name)),
             host_windows: HashMap::new(),
             pending_host_summary: options.show_host_summary,
+            pending_host_storage: options.show_host_storage,
         };
 
         let primary_menu = gtk::gio::Menu::new();

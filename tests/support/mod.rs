@@ -8,6 +8,7 @@
 
 pub mod hardware;
 pub mod session;
+pub mod storage;
 
 use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -105,6 +105,9 @@ impl StoragePool {
         refresh => StoragePoolRefreshArgs { flags: 0 };
         /// Removes the pool's definition.
         undefine => StoragePoolUndefineArgs;
+        /// Removes the pool's underlying storage (the undoing of [`StoragePool::build`]); the
+        /// pool must be inactive.
+        delete => StoragePoolDeleteArgs { flags: 0 };
     }
 
     /// State and sizes.
@@ -233,6 +236,11 @@ impl StorageVol {
     /// The volume's name.
     pub fn name(&self) -> &str {
         &self.raw.name
+    }
+
+    /// The name of the pool holding the volume.
+    pub fn pool_name(&self) -> &str {
+        &self.raw.pool
     }
 
     /// The volume's key.

@@ -165,6 +165,22 @@ impl Volume {
         doc.set_attr(f, "type", format);
     }
 
+    /// The path of the backing image, when the volume has one.
+    pub fn backing_path<'d>(self, d: &'d impl AsRef<Document>) -> Option<Cow<'d, str>> {
+        let doc = d.as_ref();
+        doc.find(self.0, "backingStore/path").map(|p| doc.text(p))
+    }
+
+    /// Makes the volume an overlay on the image at `path` in format `format`.
+    pub fn set_backing_store(self, d: &mut impl AsMut<Document>, path: &str, format: &str) {
+        let doc = d.as_mut();
+        let b = doc.ensure_child(self.0, "backingStore", VOLUME_ORDER);
+        let p = doc.ensure_child(b, "path", &["path", "format", "permissions"]);
+        doc.set_text(p, path);
+        let f = doc.ensure_child(b, "format", &["path", "format", "permissions"]);
+        doc.set_attr(f, "type", format);
+    }
+
     child_attr!(
         backing_format,
         set_backing_format,

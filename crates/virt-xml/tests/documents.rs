@@ -197,6 +197,24 @@ fn pools_and_volumes() {
     let (removed, added) = common::changed_lines(&v.to_string(), &grown.to_string());
     assert_eq!(removed, ["  <capacity unit='bytes'>1073741824</capacity>"]);
     assert_eq!(added, ["  <capacity unit='GiB'>2</capacity>"]);
+    assert_eq!(vol.backing_path(&v), None);
+
+    let mut overlay = v.clone();
+    vol.set_backing_store(&mut overlay, "/tmp/xc-pool/base.qcow2", "qcow2");
+    assert_eq!(
+        vol.backing_path(&overlay).as_deref(),
+        Some("/tmp/xc-pool/base.qcow2")
+    );
+    let text = overlay.to_string();
+    let again = VolumeXml::parse(&text).expect("overlay");
+    assert_eq!(
+        again.root().backing_path(&again).as_deref(),
+        Some("/tmp/xc-pool/base.qcow2")
+    );
+    assert!(
+        text.contains("<format type='qcow2'/>\n  </backingStore>"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@ use crate::session::host::{self, HostDetails, HostRequest, HostUpdate};
 use crate::session::model::VmAction;
 use crate::session::prestart;
 use crate::session::sampler::{SamplerHandle, Want};
+use crate::ui::host_window::HostPage;
 use crate::ui::stats::HostStats;
 use crate::ui::vm_list::{ConnectionStatus, VmList, memory_text};
 use crate::ui::vm_window::{VmPage, VmWindowMsg};
@@ -127,11 +128,18 @@ pub fn close(window: &mut MainWindow, uri: &str) {
 }
 
 /// Gives the VM windows of `uri` the connection, or tells them it is gone.
-fn tell_vm_windows(window: &MainWindow, uri: &str, connection: Option<&virt_client::Connection>) {
+fn tell_vm_windows(
+    window: &mut MainWindow,
+    uri: &str,
+    connection: Option<&virt_client::Connection>,
+) {
     for w in window.vm_windows.values() {
         if w.model().connection_uri() == uri {
             w.emit(VmWindowMsg::Connection(connection.cloned()));
         }
+    }
+    if let Some(w) = window.host_windows.get_mut(uri) {
+        w.set_client(connection.cloned());
     }
 }
 
@@ -244,11 +252,17 @@ pub fn apply(
     window.refresh_actions();
     show_pending(window, sender);
     if connected
-        && window.pending_host_summary
+        && (window.pending_host_summary || window.pending_host_storage)
         && window.connection_uris().first().map(String::as_str) == Some(uri)
     {
+        let page = if window.pending_host_storage {
+            HostPage::Storage
+        } else {
+            HostPage::Overview
+        };
         window.pending_host_summary = false;
-        window.open_host_window(uri);
+        window.pending_host_storage = false;
+        window.open_host_page(uri, page);
     }
 }
 

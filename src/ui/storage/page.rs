@@ -1,0 +1,616 @@
+//! The storage page of the host window: the pools (start, stop, refresh, delete, undefine,
+//! autostart, a new directory pool) and the volumes of the selected pool (new, resize, delete).
+//! libvirt's pool events keep it current; all libvirt work runs as commands on tokio.
+
+use adw::prelude::*;
+use relm4::factory::FactoryVecDeque;
+use relm4::prelude::*;
+use virt_client::{Connection, ObjectEvent};
+
+use super::forms::{self, Forms};
+use super::ops::{self, NewVolume, PoolEntry, PoolOp, VolumeEntry};
+use super::rows::{PoolRow, PoolRowOutput, VolumeList};
+use crate::i18n::{gettext, gettext_f};
+
+/// What the page is opened on.
+#[derive(Debug, Clone)]
+pub struct StoragePageInit {
+    /// The connection whose storage it shows.
+    pub conn: Connection,
+}
+
+/// A question the page asks before an operation that cannot be undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// Delete the storage of the inactive pool.
+    DeletePool(String),
+    /// Remove the definition of the pool.
+    UndefinePool(String),
+    /// Delete the volume at `path`; `users` are the VMs with a disk on it.
+    DeleteVolume {
+        /// The volume's name.
+        name: String,
+        /// Its path.
+        path: String,
+        /// The VMs using it.
+        users: Vec<String>,
+    },
+}
+
+/// Messages of the storage page.
+#[derive(Debug)]
+pub enum StoragePageMsg {
+    /// Read the pools (and the selected pool's volumes) again.
+    Reload,
+    /// The selection in the pool list changed.
+    PoolSelectionChanged,
+    /// The selection in the volume list changed.
+    VolumeSelectionChanged,
+    /// Run an operation on the selected pool (delete and undefine ask first).
+    Pool(PoolOp),
+    /// Set whether the named pool starts with the host.
+    SetAutostart(String, bool),
+    /// Create the directory pool in the form.
+    CreatePool,
+    /// Create the volume in the form, in the selected pool.
+    CreateVolume,
+    /// Grow the selected volume to the size in the form.
+    ResizeVolume,
+    /// Delete the selected volume (asks first).
+    DeleteVolume,
+    /// The answer to the question on screen.
+    Respond(bool),
+    /// Hide the error.
+    DismissError,
+    /// The connection was made again (`Some`), or lost (`None`).
+    Connection(Option<Connection>),
+}
+
+/// What the page tells its window.
+#[derive(Debug, Clone)]
+pub enum StoragePageOutput {
+    /// An operation succeeded; a line for the user.
+    Done(String),
+}
+
+/// Results of the page's libvirt work.
+#[derive(Debug)]
+pub enum StorageCmd {
+    /// The pools, for the load numbered so.
+    Pools(u64, Result<Vec<PoolEntry>, String>),
+    /// The volumes of a pool, for the load numbered so.
+    Volumes(u64, String, Result<Vec<VolumeEntry>, String>),
+    /// An operation ended.
+    Done(Result<String, String>),
+    /// Pool events are subscribed.
+    Subscribed,
+    /// A pool event arrived (or the subscription failed).
+    Event(Result<ObjectEvent, String>),
+}
+
+/// The storage page.
+pub struct StoragePage {
+    conn: Connection,
+    pools: Vec<PoolEntry>,
+    volumes: Vec<VolumeEntry>,
+    pool_rows: FactoryVecDeque<PoolRow>,
+    volume_list: VolumeList,
+    selected_pool: Option<String>,
+    selected_volume: Option<String>,
+    /// The pool to select once the one being created exists.
+    select_after: Option<String>,
+    pools_loaded: u64,
+    volumes_loaded: u64,
+    pool_gen: u64,
+    volume_gen: u64,
+    loading_pools: bool,
+    loading_volumes: bool,
+    busy: bool,
+    error: Option<String>,
+    question: Option<(Question, Option<adw::MessageDialog>)>,
+    events: Option<Result<(), String>>,
+    event_count: u64,
+}
+
+impl std::fmt::Debug for StoragePage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoragePage")
+            .field("pools", &self.pools.len())
+            .field("selected_pool", &self.selected_pool)
+            .field("busy", &self.busy)
+            .field("loading_pools", &self.loading_pools)
+            .field("loading_volumes", &self.loading_volumes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The page's widgets.
+#[derive(Debug)]
+pub struct StorageWidgets {
+    /// The error line and its box.
+    pub error: gtk::Label,
+    error_box: gtk::Box,
+    /// The pool list.
+    pub pools: gtk::ListBox,
+    /// The volume list.
+    pub volumes: VolumeList,
+    /// The forms and action buttons.
+    pub forms: Forms,
+    spinner: gtk::Spinner,
+}
+
+impl StoragePage {
+    /// The pools as last read.
+    pub fn pools(&self) -> &[PoolEntry] {
+        &self.pools
+    }
+
+    /// The volumes of the selected pool as last read.
+    pub fn volumes(&self) -> &[VolumeEntry] {
+        &self.volumes
+    }
+
+    /// The selected pool's name.
+    pub fn selected_pool(&self) -> Option<&str> {
+        self.selected_pool.as_deref()
+    }
+
+    /// The selected volume's name.
+    pub fn selected_volume(&self) -> Option<&str> {
+        self.selected_volume.as_deref()
+    }
+
+    /// The error shown.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// Whether an operation or a load is under way.
+    pub fn busy(&self) -> bool {
+        self.busy || self.loading_pools || self.loading_volumes
+    }
+
+    /// How many loads of the pools finished.
+    pub fn loads(&self) -> u64 {
+        self.pools_loaded
+    }
+
+    /// How many volume listings finished.
+    pub fn volume_loads(&self) -> u64 {
+        self.volumes_loaded
+    }
+
+    /// The question on screen.
+    pub fn question(&self) -> Option<&Question> {
+        self.question.as_ref().map(|(q, _)| q)
+    }
+
+    /// Whether pool events are subscribed (`None` while subscribing), and how many arrived.
+    pub fn events(&self) -> (Option<&Result<(), String>>, u64) {
+        (self.events.as_ref(), self.event_count)
+    }
+
+    fn pool(&self) -> Option<&PoolEntry> {
+        let name = self.selected_pool.as_deref()?;
+        self.pools.iter().find(|p| p.name == name)
+    }
+
+    fn volume(&self) -> Option<&VolumeEntry> {
+        let name = self.selected_volume.as_deref()?;
+        self.volumes.iter().find(|v| v.name == name)
+    }
+
+    fn load(&mut self, sender: &ComponentSender<Self>) {
+        self.pool_gen += 1;
+        self.loading_pools = true;
+        let generation = self.pool_gen;
+        let conn = self.conn.clone();
+        sender
+            .oneshot_command(async move { StorageCmd::Pools(generation, ops::pools(&conn).await) });
+    }
+
+    fn load_volumes(&mut self, sender: &ComponentSender<Self>) {
+        self.volume_gen += 1;
+        let Some(pool) = self.pool().filter(|p| p.active()).map(|p| p.name.clone()) else {
+            self.volumes.clear();
+            self.selected_volume = None;
+            self.volume_list.set(&[], None);
+            self.loading_volumes = false;
+            return;
+        };
+        self.loading_volumes = true;
+        let generation = self.volume_gen;
+        let conn = self.conn.clone();
+        sender.oneshot_command(async move {
+            let r = ops::volumes(&conn, &pool).await;
+            StorageCmd::Volumes(generation, pool, r)
+        });
+    }
+
+    /// Runs `op` as a command; its result reloads the page.
+    fn run<F>(&mut self, sender: &ComponentSender<Self>, op: F)
+    where
+        F: std::future::Future<Output = Result<String, String>> + Send + 'static,
+    {
+        self.busy = true;
+        self.error = None;
+        sender.oneshot_command(async move { StorageCmd::Done(op.await) });
+    }
+
+    fn ask(&mut self, question: Question, root: &gtk::Box, sender: &ComponentSender<Self>) {
+        let (heading, body, accept) = forms::question_text(&question);
+        let parent = root.root().and_downcast::<gtk::Window>();
+        let dialog = adw::MessageDialog::new(parent.as_ref(), Some(&heading), Some(&body));
+        dialog.add_responses(&[("cancel", &gettext("_Cancel")), ("accept", &accept)]);
+        dialog.set_response_appearance("accept", adw::ResponseAppearance::Destructive);
+        dialog.set_default_response(Some("cancel"));
+        dialog.set_close_response("cancel");
+        let input = sender.input_sender().clone();
+        dialog.connect_response(None, move |_, response| {
+            input.emit(StoragePageMsg::Respond(response == "accept"));
+        });
+        dialog.present();
+        self.question = Some((question, Some(dialog)));
+    }
+
+    fn answer(&mut self, yes: bool, sender: &ComponentSender<Self>) {
+        let Some((question, dialog)) = self.question.take() else {
+            return;
+        };
+        if let Some(dialog) = dialog {
+            dialog.destroy();
+        }
+        if !yes {
+            return;
+        }
+        let conn = self.conn.clone();
+        match question {
+            Question::DeletePool(name) => self.run(sender, async move {
+                ops::pool_op(&conn, &name, PoolOp::Delete).await?;
+                Ok(gettext_f("Deleted the storage of “{}”.", &[&name]))
+            }),
+            Question::UndefinePool(name) => self.run(sender, async move {
+                ops::pool_op(&conn, &name, PoolOp::Undefine).await?;
+                Ok(gettext_f("Removed the storage pool “{}”.", &[&name]))
+            }),
+            Question::DeleteVolume { path, users, .. } => {
+                let even_if_used = !users.is_empty();
+                self.run(sender, async move {
+                    ops::delete_volume(&conn, &path, even_if_used).await
+                });
+            }
+        }
+    }
+
+    fn pool_op(&mut self, op: PoolOp, root: &gtk::Box, sender: &ComponentSender<Self>) {
+        let Some(pool) = self.pool().cloned() else {
+            return;
+        };
+        match op {
+            PoolOp::Delete => self.ask(Question::DeletePool(pool.name), root, sender),
+            PoolOp::Undefine => self.ask(Question::UndefinePool(pool.name), root, sender),
+            op => {
+                let conn = self.conn.clone();
+                self.run(sender, async move {
+                    ops::pool_op(&conn, &pool.name, op).await?;
+                    Ok(match op {
+                        PoolOp::Start => gettext_f("Started “{}”.", &[&pool.name]),
+                        PoolOp::Stop => gettext_f("Stopped “{}”.", &[&pool.name]),
+                        _ => gettext_f("Refreshed “{}”.", &[&pool.name]),
+                    })
+                });
+            }
+        }
+    }
+
+    fn show_pools(&mut self, pools: Vec<PoolEntry>, widgets: &StorageWidgets) {
+        self.pools = pools;
+        if self.pool().is_none() {
+            self.selected_pool = self.pools.first().map(|p| p.name.clone());
+        }
+        {
+            let mut rows = self.pool_rows.guard();
+            rows.clear();
+            for p in &self.pools {
+                rows.push_back(p.clone());
+            }
+        }
+        let index = self
+            .selected_pool
+            .as_deref()
+            .and_then(|name| self.pools.iter().position(|p| p.name == name));
+        match index.and_then(|i| widgets.pools.row_at_index(i as i32)) {
+            Some(row) => widgets.pools.select_row(Some(&row)),
+            None => widgets.pools.unselect_all(),
+        }
+    }
+
+    fn show_volumes(&mut self, volumes: Vec<VolumeEntry>, widgets: &StorageWidgets) {
+        self.volumes = volumes;
+        if self.volume().is_none() {
+            self.selected_volume = None;
+        }
+        let index = self
+            .selected_volume
+            .as_deref()
+            .and_then(|name| self.volumes.iter().position(|v| v.name == name));
+        widgets.volumes.set(&self.volumes, index);
+        widgets.forms.set_backing_choices(&self.volumes);
+    }
+
+    fn sync(&self, widgets: &StorageWidgets) {
+        widgets.error_box.set_visible(self.error.is_some());
+        widgets.error.set_label(self.error.as_deref().unwrap_or(""));
+        widgets.spinner.set_spinning(self.busy());
+        widgets.spinner.set_visible(self.busy());
+        widgets.forms.sync(
+            self.pool(),
+            self.volume(),
+            self.busy || self.question.is_some(),
+        );
+    }
+}
+
+impl Component for StoragePage {
+    type CommandOutput = StorageCmd;
+    type Input = StoragePageMsg;
+    type Output = StoragePageOutput;
+    type Init = StoragePageInit;
+    type Root = gtk::Box;
+    type Widgets = StorageWidgets;
+
+    fn init_root() -> gtk::Box {
+        gtk::Box::new(gtk::Orientation::Vertical, 0)
+    }
+
+    fn init(
+        init: StoragePageInit,
+        root: gtk::Box,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
+        let pool_rows: FactoryVecDeque<PoolRow> = FactoryVecDeque::builder()
+            .launch(gtk::ListBox::default())
+            .forward(sender.input_sender(), |out| match out {
+                PoolRowOutput::Autostart(name, on) => StoragePageMsg::SetAutostart(name, on),
+            });
+        let volumes = VolumeList::new();
+        let pools = pool_rows.widget().clone();
+        let input = sender.input_sender().clone();
+        pools.connect_row_selected(move |_, _| input.emit(StoragePageMsg::PoolSelectionChanged));
+        let input = sender.input_sender().clone();
+        volumes
+            .selection
+            .connect_selected_notify(move |_| input.emit(StoragePageMsg::VolumeSelectionChanged));
+
+        let forms = Forms::new(&pools, &volumes.stack, sender.input_sender());
+        let (error_box, error) = forms::error_line(sender.input_sender());
+        let spinner = gtk::Spinner::new();
+        spinner.update_property(&[gtk::accessible::Property::Label(&gettext("Working"))]);
+        forms.place(&root, &error_box, &spinner);
+
+        let conn = init.conn;
+        subscribe(&sender, conn.clone());
+
+        let mut model = StoragePage {
+            conn,
+            pools: Vec::new(),
+            volumes: Vec::new(),
+            pool_rows,
+            volume_list: volumes.clone(),
+            selected_pool: None,
+            selected_volume: None,
+            select_after: None,
+            pools_loaded: 0,
+            volumes_loaded: 0,
+            pool_gen: 0,
+            volume_gen: 0,
+            loading_pools: false,
+            loading_volumes: false,
+            busy: false,
+            error: None,
+            question: None,
+            events: None,
+            event_count: 0,
+        };
+        let widgets = StorageWidgets {
+            error,
+            error_box,
+            pools,
+            volumes,
+            forms,
+            spinner,
+        };
+        model.load(&sender);
+        model.sync(&widgets);
+        ComponentParts { model, widgets }
+    }
+
+    fn update_with_view(
+        &mut self,
+        widgets: &mut StorageWidgets,
+        msg: StoragePageMsg,
+        sender: ComponentSender<Self>,
+        root: &gtk::Box,
+    ) {
+        match msg {
+            StoragePageMsg::Reload => self.load(&sender),
+            StoragePageMsg::PoolSelectionChanged => {
+                let name = widgets
+                    .pools
+                    .selected_row()
+                    .and_then(|r| self.pools.get(r.index() as usize))
+                    .map(|p| p.name.clone());
+                if name.is_some() && name != self.selected_pool {
+                    self.selected_pool = name;
+                    self.selected_volume = None;
+                    self.volumes.clear();
+                    widgets.volumes.set(&[], None);
+                    self.load_volumes(&sender);
+                }
+            }
+            StoragePageMsg::VolumeSelectionChanged => {
+                let selected = widgets.volumes.selected().and_then(|i| self.volumes.get(i));
+                self.selected_volume = selected.map(|v| v.name.clone());
+                if let Some(v) = selected {
+                    widgets.forms.show_volume_size(v.capacity);
+                }
+            }
+            StoragePageMsg::Pool(op) => self.pool_op(op, root, &sender),
+            StoragePageMsg::SetAutostart(name, on) => {
+                let current = self.pools.iter().find(|p| p.name == name);
+                if current.is_some_and(|p| p.autostart != on) {
+                    let conn = self.conn.clone();
+                    self.run(&sender, async move {
+                        ops::pool_op(&conn, &name, PoolOp::Autostart(on)).await?;
+                        Ok(if on {
+                            gettext_f("“{}” now starts with the host.", &[&name])
+                        } else {
+                            gettext_f("“{}” no longer starts with the host.", &[&name])
+                        })
+                    });
+                }
+            }
+            StoragePageMsg::CreatePool => {
+                let (name, path) = widgets.forms.new_pool();
+                let conn = self.conn.clone();
+                self.select_after = Some(name.clone());
+                self.run(&sender, async move {
+                    ops::create_dir_pool(&conn, &name, &path).await
+                });
+            }
+            StoragePageMsg::CreateVolume => {
+                let Some(pool) = self.selected_pool.clone() else {
+                    return;
+                };
+                let spec: NewVolume = widgets.forms.new_volume();
+                let conn = self.conn.clone();
+                self.run(&sender, async move {
+                    ops::create_volume(&conn, &pool, &spec).await
+                });
+            }
+            StoragePageMsg::ResizeVolume => {
+                let Some(v) = self.volume().cloned() else {
+                    return;
+                };
+                let gib = widgets.forms.resize_gib();
+                let conn = self.conn.clone();
+                self.run(&sender, async move {
+                    ops::resize_volume(&conn, &v.path, gib).await
+                });
+            }
+            StoragePageMsg::DeleteVolume => {
+                if let Some(v) = self.volume().cloned() {
+                    self.ask(
+                        Question::DeleteVolume {
+                            name: v.name,
+                            path: v.path,
+                            users: v.users,
+                        },
+                        root,
+                        &sender,
+                    );
+                }
+            }
+            StoragePageMsg::Respond(yes) => self.answer(yes, &sender),
+            StoragePageMsg::DismissError => self.error = None,
+            StoragePageMsg::Connection(Some(conn)) => {
+                self.conn = conn.clone();
+                self.error = None;
+                self.events = None;
+                subscribe(&sender, conn);
+                self.load(&sender);
+            }
+            StoragePageMsg::Connection(None) => {
+                self.error = Some(gettext(
+                    "The connection to the host is lost. The page is brought up to date when it is back.",
+                ));
+            }
+        }
+        self.sync(widgets);
+    }
+
+    fn update_cmd_with_view(
+        &mut self,
+        widgets: &mut StorageWidgets,
+        cmd: StorageCmd,
+        sender: ComponentSender<Self>,
+        _root: &gtk::Box,
+    ) {
+        match cmd {
+            StorageCmd::Pools(generation, result) => {
+                if generation == self.pool_gen {
+                    self.loading_pools = false;
+                    match result {
+                        Ok(pools) => {
+                            self.show_pools(pools, widgets);
+                            self.load_volumes(&sender);
+                        }
+                        Err(e) => self.error = Some(e),
+                    }
+                    self.pools_loaded += 1;
+                }
+            }
+            StorageCmd::Volumes(generation, pool, result) => {
+                if generation == self.volume_gen && Some(&pool) == self.selected_pool.as_ref() {
+                    self.loading_volumes = false;
+                    self.volumes_loaded += 1;
+                    match result {
+                        Ok(volumes) => self.show_volumes(volumes, widgets),
+                        Err(e) => self.error = Some(e),
+                    }
+                }
+            }
+            StorageCmd::Done(result) => {
+                self.busy = false;
+                let select = self.select_after.take();
+                match result {
+                    Ok(line) => {
+                        if select.is_some() {
+                            self.selected_pool = select;
+                        }
+                        let _ = sender.output(StoragePageOutput::Done(line));
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                self.load(&sender);
+            }
+            StorageCmd::Subscribed => self.events = Some(Ok(())),
+            StorageCmd::Event(Ok(event)) => {
+                self.event_count += 1;
+                tracing::debug!("storage event: {event:?}");
+                self.load(&sender);
+            }
+            StorageCmd::Event(Err(e)) => {
+                tracing::warn!("storage pool events: {e}");
+                self.events = Some(Err(e));
+            }
+        }
+        self.sync(widgets);
+    }
+}
+
+/// Follows the pool events of `conn` until the page or the connection ends.
+fn subscribe(sender: &ComponentSender<StoragePage>, conn: Connection) {
+    sender.command(move |out, shutdown| {
+        shutdown
+            .register(async move {
+                let mut events = match conn.pool_events().await {
+                    Ok(events) => events,
+                    Err(e) => {
+                        let _ = out.send(StorageCmd::Event(Err(e.to_string())));
+                        return;
+                    }
+                };
+                let _ = out.send(StorageCmd::Subscribed);
+                while let Some(ev) = events.next().await {
+                    if out
+                        .send(StorageCmd::Event(ev.map_err(|e| e.to_string())))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            })
+            .drop_on_shutdown()
+    });
+}
