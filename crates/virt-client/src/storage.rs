@@ -248,11 +248,6 @@ impl StorageVol {
         &self.raw.key
     }
 
-    /// The name of the pool the volume is in.
-    pub fn pool_name(&self) -> &str {
-        &self.raw.pool
-    }
-
     /// The pool the volume is in.
     pub async fn pool(&self) -> Result<StoragePool> {
         let r = self
