@@ -61,17 +61,30 @@ pub fn criticals() -> usize {
 }
 
 /// Runs the main loop until `done` holds or `secs` pass; whether it held.
-pub fn wait_until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
+pub fn wait_until(secs: u64, done: impl FnMut() -> bool) -> bool {
     let ctx = gtk::glib::MainContext::default();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        while ctx.iteration(false) {}
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
+    testbed::wait::until_with(
+        Duration::from_secs(secs),
+        || while ctx.iteration(false) {},
+        done,
+    )
+}
+
+/// Runs the main loop until it has had nothing to dispatch for 50 ms (at most 5 s), so what
+/// the last action queued (signal handlers, idle callbacks, disposal, layout) has run.
+pub fn drain() {
+    let ctx = gtk::glib::MainContext::default();
+    let dispatched = std::cell::Cell::new(0u64);
+    testbed::wait::settled_with(
+        Duration::from_secs(5),
+        Duration::from_millis(50),
+        || {
+            while ctx.iteration(false) {
+                dispatched.set(dispatched.get() + 1);
+            }
+        },
+        || dispatched.get(),
+    );
 }
 
 /// Runs `fut` on relm4's runtime, where the app's components run their commands (a

@@ -15,6 +15,7 @@ mod keeper;
 pub mod keyring;
 pub mod sasl;
 pub mod vm;
+pub mod wait;
 
 pub use daemon::{Libvirtd, Options};
 
