@@ -9,6 +9,7 @@
 //! clean up after themselves; names from [`unique_name`] keep their domains apart.
 
 mod daemon;
+pub mod dispatched;
 pub mod faults;
 pub mod guest;
 mod keeper;
