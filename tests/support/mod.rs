@@ -11,7 +11,7 @@ pub mod session;
 
 use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Points settings and caches at a private directory and loads resources and styles, once per
 /// process, before GLib reads the environment.
@@ -85,6 +85,31 @@ pub fn drain() {
         },
         || dispatched.get(),
     );
+}
+
+/// Turns the main loop for all of `window` while `cond` holds; false at the first moment it
+/// does not. An observation window ("nothing happens meanwhile"), not a synchronisation.
+pub fn holds_for(window: Duration, cond: impl FnMut() -> bool) -> bool {
+    let ctx = gtk::glib::MainContext::default();
+    testbed::wait::holds_for_with(window, || while ctx.iteration(false) {}, cond)
+}
+
+/// Turns the main loop for all of `window`: a measuring window (e.g. of CPU time), not a
+/// synchronisation.
+pub fn observe(window: Duration) {
+    holds_for(window, || true);
+}
+
+/// Turns the main loop until `read` has stayed the same for `quiet`; that value, or `None` if
+/// it still changed after `secs`.
+pub fn settled<T: PartialEq>(secs: u64, quiet: Duration, read: impl FnMut() -> T) -> Option<T> {
+    let ctx = gtk::glib::MainContext::default();
+    testbed::wait::settled_with(
+        Duration::from_secs(secs),
+        quiet,
+        || while ctx.iteration(false) {},
+        read,
+    )
 }
 
 /// Runs `fut` on relm4's runtime, where the app's components run their commands (a
