@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use hangar::session::sampler::{self, SamplerHandle, StatsTick, Want};
 use hangar::session::series::{DomainSeries, HostInfo, SeriesKey};
+use testbed::dispatched::{self, Dispatched};
 use testbed::{Libvirtd, vm, wait};
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -155,38 +156,13 @@ fn one_bulk_call_per_tick_and_none_without_subscribers() {
     );
 }
 
-/// Counts `GET_ALL_DOMAIN_STATS` (procedure 344) calls the daemon dispatched, from its debug
-/// log of the RPC server program.
-fn dispatched_stats_calls(log: &std::path::Path) -> usize {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.contains("virNetServerProgramDispatch:") && l.ends_with(" proc=344"))
-        .count()
-}
-
 #[test]
 fn the_daemon_dispatches_one_stats_call_per_tick() {
     const N: usize = 30;
     let d = Libvirtd::start().unwrap();
     let uri = d.fixture_uri("count", &vm::test_node_xml("c", N)).unwrap();
-    let log = d.dir().join("rpc-debug.log");
-    let admin = format!(
-        "libvirtd:///system?socket={}",
-        d.dir().join("sock/libvirt-admin-sock").display()
-    );
-    let output = format!("1:file:{}", log.display());
-    for args in [
-        ["daemon-log-filters", "1:rpc.netserverprogram"],
-        ["daemon-log-outputs", output.as_str()],
-    ] {
-        let status = std::process::Command::new("virt-admin")
-            .args(["-c", &admin])
-            .args(args)
-            .status()
-            .unwrap();
-        assert!(status.success(), "virt-admin {args:?}");
-    }
+    let log = Dispatched::enable(&d).unwrap();
+    let dispatched_stats_calls = |log: &Dispatched| log.count(dispatched::ALL_DOMAIN_STATS);
     let rt = runtime();
     let handle = SamplerHandle::new();
     handle.set_interval(Duration::from_millis(500));
