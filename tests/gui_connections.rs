@@ -136,11 +136,12 @@ fn every_connection_is_shown_at_start_whatever_the_order() {
                 match order {
                     Order::SessionFirst => {
                         prestart::start(uri);
-                        let deadline = Instant::now() + Duration::from_secs(30);
-                        while !prestart::has_listed(uri) && Instant::now() < deadline {
-                            std::thread::sleep(Duration::from_millis(2));
-                        }
-                        assert!(prestart::has_listed(uri), "{uri} never listed");
+                        assert!(
+                            testbed::wait::until(Duration::from_secs(30), || {
+                                prestart::has_listed(uri)
+                            }),
+                            "{uri} never listed"
+                        );
                     }
                     Order::Together => prestart::start(uri),
                     Order::WindowOnly => {}

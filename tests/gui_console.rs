@@ -5,7 +5,9 @@
 // Test helpers outside `#[test]` functions panic on purpose too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+mod support;
+
+use std::time::Duration;
 
 use gtk::prelude::*;
 use hangar::widgets::serial_console::SerialConsole;
@@ -25,23 +27,21 @@ fn setup() {
 }
 
 /// Runs the main loop until `done` holds or `timeout` passes; returns whether it held.
-fn pump_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
+fn pump_until(timeout: Duration, done: impl FnMut() -> bool) -> bool {
     let ctx = gtk::glib::MainContext::default();
-    let end = Instant::now() + timeout;
-    loop {
-        while ctx.iteration(false) {}
-        if done() {
-            return true;
-        }
-        if Instant::now() > end {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    testbed::wait::until_with(timeout, || while ctx.iteration(false) {}, done)
 }
 
+/// Runs the main loop until it is idle (see [`support::drain`]).
 fn pump() {
-    pump_until(Duration::from_millis(300), || false);
+    support::drain();
+}
+
+/// Runs the main loop until the mini server's log has stopped growing, so what the display
+/// sent has arrived; the log's length.
+fn server_settled(server: &MiniServer) -> usize {
+    support::settled(5, Duration::from_millis(150), || server.log().len())
+        .expect("the server's log keeps growing")
 }
 
 /// Renders `widget` to `name`.png in the target's temporary directory; returns the path and
@@ -302,7 +302,7 @@ fn keys_and_pointer_reach_the_server_with_qnum_scancodes() {
         pump_until(Duration::from_secs(5), || display.has_extended_keys()),
         "the extended key event was not taken up"
     );
-    pump();
+    server_settled(&server);
     server.clear_log();
 
     use gtk::gdk::Key;
@@ -419,7 +419,7 @@ fn keys_and_pointer_reach_the_server_with_qnum_scancodes() {
     // Host clipboard text goes to the guest while the display has the focus.
     server.clear_log();
     display.grab_focus();
-    pump();
+    server_settled(&server);
     display.clipboard().set_text("to the guest");
     assert!(
         pump_until(Duration::from_secs(5), || {
@@ -454,7 +454,7 @@ fn without_a_tablet_the_pointer_moves_relatively() {
         pump_until(Duration::from_secs(5), || !display.absolute_pointer()),
         "the server's relative mode was not taken"
     );
-    pump();
+    server_settled(&server);
     server.clear_log();
     let at = widget_point(&display);
     const O: u16 = 0x7fff;
@@ -551,13 +551,18 @@ fn the_guest_display_follows_the_window_when_asked() {
     // Switched off, or shown 1:1, the guest keeps its size.
     display.set_resize_guest(false);
     window.set_default_size(660, 500);
-    pump();
-    pump();
+    assert!(
+        support::holds_for(Duration::from_millis(600), || sizes_asked(&server).len()
+            == 2),
+        "a size was asked with guest resizing off"
+    );
     display.set_resize_guest(true);
     display.set_scaling(Scaling::Native);
-    pump();
-    pump();
-    assert_eq!(sizes_asked(&server).len(), 2);
+    assert!(
+        support::holds_for(Duration::from_millis(600), || sizes_asked(&server).len()
+            == 2),
+        "a size was asked when shown 1:1"
+    );
     window.destroy();
 }
 
@@ -585,17 +590,22 @@ fn a_guest_that_keeps_its_size_keeps_its_picture() {
     assert_eq!(display.pixel(5, 5), Some((255, 0, 0)));
     assert_eq!(display.pixel(60, 40), Some((0, 0, 255)));
     window.set_default_size(641, 480);
-    pump();
-    pump();
-    assert!(sizes_asked(&server).len() <= 2);
+    assert!(
+        support::holds_for(Duration::from_millis(600), || sizes_asked(&server).len()
+            <= 2),
+        "{:?}",
+        sizes_asked(&server)
+    );
     window.destroy();
 }
 
 #[gtk::test]
 fn without_extended_keys_the_keysym_is_sent() {
     let (server, display, window) = connected(ServerOptions::default(), 320, 240);
-    pump();
-    assert!(!display.has_extended_keys());
+    assert!(
+        support::holds_for(Duration::from_millis(300), || !display.has_extended_keys()),
+        "extended keys without the server offering them"
+    );
     server.clear_log();
     let code = keycode_of(gtk::gdk::Key::Escape);
     display.process_key(gtk::gdk::Key::Escape.into_glib(), code, true);
@@ -1268,6 +1278,8 @@ mod rfb_server {
             s.write_all(&1u32.to_be_bytes())?; // security result: failed
             s.write_all(&(reason.len() as u32).to_be_bytes())?;
             s.write_all(reason)?;
+            // The mock server holds the connection a moment before closing, as a real one
+            // does after a failed login: its behaviour, not a synchronisation.
             std::thread::sleep(std::time::Duration::from_millis(300));
             return Ok(());
         }
@@ -1344,6 +1356,8 @@ mod rfb_server {
                                 s.write_all(&c)?;
                             }
                             if options.close_after_first_frame {
+                                // Mock server behaviour: it keeps the connection a moment
+                                // after the frame, then closes it.
                                 std::thread::sleep(std::time::Duration::from_millis(300));
                                 return Ok(());
                             }

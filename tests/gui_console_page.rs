@@ -21,6 +21,7 @@ use hangar::ui::vm_window::console::{
 use hangar::widgets::vnc_display::{DisplayState, VncDisplay};
 use relm4::prelude::*;
 use support::{connect, wait_until};
+use testbed::dispatched::Dispatched;
 use testbed::{Libvirtd, unique_name, vm};
 
 fn setup() {
@@ -88,7 +89,7 @@ fn light_and_dark(display: &VncDisplay) -> (u32, u32) {
 
 /// Renders `widget` to `name`.png in the target's temporary directory.
 fn shot(widget: &impl IsA<gtk::Widget>, name: &str) -> std::path::PathBuf {
-    wait_until(1, || false);
+    support::drain();
     let node = last_frame(widget);
     let texture = widget
         .native()
@@ -218,10 +219,14 @@ fn graphical_console_through_a_passed_fd_shows_seabios() {
     display.set_resize_guest(false);
     assert!(!resize.is_active());
     display.set_resize_guest(true);
-    // Let the prompt settle.
-    wait_until(2, || false);
-    assert_eq!(rendered_mismatches(&display), 0);
-    let before = screen(&display);
+    // The prompt is drawn once the screen stops changing, and GTK has drawn it.
+    let before = support::settled(10, Duration::from_millis(500), || screen(&display))
+        .expect("the screen keeps changing");
+    assert!(
+        wait_until(5, || rendered_mismatches(&display) == 0),
+        "{} pixels drawn differ from the framebuffer",
+        rendered_mismatches(&display)
+    );
     let esc = gtk::gdk::Display::default()
         .unwrap()
         .map_keyval(gtk::gdk::Key::Escape)
@@ -232,7 +237,7 @@ fn graphical_console_through_a_passed_fd_shows_seabios() {
         .unwrap();
     use gtk::glib::translate::IntoGlib;
     assert!(display.process_key(gtk::gdk::Key::Escape.into_glib(), esc, true));
-    wait_until(0, || false);
+    support::drain();
     assert!(display.process_key(gtk::gdk::Key::Escape.into_glib(), esc, false));
     assert!(
         wait_until(20, || {
@@ -242,8 +247,11 @@ fn graphical_console_through_a_passed_fd_shows_seabios() {
         }),
         "Escape did not open the boot menu"
     );
-    wait_until(1, || false);
-    assert_eq!(rendered_mismatches(&display), 0);
+    assert!(
+        wait_until(5, || rendered_mismatches(&display) == 0),
+        "{} pixels drawn differ from the framebuffer",
+        rendered_mismatches(&display)
+    );
     shot(&win, "console-page-graphical-1to1");
     vm.virsh("reset");
     // A reboot keeps or reopens the display by itself.
@@ -252,8 +260,11 @@ fn graphical_console_through_a_passed_fd_shows_seabios() {
         DisplayState::Connected { .. }
     )));
     assert!(wait_until(20, || light_and_dark(&display).0 > 50));
-    wait_until(1, || false);
-    assert_eq!(rendered_mismatches(&display), 0);
+    assert!(
+        wait_until(5, || rendered_mismatches(&display) == 0),
+        "{} pixels drawn differ from the framebuffer",
+        rendered_mismatches(&display)
+    );
     // The choice is kept in the settings: put it back for the pages opened after this one.
     fit.set_active(true);
     win.destroy();
@@ -353,6 +364,8 @@ fn a_console_held_elsewhere_is_taken_over() {
     let name = unique_name("cpage-held");
     let vm = Vm::define(&vm::tinyser_xml(&name, d.dir()).unwrap(), &name);
     vm.virsh("start");
+    let dispatched = Dispatched::enable(d).unwrap();
+    let opened = dispatched.count(testbed::dispatched::OPEN_CONSOLE);
     // `virsh console` under `script` (it needs a terminal), kept open by a silent stdin.
     let cmd = format!("virsh -c '{}' console {} --force", d.qemu_uri(), vm.name);
     let mut holder = std::process::Command::new("script")
@@ -362,7 +375,13 @@ fn a_console_held_elsewhere_is_taken_over() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    wait_until(2, || false);
+    // virsh holds the console from its open-console call on, which the daemon has dispatched
+    // (and answers within moments) before the page has even connected.
+    assert!(
+        wait_until(20, || dispatched.count(testbed::dispatched::OPEN_CONSOLE)
+            > opened),
+        "virsh console did not open the console"
+    );
     let (win, page) = open_page(&name);
     page.emit(ConsoleMsg::Mode(ConsoleMode::Serial));
     assert!(

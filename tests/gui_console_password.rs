@@ -66,6 +66,7 @@ fn display_password_is_remembered_in_the_keyring() {
             if keyring::store(&probe, "x").await.is_ok() {
                 return true;
             }
+            // Poll interval of this wait for the service (async: it runs on relm4's runtime).
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         false

@@ -8,7 +8,6 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
 
 use adw::prelude::*;
 use hangar::osinfo::{IsoInfo, OsDb};
@@ -34,12 +33,7 @@ fn connect(uri: &str) -> virt_client::Connection {
 }
 
 fn pump() {
-    wait_until(0, || false);
-    let ctx = gtk::glib::MainContext::default();
-    for _ in 0..50 {
-        while ctx.iteration(false) {}
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    support::drain();
 }
 
 /// A directory pool under the daemon's directory, defined and started with virsh.

@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use adw::prelude::*;
 use hangar::cli::Options;
@@ -101,7 +101,7 @@ fn shows_exactly_the_fixture_domains() {
     let warnings = support::gtk_warnings();
     window.widget().destroy();
     drop(window);
-    wait_until(1, || false);
+    support::drain();
     assert_eq!(
         support::gtk_warnings(),
         warnings,
@@ -346,12 +346,18 @@ fn destructive_actions_ask_first() {
     }));
     let dialog = dialog.unwrap();
     assert!(dialog.heading().unwrap().contains(&name));
-    // Nothing happened yet; cancelling keeps the VM running.
-    wait_until(1, || false);
-    assert_eq!(virsh_state(d, &name), "running");
+    // Nothing happens while the question is open; cancelling keeps the VM running.
+    assert!(
+        support::holds_for(Duration::from_secs(1), || virsh_state(d, &name)
+            == "running"),
+        "the VM stopped before the answer"
+    );
     respond(&dialog, "cancel");
-    wait_until(1, || false);
-    assert_eq!(virsh_state(d, &name), "running");
+    assert!(
+        support::holds_for(Duration::from_secs(1), || virsh_state(d, &name)
+            == "running"),
+        "the VM stopped although the question was cancelled"
+    );
     window.model().actions().unwrap().activate("vm-force-off");
     let mut dialog = None;
     assert!(wait_until(5, || {
@@ -595,10 +601,6 @@ fn pages_of_one_vm_window_all_follow_its_events() {
         ready
     };
     assert!(wait_until(30, ready), "pinning page not loaded");
-    // Let both pages register for the VM's events.
-    wait_until(2, || false);
-    d.virsh(&qemu, &["vcpupin", &name, "0", "1", "--live"])
-        .unwrap();
     let row0 = || {
         let model = window.model();
         let vm_window = model.vm_windows().values().next().unwrap();
@@ -610,8 +612,18 @@ fn pages_of_one_vm_window_all_follow_its_events() {
             .map(|e| e.text().to_string());
         text
     };
+    // The pages register for the VM's events after loading, unseen from here: pin again
+    // (each pin raises a tuning event) until the page shows it.
+    let mut pinned_at = None::<Instant>;
     assert!(
-        wait_until(15, || row0().as_deref() == Some("1")),
+        wait_until(15, || {
+            if pinned_at.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
+                d.virsh(&qemu, &["vcpupin", &name, "0", "1", "--live"])
+                    .unwrap();
+                pinned_at = Some(Instant::now());
+            }
+            row0().as_deref() == Some("1")
+        }),
         "pin made elsewhere not shown: {:?}",
         row0()
     );

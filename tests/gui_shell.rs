@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::sync::Once;
 
 use gtk::prelude::*;
@@ -35,11 +37,7 @@ fn setup() {
 }
 
 fn pump() {
-    let ctx = gtk::glib::MainContext::default();
-    for _ in 0..200 {
-        while ctx.iteration(false) {}
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+    support::drain();
 }
 
 /// Renders `widget` into an RGBA texture and returns (width, height, pixels).

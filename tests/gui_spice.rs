@@ -186,16 +186,13 @@ fn shows_seabios_through_libvirts_fds_as_virsh_screenshot_does() {
     // differ at one moment, so look until one moment matches exactly.
     let mut best = usize::MAX;
     let mut shot = None;
-    let same = wait_until(20, || {
-        wait_until(0, || false);
-        match mismatches_with_virsh(&display, &name) {
-            Some((n, path)) => {
-                best = best.min(n);
-                shot = Some(path);
-                n == 0
-            }
-            None => false,
+    let same = wait_until(20, || match mismatches_with_virsh(&display, &name) {
+        Some((n, path)) => {
+            best = best.min(n);
+            shot = Some(path);
+            n == 0
         }
+        None => false,
     });
     assert!(
         same,
@@ -205,7 +202,7 @@ fn shows_seabios_through_libvirts_fds_as_virsh_screenshot_does() {
 
     // Drawn 1:1, the widget paints exactly those pixels (centred in the window).
     display.set_scaling(Scaling::Native);
-    wait_until(1, || false);
+    support::drain();
     let picture = rgba(&display.texture().unwrap());
     let frame = rendered(&display);
     let (fw, fh) = (frame.width() as usize, frame.height() as usize);
@@ -233,7 +230,7 @@ fn shows_seabios_through_libvirts_fds_as_virsh_screenshot_does() {
     // Scaled to fit a smaller window, the text still shows.
     display.set_scaling(Scaling::Fit);
     window.set_default_size(400, 300);
-    wait_until(1, || false);
+    support::drain();
     let fitted = rgba(&rendered(&display));
     let light_drawn = fitted
         .chunks_exact(4)
@@ -276,19 +273,40 @@ fn escape_typed_into_the_display_opens_seabios_boot_menu_over_tcp() {
         display.state()
     );
     // No tablet: SPICE's server mouse mode (relative motion).
-    assert!(!display.absolute_pointer());
-    wait_until(2, || false);
-    let before = rgba(&display.texture().unwrap());
     let differing = |a: &[u8], b: &[u8]| {
         a.chunks_exact(4)
             .zip(b.chunks_exact(4))
             .filter(|(p, q)| p != q)
             .count()
     };
+    /// A screen equal to another but for the blinking text cursor.
+    struct Screen(Vec<u8>);
+    impl PartialEq for Screen {
+        fn eq(&self, other: &Screen) -> bool {
+            self.0.len() == other.0.len()
+                && self
+                    .0
+                    .chunks_exact(4)
+                    .zip(other.0.chunks_exact(4))
+                    .filter(|(p, q)| p != q)
+                    .count()
+                    < 150
+        }
+    }
+    // The prompt is drawn once the screen stops changing.
+    let Screen(before) = support::settled(10, Duration::from_millis(500), || {
+        Screen(rgba(&display.texture().unwrap()))
+    })
+    .expect("the screen keeps changing");
     // Without keys the screen stays as it is (but for the blinking text cursor).
-    wait_until(1, || false);
-    let drift = differing(&rgba(&display.texture().unwrap()), &before);
-    assert!(drift < 150, "the screen changes by itself ({drift} pixels)");
+    let mut drift = 0;
+    assert!(
+        support::holds_for(Duration::from_secs(1), || {
+            drift = differing(&rgba(&display.texture().unwrap()), &before);
+            drift < 150
+        }),
+        "the screen changes by itself ({drift} pixels)"
+    );
     let esc = {
         let keys = gtk::gdk::Display::default()
             .unwrap()
@@ -302,8 +320,8 @@ fn escape_typed_into_the_display_opens_seabios_boot_menu_over_tcp() {
         esc,
         true
     )));
-    wait_until(0, || false);
-    std::thread::sleep(Duration::from_millis(100));
+    // The key is held down a moment, as typed: not a synchronisation.
+    support::observe(Duration::from_millis(100));
     assert!(display.process_key(gtk::gdk::Key::Escape.into_glib(), esc, false));
     // "Select boot device:" and the device list appear: several hundred text pixels.
     let changed = wait_until(15, || {
@@ -353,7 +371,7 @@ fn the_console_page_shows_a_password_protected_spice_vm_and_idles() {
     let uri = Libvirtd::shared().qemu_uri();
     // What the test's main-loop pump costs by itself, to tell the page's share from it.
     let (start, cpu0) = (std::time::Instant::now(), cpu_time());
-    wait_until(10, || false);
+    support::observe(Duration::from_secs(10));
     let base = (cpu_time() - cpu0).as_secs_f64() / start.elapsed().as_secs_f64() * 100.0;
     let (win, page) = support::console_page(&name, &uri, connect(&uri));
     assert!(
@@ -385,7 +403,7 @@ fn the_console_page_shows_a_password_protected_spice_vm_and_idles() {
     // Idle: the guest's screen does not change (but for the text cursor); the page should
     // cost next to nothing.
     let (start, cpu0) = (std::time::Instant::now(), cpu_time());
-    wait_until(20, || false);
+    support::observe(Duration::from_secs(20));
     let (wall, cpu) = (start.elapsed(), cpu_time() - cpu0);
     let share = cpu.as_secs_f64() / wall.as_secs_f64() * 100.0;
     eprintln!(
@@ -534,7 +552,8 @@ fn type_into(display: &SpiceDisplay, text: &str) {
     let (shift, _) = key(gtk::gdk::Key::Shift_L);
     let tap = |keyval: u32, keycode: u32, pressed: bool| {
         assert!(display.process_key(keyval, keycode, pressed) || !pressed);
-        // Let it go out, at a typist's pace: QEMU's PS/2 queue holds only 16 scan codes.
+        // Let it go out, at a typist's pace: QEMU's PS/2 queue holds only 16 scan codes (a
+        // rate, not a synchronisation).
         let ctx = gtk::glib::MainContext::default();
         for _ in 0..6 {
             while ctx.iteration(false) {}
@@ -621,8 +640,10 @@ fn with_an_active_tablet_the_pointer_goes_as_positions() {
         DisplayState::Connected { .. }
     )));
     // SeaBIOS drives only the PS/2 mouse: SPICE's server mouse mode, relative motion.
-    wait_until(1, || false);
-    assert!(!display.absolute_pointer());
+    assert!(
+        support::holds_for(Duration::from_secs(1), || !display.absolute_pointer()),
+        "the client mouse mode with only a PS/2 mouse"
+    );
     display.process_motion(100.0, 80.0);
     display.process_motion(120.0, 90.0);
     // Make the tablet QEMU's active pointer, as a guest's USB HID driver does when it first
@@ -661,7 +682,13 @@ fn with_an_active_tablet_the_pointer_goes_as_positions() {
     display.process_button(1, true, 100.0, 80.0);
     display.process_button(1, false, 100.0, 80.0);
     display.process_scroll(0.0, 1.0);
-    wait_until(1, || false);
-    assert!(matches!(display.state(), DisplayState::Connected { .. }));
+    assert!(
+        support::holds_for(Duration::from_secs(1), || matches!(
+            display.state(),
+            DisplayState::Connected { .. }
+        )),
+        "{:?}",
+        display.state()
+    );
     window.destroy();
 }

@@ -32,7 +32,7 @@ fn set_dark(dark: bool) {
     } else {
         adw::ColorScheme::ForceLight
     });
-    wait_until(1, || false);
+    support::drain();
 }
 
 /// A running tiny VM; destroyed on drop.
@@ -282,12 +282,14 @@ fn host_overview_on_the_command_line_and_no_sampling_when_hidden() {
         wait_until(5, || stats.sampler().subscribers() == 0),
         "nothing subscribes while nothing is on screen"
     );
-    wait_until(2, || false);
-    let calls = stats.sampler().stats_calls();
-    wait_until(3, || false);
-    assert_eq!(
-        stats.sampler().stats_calls(),
-        calls,
+    // A tick under way when the last subscriber went finishes.
+    let calls = support::settled(5, Duration::from_millis(300), || {
+        stats.sampler().stats_calls()
+    })
+    .expect("calls go on while nothing subscribes");
+    assert!(
+        support::holds_for(Duration::from_secs(3), || stats.sampler().stats_calls()
+            == calls),
         "no calls while hidden"
     );
     main.widget().set_visible(true);
@@ -331,7 +333,7 @@ fn many_rows_get_sparklines_and_cpu_figures() {
         .count();
     assert!(drawn >= 5, "{drawn} of {} sparklines drawn", sparks.len());
     set_dark(true);
-    wait_until(2, || false);
+    support::drain();
     render(main.widget(), "vm-list-sparklines-many-dark");
     set_dark(false);
 }

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests may panic
 
+mod support;
+
 use std::path::PathBuf;
 use std::sync::Once;
 
@@ -23,11 +25,7 @@ fn setup() {
 }
 
 fn pump() {
-    let ctx = gtk::glib::MainContext::default();
-    for _ in 0..100 {
-        while ctx.iteration(false) {}
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+    support::drain();
 }
 
 fn set_dark(dark: bool) {

@@ -75,6 +75,7 @@ async fn start_keyring() -> (
     let deadline = Instant::now() + Duration::from_secs(15);
     while let Err(e) = keyring::store(&probe, "s3cret").await {
         assert!(Instant::now() < deadline, "no Secret Service: {e}");
+        // Poll interval of this wait for the service (async, like the calls it makes).
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     (guard, service)

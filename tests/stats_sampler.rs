@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use hangar::session::sampler::{self, SamplerHandle, StatsTick, Want};
 use hangar::session::series::{DomainSeries, HostInfo, SeriesKey};
-use testbed::{Libvirtd, vm};
+use testbed::dispatched::{self, Dispatched};
+use testbed::{Libvirtd, vm, wait};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -122,9 +123,11 @@ fn one_bulk_call_per_tick_and_none_without_subscribers() {
     handle.set_interval(Duration::from_millis(500));
     let rx = start(&rt, &uri, &handle);
 
-    std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(handle.stats_calls(), 0, "no calls without subscribers");
-    assert!(rx.try_recv().is_err());
+    assert!(
+        wait::holds_for(Duration::from_millis(1500), || handle.stats_calls() == 0
+            && rx.try_recv().is_err()),
+        "no calls and no ticks without subscribers"
+    );
 
     let sub = handle.subscribe(Want::Domains);
     let ticks = collect(&rx, 4, 10);
@@ -137,28 +140,20 @@ fn one_bulk_call_per_tick_and_none_without_subscribers() {
         "ticks follow the interval: {gaps:?}"
     );
     drop(sub);
-    std::thread::sleep(Duration::from_millis(300));
-    let calls = handle.stats_calls();
-    assert_eq!(calls, handle.ticks(), "exactly one bulk call per tick");
+    // A tick already under way when the subscriber went finishes; wait until it has.
+    let (calls, ticks) = wait::settled(Duration::from_secs(5), Duration::from_millis(200), || {
+        (handle.stats_calls(), handle.ticks())
+    })
+    .expect("call and tick counts settle after the last subscriber went");
+    assert_eq!(calls, ticks, "exactly one bulk call per tick");
     assert!((4..=5).contains(&calls), "{calls} calls for 4 ticks");
     while rx.try_recv().is_ok() {}
-    std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(
-        handle.stats_calls(),
-        calls,
-        "calls stop with the last subscriber"
+    assert!(
+        wait::holds_for(Duration::from_millis(1500), || handle.stats_calls()
+            == calls
+            && rx.try_recv().is_err()),
+        "calls and ticks stop with the last subscriber"
     );
-    assert!(rx.try_recv().is_err());
-}
-
-/// Counts `GET_ALL_DOMAIN_STATS` (procedure 344) calls the daemon dispatched, from its debug
-/// log of the RPC server program.
-fn dispatched_stats_calls(log: &std::path::Path) -> usize {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.contains("virNetServerProgramDispatch:") && l.ends_with(" proc=344"))
-        .count()
 }
 
 #[test]
@@ -166,50 +161,37 @@ fn the_daemon_dispatches_one_stats_call_per_tick() {
     const N: usize = 30;
     let d = Libvirtd::start().unwrap();
     let uri = d.fixture_uri("count", &vm::test_node_xml("c", N)).unwrap();
-    let log = d.dir().join("rpc-debug.log");
-    let admin = format!(
-        "libvirtd:///system?socket={}",
-        d.dir().join("sock/libvirt-admin-sock").display()
-    );
-    let output = format!("1:file:{}", log.display());
-    for args in [
-        ["daemon-log-filters", "1:rpc.netserverprogram"],
-        ["daemon-log-outputs", output.as_str()],
-    ] {
-        let status = std::process::Command::new("virt-admin")
-            .args(["-c", &admin])
-            .args(args)
-            .status()
-            .unwrap();
-        assert!(status.success(), "virt-admin {args:?}");
-    }
+    let log = Dispatched::enable(&d).unwrap();
+    let dispatched_stats_calls = |log: &Dispatched| log.count(dispatched::ALL_DOMAIN_STATS);
     let rt = runtime();
     let handle = SamplerHandle::new();
     handle.set_interval(Duration::from_millis(500));
     let rx = start(&rt, &uri, &handle);
-    std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(
-        dispatched_stats_calls(&log),
-        0,
+    assert!(
+        wait::holds_for(Duration::from_millis(1500), || dispatched_stats_calls(&log)
+            == 0),
         "none while nobody subscribes"
     );
 
     let sub = handle.subscribe(Want::Domains);
     let ticks = collect(&rx, 5, 10);
     drop(sub);
-    std::thread::sleep(Duration::from_millis(300));
     assert_eq!(ticks.len(), 5);
     assert!(ticks.iter().all(|t| t.domains.len() == N));
-    let seen = dispatched_stats_calls(&log);
+    // A tick under way when the subscriber went finishes, and the daemon logs what it
+    // dispatched; wait until both counts stop moving.
+    let (seen, published) =
+        wait::settled(Duration::from_secs(5), Duration::from_millis(300), || {
+            (dispatched_stats_calls(&log), handle.ticks())
+        })
+        .expect("dispatched calls and ticks settle after unsubscribing");
     assert_eq!(
-        seen as u64,
-        handle.ticks(),
+        seen as u64, published,
         "the daemon saw one bulk call per tick for {N} domains"
     );
-    std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(
-        dispatched_stats_calls(&log),
-        seen,
+    assert!(
+        wait::holds_for(Duration::from_millis(1500), || dispatched_stats_calls(&log)
+            == seen),
         "none after unsubscribing"
     );
 }

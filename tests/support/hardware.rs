@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use adw::prelude::*;
 use hangar::ui::hardware::{HardwareEditor, HardwareEditorInit, HardwareEditorMsg as Msg};
@@ -21,11 +20,7 @@ pub fn rt() -> &'static tokio::runtime::Runtime {
 }
 
 pub fn pump() {
-    let ctx = gtk::glib::MainContext::default();
-    for _ in 0..50 {
-        while ctx.iteration(false) {}
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    super::drain();
 }
 
 pub fn virsh(d: &Libvirtd, args: &[&str]) -> String {

@@ -12,7 +12,7 @@ pub mod storage;
 
 use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Points settings and caches at a private directory and loads resources and styles, once per
 /// process, before GLib reads the environment.
@@ -62,17 +62,55 @@ pub fn criticals() -> usize {
 }
 
 /// Runs the main loop until `done` holds or `secs` pass; whether it held.
-pub fn wait_until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
+pub fn wait_until(secs: u64, done: impl FnMut() -> bool) -> bool {
     let ctx = gtk::glib::MainContext::default();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        while ctx.iteration(false) {}
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
+    testbed::wait::until_with(
+        Duration::from_secs(secs),
+        || while ctx.iteration(false) {},
+        done,
+    )
+}
+
+/// Runs the main loop until it has had nothing to dispatch for 50 ms (at most 5 s), so what
+/// the last action queued (signal handlers, idle callbacks, disposal, layout) has run.
+pub fn drain() {
+    let ctx = gtk::glib::MainContext::default();
+    let dispatched = std::cell::Cell::new(0u64);
+    testbed::wait::settled_with(
+        Duration::from_secs(5),
+        Duration::from_millis(50),
+        || {
+            while ctx.iteration(false) {
+                dispatched.set(dispatched.get() + 1);
+            }
+        },
+        || dispatched.get(),
+    );
+}
+
+/// Turns the main loop for all of `window` while `cond` holds; false at the first moment it
+/// does not. An observation window ("nothing happens meanwhile"), not a synchronisation.
+pub fn holds_for(window: Duration, cond: impl FnMut() -> bool) -> bool {
+    let ctx = gtk::glib::MainContext::default();
+    testbed::wait::holds_for_with(window, || while ctx.iteration(false) {}, cond)
+}
+
+/// Turns the main loop for all of `window`: a measuring window (e.g. of CPU time), not a
+/// synchronisation.
+pub fn observe(window: Duration) {
+    holds_for(window, || true);
+}
+
+/// Turns the main loop until `read` has stayed the same for `quiet`; that value, or `None` if
+/// it still changed after `secs`.
+pub fn settled<T: PartialEq>(secs: u64, quiet: Duration, read: impl FnMut() -> T) -> Option<T> {
+    let ctx = gtk::glib::MainContext::default();
+    testbed::wait::settled_with(
+        Duration::from_secs(secs),
+        quiet,
+        || while ctx.iteration(false) {},
+        read,
+    )
 }
 
 /// Runs `fut` on relm4's runtime, where the app's components run their commands (a

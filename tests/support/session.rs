@@ -7,7 +7,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// `nobody`'s uid.
 pub const NOBODY: u32 = 65534;
@@ -118,11 +118,7 @@ pub fn stop_pid(pid: i32) -> Option<(u32, String)> {
     let (uid, cmdline) = process(pid)?;
     // SAFETY: kill only sends a signal to the daemon the run had started.
     unsafe { libc::kill(pid, libc::SIGTERM) };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while alive(&proc_dir) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    if alive(&proc_dir) {
+    if !testbed::wait::until(Duration::from_secs(10), || !alive(&proc_dir)) {
         // SAFETY: as above.
         unsafe { libc::kill(pid, libc::SIGKILL) };
     }

@@ -175,6 +175,7 @@ impl Libvirtd {
                     self.log_tail()
                 )));
             }
+            // Poll interval of this wait for readiness (which also watches for an early exit).
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -323,13 +324,9 @@ impl Libvirtd {
             // SAFETY: kill(2) with a pid we read from /proc; at worst it fails with ESRCH.
             unsafe { libc::kill(tini, libc::SIGTERM) };
         }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if matches!(unshare.try_wait(), Ok(Some(_))) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        crate::wait::until(Duration::from_secs(5), || {
+            matches!(unshare.try_wait(), Ok(Some(_)))
+        });
         let _ = unshare.kill();
         let _ = unshare.wait();
         remove_stale_cgroups();

@@ -168,6 +168,7 @@ fn packets(mut daemon: UnixStream, mut client: UnixStream, state: &Mutex<State>)
                 s.struck += 1;
                 s.fault = Fault::Pass;
             }
+            // The injected fault itself, not a synchronisation.
             (Fault::Delay(d), _) => std::thread::sleep(d),
             _ => {}
         }

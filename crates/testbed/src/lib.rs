@@ -9,12 +9,14 @@
 //! clean up after themselves; names from [`unique_name`] keep their domains apart.
 
 mod daemon;
+pub mod dispatched;
 pub mod faults;
 pub mod guest;
 mod keeper;
 pub mod keyring;
 pub mod sasl;
 pub mod vm;
+pub mod wait;
 
 pub use daemon::{Libvirtd, Options};
 

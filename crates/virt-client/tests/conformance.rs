@@ -9,11 +9,12 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use testbed::Libvirtd;
+use testbed::{Libvirtd, wait};
 use virt_client::{Connection, Domain};
 use virt_proto::remote::Procedure as P;
 
@@ -26,6 +27,8 @@ type Recorded = Arc<Mutex<Vec<Arc<Mutex<Vec<u8>>>>>>;
 struct Proxy {
     path: PathBuf,
     recorded: Recorded,
+    /// Connections whose client has not yet closed its sending side.
+    open: Arc<AtomicUsize>,
     _dir: tempfile::TempDir,
 }
 
@@ -36,6 +39,8 @@ impl Proxy {
         let listener = UnixListener::bind(&path).unwrap();
         let recorded: Recorded = Arc::default();
         let rec = recorded.clone();
+        let open: Arc<AtomicUsize> = Arc::default();
+        let opened = open.clone();
         let upstream = upstream.to_path_buf();
         thread::spawn(move || {
             for client in listener.incoming() {
@@ -45,6 +50,8 @@ impl Proxy {
                 };
                 let buf = Arc::new(Mutex::new(Vec::new()));
                 rec.lock().unwrap().push(buf.clone());
+                opened.fetch_add(1, Ordering::SeqCst);
+                let closed = opened.clone();
                 let (mut c_read, mut d_write) =
                     (client.try_clone().unwrap(), daemon.try_clone().unwrap());
                 let (mut d_read, mut c_write) = (daemon, client);
@@ -62,6 +69,7 @@ impl Proxy {
                         }
                     }
                     let _ = d_write.shutdown(std::net::Shutdown::Write);
+                    closed.fetch_sub(1, Ordering::SeqCst);
                 });
                 thread::spawn(move || {
                     let _ = std::io::copy(&mut d_read, &mut c_write);
@@ -72,6 +80,7 @@ impl Proxy {
         Proxy {
             path,
             recorded,
+            open,
             _dir: dir,
         }
     }
@@ -126,9 +135,16 @@ fn virsh(uri: &str, args: &[&str]) {
     );
 }
 
-/// Waits until every proxied connection has been closed by its client, so records are whole.
-fn settle() {
-    thread::sleep(Duration::from_millis(100));
+impl Proxy {
+    /// Waits until every proxied connection has been closed by its client, so records are whole.
+    fn settle(&self) {
+        assert!(
+            wait::until(Duration::from_secs(10), || self.open.load(Ordering::SeqCst)
+                == 0),
+            "{} proxied connections still open",
+            self.open.load(Ordering::SeqCst)
+        );
+    }
 }
 
 fn hex(b: &[u8]) -> String {
@@ -203,7 +219,7 @@ async fn call_packets_match_virsh() {
     ]
     .join(" ; ");
     virsh(&uri, &[&script]);
-    settle();
+    proxy.settle();
     let theirs = proxy.take();
 
     let c = Connection::open(&uri).await.unwrap();
@@ -225,7 +241,7 @@ async fn call_packets_match_virsh() {
         .unwrap();
     c.all_domain_stats(&[], 0, 0).await.unwrap();
     c.close().await.unwrap();
-    settle();
+    proxy.settle();
     let ours = proxy.take();
 
     for (name, proc_) in [

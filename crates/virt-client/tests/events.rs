@@ -140,6 +140,8 @@ async fn last_subscriber_leaving_deregisters_on_the_daemon() {
                 raw_deregister(&c, id).await;
                 return;
             }
+            // Poll interval of this wait on the condition (an async one: the connection's
+            // task runs on this runtime).
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     })

@@ -33,6 +33,8 @@ async fn wait_for(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
             start.elapsed() < limit,
             "{what} did not happen within {limit:?}"
         );
+        // Poll interval of this wait on the condition; async, as the mock and the client run
+        // on this (single-threaded) runtime.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -291,6 +293,7 @@ async fn settled(written: &AtomicUsize) -> usize {
             return now;
         }
         last = now;
+        // Poll interval of this wait for a value that stops changing (async, like `wait_for`).
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
@@ -371,6 +374,7 @@ async fn slow_reader_gets_everything_while_the_daemon_waits() {
         read += b.len();
         // The mock counts a packet only after handing it over, so it may lag behind.
         most_ahead = most_ahead.max(written.load(Ordering::SeqCst).saturating_sub(read));
+        // A slow reader, so the daemon would get ahead if nothing held it back.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(i, chunks);

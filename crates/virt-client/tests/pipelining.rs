@@ -42,6 +42,7 @@ async fn replies_in_pieces_and_in_bunches() {
             if !peer.send(piece) {
                 return false;
             }
+            // The mock daemon dribbles the reply out in pieces: behaviour under test.
             std::thread::sleep(Duration::from_millis(50));
         }
         peer.send(&[bytes[2].as_slice(), bytes[1].as_slice()].concat())

@@ -301,6 +301,7 @@ impl CredentialPrompt for SlowUser {
         request: &'a CredentialRequest,
     ) -> virt_client::credentials::PromptFuture<'a> {
         Box::pin(async move {
+            // The user's slowness is what the test is about, not a synchronisation.
             tokio::time::sleep(Duration::from_secs(1)).await;
             Some(match request.kind {
                 CredentialKind::Username => "alice".to_owned(),

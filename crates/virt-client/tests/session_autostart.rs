@@ -9,7 +9,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use virt_client::Connection;
 
@@ -109,17 +109,13 @@ fn stop_daemon(pid_file: &Path) -> Option<(u32, String)> {
         .and_then(|u| u.parse().ok())?;
     // SAFETY: kill only sends a signal to the process this test had started.
     unsafe { libc::kill(pid, libc::SIGTERM) };
-    let deadline = Instant::now() + Duration::from_secs(10);
     let alive = || {
         std::fs::read_to_string(proc_dir.join("status")).is_ok_and(|s| {
             !s.lines()
                 .any(|l| l.starts_with("State:") && l.contains('Z'))
         })
     };
-    while alive() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    if alive() {
+    if !testbed::wait::until(Duration::from_secs(10), || !alive()) {
         // SAFETY: as above.
         unsafe { libc::kill(pid, libc::SIGKILL) };
     }

@@ -5,9 +5,11 @@
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use testbed::Libvirtd;
+use testbed::dispatched::{self, Dispatched};
+use testbed::{Libvirtd, wait};
 
 fn vsh_path() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
@@ -77,14 +79,12 @@ fn cpu_pinning_and_stats_tables_match_virsh() {
             .matches("CPU time:")
             .count()
     };
-    let t0 = std::time::Instant::now();
-    let (mut last, mut same) = (0, 0);
-    while same < 3 && t0.elapsed() < std::time::Duration::from_secs(20) {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        let now = ran();
-        same = if now == last && now > 0 { same + 1 } else { 0 };
-        last = now;
-    }
+    assert!(
+        wait::until(Duration::from_secs(20), || ran() > 0),
+        "no vCPU of {name} ran"
+    );
+    wait::settled(Duration::from_secs(20), Duration::from_millis(300), ran)
+        .expect("the set of vCPUs that ran settles");
     let labels = ["CPU time:", "CPU:"];
     assert_eq!(
         mask(&vsh(&uri, &["vcpuinfo", &name]), &labels),
@@ -183,13 +183,31 @@ fn action_commands_match_virsh() {
     assert_eq!(states[0].last().unwrap(), "undefine: gone");
 }
 
-/// `event --all --loop --timeout 2` in both tools while the domain is suspended and resumed.
+/// Waits until the daemon's count of event registrations has risen above `before` and stopped
+/// moving (one tool registers its callbacks one call after another); the new count.
+fn registered_after(log: &Dispatched, before: usize, who: &str) -> usize {
+    let count = || log.count(dispatched::EVENT_REGISTER);
+    assert!(
+        wait::until(Duration::from_secs(20), || count() > before),
+        "{who} registered no event callback"
+    );
+    wait::settled(Duration::from_secs(20), Duration::from_millis(300), count)
+        .unwrap_or_else(|| panic!("{who}'s event registrations do not settle"))
+}
+
+/// `event --all --loop --timeout 5` in both tools while the domain is suspended and resumed.
+///
+/// A daemon of its own, so the registrations it logs are the two tools' only: each tool is
+/// started once the one before has registered its callbacks, and the domain is suspended once
+/// both have.
 #[test]
 fn event_loop_lines_match_virsh() {
-    let d = Libvirtd::shared();
+    let d = Libvirtd::start().unwrap();
+    let d = &d;
     let uri = d.qemu_uri();
     let name = running_vm(d, &uri, "vshev");
-    let args = ["event", "--all", "--loop", "--timeout", "2"];
+    let log = Dispatched::enable(d).unwrap();
+    let args = ["event", "--all", "--loop", "--timeout", "5"];
     let spawn = |prog: &str| {
         Command::new(prog)
             .arg("-c")
@@ -199,9 +217,11 @@ fn event_loop_lines_match_virsh() {
             .spawn()
             .unwrap()
     };
-    let ours = spawn(vsh_path().to_str().unwrap());
+    let before = log.count(dispatched::EVENT_REGISTER);
     let theirs = spawn("virsh");
-    std::thread::sleep(Duration::from_millis(700));
+    let after_virsh = registered_after(&log, before, "virsh");
+    let ours = spawn(vsh_path().to_str().unwrap());
+    registered_after(&log, after_virsh, "vsh");
     d.virsh(&uri, &["suspend", &name]).unwrap();
     d.virsh(&uri, &["resume", &name]).unwrap();
     let collect = |c: std::process::Child| {
@@ -244,31 +264,37 @@ fn console_shows_seabios_after_reset() {
         .spawn()
         .unwrap();
     let mut stdout = child.stdout.take().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
     let reader = std::thread::spawn(move || {
-        let mut seen = Vec::new();
         let mut buf = [0u8; 4096];
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(20) {
             match stdout.read(&mut buf) {
                 Ok(0) | Err(_) => break,
-                Ok(n) => seen.extend_from_slice(&buf[..n]),
+                Ok(n) => sink.lock().unwrap().extend_from_slice(&buf[..n]),
             }
-            if String::from_utf8_lossy(&seen).contains("SeaBIOS") {
+            if String::from_utf8_lossy(&sink.lock().unwrap()).contains("SeaBIOS") {
                 break;
             }
         }
-        String::from_utf8_lossy(&seen).into_owned()
     });
-    std::thread::sleep(Duration::from_millis(800));
+    // vsh prints this once the console stream is open.
+    let connected = format!("Connected to domain '{name}'");
+    assert!(
+        wait::until(Duration::from_secs(20), || String::from_utf8_lossy(
+            &seen.lock().unwrap()
+        )
+        .contains(&connected)),
+        "vsh console did not connect: {}",
+        String::from_utf8_lossy(&seen.lock().unwrap())
+    );
     d.virsh(&uri, &["reset", &name]).unwrap();
-    let seen = reader.join().unwrap();
+    reader.join().unwrap();
+    let seen = String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
     drop(child.stdin.take());
     let _ = child.kill();
     let _ = child.wait();
-    assert!(
-        seen.contains(&format!("Connected to domain '{name}'")),
-        "{seen}"
-    );
     assert!(seen.contains("SeaBIOS"), "{seen}");
     remove_vm(d, &uri, &name);
 }
