@@ -15,7 +15,9 @@ BUILD_PKGS=(build-essential pkg-config gettext libglib2.0-dev-bin libgtk-4-dev l
 RUN_PKGS=(libvirt-daemon libvirt-clients qemu-system-x86 "qemu-utils/bookworm" dbus-x11 osinfo-db)
 # What the tests add: a private libvirtd and TCG VMs, a display for GUI tests, po checks.
 TEST_PKGS=(tini xvfb xauth dbus python3 procps imagemagick xorriso openssh-server openssh-client
-  netcat-openbsd sasl2-bin libsasl2-modules swtpm swtpm-tools gnome-keyring)
+  netcat-openbsd sasl2-bin libsasl2-modules swtpm swtpm-tools gnome-keyring
+  # Virtual networks started by a daemon in a network namespace of its own.
+  dnsmasq-base iptables)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

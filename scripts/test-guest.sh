@@ -2,8 +2,8 @@
 # Builds the small Linux guest that Hangar's end-to-end tests boot under QEMU TCG:
 #   OUTDIR/vmlinuz        Debian's own kernel, unmodified, taken from its package
 #   OUTDIR/initramfs.gz   busybox-static, a few kernel modules and the guest's init scripts
-# The guest gives a root shell on ttyS0 and tty1 (prompt `guest# `), ACPI power off/reboot and
-# balloon statistics.
+# The guest gives a root shell on ttyS0 and tty1 (prompt `guest# `), ACPI power off/reboot,
+# balloon statistics and, with a virtio network card, an address by DHCP.
 #
 # usage: scripts/test-guest.sh OUTDIR
 #   env FLAVOUR=cloud-amd64 (default) | amd64   which Debian kernel flavour to use
@@ -25,10 +25,12 @@ mkdir -p "$OUT" "$CACHE"
 #   button         ACPI power button -> an input device (needed for `virsh shutdown/reboot`)
 #   evdev          /dev/input/event*, which busybox acpid reads
 #   virtio_*       the virtio PCI transport + virtio_balloon, so libvirt gets memory statistics
+#   virtio_net     a virtio network card, which asks for an address by DHCP at start
 # The ACPI ones go first: a power-button press is lost until acpid listens.
 ACPI_MODULES="button evdev"
 VIRTIO_MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_balloon"
-MODULES="$ACPI_MODULES $VIRTIO_MODULES"
+NET_MODULES="failover net_failover virtio_net"
+MODULES="$ACPI_MODULES $VIRTIO_MODULES $NET_MODULES"
 
 # ---- 1. fetch the two packages (once) --------------------------------------------------------
 if [ -z "${KERNEL_PKG:-}" ]; then
@@ -112,7 +114,19 @@ for m in $ACPI_MODULES; do insmod /lib/modules/\$m.ko; done
 # ACPI power button (= virsh shutdown, and virsh reboot, which libvirt turns into
 # power-off + reset) -> /etc/acpi/PWRF/00000080
 acpid -l /var/log/acpid.log
-for m in $VIRTIO_MODULES; do insmod /lib/modules/\$m.ko; done
+for m in $VIRTIO_MODULES $NET_MODULES; do insmod /lib/modules/\$m.ko; done
+EOF
+cat >> "$ROOT/etc/rc" <<'EOF'
+# a network card: ask for an address in the background (the lease is what tests look for)
+if [ -e /sys/class/net/eth0 ]; then
+  ip link set eth0 up
+  udhcpc -i eth0 -b -q -t 20 -s /etc/udhcpc.script >/dev/null 2>&1 &
+fi
+EOF
+cat > "$ROOT/etc/udhcpc.script" <<'EOF'
+#!/bin/sh
+[ "$1" = bound ] && ip addr add "$ip/${mask:-24}" dev "$interface"
+exit 0
 EOF
 cat >> "$ROOT/etc/rc" <<'EOF'
 # a marker a test can wait for on either console; the prompt follows right after it
@@ -136,7 +150,7 @@ cd /root
 EOF
 echo 'root::0:0:root:/root:/bin/sh' > "$ROOT/etc/passwd"
 echo 'root:x:0:' > "$ROOT/etc/group"
-chmod 755 "$ROOT/init" "$ROOT/etc/rc" "$ROOT/etc/acpi/PWRF/00000080"
+chmod 755 "$ROOT/init" "$ROOT/etc/rc" "$ROOT/etc/acpi/PWRF/00000080" "$ROOT/etc/udhcpc.script"
 
 # ---- 4. pack: newc cpio (owner root, fixed mtimes and inode numbers), gzip -n ---------------
 find "$ROOT" -exec touch -h -d @0 {} +

@@ -30,6 +30,8 @@ pub struct Options {
     pub show_host_summary: bool,
     /// Show the host window's storage page at start (`--show-host-storage`).
     pub show_host_storage: bool,
+    /// Show the host's virtual networks at start (`--show-host-networks`).
+    pub show_host_networks: bool,
 }
 
 /// The outcome of parsing.
@@ -83,6 +85,7 @@ fn help() -> String {
          --show-domain-editor NAME       open the hardware editor of VM NAME\n  \
          --show-host-summary             open the host overview\n  \
          --show-host-storage             open the host's storage pools and volumes\n  \
+         --show-host-networks            open the host's virtual networks\n  \
          -h, --help          show this help and exit\n  \
          -V, --version       show the version and exit\n\
          \n\
@@ -116,6 +119,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
             }
             "--show-host-summary" => options.show_host_summary = true,
             "--show-host-storage" => options.show_host_storage = true,
+            "--show-host-networks" => options.show_host_networks = true,
             "--show-domain-console"
             | "--show-domain-performance"
             | "--show-domain-pinning"
@@ -196,13 +200,17 @@ mod tests {
             panic!()
         };
         assert_eq!(o.show_domain, Some((DomainView::Performance, "web".into())));
-        let Ok(Parsed::Run(o)) = parse(&args(&["--show-domain-console=db", "--show-host-summary"]))
-        else {
+        let Ok(Parsed::Run(o)) = parse(&args(&[
+            "--show-domain-console=db",
+            "--show-host-summary",
+            "--show-host-networks",
+        ])) else {
             panic!()
         };
         assert_eq!(o.show_domain, Some((DomainView::Console, "db".into())));
         assert!(o.show_host_summary);
         assert!(!o.show_host_storage);
+        assert!(o.show_host_networks);
         assert!(parse(&args(&["--show-domain-editor"])).is_err());
         let Ok(Parsed::Run(o)) = parse(&args(&["-c", "qemu:///system", "--show-host-storage"]))
         else {

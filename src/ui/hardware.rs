@@ -20,7 +20,7 @@ mod follow;
 mod hostdevs;
 mod memory;
 mod new_disk;
-mod nics;
+pub mod nics;
 mod overview;
 mod queries;
 mod rows;
@@ -165,6 +165,8 @@ pub enum EditorCmd {
     /// A disk image's format was read for adding it: the edit that adds it, or why it could
     /// not be read.
     Probed(Result<HardwareEditorMsg, String>),
+    /// The host's networks and bridges, for the network cards.
+    NetChoices(nics::NetChoices),
 }
 
 /// The editor's state.
@@ -188,6 +190,7 @@ pub struct HardwareEditor {
     error: Option<String>,
     reload_after_apply_note: Option<String>,
     host_devices: Option<Result<Vec<HostDevice>, String>>,
+    net_choices: Option<nics::NetChoices>,
     pools: Option<Result<Vec<PoolVolumes>, String>>,
     /// With no active pool: how the pool `default` would be made for a new disk.
     default_pool: Option<DefaultPool>,
@@ -233,6 +236,8 @@ pub struct HardwareEditorWidgets {
     generation: u64,
     /// Whether the devices page shows the host's devices yet.
     host_devices_shown: bool,
+    /// Whether the network page shows the host's networks and bridges yet.
+    net_choices_shown: bool,
     /// The pool list the disks page shows.
     pools_shown: u64,
     /// How far adding a new disk got.
@@ -325,6 +330,7 @@ impl Component for HardwareEditor {
             error: None,
             reload_after_apply_note: None,
             host_devices: None,
+            net_choices: None,
             pools: None,
             default_pool: None,
             pools_generation: 0,
@@ -335,7 +341,11 @@ impl Component for HardwareEditor {
         model.reload(&sender);
         model.follow_state(&sender);
         let conn = model.domain.connection().clone();
-        sender.oneshot_command(async move { EditorCmd::HostDevices(hostdevs::list(&conn).await) });
+        let c = conn.clone();
+        sender.oneshot_command(async move { EditorCmd::HostDevices(hostdevs::list(&c).await) });
+        sender.oneshot_command(async move {
+            EditorCmd::NetChoices(nics::NetChoices::load(&conn).await)
+        });
         model.load_pools(&sender);
         let widgets = HardwareEditorWidgets {
             tx,
@@ -347,6 +357,7 @@ impl Component for HardwareEditor {
             pages,
             generation: 0,
             host_devices_shown: false,
+            net_choices_shown: false,
             pools_shown: 0,
             progress,
         };
@@ -423,6 +434,10 @@ impl Component for HardwareEditor {
             self.host_devices = Some(list);
             return;
         }
+        if let EditorCmd::NetChoices(choices) = cmd {
+            self.net_choices = Some(choices);
+            return;
+        }
         match cmd {
             EditorCmd::Pools(list, default_pool) => {
                 self.pools = Some(list);
@@ -497,7 +512,8 @@ impl Component for HardwareEditor {
             | EditorCmd::Pools(..)
             | EditorCmd::PoolMade(_)
             | EditorCmd::Progress(..)
-            | EditorCmd::Running(_) => {}
+            | EditorCmd::Running(_)
+            | EditorCmd::NetChoices(_) => {}
             EditorCmd::Probed(Ok(add)) => match self.edit(add) {
                 Ok(()) => {
                     self.error = None;
@@ -529,14 +545,19 @@ impl Component for HardwareEditor {
         let all = widgets.generation != self.generation;
         let devices = widgets.host_devices_shown != self.host_devices.is_some();
         let pools = widgets.pools_shown != self.pools_generation;
-        if all || devices || pools {
+        let nets = widgets.net_choices_shown != self.net_choices.is_some();
+        if all || devices || pools || nets {
+            widgets.net_choices_shown = self.net_choices.is_some();
             widgets.generation = self.generation;
             widgets.host_devices_shown = self.host_devices.is_some();
             widgets.pools_shown = self.pools_generation;
             // The stack's children stay; only their content is replaced. Removing and adding
             // stack pages instead makes GTK 4.8's sidebar disconnect from pages already freed.
             for (name, bin) in &widgets.pages {
-                let wanted = all || (devices && *name == "devices") || (pools && *name == "disks");
+                let wanted = all
+                    || (devices && *name == "devices")
+                    || (pools && *name == "disks")
+                    || (nets && *name == "nics");
                 if !wanted {
                     continue;
                 }

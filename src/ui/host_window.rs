@@ -1,5 +1,6 @@
 //! The host window of one connection: the overview (host CPU and memory graphs and the
-//! virtual machines using the most CPU, live while on screen) and the storage page.
+//! virtual machines using the most CPU, live while on screen), the storage page and the
+//! host's virtual networks ([`crate::ui::networks`]).
 
 use std::rc::Rc;
 
@@ -9,6 +10,7 @@ use relm4::prelude::*;
 use crate::i18n::{gettext, gettext_f};
 use crate::session::sampler::{StatsTick, Want};
 use crate::session::series::Unit;
+use crate::ui::networks::{NetworksPage, NetworksPageMsg};
 use crate::ui::stats::{HostStats, TickListener};
 use crate::ui::storage::{StoragePage, StoragePageInit, StoragePageMsg, StoragePageOutput};
 use crate::ui::vm_list::ConnectionObject;
@@ -34,6 +36,8 @@ pub enum HostPage {
     Overview,
     /// Storage pools and volumes.
     Storage,
+    /// Virtual networks.
+    Networks,
 }
 
 impl HostPage {
@@ -41,6 +45,7 @@ impl HostPage {
         match self {
             HostPage::Overview => "overview",
             HostPage::Storage => "storage",
+            HostPage::Networks => "networks",
         }
     }
 }
@@ -52,6 +57,7 @@ pub struct HostWindow {
     toasts: adw::ToastOverlay,
     storage: Option<Controller<StoragePage>>,
     _listener: TickListener,
+    networks: Option<Controller<NetworksPage>>,
 }
 
 impl std::fmt::Debug for HostWindow {
@@ -63,8 +69,8 @@ impl std::fmt::Debug for HostWindow {
 }
 
 impl HostWindow {
-    /// A window for `connection`, if its statistics are open; with a storage page when the
-    /// connection's `client` is given.
+    /// A window for `connection`, if its statistics are open; with the storage and networks
+    /// pages when the connection's `client` is given.
     pub fn new(
         connection: &ConnectionObject,
         client: Option<virt_client::Connection>,
@@ -137,7 +143,10 @@ impl HostWindow {
             &gettext("Overview"),
         );
         overview.set_icon_name(Some("computer-symbolic"));
-        let storage = client.map(|conn| storage_page(&stack, &toasts, conn));
+        let storage = client
+            .clone()
+            .map(|conn| storage_page(&stack, &toasts, conn));
+        let networks = client.map(|conn| networks_page(&stack, conn));
         toasts.set_child(Some(&stack));
         toasts.set_vexpand(true);
         let content = gtk::Box::new(gtk::Orientation::Vertical, 0);
@@ -169,12 +178,15 @@ impl HostWindow {
             toasts,
             storage,
             _listener: listener,
+            networks,
         })
     }
 
     /// Shows `page` (the overview when there is no storage page).
     pub fn show_page(&self, page: HostPage) {
-        if page == HostPage::Storage && self.storage.is_none() {
+        if (page == HostPage::Storage && self.storage.is_none())
+            || (page == HostPage::Networks && self.networks.is_none())
+        {
             return;
         }
         self.stack.set_visible_child_name(page.name());
@@ -184,6 +196,7 @@ impl HostWindow {
     pub fn page(&self) -> HostPage {
         match self.stack.visible_child_name().as_deref() {
             Some("storage") => HostPage::Storage,
+            Some("networks") => HostPage::Networks,
             _ => HostPage::Overview,
         }
     }
@@ -191,6 +204,12 @@ impl HostWindow {
     /// Tells the storage page the connection was made again (`Some`) or lost (`None`); the
     /// first connection of a window opened without one adds the page.
     pub fn set_client(&mut self, client: Option<virt_client::Connection>) {
+        // The networks page tells a closed connection itself.
+        match (&self.networks, &client) {
+            (Some(page), Some(conn)) => page.emit(NetworksPageMsg::Reconnect(conn.clone())),
+            (None, Some(conn)) => self.networks = Some(networks_page(&self.stack, conn.clone())),
+            (_, None) => {}
+        }
         match (&self.storage, client) {
             (Some(page), client) => page.emit(StoragePageMsg::Connection(client)),
             (None, Some(conn)) => {
@@ -208,6 +227,11 @@ impl HostWindow {
     /// The window.
     pub fn window(&self) -> &adw::Window {
         &self.state.window
+    }
+
+    /// The networks page, when the connection is open.
+    pub fn networks(&self) -> Option<&Controller<NetworksPage>> {
+        self.networks.as_ref()
     }
 
     /// The names shown in the busiest-VMs list, busiest first.
@@ -230,6 +254,21 @@ impl HostWindow {
 }
 
 /// The storage page on `conn`, added to `stack`, its news shown as toasts.
+fn networks_page(
+    stack: &adw::ViewStack,
+    conn: virt_client::Connection,
+) -> Controller<NetworksPage> {
+    let page = NetworksPage::builder().launch(conn).detach();
+    stack
+        .add_titled(
+            page.widget(),
+            Some(HostPage::Networks.name()),
+            &gettext("Networks"),
+        )
+        .set_icon_name(Some("network-workgroup-symbolic"));
+    page
+}
+
 fn storage_page(
     stack: &adw::ViewStack,
     toasts: &adw::ToastOverlay,

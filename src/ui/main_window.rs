@@ -53,6 +53,8 @@ pub struct MainWindow {
     pending_host_summary: bool,
     /// Show the first connection's storage page once it connects (`--show-host-storage`).
     pending_host_storage: bool,
+    /// Show the first connection's networks once it connects (`--show-host-networks`).
+    pending_host_networks: bool,
 }
 
 impl std::fmt::Debug for MainWindow {
@@ -511,6 +513,7 @@ impl Component for MainWindow {
             host_windows: HashMap::new(),
             pending_host_summary: options.show_host_summary,
             pending_host_storage: options.show_host_storage,
+            pending_host_networks: options.show_host_networks,
         };
 
         let primary_menu = gtk::gio::Menu::new();

@@ -355,7 +355,16 @@ impl Component for NewVmWizard {
             M::SetDisk(on) => self.disk = on,
             M::SetDiskSize(g) => self.disk_gib = g,
             M::SetPool(i) => self.pool = i,
-            M::SetNetwork(i) => self.network = i,
+            M::SetNetwork(i) => {
+                self.network = i;
+                // A host bridge: the first the host lists, unless one is chosen.
+                if i as usize == self.host.networks.len()
+                    && !self.host.bridges.contains(&self.bridge)
+                    && let Some(b) = self.host.bridges.first()
+                {
+                    self.bridge = b.clone();
+                }
+            }
             M::SetBridge(b) => self.bridge = b,
             M::SetFirmware(i) => self.firmware = i,
             M::SetCustomize(c) => self.customize = c,

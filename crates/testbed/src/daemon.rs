@@ -32,6 +32,9 @@ pub struct Options {
     /// Contents of the daemon's SASL configuration (`/etc/sasl2/libvirt.conf` inside its
     /// namespace); the daemon's `etc/sasl2` directory is mounted over `/etc/sasl2` when set.
     pub sasl_conf: Option<String>,
+    /// Run the daemon in a network namespace of its own (only `lo`, down): virtual networks
+    /// it starts make their bridges and firewall rules there, not on the machine.
+    pub net_namespace: bool,
 }
 
 /// A running private daemon. Dropping it stops the daemon and every VM it runs.
@@ -41,6 +44,7 @@ pub struct Libvirtd {
     tcp_port: u16,
     tls_port: Option<u16>,
     sasl: bool,
+    net_namespace: bool,
     unshare: Mutex<Option<Child>>,
 }
 
@@ -103,12 +107,13 @@ impl Libvirtd {
         for (_, host) in DIRS {
             std::fs::create_dir_all(host)?;
         }
-        let unshare = launch(&root, sasl)?;
+        let unshare = launch(&root, sasl, options.net_namespace)?;
         let daemon = Libvirtd {
             dir,
             tcp_port,
             tls_port: options.tls_port,
             sasl,
+            net_namespace: options.net_namespace,
             unshare: Mutex::new(Some(unshare)),
         };
         daemon.wait_ready()?;
@@ -119,7 +124,7 @@ impl Libvirtd {
     /// state, as after a host's daemon restart.
     pub fn restart(&self) -> io::Result<()> {
         self.stop();
-        let child = launch(self.dir.path(), self.sasl)?;
+        let child = launch(self.dir.path(), self.sasl, self.net_namespace)?;
         match self.unshare.lock() {
             Ok(mut guard) => *guard = Some(child),
             Err(poisoned) => *poisoned.into_inner() = Some(child),
@@ -349,7 +354,7 @@ extern "C" fn stop_shared_at_exit() {
 
 /// Starts libvirtd in new mount and PID namespaces with `root`'s directories bind-mounted over
 /// the system's libvirt directories (and over `/etc/sasl2` when `sasl`).
-fn launch(root: &Path, sasl: bool) -> io::Result<Child> {
+fn launch(root: &Path, sasl: bool, net_namespace: bool) -> io::Result<Child> {
     let mut script = String::from("set -e\n");
     let sasl_dir = [("etc/sasl2", "/etc/sasl2")];
     let extra: &[(&str, &str)] = if sasl { &sasl_dir } else { &[] };
@@ -366,6 +371,9 @@ fn launch(root: &Path, sasl: bool) -> io::Result<Child> {
     );
     let log = std::fs::File::create(root.join("stdout.log"))?;
     let mut cmd = Command::new("unshare");
+    if net_namespace {
+        cmd.arg("--net");
+    }
     cmd.args([
         "--pid",
         "--fork",

@@ -1,6 +1,8 @@
 //! Builders of new documents for the new-VM wizard and the storage and network dialogs:
 //! a domain from a few choices, a volume, a directory pool and a NAT network.
 
+mod network;
+
 use std::fmt::Write as _;
 
 use crate::DomainXml;
@@ -9,6 +11,8 @@ use crate::network::NetworkXml;
 use crate::storage::{PoolXml, VolumeXml};
 use crate::tree::{escape_attr, escape_text};
 use crate::units::Size;
+
+pub use network::{IpSpec, NetworkMode, NetworkSpec, StaticHost, in_subnet, network};
 
 /// Boot firmware of a new domain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

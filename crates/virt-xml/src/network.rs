@@ -85,6 +85,35 @@ impl Network {
         d.as_mut().remove_children(self.0, "forward")
     }
 
+    /// Takes forwarding, bridge, DNS domain and addresses from `from` (a network as a form
+    /// builds it), keeping everything else (UUID, MAC, DNS entries, comments) as it is.
+    pub fn replace_settings(
+        self,
+        d: &mut impl AsMut<Document>,
+        from: &NetworkXml,
+    ) -> Result<(), Error> {
+        const TAKEN: [&str; 4] = ["forward", "bridge", "domain", "ip"];
+        let doc = d.as_mut();
+        for tag in TAKEN {
+            doc.remove_children(self.0, tag);
+        }
+        let src = from.doc();
+        let parts: Vec<_> = src
+            .elements(src.root())
+            .filter(|&c| TAKEN.contains(&src.name(c)))
+            .collect();
+        for part in parts {
+            let xml = src.node_to_string(part);
+            let (after, before) = doc.slot(self.0, src.name(part), NETWORK_ORDER);
+            let before = match after {
+                Some(a) => doc.elements_after(a).next(),
+                None => before,
+            };
+            doc.insert_xml(self.0, &xml, before)?;
+        }
+        Ok(())
+    }
+
     /// The `<ip>` blocks.
     pub fn ips(self, d: &impl AsRef<Document>) -> Vec<NetworkIp> {
         d.as_ref()

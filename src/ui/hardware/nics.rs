@@ -1,5 +1,6 @@
-//! Network interfaces: what each is connected to, model, MAC, link state (live), and adding or
-//! removing cards (hot-plugged while the VM runs).
+//! Network interfaces: what each is connected to (picked from the host's networks and
+//! bridges), model, MAC, link state (live), and adding or removing cards (hot-plugged while
+//! the VM runs).
 
 use adw::prelude::*;
 use virt_xml::DomainXml;
@@ -8,6 +9,68 @@ use virt_xml::domain::{Device, Interface, InterfaceSource};
 use super::rows;
 use super::{HardwareEditor, HardwareEditorMsg as Msg, Tx};
 use crate::i18n::{gettext, gettext_f};
+
+/// What a card can be connected to on this host.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetChoices {
+    /// The virtual networks.
+    pub networks: Vec<String>,
+    /// The host bridges.
+    pub bridges: Vec<String>,
+}
+
+impl NetChoices {
+    /// Asks the host; what cannot be read is left empty.
+    pub async fn load(conn: &virt_client::Connection) -> NetChoices {
+        NetChoices {
+            networks: crate::ui::networks::ops::network_names(conn).await,
+            bridges: crate::ui::networks::ops::host_bridges(conn).await,
+        }
+    }
+
+    /// The sources offered, in order: networks, host bridges, user-mode networking; with
+    /// `current` first when it is none of them.
+    pub fn sources(&self, current: Option<&InterfaceSource>) -> Vec<InterfaceSource> {
+        let mut v: Vec<InterfaceSource> = self
+            .networks
+            .iter()
+            .map(|n| InterfaceSource::Network(n.clone()))
+            .chain(
+                self.bridges
+                    .iter()
+                    .map(|b| InterfaceSource::Bridge(b.clone())),
+            )
+            .collect();
+        v.push(InterfaceSource::User);
+        if let Some(c) = current.filter(|c| !v.contains(c)) {
+            v.insert(0, c.clone());
+        }
+        v
+    }
+}
+
+/// The label of a source in the choice rows.
+pub fn source_label(source: &InterfaceSource) -> String {
+    match source {
+        InterfaceSource::Bridge(b) => gettext_f("Host bridge {}", &[b]),
+        other => describe(&Ok(other.clone())),
+    }
+}
+
+fn source_row(
+    title: &str,
+    sources: &[InterfaceSource],
+    current: Option<&InterfaceSource>,
+) -> adw::ComboRow {
+    let labels: Vec<String> = sources.iter().map(source_label).collect();
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let row = adw::ComboRow::new();
+    row.set_title(title);
+    row.set_model(Some(&gtk::StringList::new(&labels)));
+    let i = current.and_then(|c| sources.iter().position(|s| s == c));
+    row.set_selected(i.map_or(0, |i| u32::try_from(i).unwrap_or(0)));
+    row
+}
 
 fn nic(doc: &DomainXml, i: usize) -> Result<Interface, String> {
     doc.root()
@@ -163,6 +226,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
         .devices(doc)
         .map(|d| d.interfaces(doc))
         .unwrap_or_default();
+    let choices = m.net_choices.clone().unwrap_or_default();
     let g = rows::group(&gettext("Network Interfaces"), None);
     if nics.is_empty() {
         rows::info(
@@ -196,23 +260,16 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
         let mac_row = rows::entry(&inner, &gettext("MAC address"), &mac, tx, move |t| {
             Msg::SetNicMac(i, t)
         });
-        let source_row = rows::text(
-            &inner,
-            &gettext("Source (user, network:NAME or bridge:NAME)"),
-            "",
-        );
-        let s2 = source_row.clone();
+        let current = n.source(doc).ok();
+        let sources = choices.sources(current.as_ref());
+        let source_row = source_row(&gettext("Connected to"), &sources, current.as_ref());
+        inner.add(&source_row);
         let tx2 = tx.clone();
-        let set = gtk::Button::with_label(&gettext("Connect"));
-        set.set_valign(gtk::Align::Center);
-        set.connect_clicked(move |_| {
-            if let Some(src) = parse_source(&s2.text()) {
-                tx2.send(Msg::SetNicSource(i, src));
-            } else {
-                s2.add_css_class("error");
+        source_row.connect_selected_notify(move |r| {
+            if let Some(src) = sources.get(r.selected() as usize) {
+                tx2.send(Msg::SetNicSource(i, src.clone()));
             }
         });
-        source_row.add_suffix(&set);
         // Move the rows from the scratch group into the expander.
         for w in [
             model_row.upcast_ref::<gtk::Widget>(),
@@ -229,21 +286,19 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
     page.add(&g);
 
     let g = rows::group(&gettext("Add a Network Interface"), None);
-    let source = rows::text(
-        &g,
-        &gettext("Source (user, network:NAME or bridge:NAME)"),
-        "user",
-    );
+    let sources = choices.sources(None);
+    // The network "default" when there is one, else the first choice.
+    let preferred = InterfaceSource::Network("default".into());
+    let source = source_row(&gettext("Connect to"), &sources, Some(&preferred));
+    g.add(&source);
     let tx2 = tx.clone();
     let add = gtk::Button::with_label(&gettext("Add"));
     add.set_valign(gtk::Align::Center);
     add.add_css_class("suggested-action");
     let s2 = source.clone();
     add.connect_clicked(move |_| {
-        if let Some(src) = parse_source(&s2.text()) {
-            tx2.send(Msg::AddNic(src));
-        } else {
-            s2.add_css_class("error");
+        if let Some(src) = sources.get(s2.selected() as usize) {
+            tx2.send(Msg::AddNic(src.clone()));
         }
     });
     source.add_suffix(&add);

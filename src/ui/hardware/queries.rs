@@ -44,6 +44,11 @@ impl HardwareEditor {
         self.active
     }
 
+    /// The host's networks and bridges offered to the network cards, once read.
+    pub fn net_choices(&self) -> Option<&super::nics::NetChoices> {
+        self.net_choices.as_ref()
+    }
+
     /// The host's USB and PCI devices, once read.
     pub fn host_devices(&self) -> Option<&[HostDevice]> {
         self.host_devices.as_ref()?.as_deref().ok()

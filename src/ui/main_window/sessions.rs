@@ -252,16 +252,21 @@ pub fn apply(
     window.refresh_actions();
     show_pending(window, sender);
     if connected
-        && (window.pending_host_summary || window.pending_host_storage)
+        && (window.pending_host_summary
+            || window.pending_host_storage
+            || window.pending_host_networks)
         && window.connection_uris().first().map(String::as_str) == Some(uri)
     {
-        let page = if window.pending_host_storage {
+        let page = if window.pending_host_networks {
+            HostPage::Networks
+        } else if window.pending_host_storage {
             HostPage::Storage
         } else {
             HostPage::Overview
         };
         window.pending_host_summary = false;
         window.pending_host_storage = false;
+        window.pending_host_networks = false;
         window.open_host_page(uri, page);
     }
 }

@@ -22,6 +22,8 @@ pub struct HostChoices {
     pub default_pool: Option<DefaultPool>,
     /// Virtual networks.
     pub networks: Vec<String>,
+    /// The host's bridges.
+    pub bridges: Vec<String>,
     /// ISO images in the pools: (label, path).
     pub isos: Vec<(String, String)>,
     /// The names of the VMs already on the host.
@@ -65,6 +67,7 @@ pub async fn load_host_choices(conn: &Connection) -> HostChoices {
         out.networks = nets.iter().map(|n| n.name().to_owned()).collect();
         out.networks.sort();
     }
+    out.bridges = crate::ui::networks::ops::host_bridges(conn).await;
     if let Ok(domains) = conn.list_all_domains(0).await {
         out.names = domains.iter().map(|d| d.name().to_owned()).collect();
     }
@@ -106,8 +109,10 @@ pub struct ResourcesPage {
     pub pool: adw::ComboRow,
     /// The network choice.
     pub network: adw::ComboRow,
-    /// A bridge name.
+    /// A bridge name, typed when the host lists no bridges.
     pub bridge: adw::EntryRow,
+    /// The host's bridges, when it lists some.
+    pub bridge_pick: adw::ComboRow,
     /// BIOS or UEFI.
     pub firmware: adw::ComboRow,
     /// Customize before install.
@@ -200,6 +205,15 @@ impl ResourcesPage {
         let s = tx.clone();
         bridge.connect_changed(move |r| s.send(Msg::SetBridge(r.text().to_string())));
         g.add(&bridge);
+        let bridge_pick = adw::ComboRow::new();
+        bridge_pick.set_title(&gettext("Bridge device"));
+        let s = tx.clone();
+        bridge_pick.connect_selected_notify(move |r| {
+            if let Some(item) = r.selected_item().and_downcast::<gtk::StringObject>() {
+                s.send(Msg::SetBridge(item.string().to_string()));
+            }
+        });
+        g.add(&bridge_pick);
         let firmware = adw::ComboRow::new();
         firmware.set_title(&gettext("Firmware"));
         let s = tx.clone();
@@ -232,6 +246,7 @@ impl ResourcesPage {
             pool,
             network,
             bridge,
+            bridge_pick,
             firmware,
             customize,
         }

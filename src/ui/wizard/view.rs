@@ -175,6 +175,9 @@ impl WizardWidgets {
                 .network
                 .set_model(Some(&string_model(&m.network_choices())));
             self.resources
+                .bridge_pick
+                .set_model(Some(&string_model(&m.host.bridges)));
+            self.resources
                 .firmware
                 .set_model(Some(&string_model(&m.firmware_choices())));
         }
@@ -218,9 +221,14 @@ impl WizardWidgets {
         r.pool.set_sensitive(m.disk && !import);
         r.pool.set_selected(m.pool);
         r.network.set_selected(m.network);
-        r.bridge
-            .set_visible(m.network as usize == m.host.networks.len());
+        let bridged = m.network as usize == m.host.networks.len();
+        let listed = !m.host.bridges.is_empty();
+        r.bridge.set_visible(bridged && !listed);
+        r.bridge_pick.set_visible(bridged && listed);
         set_text(&r.bridge, &m.bridge);
+        if let Some(i) = m.host.bridges.iter().position(|b| *b == m.bridge) {
+            r.bridge_pick.set_selected(i as u32);
+        }
         r.firmware.set_selected(m.firmware);
         r.customize.set_active(m.customize);
 
