@@ -88,6 +88,10 @@ cmd_test() {
   fi
   export HANGAR_TEST_GUEST="$guest"
   echo "== tests"
+  # A runtime directory of this run's own: the accessibility bus of its D-Bus session and the
+  # like live there, not in ~/.cache where another session's could replace them.
+  XDG_RUNTIME_DIR=$(mktemp -d /tmp/hangar-run-XXXXXX)
+  export XDG_RUNTIME_DIR
   GSK_RENDERER=cairo NO_AT_BRIDGE=1 dbus-run-session -- \
     xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --locked
   echo "== all checks passed in $((SECONDS - t0)) s"
