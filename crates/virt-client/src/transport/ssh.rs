@@ -60,24 +60,32 @@ pub fn control_dir() -> PathBuf {
     }
 }
 
-/// The control socket of the master `uri` goes through, as an ssh `ControlPath`: ssh's `%C`
-/// (local host, host, port, user, jump host) and a digest of what decides which host keys are
-/// trusted (the host as named, `known_hosts=`, `known_hosts_verify=`), so a master made with
-/// one known hosts file never carries a connection that names another.
+/// The control socket of the master `uri` goes through, as an ssh `ControlPath`: a digest of
+/// what makes one ssh session — who logs in where (user, host as named, port), with which ssh
+/// program and key — and of what decides which host keys are trusted (`known_hosts=`,
+/// `known_hosts_verify=`), so a master made with one known hosts file never carries a
+/// connection that names another, while connections that differ only on the far side (socket,
+/// netcat) share one login. Short on purpose: ssh adds a 17-character suffix while it binds and
+/// a unix socket's path has room for 107 bytes, so the runtime directory may be long (ssh's own
+/// `%C` alone takes 40).
 pub fn control_path(uri: &ConnectUri) -> PathBuf {
     let p = uri.params();
-    let id = format!(
-        "{}\0{}\0{}",
-        uri.host().unwrap_or("localhost"),
-        p.known_hosts.as_deref().unwrap_or_default(),
-        p.known_hosts_verify.as_deref().unwrap_or_default()
-    );
+    let id = [
+        uri.user().unwrap_or_default().to_owned(),
+        uri.host().unwrap_or("localhost").to_owned(),
+        uri.port().map(|n| n.to_string()).unwrap_or_default(),
+        p.command.clone().unwrap_or_default(),
+        p.keyfile.clone().unwrap_or_default(),
+        p.known_hosts.clone().unwrap_or_default(),
+        p.known_hosts_verify.clone().unwrap_or_default(),
+    ]
+    .join("\0");
     let digest = ring::digest::digest(&ring::digest::SHA256, id.as_bytes());
-    let tag: String = digest.as_ref()[..8]
+    let tag: String = digest.as_ref()[..12]
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    control_dir().join(format!("ssh-%C-{tag}"))
+    control_dir().join(format!("ssh-{tag}"))
 }
 
 /// Quotes `s` for a POSIX shell.

@@ -129,9 +129,14 @@ impl Sshd {
             .count()
     }
 
-    /// Stops the control master of `alias` (for URIs without `known_hosts=`).
+    /// Stops the control master of `alias` through this server's ssh (for URIs without
+    /// `known_hosts=`).
     pub fn exit_master(&self, alias: &str) {
-        let uri = virt_client::ConnectUri::parse(&format!("qemu+ssh://{alias}/system")).unwrap();
+        let uri = virt_client::ConnectUri::parse(&format!(
+            "qemu+ssh://{alias}/system?command={}",
+            self.ssh().display()
+        ))
+        .unwrap();
         let _ = Command::new(self.ssh())
             .arg("-o")
             .arg(format!(
