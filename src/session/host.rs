@@ -201,11 +201,16 @@ async fn wait_for_user(
     pause: Option<Duration>,
     report: &impl Fn(HostUpdate) -> bool,
 ) -> Waited {
-    let sleep = tokio::time::sleep(pause.unwrap_or(Duration::from_secs(365 * 86_400)));
+    let sleep = async {
+        match pause {
+            Some(pause) => tokio::time::sleep(pause).await,
+            None => std::future::pending().await,
+        }
+    };
     tokio::pin!(sleep);
     loop {
         tokio::select! {
-            () = &mut sleep, if pause.is_some() => return Waited::Retry,
+            () = &mut sleep => return Waited::Retry,
             req = requests.recv() => match req {
                 None | Some(HostRequest::Disconnect) => {
                     report(HostUpdate::Disconnected);

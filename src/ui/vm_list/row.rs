@@ -166,6 +166,14 @@ impl ListRow {
         }
     }
 
+    /// Fades the icon and the text, not the row's button.
+    fn set_text_opacity(&self, opacity: f64) {
+        let imp = self.imp();
+        imp.icon.set_opacity(opacity);
+        imp.name.set_opacity(opacity);
+        imp.subtitle.set_opacity(opacity);
+    }
+
     fn refresh(&self, item: &glib::Object) {
         let imp = self.imp();
         if let Some(conn) = item.downcast_ref::<ConnectionObject>() {
@@ -234,13 +242,7 @@ impl ListRow {
                 0.7
             };
             self.set_opacity(1.0);
-            for w in [
-                imp.icon.upcast_ref::<gtk::Widget>(),
-                imp.name.upcast_ref(),
-                imp.subtitle.upcast_ref(),
-            ] {
-                w.set_opacity(opacity);
-            }
+            self.set_text_opacity(opacity);
             self.update_property(&[gtk::accessible::Property::Label(&format!(
                 "{}, {}",
                 conn.title(),
@@ -283,13 +285,7 @@ impl ListRow {
             imp.action.set_action_name(None);
             imp.spark.set_visible(state.is_active());
             spark::refresh(&imp.spark, item);
-            for w in [
-                imp.icon.upcast_ref::<gtk::Widget>(),
-                imp.name.upcast_ref(),
-                imp.subtitle.upcast_ref(),
-            ] {
-                w.set_opacity(1.0);
-            }
+            self.set_text_opacity(1.0);
             self.set_opacity(if state == VmState::ShutOff { 0.75 } else { 1.0 });
             self.update_property(&[gtk::accessible::Property::Label(&format!(
                 "{}, {}",
