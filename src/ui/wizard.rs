@@ -12,6 +12,7 @@
 mod finish;
 mod model;
 mod os;
+pub mod plan;
 mod resources;
 mod source;
 mod view;
@@ -25,9 +26,9 @@ use relm4::prelude::*;
 use virt_client::Connection;
 
 pub use finish::{
-    Created, DiskPlan, Plan, Progress, SourceKind, domain_xml, message as finish_message,
+    Created, DiskPlan, Plan, Progress, SourceKind, create, domain_xml, message as finish_message,
 };
-pub use resources::HostChoices;
+pub use resources::{HostChoices, load_host_choices};
 
 use crate::i18n::{gettext, gettext_f};
 use crate::osinfo::{IsoInfo, OsDb};
@@ -92,8 +93,10 @@ pub enum NewVmWizardMsg {
     SetNetwork(u32),
     /// The bridge device.
     SetBridge(String),
-    /// The firmware, by index (BIOS, then UEFI when offered).
+    /// The firmware, by index (BIOS, UEFI, UEFI with Secure Boot).
     SetFirmware(u32),
+    /// Whether to add an emulated TPM 2.0.
+    SetTpm(bool),
     /// Customize before install.
     SetCustomize(bool),
     /// Previous step.
@@ -213,6 +216,7 @@ pub struct NewVmWizard {
     network: u32,
     bridge: String,
     firmware: u32,
+    tpm: bool,
     customize: bool,
     busy: bool,
     progress: (String, f64),
@@ -302,6 +306,7 @@ impl Component for NewVmWizard {
             network: 0,
             bridge: String::new(),
             firmware: 0,
+            tpm: false,
             customize: false,
             busy: false,
             progress: (String::new(), 0.0),
@@ -366,7 +371,14 @@ impl Component for NewVmWizard {
                 }
             }
             M::SetBridge(b) => self.bridge = b,
-            M::SetFirmware(i) => self.firmware = i,
+            M::SetFirmware(i) => {
+                self.firmware = i;
+                self.error = None;
+            }
+            M::SetTpm(on) => {
+                self.tpm = on;
+                self.error = None;
+            }
             M::SetCustomize(c) => self.customize = c,
             M::Back => {
                 self.error = None;
