@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --example newvm -- -c URI --name NAME --os OSINFO-ID [--memory MiB] [--vcpus N]
 //!     [--disk GiB] [--pool POOL] [--iso PATH] [--network NAME|user|none]
-//!     [--firmware bios|uefi|secure-boot] [--tpm|--no-tpm] [--print-xml]
+//!     [--firmware bios|uefi|secure-boot] [--tpm|--no-tpm] [--virt-type kvm|qemu] [--print-xml]
 //! ```
 //!
 //! With `--print-xml` it prints the domain XML and defines nothing; without it the VM and its

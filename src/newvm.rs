@@ -5,7 +5,8 @@
 //! ```text
 //! newvm -c URI --name NAME --os OSINFO-ID [--memory MiB] [--vcpus N] [--disk GiB]
 //!       [--pool POOL] [--iso PATH] [--network NAME|user|none]
-//!       [--firmware bios|uefi|secure-boot] [--tpm|--no-tpm] [--print-xml]
+//!       [--firmware bios|uefi|secure-boot] [--tpm|--no-tpm] [--virt-type kvm|qemu]
+//!       [--print-xml]
 //! ```
 
 use virt_client::{Connection, StoragePool};
@@ -20,7 +21,7 @@ use crate::ui::wizard::{self, Created, DiskPlan, HostChoices, Plan, SourceKind};
 /// How to call it.
 pub const USAGE: &str = "usage: newvm -c URI --name NAME --os OSINFO-ID [--memory MiB] \
 [--vcpus N] [--disk GiB] [--pool POOL] [--iso PATH] [--network NAME|user|none] \
-[--firmware bios|uefi|secure-boot] [--tpm|--no-tpm] [--print-xml]";
+[--firmware bios|uefi|secure-boot] [--tpm|--no-tpm] [--virt-type kvm|qemu] [--print-xml]";
 
 /// The command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,6 +48,8 @@ pub struct Args {
     pub firmware: Option<Firmware>,
     /// Whether to add a TPM 2.0; as the system needs when not given.
     pub tpm: Option<bool>,
+    /// `kvm` or `qemu` (emulation); `kvm` when the host has it, when not given.
+    pub virt_type: Option<String>,
     /// Print the domain XML and define nothing.
     pub print_xml: bool,
 }
@@ -94,6 +97,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             }
             "--tpm" => out.tpm = Some(true),
             "--no-tpm" => out.tpm = Some(false),
+            "--virt-type" => out.virt_type = Some(value()?),
             "--print-xml" => out.print_xml = true,
             other => return Err(format!("unknown argument '{other}'\n{USAGE}")),
         }
@@ -140,7 +144,7 @@ pub fn choices(args: &Args, db: &OsDb, host: &HostChoices) -> Result<Choices, St
     };
     Ok(Choices {
         name: args.name.clone(),
-        virt_type: None,
+        virt_type: args.virt_type.clone(),
         memory_mib: args.memory_mib.unwrap_or(defaults.memory_mib),
         vcpus: args.vcpus.unwrap_or(defaults.vcpus),
         source: SourceKind::Iso,

@@ -1,4 +1,4 @@
-//! Boot options: device order, boot menu, direct kernel boot; the firmware is shown read-only.
+//! Boot options: device order, boot menu, direct kernel boot, firmware and TPM.
 
 use adw::prelude::*;
 use virt_xml::DomainXml;
@@ -124,21 +124,6 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
     g.add(&row);
     page.add(&g);
 
-    let g = rows::group(&gettext("Firmware"), None);
-    let fw = os
-        .and_then(|o| o.firmware(doc).map(|f| f.into_owned()))
-        .or_else(|| os.and_then(|o| o.loader(doc)).map(|_| "efi".to_owned()))
-        .unwrap_or_else(|| "bios".to_owned());
-    let label = if fw == "efi" {
-        gettext("UEFI")
-    } else {
-        gettext("BIOS")
-    };
-    rows::info(
-        &g,
-        &gettext("Firmware (fixed when the VM was created)"),
-        &label,
-    );
-    page.add(&g);
+    page.add(&super::firmware::group(m, doc, tx));
     page
 }

@@ -184,6 +184,9 @@ fn new_disk(pool: Option<&str>, gib: u64, host: &HostChoices) -> Result<DiskPlan
             prepare: None,
         });
     }
+    if let Some(p) = pool {
+        return Err(gettext_f("There is no active storage pool “{}”.", &[p]));
+    }
     match &host.default_pool {
         Some(p) if host.pools.is_empty() && p.usable() => Ok(DiskPlan::New {
             pool: default_pool::NAME.to_owned(),
@@ -191,10 +194,7 @@ fn new_disk(pool: Option<&str>, gib: u64, host: &HostChoices) -> Result<DiskPlan
             prepare: Some(p.clone()),
         }),
         Some(DefaultPool::Unavailable(reason)) if host.pools.is_empty() => Err(reason.clone()),
-        _ => match pool {
-            Some(p) => Err(gettext_f("There is no active storage pool “{}”.", &[p])),
-            None => Err(gettext("There is no active storage pool for the new disk.")),
-        },
+        _ => Err(gettext("There is no active storage pool for the new disk.")),
     }
 }
 
