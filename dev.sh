@@ -12,10 +12,12 @@ MIN_RUST=1.93
 BUILD_PKGS=(build-essential pkg-config gettext libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev
   libvte-2.91-gtk4-dev libgvnc-1.0-dev libspice-client-glib-2.0-dev libusb-1.0-0-dev)
 # A local hypervisor for Hangar to connect to.
-RUN_PKGS=(libvirt-daemon libvirt-clients qemu-system-x86 "qemu-utils/bookworm" dbus-x11 osinfo-db)
+# OVMF and swtpm: UEFI (with Secure Boot) and emulated TPMs for new VMs.
+RUN_PKGS=(libvirt-daemon libvirt-clients qemu-system-x86 "qemu-utils/bookworm" dbus-x11 osinfo-db
+  ovmf swtpm swtpm-tools)
 # What the tests add: a private libvirtd and TCG VMs, a display for GUI tests, po checks.
 TEST_PKGS=(tini xvfb xauth dbus python3 procps imagemagick xorriso openssh-server openssh-client
-  netcat-openbsd sasl2-bin libsasl2-modules swtpm swtpm-tools gnome-keyring
+  netcat-openbsd sasl2-bin libsasl2-modules gnome-keyring
   # Virtual networks started by a daemon in a network namespace of its own.
   dnsmasq-base iptables)
 

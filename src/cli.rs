@@ -32,6 +32,8 @@ pub struct Options {
     pub show_host_storage: bool,
     /// Show the host's virtual networks at start (`--show-host-networks`).
     pub show_host_networks: bool,
+    /// Open the new-VM wizard at start (`--show-domain-creator`).
+    pub show_domain_creator: bool,
 }
 
 /// The outcome of parsing.
@@ -86,6 +88,7 @@ fn help() -> String {
          --show-host-summary             open the host overview\n  \
          --show-host-storage             open the host's storage pools and volumes\n  \
          --show-host-networks            open the host's virtual networks\n  \
+         --show-domain-creator           open the new virtual machine wizard\n  \
          -h, --help          show this help and exit\n  \
          -V, --version       show the version and exit\n\
          \n\
@@ -120,6 +123,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
             "--show-host-summary" => options.show_host_summary = true,
             "--show-host-storage" => options.show_host_storage = true,
             "--show-host-networks" => options.show_host_networks = true,
+            "--show-domain-creator" => options.show_domain_creator = true,
             "--show-domain-console"
             | "--show-domain-performance"
             | "--show-domain-pinning"
@@ -218,6 +222,10 @@ mod tests {
         };
         assert!(o.show_host_storage && !o.show_host_summary);
         assert_eq!(o.connect, ["qemu:///system"]);
+        let Ok(Parsed::Run(o)) = parse(&args(&["--show-domain-creator", "-c", "x:///y"])) else {
+            panic!()
+        };
+        assert!(o.show_domain_creator && o.show_domain.is_none());
     }
 
     #[test]
@@ -230,6 +238,7 @@ mod tests {
             panic!()
         };
         assert!(h.contains("--connect URI"));
+        assert!(h.contains("--show-domain-creator"));
     }
 
     #[test]

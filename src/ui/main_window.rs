@@ -55,6 +55,9 @@ pub struct MainWindow {
     pending_host_storage: bool,
     /// Show the first connection's networks once it connects (`--show-host-networks`).
     pending_host_networks: bool,
+    /// Open the new-VM wizard on the first connection once it connects
+    /// (`--show-domain-creator`).
+    pending_creator: bool,
 }
 
 impl std::fmt::Debug for MainWindow {
@@ -197,7 +200,7 @@ impl MainWindow {
 
     /// Opens the wizard for the connection to `uri`, or the one [`Self::target_connection`]
     /// picks.
-    fn open_wizard_on(&mut self, uri: Option<String>, sender: &ComponentSender<Self>) {
+    pub(crate) fn open_wizard_on(&mut self, uri: Option<String>, sender: &ComponentSender<Self>) {
         let target = match uri {
             Some(uri) => self.connections.get(&uri).cloned().map(|c| (uri, c)),
             None => self.target_connection(),
@@ -514,6 +517,7 @@ impl Component for MainWindow {
             pending_host_summary: options.show_host_summary,
             pending_host_storage: options.show_host_storage,
             pending_host_networks: options.show_host_networks,
+            pending_creator: options.show_domain_creator,
         };
 
         let primary_menu = gtk::gio::Menu::new();

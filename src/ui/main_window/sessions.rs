@@ -269,6 +269,13 @@ pub fn apply(
         window.pending_host_networks = false;
         window.open_host_page(uri, page);
     }
+    if connected
+        && window.pending_creator
+        && window.connection_uris().first().map(String::as_str) == Some(uri)
+    {
+        window.pending_creator = false;
+        window.open_wizard_on(Some(uri.to_owned()), sender);
+    }
 }
 
 /// The statistics of `uri` for this window: kept across reconnects, made anew (on `sampler`
