@@ -309,3 +309,38 @@ fn print_xml_defines_nothing_and_bad_input_makes_nothing() {
     let listed = virsh(d, &["list", "--all", "--name"]);
     assert!(!listed.lines().any(|l| l.trim() == name), "{listed}");
 }
+
+#[test]
+fn plain_uefi_on_q35_boots_ovmf_without_secure_boot() {
+    let d = Libvirtd::shared();
+    let uri = d.qemu_uri();
+    let name = unique_name("nv-uefi");
+    newvm(&[
+        "-c",
+        &uri,
+        "--name",
+        &name,
+        "--os",
+        "debian11",
+        "--memory",
+        "256",
+        "--disk",
+        "0",
+        "--network",
+        "none",
+        "--firmware",
+        "uefi",
+    ])
+    .unwrap();
+    let xml = inactive(d, &name);
+    assert!(
+        xml.contains("<feature enabled='no' name='secure-boot'/>"),
+        "{xml}"
+    );
+    assert!(!xml.contains("<smm"), "{xml}");
+    virsh(d, &["start", &name]);
+    let live = virsh(d, &["dumpxml", &name]);
+    assert!(live.contains("/usr/share/OVMF/OVMF_CODE_4M.fd"), "{live}");
+    assert!(!live.contains("secure='yes'"), "{live}");
+    remove(d, &name);
+}
