@@ -32,6 +32,8 @@ pub struct Options {
     pub show_host_storage: bool,
     /// Show the host's virtual networks at start (`--show-host-networks`).
     pub show_host_networks: bool,
+    /// Show the Preferences window at start (`--show-preferences`).
+    pub show_preferences: bool,
 }
 
 /// The outcome of parsing.
@@ -86,6 +88,7 @@ fn help() -> String {
          --show-host-summary             open the host overview\n  \
          --show-host-storage             open the host's storage pools and volumes\n  \
          --show-host-networks            open the host's virtual networks\n  \
+         --show-preferences              open the preferences\n  \
          -h, --help          show this help and exit\n  \
          -V, --version       show the version and exit\n\
          \n\
@@ -120,6 +123,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
             "--show-host-summary" => options.show_host_summary = true,
             "--show-host-storage" => options.show_host_storage = true,
             "--show-host-networks" => options.show_host_networks = true,
+            "--show-preferences" => options.show_preferences = true,
             "--show-domain-console"
             | "--show-domain-performance"
             | "--show-domain-pinning"
@@ -218,6 +222,18 @@ mod tests {
         };
         assert!(o.show_host_storage && !o.show_host_summary);
         assert_eq!(o.connect, ["qemu:///system"]);
+        let Ok(Parsed::Run(o)) = parse(&args(&["--show-preferences"])) else {
+            panic!()
+        };
+        assert!(o.show_preferences && !o.show_host_storage);
+        assert_eq!(
+            parse(&args(&["--show-preferences", "--show-host-storage"])),
+            Ok(Parsed::Run(Options {
+                show_preferences: true,
+                show_host_storage: true,
+                ..Options::default()
+            }))
+        );
     }
 
     #[test]

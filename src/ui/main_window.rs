@@ -24,6 +24,7 @@ use crate::settings::AppSettings;
 use crate::ui::about;
 use crate::ui::add_connection::{AddConnection, AddConnectionMsg, AddConnectionOutput};
 use crate::ui::host_window::HostPage;
+use crate::ui::preferences::{Preferences, PreferencesMsg, PreferencesOutput};
 use crate::ui::uri_title::describe_uri;
 use crate::ui::vm_list::{ListRow, SortKey, StateFilter, VmList, VmObject};
 use crate::ui::vm_window::{VmPage, VmWindow, VmWindowInit, VmWindowMsg, VmWindowOutput};
@@ -37,6 +38,8 @@ pub struct MainWindow {
     connections: HashMap<String, virt_client::Connection>,
     /// The "Add Connection" dialog, made the first time it is asked for.
     add_dialog: Option<Controller<AddConnection>>,
+    /// The Preferences window, made the first time it is asked for.
+    preferences: Option<Controller<Preferences>>,
     toaster: relm4::abstractions::Toaster,
     actions: Option<WindowActions>,
     window: adw::ApplicationWindow,
@@ -104,6 +107,8 @@ pub enum MainWindowMsg {
     OpenVm(String, String, VmPage),
     /// Show the About window.
     ShowAbout,
+    /// Show the Preferences window.
+    ShowPreferences,
     /// Show an error to the user.
     Error(String),
     /// Show or hide the search bar.
@@ -139,6 +144,11 @@ impl MainWindow {
     /// The VM list (for tests and the window's pages).
     pub fn list(&self) -> &VmList {
         &self.list
+    }
+
+    /// The Preferences window, once it was opened.
+    pub fn preferences(&self) -> Option<&Controller<Preferences>> {
+        self.preferences.as_ref()
     }
 
     /// The window's actions.
@@ -498,6 +508,7 @@ impl Component for MainWindow {
             sessions: HashMap::new(),
             connections: HashMap::new(),
             add_dialog: None,
+            preferences: None,
             toaster,
             actions: None,
             window: root.clone(),
@@ -522,6 +533,7 @@ impl Component for MainWindow {
             Some(&gettext("Add _Connection…")),
             Some("win.add-connection"),
         );
+        primary_menu.append(Some(&gettext("_Preferences")), Some("win.preferences"));
         primary_menu.append(
             Some(&gettext("_Keyboard Shortcuts")),
             Some("win.show-help-overlay"),
@@ -577,6 +589,9 @@ impl Component for MainWindow {
         model.save_connections();
         if let Some(e) = settings_error {
             sender.input(MainWindowMsg::Error(e));
+        }
+        if options.show_preferences {
+            sender.input(MainWindowMsg::ShowPreferences);
         }
         crate::startup::mark("window-built");
         ComponentParts { model, widgets }
@@ -651,6 +666,19 @@ impl Component for MainWindow {
                 }
             }
             MainWindowMsg::ShowAbout => about::show(&self.window),
+            MainWindowMsg::ShowPreferences => {
+                let window = &self.window;
+                self.preferences
+                    .get_or_insert_with(|| {
+                        Preferences::builder()
+                            .transient_for(window)
+                            .launch(())
+                            .forward(sender.input_sender(), |out| match out {
+                                PreferencesOutput::Error(e) => MainWindowMsg::Error(e),
+                            })
+                    })
+                    .emit(PreferencesMsg::Show);
+            }
             MainWindowMsg::Error(message) => self.show_error(&message),
             MainWindowMsg::ToggleSearch => {
                 self.search_visible = !self.search_visible;
