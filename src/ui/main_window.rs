@@ -113,6 +113,8 @@ pub enum MainWindowMsg {
     Error(String),
     /// Show or hide the search bar.
     ToggleSearch,
+    /// Show (true) or hide the search bar.
+    SearchMode(bool),
     /// The search text changed.
     Search(String),
     /// The state filter changed.
@@ -394,9 +396,13 @@ impl Component for MainWindow {
                     },
                 },
 
+                #[name = "search_bar"]
                 gtk::SearchBar {
                     #[watch]
                     set_search_mode: model.search_visible,
+                    connect_search_mode_enabled_notify[sender] => move |bar| {
+                        sender.input(MainWindowMsg::SearchMode(bar.is_search_mode()));
+                    },
                     #[wrap(Some)]
                     set_child = &gtk::Box {
                         set_spacing: 6,
@@ -407,7 +413,7 @@ impl Component for MainWindow {
                             connect_search_changed[sender] => move |e| {
                                 sender.input(MainWindowMsg::Search(e.text().to_string()));
                             },
-                            connect_stop_search => MainWindowMsg::ToggleSearch,
+                            connect_stop_search => MainWindowMsg::SearchMode(false),
                         },
                         #[name = "state_dropdown"]
                         gtk::DropDown::from_strings(&[&gettext("All"), &gettext("Running"), &gettext("Shut Off")]) {
@@ -557,6 +563,10 @@ impl Component for MainWindow {
                 stack.set_visible_child_name("connections");
             }
         });
+        // The bar focuses its entry when it opens and closes on Escape; typing anywhere in
+        // the window (outside other text fields) starts a search.
+        widgets.search_bar.connect_entry(&widgets.search_entry);
+        widgets.search_bar.set_key_capture_widget(Some(&root));
         sessions::wire_list(&model.list, &sender);
         model.actions = Some(WindowActions::install(&root, &sender));
         if let Some(s) = &model.settings {
@@ -681,8 +691,11 @@ impl Component for MainWindow {
             }
             MainWindowMsg::Error(message) => self.show_error(&message),
             MainWindowMsg::ToggleSearch => {
-                self.search_visible = !self.search_visible;
-                if !self.search_visible {
+                sender.input(MainWindowMsg::SearchMode(!self.search_visible));
+            }
+            MainWindowMsg::SearchMode(on) => {
+                self.search_visible = on;
+                if !on {
                     self.list.set_search("");
                 }
             }
