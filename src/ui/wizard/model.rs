@@ -58,6 +58,12 @@ impl NewVmWizard {
         &self.host
     }
 
+    /// The chosen storage pool (index into the host's active pools) and network (index into
+    /// the host's networks, then bridge, user mode, none).
+    pub fn pool_and_network(&self) -> (u32, u32) {
+        (self.pool, self.network)
+    }
+
     /// Whether creation is under way.
     pub fn busy(&self) -> bool {
         self.busy
