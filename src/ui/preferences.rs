@@ -320,11 +320,8 @@ impl Component for Preferences {
     }
 
     fn init((): (), root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
-        let settings = AppSettings::open()
-            .map_err(|e| {
-                let _ = sender.output(PreferencesOutput::Error(e.to_string()));
-            })
-            .ok();
+        // Where settings cannot be opened, the main window has said so; the page stays off.
+        let settings = AppSettings::open().ok();
         let values = settings.as_ref().map(|s| PreferenceValues::read(s.gio()));
         let mut model = Preferences {
             values: values.clone(),
