@@ -34,6 +34,8 @@ pub struct Options {
     pub show_host_networks: bool,
     /// Open the new-VM wizard at start (`--show-domain-creator`).
     pub show_domain_creator: bool,
+    /// Show the Preferences window at start (`--show-preferences`).
+    pub show_preferences: bool,
 }
 
 /// The outcome of parsing.
@@ -89,6 +91,7 @@ fn help() -> String {
          --show-host-storage             open the host's storage pools and volumes\n  \
          --show-host-networks            open the host's virtual networks\n  \
          --show-domain-creator           open the new virtual machine wizard\n  \
+         --show-preferences              open the preferences\n  \
          -h, --help          show this help and exit\n  \
          -V, --version       show the version and exit\n\
          \n\
@@ -124,6 +127,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
             "--show-host-storage" => options.show_host_storage = true,
             "--show-host-networks" => options.show_host_networks = true,
             "--show-domain-creator" => options.show_domain_creator = true,
+            "--show-preferences" => options.show_preferences = true,
             "--show-domain-console"
             | "--show-domain-performance"
             | "--show-domain-pinning"
@@ -226,6 +230,18 @@ mod tests {
             panic!()
         };
         assert!(o.show_domain_creator && o.show_domain.is_none());
+        let Ok(Parsed::Run(o)) = parse(&args(&["--show-preferences"])) else {
+            panic!()
+        };
+        assert!(o.show_preferences && !o.show_host_storage);
+        assert_eq!(
+            parse(&args(&["--show-preferences", "--show-host-storage"])),
+            Ok(Parsed::Run(Options {
+                show_preferences: true,
+                show_host_storage: true,
+                ..Options::default()
+            }))
+        );
     }
 
     #[test]

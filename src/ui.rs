@@ -6,6 +6,7 @@ pub mod hardware;
 pub mod host_window;
 pub mod main_window;
 pub mod networks;
+pub mod preferences;
 pub mod stats;
 pub mod storage;
 pub mod uri_title;

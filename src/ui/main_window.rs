@@ -24,6 +24,7 @@ use crate::settings::AppSettings;
 use crate::ui::about;
 use crate::ui::add_connection::{AddConnection, AddConnectionMsg, AddConnectionOutput};
 use crate::ui::host_window::HostPage;
+use crate::ui::preferences::{Preferences, PreferencesMsg, PreferencesOutput};
 use crate::ui::uri_title::describe_uri;
 use crate::ui::vm_list::{ListRow, SortKey, StateFilter, VmList, VmObject};
 use crate::ui::vm_window::{VmPage, VmWindow, VmWindowInit, VmWindowMsg, VmWindowOutput};
@@ -37,6 +38,8 @@ pub struct MainWindow {
     connections: HashMap<String, virt_client::Connection>,
     /// The "Add Connection" dialog, made the first time it is asked for.
     add_dialog: Option<Controller<AddConnection>>,
+    /// The Preferences window, made the first time it is asked for.
+    preferences: Option<Controller<Preferences>>,
     toaster: relm4::abstractions::Toaster,
     actions: Option<WindowActions>,
     window: adw::ApplicationWindow,
@@ -107,10 +110,14 @@ pub enum MainWindowMsg {
     OpenVm(String, String, VmPage),
     /// Show the About window.
     ShowAbout,
+    /// Show the Preferences window.
+    ShowPreferences,
     /// Show an error to the user.
     Error(String),
     /// Show or hide the search bar.
     ToggleSearch,
+    /// Show (true) or hide the search bar.
+    SearchMode(bool),
     /// The search text changed.
     Search(String),
     /// The state filter changed.
@@ -142,6 +149,11 @@ impl MainWindow {
     /// The VM list (for tests and the window's pages).
     pub fn list(&self) -> &VmList {
         &self.list
+    }
+
+    /// The Preferences window, once it was opened.
+    pub fn preferences(&self) -> Option<&Controller<Preferences>> {
+        self.preferences.as_ref()
     }
 
     /// The window's actions.
@@ -387,9 +399,13 @@ impl Component for MainWindow {
                     },
                 },
 
+                #[name = "search_bar"]
                 gtk::SearchBar {
                     #[watch]
                     set_search_mode: model.search_visible,
+                    connect_search_mode_enabled_notify[sender] => move |bar| {
+                        sender.input(MainWindowMsg::SearchMode(bar.is_search_mode()));
+                    },
                     #[wrap(Some)]
                     set_child = &gtk::Box {
                         set_spacing: 6,
@@ -400,7 +416,7 @@ impl Component for MainWindow {
                             connect_search_changed[sender] => move |e| {
                                 sender.input(MainWindowMsg::Search(e.text().to_string()));
                             },
-                            connect_stop_search => MainWindowMsg::ToggleSearch,
+                            connect_stop_search => MainWindowMsg::SearchMode(false),
                         },
                         #[name = "state_dropdown"]
                         gtk::DropDown::from_strings(&[&gettext("All"), &gettext("Running"), &gettext("Shut Off")]) {
@@ -501,6 +517,7 @@ impl Component for MainWindow {
             sessions: HashMap::new(),
             connections: HashMap::new(),
             add_dialog: None,
+            preferences: None,
             toaster,
             actions: None,
             window: root.clone(),
@@ -526,6 +543,7 @@ impl Component for MainWindow {
             Some(&gettext("Add _Connection…")),
             Some("win.add-connection"),
         );
+        primary_menu.append(Some(&gettext("_Preferences")), Some("win.preferences"));
         primary_menu.append(
             Some(&gettext("_Keyboard Shortcuts")),
             Some("win.show-help-overlay"),
@@ -549,6 +567,10 @@ impl Component for MainWindow {
                 stack.set_visible_child_name("connections");
             }
         });
+        // The bar focuses its entry when it opens and closes on Escape; typing anywhere in
+        // the window (outside other text fields) starts a search.
+        widgets.search_bar.connect_entry(&widgets.search_entry);
+        widgets.search_bar.set_key_capture_widget(Some(&root));
         sessions::wire_list(&model.list, &sender);
         model.actions = Some(WindowActions::install(&root, &sender));
         if let Some(s) = &model.settings {
@@ -581,6 +603,9 @@ impl Component for MainWindow {
         model.save_connections();
         if let Some(e) = settings_error {
             sender.input(MainWindowMsg::Error(e));
+        }
+        if options.show_preferences {
+            sender.input(MainWindowMsg::ShowPreferences);
         }
         crate::startup::mark("window-built");
         ComponentParts { model, widgets }
@@ -655,10 +680,26 @@ impl Component for MainWindow {
                 }
             }
             MainWindowMsg::ShowAbout => about::show(&self.window),
+            MainWindowMsg::ShowPreferences => {
+                let window = &self.window;
+                self.preferences
+                    .get_or_insert_with(|| {
+                        Preferences::builder()
+                            .transient_for(window)
+                            .launch(())
+                            .forward(sender.input_sender(), |out| match out {
+                                PreferencesOutput::Error(e) => MainWindowMsg::Error(e),
+                            })
+                    })
+                    .emit(PreferencesMsg::Show);
+            }
             MainWindowMsg::Error(message) => self.show_error(&message),
             MainWindowMsg::ToggleSearch => {
-                self.search_visible = !self.search_visible;
-                if !self.search_visible {
+                sender.input(MainWindowMsg::SearchMode(!self.search_visible));
+            }
+            MainWindowMsg::SearchMode(on) => {
+                self.search_visible = on;
+                if !on {
                     self.list.set_search("");
                 }
             }

@@ -159,6 +159,7 @@ impl WindowActions {
         add("add-connection", || MainWindowMsg::ShowAddConnection);
         add("new-vm", || MainWindowMsg::NewVm);
         add("about", || MainWindowMsg::ShowAbout);
+        add("preferences", || MainWindowMsg::ShowPreferences);
         add("search", || MainWindowMsg::ToggleSearch);
         add("conn-remove", || MainWindowMsg::RemoveSelectedConnection);
         add("conn-overview", || {
@@ -208,6 +209,7 @@ impl WindowActions {
         app.set_accels_for_action("win.new-vm", &["<primary>n"]);
         app.set_accels_for_action("win.add-connection", &["<primary><shift>n"]);
         app.set_accels_for_action("win.search", &["<primary>f"]);
+        app.set_accels_for_action("win.preferences", &["<primary>comma"]);
         app.set_accels_for_action("win.show-help-overlay", &["<primary>question", "F1"]);
         app.set_accels_for_action("window.close", &["<primary>w"]);
         for verb in VmVerb::ALL {

@@ -239,6 +239,15 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
             .gio()
             .bind("console-resize-guest", display, "resize-guest")
             .build();
+        settings
+            .gio()
+            .bind(
+                crate::settings::keys::CONSOLE_SHARE_CLIPBOARD,
+                display,
+                "share-clipboard",
+            )
+            .get()
+            .build();
     }
     let full = gtk::Button::builder()
         .icon_name("view-fullscreen-symbolic")
