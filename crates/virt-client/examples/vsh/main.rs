@@ -2,6 +2,7 @@
 
 mod domain;
 mod network;
+mod snapshot;
 mod storage;
 mod table;
 
@@ -314,6 +315,12 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
         "vol-create-as" => storage::vol_create_as(conn, rest).await?,
         "vol-upload" => storage::vol_upload(conn, rest).await?,
         "vol-download" => storage::vol_download(conn, rest).await?,
+        "snapshot-create-as" => snapshot::create_as(conn, rest).await?,
+        "snapshot-list" => snapshot::list(conn, rest).await?,
+        "snapshot-current" => snapshot::current(conn, rest).await?,
+        "snapshot-revert" => snapshot::revert_to(conn, rest).await?,
+        "snapshot-delete" => snapshot::delete(conn, rest).await?,
+        "snapshot-dumpxml" => snapshot::dumpxml(conn, rest).await?,
         "net-dumpxml" => network::net_dumpxml(conn, rest).await?,
         "net-dhcp-leases" => network::net_dhcp_leases(conn, rest).await?,
         other => return Err(format!("unknown command: '{other}'").into()),
