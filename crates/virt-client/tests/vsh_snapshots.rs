@@ -283,6 +283,23 @@ fn qemu_snapshots_with_memory_match_virsh() {
         "{info}"
     );
 
+    // Without metadata: in the image, not in libvirt's list.
+    assert_eq!(
+        ok(
+            "vsh",
+            &uri,
+            &["snapshot-create-as", &name, "nometa", "--no-metadata"]
+        ),
+        "Domain snapshot nometa created\n"
+    );
+    compare_views(&uri, &name, &["one"]);
+    let info = std::process::Command::new("qemu-img")
+        .args(["snapshot", "-l", "-U"])
+        .arg(&disk)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&info.stdout).contains("nometa"));
+
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -294,6 +311,69 @@ fn qemu_snapshots_with_memory_match_virsh() {
         assert_eq!(dom.snapshot_count(list::ACTIVE).await.unwrap(), 1);
         conn.close().await.unwrap();
     });
+
+    let _ = d.virsh(&uri, &["destroy", &name]);
+    let _ = d.virsh(&uri, &["undefine", "--snapshots-metadata", &name]);
+}
+
+/// A raw disk holds no internal snapshot: both tools report libvirt's refusal alike; a
+/// disk-only snapshot puts a qcow2 overlay on it. libvirt 9.0 neither reverts to an external
+/// snapshot nor deletes one with its children, and both tools say so alike; deleting the
+/// metadata only leaves every file the disk still reads.
+#[test]
+fn qemu_raw_disk_external_snapshots_match_virsh() {
+    let d = Libvirtd::shared();
+    let uri = d.qemu_uri();
+    let name = unique_name("vshsnapraw");
+    let disk = d.dir().join(format!("{name}.img"));
+    std::fs::write(&disk, vec![0u8; 1 << 20]).unwrap();
+    let xml = testbed::vm::tiny_xml(&name).replace(
+        "<devices>\n",
+        &format!(
+            "<devices>\n    <disk type='file' device='disk'><driver name='qemu' type='raw'/>\
+             <source file='{}'/><target dev='vda' bus='virtio'/></disk>\n",
+            disk.display()
+        ),
+    );
+    let file = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&file, xml).unwrap();
+    d.virsh(&uri, &["define", file.to_str().unwrap()]).unwrap();
+    d.virsh(&uri, &["start", &name]).unwrap();
+
+    compare_err(&uri, &["snapshot-create-as", &name, "internal"]);
+    assert_eq!(
+        ok(
+            "vsh",
+            &uri,
+            &["snapshot-create-as", &name, "e1", "--disk-only", "--atomic"]
+        ),
+        "Domain snapshot e1 created\n"
+    );
+    ok(
+        "virsh",
+        &uri,
+        &["snapshot-create-as", &name, "e2", "--disk-only"],
+    );
+    let overlay = |n: &str| d.dir().join(format!("{name}.{n}"));
+    assert!(overlay("e1").exists() && overlay("e2").exists());
+    compare_views(&uri, &name, &["e1", "e2"]);
+    compare_err(&uri, &["snapshot-revert", &name, "e1"]);
+    compare_err(&uri, &["snapshot-delete", &name, "e1", "--children"]);
+
+    // Metadata only: e1's overlay stays, as e2's overlay reads through it.
+    ok("vsh", &uri, &["snapshot-delete", &name, "e1", "--metadata"]);
+    assert!(overlay("e1").exists() && overlay("e2").exists() && disk.exists());
+    let chain = std::process::Command::new("qemu-img")
+        .args(["info", "-U", "--backing-chain"])
+        .arg(overlay("e2"))
+        .output()
+        .unwrap();
+    let chain = String::from_utf8_lossy(&chain.stdout).into_owned();
+    assert!(
+        chain.contains(&format!("{name}.e1")) && chain.contains(&format!("{name}.img")),
+        "{chain}"
+    );
+    compare_ok(&uri, &["snapshot-list", &name, "--tree"]);
 
     let _ = d.virsh(&uri, &["destroy", &name]);
     let _ = d.virsh(&uri, &["undefine", "--snapshots-metadata", &name]);

@@ -307,11 +307,14 @@ pub async fn revert_to(conn: &Connection, rest: &[String]) -> Res {
     }
     let d = a.domain(conn).await?;
     let s = a.snapshot(&d).await?;
-    match s.revert(flags).await {
+    let r = match s.revert(flags).await {
         Err(e) if a.flag("force") && e.is(virt_client::ErrorCode::SNAPSHOT_REVERT_RISKY) => {
-            s.revert(flags | revert::FORCE).await?;
+            s.revert(flags | revert::FORCE).await
         }
-        r => r?,
+        r => r,
+    };
+    if let Err(e) = r {
+        return Err(fail(format!("Failed to revert snapshot {}", s.name()), e));
     }
     println!("Domain snapshot {} reverted", s.name());
     Ok(())
