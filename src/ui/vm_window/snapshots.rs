@@ -10,6 +10,7 @@
 
 pub mod dialogs;
 pub mod model;
+mod rows;
 pub mod tasks;
 
 use adw::prelude::*;
@@ -357,7 +358,7 @@ impl SnapshotsPage {
         let Some(l) = &self.loaded else { return };
         let mut select = None;
         for s in &l.snapshots {
-            let row = row_for(s);
+            let row = rows::row_for(s);
             self.list.append(&row);
             if keep.as_deref() == Some(s.name.as_str()) {
                 select = Some(row);
@@ -464,58 +465,4 @@ impl SnapshotsPage {
             }
         }
     }
-}
-
-/// A row: indented by depth, name (and a "current" tag), when, state, description.
-fn row_for(s: &SnapInfo) -> gtk::ListBoxRow {
-    let row = gtk::ListBoxRow::new();
-    row.set_widget_name(&s.name);
-    let outer = gtk::Box::new(gtk::Orientation::Horizontal, 12);
-    outer.set_margin_top(6);
-    outer.set_margin_bottom(6);
-    outer.set_margin_end(12);
-    outer.set_margin_start(12 + 24 * s.depth.min(12) as i32);
-    let text = gtk::Box::new(gtk::Orientation::Vertical, 2);
-    text.set_hexpand(true);
-    let title = gtk::Box::new(gtk::Orientation::Horizontal, 6);
-    let name = gtk::Label::new(Some(&s.name));
-    name.set_xalign(0.0);
-    name.add_css_class("heading");
-    title.append(&name);
-    if s.current {
-        let tag = gtk::Label::new(Some(&gettext("current")));
-        tag.add_css_class("accent");
-        tag.add_css_class("caption-heading");
-        title.append(&tag);
-    }
-    if s.external {
-        let tag = gtk::Label::new(Some(&gettext("external")));
-        tag.add_css_class("dim-label");
-        tag.add_css_class("caption");
-        title.append(&tag);
-    }
-    text.append(&title);
-    if !s.description.is_empty() {
-        let d = gtk::Label::new(Some(&s.description));
-        d.set_xalign(0.0);
-        d.set_wrap(true);
-        d.add_css_class("dim-label");
-        text.append(&d);
-    }
-    outer.append(&text);
-    let when = gtk::Label::new(Some(&s.created_text()));
-    when.add_css_class("numeric");
-    outer.append(&when);
-    let state = gtk::Label::new(Some(&s.state_text()));
-    state.set_width_chars(10);
-    state.set_xalign(1.0);
-    outer.append(&state);
-    row.set_child(Some(&outer));
-    let label = if s.current {
-        gettext_f("{} (current)", &[&s.name])
-    } else {
-        s.name.clone()
-    };
-    row.update_property(&[gtk::accessible::Property::Label(&label)]);
-    row
 }
