@@ -274,18 +274,17 @@ pub fn create_xml(req: &CreateRequest) -> String {
 
 /// What reverting to `snap` loses, for the confirmation.
 pub fn revert_warning(snap: &SnapInfo, vm_active: bool) -> String {
-    let mut text = gettext_f(
-        "Everything that changed since “{}” was taken is lost: what was written to the disks since then",
-        &[&snap.name],
-    );
-    if vm_active {
-        text.push_str(&gettext(
-            ", and the running VM's memory (open programs and unsaved work)",
-        ));
-    }
-    text.push_str(&gettext(
-        ". Take a snapshot first to keep the present state.",
-    ));
+    let mut text = if vm_active {
+        gettext_f(
+            "Everything that changed since “{}” was taken is lost: what was written to the disks since then, and the running VM's memory (open programs and unsaved work). Take a snapshot first to keep the present state.",
+            &[&snap.name],
+        )
+    } else {
+        gettext_f(
+            "Everything that changed since “{}” was taken is lost: what was written to the disks since then. Take a snapshot first to keep the present state.",
+            &[&snap.name],
+        )
+    };
     if snap.external {
         text.push_str("\n\n");
         text.push_str(&gettext(
