@@ -363,6 +363,14 @@ fn a_raw_disk_gets_the_reason_and_disk_only_overlays() {
         }]
     );
 
+    // The page says why, before anything is asked.
+    support::drain();
+    let warned = inside::<gtk::Label>(page.widget().upcast_ref())
+        .into_iter()
+        .any(|l| l.is_visible() && l.label().contains("Disk vda is a raw image"));
+    assert!(warned, "no reason shown");
+    support::hardware::screenshot(page.widget(), "snapshots-raw");
+
     // The dialog says why and offers disk-only, already chosen.
     page.send(SnapshotsMsg::AskCreate);
     let dlg = dialog("Create Snapshot");
@@ -370,11 +378,14 @@ fn a_raw_disk_gets_the_reason_and_disk_only_overlays() {
     let extra = dlg.extra_child().unwrap();
     let checks = inside::<gtk::CheckButton>(&extra);
     assert!(checks[0].is_active() && !checks[0].is_sensitive());
+    support::hardware::screenshot(&dlg, "snapshots-create-raw");
     inside::<gtk::Entry>(&extra)[0].set_text("e1");
     dlg.response("create");
     wait_listed(&page, &["e1"]);
     let e1 = page.model().snapshots()[0].clone();
     assert!(e1.external && !e1.with_memory && e1.current, "{e1:?}");
+    // The VM now writes to a qcow2 overlay, which can hold internal snapshots.
+    assert!(page.model().blockers().is_empty());
     let overlay = |n: &str| disk.with_extension(n);
     assert!(overlay("e1").exists());
     page.send(SnapshotsMsg::Create(CreateRequest {
@@ -452,6 +463,8 @@ fn the_test_driver_tree() {
         kind: Kind::Internal,
     }));
     wait_listed(&page, &["a", "b", "c", "d"]);
+    select(&page, "c");
+    support::hardware::screenshot(page.widget(), "snapshots-tree");
     let tree: Vec<(String, usize)> = page
         .model()
         .snapshots()

@@ -204,6 +204,10 @@ impl Component for SnapshotsPage {
         list.add_css_class("boxed-list");
         list.set_valign(gtk::Align::Start);
         list.update_property(&[gtk::accessible::Property::Label(&gettext("Snapshots"))]);
+        let empty = gtk::Label::new(Some(&gettext("No snapshots yet")));
+        empty.add_css_class("dim-label");
+        empty.set_margin_all(24);
+        list.set_placeholder(Some(&empty));
         let s = sender.input_sender().clone();
         list.connect_row_selected(move |_, row| {
             s.emit(SnapshotsMsg::Select(
