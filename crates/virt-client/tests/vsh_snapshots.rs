@@ -141,6 +141,7 @@ fn test_driver_snapshot_commands_match_virsh() {
     );
     // Errors read the same.
     compare_err(&uri, &["snapshot-dumpxml", &name, "nosuch"]);
+    compare_err(&uri, &["snapshot-list"]);
     compare_err(&uri, &["snapshot-revert", &name, "nosuch"]);
     compare_err(&uri, &["snapshot-delete", &name, "nosuch"]);
 

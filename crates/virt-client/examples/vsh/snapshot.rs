@@ -7,11 +7,12 @@ use virt_client::domain::Snapshot;
 use virt_client::domain::snapshot::{create, delete, revert};
 use virt_client::{Connection, Domain};
 
-use super::{Res, casecmp, dom, fail, table};
+use super::{Res, Usage, casecmp, dom, fail, table};
 
 /// A command's arguments as virsh reads them: options by name, the rest filling the named
 /// slots in order.
 struct Args {
+    cmd: &'static str,
     values: HashMap<String, String>,
     flags: Vec<String>,
 }
@@ -19,8 +20,9 @@ struct Args {
 impl Args {
     /// `slots` are the options that may also be given by position, in order; `values` the
     /// other options that take a value.
-    fn parse(rest: &[String], slots: &[&str], values: &[&str]) -> Res<Args> {
+    fn parse(cmd: &'static str, rest: &[String], slots: &[&str], values: &[&str]) -> Res<Args> {
         let mut out = Args {
+            cmd,
             values: HashMap::new(),
             flags: Vec::new(),
         };
@@ -41,7 +43,7 @@ impl Args {
                     None => it
                         .next()
                         .cloned()
-                        .ok_or_else(|| format!("expected syntax: --{name} <string>"))?,
+                        .ok_or_else(|| Usage(format!("expected syntax: --{name} <string>")))?,
                 };
                 out.values.insert(name.to_string(), v);
             } else {
@@ -59,7 +61,7 @@ impl Args {
                 Some(slot) => {
                     out.values.insert(slot.to_string(), p);
                 }
-                None => return Err(format!("unexpected data '{p}'").into()),
+                None => return Err(Usage(format!("unexpected data '{p}'")).into()),
             }
         }
         Ok(out)
@@ -76,7 +78,7 @@ impl Args {
     async fn domain(&self, conn: &Connection) -> Res<Domain> {
         let name = self
             .value("domain")
-            .ok_or("command 'snapshot' requires <domain> option")?;
+            .ok_or_else(|| Usage(format!("command '{}' requires <domain> option", self.cmd)))?;
         dom(conn, name).await
     }
 
@@ -121,7 +123,12 @@ fn create_xml(name: Option<&str>, description: Option<&str>) -> String {
 }
 
 pub async fn create_as(conn: &Connection, rest: &[String]) -> Res {
-    let a = Args::parse(rest, &["domain", "name", "description"], &["memspec"])?;
+    let a = Args::parse(
+        "snapshot-create-as",
+        rest,
+        &["domain", "name", "description"],
+        &["memspec"],
+    )?;
     let mut flags = 0;
     for (f, bit) in [
         ("no-metadata", create::NO_METADATA),
@@ -175,7 +182,7 @@ struct Listed {
 }
 
 pub async fn list(conn: &Connection, rest: &[String]) -> Res {
-    let a = Args::parse(rest, &["domain"], &["from"])?;
+    let a = Args::parse("snapshot-list", rest, &["domain"], &["from"])?;
     let (tree, names, with_parent) = (a.flag("tree"), a.flag("name"), a.flag("parent"));
     if tree && names {
         return Err("Options --tree and --name are mutually exclusive".into());
@@ -283,7 +290,7 @@ fn print_tree(snaps: &[Listed], id: usize, last: usize, root: bool, indent: &mut
 }
 
 pub async fn current(conn: &Connection, rest: &[String]) -> Res {
-    let a = Args::parse(rest, &["domain"], &["snapshotname"])?;
+    let a = Args::parse("snapshot-current", rest, &["domain"], &["snapshotname"])?;
     let d = a.domain(conn).await?;
     let Some(s) = d.snapshot_current().await? else {
         return Err(format!("domain '{}' has no current snapshot", d.name()).into());
@@ -297,7 +304,7 @@ pub async fn current(conn: &Connection, rest: &[String]) -> Res {
 }
 
 pub async fn revert_to(conn: &Connection, rest: &[String]) -> Res {
-    let a = Args::parse(rest, &["domain", "snapshotname"], &[])?;
+    let a = Args::parse("snapshot-revert", rest, &["domain", "snapshotname"], &[])?;
     let mut flags = 0;
     if a.flag("running") {
         flags |= revert::RUNNING;
@@ -321,7 +328,7 @@ pub async fn revert_to(conn: &Connection, rest: &[String]) -> Res {
 }
 
 pub async fn delete(conn: &Connection, rest: &[String]) -> Res {
-    let a = Args::parse(rest, &["domain", "snapshotname"], &[])?;
+    let a = Args::parse("snapshot-delete", rest, &["domain", "snapshotname"], &[])?;
     let d = a.domain(conn).await?;
     let s = a.snapshot(&d).await?;
     let mut flags = 0;
@@ -346,7 +353,7 @@ pub async fn delete(conn: &Connection, rest: &[String]) -> Res {
 }
 
 pub async fn dumpxml(conn: &Connection, rest: &[String]) -> Res {
-    let a = Args::parse(rest, &["domain", "snapshotname"], &[])?;
+    let a = Args::parse("snapshot-dumpxml", rest, &["domain", "snapshotname"], &[])?;
     let d = a.domain(conn).await?;
     let name = a
         .value("snapshotname")
