@@ -20,7 +20,7 @@ use virt_client::Connection;
 pub use model::{After, Blocker, CreateRequest, Kind, Scope, SnapInfo};
 pub use tasks::Loaded;
 
-use crate::i18n::{gettext, gettext_f};
+use crate::i18n::{gettext, gettext_f, ngettext};
 
 /// What the page shows.
 #[derive(Debug, Clone)]
@@ -131,6 +131,7 @@ impl Component for SnapshotsPage {
                     #[watch]
                     set_sensitive: model.is_ready() && model.selected_info().is_some(),
                     #[wrap(Some)]
+                    #[name = "delete_menu"]
                     set_popover = &gtk::Popover {
                         gtk::Box {
                             set_orientation: gtk::Orientation::Vertical,
@@ -143,6 +144,8 @@ impl Component for SnapshotsPage {
                             gtk::Button {
                                 set_label: &gettext("This Snapshot and Its Children…"),
                                 add_css_class: "flat",
+                                #[watch]
+                                set_sensitive: model.selected_descendants() > 0,
                                 connect_clicked => SnapshotsMsg::AskDelete(Scope::WithChildren),
                             },
                             gtk::Button {
@@ -236,6 +239,20 @@ impl Component for SnapshotsPage {
         let widgets = view_output!();
         model.start_load(&sender);
         ComponentParts { model, widgets }
+    }
+
+    fn update_with_view(
+        &mut self,
+        widgets: &mut Self::Widgets,
+        msg: Self::Input,
+        sender: ComponentSender<Self>,
+        root: &Self::Root,
+    ) {
+        if matches!(msg, SnapshotsMsg::AskDelete(_)) {
+            widgets.delete_menu.popdown();
+        }
+        self.update(msg, sender.clone(), root);
+        self.update_view(widgets, sender);
     }
 
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>, root: &Self::Root) {
@@ -411,6 +428,12 @@ impl SnapshotsPage {
         self.snapshots().iter().find(|s| s.name == name)
     }
 
+    /// How many snapshots are below the selected one.
+    pub fn selected_descendants(&self) -> usize {
+        self.selected_info()
+            .map_or(0, |s| model::descendants(self.snapshots(), &s.name))
+    }
+
     /// The list's rows.
     pub fn list(&self) -> &gtk::ListBox {
         &self.list
@@ -461,10 +484,15 @@ impl SnapshotsPage {
             None => gettext("Reading snapshots…"),
             Some(l) if l.snapshots.is_empty() => gettext("No snapshots yet"),
             Some(l) => {
-                let n = l.snapshots.len().to_string();
+                let n = l.snapshots.len();
+                let count = ngettext("{} snapshot", "{} snapshots", n as u32).replacen(
+                    "{}",
+                    &n.to_string(),
+                    1,
+                );
                 match self.current() {
-                    Some(c) => gettext_f("{} snapshots; current: “{}”", &[&n, c]),
-                    None => gettext_f("{} snapshots", &[&n]),
+                    Some(c) => gettext_f("{}; current: “{}”", &[&count, c]),
+                    None => count,
                 }
             }
         }

@@ -4,7 +4,7 @@
 
 use virt_xml::{Document, SnapshotXml};
 
-use crate::i18n::{gettext, gettext_f};
+use crate::i18n::{gettext, gettext_f, ngettext};
 
 /// A snapshot as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,23 +298,34 @@ pub fn revert_warning(snap: &SnapInfo, vm_active: bool) -> String {
 /// snapshots below it.
 pub fn delete_explanation(snap: &SnapInfo, scope: Scope, descendants: usize) -> String {
     let n = descendants.to_string();
+    let k = u32::try_from(descendants).unwrap_or(u32::MAX);
+    let scope = match scope {
+        Scope::WithChildren if descendants == 0 => Scope::This,
+        s => s,
+    };
     match scope {
         Scope::This if snap.external => gettext(
             "libvirt merges this snapshot's overlay file into the image below it and removes the overlay once no disk or snapshot reads it. Snapshots taken after it stay.",
         ),
-        Scope::This if descendants > 0 => gettext_f(
-            "The snapshot's saved state is removed from the disk images. Its {} later snapshots stay and hang from its parent.",
-            &[&n],
-        ),
+        Scope::This if descendants > 0 => ngettext(
+            "The snapshot's saved state is removed from the disk images. The {} snapshot taken after it stays and hangs from its parent.",
+            "The snapshot's saved state is removed from the disk images. The {} snapshots taken after it stay and hang from its parent.",
+            k,
+        )
+        .replacen("{}", &n, 1),
         Scope::This => gettext("The snapshot's saved state is removed from the disk images."),
-        Scope::WithChildren if snap.external => gettext_f(
-            "This snapshot and the {} below it would go. libvirt 9.0 cannot delete an external snapshot together with its children: it refuses, and nothing is removed. Delete the children one by one, newest first, instead.",
-            &[&n],
-        ),
-        Scope::WithChildren => gettext_f(
+        Scope::WithChildren if snap.external => ngettext(
+            "This snapshot and the {} snapshot below it would go. libvirt 9.0 cannot delete an external snapshot together with its children: it refuses, and nothing is removed. Delete the children one by one, newest first, instead.",
+            "This snapshot and the {} snapshots below it would go. libvirt 9.0 cannot delete an external snapshot together with its children: it refuses, and nothing is removed. Delete the children one by one, newest first, instead.",
+            k,
+        )
+        .replacen("{}", &n, 1),
+        Scope::WithChildren => ngettext(
+            "This snapshot and the {} snapshot below it are removed from the disk images.",
             "This snapshot and the {} snapshots below it are removed from the disk images.",
-            &[&n],
-        ),
+            k,
+        )
+        .replacen("{}", &n, 1),
         Scope::MetadataOnly => gettext(
             "Only libvirt's record of the snapshot goes. Its data stay: saved states inside the images and overlay files are left where they are, so every disk and snapshot that reads them keeps working.",
         ),
