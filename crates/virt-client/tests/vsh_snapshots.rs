@@ -104,6 +104,12 @@ fn test_driver_snapshot_commands_match_virsh() {
     ok("vsh", &uri, &["snapshot-create-as", &name, "B2"]);
     ok("virsh", &uri, &["snapshot-create-as", &name, "d"]);
     compare_views(&uri, &name, &["a", "b", "c", "B2", "d"]);
+    // Creation times in other time zones.
+    for (tz, offset) in [("Asia/Kolkata", "+0530"), ("America/St_Johns", "-0")] {
+        let args = ["snapshot-list", name.as_str(), "--parent"];
+        let (out, ok) = vsh::compare_env(&uri, &args, &[("TZ", tz)]);
+        assert!(ok && out.contains(offset), "{out}");
+    }
 
     // The daemon agrees with the tree vsh printed.
     let dom = rt.block_on(Domain::lookup_by_name(&conn, &name)).unwrap();
