@@ -291,10 +291,11 @@ fn create_revert_delete_on_a_running_qcow2_vm() {
     );
 
     // Delete the root with its children: nothing left, in libvirt nor in the image.
-    page.send(SnapshotsMsg::Delete(
-        "before-update".into(),
-        Scope::WithChildren,
-    ));
+    select(&page, "before-update");
+    page.send(SnapshotsMsg::AskDelete(Scope::WithChildren));
+    let dlg = dialog("and its children?");
+    assert!(dlg.body().contains("1 snapshot below"), "{}", dlg.body());
+    dlg.response("delete");
     wait_listed(&page, &[]);
     assert_eq!(virsh(d, &qemu, &["snapshot-list", &name, "--name"]), "");
     let info = std::process::Command::new("qemu-img")
