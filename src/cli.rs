@@ -17,6 +17,8 @@ pub enum DomainView {
     Pinning,
     /// The hardware editor.
     Editor,
+    /// The snapshots.
+    Snapshots,
 }
 
 /// What the user asked for on the command line.
@@ -87,6 +89,7 @@ fn help() -> String {
          --show-domain-performance NAME  open the performance graphs of VM NAME\n  \
          --show-domain-pinning NAME      open the vCPU pinning of VM NAME\n  \
          --show-domain-editor NAME       open the hardware editor of VM NAME\n  \
+         --show-domain-snapshots NAME    open the snapshots of VM NAME\n  \
          --show-host-summary             open the host overview\n  \
          --show-host-storage             open the host's storage pools and volumes\n  \
          --show-host-networks            open the host's virtual networks\n  \
@@ -132,12 +135,14 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
             | "--show-domain-performance"
             | "--show-domain-pinning"
             | "--show-domain-editor"
+            | "--show-domain-snapshots"
             | "--show-domain-overview" => {
                 let view = match name {
                     "--show-domain-console" => DomainView::Console,
                     "--show-domain-performance" => DomainView::Performance,
                     "--show-domain-pinning" => DomainView::Pinning,
                     "--show-domain-editor" => DomainView::Editor,
+                    "--show-domain-snapshots" => DomainView::Snapshots,
                     _ => DomainView::Overview,
                 };
                 let value = match inline {
@@ -220,6 +225,10 @@ mod tests {
         assert!(!o.show_host_storage);
         assert!(o.show_host_networks);
         assert!(parse(&args(&["--show-domain-editor"])).is_err());
+        let Ok(Parsed::Run(o)) = parse(&args(&["--show-domain-snapshots", "vm"])) else {
+            panic!()
+        };
+        assert_eq!(o.show_domain, Some((DomainView::Snapshots, "vm".into())));
         let Ok(Parsed::Run(o)) = parse(&args(&["-c", "qemu:///system", "--show-host-storage"]))
         else {
             panic!()

@@ -4,7 +4,7 @@ mod cpu;
 mod devices;
 mod iothread;
 mod memory;
-mod snapshot;
+pub mod snapshot;
 mod state;
 mod stats;
 

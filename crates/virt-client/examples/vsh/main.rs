@@ -2,6 +2,7 @@
 
 mod domain;
 mod network;
+mod snapshot;
 mod storage;
 mod table;
 
@@ -34,6 +35,19 @@ async fn main() {
         std::process::exit(1);
     }
 }
+
+/// A command line virsh rejects before it runs the command (so without the empty line a
+/// command ends with).
+#[derive(Debug)]
+struct Usage(String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
 
 /// Prints rows as virsh's tables do: columns padded by display width, three spaces apart.
 fn table(header: &[&str], rows: &[Vec<String>]) {
@@ -124,10 +138,13 @@ async fn run(uri: &str, rest: &[String]) -> Res {
     let pos = positional(rest);
     let conn = Connection::open(uri).await?;
     let r = command(&conn, cmd, rest, &pos).await;
-    // virsh ends every command with an empty line, also one that failed. The reader may be
-    // gone already (a console closed from the other side): no panic over that.
+    // virsh ends every command with an empty line, also one that failed (but not a command
+    // line it rejected). The reader may be gone already (a console closed from the other
+    // side): no panic over that.
     let mut out = std::io::stdout();
-    let _ = writeln!(out);
+    if !r.as_ref().is_err_and(|e| e.is::<Usage>()) {
+        let _ = writeln!(out);
+    }
     let _ = out.flush();
     let _ = conn.close().await;
     r
@@ -314,6 +331,12 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
         "vol-create-as" => storage::vol_create_as(conn, rest).await?,
         "vol-upload" => storage::vol_upload(conn, rest).await?,
         "vol-download" => storage::vol_download(conn, rest).await?,
+        "snapshot-create-as" => snapshot::create_as(conn, rest).await?,
+        "snapshot-list" => snapshot::list(conn, rest).await?,
+        "snapshot-current" => snapshot::current(conn, rest).await?,
+        "snapshot-revert" => snapshot::revert_to(conn, rest).await?,
+        "snapshot-delete" => snapshot::delete(conn, rest).await?,
+        "snapshot-dumpxml" => snapshot::dumpxml(conn, rest).await?,
         "net-dumpxml" => network::net_dumpxml(conn, rest).await?,
         "net-dhcp-leases" => network::net_dhcp_leases(conn, rest).await?,
         other => return Err(format!("unknown command: '{other}'").into()),
