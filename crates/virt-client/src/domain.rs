@@ -3,13 +3,17 @@
 mod cpu;
 mod devices;
 mod iothread;
+mod job;
 mod memory;
+pub mod migrate;
 mod snapshot;
 mod state;
 mod stats;
 
 pub use cpu::{VcpuInfo, cpumap_from_list, cpumap_to_list};
 pub use iothread::IothreadInfo;
+pub use job::{JOB_STATS_COMPLETED, JOB_STATS_KEEP_COMPLETED, JobStats, JobType};
+pub use migrate::{CopyStorage, MigrateOptions, MigrationPhase, VmLocation};
 pub use snapshot::Snapshot;
 pub use state::{DomainInfo, DomainState, JobInfo};
 pub use stats::DomainStats;

@@ -1,0 +1,228 @@
+//! Live migration between two private QEMU daemons on this machine, with virsh on both as the
+//! oracle: the client-managed protocol, peer-to-peer and tunnelled, persistence, aborting a
+//! running migration, and a destination that refuses.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use testbed::Libvirtd;
+use virt_client::domain::{JobType, MigrateOptions, MigrationPhase, VmLocation};
+use virt_client::{Connection, Domain, Error};
+
+/// Two daemons, each a host of its own (host UUID, migration ports), and a connection to each.
+struct Pair {
+    src: Libvirtd,
+    dst: Libvirtd,
+    s: Connection,
+    d: Connection,
+}
+
+async fn pair() -> Pair {
+    let src = Libvirtd::start().unwrap();
+    let dst = Libvirtd::start().unwrap();
+    assert_ne!(src.host_uuid(), dst.host_uuid());
+    let s = Connection::open(&src.qemu_uri()).await.unwrap();
+    let d = Connection::open(&dst.qemu_uri()).await.unwrap();
+    Pair { src, dst, s, d }
+}
+
+/// virsh's `domstate` of `name` on `d`, or its error.
+fn domstate(d: &Libvirtd, name: &str) -> String {
+    match d.virsh(&d.qemu_uri(), &["domstate", name]) {
+        Ok(s) => s.trim().to_string(),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// virsh's `Persistent:` line of `dominfo`.
+fn persistent(d: &Libvirtd, name: &str) -> String {
+    let info = d.virsh(&d.qemu_uri(), &["dominfo", name]).unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix("Persistent:"))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+fn gone(d: &Libvirtd, name: &str) -> bool {
+    domstate(d, name).contains("failed to get domain")
+}
+
+/// Starts the tiny VM on the source: transient, or defined first when `persistent`.
+async fn start_tiny(p: &Pair, name: &str, persistent: bool) -> Domain {
+    let xml = testbed::vm::tiny_xml(name);
+    if persistent {
+        let dom = Domain::define_xml(&p.s, &xml, 0).await.unwrap();
+        dom.create(0).await.unwrap()
+    } else {
+        Domain::create_xml(&p.s, &xml, 0).await.unwrap()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn managed_live_migration_moves_the_vm_and_back_peer_to_peer() {
+    let p = pair().await;
+    let name = testbed::unique_name("mig");
+    let dom = start_tiny(&p, &name, false).await;
+    assert_eq!(domstate(&p.src, &name), "running");
+
+    let opts = MigrateOptions {
+        live: true,
+        migrate_uri: Some(p.dst.migrate_uri()),
+        ..Default::default()
+    };
+    let moved = dom.migrate(&p.d, &opts).await.unwrap();
+    assert_eq!(moved.name(), name);
+    assert_eq!(moved.uuid(), dom.uuid());
+    assert_eq!(domstate(&p.dst, &name), "running");
+    assert!(gone(&p.src, &name), "the transient source domain is gone");
+    assert_eq!(persistent(&p.dst, &name), "no", "persistent only if asked");
+
+    // Back, peer to peer: the destination's daemon talks to the source's itself.
+    let back = MigrateOptions {
+        live: true,
+        persistent: true,
+        migrate_uri: Some(p.src.migrate_uri()),
+        ..Default::default()
+    };
+    moved
+        .migrate_peer_to_peer(&p.src.qemu_tcp_uri(), &back)
+        .await
+        .unwrap();
+    assert_eq!(domstate(&p.src, &name), "running");
+    assert_eq!(persistent(&p.src, &name), "yes");
+    assert!(gone(&p.dst, &name));
+
+    // And tunnelled through the daemons' connection.
+    let dom = Domain::lookup_by_name(&p.s, &name).await.unwrap();
+    let tunnelled = MigrateOptions {
+        live: true,
+        tunnelled: true,
+        ..Default::default()
+    };
+    dom.migrate_peer_to_peer(&p.dst.qemu_tcp_uri(), &tunnelled)
+        .await
+        .unwrap();
+    assert_eq!(domstate(&p.dst, &name), "running");
+    assert_eq!(persistent(&p.dst, &name), "no");
+    // The source keeps its (inactive) definition unless told to undefine it.
+    assert_eq!(domstate(&p.src, &name), "shut off");
+    p.src
+        .virsh(&p.src.qemu_uri(), &["undefine", &name])
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn persistent_migration_with_undefine_source() {
+    let p = pair().await;
+    let name = testbed::unique_name("migp");
+    let dom = start_tiny(&p, &name, true).await;
+    let opts = MigrateOptions {
+        live: true,
+        persistent: true,
+        undefine_source: true,
+        migrate_uri: Some(p.dst.migrate_uri()),
+        ..Default::default()
+    };
+    dom.migrate(&p.d, &opts).await.unwrap();
+    assert_eq!(domstate(&p.dst, &name), "running");
+    assert_eq!(persistent(&p.dst, &name), "yes");
+    assert!(gone(&p.src, &name), "undefined on the source");
+    p.dst.virsh(&p.dst.qemu_uri(), &["destroy", &name]).unwrap();
+    p.dst
+        .virsh(&p.dst.qemu_uri(), &["undefine", &name])
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn destination_that_refuses_leaves_the_vm_on_the_source() {
+    let p = pair().await;
+    let name = testbed::unique_name("migr");
+    let dom = start_tiny(&p, &name, false).await;
+    // Another domain (another UUID) by that name on the destination.
+    Domain::define_xml(&p.d, &testbed::vm::tiny_xml(&name), 0)
+        .await
+        .unwrap();
+    let opts = MigrateOptions {
+        live: true,
+        migrate_uri: Some(p.dst.migrate_uri()),
+        ..Default::default()
+    };
+    let err = dom.migrate(&p.d, &opts).await.unwrap_err();
+    let Error::Migration {
+        phase,
+        location,
+        source,
+    } = &err
+    else {
+        panic!("not a migration error: {err}");
+    };
+    assert_eq!(*phase, MigrationPhase::Prepare);
+    assert_eq!(*location, VmLocation::Source);
+    assert!(source.to_string().contains("already exists"), "{source}");
+    let text = err.to_string();
+    assert!(
+        text.contains("prepare") && text.contains("still running on the source"),
+        "{text}"
+    );
+    assert_eq!(domstate(&p.src, &name), "running");
+    assert_eq!(
+        domstate(&p.dst, &name),
+        "shut off",
+        "the other domain untouched"
+    );
+    // The source's migration job ended: the domain migrates once the name is free.
+    p.dst
+        .virsh(&p.dst.qemu_uri(), &["undefine", &name])
+        .unwrap();
+    dom.migrate(&p.d, &opts).await.unwrap();
+    assert_eq!(domstate(&p.dst, &name), "running");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aborted_migration_leaves_the_vm_on_the_source() {
+    let p = pair().await;
+    let name = testbed::unique_name("miga");
+    let fill = p.src.dir().join(format!("{name}.fill"));
+    let xml = testbed::vm::tiny_filled_xml(&name, 64, &fill, 24).unwrap();
+    let dom = Domain::create_xml(&p.s, &xml, 0).await.unwrap();
+    // 1 MiB/s for 24 MiB of memory that is not zero: long enough to abort it.
+    let opts = MigrateOptions {
+        live: true,
+        bandwidth_mib: Some(1),
+        migrate_uri: Some(p.dst.migrate_uri()),
+        ..Default::default()
+    };
+    let task = {
+        let dom = dom.clone();
+        let d = p.d.clone();
+        tokio::spawn(async move { dom.migrate(&d, &opts).await })
+    };
+    // Wait until memory is on its way.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let s = dom.job_stats(0).await.unwrap();
+        if s.job_type == JobType::Unbounded && s.memory_processed.unwrap_or(0) > 1 << 20 {
+            assert!(s.data_total.unwrap_or(0) > s.data_remaining.unwrap_or(0));
+            assert_eq!(s.operation, Some(5), "outgoing migration");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no migration in progress: {s:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    dom.abort_job(0).await.unwrap();
+    let err = task.await.unwrap().unwrap_err();
+    let Error::Migration {
+        phase, location, ..
+    } = &err
+    else {
+        panic!("not a migration error: {err}");
+    };
+    assert_eq!(*phase, MigrationPhase::Perform, "{err}");
+    assert_eq!(*location, VmLocation::Source, "{err}");
+    assert_eq!(domstate(&p.src, &name), "running");
+    assert!(gone(&p.dst, &name));
+}
