@@ -1,7 +1,10 @@
 //! Live migration between two private QEMU daemons on this machine, with virsh on both as the
 //! oracle: the client-managed protocol, peer-to-peer and tunnelled, persistence, aborting a
-//! running migration, and a destination that refuses.
+//! running migration, a destination that refuses; the `vsh` example's `migrate` and
+//! `domjobinfo` against virsh's.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod vsh;
 
 use std::time::Duration;
 
@@ -225,4 +228,105 @@ async fn aborted_migration_leaves_the_vm_on_the_source() {
     assert_eq!(*location, VmLocation::Source, "{err}");
     assert_eq!(domstate(&p.src, &name), "running");
     assert!(gone(&p.dst, &name));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vsh_migrate_and_domjobinfo_match_virsh() {
+    let p = pair().await;
+    let (s, d) = (p.src.qemu_uri(), p.dst.qemu_uri());
+    let name = testbed::unique_name("migv");
+    let fill = p.src.dir().join(format!("{name}.fill"));
+    let xml = testbed::vm::tiny_filled_xml(&name, 64, &fill, 4).unwrap();
+    Domain::create_xml(&p.s, &xml, 0).await.unwrap();
+    vsh::compare_ok(&s, &["domjobinfo", &name]);
+    vsh::compare_ok(&s, &["domjobinfo", "--completed", &name]);
+
+    // Managed, with progress: it ends at 100 % as virsh's does.
+    let mig = [
+        "migrate",
+        "--live",
+        "--verbose",
+        &name,
+        &d,
+        "--migrateuri",
+        "tcp://127.0.0.1",
+    ];
+    let out = vsh::output(vsh::vsh_path().to_str().unwrap(), &s, &mig, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "\n");
+    assert_eq!(
+        err.rsplit('\r').next(),
+        Some("Migration: [100 %]"),
+        "{err:?}"
+    );
+    assert_eq!(domstate(&p.dst, &name), "running");
+    assert!(gone(&p.src, &name));
+    // The incoming job's statistics, kept for both readers, printed alike.
+    let stats = vsh::compare_ok(
+        &d,
+        &["domjobinfo", "--completed", "--keep-completed", &name],
+    );
+    assert!(
+        stats.contains("Operation:        Incoming migration"),
+        "{stats}"
+    );
+    assert!(stats.contains("Total downtime:"), "{stats}");
+
+    // virsh takes it back peer to peer; then vsh tunnelled, persistent.
+    p.dst
+        .virsh(
+            &d,
+            &[
+                "migrate",
+                "--live",
+                "--p2p",
+                &name,
+                &p.src.qemu_tcp_uri(),
+                "--migrateuri",
+                "tcp://127.0.0.1",
+            ],
+        )
+        .unwrap();
+    assert_eq!(domstate(&p.src, &name), "running");
+    let tcp = p.dst.qemu_tcp_uri();
+    let tun = [
+        "migrate",
+        "--live",
+        "--p2p",
+        "--tunnelled",
+        "--persistent",
+        &name,
+        &tcp,
+    ];
+    vsh::vsh(&s, &tun);
+    assert_eq!(domstate(&p.dst, &name), "running");
+    assert_eq!(persistent(&p.dst, &name), "yes");
+    assert!(gone(&p.src, &name));
+
+    // A destination that refuses: the same error from both, the domain stays.
+    Domain::define_xml(&p.s, &testbed::vm::tiny_xml(&name), 0)
+        .await
+        .unwrap();
+    let back = [
+        "migrate",
+        "--live",
+        &name,
+        &s,
+        "--migrateuri",
+        "tcp://127.0.0.1",
+    ];
+    vsh::compare_err(&d, &back);
+    let back_p2p = [
+        "migrate",
+        "--live",
+        "--p2p",
+        &name,
+        &p.src.qemu_tcp_uri(),
+        "--migrateuri",
+        "tcp://127.0.0.1",
+    ];
+    vsh::compare_err(&d, &back_p2p);
+    assert_eq!(domstate(&p.dst, &name), "running");
+    assert_eq!(domstate(&p.src, &name), "shut off");
 }

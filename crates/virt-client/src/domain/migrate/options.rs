@@ -78,7 +78,7 @@ pub enum CopyStorage {
 pub struct MigrateOptions {
     /// Keep the guest running while its memory is copied.
     pub live: bool,
-    /// Migrate only the definition of a domain (which need not run); implies persistent.
+    /// Migrate only the definition of a domain (which need not run); needs `persistent`.
     pub offline: bool,
     /// Define the domain on the destination.
     pub persistent: bool,
@@ -121,7 +121,7 @@ impl MigrateOptions {
         for (on, bit) in [
             (self.live, flags::LIVE),
             (self.offline, flags::OFFLINE),
-            (self.persistent || self.offline, flags::PERSIST_DEST),
+            (self.persistent, flags::PERSIST_DEST),
             (self.undefine_source, flags::UNDEFINE_SOURCE),
             (
                 self.copy_storage == Some(CopyStorage::All),
@@ -257,6 +257,6 @@ mod tests {
             offline: true,
             ..Default::default()
         };
-        assert_eq!(offline.flags(), flags::OFFLINE | flags::PERSIST_DEST);
+        assert_eq!(offline.flags(), flags::OFFLINE);
     }
 }
