@@ -4,63 +4,14 @@
 //! `domjobinfo` against virsh's.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod migration;
 mod vsh;
 
 use std::time::Duration;
 
-use testbed::Libvirtd;
+use migration::{domstate, gone, pair, persistent, start_tiny};
 use virt_client::domain::{JobType, MigrateOptions, MigrationPhase, VmLocation};
-use virt_client::{Connection, Domain, Error};
-
-/// Two daemons, each a host of its own (host UUID, migration ports), and a connection to each.
-struct Pair {
-    src: Libvirtd,
-    dst: Libvirtd,
-    s: Connection,
-    d: Connection,
-}
-
-async fn pair() -> Pair {
-    let src = Libvirtd::start().unwrap();
-    let dst = Libvirtd::start().unwrap();
-    assert_ne!(src.host_uuid(), dst.host_uuid());
-    let s = Connection::open(&src.qemu_uri()).await.unwrap();
-    let d = Connection::open(&dst.qemu_uri()).await.unwrap();
-    Pair { src, dst, s, d }
-}
-
-/// virsh's `domstate` of `name` on `d`, or its error.
-fn domstate(d: &Libvirtd, name: &str) -> String {
-    match d.virsh(&d.qemu_uri(), &["domstate", name]) {
-        Ok(s) => s.trim().to_string(),
-        Err(e) => e.to_string(),
-    }
-}
-
-/// virsh's `Persistent:` line of `dominfo`.
-fn persistent(d: &Libvirtd, name: &str) -> String {
-    let info = d.virsh(&d.qemu_uri(), &["dominfo", name]).unwrap();
-    info.lines()
-        .find_map(|l| l.strip_prefix("Persistent:"))
-        .unwrap()
-        .trim()
-        .to_string()
-}
-
-fn gone(d: &Libvirtd, name: &str) -> bool {
-    domstate(d, name).contains("failed to get domain")
-}
-
-/// Starts the tiny VM on the source: transient, or defined first when `persistent`.
-async fn start_tiny(p: &Pair, name: &str, persistent: bool) -> Domain {
-    let xml = testbed::vm::tiny_xml(name);
-    if persistent {
-        let dom = Domain::define_xml(&p.s, &xml, 0).await.unwrap();
-        dom.create(0).await.unwrap()
-    } else {
-        Domain::create_xml(&p.s, &xml, 0).await.unwrap()
-    }
-}
+use virt_client::{Domain, Error};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn managed_live_migration_moves_the_vm_and_back_peer_to_peer() {
