@@ -1,5 +1,6 @@
 //! More migrations between two private daemons: a real Linux guest that still answers on its
-//! serial console afterwards, a switch to post-copy, and an offline migration of a definition.
+//! serial console afterwards, a switch to post-copy, an offline migration of a definition,
+//! and a disk copied along.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod migration;
@@ -171,4 +172,57 @@ async fn offline_migration_moves_the_definition() {
     p.dst
         .virsh(&p.dst.qemu_uri(), &["undefine", &name])
         .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_storage_all_copies_the_disk() {
+    let p = pair().await;
+    let name = testbed::unique_name("migs");
+    let (src_disk, dst_disk) = (
+        p.src.dir().join(format!("{name}.raw")),
+        p.dst.dir().join(format!("{name}.raw")),
+    );
+    let mut bytes = vec![0u8; 8 << 20];
+    {
+        use std::io::Read;
+        std::fs::File::open("/dev/urandom")
+            .unwrap()
+            .read_exact(&mut bytes)
+            .unwrap();
+    }
+    std::fs::write(&src_disk, &bytes).unwrap();
+    // The destination's disk exists, of the same size, empty.
+    std::fs::write(&dst_disk, vec![0u8; bytes.len()]).unwrap();
+    let disk = |path: &std::path::Path| {
+        format!(
+            "<disk type='file' device='disk'><driver name='qemu' type='raw'/>\
+             <source file='{}'/><target dev='vda' bus='virtio'/></disk>\n    \
+             <controller type='usb' model='none'/>",
+            path.display()
+        )
+    };
+    let xml = testbed::vm::tiny_xml(&name)
+        .replace("<controller type='usb' model='none'/>", &disk(&src_disk));
+    let dom = Domain::create_xml(&p.s, &xml, 0).await.unwrap();
+    // VIR_DOMAIN_XML_MIGRATABLE = 8.
+    let dest_xml = dom
+        .xml_desc(8)
+        .await
+        .unwrap()
+        .replace(&*src_disk.to_string_lossy(), &dst_disk.to_string_lossy());
+    let opts = MigrateOptions {
+        live: true,
+        copy_storage: Some(virt_client::domain::CopyStorage::All),
+        migrate_uri: Some(p.dst.migrate_uri()),
+        dest_xml: Some(dest_xml),
+        ..Default::default()
+    };
+    dom.migrate(&p.d, &opts).await.unwrap();
+    assert_eq!(domstate(&p.dst, &name), "running");
+    let xml = p.dst.virsh(&p.dst.qemu_uri(), &["dumpxml", &name]).unwrap();
+    assert!(xml.contains(&*dst_disk.to_string_lossy()), "{xml}");
+    assert!(
+        std::fs::read(&dst_disk).unwrap() == bytes,
+        "the destination's disk holds the source's bytes"
+    );
 }
