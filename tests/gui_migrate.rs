@@ -125,3 +125,80 @@ fn cancel_aborts_and_the_vm_stays_on_the_source() {
     assert!(domstate(&dst, &name).contains("failed to get domain"));
     dialog.widget().destroy();
 }
+
+#[gtk::test]
+fn the_main_windows_migrate_action_opens_the_dialog_and_moves_the_vm() {
+    use hangar::cli::Options;
+    use hangar::ui::MainWindow;
+    support::init_gui();
+    hangar::settings::AppSettings::open()
+        .unwrap()
+        .set_connections(&[]);
+    let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
+    let name = testbed::unique_name("guimigw");
+    let uuid = start(&src, &name, 4);
+    let window = MainWindow::builder()
+        .launch(Options {
+            connect: vec![src.qemu_uri(), dst.qemu_uri()],
+            ..Options::default()
+        })
+        .detach();
+    window.widget().present();
+    let conn = window.model().list().connection(&src.qemu_uri()).unwrap();
+    assert!(wait_until(30, || conn.vm(&uuid).is_some()));
+    window
+        .model()
+        .list()
+        .clone()
+        .select_vm(&conn.vm(&uuid).unwrap());
+    let dest_conn = window.model().list().connection(&dst.qemu_uri()).unwrap();
+    assert!(wait_until(30, || dest_conn.connection_status()
+        == hangar::ui::vm_list::ConnectionStatus::Connected));
+    let actions = window.model().actions().unwrap().clone();
+    // Both connections open: the other one is a destination.
+    assert!(
+        wait_until(30, || actions.is_enabled("vm-migrate")),
+        "Migrate… not enabled"
+    );
+    actions.activate("vm-migrate");
+    let title = format!("Migrate “{name}”");
+    let mut dialog = None;
+    assert!(wait_until(10, || {
+        dialog = gtk::Window::list_toplevels()
+            .into_iter()
+            .filter_map(|w| w.downcast::<gtk::Window>().ok())
+            .find(|w| w.title().as_deref() == Some(title.as_str()));
+        dialog.is_some()
+    }));
+    let dialog = dialog.unwrap();
+    let widgets = support::hardware::descendants(dialog.upcast_ref());
+    let entry = widgets
+        .iter()
+        .find_map(|w| w.clone().downcast::<adw::EntryRow>().ok())
+        .unwrap();
+    entry.set_text(&dst.migrate_uri());
+    let migrate = widgets
+        .iter()
+        .filter_map(|w| w.clone().downcast::<gtk::Button>().ok())
+        .find(|b| b.label().as_deref() == Some("_Migrate"))
+        .unwrap();
+    migrate.emit_clicked();
+    let status = || {
+        widgets
+            .iter()
+            .filter_map(|w| w.clone().downcast::<gtk::Label>().ok())
+            .filter(|l| l.has_css_class("error") && l.is_visible())
+            .map(|l| l.label().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        wait_until(60, || domstate(&dst, &name) == "running"),
+        "not running on the destination: {:?}",
+        status()
+    );
+    // The VM leaves the source's list and shows up in the destination's.
+    assert!(wait_until(30, || conn.vm(&uuid).is_none()
+        && dest_conn.vm(&uuid).is_some()));
+    assert!(wait_until(10, || !dialog.is_visible()), "the dialog closes");
+    window.widget().close();
+}
