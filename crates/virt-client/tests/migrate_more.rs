@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use migration::{domstate, gone, pair, persistent};
 use virt_client::domain::migrate::param;
-use virt_client::domain::{JobType, MigrateOptions};
+use virt_client::domain::{JobType, MigrateOptions, MigrationPhase, VmLocation};
 use virt_client::{Domain, Stream, TypedParam, TypedParamValue};
 
 /// The small Linux guest ([`testbed::guest::linux_guest`]): a root shell on ttyS0, prompt
@@ -225,4 +225,77 @@ async fn copy_storage_all_copies_the_disk() {
         std::fs::read(&dst_disk).unwrap() == bytes,
         "the destination's disk holds the source's bytes"
     );
+}
+
+/// The pid of the QEMU that waits for the incoming migration of `name` (`-incoming` on its
+/// command line).
+fn incoming_qemu(name: &str) -> Option<i32> {
+    let guest = format!("guest={name},");
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: i32 = e.file_name().to_str()?.parse().ok()?;
+        let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+        let args: Vec<String> = cmdline
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let is =
+            args.iter().any(|a| a.starts_with(&guest)) && args.iter().any(|a| a == "-incoming");
+        is.then_some(pid)
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_destination_that_dies_mid_way_leaves_the_vm_on_the_source() {
+    let p = pair().await;
+    let name = testbed::unique_name("migk");
+    let fill = p.src.dir().join(format!("{name}.fill"));
+    let xml = testbed::vm::tiny_filled_xml(&name, 64, &fill, 24).unwrap();
+    let dom = Domain::create_xml(&p.s, &xml, 0).await.unwrap();
+    let opts = MigrateOptions {
+        live: true,
+        bandwidth_mib: Some(1),
+        migrate_uri: Some(p.dst.migrate_uri()),
+        ..Default::default()
+    };
+    let task = {
+        let dom = dom.clone();
+        let d = p.d.clone();
+        tokio::spawn(async move { dom.migrate(&d, &opts).await })
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let s = dom.job_stats(0).await.unwrap();
+        if s.job_type == JobType::Unbounded && s.memory_processed.unwrap_or(0) > 1 << 20 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no migration: {s:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The destination's QEMU (started by this test's daemon) dies while memory comes in.
+    let pid = incoming_qemu(&name).expect("the destination's QEMU");
+    // SAFETY: kill(2) on a pid just read from /proc; at worst it fails with ESRCH.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    let err = tokio::time::timeout(Duration::from_secs(30), task)
+        .await
+        .expect("the migration did not end")
+        .unwrap()
+        .unwrap_err();
+    let virt_client::Error::Migration {
+        phase, location, ..
+    } = &err
+    else {
+        panic!("not a migration error: {err}");
+    };
+    // Perform failed. Whether Finish then has a better word for it (the domain died on the
+    // destination: libvirt then reports Finish's error) depends on when QEMU noticed.
+    assert!(
+        matches!(phase, MigrationPhase::Perform | MigrationPhase::Finish),
+        "{err}"
+    );
+    assert_eq!(*location, VmLocation::Source, "{err}");
+    assert_eq!(domstate(&p.src, &name), "running");
+    assert!(gone(&p.dst, &name));
 }
