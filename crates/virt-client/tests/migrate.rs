@@ -71,21 +71,27 @@ async fn persistent_migration_with_undefine_source() {
     let p = pair().await;
     let name = testbed::unique_name("migp");
     let dom = start_tiny(&p, &name, true).await;
+    // Also renamed, compressed (xbzrle) and converging automatically.
+    let moved_name = format!("{name}-moved");
     let opts = MigrateOptions {
         live: true,
         persistent: true,
         undefine_source: true,
+        dest_name: Some(moved_name.clone()),
+        compression: vec!["xbzrle".into()],
+        auto_converge: true,
         migrate_uri: Some(p.dst.migrate_uri()),
         ..Default::default()
     };
-    dom.migrate(&p.d, &opts).await.unwrap();
-    assert_eq!(domstate(&p.dst, &name), "running");
-    assert_eq!(persistent(&p.dst, &name), "yes");
+    let moved = dom.migrate(&p.d, &opts).await.unwrap();
+    assert_eq!(moved.name(), moved_name);
+    assert_eq!(domstate(&p.dst, &moved_name), "running");
+    assert_eq!(persistent(&p.dst, &moved_name), "yes");
+    assert!(gone(&p.dst, &name));
     assert!(gone(&p.src, &name), "undefined on the source");
-    p.dst.virsh(&p.dst.qemu_uri(), &["destroy", &name]).unwrap();
-    p.dst
-        .virsh(&p.dst.qemu_uri(), &["undefine", &name])
-        .unwrap();
+    let uri = p.dst.qemu_uri();
+    p.dst.virsh(&uri, &["destroy", &moved_name]).unwrap();
+    p.dst.virsh(&uri, &["undefine", &moved_name]).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
