@@ -287,3 +287,83 @@ async fn vsh_migrate_and_domjobinfo_match_virsh() {
     assert_eq!(domstate(&p.dst, &name), "running");
     assert_eq!(domstate(&p.src, &name), "shut off");
 }
+
+/// `DOMAIN_GET_STATE` and the five migration steps with parameters.
+const STEPS: [u32; 6] = [212, 302, 303, 305, 306, 307];
+
+/// What `f` made the daemons behind `logs` dispatch of [`STEPS`], in order, per daemon.
+async fn steps_of<F: std::future::Future<Output = ()>>(
+    logs: &[&testbed::dispatched::Dispatched],
+    f: F,
+) -> Vec<Vec<u32>> {
+    let before: Vec<usize> = logs.iter().map(|l| l.sequence(&STEPS).len()).collect();
+    f.await;
+    logs.iter()
+        .zip(before)
+        .map(|(l, n)| l.sequence(&STEPS)[n..].to_vec())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemons_see_the_calls_virsh_makes() {
+    let p = pair().await;
+    let (a, b) = (
+        testbed::dispatched::Dispatched::enable(&p.src).unwrap(),
+        testbed::dispatched::Dispatched::enable(&p.dst).unwrap(),
+    );
+    let (s, d) = (p.src.qemu_uri(), p.dst.qemu_uri());
+    let name = testbed::unique_name("migseq");
+    let dom = start_tiny(&p, &name, false).await;
+    let opts = MigrateOptions {
+        live: true,
+        migrate_uri: Some(p.dst.migrate_uri()),
+        ..Default::default()
+    };
+    let virsh_migrate = |from: &str, to: &str| {
+        let out = std::process::Command::new("virsh")
+            .args(["-c", from, "migrate", "--live", &name, to])
+            .args(["--migrateuri", "tcp://127.0.0.1"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+
+    // A migration that works: Begin, the state, Prepare, Perform, Finish, Confirm.
+    let ours = steps_of(&[&a, &b], async {
+        dom.migrate(&p.d, &opts).await.unwrap();
+    })
+    .await;
+    assert_eq!(ours, [vec![302, 212, 305, 307], vec![303, 306]]);
+    // (back with virsh, unrecorded)
+    assert_eq!(virsh_migrate(&d, &s), "");
+    let theirs = steps_of(&[&a, &b], async {
+        assert_eq!(virsh_migrate(&s, &d), "");
+    })
+    .await;
+    assert_eq!(ours, theirs, "the calls of a migration differ from virsh's");
+
+    // One the destination refuses: Begin, the state, Prepare; Confirm ends the source's job.
+    Domain::define_xml(&p.s, &testbed::vm::tiny_xml(&name), 0)
+        .await
+        .unwrap();
+    let dom = Domain::lookup_by_name(&p.d, &name).await.unwrap();
+    let back = MigrateOptions {
+        live: true,
+        migrate_uri: Some(p.src.migrate_uri()),
+        ..Default::default()
+    };
+    let ours = steps_of(&[&b, &a], async {
+        dom.migrate(&p.s, &back).await.unwrap_err();
+    })
+    .await;
+    assert_eq!(ours, [vec![302, 212, 307], vec![303]]);
+    let theirs = steps_of(&[&b, &a], async {
+        assert!(virsh_migrate(&d, &s).contains("already exists"));
+    })
+    .await;
+    assert_eq!(
+        ours, theirs,
+        "the calls of a refused migration differ from virsh's"
+    );
+    assert_eq!(domstate(&p.dst, &name), "running");
+}
