@@ -285,6 +285,8 @@ async fn vsh_migrate_and_domjobinfo_match_virsh() {
     ];
     vsh::compare_err(&d, &back_p2p);
     assert_eq!(domstate(&p.dst, &name), "running");
+    // No job to abort: the same refusal.
+    vsh::compare_err(&d, &["domjobabort", &name]);
     assert_eq!(domstate(&p.src, &name), "shut off");
 }
 

@@ -317,6 +317,11 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
         "event" => events(conn, rest).await?,
         "migrate" => migrate::migrate(conn, rest, pos).await?,
         "domjobinfo" => migrate::domjobinfo(conn, rest, pos).await?,
+        "domjobabort" => {
+            let d = dom(conn, arg(pos, 0, "domain")?).await?;
+            // VIR_DOMAIN_ABORT_JOB_POSTCOPY = 1
+            d.abort_job(u32::from(flag(rest, "--postcopy"))).await?;
+        }
         "console" => console(conn, arg(pos, 0, "domain")?).await?,
         "pool-info" => storage::pool_info(conn, rest).await?,
         "pool-dumpxml" => storage::pool_dumpxml(conn, rest).await?,
