@@ -5,6 +5,7 @@ pub mod add_connection;
 pub mod hardware;
 pub mod host_window;
 pub mod main_window;
+pub mod migrate;
 pub mod networks;
 pub mod preferences;
 pub mod stats;

@@ -2,6 +2,7 @@
 
 mod actions;
 mod confirm;
+mod migrate;
 mod sessions;
 mod state;
 
@@ -48,6 +49,8 @@ pub struct MainWindow {
     popover: gtk::PopoverMenu,
     vm_windows: HashMap<String, Controller<VmWindow>>,
     wizard: Option<Controller<NewVmWizard>>,
+    /// The migration dialog while it is open.
+    migrate: Option<Controller<crate::ui::migrate::MigrateDialog>>,
     /// A VM to show as soon as a connection lists it (`--show-domain-*`).
     pending_show: Option<(VmPage, String)>,
     /// Open host overview windows, by connection URI.
@@ -89,6 +92,8 @@ pub enum MainWindowMsg {
     NewVm,
     /// The wizard finished.
     Wizard(String, NewVmWizardOutput),
+    /// The migration dialog's outcome.
+    Migrate(crate::ui::migrate::MigrateOutput),
     /// Add a connection to this URI and open it (no-op if it is already listed).
     AddConnection(String),
     /// Close and forget the connection to this URI.
@@ -526,6 +531,7 @@ impl Component for MainWindow {
             popover,
             vm_windows: HashMap::new(),
             wizard: None,
+            migrate: None,
             pending_show: options
                 .show_domain
                 .clone()
@@ -630,6 +636,7 @@ impl Component for MainWindow {
             }
             MainWindowMsg::NewVm => self.open_wizard(&sender),
             MainWindowMsg::Wizard(uri, out) => self.wizard_done(&uri, out, &sender),
+            MainWindowMsg::Migrate(out) => self.migrate_done(out),
             MainWindowMsg::AddConnection(uri) => {
                 sessions::open(self, &uri, &sender);
                 self.save_connections();
