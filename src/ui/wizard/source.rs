@@ -63,6 +63,7 @@ pub fn path_row(title: &str, field: PathField, tx: &Tx) -> adw::EntryRow {
     button.set_valign(gtk::Align::Center);
     button.add_css_class("flat");
     button.set_tooltip_text(Some(&gettext("Browse…")));
+    crate::ui::a11y::name(&button, &gettext("Browse…"));
     let s = tx.clone();
     button.connect_clicked(move |_| s.send(Msg::Browse(field)));
     row.add_suffix(&button);
