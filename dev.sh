@@ -82,6 +82,7 @@ cmd_test() {
   echo "== format";  cargo fmt --all --check
   echo "== lint";    cargo clippy --workspace --all-targets --locked -- -D warnings
   echo "== po";      scripts/po.sh check
+  echo "== flatpak"; python3 flatpak/generate-sources.py --check
   echo "== build";   cargo test --workspace --locked --no-run
   echo "== guest"     # the Linux guest of the end-to-end tests, kept in ~/.cache between runs
   local guest="$HOME/.cache/hangar/test-guest"
