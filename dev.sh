@@ -19,7 +19,9 @@ TEST_PKGS=(tini xvfb xauth dbus python3 procps imagemagick xorriso openssh-serve
   # Virtual networks started by a daemon in a network namespace of its own.
   dnsmasq-base iptables
   # The accessibility bus and the walker that reads it from outside (tests/gui_a11y.rs).
-  at-spi2-core python3-pyatspi gir1.2-atspi-2.0)
+  at-spi2-core python3-pyatspi gir1.2-atspi-2.0
+  # Real key events on the test's X server (tests/gui_keyboard.rs).
+  xdotool)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
