@@ -191,9 +191,13 @@ impl SourcePage {
     }
 }
 
-/// Sets an entry's text only when it differs, so no change signal loops back.
+/// Sets an entry's text only when it differs, so no change signal loops back, and never
+/// while the user types in it: the model then follows the entry, and a value of the model
+/// that is a keystroke old (typing over a selection sends "" and then the new text) would
+/// replace what was typed and put the cursor back at the start.
 pub fn set_text(row: &adw::EntryRow, text: &str) {
-    if row.text() != text {
+    let typing = row.state_flags().contains(gtk::StateFlags::FOCUS_WITHIN);
+    if row.text() != text && !typing {
         row.set_text(text);
     }
 }
