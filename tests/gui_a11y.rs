@@ -91,7 +91,9 @@ impl Seen {
             .unwrap();
         assert!(
             status.success(),
-            "the accessibility walk of {what} failed: {err}"
+            "the accessibility walk of {what} failed: {err}\n(Without XDG_RUNTIME_DIR the \
+             accessibility bus's socket is ~/.cache/at-spi/bus, which another D-Bus session \
+             can replace: ./dev.sh test gives each run a runtime directory of its own.)"
         );
         assert!(
             out.lines().any(|l| l.starts_with("done\t")),
@@ -164,6 +166,22 @@ fn every_actionable_control_has_an_accessible_name() {
     window.emit(MainWindowMsg::ToggleSearch);
     let mut seen = Seen::default();
     seen.walk("the main window");
+
+    // The Add Connection dialog.
+    window.emit(MainWindowMsg::ShowAddConnection);
+    let add_title = hangar::i18n::gettext("Add Connection");
+    let add = || {
+        let list = gtk::Window::toplevels();
+        (0..list.n_items())
+            .filter_map(|i| list.item(i).and_downcast::<gtk::Window>())
+            .find(|w| w.is_visible() && w.title().is_some_and(|t| t == add_title))
+    };
+    assert!(
+        wait_until(10, || add().is_some()),
+        "no Add Connection dialog"
+    );
+    seen.walk("the Add Connection dialog");
+    add().unwrap().close();
 
     // The VM window, page by page.
     window.emit(MainWindowMsg::OpenVm(
