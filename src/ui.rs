@@ -1,5 +1,6 @@
 //! Windows, pages and dialogs (Relm4 components).
 
+pub mod a11y;
 pub mod about;
 pub mod add_connection;
 pub mod hardware;

@@ -22,6 +22,7 @@ use crate::i18n::gettext;
 use crate::session::host::{HostRequest, HostUpdate};
 use crate::session::model::VmAction;
 use crate::settings::AppSettings;
+use crate::ui::a11y;
 use crate::ui::about;
 use crate::ui::add_connection::{AddConnection, AddConnectionMsg, AddConnectionOutput};
 use crate::ui::host_window::HostPage;
@@ -174,7 +175,7 @@ impl MainWindow {
 
     fn show_error(&self, message: &str) {
         let toast = adw::Toast::builder().title(message).timeout(6).build();
-        self.toaster.add_toast(toast);
+        a11y::add_toast(self.toaster.overlay_widget(), toast);
     }
 
     /// Opens (or raises) the window of `vm` on `page`.
@@ -380,6 +381,7 @@ impl Component for MainWindow {
                             update_property: &[gtk::accessible::Property::Label(&gettext("Resume"))],
                         },
                     },
+                    #[name = "power_button"]
                     pack_start = &adw::SplitButton {
                         set_icon_name: "system-shutdown-symbolic",
                         set_tooltip_text: Some(&gettext("Shut Down")),
@@ -559,6 +561,14 @@ impl Component for MainWindow {
         let toast_overlay = model.toaster.overlay_widget();
         let list_view = model.list.widget().clone();
         let widgets = view_output!();
+        a11y::name_split_button(
+            &widgets.power_button,
+            &gettext("Shut Down"),
+            &gettext("More Power Actions"),
+        );
+        a11y::name(&widgets.search_entry, &gettext("Search by name or title"));
+        a11y::name(&widgets.state_dropdown, &gettext("Show Only"));
+        a11y::name(&widgets.sort_dropdown, &gettext("Sort"));
 
         // The page follows the list itself: connections can be added before the first view
         // update (sessions started before the window report at once) and with no message after.
