@@ -190,6 +190,7 @@ impl Component for VmWindow {
 
                 adw::HeaderBar {
                     #[wrap(Some)]
+                    #[name = "switcher_title"]
                     set_title_widget = &adw::ViewSwitcherTitle {
                         set_stack: Some(&stack),
                         #[watch]
@@ -339,6 +340,12 @@ impl Component for VmWindow {
                         },
                     },
                 },
+
+                // When the window is too narrow for the switcher in the title, it moves here.
+                #[name = "switcher_bar"]
+                adw::ViewSwitcherBar {
+                    set_stack: Some(&stack),
+                },
             },
         }
     }
@@ -391,6 +398,11 @@ impl Component for VmWindow {
             _watch: Some(watch),
         };
         let widgets = view_output!();
+        widgets
+            .switcher_title
+            .bind_property("title-visible", &widgets.switcher_bar, "reveal")
+            .sync_create()
+            .build();
         show_page(&widgets.stack, model.page);
         model.load_domain(&sender);
         ComponentParts { model, widgets }
