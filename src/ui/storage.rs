@@ -1,11 +1,16 @@
 //! The storage page of the host window: a connection's storage pools and their volumes.
 //!
 //! [`page`] is the Relm4 component, [`rows`] the list rows, [`forms`] its controls and layout,
-//! [`ops`] the libvirt work it runs on tokio.
+//! [`ops`] the libvirt work it runs on tokio, [`transfer`] uploads and downloads, [`copy`] wiping and cloning,
+//! [`volume_tools`] and [`activity`] their controls and progress.
 
+pub mod activity;
+pub mod copy;
 pub mod forms;
 pub mod ops;
 pub mod page;
 pub mod rows;
+pub mod transfer;
+pub mod volume_tools;
 
 pub use page::{Question, StoragePage, StoragePageInit, StoragePageMsg, StoragePageOutput};

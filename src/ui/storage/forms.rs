@@ -4,9 +4,11 @@
 use adw::prelude::*;
 use relm4::Sender;
 
+use super::activity::ActivityBar;
 use super::ops::{NewVolume, PoolEntry, VolumeEntry, format_size};
 use super::page::{Question, StoragePageMsg};
 use super::rows::{state_label, usage_label};
+use super::volume_tools::VolumeTools;
 use crate::i18n::{gettext, gettext_f, ngettext};
 use crate::ui::storage::ops::PoolOp;
 
@@ -52,6 +54,10 @@ pub struct Forms {
     pub resize: gtk::Button,
     /// Deletes it.
     pub delete_volume: gtk::Button,
+    /// Upload, download, wipe and clone.
+    pub tools: VolumeTools,
+    /// The long operation under way.
+    pub activity: ActivityBar,
     pool_box: gtk::Box,
     volume_box: gtk::Box,
     backing_paths: std::rc::Rc<std::cell::RefCell<Vec<(String, String)>>>,
@@ -198,6 +204,8 @@ impl Forms {
         margins(&volume_box, 12);
         volume_box.append(&pool_title);
         volume_box.append(&pool_summary);
+        let activity = ActivityBar::new(input);
+        volume_box.append(&activity.root);
         volumes.set_vexpand(true);
         volumes.set_size_request(-1, 160);
         volume_box.append(volumes);
@@ -211,6 +219,8 @@ impl Forms {
         resize.set_valign(gtk::Align::Center);
         selected.add(&row_with(&gettext("New size (GiB)"), &resize_box));
         volume_box.append(&selected);
+        let tools = VolumeTools::new(input);
+        volume_box.append(&tools.group);
         let new_volume = adw::PreferencesGroup::builder()
             .title(gettext("New Volume"))
             .header_suffix(&create_volume)
@@ -240,6 +250,8 @@ impl Forms {
             resize_size,
             resize,
             delete_volume,
+            tools,
+            activity,
             pool_box,
             volume_box,
             backing_paths: Default::default(),
@@ -350,6 +362,7 @@ impl Forms {
             .set_sensitive(!busy && active && volume.is_some());
         self.delete_volume
             .set_sensitive(!busy && active && volume.is_some());
+        self.tools.sync(active, volume.is_some(), busy);
         match pool {
             Some(p) => {
                 self.pool_title.set_label(&p.name);
@@ -420,6 +433,18 @@ pub fn question_text(q: &Question) -> (String, String, String) {
             gettext_f("Undefine “{}”?", &[name.as_str()]),
             gettext("The pool’s definition is removed. Its storage and volumes stay on the host."),
             gettext("_Undefine"),
+        ),
+        Question::WipeVolume { name, users, .. } => (
+            gettext_f("Wipe “{}”?", &[name.as_str()]),
+            if users.is_empty() {
+                gettext("Every byte of the volume is overwritten with zeros. Its data cannot be brought back.")
+            } else {
+                gettext_f(
+                    "Every byte of the volume is overwritten with zeros. It is a disk of {}, whose data on it is lost.",
+                    &[&users.join(", ")],
+                )
+            },
+            gettext("_Wipe"),
         ),
         Question::DeleteVolume { name, users, .. } if users.is_empty() => (
             gettext_f("Delete “{}”?", &[name.as_str()]),

@@ -234,7 +234,7 @@ async fn disk_users(conn: Connection) -> Result<HashMap<String, Vec<String>>, St
 }
 
 /// What a name must be for a pool or a volume: not empty, no slash.
-fn check_name(name: &str) -> Result<(), String> {
+pub(crate) fn check_name(name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
         return Err(gettext("Enter a name."));
     }

@@ -10,7 +10,15 @@ use virt_client::{Connection, ObjectEvent};
 use super::forms::{self, Forms};
 use super::ops::{self, NewVolume, PoolEntry, PoolOp, VolumeEntry};
 use super::rows::{PoolRow, PoolRowOutput, VolumeList};
+use super::transfer::{Progress, Transfer};
 use crate::i18n::{gettext, gettext_f};
+
+mod long;
+mod work;
+
+pub use long::Activity;
+
+use work::subscribe;
 
 /// What the page is opened on.
 #[derive(Debug, Clone)]
@@ -28,6 +36,15 @@ pub enum Question {
     UndefinePool(String),
     /// Delete the volume at `path`; `users` are the VMs with a disk on it.
     DeleteVolume {
+        /// The volume's name.
+        name: String,
+        /// Its path.
+        path: String,
+        /// The VMs using it.
+        users: Vec<String>,
+    },
+    /// Overwrite the volume at `path` with zeros; `users` are the VMs with a disk on it.
+    WipeVolume {
         /// The volume's name.
         name: String,
         /// Its path.
@@ -58,6 +75,21 @@ pub enum StoragePageMsg {
     ResizeVolume,
     /// Delete the selected volume (asks first).
     DeleteVolume,
+    /// Ask for a local file to upload into the selected volume, or into a new volume.
+    ChooseUpload {
+        /// Into the selected volume (else a new one named after the file).
+        into_selected: bool,
+    },
+    /// Ask where to download the selected volume to.
+    ChooseDownload,
+    /// Run a transfer (holes as holes if the form says so).
+    Transfer(Transfer),
+    /// Stop the transfer under way.
+    CancelTransfer,
+    /// Overwrite the selected volume with zeros (asks first).
+    WipeVolume,
+    /// Clone the selected volume under the name in the form.
+    CloneVolume,
     /// The answer to the question on screen.
     Respond(bool),
     /// Hide the error.
@@ -82,6 +114,8 @@ pub enum StorageCmd {
     Volumes(u64, String, Result<Vec<VolumeEntry>, String>),
     /// An operation ended.
     Done(Result<String, String>),
+    /// How far the long operation got.
+    Progress(Progress),
     /// Pool events are subscribed.
     Subscribed,
     /// A pool event arrived (or the subscription failed).
@@ -108,6 +142,8 @@ pub struct StoragePage {
     busy: bool,
     error: Option<String>,
     question: Option<(Question, Option<adw::MessageDialog>)>,
+    activity: Option<Activity>,
+    notice: Option<String>,
     events: Option<Result<(), String>>,
     event_count: u64,
 }
@@ -170,6 +206,16 @@ impl StoragePage {
         self.busy || self.loading_pools || self.loading_volumes
     }
 
+    /// The long operation under way (a transfer, a clone).
+    pub fn activity(&self) -> Option<&Activity> {
+        self.activity.as_ref()
+    }
+
+    /// The line of the last operation that succeeded.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
     /// How many loads of the pools finished.
     pub fn loads(&self) -> u64 {
         self.pools_loaded
@@ -198,156 +244,6 @@ impl StoragePage {
     fn volume(&self) -> Option<&VolumeEntry> {
         let name = self.selected_volume.as_deref()?;
         self.volumes.iter().find(|v| v.name == name)
-    }
-
-    fn load(&mut self, sender: &ComponentSender<Self>) {
-        self.pool_gen += 1;
-        self.loading_pools = true;
-        let generation = self.pool_gen;
-        let conn = self.conn.clone();
-        sender
-            .oneshot_command(async move { StorageCmd::Pools(generation, ops::pools(&conn).await) });
-    }
-
-    fn load_volumes(&mut self, sender: &ComponentSender<Self>) {
-        self.volume_gen += 1;
-        let Some(pool) = self.pool().filter(|p| p.active()).map(|p| p.name.clone()) else {
-            self.volumes.clear();
-            self.selected_volume = None;
-            self.volume_list.set(&[], None);
-            self.loading_volumes = false;
-            return;
-        };
-        self.loading_volumes = true;
-        let generation = self.volume_gen;
-        let conn = self.conn.clone();
-        sender.oneshot_command(async move {
-            let r = ops::volumes(&conn, &pool).await;
-            StorageCmd::Volumes(generation, pool, r)
-        });
-    }
-
-    /// Runs `op` as a command; its result reloads the page.
-    fn run<F>(&mut self, sender: &ComponentSender<Self>, op: F)
-    where
-        F: std::future::Future<Output = Result<String, String>> + Send + 'static,
-    {
-        self.busy = true;
-        self.error = None;
-        sender.oneshot_command(async move { StorageCmd::Done(op.await) });
-    }
-
-    fn ask(&mut self, question: Question, root: &gtk::Box, sender: &ComponentSender<Self>) {
-        let (heading, body, accept) = forms::question_text(&question);
-        let parent = root.root().and_downcast::<gtk::Window>();
-        let dialog = adw::MessageDialog::new(parent.as_ref(), Some(&heading), Some(&body));
-        dialog.add_responses(&[("cancel", &gettext("_Cancel")), ("accept", &accept)]);
-        dialog.set_response_appearance("accept", adw::ResponseAppearance::Destructive);
-        dialog.set_default_response(Some("cancel"));
-        dialog.set_close_response("cancel");
-        let input = sender.input_sender().clone();
-        dialog.connect_response(None, move |_, response| {
-            input.emit(StoragePageMsg::Respond(response == "accept"));
-        });
-        dialog.present();
-        self.question = Some((question, Some(dialog)));
-    }
-
-    fn answer(&mut self, yes: bool, sender: &ComponentSender<Self>) {
-        let Some((question, dialog)) = self.question.take() else {
-            return;
-        };
-        if let Some(dialog) = dialog {
-            dialog.destroy();
-        }
-        if !yes {
-            return;
-        }
-        let conn = self.conn.clone();
-        match question {
-            Question::DeletePool(name) => self.run(sender, async move {
-                ops::pool_op(&conn, &name, PoolOp::Delete).await?;
-                Ok(gettext_f("Deleted the storage of “{}”.", &[&name]))
-            }),
-            Question::UndefinePool(name) => self.run(sender, async move {
-                ops::pool_op(&conn, &name, PoolOp::Undefine).await?;
-                Ok(gettext_f("Removed the storage pool “{}”.", &[&name]))
-            }),
-            Question::DeleteVolume { path, users, .. } => {
-                let even_if_used = !users.is_empty();
-                self.run(sender, async move {
-                    ops::delete_volume(&conn, &path, even_if_used).await
-                });
-            }
-        }
-    }
-
-    fn pool_op(&mut self, op: PoolOp, root: &gtk::Box, sender: &ComponentSender<Self>) {
-        let Some(pool) = self.pool().cloned() else {
-            return;
-        };
-        match op {
-            PoolOp::Delete => self.ask(Question::DeletePool(pool.name), root, sender),
-            PoolOp::Undefine => self.ask(Question::UndefinePool(pool.name), root, sender),
-            op => {
-                let conn = self.conn.clone();
-                self.run(sender, async move {
-                    ops::pool_op(&conn, &pool.name, op).await?;
-                    Ok(match op {
-                        PoolOp::Start => gettext_f("Started “{}”.", &[&pool.name]),
-                        PoolOp::Stop => gettext_f("Stopped “{}”.", &[&pool.name]),
-                        _ => gettext_f("Refreshed “{}”.", &[&pool.name]),
-                    })
-                });
-            }
-        }
-    }
-
-    fn show_pools(&mut self, pools: Vec<PoolEntry>, widgets: &StorageWidgets) {
-        self.pools = pools;
-        if self.pool().is_none() {
-            self.selected_pool = self.pools.first().map(|p| p.name.clone());
-        }
-        {
-            let mut rows = self.pool_rows.guard();
-            rows.clear();
-            for p in &self.pools {
-                rows.push_back(p.clone());
-            }
-        }
-        let index = self
-            .selected_pool
-            .as_deref()
-            .and_then(|name| self.pools.iter().position(|p| p.name == name));
-        match index.and_then(|i| widgets.pools.row_at_index(i as i32)) {
-            Some(row) => widgets.pools.select_row(Some(&row)),
-            None => widgets.pools.unselect_all(),
-        }
-    }
-
-    fn show_volumes(&mut self, volumes: Vec<VolumeEntry>, widgets: &StorageWidgets) {
-        self.volumes = volumes;
-        if self.volume().is_none() {
-            self.selected_volume = None;
-        }
-        let index = self
-            .selected_volume
-            .as_deref()
-            .and_then(|name| self.volumes.iter().position(|v| v.name == name));
-        widgets.volumes.set(&self.volumes, index);
-        widgets.forms.set_backing_choices(&self.volumes);
-    }
-
-    fn sync(&self, widgets: &StorageWidgets) {
-        widgets.error_box.set_visible(self.error.is_some());
-        widgets.error.set_label(self.error.as_deref().unwrap_or(""));
-        widgets.spinner.set_spinning(self.busy());
-        widgets.spinner.set_visible(self.busy());
-        widgets.forms.sync(
-            self.pool(),
-            self.volume(),
-            self.busy || self.question.is_some(),
-        );
     }
 }
 
@@ -409,6 +305,8 @@ impl Component for StoragePage {
             busy: false,
             error: None,
             question: None,
+            activity: None,
+            notice: None,
             events: None,
             event_count: 0,
         };
@@ -454,6 +352,7 @@ impl Component for StoragePage {
                 if let Some(v) = selected {
                     widgets.forms.show_volume_size(v.capacity);
                 }
+                self.propose_clone_name(widgets);
             }
             StoragePageMsg::Pool(op) => self.pool_op(op, root, &sender),
             StoragePageMsg::SetAutostart(name, on) => {
@@ -511,6 +410,32 @@ impl Component for StoragePage {
                     );
                 }
             }
+            StoragePageMsg::ChooseUpload { into_selected } => {
+                self.choose_upload(into_selected, widgets, root, &sender);
+            }
+            StoragePageMsg::ChooseDownload => self.choose_download(root, &sender),
+            StoragePageMsg::Transfer(t) => {
+                let sparse = widgets.forms.tools.sparse.is_active();
+                self.start_transfer(t, sparse, &sender);
+            }
+            StoragePageMsg::CancelTransfer => self.cancel_transfer(),
+            StoragePageMsg::WipeVolume => {
+                if let Some(v) = self.volume().cloned() {
+                    self.ask(
+                        Question::WipeVolume {
+                            name: v.name,
+                            path: v.path,
+                            users: v.users,
+                        },
+                        root,
+                        &sender,
+                    );
+                }
+            }
+            StoragePageMsg::CloneVolume => {
+                let name = widgets.forms.tools.clone_name.text().trim().to_owned();
+                self.start_clone(name, &sender);
+            }
             StoragePageMsg::Respond(yes) => self.answer(yes, &sender),
             StoragePageMsg::DismissError => self.error = None,
             StoragePageMsg::Connection(Some(conn)) => {
@@ -560,14 +485,21 @@ impl Component for StoragePage {
                     }
                 }
             }
+            StorageCmd::Progress(p) => {
+                if let Some(a) = &mut self.activity {
+                    a.progress = Some(p);
+                }
+            }
             StorageCmd::Done(result) => {
                 self.busy = false;
+                self.activity = None;
                 let select = self.select_after.take();
                 match result {
                     Ok(line) => {
                         if select.is_some() {
                             self.selected_pool = select;
                         }
+                        self.notice = Some(line.clone());
                         let _ = sender.output(StoragePageOutput::Done(line));
                     }
                     Err(e) => self.error = Some(e),
@@ -587,30 +519,4 @@ impl Component for StoragePage {
         }
         self.sync(widgets);
     }
-}
-
-/// Follows the pool events of `conn` until the page or the connection ends.
-fn subscribe(sender: &ComponentSender<StoragePage>, conn: Connection) {
-    sender.command(move |out, shutdown| {
-        shutdown
-            .register(async move {
-                let mut events = match conn.pool_events().await {
-                    Ok(events) => events,
-                    Err(e) => {
-                        let _ = out.send(StorageCmd::Event(Err(e.to_string())));
-                        return;
-                    }
-                };
-                let _ = out.send(StorageCmd::Subscribed);
-                while let Some(ev) = events.next().await {
-                    if out
-                        .send(StorageCmd::Event(ev.map_err(|e| e.to_string())))
-                        .is_err()
-                    {
-                        break;
-                    }
-                }
-            })
-            .drop_on_shutdown()
-    });
 }
