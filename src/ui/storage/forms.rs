@@ -61,6 +61,7 @@ pub struct Forms {
     pool_box: gtk::Box,
     volume_box: gtk::Box,
     backing_paths: std::rc::Rc<std::cell::RefCell<Vec<(String, String)>>>,
+    backing_names: std::rc::Rc<std::cell::RefCell<Vec<String>>>,
 }
 
 fn button(label: &str, input: &Sender<StoragePageMsg>, msg: fn() -> StoragePageMsg) -> gtk::Button {
@@ -255,6 +256,7 @@ impl Forms {
             pool_box,
             volume_box,
             backing_paths: Default::default(),
+            backing_names: Default::default(),
         }
     }
 
@@ -318,8 +320,25 @@ impl Forms {
             .set_value(capacity.div_ceil(1 << 30).max(1) as f64);
     }
 
-    /// Offers the pool's volumes as backing volumes, keeping the choice where it still exists.
+    /// Offers the pool's volumes as backing volumes, keeping the choice where it still exists
+    /// (nothing is rebuilt when the volumes are the same).
     pub fn set_backing_choices(&self, volumes: &[VolumeEntry]) {
+        let same = {
+            let names = self.backing_names.borrow();
+            let paths = self.backing_paths.borrow();
+            names.len() == volumes.len()
+                && volumes
+                    .iter()
+                    .zip(names.iter().zip(paths.iter()))
+                    .all(|(v, (n, (p, f)))| {
+                        v.name == *n
+                            && v.path == *p
+                            && (v.format == *f || (v.format.is_empty() && f == "raw"))
+                    })
+        };
+        if same {
+            return;
+        }
         let chosen = (self.volume_backing.selected() as usize)
             .checked_sub(1)
             .and_then(|i| self.backing_paths.borrow().get(i).map(|(p, _)| p.clone()));
@@ -344,6 +363,7 @@ impl Forms {
             .map_or(0, |i| i + 1);
         self.volume_backing.set_selected(index as u32);
         *self.backing_paths.borrow_mut() = paths;
+        *self.backing_names.borrow_mut() = volumes.iter().map(|v| v.name.clone()).collect();
     }
 
     /// Enables what applies to `pool` and `volume`; nothing while `busy`.

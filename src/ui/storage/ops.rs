@@ -137,14 +137,17 @@ pub async fn volumes(conn: &Connection, pool: &str) -> Result<Vec<VolumeEntry>, 
     let vols = handle.list_volumes().await.map_err(fail)?;
     let users = tokio::spawn(disk_users(conn.clone()));
     let mut tasks = JoinSet::new();
+    // Each task reads and parses one volume's XML, so the parsing spreads over the threads.
     for vol in vols {
-        tasks.spawn(async move { (vol.name().to_owned(), vol.xml_desc().await) });
+        tasks.spawn(async move {
+            let xml = vol.xml_desc().await?;
+            Ok::<_, virt_client::Error>(volume_entry(vol.name(), &xml))
+        });
     }
     let mut out = Vec::new();
     while let Some(done) = tasks.join_next().await {
-        let (name, xml) = done.map_err(|e| e.to_string())?;
-        match xml {
-            Ok(xml) => out.push(volume_entry(&name, &xml)),
+        match done.map_err(|e| e.to_string())? {
+            Ok(entry) => out.push(entry),
             Err(e) if e.is(ErrorCode::NO_STORAGE_VOL) => {}
             Err(e) => return Err(fail(e)),
         }
