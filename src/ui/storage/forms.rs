@@ -11,6 +11,7 @@ use super::rows::{state_label, usage_label};
 use super::volume_tools::VolumeTools;
 use crate::i18n::{gettext, gettext_f, ngettext};
 use crate::ui::storage::ops::PoolOp;
+use crate::ui::xml_pane::XmlPane;
 
 /// The formats a new volume can have, as the format list shows them.
 pub const FORMATS: [&str; 2] = ["qcow2", "raw"];
@@ -58,6 +59,10 @@ pub struct Forms {
     pub tools: VolumeTools,
     /// The long operation under way.
     pub activity: ActivityBar,
+    /// The selected pool's definition.
+    pub xml: XmlPane,
+    /// Volumes or XML.
+    pub tabs: gtk::Stack,
     pool_box: gtk::Box,
     volume_box: gtk::Box,
     backing_paths: std::rc::Rc<std::cell::RefCell<Vec<(String, String)>>>,
@@ -232,7 +237,13 @@ impl Forms {
         new_volume.add(&volume_backing);
         volume_box.append(&new_volume);
 
+        let sender = input.clone();
+        let xml = XmlPane::new(move |text| sender.emit(StoragePageMsg::ApplyXml(text)));
+        let tabs = gtk::Stack::new();
+
         Forms {
+            xml,
+            tabs,
             start,
             stop,
             refresh,
@@ -269,10 +280,22 @@ impl Forms {
         spinner.set_halign(gtk::Align::End);
         top.append(spinner);
         root.append(&top);
-        let right = gtk::ScrolledWindow::builder()
+        let volumes = gtk::ScrolledWindow::builder()
             .hscrollbar_policy(gtk::PolicyType::Never)
             .child(&self.volume_box)
             .build();
+        self.tabs
+            .add_titled(&volumes, Some("volumes"), &gettext("Volumes"));
+        self.tabs
+            .add_titled(&self.xml.root, Some("xml"), &gettext("XML"));
+        self.tabs.set_vexpand(true);
+        let switcher = gtk::StackSwitcher::new();
+        switcher.set_stack(Some(&self.tabs));
+        switcher.set_halign(gtk::Align::Center);
+        switcher.set_margin_top(6);
+        let right = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        right.append(&switcher);
+        right.append(&self.tabs);
         let paned = gtk::Paned::builder()
             .orientation(gtk::Orientation::Horizontal)
             .start_child(&self.pool_box)
@@ -383,6 +406,9 @@ impl Forms {
         self.delete_volume
             .set_sensitive(!busy && active && volume.is_some());
         self.tools.sync(active, volume.is_some(), busy);
+        self.xml.apply.set_sensitive(!busy && pool.is_some());
+        self.xml
+            .show(pool.map(|p| p.xml.as_str()).unwrap_or_default());
         match pool {
             Some(p) => {
                 self.pool_title.set_label(&p.name);

@@ -16,6 +16,9 @@ pub const RUNNING: u8 = 2;
 
 const GIB: u64 = 1 << 30;
 
+/// `VIR_STORAGE_XML_INACTIVE`: the definition rather than the running pool's state.
+const XML_INACTIVE: u32 = 1;
+
 /// A storage pool as the page lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolEntry {
@@ -37,6 +40,8 @@ pub struct PoolEntry {
     pub persistent: bool,
     /// Its target path, when it has one.
     pub path: Option<String>,
+    /// Its definition (`VIR_STORAGE_XML_INACTIVE`).
+    pub xml: String,
 }
 
 impl PoolEntry {
@@ -96,7 +101,8 @@ pub async fn pools(conn: &Connection) -> Result<Vec<PoolEntry>, String> {
 
 async fn pool_entry(pool: &StoragePool) -> virt_client::Result<PoolEntry> {
     let info = pool.info().await?;
-    let xml = pool.xml_desc(0).await?;
+    // The definition, as the XML tab edits it.
+    let xml = pool.xml_desc(XML_INACTIVE).await?;
     let (kind, path) = match PoolXml::parse(&xml) {
         Ok(doc) => {
             let root = doc.root();
@@ -120,6 +126,7 @@ async fn pool_entry(pool: &StoragePool) -> virt_client::Result<PoolEntry> {
         autostart: pool.autostart().await?,
         persistent: pool.is_persistent().await?,
         path,
+        xml,
     })
 }
 
@@ -290,6 +297,22 @@ pub async fn create_dir_pool(conn: &Connection, name: &str, path: &str) -> Resul
         "Created the storage pool “{}” in {}.",
         &[name, path],
     ))
+}
+
+/// Defines pool `name` anew from `xml`, which [`crate::ui::xml_pane::checked`] passed.
+pub async fn redefine_pool(conn: &Connection, name: &str, xml: &str) -> Result<String, String> {
+    let pool = StoragePool::define_xml(conn, xml)
+        .await
+        .map_err(|e| gettext_f("The daemon refused the XML: {}", &[&message(&e)]))?;
+    let running = pool.is_active().await.unwrap_or(false);
+    Ok(if running {
+        gettext_f(
+            "Saved the definition of “{}”; the running pool uses it from its next start.",
+            &[name],
+        )
+    } else {
+        gettext_f("Saved the definition of “{}”.", &[name])
+    })
 }
 
 /// An operation on one pool.

@@ -90,6 +90,8 @@ pub enum StoragePageMsg {
     WipeVolume,
     /// Clone the selected volume under the name in the form.
     CloneVolume,
+    /// Define the selected pool anew from this XML (checked first).
+    ApplyXml(String),
     /// The answer to the question on screen.
     Respond(bool),
     /// Hide the error.
@@ -116,6 +118,8 @@ pub enum StorageCmd {
     Done(Result<String, String>),
     /// How far the long operation got.
     Progress(Progress),
+    /// The XML tab's definition was applied, or refused.
+    XmlDone(Result<String, String>),
     /// Pool events are subscribed.
     Subscribed,
     /// A pool event arrived (or the subscription failed).
@@ -144,6 +148,7 @@ pub struct StoragePage {
     question: Option<(Question, Option<adw::MessageDialog>)>,
     activity: Option<Activity>,
     notice: Option<String>,
+    xml_error: Option<String>,
     events: Option<Result<(), String>>,
     event_count: u64,
 }
@@ -209,6 +214,11 @@ impl StoragePage {
     /// The long operation under way (a transfer, a clone).
     pub fn activity(&self) -> Option<&Activity> {
         self.activity.as_ref()
+    }
+
+    /// What was wrong with the XML last applied.
+    pub fn xml_error(&self) -> Option<&str> {
+        self.xml_error.as_deref()
     }
 
     /// The line of the last operation that succeeded.
@@ -307,6 +317,7 @@ impl Component for StoragePage {
             question: None,
             activity: None,
             notice: None,
+            xml_error: None,
             events: None,
             event_count: 0,
         };
@@ -341,6 +352,7 @@ impl Component for StoragePage {
                 if name.is_some() && name != self.selected_pool {
                     self.selected_pool = name;
                     self.selected_volume = None;
+                    self.xml_error = None;
                     self.volumes.clear();
                     widgets.volumes.set(&[], None);
                     self.load_volumes(&sender);
@@ -436,6 +448,7 @@ impl Component for StoragePage {
                 let name = widgets.forms.tools.clone_name.text().trim().to_owned();
                 self.start_clone(name, &sender);
             }
+            StoragePageMsg::ApplyXml(text) => self.apply_xml(&text, &sender),
             StoragePageMsg::Respond(yes) => self.answer(yes, &sender),
             StoragePageMsg::DismissError => self.error = None,
             StoragePageMsg::Connection(Some(conn)) => {
@@ -484,6 +497,18 @@ impl Component for StoragePage {
                         Err(e) => self.error = Some(e),
                     }
                 }
+            }
+            StorageCmd::XmlDone(result) => {
+                self.busy = false;
+                match result {
+                    Ok(line) => {
+                        self.xml_error = None;
+                        self.notice = Some(line.clone());
+                        let _ = sender.output(StoragePageOutput::Done(line));
+                    }
+                    Err(e) => self.xml_error = Some(e),
+                }
+                self.load(&sender);
             }
             StorageCmd::Progress(p) => {
                 if let Some(a) = &mut self.activity {

@@ -10,6 +10,8 @@ use super::super::forms;
 use super::super::ops::{self, PoolEntry, PoolOp, VolumeEntry};
 use super::{Question, StorageCmd, StoragePage, StoragePageMsg, StorageWidgets};
 use crate::i18n::{gettext, gettext_f};
+use crate::ui::xml_pane;
+use virt_xml::PoolXml;
 
 impl StoragePage {
     pub(super) fn load(&mut self, sender: &ComponentSender<Self>) {
@@ -158,6 +160,34 @@ impl StoragePage {
         widgets.forms.set_backing_choices(&self.volumes);
     }
 
+    /// Checks `text` (it parses and keeps the pool's name) and defines the pool from it.
+    pub(super) fn apply_xml(&mut self, text: &str, sender: &ComponentSender<Self>) {
+        let Some(name) = self.selected_pool.clone() else {
+            return;
+        };
+        let checked = xml_pane::checked(
+            text,
+            &name,
+            PoolXml::parse,
+            |doc| doc.root().name(doc).map(|n| n.into_owned()),
+            &gettext_f(
+                "The name must stay “{}”: a pool is renamed by defining a new one.",
+                &[&name],
+            ),
+        );
+        match checked {
+            Err(e) => self.xml_error = Some(e),
+            Ok(xml) => {
+                self.xml_error = None;
+                self.busy = true;
+                let conn = self.conn.clone();
+                sender.oneshot_command(async move {
+                    StorageCmd::XmlDone(ops::redefine_pool(&conn, &name, &xml).await)
+                });
+            }
+        }
+    }
+
     pub(super) fn sync(&self, widgets: &StorageWidgets) {
         widgets.error_box.set_visible(self.error.is_some());
         widgets.error.set_label(self.error.as_deref().unwrap_or(""));
@@ -167,6 +197,7 @@ impl StoragePage {
         widgets
             .spinner
             .set_visible(self.busy() && self.activity.is_none());
+        widgets.forms.xml.set_error(self.xml_error.as_deref());
         match &self.activity {
             Some(a) => {
                 widgets
