@@ -17,7 +17,9 @@ RUN_PKGS=(libvirt-daemon libvirt-clients qemu-system-x86 "qemu-utils/bookworm" d
 TEST_PKGS=(tini xvfb xauth dbus python3 procps imagemagick xorriso openssh-server openssh-client
   netcat-openbsd sasl2-bin libsasl2-modules swtpm swtpm-tools gnome-keyring
   # Virtual networks started by a daemon in a network namespace of its own.
-  dnsmasq-base iptables)
+  dnsmasq-base iptables
+  # Storage pools on loop devices: an LVM volume group and an ext4 file system.
+  lvm2 e2fsprogs util-linux)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -1,6 +1,6 @@
 //! The storage page of the host window: a connection's storage pools and their volumes.
 //!
-//! [`page`] is the Relm4 component, [`rows`] the list rows, [`forms`] its controls and layout,
+//! [`page`] is the Relm4 component, [`rows`] the list rows, [`forms`] its controls and layout, [`pool_form`] the new-pool form,
 //! [`ops`] the libvirt work it runs on tokio, [`transfer`] uploads and downloads, [`copy`] wiping and cloning,
 //! [`volume_tools`] and [`activity`] their controls and progress.
 
@@ -9,6 +9,7 @@ pub mod copy;
 pub mod forms;
 pub mod ops;
 pub mod page;
+pub mod pool_form;
 pub mod rows;
 pub mod transfer;
 pub mod volume_tools;

@@ -7,11 +7,13 @@ use relm4::Sender;
 use super::activity::ActivityBar;
 use super::ops::{NewVolume, PoolEntry, VolumeEntry, format_size};
 use super::page::{Question, StoragePageMsg};
+use super::pool_form::PoolForm;
 use super::rows::{state_label, usage_label};
 use super::volume_tools::VolumeTools;
 use crate::i18n::{gettext, gettext_f, ngettext};
 use crate::ui::storage::ops::PoolOp;
 use crate::ui::xml_pane::XmlPane;
+use virt_xml::builder::PoolSpec;
 
 /// The formats a new volume can have, as the format list shows them.
 pub const FORMATS: [&str; 2] = ["qcow2", "raw"];
@@ -35,7 +37,9 @@ pub struct Forms {
     pub pool_summary: gtk::Label,
     /// A new pool's name.
     pub pool_name: adw::EntryRow,
-    /// A new pool's directory.
+    /// The new pool's form.
+    pub pool_form: PoolForm,
+    /// A new pool's target path.
     pub pool_path: adw::EntryRow,
     /// Creates the pool.
     pub create_pool: gtk::Button,
@@ -130,10 +134,6 @@ impl Forms {
             "Remove the inactive pool’s storage, for a directory pool its empty directory",
         )));
         undefine.set_tooltip_text(Some(&gettext("Remove the inactive pool’s definition")));
-        let create_pool = button(&gettext("C_reate Pool"), input, || {
-            StoragePageMsg::CreatePool
-        });
-        create_pool.add_css_class("suggested-action");
         let create_volume = button(&gettext("Create _Volume"), input, || {
             StoragePageMsg::CreateVolume
         });
@@ -144,10 +144,10 @@ impl Forms {
         });
         delete_volume.add_css_class("destructive-action");
 
-        let pool_name = adw::EntryRow::builder().title(gettext("Name")).build();
-        let pool_path = adw::EntryRow::builder()
-            .title(gettext("Target directory"))
-            .build();
+        let pool_form = PoolForm::new(input);
+        let pool_name = pool_form.name.clone();
+        let pool_path = pool_form.target.clone();
+        let create_pool = pool_form.create.clone();
         let volume_name = adw::EntryRow::builder().title(gettext("Name")).build();
         let volume_format = adw::ComboRow::builder()
             .title(gettext("Format"))
@@ -197,13 +197,7 @@ impl Forms {
         }
         pool_box.append(&row1);
         pool_box.append(&row2);
-        let new_pool = adw::PreferencesGroup::builder()
-            .title(gettext("New Directory Pool"))
-            .header_suffix(&create_pool)
-            .build();
-        new_pool.add(&pool_name);
-        new_pool.add(&pool_path);
-        pool_box.append(&new_pool);
+        pool_box.append(&pool_form.group);
 
         // Right: the selected pool's volumes, their actions and the new-volume form.
         let volume_box = gtk::Box::new(gtk::Orientation::Vertical, 12);
@@ -252,6 +246,7 @@ impl Forms {
             pool_title,
             pool_summary,
             pool_name,
+            pool_form,
             pool_path,
             create_pool,
             volume_name,
@@ -307,12 +302,9 @@ impl Forms {
         root.append(&paned);
     }
 
-    /// The new pool's name and directory.
-    pub fn new_pool(&self) -> (String, String) {
-        (
-            self.pool_name.text().to_string(),
-            self.pool_path.text().trim().to_string(),
-        )
+    /// The new pool as the form has it, and whether to start it now.
+    pub fn new_pool(&self) -> (PoolSpec, bool) {
+        (self.pool_form.spec(), self.pool_form.start_now())
     }
 
     /// The new volume as the form has it.

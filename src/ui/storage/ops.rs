@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use tokio::task::JoinSet;
 use virt_client::{Connection, ErrorCode, StoragePool, StorageVol};
-use virt_xml::{DomainXml, PoolXml, Size, VolumeXml, builder};
+use virt_xml::builder::{self, PoolSource, PoolSpec};
+use virt_xml::{DomainXml, PoolXml, Size, VolumeXml};
 
 use crate::i18n::{gettext, gettext_f};
 use crate::ui::wizard::finish_message as message;
@@ -257,12 +258,20 @@ pub(crate) fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Defines, builds, starts and autostarts a directory pool; on failure nothing is left.
-pub async fn create_dir_pool(conn: &Connection, name: &str, path: &str) -> Result<String, String> {
+/// Defines the pool `spec`; with `start`, also starts it and sets it to start with the host.
+/// Pools whose target is a directory (dir, fs, netfs) are built first, which only makes that
+/// directory; the storage of the others (an LVM volume group, a disk's partition table) must
+/// exist, as building it would overwrite what is on the devices. On failure nothing is left.
+pub async fn create_pool(
+    conn: &Connection,
+    spec: &PoolSpec,
+    start: bool,
+) -> Result<String, String> {
+    let name = spec.name.as_str();
     check_name(name)?;
-    if !path.starts_with('/') {
+    if !spec.target.starts_with('/') {
         return Err(gettext(
-            "The target directory must be an absolute path, like /var/lib/libvirt/images.",
+            "The target must be an absolute path, like /var/lib/libvirt/images.",
         ));
     }
     match StoragePool::lookup_by_name(conn, name).await {
@@ -276,14 +285,23 @@ pub async fn create_dir_pool(conn: &Connection, name: &str, path: &str) -> Resul
         Err(e) => return Err(message(&e)),
     }
     let failed = |why: &str| gettext_f("Could not create the storage pool “{}”: {}", &[name, why]);
-    let xml = builder::dir_pool(name, path).map_err(|e| failed(&e.to_string()))?;
+    let xml = builder::pool(spec).map_err(|e| failed(&e.to_string()))?;
     let pool = StoragePool::define_xml(conn, &xml.to_string())
         .await
         .map_err(|e| failed(&message(&e)))?;
+    let builds = matches!(
+        spec.source,
+        PoolSource::Dir | PoolSource::Fs { .. } | PoolSource::Netfs { .. }
+    );
     let made = async {
-        pool.build().await?;
-        pool.create().await?;
-        pool.set_autostart(true).await
+        if builds {
+            pool.build().await?;
+        }
+        if start {
+            pool.create().await?;
+            pool.set_autostart(true).await?;
+        }
+        Ok::<_, virt_client::Error>(())
     }
     .await;
     if let Err(e) = made {
@@ -293,10 +311,14 @@ pub async fn create_dir_pool(conn: &Connection, name: &str, path: &str) -> Resul
         }
         return Err(failed(&message(&e)));
     }
-    Ok(gettext_f(
-        "Created the storage pool “{}” in {}.",
-        &[name, path],
-    ))
+    Ok(if start {
+        gettext_f(
+            "Created the storage pool “{}” in {}.",
+            &[name, &spec.target],
+        )
+    } else {
+        gettext_f("Defined the storage pool “{}”.", &[name])
+    })
 }
 
 /// Defines pool `name` anew from `xml`, which [`crate::ui::xml_pane::checked`] passed.

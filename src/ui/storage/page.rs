@@ -67,7 +67,7 @@ pub enum StoragePageMsg {
     Pool(PoolOp),
     /// Set whether the named pool starts with the host.
     SetAutostart(String, bool),
-    /// Create the directory pool in the form.
+    /// Create the pool in the form.
     CreatePool,
     /// Create the volume in the form, in the selected pool.
     CreateVolume,
@@ -382,11 +382,11 @@ impl Component for StoragePage {
                 }
             }
             StoragePageMsg::CreatePool => {
-                let (name, path) = widgets.forms.new_pool();
+                let (spec, start) = widgets.forms.new_pool();
                 let conn = self.conn.clone();
-                self.select_after = Some(name.clone());
+                self.select_after = Some(spec.name.clone());
                 self.run(&sender, async move {
-                    ops::create_dir_pool(&conn, &name, &path).await
+                    ops::create_pool(&conn, &spec, start).await
                 });
             }
             StoragePageMsg::CreateVolume => {
