@@ -7,13 +7,15 @@ use relm4::factory::FactoryVecDeque;
 use relm4::prelude::*;
 use virt_client::{Connection, ObjectEvent};
 
-use super::forms::{self, Forms};
+use super::forms::Forms;
 use super::ops::{self, NewVolume, PoolEntry, PoolOp, VolumeEntry};
 use super::rows::{PoolRow, PoolRowOutput, VolumeList};
 use super::transfer::{Progress, Transfer};
+use super::words;
 use crate::i18n::{gettext, gettext_f};
 
 mod long;
+mod results;
 mod work;
 
 pub use long::Activity;
@@ -289,7 +291,7 @@ impl Component for StoragePage {
             .connect_selected_notify(move |_| input.emit(StoragePageMsg::VolumeSelectionChanged));
 
         let forms = Forms::new(&pools, &volumes.stack, sender.input_sender());
-        let (error_box, error) = forms::error_line(sender.input_sender());
+        let (error_box, error) = words::error_line(sender.input_sender());
         let spinner = gtk::Spinner::new();
         spinner.update_property(&[gtk::accessible::Property::Label(&gettext("Working"))]);
         forms.place(&root, &error_box, &spinner);
@@ -474,74 +476,7 @@ impl Component for StoragePage {
         sender: ComponentSender<Self>,
         _root: &gtk::Box,
     ) {
-        match cmd {
-            StorageCmd::Pools(generation, result) => {
-                if generation == self.pool_gen {
-                    self.loading_pools = false;
-                    match result {
-                        Ok(pools) => {
-                            self.show_pools(pools, widgets);
-                            self.load_volumes(&sender);
-                        }
-                        Err(e) => self.error = Some(e),
-                    }
-                    self.pools_loaded += 1;
-                }
-            }
-            StorageCmd::Volumes(generation, pool, result) => {
-                if generation == self.volume_gen && Some(&pool) == self.selected_pool.as_ref() {
-                    self.loading_volumes = false;
-                    self.volumes_loaded += 1;
-                    match result {
-                        Ok(volumes) => self.show_volumes(volumes, widgets),
-                        Err(e) => self.error = Some(e),
-                    }
-                }
-            }
-            StorageCmd::XmlDone(result) => {
-                self.busy = false;
-                match result {
-                    Ok(line) => {
-                        self.xml_error = None;
-                        self.notice = Some(line.clone());
-                        let _ = sender.output(StoragePageOutput::Done(line));
-                    }
-                    Err(e) => self.xml_error = Some(e),
-                }
-                self.load(&sender);
-            }
-            StorageCmd::Progress(p) => {
-                if let Some(a) = &mut self.activity {
-                    a.progress = Some(p);
-                }
-            }
-            StorageCmd::Done(result) => {
-                self.busy = false;
-                self.activity = None;
-                let select = self.select_after.take();
-                match result {
-                    Ok(line) => {
-                        if select.is_some() {
-                            self.selected_pool = select;
-                        }
-                        self.notice = Some(line.clone());
-                        let _ = sender.output(StoragePageOutput::Done(line));
-                    }
-                    Err(e) => self.error = Some(e),
-                }
-                self.load(&sender);
-            }
-            StorageCmd::Subscribed => self.events = Some(Ok(())),
-            StorageCmd::Event(Ok(event)) => {
-                self.event_count += 1;
-                tracing::debug!("storage event: {event:?}");
-                self.load(&sender);
-            }
-            StorageCmd::Event(Err(e)) => {
-                tracing::warn!("storage pool events: {e}");
-                self.events = Some(Err(e));
-            }
-        }
+        self.handle(cmd, widgets, &sender);
         self.sync(widgets);
     }
 }

@@ -6,8 +6,8 @@ use adw::prelude::*;
 use relm4::prelude::*;
 use virt_client::Connection;
 
-use super::super::forms;
 use super::super::ops::{self, PoolEntry, PoolOp, VolumeEntry};
+use super::super::words;
 use super::{Question, StorageCmd, StoragePage, StoragePageMsg, StorageWidgets};
 use crate::i18n::{gettext, gettext_f};
 use crate::ui::xml_pane;
@@ -57,7 +57,7 @@ impl StoragePage {
         root: &gtk::Box,
         sender: &ComponentSender<Self>,
     ) {
-        let (heading, body, accept) = forms::question_text(&question);
+        let (heading, body, accept) = words::question_text(&question);
         let parent = root.root().and_downcast::<gtk::Window>();
         let dialog = adw::MessageDialog::new(parent.as_ref(), Some(&heading), Some(&body));
         dialog.add_responses(&[("cancel", &gettext("_Cancel")), ("accept", &accept)]);
