@@ -14,6 +14,7 @@
 pub mod cli;
 pub mod config;
 pub mod i18n;
+pub mod newvm;
 pub mod osinfo;
 pub mod session;
 pub mod settings;

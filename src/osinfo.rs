@@ -88,6 +88,9 @@ pub struct Firmware {
     pub kind: String,
     /// Whether the system boots with it.
     pub supported: bool,
+    /// Features of it the system needs or cannot use (`secure-boot`, `enrolled-keys`):
+    /// (name, supported).
+    pub features: Vec<(String, bool)>,
 }
 
 /// An install medium and the identifiers its ISO image has.
@@ -149,6 +152,10 @@ pub struct VmDefaults {
     pub virtio: bool,
     /// Whether the guest needs UEFI (it does not boot with BIOS).
     pub needs_uefi: bool,
+    /// Whether the guest needs UEFI Secure Boot with the usual keys enrolled.
+    pub needs_secure_boot: bool,
+    /// Whether the guest needs a TPM 2.0.
+    pub needs_tpm: bool,
 }
 
 impl VmDefaults {
@@ -160,6 +167,8 @@ impl VmDefaults {
             disk_gib: 20,
             virtio: true,
             needs_uefi: false,
+            needs_secure_boot: false,
+            needs_tpm: false,
         }
     }
 }
@@ -172,6 +181,11 @@ pub struct OsDb {
     /// Files that could not be parsed (the rest of the database still loads).
     pub skipped: Vec<String>,
 }
+
+/// Systems that need UEFI Secure Boot and a TPM 2.0 (and those deriving from them), where
+/// osinfo-db records only that they do not boot with BIOS: Microsoft's requirements for
+/// Windows 11.
+const SECURE_BOOT_AND_TPM: &[&str] = &["http://microsoft.com/win/11"];
 
 const MIB: u64 = 1024 * 1024;
 const GIB: u64 = 1024 * MIB;
@@ -357,12 +371,31 @@ impl OsDb {
             .iter()
             .flat_map(|o| &o.firmware)
             .any(|f| f.arch == arch && f.kind == "bios" && !f.supported);
+        let efi_feature = |name: &str| {
+            lineage
+                .iter()
+                .flat_map(|o| &o.firmware)
+                .filter(|f| f.arch == arch && f.kind == "efi" && f.supported)
+                .flat_map(|f| &f.features)
+                .any(|(n, supported)| n == name && *supported)
+        };
+        let required = lineage
+            .iter()
+            .any(|o| SECURE_BOOT_AND_TPM.contains(&o.id.as_str()));
+        let needs_secure_boot = required || efi_feature("secure-boot");
+        let needs_tpm = required
+            || lineage
+                .iter()
+                .flat_map(|o| &o.devices)
+                .any(|d| d.contains("/tpm/"));
         VmDefaults {
             memory_mib: memory,
             vcpus,
             disk_gib: disk,
             virtio,
-            needs_uefi: bios_unsupported,
+            needs_uefi: bios_unsupported || needs_secure_boot,
+            needs_secure_boot,
+            needs_tpm,
         }
     }
 }
@@ -398,6 +431,23 @@ mod tests {
     <short-id>demo1</short-id>
     <name>Demo 1</name>
     <devices><device id="http://pcisig.com/pci/1af4/1001"/></devices>
+    <firmware arch="x86_64" type="bios" supported="false"/>
+  </os>
+  <os id="http://example.org/secure/1">
+    <short-id>secure1</short-id>
+    <name>Secure 1</name>
+    <firmware arch="x86_64" type="efi"><feature name="secure-boot" supported="true"/></firmware>
+    <devices><device id="http://example.org/tpm/2.0"/></devices>
+  </os>
+  <os id="http://example.org/win/11-like">
+    <short-id>winlike</short-id>
+    <name>Win-like</name>
+    <derives-from id="http://microsoft.com/win/11"/>
+  </os>
+  <os id="http://microsoft.com/win/11">
+    <short-id>win11</short-id>
+    <name>Microsoft Windows 11</name>
+    <firmware arch="x86_64" type="efi"/>
     <firmware arch="x86_64" type="bios" supported="false"/>
   </os>
 </libosinfo>
@@ -442,6 +492,7 @@ mod tests {
         assert_eq!(d.disk_gib, 20);
         assert!(d.virtio);
         assert!(d.needs_uefi);
+        assert!(!d.needs_secure_boot && !d.needs_tpm);
         assert_eq!(db.defaults(None, "x86_64"), VmDefaults::generic());
     }
 
@@ -455,5 +506,19 @@ mod tests {
             .collect();
         assert_eq!(names, ["demo2"]);
         assert_eq!(db.search("DEMO", 10).len(), 2);
+    }
+
+    #[test]
+    fn secure_boot_and_tpm_from_features_devices_and_windows_11() {
+        let db = db();
+        for id in ["secure1", "win11", "winlike"] {
+            let d = db.defaults(db.by_short_id(id), "x86_64");
+            assert!(
+                d.needs_uefi && d.needs_secure_boot && d.needs_tpm,
+                "{id}: {d:?}"
+            );
+        }
+        let d = db.defaults(db.by_short_id("secure1"), "aarch64");
+        assert!(!d.needs_secure_boot && d.needs_tpm, "{d:?}");
     }
 }

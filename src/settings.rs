@@ -132,10 +132,68 @@ impl AppSettings {
         std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(1000))
     }
 
+    /// Sets the time between two statistics readings (kept within 0.5–10 s).
+    pub fn set_stats_interval(&self, interval: std::time::Duration) {
+        let ms = i32::try_from(interval.as_millis())
+            .unwrap_or(10_000)
+            .clamp(500, 10_000);
+        if let Err(e) = self.inner.set_int("stats-interval-ms", ms) {
+            tracing::warn!("cannot save the statistics interval: {e}");
+        }
+    }
+
+    /// Whether to ask before forcing a VM off or resetting it.
+    pub fn confirm_force_off(&self) -> bool {
+        self.inner.boolean(keys::CONFIRM_FORCE_OFF)
+    }
+
+    /// Whether to ask before deleting a VM (without asking, its disks are kept).
+    pub fn confirm_delete(&self) -> bool {
+        self.inner.boolean(keys::CONFIRM_DELETE)
+    }
+
+    /// The storage pool the new-VM assistant chooses first, if one is set.
+    pub fn new_vm_pool(&self) -> Option<String> {
+        Some(self.inner.string(keys::NEW_VM_POOL).trim().to_string()).filter(|s| !s.is_empty())
+    }
+
+    /// The virtual network the new-VM assistant chooses first, if one is set.
+    pub fn new_vm_network(&self) -> Option<String> {
+        Some(self.inner.string(keys::NEW_VM_NETWORK).trim().to_string()).filter(|s| !s.is_empty())
+    }
+
     /// Marks the first start as done.
     pub fn set_initialized(&self) {
         let _ = self.inner.set_boolean("initialized", true);
     }
+}
+
+/// The names of the settings the preferences change.
+pub mod keys {
+    /// Milliseconds between two statistics readings.
+    pub const STATS_INTERVAL_MS: &str = "stats-interval-ms";
+    /// Whether the performance page shows the CPU graphs.
+    pub const GRAPH_CPU: &str = "graph-cpu";
+    /// Whether the performance page shows the memory graph.
+    pub const GRAPH_MEMORY: &str = "graph-memory";
+    /// Whether the performance page shows the disk graph.
+    pub const GRAPH_DISK: &str = "graph-disk";
+    /// Whether the performance page shows the network graph.
+    pub const GRAPH_NETWORK: &str = "graph-network";
+    /// Whether consoles scale the guest's screen to fit.
+    pub const CONSOLE_SCALE_TO_FIT: &str = "console-scale-to-fit";
+    /// Whether consoles ask the guest to take the window's size.
+    pub const CONSOLE_RESIZE_GUEST: &str = "console-resize-guest";
+    /// Whether consoles share the clipboard with the guest.
+    pub const CONSOLE_SHARE_CLIPBOARD: &str = "console-share-clipboard";
+    /// Whether to ask before Force Off and Reset.
+    pub const CONFIRM_FORCE_OFF: &str = "confirm-force-off";
+    /// Whether to ask before deleting a VM.
+    pub const CONFIRM_DELETE: &str = "confirm-delete";
+    /// The storage pool new VMs' disks go to first.
+    pub const NEW_VM_POOL: &str = "new-vm-pool";
+    /// The virtual network new VMs join first.
+    pub const NEW_VM_NETWORK: &str = "new-vm-network";
 }
 
 fn config_dir() -> PathBuf {

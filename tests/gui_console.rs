@@ -437,6 +437,18 @@ fn keys_and_pointer_reach_the_server_with_qnum_scancodes() {
         .filter(|m| matches!(m, ClientMsg::CutText(_)))
         .collect();
     assert_eq!(cut, [ClientMsg::CutText(b"to the guest".to_vec())]);
+
+    // Without clipboard sharing, nothing goes to the guest.
+    display.set_share_clipboard(false);
+    server.clear_log();
+    display.clipboard().set_text("kept on the host");
+    assert!(
+        support::holds_for(Duration::from_secs(1), || !server
+            .log()
+            .iter()
+            .any(|m| matches!(m, ClientMsg::CutText(_)))),
+        "cut text sent while sharing is off"
+    );
     window.destroy();
 }
 
@@ -716,6 +728,46 @@ fn open_fd_cut_text_and_server_disconnect() {
     assert_eq!(
         text.borrow().clone().flatten().as_deref(),
         Some("from the guest")
+    );
+    window.destroy();
+}
+
+#[gtk::test]
+fn without_clipboard_sharing_the_guests_text_stays_in_the_guest() {
+    setup();
+    let server = MiniServer::start(ServerOptions {
+        cut_text: Some("from the guest".into()),
+        close_after_first_frame: true,
+        ..Default::default()
+    });
+    let display = VncDisplay::new();
+    assert!(display.share_clipboard(), "sharing is on by default");
+    display.set_share_clipboard(false);
+    let window = window_with(&display, 320, 240);
+    let clipboard = display.clipboard();
+    clipboard.set_text("on the host");
+    // The server sends its cut text, then a frame, then closes (as where sharing is on, in
+    // `open_fd_cut_text_and_server_disconnect`, the text is on the host by then).
+    display.open_host("127.0.0.1", server.port).unwrap();
+    assert!(
+        pump_until(Duration::from_secs(10), || matches!(
+            display.state(),
+            DisplayState::Disconnected { .. }
+        )),
+        "the server's session did not end: {:?}",
+        display.state()
+    );
+    let text = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let t = text.clone();
+    clipboard.read_text_async(None::<&gtk::gio::Cancellable>, move |res| {
+        t.replace(Some(res.ok().flatten().map(|s| s.to_string())));
+    });
+    assert!(pump_until(Duration::from_secs(5), || text
+        .borrow()
+        .is_some()));
+    assert_eq!(
+        text.borrow().clone().flatten().as_deref(),
+        Some("on the host")
     );
     window.destroy();
 }

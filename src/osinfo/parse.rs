@@ -128,7 +128,14 @@ fn start(path: &[(String, bool)], e: &BytesStart<'_>, os: &mut Option<OsEntry>) 
             arch: attr(e, "arch").unwrap_or_else(|| "all".into()),
             kind: attr(e, "type").unwrap_or_default(),
             supported: attr(e, "supported").as_deref() != Some("false"),
+            features: Vec::new(),
         }),
+        ["firmware", "feature"] => {
+            if let (Some(fw), Some(name)) = (os.firmware.last_mut(), attr(e, "name")) {
+                let supported = attr(e, "supported").as_deref() != Some("false");
+                fw.features.push((name, supported));
+            }
+        }
         ["media"] => os.media.push(Media {
             arch: attr(e, "arch").unwrap_or_else(|| "all".into()),
             ..Media::default()

@@ -16,6 +16,7 @@ mod device_form;
 mod devices;
 mod disks;
 mod edit;
+mod firmware;
 mod follow;
 mod hostdevs;
 mod memory;
@@ -34,9 +35,10 @@ use adw::prelude::*;
 use relm4::prelude::*;
 use virt_client::Domain;
 use virt_xml::DomainXml;
-use virt_xml::domain::{DeviceSpec, InterfaceSource};
+use virt_xml::domain::{DeviceSpec, Firmware, InterfaceSource};
 
 pub use apply::{AFFECT_LIVE, ApplyPlan, LiveOp, Loaded, XML_INACTIVE};
+pub use firmware::HostFirmware;
 pub use hostdevs::HostDevice;
 pub use new_disk::NewDisk;
 pub use rows::Tx;
@@ -85,6 +87,10 @@ pub enum HardwareEditorMsg {
     SetBootOrder(Vec<String>),
     /// Show the boot menu.
     SetBootMenu(bool),
+    /// The firmware (takes effect at the next start).
+    SetFirmware(Firmware),
+    /// Add an emulated TPM 2.0, or remove every TPM (takes effect at the next start).
+    SetTpm(bool),
     /// Direct kernel boot: kernel, initrd, command line (empty removes).
     SetKernelBoot(String, String, String),
     /// Insert (`Some`) or eject (`None`) the medium of a CD-ROM; live while running.
@@ -167,6 +173,8 @@ pub enum EditorCmd {
     Probed(Result<HardwareEditorMsg, String>),
     /// The host's networks and bridges, for the network cards.
     NetChoices(nics::NetChoices),
+    /// What firmware and TPM the host offers the VM (`None`: the host did not say).
+    HostFirmware(Option<HostFirmware>),
 }
 
 /// The editor's state.
@@ -191,6 +199,8 @@ pub struct HardwareEditor {
     reload_after_apply_note: Option<String>,
     host_devices: Option<Result<Vec<HostDevice>, String>>,
     net_choices: Option<nics::NetChoices>,
+    /// The host's firmware and TPM for this VM, once asked (the inner `None`: not known).
+    host_firmware: Option<Option<HostFirmware>>,
     pools: Option<Result<Vec<PoolVolumes>, String>>,
     /// With no active pool: how the pool `default` would be made for a new disk.
     default_pool: Option<DefaultPool>,
@@ -238,6 +248,8 @@ pub struct HardwareEditorWidgets {
     host_devices_shown: bool,
     /// Whether the network page shows the host's networks and bridges yet.
     net_choices_shown: bool,
+    /// Whether the boot page shows what firmware the host offers yet.
+    firmware_shown: bool,
     /// The pool list the disks page shows.
     pools_shown: u64,
     /// How far adding a new disk got.
@@ -331,6 +343,7 @@ impl Component for HardwareEditor {
             reload_after_apply_note: None,
             host_devices: None,
             net_choices: None,
+            host_firmware: None,
             pools: None,
             default_pool: None,
             pools_generation: 0,
@@ -358,6 +371,7 @@ impl Component for HardwareEditor {
             generation: 0,
             host_devices_shown: false,
             net_choices_shown: false,
+            firmware_shown: false,
             pools_shown: 0,
             progress,
         };
@@ -438,6 +452,10 @@ impl Component for HardwareEditor {
             self.net_choices = Some(choices);
             return;
         }
+        if let EditorCmd::HostFirmware(host) = cmd {
+            self.host_firmware = Some(host);
+            return;
+        }
         match cmd {
             EditorCmd::Pools(list, default_pool) => {
                 self.pools = Some(list);
@@ -469,6 +487,13 @@ impl Component for HardwareEditor {
                 let loaded = *loaded;
                 match DomainXml::parse(&loaded.inactive) {
                     Ok(doc) => {
+                        if self.host_firmware.is_none() {
+                            let conn = self.domain.connection().clone();
+                            let d = doc.clone();
+                            sender.oneshot_command(async move {
+                                EditorCmd::HostFirmware(firmware::load(&conn, &d).await)
+                            });
+                        }
                         self.xml_text = doc.to_string();
                         self.original = Some(doc.clone());
                         self.edited = Some(doc);
@@ -513,7 +538,8 @@ impl Component for HardwareEditor {
             | EditorCmd::PoolMade(_)
             | EditorCmd::Progress(..)
             | EditorCmd::Running(_)
-            | EditorCmd::NetChoices(_) => {}
+            | EditorCmd::NetChoices(_)
+            | EditorCmd::HostFirmware(_) => {}
             EditorCmd::Probed(Ok(add)) => match self.edit(add) {
                 Ok(()) => {
                     self.error = None;
@@ -546,8 +572,10 @@ impl Component for HardwareEditor {
         let devices = widgets.host_devices_shown != self.host_devices.is_some();
         let pools = widgets.pools_shown != self.pools_generation;
         let nets = widgets.net_choices_shown != self.net_choices.is_some();
-        if all || devices || pools || nets {
+        let fw = widgets.firmware_shown != self.host_firmware.is_some();
+        if all || devices || pools || nets || fw {
             widgets.net_choices_shown = self.net_choices.is_some();
+            widgets.firmware_shown = self.host_firmware.is_some();
             widgets.generation = self.generation;
             widgets.host_devices_shown = self.host_devices.is_some();
             widgets.pools_shown = self.pools_generation;
@@ -557,7 +585,8 @@ impl Component for HardwareEditor {
                 let wanted = all
                     || (devices && *name == "devices")
                     || (pools && *name == "disks")
-                    || (nets && *name == "nics");
+                    || (nets && *name == "nics")
+                    || (fw && *name == "boot");
                 if !wanted {
                     continue;
                 }

@@ -12,6 +12,7 @@
 mod finish;
 mod model;
 mod os;
+pub mod plan;
 mod resources;
 mod source;
 mod view;
@@ -25,9 +26,10 @@ use relm4::prelude::*;
 use virt_client::Connection;
 
 pub use finish::{
-    Created, DiskPlan, Plan, Progress, SourceKind, domain_xml, message as finish_message,
+    Created, DiskPlan, Plan, Progress, SourceKind, create, domain_xml, message as finish_message,
 };
-pub use resources::HostChoices;
+pub use model::{default_network, default_pool};
+pub use resources::{HostChoices, load_host_choices};
 
 use crate::i18n::{gettext, gettext_f};
 use crate::osinfo::{IsoInfo, OsDb};
@@ -92,8 +94,10 @@ pub enum NewVmWizardMsg {
     SetNetwork(u32),
     /// The bridge device.
     SetBridge(String),
-    /// The firmware, by index (BIOS, then UEFI when offered).
+    /// The firmware, by index (BIOS, UEFI, UEFI with Secure Boot).
     SetFirmware(u32),
+    /// Whether to add an emulated TPM 2.0.
+    SetTpm(bool),
     /// Customize before install.
     SetCustomize(bool),
     /// Previous step.
@@ -213,6 +217,7 @@ pub struct NewVmWizard {
     network: u32,
     bridge: String,
     firmware: u32,
+    tpm: bool,
     customize: bool,
     busy: bool,
     progress: (String, f64),
@@ -260,6 +265,14 @@ impl Component for NewVmWizard {
             s.input(NewVmWizardMsg::Cancel);
             gtk::glib::Propagation::Stop
         });
+        // Escape closes the wizard, as it does a dialog (a popover or entry that uses Escape
+        // itself gets it first).
+        let keys = gtk::ShortcutController::new();
+        keys.add_shortcut(gtk::Shortcut::new(
+            gtk::ShortcutTrigger::parse_string("Escape"),
+            Some(gtk::NamedAction::new("window.close")),
+        ));
+        root.add_controller(keys);
         sender.spawn_oneshot_command(|| {
             let start = std::time::Instant::now();
             let db = OsDb::load_system().map(Arc::new).map_err(|e| e.to_string());
@@ -302,6 +315,7 @@ impl Component for NewVmWizard {
             network: 0,
             bridge: String::new(),
             firmware: 0,
+            tpm: false,
             customize: false,
             busy: false,
             progress: (String::new(), 0.0),
@@ -366,7 +380,14 @@ impl Component for NewVmWizard {
                 }
             }
             M::SetBridge(b) => self.bridge = b,
-            M::SetFirmware(i) => self.firmware = i,
+            M::SetFirmware(i) => {
+                self.firmware = i;
+                self.error = None;
+            }
+            M::SetTpm(on) => {
+                self.tpm = on;
+                self.error = None;
+            }
             M::SetCustomize(c) => self.customize = c,
             M::Back => {
                 self.error = None;
@@ -416,7 +437,13 @@ impl Component for NewVmWizard {
             WizardCmd::Host(host) => {
                 self.host = host;
                 self.host_gen += 1;
-                self.network = model::default_network(&self.host);
+                // The preferences' choices, read now so that a change applies to the next
+                // host read.
+                let settings = crate::settings::AppSettings::open().ok();
+                let pool = settings.as_ref().and_then(|s| s.new_vm_pool());
+                let network = settings.as_ref().and_then(|s| s.new_vm_network());
+                self.network = model::default_network(&self.host, network.as_deref());
+                self.pool = model::default_pool(&self.host, pool.as_deref());
                 if !self.name_edited {
                     self.name = self.unique_name();
                 }

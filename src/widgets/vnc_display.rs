@@ -176,6 +176,10 @@ mod imp {
         pub(super) hint_timeout: RefCell<Option<glib::SourceId>>,
         pub(super) remote_cursor: RefCell<Option<gdk::Cursor>>,
 
+        /// Whether clipboard text goes both ways between host and guest (on unless turned
+        /// off).
+        #[property(get, set = Self::set_share_clipboard_mode, default = true)]
+        pub(super) share_clipboard: Cell<bool>,
         pub(super) server_clipboard: RefCell<Option<String>>,
         pub(super) clipboard_pending: Cell<bool>,
         pub(super) clipboard_handler: RefCell<Option<glib::SignalHandlerId>>,
@@ -201,6 +205,7 @@ mod imp {
             obj.set_focusable(true);
             obj.set_focus_on_click(true);
             obj.set_overflow(gtk::Overflow::Hidden);
+            self.share_clipboard.set(true);
             self.setup_input();
             self.setup_clipboard();
         }

@@ -16,15 +16,7 @@ use crate::units::Size;
 pub use network::{IpSpec, NetworkMode, NetworkSpec, StaticHost, in_subnet, network};
 pub use pool::{DISK_FORMATS, FS_FORMATS, NETFS_FORMATS, PoolSource, PoolSpec, pool};
 
-/// Boot firmware of a new domain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Firmware {
-    /// Legacy BIOS (SeaBIOS).
-    #[default]
-    Bios,
-    /// UEFI, picked by libvirt from the host's firmware descriptors.
-    Uefi,
-}
+pub use crate::domain::Firmware;
 
 /// Where a new domain's network card is connected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +56,8 @@ pub struct DomainBuilder {
     network: Option<NetSource>,
     vnc: bool,
     serial_console: bool,
+    tpm: bool,
+    guest_agent: bool,
 }
 
 fn a(v: &str) -> std::borrow::Cow<'_, str> {
@@ -111,6 +105,8 @@ impl DomainBuilder {
             network: None,
             vnc: true,
             serial_console: true,
+            tpm: false,
+            guest_agent: false,
         }
     }
 
@@ -185,6 +181,18 @@ impl DomainBuilder {
         self
     }
 
+    /// Whether to add an emulated TPM 2.0 (`tpm-crb` backed by swtpm).
+    pub fn tpm(mut self, on: bool) -> Self {
+        self.tpm = on;
+        self
+    }
+
+    /// Whether to add the QEMU guest agent's virtio channel (`org.qemu.guest_agent.0`).
+    pub fn guest_agent(mut self, on: bool) -> Self {
+        self.guest_agent = on;
+        self
+    }
+
     /// The document text.
     pub fn to_xml(&self) -> Result<String, Error> {
         if self.name.trim().is_empty() || self.name.contains('/') {
@@ -201,6 +209,13 @@ impl DomainBuilder {
             .to_kib()
             .filter(|&k| k > 0)
             .ok_or_else(|| Error::Argument(format!("memory {} is not usable", self.memory)))?;
+        if self.firmware == Firmware::UefiSecure
+            && !self.machine.as_deref().is_some_and(crate::domain::is_q35)
+        {
+            return Err(Error::Argument(
+                "Secure Boot needs the Q35 machine type".into(),
+            ));
+        }
         let mut x = String::with_capacity(2048);
         let _ = writeln!(x, "<domain type='{}'>", a(&self.domain_type));
         let _ = writeln!(x, "  <name>{}</name>", t(&self.name));
@@ -209,7 +224,7 @@ impl DomainBuilder {
         let _ = writeln!(x, "  <vcpu placement='static'>{}</vcpu>", self.vcpus);
         match self.firmware {
             Firmware::Bios => x.push_str("  <os>\n"),
-            Firmware::Uefi => x.push_str("  <os firmware='efi'>\n"),
+            Firmware::Uefi | Firmware::UefiSecure => x.push_str("  <os firmware='efi'>\n"),
         }
         let machine = self
             .machine
@@ -222,11 +237,26 @@ impl DomainBuilder {
             a(&self.arch),
             t(&self.os_type)
         );
+        match self.firmware {
+            Firmware::Bios => {}
+            // Without the feature libvirt may pick a Secure Boot image on its own.
+            Firmware::Uefi => x.push_str(
+                "    <firmware>\n      <feature enabled='no' name='secure-boot'/>\n    </firmware>\n",
+            ),
+            Firmware::UefiSecure => x.push_str(
+                "    <firmware>\n      <feature enabled='yes' name='enrolled-keys'/>\n      <feature enabled='yes' name='secure-boot'/>\n    </firmware>\n",
+            ),
+        }
         if self.cdrom.is_some() {
             x.push_str("    <boot dev='cdrom'/>\n");
         }
         x.push_str("    <boot dev='hd'/>\n  </os>\n");
-        x.push_str("  <features>\n    <acpi/>\n    <apic/>\n  </features>\n");
+        x.push_str("  <features>\n    <acpi/>\n    <apic/>\n");
+        if self.firmware == Firmware::UefiSecure {
+            // Secure Boot's variables are protected by system management mode.
+            x.push_str("    <smm state='on'/>\n");
+        }
+        x.push_str("  </features>\n");
         if self.domain_type == "kvm" {
             x.push_str("  <cpu mode='host-passthrough'/>\n");
         }
@@ -297,10 +327,16 @@ impl DomainBuilder {
             x.push_str("    <serial type='pty'>\n      <target port='0'/>\n    </serial>\n");
             x.push_str("    <console type='pty'>\n      <target type='serial' port='0'/>\n    </console>\n");
         }
+        if self.guest_agent {
+            x.push_str("    <channel type='unix'>\n      <target type='virtio' name='org.qemu.guest_agent.0'/>\n    </channel>\n");
+        }
         if self.vnc {
             x.push_str("    <input type='tablet' bus='usb'/>\n");
             x.push_str("    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'/>\n");
             x.push_str("    <video>\n      <model type='virtio'/>\n    </video>\n");
+        }
+        if self.tpm {
+            x.push_str("    <tpm model='tpm-crb'>\n      <backend type='emulator' version='2.0'/>\n    </tpm>\n");
         }
         x.push_str("    <memballoon model='virtio'/>\n  </devices>\n</domain>\n");
         Ok(x)

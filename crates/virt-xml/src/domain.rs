@@ -3,6 +3,7 @@
 mod cpu;
 mod devices;
 mod disk;
+mod firmware;
 mod graphics;
 mod interface;
 mod memory;
@@ -15,6 +16,7 @@ use std::borrow::Cow;
 pub use cpu::{Cpu, CpuTune, NumaCell, NumaTune, Pin, Topology};
 pub use devices::{DEVICE_ORDER, Device, DeviceKind, Devices};
 pub use disk::{Disk, DiskSource};
+pub use firmware::{Firmware, firmware_of, is_q35, set_firmware};
 pub use graphics::Graphics;
 pub use interface::{Interface, InterfaceSource};
 pub use memory::VcpuEntry;

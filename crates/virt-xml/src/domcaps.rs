@@ -70,7 +70,45 @@ pub struct CpuMode {
     pub usable_models: Vec<String>,
 }
 
+/// The firmware a host offers for one emulator and machine type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FirmwareSupport {
+    /// UEFI images (OVMF) are installed: `efi` in `<os><enum name='firmware'>` or loader
+    /// paths listed.
+    pub efi: bool,
+    /// One of them does Secure Boot (`<loader><enum name='secure'>` has `yes`; only on
+    /// machine types with SMM, such as Q35).
+    pub secure_boot: bool,
+}
+
 impl DomainCaps {
+    /// What firmware the host offers besides BIOS.
+    pub fn firmware_support(self, d: &impl AsRef<Document>) -> FirmwareSupport {
+        let efi = self.firmware(d).iter().any(|f| f == "efi") || !self.loader_paths(d).is_empty();
+        let secure = self
+            .loader(d)
+            .is_some_and(|l| l.enum_values(d, "secure").iter().any(|v| v == "yes"));
+        FirmwareSupport {
+            efi,
+            secure_boot: efi && secure,
+        }
+    }
+
+    /// Whether the host can emulate a TPM 2.0 (`<devices><tpm supported='yes'>` with the
+    /// `emulator` backend, which libvirt lists only when swtpm is installed).
+    pub fn tpm_emulator(self, d: &impl AsRef<Document>) -> bool {
+        let Some(tpm) = self.device(d, "tpm") else {
+            return false;
+        };
+        let versions = tpm.enum_values(d, "backendVersion");
+        tpm.supported(d)
+            && tpm
+                .enum_values(d, "backendModel")
+                .iter()
+                .any(|m| m == "emulator")
+            && (versions.is_empty() || versions.iter().any(|v| v == "2.0"))
+    }
+
     /// The emulator binary.
     pub fn path<'d>(self, d: &'d impl AsRef<Document>) -> Option<Cow<'d, str>> {
         d.as_ref().child_text(self.0, "path")

@@ -75,6 +75,27 @@ fn domain_builder_reads_back() {
         nic.source(&uefi).expect("nic"),
         InterfaceSource::Bridge("br0".into())
     );
+    let secure = DomainBuilder::new("s")
+        .arch("x86_64", Some("q35"))
+        .firmware(Firmware::UefiSecure)
+        .tpm(true)
+        .guest_agent(true)
+        .build()
+        .expect("secure");
+    let text = secure.to_string();
+    assert_eq!(virt_xml::domain::firmware_of(&secure), Firmware::UefiSecure);
+    assert!(text.contains("<smm state='on'/>"), "{text}");
+    assert!(text.contains("<feature enabled='yes' name='enrolled-keys'/>"));
+    assert!(text.contains("<backend type='emulator' version='2.0'/>"));
+    assert!(text.contains("name='org.qemu.guest_agent.0'"));
+    assert!(validate_domain(&text).is_ok());
+    assert_eq!(virt_xml::domain::firmware_of(&uefi), Firmware::Uefi);
+    // Secure Boot on i440FX is refused.
+    let e = DomainBuilder::new("s")
+        .firmware(Firmware::UefiSecure)
+        .build()
+        .unwrap_err();
+    assert!(e.to_string().contains("Q35"), "{e}");
     assert!(DomainBuilder::new("").build().is_err());
     assert!(DomainBuilder::new("x").vcpus(0).build().is_err());
     assert!(

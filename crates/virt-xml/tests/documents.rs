@@ -105,6 +105,28 @@ fn domain_capabilities() {
     );
     assert!(c.device_names(&x).contains(&"hostdev".to_owned()));
     assert!(!c.feature(&x, "sev").expect("sev").supported(&x));
+    // Captured on a host without OVMF and swtpm.
+    assert_eq!(c.firmware_support(&x), Default::default());
+    assert!(!c.tpm_emulator(&x));
+}
+
+#[test]
+fn domain_capabilities_with_ovmf_and_swtpm() {
+    let x = DomainCapsXml::parse(&read("daemon/domcaps-qemu-q35-ovmf.xml")).expect("parse");
+    let c = x.root();
+    assert_eq!(c.firmware(&x), ["efi"]);
+    let fw = c.firmware_support(&x);
+    assert!(fw.efi && fw.secure_boot, "{fw:?}");
+    assert!(c.tpm_emulator(&x));
+    assert!(c.loader_paths(&x).iter().any(|p| p.contains("OVMF")));
+    // The same host on i440FX: UEFI, but no Secure Boot (it needs SMM).
+    let pc = DomainCapsXml::parse(&read("daemon/domcaps-qemu-q35-ovmf.xml").replace(
+        "<value>yes</value>\n        <value>no</value>\n      </enum>\n    </loader>",
+        "<value>no</value>\n      </enum>\n    </loader>",
+    ))
+    .expect("parse");
+    let fw = pc.root().firmware_support(&pc);
+    assert!(fw.efi && !fw.secure_boot, "{fw:?}");
 }
 
 #[test]

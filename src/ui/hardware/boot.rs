@@ -1,4 +1,4 @@
-//! Boot options: device order, boot menu, direct kernel boot; the firmware is shown read-only.
+//! Boot options: device order, boot menu, direct kernel boot, firmware and TPM.
 
 use adw::prelude::*;
 use virt_xml::DomainXml;
@@ -72,6 +72,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
             let row = adw::ActionRow::new();
             row.set_title(&device_label(dev));
             let c = gtk::CheckButton::new();
+            crate::ui::a11y::name(&c, &device_label(dev));
             c.set_active(order.contains(dev));
             row.add_prefix(&c);
             row.set_activatable_widget(Some(&c));
@@ -124,21 +125,6 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
     g.add(&row);
     page.add(&g);
 
-    let g = rows::group(&gettext("Firmware"), None);
-    let fw = os
-        .and_then(|o| o.firmware(doc).map(|f| f.into_owned()))
-        .or_else(|| os.and_then(|o| o.loader(doc)).map(|_| "efi".to_owned()))
-        .unwrap_or_else(|| "bios".to_owned());
-    let label = if fw == "efi" {
-        gettext("UEFI")
-    } else {
-        gettext("BIOS")
-    };
-    rows::info(
-        &g,
-        &gettext("Firmware (fixed when the VM was created)"),
-        &label,
-    );
-    page.add(&g);
+    page.add(&super::firmware::group(m, doc, tx));
     page
 }

@@ -5,13 +5,14 @@ use relm4::prelude::*;
 
 use super::apply::{ApplyPlan, LiveOp};
 use super::{EditorCmd, HardwareEditor, HardwareEditorMsg, apply};
-use super::{boot, cpu, device_form, devices, disks, memory, nics, overview};
+use super::{boot, cpu, device_form, devices, disks, firmware, memory, nics, overview};
 use crate::i18n::gettext;
 
 impl HardwareEditor {
     /// Applies an edit to the edited document.
     pub(super) fn edit(&mut self, msg: HardwareEditorMsg) -> Result<(), String> {
         use HardwareEditorMsg as M;
+        let host_firmware = self.host_firmware.clone().flatten();
         let Some(doc) = self.edited.as_mut() else {
             return Err(gettext("The VM has not been read yet."));
         };
@@ -54,6 +55,8 @@ impl HardwareEditor {
             M::SetBootOrder(order) => boot::set_order(doc, &order),
             M::SetBootMenu(on) => boot::set_menu(doc, on),
             M::SetKernelBoot(k, i, c) => boot::set_kernel(doc, &k, &i, &c),
+            M::SetFirmware(f) => firmware::set(doc, f, host_firmware.as_ref())?,
+            M::SetTpm(on) => firmware::set_tpm(doc, on, host_firmware.as_ref())?,
             M::SetDiskMedia(i, path) => {
                 let mut xml = disks::set_media(doc, i, path.as_deref())?;
                 let running = disks::target_of(doc, i)

@@ -79,6 +79,11 @@ impl HardwareEditor {
         self.progress.as_ref().map(|(s, f)| (s.as_str(), *f))
     }
 
+    /// What firmware and TPM the host offers the VM, once known.
+    pub fn host_firmware(&self) -> Option<&super::HostFirmware> {
+        self.host_firmware.as_ref()?.as_ref()
+    }
+
     /// Times the editor has (re)loaded its pages.
     pub fn generation(&self) -> u64 {
         self.generation

@@ -269,6 +269,13 @@ pub fn apply(
         window.pending_host_networks = false;
         window.open_host_page(uri, page);
     }
+    if connected
+        && window.pending_creator
+        && window.connection_uris().first().map(String::as_str) == Some(uri)
+    {
+        window.pending_creator = false;
+        window.open_wizard_on(Some(uri.to_owned()), sender);
+    }
 }
 
 /// The statistics of `uri` for this window: kept across reconnects, made anew (on `sampler`
@@ -353,7 +360,16 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
             });
             return;
         }
+        VmVerb::Migrate => {
+            window.open_migrate(&applicable[0], sender);
+            return;
+        }
         VmVerb::Autostart => VmAction::SetAutostart(!applicable.iter().all(|vm| vm.autostart())),
+        VmVerb::Delete if !asks(window, &VmAction::Delete { storage: vec![] }) => {
+            // Without the question, the disks are kept.
+            act(window, VmAction::Delete { storage: vec![] }, targets);
+            return;
+        }
         VmVerb::Delete => {
             plan_delete(window, targets, names, sender);
             return;
@@ -363,7 +379,7 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
             None => return,
         },
     };
-    match confirm::confirmation_for(&action, &names) {
+    match confirm::confirmation_for(&action, &names).filter(|_| asks(window, &action)) {
         Some(question) => {
             let s = sender.clone();
             let action_for_dialog = action.clone();
@@ -375,6 +391,18 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
             });
         }
         None => act(window, action, targets),
+    }
+}
+
+/// Whether the preferences want a question before `action` (always, without settings).
+fn asks(window: &MainWindow, action: &VmAction) -> bool {
+    let Some(settings) = &window.settings else {
+        return true;
+    };
+    match action {
+        VmAction::ForceOff | VmAction::Reset => settings.confirm_force_off(),
+        VmAction::Delete { .. } => settings.confirm_delete(),
+        _ => true,
     }
 }
 

@@ -149,6 +149,9 @@ impl PageWidgets {
             actions.append(w);
         }
         auto_label.set_margin_start(12);
+        autostart.update_relation(&[gtk::accessible::Relation::LabelledBy(&[
+            auto_label.upcast_ref()
+        ])]);
         let leases_title = gtk::Label::new(Some(&gettext("DHCP Leases")));
         leases_title.add_css_class("heading");
         leases_title.set_xalign(0.0);

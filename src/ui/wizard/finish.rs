@@ -70,8 +70,14 @@ pub struct Plan {
     pub virtio: bool,
     /// The network card's connection, if any.
     pub network: Option<NetSource>,
-    /// BIOS or UEFI.
+    /// BIOS, UEFI, or UEFI with Secure Boot.
     pub firmware: Firmware,
+    /// The machine type (`q35` when the host offers it); `None` lets libvirt choose.
+    pub machine: Option<String>,
+    /// Whether to add an emulated TPM 2.0.
+    pub tpm: bool,
+    /// Whether to add the QEMU guest agent's channel.
+    pub guest_agent: bool,
     /// The emulator binary; `None` lets libvirt choose.
     pub emulator: Option<String>,
     /// The osinfo id of the guest system, kept in the domain's metadata.
@@ -90,8 +96,10 @@ pub fn domain_xml(plan: &Plan, disk_path: Option<&str>) -> Result<String, String
         .domain_type(&plan.virt_type)
         .memory(Size::mib(plan.memory_mib))
         .vcpus(plan.vcpus)
-        .arch("x86_64", None)
-        .firmware(plan.firmware);
+        .arch("x86_64", plan.machine.as_deref())
+        .firmware(plan.firmware)
+        .tpm(plan.tpm)
+        .guest_agent(plan.guest_agent);
     if let Some(path) = disk_path {
         let format = match &plan.disk {
             DiskPlan::Existing { format, .. } => format.as_str(),
@@ -165,6 +173,8 @@ pub struct Created {
     pub name: String,
     /// Whether it was started.
     pub started: bool,
+    /// The domain XML it was defined with.
+    pub xml: String,
     /// What was done besides, for the user (e.g. the storage pool created for the disk).
     pub note: Option<String>,
 }
@@ -261,6 +271,7 @@ async fn define_and_start(
         uuid: domain.uuid().to_string(),
         name: domain.name().to_owned(),
         started: false,
+        xml: xml.clone(),
         note: None,
     };
     if !plan.customize {
@@ -320,7 +331,7 @@ impl FinishPage {
             gettext("Processors"),
             gettext("Storage"),
             gettext("Network"),
-            gettext("Firmware"),
+            gettext("Firmware and TPM"),
         ];
         let rows: Vec<adw::ActionRow> = titles
             .iter()
@@ -382,6 +393,9 @@ mod tests {
             virtio: true,
             network: Some(NetSource::User),
             firmware: Firmware::Bios,
+            machine: Some("q35".into()),
+            tpm: false,
+            guest_agent: true,
             emulator: None,
             os_id: Some("http://debian.org/debian/11".into()),
             customize: false,
@@ -402,6 +416,27 @@ mod tests {
         );
         assert_eq!(disks[1].device(&d).as_deref(), Some("cdrom"));
         assert!(xml.contains("debian.org/debian/11"));
+        assert!(xml.contains("machine='q35'"), "{xml}");
+        assert!(xml.contains("org.qemu.guest_agent.0"), "{xml}");
+        assert!(!xml.contains("<tpm"), "{xml}");
+        assert!(!xml.contains("efi"), "{xml}");
+    }
+
+    #[test]
+    fn secure_boot_plan_has_smm_and_a_tpm() {
+        let mut p = plan();
+        p.firmware = Firmware::UefiSecure;
+        p.tpm = true;
+        let xml = domain_xml(&p, None).unwrap();
+        assert!(xml.contains("<os firmware='efi'>"), "{xml}");
+        assert!(
+            xml.contains("<feature enabled='yes' name='secure-boot'/>"),
+            "{xml}"
+        );
+        assert!(xml.contains("<smm state='on'/>"), "{xml}");
+        assert!(xml.contains("<tpm model='tpm-crb'>"), "{xml}");
+        p.machine = None;
+        assert!(domain_xml(&p, None).is_err(), "Secure Boot without Q35");
     }
 
     #[test]

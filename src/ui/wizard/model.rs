@@ -5,12 +5,13 @@ use adw::prelude::*;
 use relm4::prelude::*;
 use virt_xml::builder::{Firmware, NetSource};
 
-use super::finish::{self, DiskPlan, Plan, SourceKind};
+use super::finish::{self, Plan, SourceKind};
+use super::plan::{self as planning, Choices, DiskChoice};
 use super::resources::HostChoices;
 use super::{Created, NewVmWizard, NewVmWizardMsg, PathField, WizardCmd};
 use crate::i18n::{gettext, gettext_f};
 use crate::osinfo::VmDefaults;
-use crate::ui::volumes::default_pool::{self, DefaultPool};
+use crate::ui::volumes::default_pool;
 
 impl NewVmWizard {
     /// The current step (0 = source … 3 = finish).
@@ -56,6 +57,12 @@ impl NewVmWizard {
     /// What the host offers (pools, networks, firmware, VM names).
     pub fn host(&self) -> &HostChoices {
         &self.host
+    }
+
+    /// The chosen storage pool (index into the host's active pools) and network (index into
+    /// the host's networks, then bridge, user mode, none).
+    pub fn pool_and_network(&self) -> (u32, u32) {
+        (self.pool, self.network)
     }
 
     /// Whether creation is under way.
@@ -107,19 +114,45 @@ impl NewVmWizard {
     }
 
     pub(super) fn firmware_choices(&self) -> Vec<String> {
-        let mut v = vec![gettext("BIOS")];
-        if self.host.uefi {
-            v.push(gettext("UEFI"));
-        }
-        v
+        vec![
+            gettext("BIOS"),
+            gettext("UEFI"),
+            gettext("UEFI with Secure Boot"),
+        ]
     }
 
-    pub(super) fn chosen_firmware(&self) -> Firmware {
-        if self.firmware == 1 && self.host.uefi {
-            Firmware::Uefi
-        } else {
-            Firmware::Bios
+    /// The firmware chosen.
+    pub fn chosen_firmware(&self) -> Firmware {
+        FIRMWARES
+            .get(self.firmware as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Whether an emulated TPM 2.0 is to be added.
+    pub fn chosen_tpm(&self) -> bool {
+        self.tpm
+    }
+
+    /// What the host lacks for UEFI, Secure Boot or a TPM, once it has been read.
+    pub fn host_notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !self.host_loaded() {
+            return notes;
         }
+        if !self.host.firmware.efi {
+            notes.push(gettext(
+                "The host has no UEFI firmware (OVMF is not installed there): only BIOS works.",
+            ));
+        } else if !self.host.firmware.secure_boot || self.host.machine.is_none() {
+            notes.push(gettext("The host's UEFI firmware cannot do Secure Boot."));
+        }
+        if !self.host.tpm {
+            notes.push(gettext(
+                "The host cannot emulate a TPM (swtpm is not installed there).",
+            ));
+        }
+        notes
     }
 
     pub(super) fn os_name(&self) -> String {
@@ -138,9 +171,12 @@ impl NewVmWizard {
         self.vcpus = defaults.vcpus;
         self.disk_gib = defaults.disk_gib;
         self.virtio = defaults.virtio;
-        if defaults.needs_uefi && self.host.uefi {
-            self.firmware = 1;
-        }
+        let firmware = planning::default_firmware(&defaults);
+        self.firmware = FIRMWARES
+            .iter()
+            .position(|f| *f == firmware)
+            .map_or(0, |i| i as u32);
+        self.tpm = defaults.needs_tpm;
         if !self.name_edited {
             self.name = self.unique_name();
         }
@@ -199,9 +235,10 @@ impl NewVmWizard {
         }
     }
 
-    pub(super) fn plan(&self) -> Plan {
+    /// What the user chose, for [`planning::plan`].
+    pub fn choices(&self) -> Choices {
         let disk = match self.source {
-            SourceKind::Import => DiskPlan::Existing {
+            SourceKind::Import => DiskChoice::Existing {
                 path: self.import.trim().to_owned(),
                 // Read from the host when the path was entered; until then, by its name.
                 format: match &self.import_format {
@@ -210,31 +247,15 @@ impl NewVmWizard {
                     _ => "raw".to_owned(),
                 },
             },
-            _ if self.disk => match (&self.host.default_pool, self.host.pools.is_empty()) {
-                (Some(prepare), true) => DiskPlan::New {
-                    pool: default_pool::NAME.to_owned(),
-                    gib: self.disk_gib,
-                    prepare: Some(prepare.clone()),
-                },
-                _ => DiskPlan::New {
-                    pool: self
-                        .host
-                        .pools
-                        .get(self.pool as usize)
-                        .cloned()
-                        .unwrap_or_default(),
-                    gib: self.disk_gib,
-                    prepare: None,
-                },
+            _ if self.disk => DiskChoice::New {
+                pool: self.host.pools.get(self.pool as usize).cloned(),
+                gib: self.disk_gib,
             },
-            _ => DiskPlan::None,
+            _ => DiskChoice::None,
         };
-        Plan {
+        Choices {
             name: self.name.trim().to_owned(),
-            virt_type: self
-                .virt_type
-                .clone()
-                .unwrap_or_else(|| self.host.virt_type.clone()),
+            virt_type: self.virt_type.clone(),
             memory_mib: self.memory_mib,
             vcpus: self.vcpus,
             source: self.source,
@@ -248,63 +269,44 @@ impl NewVmWizard {
             virtio: self.virtio,
             network: self.net_source(),
             firmware: self.chosen_firmware(),
+            tpm: self.tpm,
             emulator: self.emulator.clone(),
             os_id: self.os.clone(),
             customize: self.customize,
         }
     }
+
+    /// The plan of the VM to make, or what is wrong with the choices.
+    pub fn plan(&self) -> Result<Plan, String> {
+        planning::plan(&self.choices(), &self.host)
+    }
 }
 
-/// Checks name, memory, processors, disk and network; the first problem found.
+/// The firmware choices, in the order the wizard offers them.
+const FIRMWARES: [Firmware; 3] = [Firmware::Bios, Firmware::Uefi, Firmware::UefiSecure];
+
+/// Checks name, memory, processors, disk, network, firmware and TPM; the first problem found.
 pub(super) fn check_resources(w: &NewVmWizard) -> Result<(), String> {
-    let name = w.name.trim();
-    if name.is_empty() {
-        return Err(gettext("Give the virtual machine a name."));
-    }
-    if name.contains('/') {
-        return Err(gettext("A name cannot contain “/”."));
-    }
-    if w.host.names.iter().any(|n| n == name) {
-        return Err(gettext_f(
-            "A virtual machine called “{}” already exists.",
-            &[name],
-        ));
-    }
-    if w.memory_mib < 64 {
-        return Err(gettext(
-            "Give the virtual machine at least 64 MiB of memory.",
-        ));
-    }
-    if w.vcpus == 0 {
-        return Err(gettext("Give the virtual machine at least one processor."));
-    }
-    if w.disk && w.source != SourceKind::Import && w.host.pools.get(w.pool as usize).is_none() {
-        // No active pool: the pool `default` is made first, when it can be.
-        match &w.host.default_pool {
-            Some(p) if w.host.pools.is_empty() && p.usable() => {}
-            Some(DefaultPool::Unavailable(reason)) if w.host.pools.is_empty() => {
-                return Err(reason.clone());
-            }
-            _ => return Err(gettext("There is no active storage pool for the new disk.")),
-        }
-    }
-    if let Some(NetSource::Bridge(b)) = w.net_source()
-        && b.is_empty()
-    {
-        return Err(gettext("Enter the name of the host bridge."));
-    }
-    Ok(())
+    w.plan().map(|_| ())
 }
 
-/// The "default" network when the host has one, else user-mode networking.
-pub(super) fn default_network(host: &HostChoices) -> u32 {
+/// The network `preferred` (the preferences' choice) when the host has it, else the network
+/// "default" when it has that, else user-mode networking.
+pub fn default_network(host: &HostChoices, preferred: Option<&str>) -> u32 {
     let n = host.networks.len();
-    let i = host
-        .networks
-        .iter()
-        .position(|x| x == "default")
+    let i = preferred
+        .and_then(|p| host.networks.iter().position(|x| x == p))
+        .or_else(|| host.networks.iter().position(|x| x == "default"))
         .unwrap_or(n + 1);
     u32::try_from(i).unwrap_or(0)
+}
+
+/// The pool `preferred` (the preferences' choice) when the host has it active, else the first.
+pub fn default_pool(host: &HostChoices, preferred: Option<&str>) -> u32 {
+    preferred
+        .and_then(|p| host.pools.iter().position(|x| x == p))
+        .and_then(|i| u32::try_from(i).ok())
+        .unwrap_or(0)
 }
 
 impl NewVmWizard {
@@ -398,14 +400,16 @@ impl NewVmWizard {
 
     pub(super) fn create(&mut self, sender: &ComponentSender<Self>) {
         self.step = 3;
-        if let Err(e) = check_resources(self) {
-            self.error = Some(e);
-            return;
-        }
+        let plan = match self.plan() {
+            Ok(plan) => plan,
+            Err(e) => {
+                self.error = Some(e);
+                return;
+            }
+        };
         self.busy = true;
         self.error = None;
         let conn = self.conn.clone();
-        let plan = self.plan();
         sender.command(move |out, shutdown| {
             shutdown
                 .register(async move {
@@ -418,5 +422,35 @@ impl NewVmWizard {
                 })
                 .drop_on_shutdown()
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host() -> HostChoices {
+        HostChoices {
+            pools: vec!["fast".into(), "images".into()],
+            networks: vec!["default".into(), "lab".into()],
+            ..HostChoices::default()
+        }
+    }
+
+    #[test]
+    fn preferred_names_are_chosen_where_the_host_has_them() {
+        let h = host();
+        assert_eq!(default_network(&h, Some("lab")), 1);
+        assert_eq!(default_network(&h, Some("missing")), 0);
+        assert_eq!(default_network(&h, None), 0);
+        assert_eq!(default_pool(&h, Some("images")), 1);
+        assert_eq!(default_pool(&h, Some("missing")), 0);
+        let none = HostChoices {
+            networks: vec!["lab".into()],
+            ..HostChoices::default()
+        };
+        // No "default" network: user-mode networking (after the networks and the bridge).
+        assert_eq!(default_network(&none, None), 2);
+        assert_eq!(default_network(&none, Some("lab")), 0);
     }
 }

@@ -4,6 +4,7 @@
 use adw::prelude::*;
 use virt_client::{Connection, StoragePool};
 use virt_xml::DomainCapsXml;
+use virt_xml::domcaps::FirmwareSupport;
 
 use super::{NewVmWizardMsg as Msg, Tx};
 use crate::i18n::gettext;
@@ -14,8 +15,12 @@ use crate::ui::volumes::default_pool::{self, DefaultPool};
 pub struct HostChoices {
     /// `kvm` when the host has it, else `qemu` (emulation).
     pub virt_type: String,
-    /// Whether UEFI firmware is available.
-    pub uefi: bool,
+    /// The UEFI firmware the host has (OVMF, with or without Secure Boot).
+    pub firmware: FirmwareSupport,
+    /// Whether the host can emulate a TPM 2.0 (swtpm).
+    pub tpm: bool,
+    /// The machine type new VMs get: `q35` when the host offers it.
+    pub machine: Option<String>,
     /// Active storage pools.
     pub pools: Vec<String>,
     /// With no active pool: what a new disk makes first (the pool `default`).
@@ -30,25 +35,37 @@ pub struct HostChoices {
     pub names: Vec<String>,
 }
 
+impl HostChoices {
+    /// Takes firmware, TPM and machine type from the domain capabilities for `machine`
+    /// (`None`: the emulator's default machine type).
+    pub fn read_caps(&mut self, caps: &DomainCapsXml, machine: Option<&str>) {
+        let root = caps.root();
+        self.firmware = root.firmware_support(caps);
+        self.tpm = root.tpm_emulator(caps);
+        self.machine = machine.map(str::to_owned);
+    }
+}
+
 /// Asks the host what it offers; parts that fail are left empty.
 pub async fn load_host_choices(conn: &Connection) -> HostChoices {
     let mut out = HostChoices::default();
-    let mut caps = None;
-    for virt_type in ["kvm", "qemu"] {
-        if let Ok(xml) = conn
-            .domain_capabilities(None, Some("x86_64"), None, Some(virt_type), 0)
-            .await
-        {
-            out.virt_type = virt_type.to_owned();
-            caps = DomainCapsXml::parse(&xml).ok();
-            break;
+    // Q35 first (PCIe, SMM for Secure Boot), else the emulator's default machine type.
+    'found: for virt_type in ["kvm", "qemu"] {
+        for machine in [Some("q35"), None] {
+            if let Ok(xml) = conn
+                .domain_capabilities(None, Some("x86_64"), machine, Some(virt_type), 0)
+                .await
+            {
+                out.virt_type = virt_type.to_owned();
+                if let Ok(caps) = DomainCapsXml::parse(&xml) {
+                    out.read_caps(&caps, machine);
+                }
+                break 'found;
+            }
         }
     }
     if out.virt_type.is_empty() {
         out.virt_type = "qemu".into();
-    }
-    if let Some(caps) = caps {
-        out.uefi = caps.root().firmware(&caps).iter().any(|f| f == "efi");
     }
     if let Ok(pools) = conn
         .list_all_storage_pools(crate::ui::volumes::LIST_POOLS_ACTIVE)
@@ -113,8 +130,12 @@ pub struct ResourcesPage {
     pub bridge: adw::EntryRow,
     /// The host's bridges, when it lists some.
     pub bridge_pick: adw::ComboRow,
-    /// BIOS or UEFI.
+    /// BIOS, UEFI or UEFI with Secure Boot.
     pub firmware: adw::ComboRow,
+    /// Whether to add an emulated TPM 2.0.
+    pub tpm: gtk::Switch,
+    /// What the host lacks for the firmware or TPM chosen.
+    pub firmware_note: gtk::Label,
     /// Customize before install.
     pub customize: gtk::CheckButton,
 }
@@ -219,6 +240,22 @@ impl ResourcesPage {
         let s = tx.clone();
         firmware.connect_selected_notify(move |r| s.send(Msg::SetFirmware(r.selected())));
         g.add(&firmware);
+        let tpm_row = adw::ActionRow::new();
+        tpm_row.set_title(&gettext("TPM 2.0"));
+        tpm_row.set_subtitle(&gettext("An emulated Trusted Platform Module (swtpm)"));
+        let tpm = gtk::Switch::new();
+        tpm.set_valign(gtk::Align::Center);
+        tpm_row.add_suffix(&tpm);
+        tpm_row.set_activatable_widget(Some(&tpm));
+        let s = tx.clone();
+        tpm.connect_active_notify(move |w| s.send(Msg::SetTpm(w.is_active())));
+        g.add(&tpm_row);
+        let firmware_note = gtk::Label::new(None);
+        firmware_note.set_wrap(true);
+        firmware_note.set_xalign(0.0);
+        firmware_note.set_margin_top(6);
+        firmware_note.add_css_class("dim-label");
+        g.add(&firmware_note);
         root.add(&g);
 
         let g = adw::PreferencesGroup::new();
@@ -248,6 +285,8 @@ impl ResourcesPage {
             bridge,
             bridge_pick,
             firmware,
+            tpm,
+            firmware_note,
             customize,
         }
     }

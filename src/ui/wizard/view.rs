@@ -230,37 +230,44 @@ impl WizardWidgets {
             r.bridge_pick.set_selected(i as u32);
         }
         r.firmware.set_selected(m.firmware);
+        r.tpm.set_active(m.tpm);
+        let notes = m.host_notes();
+        r.firmware_note.set_visible(!notes.is_empty());
+        r.firmware_note.set_label(&notes.join("\n"));
         r.customize.set_active(m.customize);
 
         // Finish.
-        let plan = m.plan();
+        let plan = m.plan().ok();
         let install = match m.source {
             SourceKind::Iso => gettext_f("From {}", &[&m.iso]),
             SourceKind::Import => gettext_f("Import {}", &[&m.import]),
             SourceKind::Network => gettext("Network boot (PXE)"),
             SourceKind::Kernel => gettext_f("Kernel {}", &[&m.kernel]),
         };
-        let storage = match &plan.disk {
-            super::DiskPlan::None => gettext("None"),
-            super::DiskPlan::New { pool, gib, prepare } => {
+        let storage = match plan.as_ref().map(|p| &p.disk) {
+            None | Some(super::DiskPlan::None) => gettext("None"),
+            Some(super::DiskPlan::New { pool, gib, prepare }) => {
                 let disk = gettext_f("New {} GiB disk in pool “{}”", &[&gib.to_string(), pool]);
                 match prepare {
                     Some(p) => format!("{disk}\n{}", p.describe()),
                     None => disk,
                 }
             }
-            super::DiskPlan::Existing { path, format } => format!("{path} ({format})"),
+            Some(super::DiskPlan::Existing { path, format }) => format!("{path} ({format})"),
         };
         let network = m
             .network_choices()
             .get(m.network as usize)
             .cloned()
             .unwrap_or_default();
-        let firmware = m
+        let mut firmware = m
             .firmware_choices()
             .get(m.firmware as usize)
             .cloned()
             .unwrap_or_default();
+        if m.tpm {
+            firmware = gettext_f("{}, TPM 2.0", &[&firmware]);
+        }
         let values = [
             m.name.clone(),
             m.os_name(),

@@ -44,13 +44,26 @@ impl imp::VncDisplay {
         self.clipboard_handler.replace(Some(id));
     }
 
-    /// The guest copied text: put it on the host clipboard.
+    pub(super) fn set_share_clipboard_mode(&self, on: bool) {
+        if self.share_clipboard.replace(on) != on {
+            // What changed while sharing was off is not sent later.
+            self.clipboard_pending.set(false);
+        }
+    }
+
+    /// The guest copied text: put it on the host clipboard (when sharing).
     pub(super) fn on_server_cut_text(&self, text: &str) {
+        if !self.share_clipboard.get() {
+            return;
+        }
         self.server_clipboard.replace(Some(text.to_owned()));
         self.obj().clipboard().set_text(text);
     }
 
     fn on_local_clipboard_changed(&self) {
+        if !self.share_clipboard.get() {
+            return;
+        }
         // Our own `set_text` of the guest's text comes back here too; `send_local_clipboard`
         // drops it by comparing texts.
         if self.obj().has_focus() {

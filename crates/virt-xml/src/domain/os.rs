@@ -106,6 +106,45 @@ impl Os {
         self.bootmenu_enable(d)
             .and_then(|v| crate::view::parse_yes_no(&v))
     }
+
+    /// Whether firmware feature `name` (`secure-boot`, `enrolled-keys`) is asked for
+    /// (`<firmware><feature enabled=... name=...>`); `None` when not mentioned.
+    pub fn firmware_feature(self, d: &impl AsRef<Document>, name: &str) -> Option<bool> {
+        let doc = d.as_ref();
+        let fw = doc.child(self.0, "firmware")?;
+        doc.elements_named(fw, "feature")
+            .find(|&f| doc.attr(f, "name").as_deref() == Some(name))
+            .and_then(|f| doc.attr(f, "enabled"))
+            .and_then(|v| crate::view::parse_yes_no(&v))
+    }
+
+    /// Asks for firmware feature `name` on or off; `None` removes it (and `<firmware>` once
+    /// it is empty).
+    pub fn set_firmware_feature(self, d: &mut impl AsMut<Document>, name: &str, on: Option<bool>) {
+        let doc = d.as_mut();
+        let existing = doc.child(self.0, "firmware").and_then(|fw| {
+            doc.elements_named(fw, "feature")
+                .find(|&f| doc.attr(f, "name").as_deref() == Some(name))
+        });
+        match (on, existing) {
+            (Some(on), Some(f)) => doc.set_attr(f, "enabled", crate::view::yes_no(on)),
+            (Some(on), None) => {
+                let fw = doc.ensure_child(self.0, "firmware", OS_ORDER);
+                let f = doc.append_element(fw, "feature");
+                doc.set_attr(f, "enabled", crate::view::yes_no(on));
+                doc.set_attr(f, "name", name);
+            }
+            (None, Some(f)) => {
+                doc.remove(f);
+                if let Some(fw) = doc.child(self.0, "firmware")
+                    && doc.elements(fw).next().is_none()
+                {
+                    doc.remove(fw);
+                }
+            }
+            (None, None) => {}
+        }
+    }
 }
 
 handle!(
@@ -127,6 +166,26 @@ impl Features {
         let doc = d.as_ref();
         doc.child(self.0, name)
             .is_some_and(|f| doc.attr(f, "state").as_deref() != Some("off"))
+    }
+
+    /// The `state` of feature `name` (`<smm state='on'/>`): `None` when absent, `true` when
+    /// present without a state.
+    pub fn state(self, d: &impl AsRef<Document>, name: &str) -> Option<bool> {
+        let doc = d.as_ref();
+        let f = doc.child(self.0, name)?;
+        Some(doc.attr(f, "state").as_deref() != Some("off"))
+    }
+
+    /// Sets feature `name` with an explicit `state='on|off'`; `None` removes it.
+    pub fn set_state(self, d: &mut impl AsMut<Document>, name: &str, on: Option<bool>) {
+        let doc = d.as_mut();
+        match on {
+            Some(on) => {
+                let n = doc.ensure_child(self.0, name, &[]);
+                doc.set_attr(n, "state", if on { "on" } else { "off" });
+            }
+            None => doc.remove_children(self.0, name),
+        }
     }
 
     /// Adds (as `<name/>`) or removes feature `name`.
