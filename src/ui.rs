@@ -16,5 +16,6 @@ pub mod vm_list;
 pub mod vm_window;
 pub mod volumes;
 pub mod wizard;
+pub mod xml_pane;
 
 pub use main_window::{MainWindow, MainWindowMsg};

@@ -1,7 +1,8 @@
 //! Builders of new documents for the new-VM wizard and the storage and network dialogs:
-//! a domain from a few choices, a volume, a directory pool and a NAT network.
+//! a domain from a few choices, a volume, storage pools of several kinds and a NAT network.
 
 mod network;
+mod pool;
 
 use std::fmt::Write as _;
 
@@ -13,6 +14,7 @@ use crate::tree::{escape_attr, escape_text};
 use crate::units::Size;
 
 pub use network::{IpSpec, NetworkMode, NetworkSpec, StaticHost, in_subnet, network};
+pub use pool::{DISK_FORMATS, FS_FORMATS, NETFS_FORMATS, PoolSource, PoolSpec, pool};
 
 pub use crate::domain::Firmware;
 
