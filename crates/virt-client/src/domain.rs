@@ -2,6 +2,7 @@
 
 mod cpu;
 mod devices;
+mod guest;
 mod iothread;
 mod memory;
 pub mod snapshot;
@@ -9,6 +10,10 @@ mod state;
 mod stats;
 
 pub use cpu::{VcpuInfo, cpumap_from_list, cpumap_to_list};
+pub use guest::{
+    AddressSource, AgentUnavailable, FsInfo, GuestFs, GuestInfo, GuestInterface, GuestOs,
+    GuestUser, HostnameSource, IpAddress, info_types,
+};
 pub use iothread::IothreadInfo;
 pub use snapshot::Snapshot;
 pub use state::{DomainInfo, DomainState, JobInfo};
