@@ -22,11 +22,10 @@ pub async fn domifaddr(conn: &Connection, rest: &[String]) -> Res {
         .map_err(|e| fail("Failed to query for interfaces addresses".into(), e))?;
     // virsh prints this table with printf, not as its other tables.
     println!(
-        " {:<10} {:<20} {:<8}     {}\n{}",
+        " {:<10} {:<20} {:<8}     Address\n{}",
         "Name",
         "MAC address",
         "Protocol",
-        "Address",
         "-".repeat(79)
     );
     for i in ifaces
@@ -35,7 +34,7 @@ pub async fn domifaddr(conn: &Connection, rest: &[String]) -> Res {
     {
         if i.addresses.is_empty() {
             let mac = i.mac.as_deref().unwrap_or("N/A");
-            println!(" {:<10} {:<17}    {:<12} {}", i.name, mac, "N/A", "N/A");
+            println!(" {:<10} {:<17}    {:<12} N/A", i.name, mac, "N/A");
             continue;
         }
         for (j, a) in i.addresses.iter().enumerate() {
