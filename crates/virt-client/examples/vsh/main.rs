@@ -2,6 +2,7 @@
 
 mod domain;
 mod guest;
+mod migrate;
 mod network;
 mod snapshot;
 mod storage;
@@ -66,6 +67,12 @@ const VALUE_OPTS: &[&str] = &[
     "--mac",
     "--source",
     "--interface",
+    "--migrateuri",
+    "--dname",
+    "--listen-address",
+    "--bandwidth",
+    "--comp-methods",
+    "--xml",
 ];
 
 fn flag(rest: &[String], f: &str) -> bool {
@@ -109,6 +116,8 @@ fn fail(what: String, e: Error) -> Box<dyn std::error::Error> {
 fn message(e: &Error) -> String {
     match e {
         Error::Libvirt { message, .. } => message.clone(),
+        // virsh shows libvirt's own message of a failed migration.
+        Error::Migration { source, .. } => message(source),
         other => other.to_string(),
     }
 }
@@ -326,6 +335,13 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
             }
         }
         "event" => events(conn, rest).await?,
+        "migrate" => migrate::migrate(conn, rest, pos).await?,
+        "domjobinfo" => migrate::domjobinfo(conn, rest, pos).await?,
+        "domjobabort" => {
+            let d = dom(conn, arg(pos, 0, "domain")?).await?;
+            // VIR_DOMAIN_ABORT_JOB_POSTCOPY = 1
+            d.abort_job(u32::from(flag(rest, "--postcopy"))).await?;
+        }
         "console" => console(conn, arg(pos, 0, "domain")?).await?,
         "pool-info" => storage::pool_info(conn, rest).await?,
         "pool-dumpxml" => storage::pool_dumpxml(conn, rest).await?,
