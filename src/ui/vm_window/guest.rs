@@ -191,7 +191,6 @@ fn row(l: &Line) -> gtk::Widget {
         let v = gtk::Label::builder()
             .label(&l.value)
             .selectable(true)
-            .wrap(true)
             .justify(gtk::Justification::Right)
             .xalign(1.0)
             .build();

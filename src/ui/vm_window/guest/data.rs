@@ -10,7 +10,7 @@ pub struct AddressRow {
     pub name: String,
     /// Its MAC address.
     pub mac: Option<String>,
-    /// Its addresses with their prefix length, agent's first, without repeats.
+    /// Its addresses with their prefix length when known, agent's first, each once.
     pub addresses: Vec<String>,
 }
 
@@ -65,9 +65,17 @@ pub fn merge(agent: &[GuestInterface], others: &[&[GuestInterface]]) -> Vec<Addr
                 rows.len() - 1
             });
         for a in &iface.addresses {
-            let text = format!("{}/{}", a.address, a.prefix);
-            if !rows[at].addresses.contains(&text) {
-                rows[at].addresses.push(text);
+            let known = rows[at]
+                .addresses
+                .iter()
+                .any(|t| t.split('/').next() == Some(a.address.as_str()));
+            if !known {
+                // The ARP table knows no prefix.
+                rows[at].addresses.push(if a.prefix == 0 {
+                    a.address.clone()
+                } else {
+                    format!("{}/{}", a.address, a.prefix)
+                });
             }
         }
     }
@@ -161,7 +169,10 @@ mod tests {
             "52:54:00:aa:00:01",
             &[("192.168.100.5", 24)],
         )];
-        let arp = [iface("vnet1", "52:54:00:aa:00:02", &[("10.0.0.7", 0)])];
+        let arp = [
+            iface("vnet0", "52:54:00:aa:00:01", &[("192.168.100.5", 0)]),
+            iface("vnet1", "52:54:00:aa:00:02", &[("10.0.0.7", 0)]),
+        ];
         let rows = merge(&agent, &[&lease, &arp]);
         assert_eq!(
             rows,
@@ -174,7 +185,7 @@ mod tests {
                 AddressRow {
                     name: "vnet1".into(),
                     mac: Some("52:54:00:aa:00:02".into()),
-                    addresses: vec!["10.0.0.7/0".into()],
+                    addresses: vec!["10.0.0.7".into()],
                 },
             ]
         );
