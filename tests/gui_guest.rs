@@ -200,6 +200,18 @@ fn without_an_agent_it_says_so_and_how_to_get_one() {
         assert!(!ok && err.contains("agent"), "virsh: {err}");
         if channel {
             hidden_asks_nothing(&window, &uuid);
+            // Paused: the agent cannot answer; no timer until the VM resumes.
+            d.virsh(&uri, &["suspend", name]).unwrap();
+            wait_lines(&window, &uuid, 20, "the VM is paused", |l| {
+                find(l, "Guest agent").is_some_and(|g| g.subtitle.contains("paused"))
+            });
+            assert!(wait_until(10, || group(&window, &uuid, |g| g.following())
+                == (true, false)));
+            d.virsh(&uri, &["resume", name]).unwrap();
+            wait_lines(&window, &uuid, 20, "the VM runs again", |l| {
+                find(l, "No guest agent answers").is_some()
+            });
+            assert_eq!(group(&window, &uuid, |g| g.following()), (true, true));
         }
         d.virsh(&uri, &["destroy", name]).unwrap();
         wait_lines(&window, &uuid, 20, "the VM is off", |l| {

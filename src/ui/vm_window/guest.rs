@@ -3,7 +3,7 @@
 //!
 //! It asks only while shown: when it becomes visible, on the VM's life cycle and guest agent
 //! events, and every 10 s while the VM runs. Hidden, it has neither timer nor event
-//! subscription; with the VM off, no timer.
+//! subscription; with the VM off or paused, no timer.
 
 pub mod data;
 pub mod rows;
@@ -15,7 +15,7 @@ use relm4::prelude::*;
 use virt_client::{DomainEvent, DomainEventId};
 
 use crate::i18n::gettext;
-use data::GuestData;
+use data::{AgentAnswer, GuestData};
 use rows::{Line, lines};
 
 /// How often a shown overview asks a running guest again.
@@ -110,7 +110,7 @@ impl GuestGroup {
 
     /// Follows the VM's events (and ticks when `tick`) while shown; stops otherwise.
     fn follow(&mut self, sender: &ComponentSender<Self>) {
-        let running = matches!(self.shown, Some(Ok(Some(_))));
+        let running = matches!(&self.shown, Some(Ok(Some(d))) if d.agent != AgentAnswer::Paused);
         let want = self.visible && self.connection.is_some();
         if !want {
             self.follow = None;

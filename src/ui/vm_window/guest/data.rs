@@ -25,6 +25,8 @@ pub enum AgentAnswer {
     NoAgent,
     /// The host does not ask guest agents.
     Unsupported,
+    /// The VM is paused: its agent cannot answer until it resumes.
+    Paused,
     /// Another error.
     Failed(String),
 }
@@ -87,6 +89,7 @@ fn answer(e: &virt_client::Error) -> AgentAnswer {
         Some(AgentUnavailable::NotConfigured) => AgentAnswer::NoChannel,
         Some(AgentUnavailable::NotConnected) => AgentAnswer::NoAgent,
         Some(AgentUnavailable::Unsupported) => AgentAnswer::Unsupported,
+        Some(AgentUnavailable::NotRunning) => AgentAnswer::Paused,
         _ => AgentAnswer::Failed(e.to_string()),
     }
 }
@@ -103,8 +106,10 @@ pub async fn fetch(
     let info = dom
         .guest_info(info_types::OS | info_types::HOSTNAME | info_types::FILESYSTEM)
         .await;
+    // Paused, or stopped since the question above.
     if let Err(e) = &info
         && e.agent_unavailable() == Some(AgentUnavailable::NotRunning)
+        && !dom.is_active().await?
     {
         return Ok(None);
     }

@@ -100,6 +100,11 @@ pub fn lines(shown: &Result<Option<GuestData>, String>) -> Vec<Line> {
             gettext("This host does not ask guest agents."),
             "",
         )),
+        AgentAnswer::Paused => rows.push(line(
+            gettext("Guest agent"),
+            gettext("The VM is paused: its guest agent answers again when it resumes."),
+            "",
+        )),
         AgentAnswer::Failed(e) => rows.push(line(gettext("Guest agent"), e.clone(), "")),
     }
     rows
@@ -177,6 +182,12 @@ mod tests {
                 "{l:?}"
             );
         }
+        let l = lines(&Ok(Some(GuestData {
+            interfaces: vec![card()],
+            agent: AgentAnswer::Paused,
+        })));
+        assert_eq!(titles(&l), ["Addresses", "Guest agent"]);
+        assert!(l[1].subtitle.contains("paused"), "{l:?}");
         let l = lines(&Ok(None));
         assert_eq!(titles(&l), ["Not running"]);
         let l = lines(&Err("connection closed".into()));
