@@ -3,8 +3,8 @@
 //! and without its channel) it says no agent answers and how to get one; on a NAT network
 //! started by a daemon in a network namespace of its own, real Linux guests: one without an
 //! agent shows its DHCP lease, one running qemu-guest-agent also its operating system, host
-//! name and file system, each checked against virsh. Hidden, or with the VM off, it asks
-//! nothing and keeps no timer.
+//! name and file system, each checked against virsh. Hidden it asks nothing; with the VM off
+//! or paused it keeps no timer.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
