@@ -9,6 +9,10 @@
 #   env FLAVOUR=cloud-amd64 (default) | amd64   which Debian kernel flavour to use
 #   env KERNEL_PKG=linux-image-6.1.0-NN-...     pin an exact kernel package instead
 #   env CACHE=DIR                               where the .debs are kept (default OUTDIR/cache)
+#   env AGENT=1                                 add qemu-guest-agent (Debian's, with the libraries
+#                                               it links to), started when the VM has its channel,
+#                                               and virtio_blk: a disk vda with a file system is
+#                                               mounted on /data (for the agent to report)
 #
 # Needs apt-get (Debian's package archive), dpkg-deb, tar, gzip. The .debs are downloaded once
 # (28 MB); the outputs are rebuilt in ~2 s and are the same byte for byte every time.
@@ -31,6 +35,14 @@ ACPI_MODULES="button evdev"
 VIRTIO_MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_balloon"
 NET_MODULES="failover net_failover virtio_net"
 MODULES="$ACPI_MODULES $VIRTIO_MODULES $NET_MODULES"
+# With the guest agent: virtio_console, for the channel's virtio-serial port.
+AGENT=${AGENT:-0}
+AGENT_MODULES=""
+if [ "$AGENT" = 1 ]; then AGENT_MODULES="virtio_console virtio_blk"; MODULES="$MODULES $AGENT_MODULES"; fi
+AGENT_PKGS="qemu-guest-agent libc6 libglib2.0-0 libpcre2-8-0 libudev1 libnuma1 liburing2"
+# what qemu-ga links to (readelf -d), all in the packages above
+AGENT_LIBS="libc.so.6 libm.so.6 libglib-2.0.so.0 libgmodule-2.0.so.0 libpcre2-8.so.0 libudev.so.1
+  libnuma.so.1 liburing.so.2"
 
 # ---- 1. fetch the two packages (once) --------------------------------------------------------
 if [ -z "${KERNEL_PKG:-}" ]; then
@@ -80,6 +92,27 @@ for m in $MODULES; do                              # flat copy, decompressed: in
     *)     cp "$f" "$ROOT/lib/modules/$m.ko" ;;
   esac
 done
+if [ "$AGENT" = 1 ]; then
+  AX=$WORK/agent
+  mkdir -p "$AX" "$ROOT/lib/x86_64-linux-gnu" "$ROOT/lib64"
+  for p in $AGENT_PKGS; do dpkg-deb -x "$(fetch "$p")" "$AX"; done
+  cp "$AX/usr/sbin/qemu-ga" "$ROOT/bin/qemu-ga"
+  for l in $AGENT_LIBS ld-linux-x86-64.so.2; do
+    f=$(find "$AX" -name "$l" -print -quit)
+    [ -n "$f" ] || { echo "$l not in $AGENT_PKGS" >&2; exit 1; }
+    case "$l" in
+      ld-linux*) cp -L "$f" "$ROOT/lib64/$l" ;;
+      *) cp -L "$f" "$ROOT/lib/x86_64-linux-gnu/$l" ;;
+    esac
+  done
+  cat > "$ROOT/etc/os-release" <<'EOF'
+NAME="Hangar test guest"
+PRETTY_NAME="Hangar test guest (busybox)"
+ID=hangar-test-guest
+VERSION_ID=1
+EOF
+fi
+
 # The kernel opens /dev/console for init before anything is mounted; mknod needs root.
 [ "$(id -u)" = 0 ] && mknod -m 600 "$ROOT/dev/console" c 5 1
 
@@ -114,7 +147,7 @@ for m in $ACPI_MODULES; do insmod /lib/modules/\$m.ko; done
 # ACPI power button (= virsh shutdown, and virsh reboot, which libvirt turns into
 # power-off + reset) -> /etc/acpi/PWRF/00000080
 acpid -l /var/log/acpid.log
-for m in $VIRTIO_MODULES $NET_MODULES; do insmod /lib/modules/\$m.ko; done
+for m in $VIRTIO_MODULES $NET_MODULES $AGENT_MODULES; do insmod /lib/modules/\$m.ko; done
 EOF
 cat >> "$ROOT/etc/rc" <<'EOF'
 # a network card: ask for an address in the background (the lease is what tests look for)
@@ -127,6 +160,17 @@ cat > "$ROOT/etc/udhcpc.script" <<'EOF'
 #!/bin/sh
 [ "$1" = bound ] && ip addr add "$ip/${mask:-24}" dev "$interface"
 exit 0
+EOF
+cat >> "$ROOT/etc/rc" <<'EOF'
+# the guest agent, on the port of its channel (no udev here: the port is found by its name)
+if [ -x /bin/qemu-ga ]; then
+  [ -b /dev/vda ] && mkdir -p /data && mount -o ro /dev/vda /data
+  for p in /sys/class/virtio-ports/*; do
+    [ "$(cat "$p/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] || continue
+    LD_LIBRARY_PATH=/lib/x86_64-linux-gnu qemu-ga -d -m virtio-serial -p "/dev/${p##*/}" \
+      -f /run/qemu-ga.pid -t /run -l /var/log/qemu-ga.log
+  done
+fi
 EOF
 cat >> "$ROOT/etc/rc" <<'EOF'
 # a marker a test can wait for on either console; the prompt follows right after it

@@ -2,6 +2,7 @@
 //! snapshots and hardware, switched from the header bar.
 
 pub mod console;
+pub mod guest;
 pub mod performance;
 pub mod pinning;
 pub mod snapshots;
@@ -92,6 +93,7 @@ pub struct VmWindow {
     snapshots: Controller<snapshots::SnapshotsPage>,
     performance: performance::PerformancePage,
     console: Controller<console::ConsolePage>,
+    guest: Controller<guest::GuestGroup>,
 }
 
 /// Messages to a VM window.
@@ -154,6 +156,11 @@ impl VmWindow {
     /// The console page.
     pub fn console(&self) -> &Controller<console::ConsolePage> {
         &self.console
+    }
+
+    /// The overview's guest group.
+    pub fn guest(&self) -> &Controller<guest::GuestGroup> {
+        &self.guest
     }
 
     /// The page shown.
@@ -274,6 +281,7 @@ impl Component for VmWindow {
                                 },
                             },
                         },
+                        add: model.guest.widget(),
                         adw::PreferencesGroup {
                             set_title: &gettext("Resources"),
                             adw::ActionRow {
@@ -385,8 +393,15 @@ impl Component for VmWindow {
             .forward(sender.input_sender(), |out| match out {
                 console::ConsoleOutput::Run => VmWindowMsg::Act(VmAction::Run),
             });
+        let guest = guest::GuestGroup::builder()
+            .launch(guest::GuestInit {
+                name: init.vm.name(),
+                connection: init.connection.clone(),
+            })
+            .detach();
         let model = VmWindow {
             hardware: None,
+            guest,
             pinning,
             snapshots,
             performance: performance::PerformancePage::new(&init.vm),
@@ -422,7 +437,13 @@ impl Component for VmWindow {
 
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>, _root: &Self::Root) {
         match msg {
-            VmWindowMsg::Changed => self.summary = self.vm.summary(),
+            VmWindowMsg::Changed => {
+                let before = self.summary.state;
+                self.summary = self.vm.summary();
+                if self.summary.state != before {
+                    self.guest.emit(guest::GuestMsg::Refresh);
+                }
+            }
             VmWindowMsg::Show(page) => self.page = page,
             VmWindowMsg::Act(action) => {
                 let target = (self.vm.connection_uri(), self.vm.uuid());
@@ -435,6 +456,7 @@ impl Component for VmWindow {
                     .emit(console::ConsoleMsg::Connection(conn.clone()));
                 self.snapshots
                     .emit(snapshots::SnapshotsMsg::Connection(conn.clone()));
+                self.guest.emit(guest::GuestMsg::Connection(conn.clone()));
                 let reconnected = conn.is_some();
                 self.connection = conn;
                 if reconnected {
