@@ -22,6 +22,8 @@ TEST_PKGS=(tini xvfb xauth dbus python3 procps imagemagick xorriso openssh-serve
   dnsmasq-base iptables
   # Real key events for keyboard tests; window lookups.
   xdotool x11-utils
+  # The accessibility bus and the walker that reads it from outside (tests/gui_a11y.rs).
+  at-spi2-core python3-pyatspi gir1.2-atspi-2.0
   # Checks of the desktop file, software-centre metadata and settings schema.
   desktop-file-utils appstream)
 
@@ -90,6 +92,7 @@ cmd_test() {
   appstreamcli validate --no-net data/*.metainfo.xml
   desktop-file-validate data/*.desktop
   glib-compile-schemas --strict --dry-run data
+  echo "== flatpak"; python3 flatpak/generate-sources.py --check
   echo "== build";   cargo test --workspace --locked --no-run
   echo "== guest"     # the Linux guest of the end-to-end tests, kept in ~/.cache between runs
   local guest="$HOME/.cache/hangar/test-guest"

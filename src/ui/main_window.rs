@@ -2,6 +2,7 @@
 
 mod actions;
 mod confirm;
+mod migrate;
 mod sessions;
 mod state;
 
@@ -21,6 +22,7 @@ use crate::i18n::gettext;
 use crate::session::host::{HostRequest, HostUpdate};
 use crate::session::model::VmAction;
 use crate::settings::AppSettings;
+use crate::ui::a11y;
 use crate::ui::about;
 use crate::ui::add_connection::{AddConnection, AddConnectionMsg, AddConnectionOutput};
 use crate::ui::host_window::HostPage;
@@ -48,6 +50,8 @@ pub struct MainWindow {
     popover: gtk::PopoverMenu,
     vm_windows: HashMap<String, Controller<VmWindow>>,
     wizard: Option<Controller<NewVmWizard>>,
+    /// The migration dialog while it is open.
+    migrate: Option<Controller<crate::ui::migrate::MigrateDialog>>,
     /// A VM to show as soon as a connection lists it (`--show-domain-*`).
     pending_show: Option<(VmPage, String)>,
     /// Open host overview windows, by connection URI.
@@ -89,6 +93,8 @@ pub enum MainWindowMsg {
     NewVm,
     /// The wizard finished.
     Wizard(String, NewVmWizardOutput),
+    /// The migration dialog's outcome.
+    Migrate(crate::ui::migrate::MigrateOutput),
     /// Add a connection to this URI and open it (no-op if it is already listed).
     AddConnection(String),
     /// Close and forget the connection to this URI.
@@ -169,7 +175,7 @@ impl MainWindow {
 
     fn show_error(&self, message: &str) {
         let toast = adw::Toast::builder().title(message).timeout(6).build();
-        self.toaster.add_toast(toast);
+        a11y::add_toast(self.toaster.overlay_widget(), toast);
     }
 
     /// Opens (or raises) the window of `vm` on `page`.
@@ -375,6 +381,7 @@ impl Component for MainWindow {
                             update_property: &[gtk::accessible::Property::Label(&gettext("Resume"))],
                         },
                     },
+                    #[name = "power_button"]
                     pack_start = &adw::SplitButton {
                         set_icon_name: "system-shutdown-symbolic",
                         set_tooltip_text: Some(&gettext("Shut Down")),
@@ -526,6 +533,7 @@ impl Component for MainWindow {
             popover,
             vm_windows: HashMap::new(),
             wizard: None,
+            migrate: None,
             pending_show: options
                 .show_domain
                 .clone()
@@ -553,6 +561,14 @@ impl Component for MainWindow {
         let toast_overlay = model.toaster.overlay_widget();
         let list_view = model.list.widget().clone();
         let widgets = view_output!();
+        a11y::name_split_button(
+            &widgets.power_button,
+            &gettext("Shut Down"),
+            &gettext("More Power Actions"),
+        );
+        a11y::name(&widgets.search_entry, &gettext("Search by name or title"));
+        a11y::name(&widgets.state_dropdown, &gettext("Show Only"));
+        a11y::name(&widgets.sort_dropdown, &gettext("Sort"));
 
         // The page follows the list itself: connections can be added before the first view
         // update (sessions started before the window report at once) and with no message after.
@@ -630,6 +646,7 @@ impl Component for MainWindow {
             }
             MainWindowMsg::NewVm => self.open_wizard(&sender),
             MainWindowMsg::Wizard(uri, out) => self.wizard_done(&uri, out, &sender),
+            MainWindowMsg::Migrate(out) => self.migrate_done(out),
             MainWindowMsg::AddConnection(uri) => {
                 sessions::open(self, &uri, &sender);
                 self.save_connections();

@@ -265,6 +265,14 @@ impl Component for NewVmWizard {
             s.input(NewVmWizardMsg::Cancel);
             gtk::glib::Propagation::Stop
         });
+        // Escape closes the wizard, as it does a dialog (a popover or entry that uses Escape
+        // itself gets it first).
+        let keys = gtk::ShortcutController::new();
+        keys.add_shortcut(gtk::Shortcut::new(
+            gtk::ShortcutTrigger::parse_string("Escape"),
+            Some(gtk::NamedAction::new("window.close")),
+        ));
+        root.add_controller(keys);
         sender.spawn_oneshot_command(|| {
             let start = std::time::Instant::now();
             let db = OsDb::load_system().map(Arc::new).map_err(|e| e.to_string());

@@ -360,6 +360,10 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
             });
             return;
         }
+        VmVerb::Migrate => {
+            window.open_migrate(&applicable[0], sender);
+            return;
+        }
         VmVerb::Autostart => VmAction::SetAutostart(!applicable.iter().all(|vm| vm.autostart())),
         VmVerb::Delete if !asks(window, &VmAction::Delete { storage: vec![] }) => {
             // Without the question, the disks are kept.

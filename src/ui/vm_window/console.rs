@@ -325,6 +325,7 @@ impl Component for ConsolePage {
             pointer_hint_shown: false,
         };
         let widgets = view_output!();
+        crate::ui::a11y::name(&widgets.devices, &gettext("Serial device"));
         model.toast = widgets.toast.clone();
         view::build_tools(
             &widgets.graphics_tools,

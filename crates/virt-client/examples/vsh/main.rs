@@ -1,6 +1,7 @@
 //! A small virsh: `vsh -c URI COMMAND [ARGS]`, printing what virsh 9.0 prints.
 
 mod domain;
+mod migrate;
 mod network;
 mod snapshot;
 mod storage;
@@ -63,6 +64,12 @@ const VALUE_OPTS: &[&str] = &[
     "--backing-vol",
     "--backing-vol-format",
     "--mac",
+    "--migrateuri",
+    "--dname",
+    "--listen-address",
+    "--bandwidth",
+    "--comp-methods",
+    "--xml",
 ];
 
 fn flag(rest: &[String], f: &str) -> bool {
@@ -106,6 +113,8 @@ fn fail(what: String, e: Error) -> Box<dyn std::error::Error> {
 fn message(e: &Error) -> String {
     match e {
         Error::Libvirt { message, .. } => message.clone(),
+        // virsh shows libvirt's own message of a failed migration.
+        Error::Migration { source, .. } => message(source),
         other => other.to_string(),
     }
 }
@@ -323,6 +332,13 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
             }
         }
         "event" => events(conn, rest).await?,
+        "migrate" => migrate::migrate(conn, rest, pos).await?,
+        "domjobinfo" => migrate::domjobinfo(conn, rest, pos).await?,
+        "domjobabort" => {
+            let d = dom(conn, arg(pos, 0, "domain")?).await?;
+            // VIR_DOMAIN_ABORT_JOB_POSTCOPY = 1
+            d.abort_job(u32::from(flag(rest, "--postcopy"))).await?;
+        }
         "console" => console(conn, arg(pos, 0, "domain")?).await?,
         "pool-info" => storage::pool_info(conn, rest).await?,
         "pool-dumpxml" => storage::pool_dumpxml(conn, rest).await?,

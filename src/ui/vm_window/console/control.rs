@@ -373,6 +373,6 @@ impl ConsolePage {
     }
 
     pub(super) fn toast(&self, text: &str) {
-        self.toast.add_toast(adw::Toast::new(text));
+        crate::ui::a11y::add_toast(&self.toast, adw::Toast::new(text));
     }
 }
