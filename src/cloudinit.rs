@@ -9,6 +9,9 @@ use crate::i18n::gettext_f;
 /// The volume label cloud-init's NoCloud data source looks for.
 pub const LABEL: &str = "cidata";
 
+/// The least size of a seed image: 128 KiB.
+const MIN_SEED: usize = 128 << 10;
+
 /// Who can log in to the new system, and its name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CloudConfig {
@@ -130,13 +133,19 @@ impl CloudConfig {
     pub fn seed(&self, instance_id: &str) -> Vec<u8> {
         let user = self.user_data();
         let meta = self.meta_data(instance_id);
-        iso::image(
+        let mut image = iso::image(
             LABEL,
             &[
                 ("user-data", user.as_bytes()),
                 ("meta-data", meta.as_bytes()),
             ],
-        )
+        );
+        // Zeros after the image: busybox's blkid and findfs read the first 68 KiB at once
+        // and find nothing on a smaller device.
+        if image.len() < MIN_SEED {
+            image.resize(MIN_SEED, 0);
+        }
+        image
     }
 }
 
@@ -208,6 +217,8 @@ mod tests {
             c.meta_data("i-1"),
             "instance-id: \"i-1\"\nlocal-hostname: \"lovelace\"\n"
         );
+        // Large enough for busybox's findfs, which reads 68 KiB at once.
+        assert_eq!(c.seed("i-1").len(), 128 << 10);
     }
 
     #[test]

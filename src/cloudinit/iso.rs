@@ -107,7 +107,7 @@ fn both16(v: u16) -> [u8; 4] {
 
 /// A directory record (ECMA-119 9.1) with no date (all zero: "not specified").
 fn record(extent: u32, len: u32, is_dir: bool, id: &[u8]) -> Vec<u8> {
-    let pad = usize::from(id.len() % 2 == 0);
+    let pad = usize::from(id.len().is_multiple_of(2));
     let mut r = vec![0u8; 33 + id.len() + pad];
     r[0] = r.len() as u8;
     r[2..10].copy_from_slice(&both32(extent));
