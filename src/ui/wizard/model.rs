@@ -220,6 +220,9 @@ impl NewVmWizard {
                     SourceKind::Import => self.import.trim().is_empty(),
                     SourceKind::Kernel => self.kernel.trim().is_empty(),
                     SourceKind::Network => false,
+                    SourceKind::Cloud => {
+                        return self.cloud.problem(&self.name).map_or(Ok(()), Err);
+                    }
                 };
                 if missing {
                     return Err(match self.source {
@@ -247,6 +250,9 @@ impl NewVmWizard {
                     _ => "raw".to_owned(),
                 },
             },
+            SourceKind::Cloud => self
+                .cloud
+                .disk(&self.host.images, &self.name, self.disk_gib),
             _ if self.disk => DiskChoice::New {
                 pool: self.host.pools.get(self.pool as usize).cloned(),
                 gib: self.disk_gib,
