@@ -1,7 +1,8 @@
 //! The new-VM wizard's "Cloud image" source against a private libvirtd (QEMU driver, TCG):
-//! the images of the host's pools are offered, a missing image or a pasted text that is no
-//! public key stops the first step, and the VM made gets an overlay backed by the image and a
-//! read-only seed volume, as `virsh` then reports.
+//! an image of this computer is uploaded into the chosen pool through a stream and chosen,
+//! a missing image or a pasted text that is no public key stops the first step, and the VM
+//! made gets an overlay backed by the image and a read-only seed volume, as `virsh` then
+//! reports.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -35,15 +36,33 @@ fn a_cloud_image_vm_gets_an_overlay_and_a_seed() {
     virsh(d, &["pool-define-as", &pool, "dir", "--target", &target]);
     virsh(d, &["pool-build", &pool]);
     virsh(d, &["pool-start", &pool]);
+    // A cloud image on this computer, with data in it.
+    let local = tempfile::tempdir().unwrap();
+    let file = local.path().join("jammy.img");
+    for args in [
+        vec!["create", "-q", "-f", "qcow2", file.to_str().unwrap(), "64M"],
+        vec![
+            "io",
+            "-f",
+            "qcow2",
+            "-c",
+            "write -P 0x33 1M 2M",
+            file.to_str().unwrap(),
+        ],
+    ] {
+        let (cmd, rest) = if args[0] == "io" {
+            ("qemu-io", &args[1..])
+        } else {
+            ("qemu-img", &args[..])
+        };
+        let out = Command::new(cmd).args(rest).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     let base = dir.join("jammy.img");
-    let out = Command::new("qemu-img")
-        .args(["create", "-q", "-f", "qcow2"])
-        .arg(&base)
-        .arg("64M")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    virsh(d, &["pool-refresh", &pool]);
 
     let outputs: std::sync::Arc<std::sync::Mutex<Vec<NewVmWizardOutput>>> = Default::default();
     let o = outputs.clone();
@@ -58,6 +77,34 @@ fn a_cloud_image_vm_gets_an_overlay_and_a_seed() {
     w.widget().present();
     assert!(wait_until(60, || w.model().host_loaded()
         && w.model().os_db_load_ms().is_some()));
+    w.emit(Msg::SetSource(SourceKind::Cloud));
+    let pool_index = w
+        .model()
+        .host()
+        .pools
+        .iter()
+        .position(|p| *p == pool)
+        .unwrap();
+    w.emit(Msg::SetPool(pool_index as u32));
+    w.emit(Msg::Cloud(CloudMsg::UploadFile(file.display().to_string())));
+    assert!(wait_until(60, || w.model().cloud().uploading.is_none()
+        && w.model().cloud().base > 0));
+    assert_eq!(w.model().error(), None);
+    // The volume holds the file as it is.
+    let same = Command::new("qemu-img")
+        .args(["compare", "-q"])
+        .arg(&file)
+        .arg(&base)
+        .status()
+        .unwrap();
+    assert_eq!(same.code(), Some(0), "the uploaded image differs");
+    let vol = virsh(d, &["vol-dumpxml", "jammy.img", "--pool", &pool]);
+    assert!(vol.contains("<format type='qcow2'/>"), "{vol}");
+    // Uploading it again fails (the name is taken) and takes nothing away.
+    w.emit(Msg::Cloud(CloudMsg::UploadFile(file.display().to_string())));
+    assert!(wait_until(60, || w.model().error().is_some()));
+    assert!(base.exists());
+    w.emit(Msg::Cloud(CloudMsg::Base(0)));
     let image = w
         .model()
         .host()
@@ -66,7 +113,6 @@ fn a_cloud_image_vm_gets_an_overlay_and_a_seed() {
         .position(|(_, b)| *b == format!("{pool}/jammy.img"))
         .expect("the image is offered") as u32;
 
-    w.emit(Msg::SetSource(SourceKind::Cloud));
     w.emit(Msg::Forward);
     assert!(wait_until(10, || w.model().error().is_some()));
     assert!(w.model().error().unwrap().contains("cloud image"));

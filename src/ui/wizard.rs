@@ -11,6 +11,7 @@
 
 pub mod cloud;
 pub mod cloud_form;
+mod cloud_upload;
 mod finish;
 mod model;
 mod os;
@@ -158,6 +159,8 @@ pub enum WizardCmd {
     NameChecked(String, Result<bool, String>),
     /// This computer's SSH public keys: (file name, key).
     LocalKeys(Vec<(String, String)>),
+    /// An image was uploaded (`POOL/VOLUME`) or not; what the host offers now.
+    Uploaded(Result<String, String>, HostChoices),
     /// Creation progress.
     Progress(Progress),
     /// Creation ended.
@@ -363,6 +366,11 @@ impl Component for NewVmWizard {
                 }
             }
             M::SetCmdline(c) => self.cmdline = c,
+            M::Cloud(cloud_form::CloudMsg::Upload) => self.choose_upload(root, &sender),
+            M::Cloud(cloud_form::CloudMsg::UploadFile(path)) => {
+                self.error = None;
+                self.start_upload(path, &sender);
+            }
             M::Cloud(c) => {
                 self.cloud.update(c);
                 self.error = None;
@@ -493,6 +501,14 @@ impl Component for NewVmWizard {
                 }
             }
             WizardCmd::LocalKeys(keys) => self.cloud.set_keys(keys),
+            WizardCmd::Uploaded(result, host) => {
+                let pool = self.host.pools.get(self.pool as usize).cloned();
+                self.update_cmd(WizardCmd::Host(host), sender, root);
+                if let Some(i) = pool.and_then(|p| self.host.pools.iter().position(|x| *x == p)) {
+                    self.pool = u32::try_from(i).unwrap_or(0);
+                }
+                self.uploaded(result);
+            }
             WizardCmd::Progress(Progress::Step(text, fraction)) => self.progress = (text, fraction),
             WizardCmd::Done(result) => {
                 self.busy = false;

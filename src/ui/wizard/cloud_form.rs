@@ -1,7 +1,8 @@
 //! The source page's "Cloud Image" group: the base image (a qcow2 or raw volume in one of the
 //! host's pools), the user cloud-init makes with a password and/or SSH public keys (this
 //! computer's `~/.ssh/*.pub` when the host is this computer, or a pasted key) and the host
-//! name. What is chosen becomes a [`DiskChoice::CloudImage`].
+//! name. An image on this computer can be uploaded into a pool first
+//! ([`super::cloud_upload`]). What is chosen becomes a [`DiskChoice::CloudImage`].
 
 use adw::prelude::*;
 
@@ -25,6 +26,10 @@ pub enum CloudMsg {
     Pasted(String),
     /// The host name.
     Hostname(String),
+    /// Choose a file of this computer to upload.
+    Upload,
+    /// Upload this file of this computer into the chosen pool.
+    UploadFile(String),
 }
 
 /// A public key of this computer's user.
@@ -55,6 +60,8 @@ pub struct CloudChoice {
     pub pasted: String,
     /// The host name (empty: the VM's name).
     pub hostname: String,
+    /// What an upload under way is doing.
+    pub uploading: Option<String>,
 }
 
 impl CloudChoice {
@@ -71,6 +78,7 @@ impl CloudChoice {
             }
             CloudMsg::Pasted(k) => self.pasted = k,
             CloudMsg::Hostname(h) => self.hostname = h,
+            CloudMsg::Upload | CloudMsg::UploadFile(_) => {}
         }
     }
 
@@ -133,6 +141,9 @@ impl CloudChoice {
 
     /// What is missing or wrong on the source page, if anything.
     pub fn problem(&self, vm_name: &str) -> Option<String> {
+        if self.uploading.is_some() {
+            return Some(gettext("Wait until the image is uploaded."));
+        }
         if self.base == 0 {
             return Some(gettext("Choose the cloud image to start from."));
         }
@@ -174,6 +185,9 @@ pub struct CloudForm {
     pub group: adw::PreferencesGroup,
     /// The base image.
     pub base: adw::ComboRow,
+    /// Uploads an image of this computer.
+    pub upload: adw::ActionRow,
+    upload_button: gtk::Button,
     /// The user name.
     pub user: adw::EntryRow,
     /// The password.
@@ -208,6 +222,17 @@ impl CloudForm {
         let s = tx.clone();
         base.connect_selected_notify(move |r| s.send(Msg::Cloud(CloudMsg::Base(r.selected()))));
         group.add(&base);
+        let upload = adw::ActionRow::new();
+        upload.set_title(&gettext("Or upload an image from this computer"));
+        upload.set_subtitle(&gettext("Into the storage pool chosen for new disks"));
+        let upload_button =
+            crate::ui::a11y::icon_button("document-send-symbolic", &gettext("Upload…"));
+        upload_button.set_valign(gtk::Align::Center);
+        let s = tx.clone();
+        upload_button.connect_clicked(move |_| s.send(Msg::Cloud(CloudMsg::Upload)));
+        upload.add_suffix(&upload_button);
+        upload.set_activatable_widget(Some(&upload_button));
+        group.add(&upload);
         let user = adw::EntryRow::new();
         user.set_title(&gettext("User name"));
         user.connect_changed(send(CloudMsg::User));
@@ -234,6 +259,8 @@ impl CloudForm {
         CloudForm {
             group,
             base,
+            upload,
+            upload_button,
             user,
             password,
             keys,
@@ -273,6 +300,12 @@ impl CloudForm {
         for (check, k) in self.key_checks.iter().zip(&c.keys) {
             check.set_active(k.chosen);
         }
+        self.upload_button.set_sensitive(c.uploading.is_none());
+        self.upload.set_subtitle(&super::os::glib_escape(
+            c.uploading
+                .as_deref()
+                .unwrap_or(&gettext("Into the storage pool chosen for new disks")),
+        ));
         if self.base.selected() != c.base {
             self.base.set_selected(c.base);
         }

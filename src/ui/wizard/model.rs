@@ -70,6 +70,11 @@ impl NewVmWizard {
         self.busy
     }
 
+    /// What is chosen for a cloud image.
+    pub fn cloud(&self) -> &super::cloud_form::CloudChoice {
+        &self.cloud
+    }
+
     /// The VM created, once done.
     pub fn created(&self) -> Option<&Created> {
         self.created.as_ref()
