@@ -4,7 +4,8 @@
 //! small Linux guest (`scripts/test-guest.sh`) mounts the seed by its label and prints the host
 //! name and user from it on its serial console; what the guest writes lands in the overlay and
 //! the base image keeps its checksum. `--print-xml` makes nothing; a base that is no disk image,
-//! a key file that is no public key or a volume in the way make nothing either.
+//! a key file that is no public key, a volume in the way or a failed definition leave nothing
+//! behind. The VM is made over TCP, as on another computer.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -206,9 +207,10 @@ fn a_cloud_image_vm_boots_with_its_seed_and_leaves_the_base_untouched() {
     assert_eq!(volumes(d, &pool), ["base.qcow2"]);
     assert!(!defined(d, &name));
 
-    // The same choices, booted by the test guest's kernel (the base holds no system).
+    // The same choices, booted by the test guest's kernel (the base holds no system), over
+    // TCP as to another computer: the seed travels in a stream.
     let args = newvm::parse_args(&strings(&common)).unwrap();
-    let conn = rt().block_on(Connection::open(&uri)).unwrap();
+    let conn = rt().block_on(Connection::open(&d.qemu_tcp_uri())).unwrap();
     let host = rt().block_on(wizard::load_host_choices(&conn));
     let mut choices = newvm::choices(&args, db(), &host).unwrap();
     choices.source = SourceKind::Kernel;
@@ -352,6 +354,36 @@ fn bad_cloud_images_and_keys_make_nothing() {
         e.contains("id_ed25519") && e.contains("not an SSH public key"),
         "{e}"
     );
+    assert_eq!(volumes(d, &pool), all);
+    assert!(!defined(d, &name));
+
+    // A definition that fails after both volumes were made: both are removed again.
+    let args = newvm::parse_args(&strings(&[
+        "-c",
+        &uri,
+        "--name",
+        &name,
+        "--os",
+        "debian11",
+        "--network",
+        "none",
+        "--cloud-image",
+        &format!("{pool}/base.qcow2"),
+        "--user",
+        "ada",
+        "--password",
+        "secret",
+    ]))
+    .unwrap();
+    let conn = rt().block_on(Connection::open(&uri)).unwrap();
+    let host = rt().block_on(wizard::load_host_choices(&conn));
+    let mut choices = newvm::choices(&args, db(), &host).unwrap();
+    choices.emulator = Some("/nonexistent/qemu-system-x86_64".into());
+    let planned = plan::plan(&choices, &host).unwrap();
+    let e = rt()
+        .block_on(wizard::create(&conn, &planned, |_| {}))
+        .unwrap_err();
+    assert!(e.contains("nonexistent"), "{e}");
     assert_eq!(volumes(d, &pool), all);
     assert!(!defined(d, &name));
 
