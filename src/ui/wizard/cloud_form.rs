@@ -157,10 +157,14 @@ impl CloudChoice {
 /// This computer's public keys (`~/.ssh/*.pub`): (file name, key line), by name. Blocking: run
 /// it off the GTK thread.
 pub fn local_keys() -> Vec<(String, String)> {
-    let Some(home) = std::env::var_os("HOME") else {
-        return Vec::new();
-    };
-    let Ok(dir) = std::fs::read_dir(std::path::Path::new(&home).join(".ssh")) else {
+    std::env::var_os("HOME").map_or_else(Vec::new, |home| {
+        keys_in(&std::path::Path::new(&home).join(".ssh"))
+    })
+}
+
+/// The public keys in the `*.pub` files of `dir`: (file name, key line), by name.
+fn keys_in(dir: &std::path::Path) -> Vec<(String, String)> {
+    let Ok(dir) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut keys: Vec<(String, String)> = dir
@@ -362,5 +366,23 @@ mod tests {
         c.update(CloudMsg::Hostname("box".into()));
         assert_eq!(c.config("vm").unwrap().hostname, "box");
         assert_eq!(short_key(KEY), "ssh-ed25519 …AAAIB7x3Ckq1 me@host");
+    }
+
+    #[test]
+    fn only_public_keys_of_pub_files_are_offered() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("id_ed25519.pub", &format!("{KEY}\n"));
+        write("id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+        write("notes.pub", "hello\n");
+        write("a.pub", &format!("{KEY}\n"));
+        assert_eq!(
+            keys_in(dir.path()),
+            [
+                ("a.pub".to_owned(), KEY.to_owned()),
+                ("id_ed25519.pub".to_owned(), KEY.to_owned())
+            ]
+        );
+        assert!(keys_in(&dir.path().join("missing")).is_empty());
     }
 }
