@@ -248,6 +248,7 @@ fn every_actionable_control_has_an_accessible_name() {
         SourceKind::Iso,
         SourceKind::Import,
         SourceKind::Kernel,
+        SourceKind::Cloud,
         SourceKind::Network,
     ] {
         wizard.emit(NewVmWizardMsg::SetSource(kind));

@@ -9,6 +9,9 @@
 //!     └── error label
 //! ```
 
+pub mod cloud;
+pub mod cloud_form;
+mod cloud_upload;
 mod finish;
 mod model;
 mod os;
@@ -26,7 +29,8 @@ use relm4::prelude::*;
 use virt_client::Connection;
 
 pub use finish::{
-    Created, DiskPlan, Plan, Progress, SourceKind, create, domain_xml, message as finish_message,
+    Created, DiskPlan, Plan, Progress, SourceKind, create, domain_xml, domain_xml_seeded,
+    message as finish_message,
 };
 pub use model::{default_network, default_pool};
 pub use resources::{HostChoices, load_host_choices};
@@ -74,6 +78,8 @@ pub enum NewVmWizardMsg {
     PickIsoVolume(u32),
     /// The kernel command line changed.
     SetCmdline(String),
+    /// A choice for the cloud image changed.
+    Cloud(cloud_form::CloudMsg),
     /// The OS search changed.
     OsQuery(String),
     /// Choose a system by osinfo id (`None` = generic).
@@ -151,6 +157,10 @@ pub enum WizardCmd {
     ImportFormat(String, Result<String, String>),
     /// Whether the name is taken.
     NameChecked(String, Result<bool, String>),
+    /// This computer's SSH public keys: (file name, key).
+    LocalKeys(Vec<(String, String)>),
+    /// An image was uploaded (`POOL/VOLUME`) or not; what the host offers now.
+    Uploaded(Result<String, String>, HostChoices),
     /// Creation progress.
     Progress(Progress),
     /// Creation ended.
@@ -195,6 +205,7 @@ pub struct NewVmWizard {
     kernel: String,
     initrd: String,
     cmdline: String,
+    cloud: cloud_form::CloudChoice,
     iso_info: Option<IsoInfo>,
     /// The format of the image to import (read from the host), once known.
     import_format: Option<Result<String, String>>,
@@ -282,6 +293,11 @@ impl Component for NewVmWizard {
         sender.oneshot_command(async move {
             WizardCmd::Host(resources::load_host_choices(&conn).await)
         });
+        if crate::session::media::is_local(&init.conn) {
+            // Keys for a cloud image's user; the host is this computer, so the VM is reached
+            // from here.
+            sender.spawn_oneshot_command(|| WizardCmd::LocalKeys(cloud_form::local_keys()));
+        }
         let mut model = NewVmWizard {
             conn: init.conn,
             uri: init.uri,
@@ -294,6 +310,7 @@ impl Component for NewVmWizard {
             kernel: String::new(),
             initrd: String::new(),
             cmdline: String::new(),
+            cloud: cloud_form::CloudChoice::default(),
             iso_info: None,
             import_format: None,
             db: None,
@@ -349,6 +366,15 @@ impl Component for NewVmWizard {
                 }
             }
             M::SetCmdline(c) => self.cmdline = c,
+            M::Cloud(cloud_form::CloudMsg::Upload) => self.choose_upload(root, &sender),
+            M::Cloud(cloud_form::CloudMsg::UploadFile(path)) => {
+                self.error = None;
+                self.start_upload(path, &sender);
+            }
+            M::Cloud(c) => {
+                self.cloud.update(c);
+                self.error = None;
+            }
             M::OsQuery(q) => {
                 self.os_query = q;
                 self.os_list_gen += 1;
@@ -473,6 +499,15 @@ impl Component for NewVmWizard {
                     Ok(false) => self.step = 3,
                     Err(e) => self.error = Some(e),
                 }
+            }
+            WizardCmd::LocalKeys(keys) => self.cloud.set_keys(keys),
+            WizardCmd::Uploaded(result, host) => {
+                let pool = self.host.pools.get(self.pool as usize).cloned();
+                self.update_cmd(WizardCmd::Host(host), sender, root);
+                if let Some(i) = pool.and_then(|p| self.host.pools.iter().position(|x| *x == p)) {
+                    self.pool = u32::try_from(i).unwrap_or(0);
+                }
+                self.uploaded(result);
             }
             WizardCmd::Progress(Progress::Step(text, fraction)) => self.progress = (text, fraction),
             WizardCmd::Done(result) => {

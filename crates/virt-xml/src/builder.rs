@@ -38,6 +38,8 @@ pub struct DiskSpec {
     pub bus: String,
     /// The image format (`qcow2`, `raw`).
     pub format: String,
+    /// Whether the guest may only read it.
+    pub readonly: bool,
 }
 
 /// Builds a new domain from the choices of the new-VM wizard.
@@ -153,7 +155,17 @@ impl DomainBuilder {
             path: path.to_owned(),
             bus: bus.to_owned(),
             format: format.to_owned(),
+            readonly: false,
         });
+        self
+    }
+
+    /// Adds a disk image the guest may only read (e.g. a cloud-init seed).
+    pub fn readonly_disk(mut self, path: &str, bus: &str, format: &str) -> Self {
+        self = self.disk(path, bus, format);
+        if let Some(d) = self.disks.last_mut() {
+            d.readonly = true;
+        }
         self
     }
 
@@ -286,11 +298,16 @@ impl DomainBuilder {
         for disk in &self.disks {
             let _ = write!(
                 x,
-                "    <disk type='file' device='disk'>\n      <driver name='qemu' type='{}'/>\n      <source file='{}'/>\n      <target dev='{}' bus='{}'/>\n    </disk>\n",
+                "    <disk type='file' device='disk'>\n      <driver name='qemu' type='{}'/>\n      <source file='{}'/>\n      <target dev='{}' bus='{}'/>\n{}    </disk>\n",
                 a(&disk.format),
                 a(&disk.path),
                 target(&disk.bus),
-                a(&disk.bus)
+                a(&disk.bus),
+                if disk.readonly {
+                    "      <readonly/>\n"
+                } else {
+                    ""
+                }
             );
         }
         if let Some(iso) = &self.cdrom {

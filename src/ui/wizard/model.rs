@@ -70,6 +70,11 @@ impl NewVmWizard {
         self.busy
     }
 
+    /// What is chosen for a cloud image.
+    pub fn cloud(&self) -> &super::cloud_form::CloudChoice {
+        &self.cloud
+    }
+
     /// The VM created, once done.
     pub fn created(&self) -> Option<&Created> {
         self.created.as_ref()
@@ -220,6 +225,9 @@ impl NewVmWizard {
                     SourceKind::Import => self.import.trim().is_empty(),
                     SourceKind::Kernel => self.kernel.trim().is_empty(),
                     SourceKind::Network => false,
+                    SourceKind::Cloud => {
+                        return self.cloud.problem(&self.name).map_or(Ok(()), Err);
+                    }
                 };
                 if missing {
                     return Err(match self.source {
@@ -247,6 +255,9 @@ impl NewVmWizard {
                     _ => "raw".to_owned(),
                 },
             },
+            SourceKind::Cloud => self
+                .cloud
+                .disk(&self.host.images, &self.name, self.disk_gib),
             _ if self.disk => DiskChoice::New {
                 pool: self.host.pools.get(self.pool as usize).cloned(),
                 gib: self.disk_gib,

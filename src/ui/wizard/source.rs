@@ -1,8 +1,9 @@
 //! The wizard's first step: where the guest system comes from (ISO image, existing disk image,
-//! network boot, or a kernel and initrd on the host).
+//! network boot, a kernel and initrd on the host, or a cloud image).
 
 use adw::prelude::*;
 
+use super::cloud_form::CloudForm;
 use super::finish::SourceKind;
 use super::{NewVmWizardMsg as Msg, PathField, Tx};
 use crate::i18n::gettext;
@@ -12,7 +13,7 @@ use crate::i18n::gettext;
 pub struct SourcePage {
     /// The page.
     pub root: adw::PreferencesPage,
-    /// One radio button per [`SourceKind`], in the order Iso, Import, Network, Kernel.
+    /// One radio button per [`SourceKind`], in the order of [`KINDS`].
     pub kinds: Vec<gtk::CheckButton>,
     /// The ISO group.
     pub iso_group: adw::PreferencesGroup,
@@ -36,7 +37,18 @@ pub struct SourcePage {
     pub cmdline_row: adw::EntryRow,
     /// The network boot explanation.
     pub pxe_group: adw::PreferencesGroup,
+    /// The cloud image group.
+    pub cloud: CloudForm,
 }
+
+/// The sources in the order the page offers them.
+pub const KINDS: [SourceKind; 5] = [
+    SourceKind::Iso,
+    SourceKind::Import,
+    SourceKind::Network,
+    SourceKind::Kernel,
+    SourceKind::Cloud,
+];
 
 fn kind_row(
     group: &adw::PreferencesGroup,
@@ -102,15 +114,15 @@ impl SourcePage {
             &gettext("Boot a kernel and initrd stored on the host"),
             Some(&iso),
         );
+        let cloud = kind_row(
+            &kinds_group,
+            &gettext("Cloud image"),
+            &gettext("A ready system image, set up by cloud-init at the first start"),
+            Some(&iso),
+        );
         iso.set_active(true);
-        let kinds = vec![iso, import, pxe, kernel];
-        for (i, check) in kinds.iter().enumerate() {
-            let kind = [
-                SourceKind::Iso,
-                SourceKind::Import,
-                SourceKind::Network,
-                SourceKind::Kernel,
-            ][i];
+        let kinds = vec![iso, import, pxe, kernel, cloud];
+        for (check, kind) in kinds.iter().zip(KINDS) {
             let s = tx.clone();
             check.connect_toggled(move |c| {
                 if c.is_active() {
@@ -164,6 +176,8 @@ impl SourcePage {
             "The virtual machine boots from its network card first. The network you choose later needs a PXE server.",
         )));
         root.add(&pxe_group);
+        let cloud = CloudForm::new(tx);
+        root.add(&cloud.group);
 
         SourcePage {
             root,
@@ -179,6 +193,7 @@ impl SourcePage {
             initrd_row,
             cmdline_row,
             pxe_group,
+            cloud,
         }
     }
 
@@ -188,6 +203,7 @@ impl SourcePage {
         self.import_group.set_visible(kind == SourceKind::Import);
         self.kernel_group.set_visible(kind == SourceKind::Kernel);
         self.pxe_group.set_visible(kind == SourceKind::Network);
+        self.cloud.group.set_visible(kind == SourceKind::Cloud);
     }
 }
 

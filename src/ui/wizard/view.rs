@@ -134,13 +134,7 @@ impl WizardWidgets {
         self.error.set_label(m.error.as_deref().unwrap_or(""));
 
         // Source.
-        let kinds = [
-            SourceKind::Iso,
-            SourceKind::Import,
-            SourceKind::Network,
-            SourceKind::Kernel,
-        ];
-        for (check, kind) in self.source.kinds.iter().zip(kinds) {
+        for (check, kind) in self.source.kinds.iter().zip(super::source::KINDS) {
             check.set_active(kind == m.source);
         }
         self.source.show_kind(m.source);
@@ -158,6 +152,7 @@ impl WizardWidgets {
         self.source
             .detected
             .set_subtitle(&super::os::glib_escape(&detected));
+        self.source.cloud.refresh(&m.cloud);
 
         // Host choices: replace the combo models once per load.
         if self.host_gen != m.host_gen {
@@ -168,6 +163,12 @@ impl WizardWidgets {
                 .iso_volumes
                 .set_model(Some(&string_model(&isos)));
             self.source.iso_volumes.set_visible(!m.host.isos.is_empty());
+            let mut images = vec![gettext("None")];
+            images.extend(m.host.images.iter().map(|(label, _)| label.clone()));
+            self.source
+                .cloud
+                .base
+                .set_model(Some(&string_model(&images)));
             self.resources
                 .pool
                 .set_model(Some(&string_model(&m.pool_choices())));
@@ -211,14 +212,17 @@ impl WizardWidgets {
         if r.vcpus.value() as u32 != m.vcpus {
             r.vcpus.set_value(f64::from(m.vcpus));
         }
+        // An imported image is the disk; a cloud image's new disk (of the size chosen) goes
+        // into the image's pool.
         let import = m.source == SourceKind::Import;
-        r.disk_switch.set_active(m.disk && !import);
-        r.disk_switch.set_sensitive(!import);
+        let cloud = m.source == SourceKind::Cloud;
+        r.disk_switch.set_active((m.disk && !import) || cloud);
+        r.disk_switch.set_sensitive(!import && !cloud);
         if r.disk_size.value() as u64 != m.disk_gib {
             r.disk_size.set_value(m.disk_gib as f64);
         }
-        r.disk_size_row.set_sensitive(m.disk && !import);
-        r.pool.set_sensitive(m.disk && !import);
+        r.disk_size_row.set_sensitive((m.disk && !import) || cloud);
+        r.pool.set_sensitive(m.disk && !import && !cloud);
         r.pool.set_selected(m.pool);
         r.network.set_selected(m.network);
         let bridged = m.network as usize == m.host.networks.len();
@@ -243,6 +247,7 @@ impl WizardWidgets {
             SourceKind::Import => gettext_f("Import {}", &[&m.import]),
             SourceKind::Network => gettext("Network boot (PXE)"),
             SourceKind::Kernel => gettext_f("Kernel {}", &[&m.kernel]),
+            SourceKind::Cloud => gettext("Cloud image, set up by cloud-init"),
         };
         let storage = match plan.as_ref().map(|p| &p.disk) {
             None | Some(super::DiskPlan::None) => gettext("None"),
@@ -254,6 +259,12 @@ impl WizardWidgets {
                 }
             }
             Some(super::DiskPlan::Existing { path, format }) => format!("{path} ({format})"),
+            Some(super::DiskPlan::CloudImage {
+                pool,
+                volume,
+                gib,
+                config,
+            }) => super::cloud::describe(pool, volume, *gib, config),
         };
         let network = m
             .network_choices()
