@@ -12,9 +12,9 @@
 #   env KERNEL_PKG=linux-image-6.1.0-NN-...     pin an exact kernel package instead
 #   env CACHE=DIR                               where the .debs are kept (default OUTDIR/cache)
 #   env AGENT=1                                 add qemu-guest-agent (Debian's, with the libraries
-#                                               it links to), started when the VM has its channel,
-#                                               and virtio_blk: a disk vda with a file system is
-#                                               mounted on /data (for the agent to report)
+#                                               it links to), started when the VM has its channel;
+#                                               a disk vda with a file system is mounted on /data
+#                                               (for the agent to report)
 #
 # Needs apt-get (Debian's package archive), dpkg-deb, tar, gzip. The .debs are downloaded once
 # (28 MB); the outputs are rebuilt in ~2 s and are the same byte for byte every time.
