@@ -233,6 +233,13 @@ fn cancel_midway(page: &relm4::Controller<StoragePage>, t: Transfer) {
         p.done < p.total,
         "the transfer ended before the cancel: {p:?}"
     );
+    assert!(p.rate > 0.0, "no rate shown: {p:?}");
+    let grown = rss().saturating_sub(memory);
+    assert!(
+        grown < 64 * MIB,
+        "resident memory grew by {grown} bytes while {} went",
+        p.done
+    );
     assert!(forms.activity.root.is_visible() && forms.activity.cancel.is_visible());
     assert!(forms.activity.progress.fraction() > 0.0);
     forms.activity.cancel.emit_clicked();
