@@ -2,7 +2,7 @@
 //! host offers (storage pools, virtual networks, firmware) loaded from the connection.
 
 use adw::prelude::*;
-use virt_client::{Connection, StoragePool};
+use virt_client::Connection;
 use virt_xml::DomainCapsXml;
 use virt_xml::domcaps::FirmwareSupport;
 
@@ -29,8 +29,6 @@ pub struct HostChoices {
     pub networks: Vec<String>,
     /// The host's bridges.
     pub bridges: Vec<String>,
-    /// ISO images in the pools: (label, path).
-    pub isos: Vec<(String, String)>,
     /// The names of the VMs already on the host.
     pub names: Vec<String>,
 }
@@ -73,7 +71,6 @@ pub async fn load_host_choices(conn: &Connection) -> HostChoices {
     {
         for pool in pools {
             out.pools.push(pool.name().to_owned());
-            isos_of(&pool, &mut out.isos).await;
         }
     }
     out.pools.sort();
@@ -89,20 +86,6 @@ pub async fn load_host_choices(conn: &Connection) -> HostChoices {
         out.names = domains.iter().map(|d| d.name().to_owned()).collect();
     }
     out
-}
-
-async fn isos_of(pool: &StoragePool, isos: &mut Vec<(String, String)>) {
-    let Ok(vols) = pool.list_volumes().await else {
-        return;
-    };
-    for vol in vols {
-        if !vol.name().to_lowercase().ends_with(".iso") {
-            continue;
-        }
-        if let Ok(path) = vol.path().await {
-            isos.push((format!("{} / {}", pool.name(), vol.name()), path));
-        }
-    }
 }
 
 /// The resources page's widgets.
