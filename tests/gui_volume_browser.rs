@@ -1,8 +1,10 @@
 //! The storage browser on a private daemon over TCP (a host that is not this computer, as far
 //! as the app can tell), with `virsh` as the oracle: the wizard's Browse opens it (no file
 //! chooser) and an ISO volume chosen with Enter fills the install source and is recognised by
-//! its label; a local file uploaded through it is byte-exact; a cancelled upload leaves no
-//! volume and says so; the open browser uses almost no CPU.
+//! its label; the disk editor adds an existing qcow2 volume with the format of its XML and
+//! inserts an ISO volume into a CD-ROM; a local
+//! file uploaded through it is byte-exact; a cancelled upload leaves no volume and says so; the
+//! open browser uses almost no CPU.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -15,15 +17,16 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use adw::prelude::*;
+use hangar::ui::hardware::{HardwareEditor, HardwareEditorInit, HardwareEditorMsg};
 use hangar::ui::volume_browser::{
     Filter, VolumeBrowser, VolumeBrowserInit, VolumeBrowserMsg as Msg, VolumeBrowserOutput,
 };
 use hangar::ui::wizard::{NewVmWizard, NewVmWizardInit, NewVmWizardMsg, PathField};
 use relm4::prelude::*;
-use support::hardware::pump;
+use support::hardware::{button, descendants, group_widgets, pump};
 use support::storage::{field, running_pool, virsh_volumes};
 use support::wait_until;
-use testbed::{Libvirtd, unique_name};
+use testbed::{Libvirtd, unique_name, vm};
 
 const MIB: usize = 1 << 20;
 
@@ -222,6 +225,130 @@ fn the_wizard_browses_the_hosts_pools_and_recognises_the_iso_volume() {
         criticals,
         "GLib criticals were logged"
     );
+}
+
+#[gtk::test]
+fn the_disk_editor_adds_a_qcow2_volume_in_its_xmls_format_and_inserts_an_iso_volume() {
+    support::init_gui();
+    let criticals = support::criticals();
+    let d = Libvirtd::shared();
+    let pool = unique_name("disks");
+    let dir = media_pool(d, &pool);
+    let name = unique_name("br-disk");
+    let file = d.dir().join(format!("{name}.xml"));
+    let cdrom = "<disk type='file' device='cdrom'><target dev='sdc' bus='sata'/><readonly/></disk>";
+    let xml = vm::tiny_xml(&name).replace("</devices>", &format!("{cdrom}</devices>"));
+    std::fs::write(&file, xml).unwrap();
+    virsh(d, &["define", &file.display().to_string()]);
+    let conn = support::connect(&tcp(d));
+    let n = name.clone();
+    let domain = support::block(async move {
+        virt_client::Domain::lookup_by_name(&conn, &n)
+            .await
+            .unwrap()
+    });
+    let e = HardwareEditor::builder()
+        .launch(HardwareEditorInit {
+            domain,
+            active: false,
+        })
+        .detach();
+    let window = adw::Window::new();
+    window.set_default_size(900, 680);
+    window.set_content(Some(e.widget()));
+    window.present();
+    assert!(wait_until(30, || e.model().generation() > 0 && !e.model().busy()));
+    e.widgets().stack.set_visible_child_name("disks");
+    pump();
+
+    let form = group_widgets(&e, "Add an Existing Image");
+    let entry = form
+        .iter()
+        .find_map(|w| w.clone().downcast::<adw::EntryRow>().ok())
+        .unwrap();
+    browse_button(&entry).emit_clicked();
+    assert!(wait_until(10, || e.model().browser().is_some()));
+    let b = e.model().browser().unwrap();
+    let b = &*b;
+    wait_loaded(b, 0);
+    assert!(b.widget().is_visible() && !file_chooser_open());
+    assert_eq!(b.model().filter(), Filter::Disk);
+    select_pool(b, &pool);
+    select_volume(b, "data.img");
+    b.widgets().choose.emit_clicked();
+    assert!(wait_until(10, || !b.widget().is_visible()));
+    let path = dir.join("data.img").display().to_string();
+    assert!(wait_until(10, || entry.text() == path));
+
+    let group = form[0].parent().unwrap();
+    let generation = e.model().generation();
+    button(&group, "Add").emit_clicked();
+    assert!(wait_until(20, || e.model().generation() > generation));
+    assert_eq!(e.model().error(), None);
+    e.emit(HardwareEditorMsg::Apply);
+    assert!(wait_until(30, || !e.model().busy() && !e.model().is_dirty()));
+    assert_eq!(e.model().error(), None);
+    let xml = virsh(d, &["dumpxml", &name, "--inactive"]);
+    let disk = xml
+        .split("<disk ")
+        .find(|s| s.contains(&path))
+        .unwrap_or_else(|| panic!("no disk on {path}:\n{xml}"));
+    assert!(disk.contains("type='qcow2'"), "{disk}");
+    assert!(disk.contains(&format!("<source file='{path}'/>")), "{disk}");
+
+    // The CD-ROM's medium: an ISO volume, inserted as chosen.
+    pump();
+    let page = e.widgets().stack.visible_child().unwrap();
+    let media = descendants(&page)
+        .into_iter()
+        .find_map(|w| {
+            w.downcast::<adw::EntryRow>()
+                .ok()
+                .filter(|r| r.title() == "Medium (ISO image)")
+        })
+        .expect("no medium row");
+    let loads = b.model().loads();
+    browse_button(&media).emit_clicked();
+    assert!(wait_until(10, || b.widget().is_visible()));
+    wait_loaded(b, loads);
+    assert_eq!(b.model().filter(), Filter::Iso);
+    select_pool(b, &pool);
+    select_volume(b, "install.iso");
+    b.widgets().choose.emit_clicked();
+    assert!(wait_until(10, || e.model().is_dirty()));
+    e.emit(HardwareEditorMsg::Apply);
+    assert!(wait_until(30, || !e.model().busy() && !e.model().is_dirty()));
+    assert_eq!(e.model().error(), None);
+    let iso = dir.join("install.iso").display().to_string();
+    let xml = virsh(d, &["dumpxml", &name, "--inactive"]);
+    let cd = xml
+        .split("<disk ")
+        .find(|s| s.contains("device='cdrom'"))
+        .unwrap();
+    assert!(cd.contains(&format!("<source file='{iso}'/>")), "{cd}");
+
+    window.destroy();
+    pump();
+    virsh(d, &["undefine", &name]);
+    virsh(d, &["pool-destroy", &pool]);
+    virsh(d, &["pool-undefine", &pool]);
+    assert_eq!(
+        support::criticals(),
+        criticals,
+        "GLib criticals were logged"
+    );
+}
+
+/// The Browse button of an entry row.
+fn browse_button(row: &adw::EntryRow) -> gtk::Button {
+    descendants(row.upcast_ref())
+        .into_iter()
+        .find_map(|w| {
+            w.downcast::<gtk::Button>()
+                .ok()
+                .filter(|b| b.tooltip_text().as_deref() == Some("Browse…"))
+        })
+        .expect("no Browse button")
 }
 
 type Outputs = Arc<Mutex<Vec<VolumeBrowserOutput>>>;
