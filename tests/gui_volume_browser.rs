@@ -526,3 +526,26 @@ fn the_open_browser_uses_almost_no_cpu() {
     assert!(b.widget().is_visible());
     b.widget().destroy();
 }
+
+#[gtk::test]
+fn a_local_file_is_a_second_choice_on_a_local_connection_only() {
+    support::init_gui();
+    let d = Libvirtd::shared();
+    for (uri, local) in [(d.qemu_uri(), true), (tcp(d), false)] {
+        let b = VolumeBrowser::builder()
+            .launch(VolumeBrowserInit {
+                conn: support::connect(&uri),
+            })
+            .detach();
+        b.emit(Msg::Open {
+            filter: Filter::Disk,
+            title: "Choose".into(),
+        });
+        wait_loaded(&b, 0);
+        assert_eq!(b.model().local(), local, "{uri}");
+        assert_eq!(b.widgets().local.is_visible(), local, "{uri}");
+        // The volumes of the host come first either way.
+        assert!(b.widgets().upload.is_visible());
+        b.widget().destroy();
+    }
+}
