@@ -2,141 +2,33 @@
 //! as the app can tell), with `virsh` as the oracle: the wizard's Browse opens it (no file
 //! chooser) and an ISO volume chosen with Enter fills the install source and is recognised by
 //! its label; the disk editor adds an existing qcow2 volume with the format of its XML and
-//! inserts an ISO volume into a CD-ROM; a local
-//! file uploaded through it is byte-exact; a cancelled upload leaves no volume and says so; the
-//! open browser uses almost no CPU.
+//! inserts an ISO volume into a CD-ROM; a local file uploaded through it is byte-exact; a
+//! cancelled upload leaves no volume and says so.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
+use support::browser::{
+    MIB, file_chooser_open, media_pool, names, noise, open_browser, select_pool, select_volume,
+    tcp, wait_loaded,
+};
+
+fn virsh(d: &Libvirtd, args: &[&str]) -> String {
+    d.virsh(&d.qemu_uri(), args).unwrap()
+}
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use adw::prelude::*;
 use hangar::ui::hardware::{HardwareEditor, HardwareEditorInit, HardwareEditorMsg};
-use hangar::ui::volume_browser::{
-    Filter, VolumeBrowser, VolumeBrowserInit, VolumeBrowserMsg as Msg, VolumeBrowserOutput,
-};
+use hangar::ui::volume_browser::{Filter, VolumeBrowserMsg as Msg, VolumeBrowserOutput};
 use hangar::ui::wizard::{NewVmWizard, NewVmWizardInit, NewVmWizardMsg, PathField};
 use relm4::prelude::*;
 use support::hardware::{button, descendants, group_widgets, pump};
 use support::storage::{field, running_pool, virsh_volumes};
 use support::wait_until;
 use testbed::{Libvirtd, unique_name, vm};
-
-const MIB: usize = 1 << 20;
-
-fn tcp(d: &Libvirtd) -> String {
-    format!("qemu+tcp://127.0.0.1:{}/system", d.tcp_port())
-}
-
-fn virsh(d: &Libvirtd, args: &[&str]) -> String {
-    d.virsh(&d.qemu_uri(), args).unwrap()
-}
-
-fn run(cmd: &mut Command) {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// An ISO image labelled `label` at `path` (xorriso), of files made under `scratch`.
-fn make_iso(path: &Path, scratch: &Path, label: &str) {
-    let src = scratch.join(unique_name("iso-src"));
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(src.join("README.TXT"), b"hello").unwrap();
-    run(Command::new("xorriso")
-        .args([
-            "-as", "mkisofs", "-quiet", "-V", label, "-sysid", "LINUX", "-o",
-        ])
-        .arg(path)
-        .arg(&src));
-}
-
-/// A running directory pool holding `install.iso` (a Debian 11 label), `data.img` (qcow2,
-/// whatever its name says), `blank.raw` and a directory `subdir`.
-fn media_pool(d: &Libvirtd, name: &str) -> PathBuf {
-    let dir = running_pool(d, name);
-    make_iso(&dir.join("install.iso"), d.dir(), "Debian 11.5.0 amd64 n");
-    // A directory in the pool is listed by libvirt, but it is no image.
-    std::fs::create_dir(dir.join("subdir")).unwrap();
-    run(Command::new("qemu-img")
-        .args(["create", "-q", "-f", "qcow2"])
-        .arg(dir.join("data.img"))
-        .arg("16M"));
-    std::fs::write(dir.join("blank.raw"), vec![0u8; MIB]).unwrap();
-    virsh(d, &["pool-refresh", name]);
-    dir
-}
-
-/// Waits until `b` has read the volumes of its selected pool.
-fn wait_loaded(b: &relm4::Controller<VolumeBrowser>, loads_before: u64) {
-    assert!(
-        wait_until(30, || b.model().loads() > loads_before
-            && !b.model().loading()),
-        "the browser did not load: {:?}",
-        b.model().error()
-    );
-}
-
-/// Selects pool `name` in the browser's list and waits for its volumes.
-fn select_pool(b: &relm4::Controller<VolumeBrowser>, name: &str) {
-    if b.model().selected_pool() == Some(name) {
-        return;
-    }
-    let loads = b.model().loads();
-    let i = b
-        .model()
-        .pools()
-        .iter()
-        .position(|p| p.name == name)
-        .unwrap_or_else(|| panic!("no pool {name} in the browser"));
-    let list = b.widgets().pools.clone();
-    list.select_row(list.row_at_index(i as i32).as_ref());
-    wait_loaded(b, loads);
-}
-
-fn names(b: &relm4::Controller<VolumeBrowser>) -> Vec<String> {
-    b.model().volumes().iter().map(|v| v.name.clone()).collect()
-}
-
-/// Selects volume `name` in the list; its position.
-fn select_volume(b: &relm4::Controller<VolumeBrowser>, name: &str) -> u32 {
-    let i = names(b)
-        .iter()
-        .position(|n| n == name)
-        .unwrap_or_else(|| panic!("no volume {name} listed: {:?}", names(b)));
-    b.widgets().volumes.select(Some(i));
-    pump();
-    assert!(b.widgets().choose.is_sensitive());
-    i as u32
-}
-
-/// Whether a file chooser of this process is open.
-fn file_chooser_open() -> bool {
-    gtk::Window::list_toplevels()
-        .iter()
-        .any(|w| w.is::<gtk::FileChooserDialog>() && w.is_visible())
-}
-
-/// CPU time (user + system) this process has used.
-fn cpu_time() -> Duration {
-    // SAFETY: getrusage writes into the zeroed struct it is given and reads nothing else.
-    let usage = unsafe {
-        let mut u: libc::rusage = std::mem::zeroed();
-        assert_eq!(libc::getrusage(libc::RUSAGE_SELF, &mut u), 0);
-        u
-    };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
-}
 
 #[gtk::test]
 fn the_wizard_browses_the_hosts_pools_and_recognises_the_iso_volume() {
@@ -351,40 +243,6 @@ fn browse_button(row: &adw::EntryRow) -> gtk::Button {
         .expect("no Browse button")
 }
 
-type Outputs = Arc<Mutex<Vec<VolumeBrowserOutput>>>;
-
-/// A browser on `d` over TCP, open on every volume of pool `pool`.
-fn open_browser(d: &Libvirtd, pool: &str) -> (relm4::Controller<VolumeBrowser>, Outputs) {
-    let outputs: Outputs = Arc::default();
-    let o = outputs.clone();
-    let b = VolumeBrowser::builder()
-        .launch(VolumeBrowserInit {
-            conn: support::connect(&tcp(d)),
-        })
-        .connect_receiver(move |_, out| o.lock().unwrap().push(out));
-    b.emit(Msg::Open {
-        filter: Filter::All,
-        title: "Choose".into(),
-    });
-    wait_loaded(&b, 0);
-    select_pool(&b, pool);
-    (b, outputs)
-}
-
-/// `len` bytes that do not repeat (xorshift).
-fn noise(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut out = Vec::with_capacity(len + 8);
-    while out.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out.extend_from_slice(&x.to_le_bytes());
-    }
-    out.truncate(len);
-    out
-}
-
 #[gtk::test]
 fn a_local_file_uploaded_through_the_browser_becomes_a_byte_exact_volume() {
     support::init_gui();
@@ -492,60 +350,4 @@ fn a_cancelled_upload_leaves_no_volume_and_says_so() {
     assert!(!dir.join("large.img").exists());
     assert!(names(&b).is_empty());
     b.widget().destroy();
-}
-
-#[gtk::test]
-fn the_open_browser_uses_almost_no_cpu() {
-    support::init_gui();
-    let d = Libvirtd::start().unwrap();
-    let dir = running_pool(&d, "idle");
-    for i in 0..20 {
-        std::fs::File::create(dir.join(format!("v{i}.img"))).unwrap();
-    }
-    virsh(&d, &["pool-refresh", "idle"]);
-    let (b, _) = open_browser(&d, "idle");
-    assert_eq!(names(&b).len(), 20);
-    select_volume(&b, "v3.img");
-    support::drain();
-    let ctx = gtk::glib::MainContext::default();
-    let done = std::rc::Rc::new(std::cell::Cell::new(false));
-    let flag = done.clone();
-    gtk::glib::timeout_add_local_once(Duration::from_secs(10), move || flag.set(true));
-    let (cpu0, wall0) = (cpu_time(), Instant::now());
-    while !done.get() {
-        ctx.iteration(true);
-    }
-    let (cpu, wall) = (cpu_time() - cpu0, wall0.elapsed());
-    let share = cpu.as_secs_f64() / wall.as_secs_f64() * 100.0;
-    eprintln!(
-        "FIGURE storage browser idle: {} ms CPU in {:.1} s = {share:.2} % of one core",
-        cpu.as_millis(),
-        wall.as_secs_f64()
-    );
-    assert!(share < 2.0, "the idle browser used {share:.2} % CPU");
-    assert!(b.widget().is_visible());
-    b.widget().destroy();
-}
-
-#[gtk::test]
-fn a_local_file_is_a_second_choice_on_a_local_connection_only() {
-    support::init_gui();
-    let d = Libvirtd::shared();
-    for (uri, local) in [(d.qemu_uri(), true), (tcp(d), false)] {
-        let b = VolumeBrowser::builder()
-            .launch(VolumeBrowserInit {
-                conn: support::connect(&uri),
-            })
-            .detach();
-        b.emit(Msg::Open {
-            filter: Filter::Disk,
-            title: "Choose".into(),
-        });
-        wait_loaded(&b, 0);
-        assert_eq!(b.model().local(), local, "{uri}");
-        assert_eq!(b.widgets().local.is_visible(), local, "{uri}");
-        // The volumes of the host come first either way.
-        assert!(b.widgets().upload.is_visible());
-        b.widget().destroy();
-    }
 }

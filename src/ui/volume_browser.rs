@@ -111,6 +111,8 @@ pub struct VolumeBrowser {
     volume_gen: u64,
     loading: bool,
     loads: u64,
+    /// Whether the volume list takes the focus once it shows volumes (after opening).
+    focus_list: bool,
     activity: Option<Activity>,
     notice: Option<String>,
     error: Option<String>,
@@ -323,6 +325,7 @@ impl Component for VolumeBrowser {
             volume_gen: 0,
             loading: false,
             loads: 0,
+            focus_list: false,
             activity: None,
             notice: None,
             error: None,
@@ -352,7 +355,7 @@ impl Component for VolumeBrowser {
                 }
                 self.load_pools(&sender);
                 root.present();
-                widgets.volumes.view.grab_focus();
+                self.focus_list = !widgets.volumes.view.grab_focus();
             }
             M::Refresh => self.load_pools(&sender),
             M::PoolSelected(name) => {
@@ -464,6 +467,10 @@ impl Component for VolumeBrowser {
                 }
                 self.show_volumes(widgets);
                 self.loads += 1;
+                // Keys work on the list at once: arrows move, Enter chooses.
+                if self.focus_list && !self.shown.is_empty() {
+                    self.focus_list = !widgets.volumes.view.grab_focus();
+                }
             }
             BrowserCmd::Progress(p) => {
                 if let Some(a) = &mut self.activity {
