@@ -14,6 +14,7 @@ pub mod storage;
 pub mod uri_title;
 pub mod vm_list;
 pub mod vm_window;
+pub mod volume_browser;
 pub mod volumes;
 pub mod wizard;
 pub mod xml_pane;
