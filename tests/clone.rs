@@ -1,0 +1,429 @@
+//! Cloning against a private libvirtd (QEMU driver, TCG), with `virsh` as the oracle: a full
+//! clone of a shut-off UEFI VM with two qcow2 disks gets new volumes, a new UUID and MAC, a copy
+//! of the NVRAM, and boots, while the original stays byte for byte as it was; a linked clone's
+//! volume has the original as its backing file; a failure or cancel half-way leaves no volume
+//! and no domain behind.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use hangar::clone::{self, Cancel, CloneError, CloneMode, NvramOutcome, Progress};
+use testbed::{Libvirtd, unique_name, wait};
+use virt_client::Connection;
+
+const VARS: &str = "/usr/share/OVMF/OVMF_VARS_4M.fd";
+const CODE: &str = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+
+fn rt() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| tokio::runtime::Runtime::new().unwrap())
+}
+
+fn virsh(d: &Libvirtd, args: &[&str]) -> String {
+    d.virsh(&d.qemu_uri(), args).unwrap()
+}
+
+fn connect(d: &Libvirtd) -> Connection {
+    rt().block_on(Connection::open(&d.qemu_uri())).unwrap()
+}
+
+fn make_pool(d: &Libvirtd) -> (String, PathBuf) {
+    let name = unique_name("clpool");
+    let path = d.dir().join(&name);
+    let target = path.display().to_string();
+    virsh(d, &["pool-define-as", &name, "dir", "--target", &target]);
+    virsh(d, &["pool-build", &name]);
+    virsh(d, &["pool-start", &name]);
+    (name, path)
+}
+
+fn drop_pool(d: &Libvirtd, pool: &str) {
+    let uri = d.qemu_uri();
+    let vols = d
+        .virsh(&uri, &["vol-list", pool, "--name"])
+        .unwrap_or_default();
+    for v in vols.lines().filter(|l| !l.trim().is_empty()) {
+        let _ = d.virsh_output(&uri, &["vol-delete", v.trim(), "--pool", pool]);
+    }
+    let _ = d.virsh_output(&uri, &["pool-destroy", pool]);
+    let _ = d.virsh_output(&uri, &["pool-undefine", pool]);
+}
+
+fn remove_vm(d: &Libvirtd, name: &str) {
+    let uri = d.qemu_uri();
+    let _ = d.virsh_output(&uri, &["destroy", name]);
+    let _ = d.virsh_output(&uri, &["undefine", name, "--nvram", "--managed-save"]);
+}
+
+/// A tiny VM with two qcow2 disks in `pool` (and with `uefi`, OVMF with its NVRAM in
+/// `nvram_dir/NAME_VARS.fd`, outside every pool as libvirt's own `qemu/nvram` is), a user-mode
+/// NIC; defined, shut off.
+fn source_vm(d: &Libvirtd, pool: &str, dir: &Path, uefi: Option<&Path>) -> String {
+    let name = unique_name("clsrc");
+    let mut disks = String::new();
+    for (i, dev) in ["vda", "vdb"].iter().enumerate() {
+        let vol = format!("{name}-{i}.qcow2");
+        virsh(
+            d,
+            &["vol-create-as", pool, &vol, "16M", "--format", "qcow2"],
+        );
+        let path = dir.join(&vol);
+        disks.push_str(&format!(
+            "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>\
+             <source file='{}'/><target dev='{dev}' bus='virtio'/></disk>\n",
+            path.display()
+        ));
+    }
+    disks.push_str(
+        "<interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/></interface>\n",
+    );
+    let mut xml =
+        testbed::vm::tiny_xml(&name).replace("  </devices>", &format!("{disks}  </devices>"));
+    if let Some(nvram_dir) = uefi {
+        std::fs::create_dir_all(nvram_dir).unwrap();
+        let nvram = nvram_dir.join(format!("{name}_VARS.fd"));
+        std::fs::copy(VARS, &nvram).unwrap();
+        xml = xml.replace(
+            "    <boot dev='hd'/>",
+            &format!(
+                "    <loader readonly='yes' type='pflash'>{CODE}</loader>\n    \
+                 <nvram template='{VARS}'>{}</nvram>\n    <boot dev='hd'/>",
+                nvram.display()
+            ),
+        );
+    }
+    let file = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&file, xml).unwrap();
+    virsh(d, &["define", &file.display().to_string()]);
+    name
+}
+
+fn dumpxml(d: &Libvirtd, name: &str) -> String {
+    virsh(d, &["dumpxml", name, "--inactive"])
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn vm_exists(d: &Libvirtd, name: &str) -> bool {
+    d.virsh_output(&d.qemu_uri(), &["dominfo", name])
+        .unwrap()
+        .status
+        .success()
+}
+
+fn vol_names(d: &Libvirtd, pool: &str) -> Vec<String> {
+    virsh(d, &["pool-refresh", pool]);
+    // "Name Path" and a rule, then one volume a line.
+    let mut v: Vec<String> = virsh(d, &["vol-list", pool])
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_full_clone_has_its_own_volumes_uuid_mac_and_nvram_and_boots() {
+    let d = Libvirtd::shared();
+    let (pool, dir) = make_pool(d);
+    let nvram_dir = d.dir().join(unique_name("nvram"));
+    let src = source_vm(d, &pool, &dir, Some(&nvram_dir));
+    let before_xml = dumpxml(d, &src);
+    let before_files = files(&dir);
+    let before_nvram = files(&nvram_dir);
+    let pools_before = virsh(d, &["pool-list", "--all", "--name"]);
+    let conn = connect(d);
+
+    let plan = rt().block_on(clone::prepare(&conn, &src)).unwrap();
+    assert_eq!(plan.disks.len(), 2);
+    let name = plan.proposed_name();
+    assert_eq!(name, format!("{src}-clone"));
+    let seen = Mutex::new(Vec::new());
+    let done = rt()
+        .block_on(clone::run(
+            &conn,
+            &plan,
+            &name,
+            CloneMode::Full,
+            &Cancel::default(),
+            &|p| seen.lock().unwrap().push(p),
+        ))
+        .unwrap();
+    let seen = seen.into_inner().unwrap();
+    assert!(
+        seen.iter().any(|p| matches!(
+            p,
+            Progress::Disk {
+                index: 2,
+                count: 2,
+                ..
+            }
+        )),
+        "{seen:?}"
+    );
+    assert!(seen.contains(&Progress::Defining), "{seen:?}");
+
+    let xml = dumpxml(d, &name);
+    let src_uuid = virsh(d, &["domuuid", &src]).trim().to_string();
+    let new_uuid = virsh(d, &["domuuid", &name]).trim().to_string();
+    assert_ne!(src_uuid, new_uuid);
+    assert_eq!(done.uuid, new_uuid);
+    assert!(!xml.contains("52:54:00:12:34:56"), "{xml}");
+    assert!(xml.contains("<mac address='52:54:00:"), "{xml}");
+    let disk1 = dir.join(format!("{name}.qcow2"));
+    let disk2 = dir.join(format!("{name}-disk2.qcow2"));
+    assert_eq!(
+        done.volumes,
+        vec![disk1.display().to_string(), disk2.display().to_string()]
+    );
+    assert!(
+        xml.contains(&format!("<source file='{}'/>", disk1.display())),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(&format!("<source file='{}'/>", disk2.display())),
+        "{xml}"
+    );
+    assert!(!xml.contains(&format!("{src}-0.qcow2")), "{xml}");
+    // The NVRAM is copied next to the original's, through a pool that is gone again.
+    let nvram = nvram_dir.join(format!("{name}_VARS.fd"));
+    assert_eq!(
+        done.nvram,
+        NvramOutcome::Copied(nvram.display().to_string())
+    );
+    assert!(
+        xml.contains(&format!("{}</nvram>", nvram.display())),
+        "{xml}"
+    );
+    assert_eq!(std::fs::read(&nvram).unwrap(), std::fs::read(VARS).unwrap());
+    assert_eq!(
+        virsh(d, &["pool-list", "--all", "--name"]),
+        pools_before,
+        "no pool is left behind"
+    );
+    // The copies are real qcow2 images of the same size.
+    let info = virsh(
+        d,
+        &["vol-info", "--pool", &pool, &format!("{name}-disk2.qcow2")],
+    );
+    assert!(info.contains("16.00 MiB"), "{info}");
+
+    // The original is untouched: its definition and every file it had.
+    assert_eq!(dumpxml(d, &src), before_xml);
+    let after: Vec<_> = files(&dir)
+        .into_iter()
+        .filter(|(f, _)| !f.starts_with(&name))
+        .collect();
+    assert_eq!(after, before_files);
+    let nvram_after: Vec<_> = files(&nvram_dir)
+        .into_iter()
+        .filter(|(f, _)| !f.starts_with(&name))
+        .collect();
+    assert_eq!(nvram_after, before_nvram);
+
+    // The clone boots.
+    virsh(d, &["start", &name]);
+    assert!(wait::holds_for(Duration::from_secs(2), || {
+        virsh(d, &["domstate", &name]).trim() == "running"
+    }));
+    remove_vm(d, &name);
+    remove_vm(d, &src);
+    drop_pool(d, &pool);
+}
+
+#[test]
+fn a_linked_clone_is_an_overlay_on_the_original_and_needs_it_shut_off() {
+    let d = Libvirtd::shared();
+    let (pool, dir) = make_pool(d);
+    let src = source_vm(d, &pool, &dir, None);
+    let conn = connect(d);
+    let plan = rt().block_on(clone::prepare(&conn, &src)).unwrap();
+    let name = plan.proposed_name();
+    let done = rt()
+        .block_on(clone::run(
+            &conn,
+            &plan,
+            &name,
+            CloneMode::Linked,
+            &Cancel::default(),
+            &|_| {},
+        ))
+        .unwrap();
+    assert_eq!(done.nvram, NvramOutcome::None);
+    for (i, new) in [format!("{name}.qcow2"), format!("{name}-disk2.qcow2")]
+        .iter()
+        .enumerate()
+    {
+        let vol = virsh(d, &["vol-dumpxml", "--pool", &pool, new]);
+        let original = dir.join(format!("{src}-{i}.qcow2"));
+        assert!(
+            vol.contains(&format!("<path>{}</path>", original.display())),
+            "{vol}"
+        );
+        assert!(vol.contains("<format type='qcow2'/>"), "{vol}");
+    }
+    virsh(d, &["start", &name]);
+    assert_eq!(virsh(d, &["domstate", &name]).trim(), "running");
+    remove_vm(d, &name);
+
+    // A running source: no linked clone, and no full one either.
+    virsh(d, &["start", &src]);
+    let err = rt().block_on(clone::prepare(&conn, &src)).unwrap_err();
+    assert!(matches!(err, CloneError::Running), "{err}");
+    virsh(d, &["suspend", &src]);
+    let plan = rt().block_on(clone::prepare(&conn, &src)).unwrap();
+    let err = rt()
+        .block_on(clone::run(
+            &conn,
+            &plan,
+            &plan.proposed_name(),
+            CloneMode::Linked,
+            &Cancel::default(),
+            &|_| {},
+        ))
+        .unwrap_err();
+    assert!(matches!(err, CloneError::LinkedNeedsShutOff), "{err}");
+    remove_vm(d, &src);
+    drop_pool(d, &pool);
+}
+
+#[test]
+fn a_failure_or_cancel_half_way_leaves_no_volume_and_no_domain() {
+    let d = Libvirtd::shared();
+    let (pool, dir) = make_pool(d);
+    let nvram_dir = d.dir().join(unique_name("nvram"));
+    let src = source_vm(d, &pool, &dir, Some(&nvram_dir));
+    let conn = connect(d);
+    let plan = rt().block_on(clone::prepare(&conn, &src)).unwrap();
+    let name = plan.proposed_name();
+    let before = vol_names(d, &pool);
+    let nvram_before = files(&nvram_dir);
+    let pools_before = virsh(d, &["pool-list", "--all", "--name"]);
+
+    // Someone makes the second disk's volume after the plan was made: disk 2 fails.
+    let blocker = format!("{name}-disk2.qcow2");
+    virsh(
+        d,
+        &["vol-create-as", &pool, &blocker, "1M", "--format", "raw"],
+    );
+    let err = rt()
+        .block_on(clone::run(
+            &conn,
+            &plan,
+            &name,
+            CloneMode::Full,
+            &Cancel::default(),
+            &|_| {},
+        ))
+        .unwrap_err();
+    assert!(matches!(err, CloneError::Libvirt(_)), "{err}");
+    assert!(!vm_exists(d, &name));
+    let mut expected = before.clone();
+    expected.push(blocker.clone());
+    expected.sort();
+    assert_eq!(
+        vol_names(d, &pool),
+        expected,
+        "only the other volume is left"
+    );
+    virsh(d, &["vol-delete", "--pool", &pool, &blocker]);
+
+    // The NVRAM's copy fails after both disks are written: both go again, and the pool made
+    // for the NVRAM's directory too.
+    let nvram_blocker = nvram_dir.join(format!("{name}_VARS.fd"));
+    std::fs::write(&nvram_blocker, b"taken").unwrap();
+    let seen = Mutex::new(Vec::new());
+    let err = rt()
+        .block_on(clone::run(
+            &conn,
+            &plan,
+            &name,
+            CloneMode::Full,
+            &Cancel::default(),
+            &|p| seen.lock().unwrap().push(p),
+        ))
+        .unwrap_err();
+    assert!(matches!(err, CloneError::Libvirt(_)), "{err}");
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.contains(&Progress::Nvram), "{seen:?}");
+    assert_eq!(seen.last(), Some(&Progress::CleaningUp), "{seen:?}");
+    assert!(!vm_exists(d, &name));
+    assert_eq!(vol_names(d, &pool), before);
+    assert_eq!(std::fs::read(&nvram_blocker).unwrap(), b"taken");
+    std::fs::remove_file(&nvram_blocker).unwrap();
+    assert_eq!(files(&nvram_dir), nvram_before);
+    assert_eq!(virsh(d, &["pool-list", "--all", "--name"]), pools_before);
+
+    // Cancel while the first disk is copied: it is removed once written.
+    let cancel = Cancel::default();
+    let err = rt()
+        .block_on(clone::run(
+            &conn,
+            &plan,
+            &name,
+            CloneMode::Full,
+            &cancel,
+            &|p| {
+                if matches!(p, Progress::Disk { index: 1, .. }) {
+                    cancel.cancel();
+                }
+            },
+        ))
+        .unwrap_err();
+    assert!(matches!(err, CloneError::Cancelled), "{err}");
+    assert!(!vm_exists(d, &name));
+    assert_eq!(vol_names(d, &pool), before);
+
+    // A name that is taken is refused before anything is made.
+    let err = rt()
+        .block_on(clone::run(
+            &conn,
+            &plan,
+            &src,
+            CloneMode::Full,
+            &Cancel::default(),
+            &|_| {},
+        ))
+        .unwrap_err();
+    assert!(matches!(err, CloneError::Taken(_)), "{err}");
+    assert_eq!(vol_names(d, &pool), before);
+
+    // Leftovers of earlier clones, each taking one name: a second disk's volume, an NVRAM
+    // file, a VM. The proposal steps over all of them, and none of them can be chosen.
+    let base = format!("{src}-clone");
+    virsh(
+        d,
+        &["vol-create-as", &pool, &format!("{base}-disk2.qcow2"), "1M"],
+    );
+    std::fs::write(nvram_dir.join(format!("{base}-2_VARS.fd")), b"old").unwrap();
+    let other = format!("{base}-3");
+    let file = d.dir().join(format!("{other}.xml"));
+    std::fs::write(&file, testbed::vm::tiny_xml(&other)).unwrap();
+    virsh(d, &["define", &file.display().to_string()]);
+    let plan = rt().block_on(clone::prepare(&conn, &src)).unwrap();
+    assert_eq!(plan.proposed_name(), format!("{base}-4"));
+    for taken in [base.clone(), format!("{base}-2"), other.clone()] {
+        let err = plan.check_name(&taken).unwrap_err();
+        assert!(matches!(err, CloneError::Taken(_)), "{taken}: {err}");
+    }
+    remove_vm(d, &other);
+    remove_vm(d, &src);
+    drop_pool(d, &pool);
+}
