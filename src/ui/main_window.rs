@@ -3,6 +3,7 @@
 mod actions;
 mod confirm;
 mod migrate;
+mod saved;
 mod sessions;
 mod state;
 
