@@ -6,7 +6,7 @@ use relm4::ComponentSender;
 
 use super::{MainWindow, MainWindowMsg};
 use crate::i18n::gettext;
-use crate::session::model::VmAction;
+use crate::session::model::{VmAction, VmState};
 use crate::ui::vm_list::VmObject;
 
 /// A VM action the window offers: its action name, shortcut and menu label.
@@ -34,6 +34,8 @@ pub enum VmVerb {
     SaveToFile,
     /// Start from a file saved on the host.
     RestoreFromFile,
+    /// Open the Clone dialog.
+    Clone,
     /// Delete the definition (and maybe storage).
     Delete,
     /// Rename.
@@ -48,7 +50,7 @@ pub enum VmVerb {
 
 impl VmVerb {
     /// Every verb, in menu order.
-    pub const ALL: [VmVerb; 16] = [
+    pub const ALL: [VmVerb; 17] = [
         Self::Open,
         Self::Run,
         Self::Pause,
@@ -62,6 +64,7 @@ impl VmVerb {
         Self::SaveToFile,
         Self::RestoreFromFile,
         Self::Rename,
+        Self::Clone,
         Self::Migrate,
         Self::Autostart,
         Self::Delete,
@@ -81,6 +84,7 @@ impl VmVerb {
             Self::DiscardSave => "vm-discard-save",
             Self::SaveToFile => "vm-save-to-file",
             Self::RestoreFromFile => "vm-restore-from-file",
+            Self::Clone => "vm-clone",
             Self::Delete => "vm-delete",
             Self::Rename => "vm-rename",
             Self::Autostart => "vm-autostart",
@@ -103,6 +107,7 @@ impl VmVerb {
             Self::DiscardSave => gettext("Discard Saved S_tate…"),
             Self::SaveToFile => gettext("Save to F_ile…"),
             Self::RestoreFromFile => gettext("Restore from Fi_le…"),
+            Self::Clone => gettext("_Clone…"),
             Self::Delete => gettext("_Delete…"),
             Self::Rename => gettext("Re_name…"),
             Self::Autostart => gettext("Start with _Host"),
@@ -128,6 +133,7 @@ impl VmVerb {
             | Self::DiscardSave
             | Self::SaveToFile
             | Self::RestoreFromFile
+            | Self::Clone
             | Self::Autostart
             | Self::Migrate => &[],
         }
@@ -147,6 +153,8 @@ impl VmVerb {
             Self::Rename => VmAction::Rename(String::new()).allowed_for(&summary),
             Self::SaveToFile => VmAction::SaveToFile(String::new()).allowed_for(&summary),
             Self::RestoreFromFile => VmAction::RestoreFromFile(String::new()).allowed_for(&summary),
+            // Disks that a running guest writes to cannot be copied; paused or off they can.
+            Self::Clone => !matches!(summary.state, VmState::Running | VmState::Blocked),
             Self::Delete => VmAction::Delete { storage: vec![] }.allowed_for(&summary),
             other => other
                 .simple_action()
@@ -172,7 +180,8 @@ impl VmVerb {
             | Self::Open
             | Self::Migrate
             | Self::SaveToFile
-            | Self::RestoreFromFile => {
+            | Self::RestoreFromFile
+            | Self::Clone => {
                 return None;
             }
         })
@@ -271,6 +280,7 @@ impl WindowActions {
                         VmVerb::Rename
                             | VmVerb::Open
                             | VmVerb::Migrate
+                            | VmVerb::Clone
                             | VmVerb::SaveToFile
                             | VmVerb::RestoreFromFile
                     ));
@@ -347,6 +357,7 @@ pub fn vm_menu() -> gio::Menu {
         ],
         &[
             VmVerb::Rename,
+            VmVerb::Clone,
             VmVerb::Migrate,
             VmVerb::Autostart,
             VmVerb::Delete,

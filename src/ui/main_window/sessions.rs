@@ -365,6 +365,10 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
             window.open_migrate(&applicable[0], sender);
             return;
         }
+        VmVerb::Clone => {
+            window.open_clone(&applicable[0], sender);
+            return;
+        }
         VmVerb::SaveToFile | VmVerb::RestoreFromFile => {
             let (prompt, make): (_, fn(String) -> VmAction) = if verb == VmVerb::SaveToFile {
                 (PathPrompt::Save, VmAction::SaveToFile)
