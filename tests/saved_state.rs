@@ -103,6 +103,16 @@ fn has_managed_save(d: &Libvirtd, name: &str) -> bool {
         .any(|l| l.starts_with("Managed save:") && l.trim_end().ends_with("yes"))
 }
 
+/// Whether QEMU's latest start for `name` took its memory from a saved state (`-incoming`)
+/// rather than booting: its command lines are in the daemon's log for the VM.
+fn last_start_restored(d: &Libvirtd, name: &str) -> bool {
+    let log =
+        std::fs::read_to_string(d.dir().join(format!("log/qemu/{name}.log"))).unwrap_or_default();
+    log.rsplit("LC_ALL=C")
+        .next()
+        .is_some_and(|last| last.contains("-incoming"))
+}
+
 fn running_tiny(d: &Libvirtd) -> String {
     let name = unique_name("saved");
     let file = d.dir().join(format!("{name}.xml"));
@@ -143,6 +153,7 @@ fn managed_save_then_run_restores_and_discard_removes_the_image() {
     });
     assert_eq!(state(d, &name), "running");
     assert!(!has_managed_save(d, &name));
+    assert!(last_start_restored(d, &name), "Run booted afresh");
     let log = d.virsh(&d.qemu_uri(), &["dominfo", &name]).unwrap();
     assert!(log.contains("running"), "{log}");
 
@@ -155,6 +166,13 @@ fn managed_save_then_run_restores_and_discard_removes_the_image() {
     assert_eq!(vm.state_label(), VmState::ShutOff.label());
     assert!(!has_managed_save(d, &name));
     assert_eq!(state(d, &name), "shut off");
+    // The next start boots.
+    s.act(&vm, VmAction::Run);
+    s.until(60, &name, |v| v.state == VmState::Running);
+    assert!(
+        !last_start_restored(d, &name),
+        "the discarded state came back"
+    );
     assert!(s.failures.is_empty(), "{:?}", s.failures);
     s.stop();
     remove(d, &name);
@@ -177,6 +195,7 @@ fn save_to_file_and_restore_from_file() {
     s.act(&vm, VmAction::RestoreFromFile(path.clone()));
     s.until(60, &name, |v| v.state == VmState::Running);
     assert_eq!(state(d, &name), "running");
+    assert!(last_start_restored(d, &name), "the VM booted afresh");
     assert!(s.failures.is_empty(), "{:?}", s.failures);
     s.stop();
     remove(d, &name);
