@@ -42,11 +42,8 @@ fn make_pool(d: &Libvirtd) -> (String, PathBuf) {
 
 fn drop_pool(d: &Libvirtd, pool: &str) {
     let uri = d.qemu_uri();
-    let vols = d
-        .virsh(&uri, &["vol-list", pool, "--name"])
-        .unwrap_or_default();
-    for v in vols.lines().filter(|l| !l.trim().is_empty()) {
-        let _ = d.virsh_output(&uri, &["vol-delete", v.trim(), "--pool", pool]);
+    for v in vol_names(d, pool) {
+        let _ = d.virsh_output(&uri, &["vol-delete", &v, "--pool", pool]);
     }
     let _ = d.virsh_output(&uri, &["pool-destroy", pool]);
     let _ = d.virsh_output(&uri, &["pool-undefine", pool]);

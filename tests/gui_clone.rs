@@ -1,12 +1,14 @@
 //! The Clone dialog opened from the main window's action on a shut-off VM with a disk in a
 //! pool: it proposes a free name, refuses a taken one, and Clone makes the VM with its own
-//! volume, which `virsh` then sees; the dialog closes.
+//! volume, which `virsh` then sees; the dialog closes. Cancel pressed while the clone runs
+//! closes it with nothing left behind.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
 use adw::prelude::*;
+use hangar::ui::clone::{CloneDialog, CloneDialogInit, CloneDialogOutput};
 use relm4::prelude::*;
 use support::hardware::{descendants, screenshot, virsh};
 use support::wait_until;
@@ -142,6 +144,80 @@ fn the_clone_action_opens_the_dialog_which_makes_the_clone() {
     for vm in [&proposed, &src] {
         let _ = d.virsh_output(&d.qemu_uri(), &["undefine", vm, "--remove-all-storage"]);
     }
+    let _ = d.virsh_output(&d.qemu_uri(), &["pool-destroy", &pool]);
+    let _ = d.virsh_output(&d.qemu_uri(), &["pool-undefine", &pool]);
+}
+
+fn volumes(d: &Libvirtd, pool: &str) -> String {
+    virsh(d, &["pool-refresh", pool]);
+    // "Name Path" and a rule, then one volume a line.
+    virsh(d, &["vol-list", pool])
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[gtk::test]
+fn cancel_while_cloning_closes_the_dialog_and_leaves_nothing() {
+    support::init_gui();
+    let d = Libvirtd::shared();
+    let (src, pool, _dir) = source(d);
+    let before = volumes(d, &pool);
+    let outputs: std::rc::Rc<std::cell::RefCell<Vec<CloneDialogOutput>>> = Default::default();
+    let sink = outputs.clone();
+    let dialog = CloneDialog::builder()
+        .launch(CloneDialogInit {
+            conn: support::connect(&d.qemu_uri()),
+            source: src.clone(),
+        })
+        .connect_receiver(move |_, out| sink.borrow_mut().push(out));
+    dialog.widget().present();
+    let widgets = descendants(dialog.widget().upcast_ref());
+    let button = |label: &str| {
+        widgets
+            .iter()
+            .filter_map(|w| w.clone().downcast::<gtk::Button>().ok())
+            .find(|b| b.label().as_deref() == Some(label))
+            .unwrap()
+    };
+    let (clone, cancel) = (button("C_lone"), button("_Cancel"));
+    assert!(wait_until(30, || clone.is_sensitive()));
+    let proposed = format!("{src}-clone");
+    // Both clicks are handled in order: the clone stops at its first check.
+    clone.emit_clicked();
+    cancel.emit_clicked();
+    assert!(
+        wait_until(60, || !outputs.borrow().is_empty()),
+        "the dialog never ended"
+    );
+    assert!(
+        matches!(outputs.borrow()[0], CloneDialogOutput::Closed),
+        "{:?}",
+        outputs.borrow()
+    );
+    assert!(!dialog.widget().is_visible());
+    // The clone did start, and undid itself.
+    let progress = widgets
+        .iter()
+        .find_map(|w| w.clone().downcast::<gtk::ProgressBar>().ok())
+        .unwrap();
+    assert_eq!(
+        progress.text().as_deref(),
+        Some("Removing what was made"),
+        "the clone never ran"
+    );
+    assert!(
+        !d.virsh_output(&d.qemu_uri(), &["dominfo", &proposed])
+            .unwrap()
+            .status
+            .success(),
+        "the clone was defined"
+    );
+    assert_eq!(volumes(d, &pool), before);
+    dialog.widget().destroy();
+    let _ = d.virsh_output(&d.qemu_uri(), &["undefine", &src, "--remove-all-storage"]);
     let _ = d.virsh_output(&d.qemu_uri(), &["pool-destroy", &pool]);
     let _ = d.virsh_output(&d.qemu_uri(), &["pool-undefine", &pool]);
 }
