@@ -1,7 +1,10 @@
 //! Cloning a VM: a full clone copies each disk into a new volume through the storage API
 //! (`STORAGE_VOL_CREATE_XML_FROM`); a linked clone, only of a shut-off VM, gets qcow2 overlay
 //! volumes whose `<backingStore>` is the original. The clone has a new name, no `<uuid>`
-//! (libvirt makes one), new MAC addresses and its own NVRAM. Whatever fails or is cancelled
+//! (libvirt makes one), new MAC addresses and its own NVRAM: a copy made through the storage API
+//! too (virt-clone does the same, with a pool on the NVRAM's directory where none covers it; here
+//! that pool is transient and goes once the copy is made), or, where no pool can reach the file,
+//! fresh variables libvirt makes from the firmware's template. Whatever fails or is cancelled
 //! half-way is undone: every volume made so far is deleted, and the domain undefined.
 //!
 //! No GTK here: [`prepare`] looks at the source and the host, [`run`] does the work and
@@ -390,8 +393,8 @@ pub enum NvramOutcome {
     None,
     /// A copy of the source's, at this path.
     Copied(String),
-    /// libvirt makes a fresh one from the firmware's template at the first start (the
-    /// source's file, at this path, was not in a storage pool).
+    /// libvirt makes a fresh one from the firmware's template at the first start (no pool could
+    /// reach the source's file, at this path).
     Fresh(String),
 }
 

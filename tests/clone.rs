@@ -424,3 +424,50 @@ fn a_failure_or_cancel_half_way_leaves_no_volume_and_no_domain() {
     remove_vm(d, &src);
     drop_pool(d, &pool);
 }
+
+#[test]
+fn an_nvram_no_pool_can_reach_gets_fresh_variables_from_the_template() {
+    let d = Libvirtd::shared();
+    let (pool, dir) = make_pool(d);
+    let nvram_dir = d.dir().join(unique_name("nvram"));
+    let src = source_vm(d, &pool, &dir, Some(&nvram_dir));
+    // An inactive pool claims the NVRAM's directory: no transient pool can be made there.
+    let claim = unique_name("claim");
+    let target = nvram_dir.display().to_string();
+    virsh(d, &["pool-define-as", &claim, "dir", "--target", &target]);
+    let conn = connect(d);
+    let plan = rt().block_on(clone::prepare(&conn, &src)).unwrap();
+    assert!(
+        matches!(plan.nvram, clone::NvramPlan::Fresh(_)),
+        "{:?}",
+        plan.nvram
+    );
+    let name = plan.proposed_name();
+    let done = rt()
+        .block_on(clone::run(
+            &conn,
+            &plan,
+            &name,
+            CloneMode::Full,
+            &Cancel::default(),
+            &|_| {},
+        ))
+        .unwrap();
+    let old = nvram_dir
+        .join(format!("{src}_VARS.fd"))
+        .display()
+        .to_string();
+    assert_eq!(done.nvram, NvramOutcome::Fresh(old.clone()));
+    let xml = dumpxml(d, &name);
+    assert!(!xml.contains(&old), "{xml}");
+    assert!(xml.contains(&format!("template='{VARS}'")), "{xml}");
+    // libvirt makes the variables from the template.
+    virsh(d, &["start", &name]);
+    let xml = dumpxml(d, &name);
+    assert!(xml.contains(&format!("{name}_VARS.fd</nvram>")), "{xml}");
+    assert!(!xml.contains(&old), "{xml}");
+    remove_vm(d, &name);
+    remove_vm(d, &src);
+    let _ = d.virsh_output(&d.qemu_uri(), &["pool-undefine", &claim]);
+    drop_pool(d, &pool);
+}

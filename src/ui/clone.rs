@@ -113,7 +113,7 @@ impl CloneDialog {
             NvramPlan::Fresh(_) => {
                 text.push('\n');
                 text.push_str(&gettext(
-                    "The UEFI variables are not in a storage pool: the clone starts with fresh ones from the firmware's template.",
+                    "The UEFI variables cannot be copied through a storage pool: the clone starts with fresh ones from the firmware's template.",
                 ));
             }
         }
@@ -312,7 +312,7 @@ impl Component for CloneDialog {
                 root.set_visible(false);
                 let note = match &done.nvram {
                     NvramOutcome::Fresh(_) => Some(gettext_f(
-                        "“{}” starts with fresh UEFI variables: the original's were not in a storage pool.",
+                        "“{}” starts with fresh UEFI variables: the original's could not be copied.",
                         &[&done.name],
                     )),
                     _ => None,
