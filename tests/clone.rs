@@ -368,6 +368,29 @@ fn a_failure_or_cancel_half_way_leaves_no_volume_and_no_domain() {
     assert_eq!(files(&nvram_dir), nvram_before);
     assert_eq!(virsh(d, &["pool-list", "--all", "--name"]), pools_before);
 
+    // Cancel once the clone is being defined: the definition goes again, the disks and the
+    // NVRAM copy with it.
+    let cancel = Cancel::default();
+    let err = rt()
+        .block_on(clone::run(
+            &conn,
+            &plan,
+            &name,
+            CloneMode::Full,
+            &cancel,
+            &|p| {
+                if p == Progress::Defining {
+                    cancel.cancel();
+                }
+            },
+        ))
+        .unwrap_err();
+    assert!(matches!(err, CloneError::Cancelled), "{err}");
+    assert!(!vm_exists(d, &name));
+    assert_eq!(vol_names(d, &pool), before);
+    assert_eq!(files(&nvram_dir), nvram_before);
+    assert_eq!(virsh(d, &["pool-list", "--all", "--name"]), pools_before);
+
     // Cancel while the first disk is copied: it is removed once written.
     let cancel = Cancel::default();
     let err = rt()

@@ -57,9 +57,10 @@ impl Made {
     }
 
     async fn undo(mut self) {
-        const UNDEFINE_NVRAM: u32 = 4;
+        // The NVRAM copy is one of the volumes, deleted below through its pool.
+        const UNDEFINE_KEEP_NVRAM: u32 = 8;
         if let Some(dom) = self.domain.take()
-            && let Err(e) = dom.undefine(UNDEFINE_NVRAM).await
+            && let Err(e) = dom.undefine(UNDEFINE_KEEP_NVRAM).await
         {
             tracing::warn!("could not undefine the partial clone {}: {e}", dom.name());
         }
