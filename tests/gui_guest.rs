@@ -338,9 +338,11 @@ fn leases_and_the_agent_of_linux_guests_on_a_nat_network() {
         .output()
         .unwrap();
     assert!(mkfs.status.success(), "{mkfs:?}");
+    // Names of their own: cgroup v1 directories are named after VMs and shared by daemons.
+    let (gplain, gagent) = (unique_name("gp"), unique_name("ga"));
     for (name, dir, mac, disk) in [
-        ("gplain", &plain, PLAIN_MAC, None),
-        ("gagent", &agent, AGENT_MAC, Some(disk.as_path())),
+        (gplain.as_str(), &plain, PLAIN_MAC, None),
+        (gagent.as_str(), &agent, AGENT_MAC, Some(disk.as_path())),
     ] {
         let file = d.dir().join(format!("{name}.xml"));
         std::fs::write(&file, guest_xml(name, dir, "gnat", mac, disk)).unwrap();
@@ -350,7 +352,7 @@ fn leases_and_the_agent_of_linux_guests_on_a_nat_network() {
     let window = main_window(&uri);
 
     // No agent in this guest: its lease, and the words.
-    let uuid = open_vm(&window, &d, &uri, "gplain");
+    let uuid = open_vm(&window, &d, &uri, &gplain);
     let shown = wait_lines(&window, &uuid, 180, "the plain guest's lease", |l| {
         find(l, "Addresses").is_some_and(|a| a.value.starts_with("192.168.100."))
     });
@@ -358,7 +360,7 @@ fn leases_and_the_agent_of_linux_guests_on_a_nat_network() {
     assert!(addr.subtitle.ends_with(PLAIN_MAC), "{addr:?}");
     assert_eq!(
         Some(addr.value.clone()),
-        virsh_lease(&d, &uri, "gplain"),
+        virsh_lease(&d, &uri, &gplain),
         "as virsh domifaddr --source lease"
     );
     assert!(
@@ -372,13 +374,13 @@ fn leases_and_the_agent_of_linux_guests_on_a_nat_network() {
 
     // qemu-guest-agent answers: system, host name, file system, and the guest's own name
     // for its card with the leased address.
-    let uuid = open_vm(&window, &d, &uri, "gagent");
+    let uuid = open_vm(&window, &d, &uri, &gagent);
     let shown = wait_lines(&window, &uuid, 180, "the agent's answer", |l| {
         find(l, "Host name").is_some()
             && find(l, "Addresses").is_some_and(|a| a.value.contains("192.168.100."))
     });
     let info = d
-        .virsh(&uri, &["guestinfo", "gagent", "--os", "--hostname"])
+        .virsh(&uri, &["guestinfo", &gagent, "--os", "--hostname"])
         .unwrap();
     assert!(info.contains("Hangar test guest (busybox)"), "{info}");
     let os = find(&shown, "Operating system").unwrap();
@@ -390,16 +392,16 @@ fn leases_and_the_agent_of_linux_guests_on_a_nat_network() {
     assert_eq!(fs.subtitle, "ext4 · vda");
     assert!(fs.value.contains(" used"), "{fs:?}");
     assert!(
-        d.virsh(&uri, &["domfsinfo", "gagent"])
+        d.virsh(&uri, &["domfsinfo", &gagent])
             .unwrap()
             .contains("/data")
     );
     let addr = find(&shown, "Addresses").unwrap();
     assert_eq!(addr.subtitle, format!("eth0 · {AGENT_MAC}"));
-    let lease = virsh_lease(&d, &uri, "gagent").expect("a lease");
+    let lease = virsh_lease(&d, &uri, &gagent).expect("a lease");
     assert!(addr.value.lines().any(|a| a == lease), "{addr:?} {lease}");
     assert!(
-        d.virsh(&uri, &["domifaddr", "gagent", "--source", "agent"])
+        d.virsh(&uri, &["domifaddr", &gagent, "--source", "agent"])
             .unwrap()
             .contains(&lease)
     );
@@ -408,7 +410,7 @@ fn leases_and_the_agent_of_linux_guests_on_a_nat_network() {
     eprintln!("screenshot: {}", shot.display());
     hidden_asks_nothing(&window, &uuid);
     window.model().vm_windows()[&uuid].widget().close();
-    for name in ["gplain", "gagent"] {
+    for name in [&gplain, &gagent] {
         let _ = d.virsh(&uri, &["destroy", name]);
     }
 }

@@ -352,9 +352,11 @@ impl Libvirtd {
         };
         let uri = self.qemu_uri();
         // Destroying through libvirt lets it remove the domains' cgroups itself.
+        let mut running = Vec::new();
         if let Ok(names) = self.virsh(&uri, &["list", "--name"]) {
-            for name in names.lines().filter(|l| !l.trim().is_empty()) {
-                let _ = self.virsh_output(&uri, &["destroy", name.trim()]);
+            for name in names.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                running.push(name.to_owned());
+                let _ = self.virsh_output(&uri, &["destroy", name]);
             }
         }
         // tini (the namespace's init) forwards TERM to libvirtd; when init exits, the kernel
@@ -368,7 +370,7 @@ impl Libvirtd {
         });
         let _ = unshare.kill();
         let _ = unshare.wait();
-        remove_stale_cgroups();
+        remove_stale_cgroups(&running);
     }
 }
 
@@ -434,19 +436,32 @@ fn child_of(pid: u32) -> Option<i32> {
 }
 
 /// cgroup v1 directories of domains killed without libvirt's help
-/// (`/sys/fs/cgroup/*/machine/qemu-ID-NAME.libvirt-qemu`) are host-global: remove empty ones.
-fn remove_stale_cgroups() {
+/// (`/sys/fs/cgroup/*/machine/qemu-ID-NAME.libvirt-qemu`, NAME cut to 20 characters) are
+/// host-global: remove the empty ones of `names`, this daemon's domains. Another daemon's are
+/// left alone: one being set up is empty for a moment.
+fn remove_stale_cgroups(names: &[String]) {
+    if names.is_empty() {
+        return;
+    }
     let Ok(controllers) = std::fs::read_dir("/sys/fs/cgroup") else {
         return;
+    };
+    let ours = |dir: &str| {
+        let Some(rest) = dir
+            .strip_prefix("qemu-")
+            .and_then(|d| d.strip_suffix(".libvirt-qemu"))
+        else {
+            return false;
+        };
+        let short = rest.split_once('-').map_or("", |(_, s)| s);
+        !short.is_empty() && names.iter().any(|n| n.starts_with(short))
     };
     for c in controllers.flatten() {
         let Ok(entries) = std::fs::read_dir(c.path().join("machine")) else {
             continue;
         };
         for e in entries.flatten() {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with("qemu-") && name.ends_with(".libvirt-qemu") {
+            if ours(&e.file_name().to_string_lossy()) {
                 remove_dir_tree(&e.path());
             }
         }
