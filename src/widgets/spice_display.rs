@@ -261,6 +261,15 @@ impl SpiceDisplay {
         self.imp().send_combo(combo)
     }
 
+    /// Presses `keys` in order and releases them in reverse (one typed character, see
+    /// [`crate::widgets::vnc_display::typing`]).
+    pub fn send_key_group(
+        &self,
+        keys: &[crate::widgets::vnc_display::keymap::Key],
+    ) -> Result<(), SpiceError> {
+        self.imp().send_key_group(keys)
+    }
+
     /// Grabs the keyboard: system shortcuts and the window's own shortcuts go to the guest
     /// until Ctrl+Alt or [`Self::release_keyboard`]. A click into the display grabs too.
     pub fn grab_keyboard(&self) {

@@ -7,7 +7,8 @@
 //! Split by concern, each file adding `impl imp::VncDisplay { … }`:
 //! `connection` (open, handshake, updates, auth), `render` (framebuffer memory, drawing,
 //! screenshots), `input` (keyboard, pointer, grab), `keymap` (key codes → qnum),
-//! `clipboard` (cut text both ways), `scaling` (placement and pointer mapping).
+//! `clipboard` (cut text both ways), `scaling` (placement and pointer mapping), `typing` (text
+//! as key presses, for both displays).
 
 mod clipboard;
 mod connection;
@@ -17,6 +18,7 @@ pub mod keymap;
 pub(crate) mod memory;
 mod render;
 pub mod scaling;
+pub mod typing;
 
 use std::os::fd::OwnedFd;
 use std::path::Path;
@@ -337,6 +339,15 @@ impl VncDisplay {
     /// reverse).
     pub fn send_keys(&self, combo: KeyCombo) -> Result<(), VncError> {
         self.imp().send_combo(combo)
+    }
+
+    /// Presses `keys` in order and releases them in reverse (one typed character, see
+    /// [`crate::widgets::vnc_display::typing`]).
+    pub fn send_key_group(
+        &self,
+        keys: &[crate::widgets::vnc_display::keymap::Key],
+    ) -> Result<(), VncError> {
+        self.imp().send_key_group(keys)
     }
 
     /// Grabs the keyboard: system shortcuts and the window's own shortcuts go to the guest

@@ -13,6 +13,7 @@ pub mod graphics;
 pub mod password;
 pub mod screenshot;
 pub mod serial;
+pub mod typing;
 mod view;
 
 use adw::prelude::*;
@@ -64,6 +65,17 @@ pub enum ConsoleMsg {
     Run,
     /// Send a key combination to the display.
     SendKeys(KeyCombo),
+    /// Type the host clipboard's text into the display.
+    TypeClipboard,
+    /// Type this text into the display (`confirmed`: the user agreed to a long text).
+    TypeText {
+        /// The text.
+        text: String,
+        /// Whether a long text was confirmed.
+        confirmed: bool,
+    },
+    /// Typing ended (with the error that stopped it).
+    TypingDone(Result<(), String>),
     /// Save the display as a PNG file.
     Screenshot,
     /// Enter (true) or leave fullscreen.
@@ -148,6 +160,8 @@ pub struct ConsolePage {
     toast: adw::ToastOverlay,
     /// Whether the page has said that the guest's pointer is relative (said once).
     pointer_hint_shown: bool,
+    /// Whether text is being typed into the display.
+    typing: bool,
 }
 
 /// What the status page says instead of a console, and which button it offers.
@@ -323,6 +337,7 @@ impl Component for ConsolePage {
             fullscreen: None,
             toast: adw::ToastOverlay::new(),
             pointer_hint_shown: false,
+            typing: false,
         };
         let widgets = view_output!();
         model.toast = widgets.toast.clone();
@@ -459,6 +474,11 @@ impl ConsolePage {
     /// Whether the page has said that the guest's pointer moves by steps (no tablet).
     pub fn pointer_hint_shown(&self) -> bool {
         self.pointer_hint_shown
+    }
+
+    /// Whether text is being typed into the display.
+    pub fn is_typing(&self) -> bool {
+        self.typing
     }
 
     /// Whether the page is fullscreen.

@@ -11,7 +11,7 @@ use super::{
     ConsoleCmd, ConsoleMode, ConsoleMsg, ConsoleOutput, ConsolePage, Route, SerialState, graphics,
     password, view,
 };
-use crate::i18n::gettext;
+use crate::i18n::{gettext, gettext_f};
 use crate::widgets::vnc_display::DisplayState;
 
 impl ConsolePage {
@@ -99,6 +99,14 @@ impl ConsolePage {
                 };
                 if let Err(e) = sent {
                     self.toast(&e);
+                }
+            }
+            ConsoleMsg::TypeClipboard => self.type_clipboard(sender),
+            ConsoleMsg::TypeText { text, confirmed } => self.type_text(text, confirmed, sender),
+            ConsoleMsg::TypingDone(r) => {
+                self.typing = false;
+                if let Err(e) = r {
+                    self.toast(&gettext_f("Typing stopped: {}", &[&e]));
                 }
             }
             ConsoleMsg::Screenshot if self.is_spice() => {

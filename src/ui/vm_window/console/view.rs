@@ -186,6 +186,20 @@ fn send_key_button(input: &Sender<ConsoleMsg>) -> gtk::MenuButton {
         });
         list.append(&item);
     }
+    list.append(&gtk::Separator::new(gtk::Orientation::Horizontal));
+    let item = gtk::Button::builder()
+        .label(gettext("Type Clipboard Text"))
+        .tooltip_text(gettext(
+            "Types the host clipboard’s text into the VM as key presses (US keyboard layout)",
+        ))
+        .css_classes(["flat"])
+        .build();
+    let (s, p) = (input.clone(), popover.clone());
+    item.connect_clicked(move |_| {
+        p.popdown();
+        s.emit(ConsoleMsg::TypeClipboard);
+    });
+    list.append(&item);
     gtk::MenuButton::builder()
         .icon_name("input-keyboard-symbolic")
         .tooltip_text(gettext("Send Key"))
