@@ -132,10 +132,44 @@ impl AppSettings {
         std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(1000))
     }
 
+    /// Whether the console of VM `uuid` on the connection `uri` shares the clipboard (off
+    /// unless the user turned it on for that VM).
+    pub fn clipboard_shared(&self, uri: &str, uuid: &str) -> bool {
+        let entry = clipboard_entry(uri, uuid);
+        self.inner
+            .strv("clipboard-shared-vms")
+            .iter()
+            .any(|e| e.as_str() == entry)
+    }
+
+    /// Shares the clipboard with VM `uuid` on `uri`, or stops.
+    pub fn set_clipboard_shared(&self, uri: &str, uuid: &str, on: bool) {
+        let entry = clipboard_entry(uri, uuid);
+        let mut list: Vec<String> = self
+            .inner
+            .strv("clipboard-shared-vms")
+            .iter()
+            .map(|s| s.to_string())
+            .filter(|e| *e != entry)
+            .collect();
+        if on {
+            list.push(entry);
+        }
+        let refs: Vec<&str> = list.iter().map(String::as_str).collect();
+        if let Err(e) = self.inner.set_strv("clipboard-shared-vms", refs.as_slice()) {
+            tracing::warn!("cannot save the clipboard choice: {e}");
+        }
+    }
+
     /// Marks the first start as done.
     pub fn set_initialized(&self) {
         let _ = self.inner.set_boolean("initialized", true);
     }
+}
+
+/// A VM's entry in `clipboard-shared-vms` (URIs hold no spaces).
+fn clipboard_entry(uri: &str, uuid: &str) -> String {
+    format!("{uri} {uuid}")
 }
 
 fn config_dir() -> PathBuf {

@@ -2,7 +2,8 @@
 //! over VNC and over SPICE: the host clipboard's text, typed on the guest's tty1, runs there as
 //! a command that writes to the serial port (letters, digits, Shift for `$ ( * ) >`, Enter);
 //! text with a character no US key types is refused whole; a long text waits for the user's
-//! confirmation.
+//! confirmation. The clipboard is shared with a VM only once the user shares it, a choice
+//! kept per VM.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -11,6 +12,7 @@ mod support;
 use std::time::Duration;
 
 use adw::prelude::*;
+use hangar::settings::AppSettings;
 use hangar::ui::vm_window::console::{ConsoleMsg, ConsolePage};
 use hangar::widgets::vnc_display::DisplayState;
 use hangar::widgets::vnc_display::typing::CONFIRM_ABOVE;
@@ -131,6 +133,33 @@ fn types_the_clipboard(prefix: &str, graphics: &str) {
         "part of a refused text ran: {out:?}"
     );
     assert!(!out.contains("long-"), "a cancelled text ran: {out:?}");
+
+    // The clipboard is not shared until the user shares it with this VM; the choice is kept
+    // for the VM (connection URI and UUID) and applies to both displays.
+    let d = Libvirtd::shared();
+    let uri = d.qemu_uri();
+    let uuid = d
+        .virsh(&uri, &["domuuid", &name])
+        .unwrap()
+        .trim()
+        .to_string();
+    let settings = AppSettings::open().unwrap();
+    assert!(!page.model().shares_clipboard(), "shared by default");
+    assert!(!settings.clipboard_shared(&uri, &uuid));
+    page.emit(ConsoleMsg::ShareClipboard(true));
+    assert!(wait_until(5, || page.model().shares_clipboard()));
+    assert!(page.model().spice_display().share_clipboard());
+    assert!(settings.clipboard_shared(&uri, &uuid));
+    let (win2, page2) = open_page(&name);
+    assert!(wait_until(30, || page2.model().info().is_some()));
+    assert!(
+        page2.model().shares_clipboard(),
+        "the VM's choice was not applied"
+    );
+    page2.emit(ConsoleMsg::ShareClipboard(false));
+    assert!(wait_until(5, || !page2.model().shares_clipboard()));
+    assert!(!settings.clipboard_shared(&uri, &uuid));
+    win2.destroy();
     win.destroy();
 }
 

@@ -10,11 +10,13 @@
 //!
 //! Split by concern, each file adding `impl imp::SpiceDisplay { … }`: `session` (open,
 //! channels, fds, authentication, end), `render` (surface copy, drawing, screenshots),
-//! `input` (keyboard by scan code, pointer in server and client mode, grab).
+//! `input` (keyboard by scan code, pointer in server and client mode, grab), `clipboard` (text
+//! both ways through the guest's agent).
 //!
 //! It shares [`DisplayState`], [`VncStatus`], [`Scaling`] and [`KeyCombo`] with the VNC
 //! display, so the console page treats both alike.
 
+mod clipboard;
 mod input;
 mod render;
 mod session;
@@ -89,6 +91,17 @@ mod imp {
         /// (that needs the guest agent).
         #[property(get, set)]
         pub(super) resize_guest: Cell<bool>,
+        /// Whether clipboard text goes between host and guest through the guest's agent
+        /// (off: nothing is offered, sent or taken).
+        #[property(get, set = Self::set_share_clipboard_mode)]
+        pub(super) share_clipboard: Cell<bool>,
+        /// The guest's last clipboard text put on the host (not offered back).
+        pub(super) guest_clipboard: RefCell<Option<String>>,
+        /// The host's text waits to be offered (for the focus, or the agent).
+        pub(super) clipboard_pending: Cell<bool>,
+        /// The display holds the guest's clipboard for the host's text.
+        pub(super) clipboard_grabbed: Cell<bool>,
+        pub(super) clipboard_handler: RefCell<Option<glib::SignalHandlerId>>,
 
         pub(super) state: RefCell<DisplayState>,
         pub(super) live: RefCell<Option<Live>>,
@@ -131,6 +144,7 @@ mod imp {
             obj.set_focus_on_click(true);
             obj.set_overflow(gtk::Overflow::Hidden);
             self.setup_input();
+            self.setup_clipboard();
         }
 
         fn signals() -> &'static [Signal] {
@@ -163,6 +177,9 @@ mod imp {
 
         fn dispose(&self) {
             self.shutdown(None);
+            if let Some(id) = self.clipboard_handler.take() {
+                self.obj().clipboard().disconnect(id);
+            }
         }
     }
 

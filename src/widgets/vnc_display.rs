@@ -146,6 +146,10 @@ mod imp {
         /// fits the widget (when the server supports it).
         #[property(get, set = Self::set_resize_guest_mode)]
         pub(super) resize_guest: Cell<bool>,
+        /// Whether clipboard text goes between host and guest (off: nothing is sent to the
+        /// guest and the guest's cut text is dropped).
+        #[property(get, set = Self::set_share_clipboard_mode)]
+        pub(super) share_clipboard: Cell<bool>,
         pub(super) guest_resize_timer: RefCell<Option<glib::SourceId>>,
         /// The last size asked of the guest on this connection.
         pub(super) guest_size_asked: Cell<Option<(u32, u32)>>,

@@ -76,6 +76,8 @@ pub enum ConsoleMsg {
     },
     /// Typing ended (with the error that stopped it).
     TypingDone(Result<(), String>),
+    /// Share the clipboard with this VM, or stop (remembered for the VM).
+    ShareClipboard(bool),
     /// Save the display as a PNG file.
     Screenshot,
     /// Enter (true) or leave fullscreen.
@@ -295,6 +297,10 @@ impl Component for ConsolePage {
             .bind_property("scaling", &spice, "scaling")
             .sync_create()
             .build();
+        display
+            .bind_property("share-clipboard", &spice, "share-clipboard")
+            .sync_create()
+            .build();
         let s = sender.input_sender().clone();
         spice.connect_connected(move |_| s.emit(ConsoleMsg::DisplayConnected));
         let s = sender.input_sender().clone();
@@ -474,6 +480,31 @@ impl ConsolePage {
     /// Whether the page has said that the guest's pointer moves by steps (no tablet).
     pub fn pointer_hint_shown(&self) -> bool {
         self.pointer_hint_shown
+    }
+
+    /// Whether the displays share the clipboard with the VM (the VM's remembered choice; off
+    /// unless the user turned it on).
+    pub fn shares_clipboard(&self) -> bool {
+        self.display.share_clipboard()
+    }
+
+    /// Sets the displays' clipboard sharing to the VM's remembered choice.
+    fn apply_clipboard_choice(&self) {
+        let on = self.info.as_ref().is_some_and(|i| {
+            crate::settings::AppSettings::open()
+                .is_ok_and(|s| s.clipboard_shared(&self.uri, &i.domain.uuid().to_string()))
+        });
+        self.display.set_share_clipboard(on);
+    }
+
+    /// Remembers the choice to share the clipboard with this VM, and applies it.
+    fn set_clipboard_choice(&self, on: bool) {
+        if let Some(info) = &self.info
+            && let Ok(settings) = crate::settings::AppSettings::open()
+        {
+            settings.set_clipboard_shared(&self.uri, &info.domain.uuid().to_string(), on);
+        }
+        self.display.set_share_clipboard(on);
     }
 
     /// Whether text is being typed into the display.

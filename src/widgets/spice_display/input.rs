@@ -104,6 +104,12 @@ impl imp::SpiceDisplay {
                 imp.release_keyboard();
             }
         });
+        let weak = obj.downgrade();
+        focus.connect_enter(move |_| {
+            if let Some(o) = weak.upgrade() {
+                o.imp().on_focus_in_clipboard();
+            }
+        });
         obj.add_controller(focus);
 
         let click = gtk::GestureClick::new();

@@ -21,7 +21,7 @@ const MOUSE_MODE_CLIENT: i32 = 2;
 
 /// Runs `f` with the display if it still exists and session `id` is still its session
 /// (signals of a closed session can arrive late).
-fn on_current(
+pub(super) fn on_current(
     weak: &glib::WeakRef<super::SpiceDisplay>,
     id: u64,
     f: impl FnOnce(&imp::SpiceDisplay),
@@ -122,6 +122,11 @@ impl imp::SpiceDisplay {
             let w = weak.clone();
             main.connect_main_mouse_update(move |m| {
                 on_current(&w, id, |imp| imp.on_mouse_mode(m.mouse_mode()));
+            });
+            self.connect_main_clipboard(id, main);
+            let w = weak.clone();
+            main.connect_agent_connected_notify(move |_| {
+                on_current(&w, id, |imp| imp.on_agent_connected());
             });
             if let Some(live) = self.live.borrow_mut().as_mut() {
                 live.main = Some(main.clone());

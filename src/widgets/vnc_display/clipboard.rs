@@ -1,5 +1,10 @@
-//! Clipboard text both ways: the guest's cut text onto the host clipboard, and host clipboard
-//! changes to the guest while the display has the focus (or when it gets it back).
+//! Clipboard text both ways, while the `share-clipboard` property is on: the guest's cut text
+//! onto the host clipboard, and host clipboard changes to the guest while the display has the
+//! focus (or when it gets it back). Off, nothing goes either way.
+//!
+//! Over QEMU's own VNC server (7.2), text goes only to and from a client that announces the
+//! extended clipboard pseudo-encoding, which libgvnc 1.3.1 neither knows nor parses; this
+//! works with VNC servers that take plain RFB cut text.
 
 use gtk::glib;
 use gtk::prelude::*;
@@ -44,13 +49,33 @@ impl imp::VncDisplay {
         self.clipboard_handler.replace(Some(id));
     }
 
+    /// Turns sharing on or off; turned on, the host's current text goes over at the next
+    /// chance.
+    pub(super) fn set_share_clipboard_mode(&self, on: bool) {
+        if self.share_clipboard.replace(on) == on {
+            return;
+        }
+        self.server_clipboard.replace(None);
+        if on {
+            self.on_local_clipboard_changed();
+        } else {
+            self.clipboard_pending.set(false);
+        }
+    }
+
     /// The guest copied text: put it on the host clipboard.
     pub(super) fn on_server_cut_text(&self, text: &str) {
+        if !self.share_clipboard.get() {
+            return;
+        }
         self.server_clipboard.replace(Some(text.to_owned()));
         self.obj().clipboard().set_text(text);
     }
 
     fn on_local_clipboard_changed(&self) {
+        if !self.share_clipboard.get() {
+            return;
+        }
         // Our own `set_text` of the guest's text comes back here too; `send_local_clipboard`
         // drops it by comparing texts.
         if self.obj().has_focus() {
@@ -61,7 +86,7 @@ impl imp::VncDisplay {
     }
 
     pub(super) fn on_focus_in_clipboard(&self) {
-        if self.clipboard_pending.replace(false) {
+        if self.clipboard_pending.replace(false) && self.share_clipboard.get() {
             self.send_local_clipboard();
         }
     }
@@ -77,6 +102,9 @@ impl imp::VncDisplay {
             };
             let Some(o) = weak.upgrade() else { return };
             let imp = o.imp();
+            if !imp.share_clipboard.get() {
+                return;
+            }
             if imp.server_clipboard.borrow().as_deref() == Some(text.as_str()) {
                 return;
             }

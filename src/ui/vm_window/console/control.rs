@@ -101,6 +101,7 @@ impl ConsolePage {
                     self.toast(&e);
                 }
             }
+            ConsoleMsg::ShareClipboard(on) => self.set_clipboard_choice(on),
             ConsoleMsg::TypeClipboard => self.type_clipboard(sender),
             ConsoleMsg::TypeText { text, confirmed } => self.type_text(text, confirmed, sender),
             ConsoleMsg::TypingDone(r) => {
@@ -206,6 +207,7 @@ impl ConsolePage {
                         self.serial_index = 0;
                     }
                     self.info = Some(info);
+                    self.apply_clipboard_choice();
                     self.failure = None;
                     self.start_events(sender);
                     self.open_missing(sender);

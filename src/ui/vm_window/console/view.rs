@@ -254,6 +254,20 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
             .bind("console-resize-guest", display, "resize-guest")
             .build();
     }
+    // Per VM (the page applies the VM's remembered choice when it reads the VM).
+    let share = gtk::ToggleButton::builder()
+        .icon_name("edit-paste-symbolic")
+        .tooltip_text(gettext(
+            "Share the clipboard with this VM (text copied on either side can be pasted on the other)",
+        ))
+        .build();
+    display
+        .bind_property("share-clipboard", &share, "active")
+        .sync_create()
+        .build();
+    let s = input.clone();
+    share.connect_toggled(move |b| s.emit(ConsoleMsg::ShareClipboard(b.is_active())));
+    tools.append(&share);
     let full = gtk::Button::builder()
         .icon_name("view-fullscreen-symbolic")
         .tooltip_text(gettext("Fullscreen"))
