@@ -2,9 +2,11 @@
 //! onto the host clipboard, and host clipboard changes to the guest while the display has the
 //! focus (or when it gets it back). Off, nothing goes either way.
 //!
-//! Over QEMU's own VNC server (7.2), text goes only to and from a client that announces the
-//! extended clipboard pseudo-encoding, which libgvnc 1.3.1 neither knows nor parses; this
-//! works with VNC servers that take plain RFB cut text.
+//! QEMU's own VNC server (7.2) takes plain RFB cut text into its clipboard (and on to the
+//! guest's agent through a `qemu-vdagent` channel), but sends clipboard text only to clients
+//! that announce the extended clipboard pseudo-encoding, which libgvnc 1.3.1 neither announces
+//! nor parses: the guest's copies reach the host only from VNC servers that send plain cut
+//! text (tests/gui_vnc_clipboard.rs).
 
 use gtk::glib;
 use gtk::prelude::*;
