@@ -19,7 +19,13 @@ RUN_PKGS=(libvirt-daemon libvirt-clients qemu-system-x86 "qemu-utils/bookworm" d
 TEST_PKGS=(tini xvfb xauth dbus python3 procps imagemagick xorriso openssh-server openssh-client
   netcat-openbsd sasl2-bin libsasl2-modules gnome-keyring
   # Virtual networks started by a daemon in a network namespace of its own.
-  dnsmasq-base iptables)
+  dnsmasq-base iptables
+  # Real key events for keyboard tests; window lookups.
+  xdotool x11-utils
+  # The accessibility bus and the walker that reads it from outside (tests/gui_a11y.rs).
+  at-spi2-core python3-pyatspi gir1.2-atspi-2.0
+  # Checks of the desktop file, software-centre metadata and settings schema.
+  desktop-file-utils appstream)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -82,6 +88,11 @@ cmd_test() {
   echo "== format";  cargo fmt --all --check
   echo "== lint";    cargo clippy --workspace --all-targets --locked -- -D warnings
   echo "== po";      scripts/po.sh check
+  echo "== metadata"
+  appstreamcli validate --no-net data/*.metainfo.xml
+  desktop-file-validate data/*.desktop
+  glib-compile-schemas --strict --dry-run data
+  echo "== flatpak"; python3 flatpak/generate-sources.py --check
   echo "== build";   cargo test --workspace --locked --no-run
   echo "== guest"     # the Linux guest of the end-to-end tests, kept in ~/.cache between runs
   local guest="$HOME/.cache/hangar/test-guest"

@@ -17,6 +17,8 @@ pub enum DomainView {
     Pinning,
     /// The hardware editor.
     Editor,
+    /// The snapshots.
+    Snapshots,
 }
 
 /// What the user asked for on the command line.
@@ -34,6 +36,8 @@ pub struct Options {
     pub show_host_networks: bool,
     /// Open the new-VM wizard at start (`--show-domain-creator`).
     pub show_domain_creator: bool,
+    /// Show the Preferences window at start (`--show-preferences`).
+    pub show_preferences: bool,
 }
 
 /// The outcome of parsing.
@@ -85,10 +89,12 @@ fn help() -> String {
          --show-domain-performance NAME  open the performance graphs of VM NAME\n  \
          --show-domain-pinning NAME      open the vCPU pinning of VM NAME\n  \
          --show-domain-editor NAME       open the hardware editor of VM NAME\n  \
+         --show-domain-snapshots NAME    open the snapshots of VM NAME\n  \
          --show-host-summary             open the host overview\n  \
          --show-host-storage             open the host's storage pools and volumes\n  \
          --show-host-networks            open the host's virtual networks\n  \
          --show-domain-creator           open the new virtual machine wizard\n  \
+         --show-preferences              open the preferences\n  \
          -h, --help          show this help and exit\n  \
          -V, --version       show the version and exit\n\
          \n\
@@ -124,16 +130,19 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
             "--show-host-storage" => options.show_host_storage = true,
             "--show-host-networks" => options.show_host_networks = true,
             "--show-domain-creator" => options.show_domain_creator = true,
+            "--show-preferences" => options.show_preferences = true,
             "--show-domain-console"
             | "--show-domain-performance"
             | "--show-domain-pinning"
             | "--show-domain-editor"
+            | "--show-domain-snapshots"
             | "--show-domain-overview" => {
                 let view = match name {
                     "--show-domain-console" => DomainView::Console,
                     "--show-domain-performance" => DomainView::Performance,
                     "--show-domain-pinning" => DomainView::Pinning,
                     "--show-domain-editor" => DomainView::Editor,
+                    "--show-domain-snapshots" => DomainView::Snapshots,
                     _ => DomainView::Overview,
                 };
                 let value = match inline {
@@ -216,6 +225,10 @@ mod tests {
         assert!(!o.show_host_storage);
         assert!(o.show_host_networks);
         assert!(parse(&args(&["--show-domain-editor"])).is_err());
+        let Ok(Parsed::Run(o)) = parse(&args(&["--show-domain-snapshots", "vm"])) else {
+            panic!()
+        };
+        assert_eq!(o.show_domain, Some((DomainView::Snapshots, "vm".into())));
         let Ok(Parsed::Run(o)) = parse(&args(&["-c", "qemu:///system", "--show-host-storage"]))
         else {
             panic!()
@@ -226,6 +239,18 @@ mod tests {
             panic!()
         };
         assert!(o.show_domain_creator && o.show_domain.is_none());
+        let Ok(Parsed::Run(o)) = parse(&args(&["--show-preferences"])) else {
+            panic!()
+        };
+        assert!(o.show_preferences && !o.show_host_storage);
+        assert_eq!(
+            parse(&args(&["--show-preferences", "--show-host-storage"])),
+            Ok(Parsed::Run(Options {
+                show_preferences: true,
+                show_host_storage: true,
+                ..Options::default()
+            }))
+        );
     }
 
     #[test]

@@ -132,33 +132,67 @@ impl AppSettings {
         std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(1000))
     }
 
-    /// Whether the console of VM `uuid` on the connection `uri` shares the clipboard (off
-    /// unless the user turned it on for that VM).
+    /// Whether the console of VM `uuid` on the connection `uri` shares the clipboard: the
+    /// choice made for that VM, else the default (`console-share-clipboard`, off unless set).
     pub fn clipboard_shared(&self, uri: &str, uuid: &str) -> bool {
-        let entry = clipboard_entry(uri, uuid);
-        self.inner
-            .strv("clipboard-shared-vms")
-            .iter()
-            .any(|e| e.as_str() == entry)
+        self.clipboard_choice(uri, uuid)
+            .unwrap_or_else(|| self.inner.boolean(keys::CONSOLE_SHARE_CLIPBOARD))
     }
 
-    /// Shares the clipboard with VM `uuid` on `uri`, or stops.
+    /// The choice made for VM `uuid` on `uri`, if any.
+    pub fn clipboard_choice(&self, uri: &str, uuid: &str) -> Option<bool> {
+        self.clipboard_choices()
+            .get(&clipboard_entry(uri, uuid))
+            .copied()
+    }
+
+    /// Remembers whether VM `uuid` on `uri` shares the clipboard.
     pub fn set_clipboard_shared(&self, uri: &str, uuid: &str, on: bool) {
-        let entry = clipboard_entry(uri, uuid);
-        let mut list: Vec<String> = self
+        let mut choices = self.clipboard_choices();
+        choices.insert(clipboard_entry(uri, uuid), on);
+        if let Err(e) = self
             .inner
-            .strv("clipboard-shared-vms")
-            .iter()
-            .map(|s| s.to_string())
-            .filter(|e| *e != entry)
-            .collect();
-        if on {
-            list.push(entry);
-        }
-        let refs: Vec<&str> = list.iter().map(String::as_str).collect();
-        if let Err(e) = self.inner.set_strv("clipboard-shared-vms", refs.as_slice()) {
+            .set_value(keys::CLIPBOARD_VMS, &choices.to_variant())
+        {
             tracing::warn!("cannot save the clipboard choice: {e}");
         }
+    }
+
+    fn clipboard_choices(&self) -> std::collections::HashMap<String, bool> {
+        self.inner
+            .value(keys::CLIPBOARD_VMS)
+            .get()
+            .unwrap_or_default()
+    }
+
+    /// Sets the time between two statistics readings (kept within 0.5–10 s).
+    pub fn set_stats_interval(&self, interval: std::time::Duration) {
+        let ms = i32::try_from(interval.as_millis())
+            .unwrap_or(10_000)
+            .clamp(500, 10_000);
+        if let Err(e) = self.inner.set_int("stats-interval-ms", ms) {
+            tracing::warn!("cannot save the statistics interval: {e}");
+        }
+    }
+
+    /// Whether to ask before forcing a VM off or resetting it.
+    pub fn confirm_force_off(&self) -> bool {
+        self.inner.boolean(keys::CONFIRM_FORCE_OFF)
+    }
+
+    /// Whether to ask before deleting a VM (without asking, its disks are kept).
+    pub fn confirm_delete(&self) -> bool {
+        self.inner.boolean(keys::CONFIRM_DELETE)
+    }
+
+    /// The storage pool the new-VM assistant chooses first, if one is set.
+    pub fn new_vm_pool(&self) -> Option<String> {
+        Some(self.inner.string(keys::NEW_VM_POOL).trim().to_string()).filter(|s| !s.is_empty())
+    }
+
+    /// The virtual network the new-VM assistant chooses first, if one is set.
+    pub fn new_vm_network(&self) -> Option<String> {
+        Some(self.inner.string(keys::NEW_VM_NETWORK).trim().to_string()).filter(|s| !s.is_empty())
     }
 
     /// Marks the first start as done.
@@ -167,9 +201,39 @@ impl AppSettings {
     }
 }
 
-/// A VM's entry in `clipboard-shared-vms` (URIs hold no spaces).
+/// A VM's key in `clipboard-vms` (URIs hold no spaces).
 fn clipboard_entry(uri: &str, uuid: &str) -> String {
     format!("{uri} {uuid}")
+}
+
+/// The names of the settings the preferences change.
+pub mod keys {
+    /// Milliseconds between two statistics readings.
+    pub const STATS_INTERVAL_MS: &str = "stats-interval-ms";
+    /// Whether the performance page shows the CPU graphs.
+    pub const GRAPH_CPU: &str = "graph-cpu";
+    /// Whether the performance page shows the memory graph.
+    pub const GRAPH_MEMORY: &str = "graph-memory";
+    /// Whether the performance page shows the disk graph.
+    pub const GRAPH_DISK: &str = "graph-disk";
+    /// Whether the performance page shows the network graph.
+    pub const GRAPH_NETWORK: &str = "graph-network";
+    /// Whether consoles scale the guest's screen to fit.
+    pub const CONSOLE_SCALE_TO_FIT: &str = "console-scale-to-fit";
+    /// Whether consoles ask the guest to take the window's size.
+    pub const CONSOLE_RESIZE_GUEST: &str = "console-resize-guest";
+    /// Whether consoles share the clipboard with guests without a choice of their own.
+    pub const CONSOLE_SHARE_CLIPBOARD: &str = "console-share-clipboard";
+    /// The clipboard sharing chosen per VM ("URI UUID" to whether it shares).
+    pub const CLIPBOARD_VMS: &str = "clipboard-vms";
+    /// Whether to ask before Force Off and Reset.
+    pub const CONFIRM_FORCE_OFF: &str = "confirm-force-off";
+    /// Whether to ask before deleting a VM.
+    pub const CONFIRM_DELETE: &str = "confirm-delete";
+    /// The storage pool new VMs' disks go to first.
+    pub const NEW_VM_POOL: &str = "new-vm-pool";
+    /// The virtual network new VMs join first.
+    pub const NEW_VM_NETWORK: &str = "new-vm-network";
 }
 
 fn config_dir() -> PathBuf {

@@ -1,11 +1,14 @@
 //! Windows, pages and dialogs (Relm4 components).
 
+pub mod a11y;
 pub mod about;
 pub mod add_connection;
 pub mod hardware;
 pub mod host_window;
 pub mod main_window;
+pub mod migrate;
 pub mod networks;
+pub mod preferences;
 pub mod stats;
 pub mod storage;
 pub mod uri_title;

@@ -758,6 +758,45 @@ fn guest_cut_text_with_sharing(share: bool) {
 }
 
 #[gtk::test]
+fn without_clipboard_sharing_the_guests_text_stays_in_the_guest() {
+    setup();
+    let server = MiniServer::start(ServerOptions {
+        cut_text: Some("from the guest".into()),
+        close_after_first_frame: true,
+        ..Default::default()
+    });
+    let display = VncDisplay::new();
+    assert!(!display.share_clipboard(), "sharing is off by default");
+    let window = window_with(&display, 320, 240);
+    let clipboard = display.clipboard();
+    clipboard.set_text("on the host");
+    // The server sends its cut text, then a frame, then closes (as where sharing is on, in
+    // `open_fd_cut_text_and_server_disconnect`, the text is on the host by then).
+    display.open_host("127.0.0.1", server.port).unwrap();
+    assert!(
+        pump_until(Duration::from_secs(10), || matches!(
+            display.state(),
+            DisplayState::Disconnected { .. }
+        )),
+        "the server's session did not end: {:?}",
+        display.state()
+    );
+    let text = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let t = text.clone();
+    clipboard.read_text_async(None::<&gtk::gio::Cancellable>, move |res| {
+        t.replace(Some(res.ok().flatten().map(|s| s.to_string())));
+    });
+    assert!(pump_until(Duration::from_secs(5), || text
+        .borrow()
+        .is_some()));
+    assert_eq!(
+        text.borrow().clone().flatten().as_deref(),
+        Some("on the host")
+    );
+    window.destroy();
+}
+
+#[gtk::test]
 fn password_is_asked_for_and_sent() {
     setup();
     let server = MiniServer::start(ServerOptions {

@@ -278,7 +278,9 @@ fn storage_page(
     let page = StoragePage::builder()
         .launch(StoragePageInit { conn })
         .connect_receiver(move |_, out| match out {
-            StoragePageOutput::Done(line) => toasts.add_toast(adw::Toast::new(&line)),
+            StoragePageOutput::Done(line) => {
+                crate::ui::a11y::add_toast(&toasts, adw::Toast::new(&line))
+            }
         });
     let p = stack.add_titled(
         page.widget(),

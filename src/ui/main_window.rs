@@ -2,6 +2,7 @@
 
 mod actions;
 mod confirm;
+mod migrate;
 mod sessions;
 mod state;
 
@@ -21,9 +22,11 @@ use crate::i18n::gettext;
 use crate::session::host::{HostRequest, HostUpdate};
 use crate::session::model::VmAction;
 use crate::settings::AppSettings;
+use crate::ui::a11y;
 use crate::ui::about;
 use crate::ui::add_connection::{AddConnection, AddConnectionMsg, AddConnectionOutput};
 use crate::ui::host_window::HostPage;
+use crate::ui::preferences::{Preferences, PreferencesMsg, PreferencesOutput};
 use crate::ui::uri_title::describe_uri;
 use crate::ui::vm_list::{ListRow, SortKey, StateFilter, VmList, VmObject};
 use crate::ui::vm_window::{VmPage, VmWindow, VmWindowInit, VmWindowMsg, VmWindowOutput};
@@ -37,6 +40,8 @@ pub struct MainWindow {
     connections: HashMap<String, virt_client::Connection>,
     /// The "Add Connection" dialog, made the first time it is asked for.
     add_dialog: Option<Controller<AddConnection>>,
+    /// The Preferences window, made the first time it is asked for.
+    preferences: Option<Controller<Preferences>>,
     toaster: relm4::abstractions::Toaster,
     actions: Option<WindowActions>,
     window: adw::ApplicationWindow,
@@ -45,6 +50,8 @@ pub struct MainWindow {
     popover: gtk::PopoverMenu,
     vm_windows: HashMap<String, Controller<VmWindow>>,
     wizard: Option<Controller<NewVmWizard>>,
+    /// The migration dialog while it is open.
+    migrate: Option<Controller<crate::ui::migrate::MigrateDialog>>,
     /// A VM to show as soon as a connection lists it (`--show-domain-*`).
     pending_show: Option<(VmPage, String)>,
     /// Open host overview windows, by connection URI.
@@ -86,6 +93,8 @@ pub enum MainWindowMsg {
     NewVm,
     /// The wizard finished.
     Wizard(String, NewVmWizardOutput),
+    /// The migration dialog's outcome.
+    Migrate(crate::ui::migrate::MigrateOutput),
     /// Add a connection to this URI and open it (no-op if it is already listed).
     AddConnection(String),
     /// Close and forget the connection to this URI.
@@ -107,10 +116,14 @@ pub enum MainWindowMsg {
     OpenVm(String, String, VmPage),
     /// Show the About window.
     ShowAbout,
+    /// Show the Preferences window.
+    ShowPreferences,
     /// Show an error to the user.
     Error(String),
     /// Show or hide the search bar.
     ToggleSearch,
+    /// Show (true) or hide the search bar.
+    SearchMode(bool),
     /// The search text changed.
     Search(String),
     /// The state filter changed.
@@ -144,6 +157,11 @@ impl MainWindow {
         &self.list
     }
 
+    /// The Preferences window, once it was opened.
+    pub fn preferences(&self) -> Option<&Controller<Preferences>> {
+        self.preferences.as_ref()
+    }
+
     /// The window's actions.
     pub fn actions(&self) -> Option<&WindowActions> {
         self.actions.as_ref()
@@ -157,7 +175,7 @@ impl MainWindow {
 
     fn show_error(&self, message: &str) {
         let toast = adw::Toast::builder().title(message).timeout(6).build();
-        self.toaster.add_toast(toast);
+        a11y::add_toast(self.toaster.overlay_widget(), toast);
     }
 
     /// Opens (or raises) the window of `vm` on `page`.
@@ -363,6 +381,7 @@ impl Component for MainWindow {
                             update_property: &[gtk::accessible::Property::Label(&gettext("Resume"))],
                         },
                     },
+                    #[name = "power_button"]
                     pack_start = &adw::SplitButton {
                         set_icon_name: "system-shutdown-symbolic",
                         set_tooltip_text: Some(&gettext("Shut Down")),
@@ -387,9 +406,13 @@ impl Component for MainWindow {
                     },
                 },
 
+                #[name = "search_bar"]
                 gtk::SearchBar {
                     #[watch]
                     set_search_mode: model.search_visible,
+                    connect_search_mode_enabled_notify[sender] => move |bar| {
+                        sender.input(MainWindowMsg::SearchMode(bar.is_search_mode()));
+                    },
                     #[wrap(Some)]
                     set_child = &gtk::Box {
                         set_spacing: 6,
@@ -400,7 +423,7 @@ impl Component for MainWindow {
                             connect_search_changed[sender] => move |e| {
                                 sender.input(MainWindowMsg::Search(e.text().to_string()));
                             },
-                            connect_stop_search => MainWindowMsg::ToggleSearch,
+                            connect_stop_search => MainWindowMsg::SearchMode(false),
                         },
                         #[name = "state_dropdown"]
                         gtk::DropDown::from_strings(&[&gettext("All"), &gettext("Running"), &gettext("Shut Off")]) {
@@ -501,6 +524,7 @@ impl Component for MainWindow {
             sessions: HashMap::new(),
             connections: HashMap::new(),
             add_dialog: None,
+            preferences: None,
             toaster,
             actions: None,
             window: root.clone(),
@@ -509,6 +533,7 @@ impl Component for MainWindow {
             popover,
             vm_windows: HashMap::new(),
             wizard: None,
+            migrate: None,
             pending_show: options
                 .show_domain
                 .clone()
@@ -526,6 +551,7 @@ impl Component for MainWindow {
             Some(&gettext("Add _Connection…")),
             Some("win.add-connection"),
         );
+        primary_menu.append(Some(&gettext("_Preferences")), Some("win.preferences"));
         primary_menu.append(
             Some(&gettext("_Keyboard Shortcuts")),
             Some("win.show-help-overlay"),
@@ -535,6 +561,14 @@ impl Component for MainWindow {
         let toast_overlay = model.toaster.overlay_widget();
         let list_view = model.list.widget().clone();
         let widgets = view_output!();
+        a11y::name_split_button(
+            &widgets.power_button,
+            &gettext("Shut Down"),
+            &gettext("More Power Actions"),
+        );
+        a11y::name(&widgets.search_entry, &gettext("Search by name or title"));
+        a11y::name(&widgets.state_dropdown, &gettext("Show Only"));
+        a11y::name(&widgets.sort_dropdown, &gettext("Sort"));
 
         // The page follows the list itself: connections can be added before the first view
         // update (sessions started before the window report at once) and with no message after.
@@ -549,6 +583,10 @@ impl Component for MainWindow {
                 stack.set_visible_child_name("connections");
             }
         });
+        // The bar focuses its entry when it opens and closes on Escape; typing anywhere in
+        // the window (outside other text fields) starts a search.
+        widgets.search_bar.connect_entry(&widgets.search_entry);
+        widgets.search_bar.set_key_capture_widget(Some(&root));
         sessions::wire_list(&model.list, &sender);
         model.actions = Some(WindowActions::install(&root, &sender));
         if let Some(s) = &model.settings {
@@ -582,6 +620,9 @@ impl Component for MainWindow {
         if let Some(e) = settings_error {
             sender.input(MainWindowMsg::Error(e));
         }
+        if options.show_preferences {
+            sender.input(MainWindowMsg::ShowPreferences);
+        }
         crate::startup::mark("window-built");
         ComponentParts { model, widgets }
     }
@@ -605,6 +646,7 @@ impl Component for MainWindow {
             }
             MainWindowMsg::NewVm => self.open_wizard(&sender),
             MainWindowMsg::Wizard(uri, out) => self.wizard_done(&uri, out, &sender),
+            MainWindowMsg::Migrate(out) => self.migrate_done(out),
             MainWindowMsg::AddConnection(uri) => {
                 sessions::open(self, &uri, &sender);
                 self.save_connections();
@@ -655,10 +697,26 @@ impl Component for MainWindow {
                 }
             }
             MainWindowMsg::ShowAbout => about::show(&self.window),
+            MainWindowMsg::ShowPreferences => {
+                let window = &self.window;
+                self.preferences
+                    .get_or_insert_with(|| {
+                        Preferences::builder()
+                            .transient_for(window)
+                            .launch(())
+                            .forward(sender.input_sender(), |out| match out {
+                                PreferencesOutput::Error(e) => MainWindowMsg::Error(e),
+                            })
+                    })
+                    .emit(PreferencesMsg::Show);
+            }
             MainWindowMsg::Error(message) => self.show_error(&message),
             MainWindowMsg::ToggleSearch => {
-                self.search_visible = !self.search_visible;
-                if !self.search_visible {
+                sender.input(MainWindowMsg::SearchMode(!self.search_visible));
+            }
+            MainWindowMsg::SearchMode(on) => {
+                self.search_visible = on;
+                if !on {
                     self.list.set_search("");
                 }
             }

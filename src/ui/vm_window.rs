@@ -1,9 +1,10 @@
-//! A VM's own window: overview, and the pages for its consoles, performance, vCPU pinning
-//! and hardware, switched from the header bar.
+//! A VM's own window: overview, and the pages for its consoles, performance, vCPU pinning,
+//! snapshots and hardware, switched from the header bar.
 
 pub mod console;
 pub mod performance;
 pub mod pinning;
+pub mod snapshots;
 
 use adw::prelude::*;
 use relm4::prelude::*;
@@ -25,6 +26,8 @@ pub enum VmPage {
     Performance,
     /// The vCPU pinning matrix.
     Pinning,
+    /// The snapshots.
+    Snapshots,
     /// The hardware editor.
     Hardware,
 }
@@ -37,6 +40,7 @@ impl VmPage {
             Self::Console => "console",
             Self::Performance => "performance",
             Self::Pinning => "pinning",
+            Self::Snapshots => "snapshots",
             Self::Hardware => "hardware",
         }
     }
@@ -51,6 +55,7 @@ impl From<crate::cli::DomainView> for VmPage {
             V::Performance => Self::Performance,
             V::Pinning => Self::Pinning,
             V::Editor => Self::Hardware,
+            V::Snapshots => Self::Snapshots,
         }
     }
 }
@@ -84,6 +89,7 @@ pub struct VmWindow {
     summary: crate::session::model::VmSummary,
     _watch: Option<gtk::glib::SignalHandlerId>,
     pinning: Controller<pinning::PinningPage>,
+    snapshots: Controller<snapshots::SnapshotsPage>,
     performance: performance::PerformancePage,
     console: Controller<console::ConsolePage>,
 }
@@ -138,6 +144,11 @@ impl VmWindow {
     /// The vCPU pinning page.
     pub fn pinning(&self) -> &Controller<pinning::PinningPage> {
         &self.pinning
+    }
+
+    /// The snapshots page.
+    pub fn snapshots(&self) -> &Controller<snapshots::SnapshotsPage> {
+        &self.snapshots
     }
 
     /// The console page.
@@ -307,6 +318,8 @@ impl Component for VmWindow {
 
                     add_titled_with_icon[Some("pinning"), &gettext("CPU Pinning"), "view-grid-symbolic"] = model.pinning.widget(),
 
+                    add_titled_with_icon[Some("snapshots"), &gettext("Snapshots"), "camera-photo-symbolic"] = model.snapshots.widget(),
+
                     add_titled_with_icon[Some("hardware"), &gettext("Hardware"), "preferences-system-symbolic"] = &gtk::Box {
                         set_orientation: gtk::Orientation::Vertical,
                         #[name = "hardware_box"]
@@ -350,6 +363,12 @@ impl Component for VmWindow {
                 connection: init.connection.clone(),
             })
             .detach();
+        let snapshots = snapshots::SnapshotsPage::builder()
+            .launch(snapshots::SnapshotsInit {
+                name: init.vm.name(),
+                connection: init.connection.clone(),
+            })
+            .detach();
         let console = console::ConsolePage::builder()
             .launch(console::ConsoleInit {
                 name: init.vm.name(),
@@ -362,6 +381,7 @@ impl Component for VmWindow {
         let model = VmWindow {
             hardware: None,
             pinning,
+            snapshots,
             performance: performance::PerformancePage::new(&init.vm),
             console,
             summary: init.vm.summary(),
@@ -401,6 +421,8 @@ impl Component for VmWindow {
                     .emit(pinning::PinningMsg::Connection(conn.clone()));
                 self.console
                     .emit(console::ConsoleMsg::Connection(conn.clone()));
+                self.snapshots
+                    .emit(snapshots::SnapshotsMsg::Connection(conn.clone()));
                 let reconnected = conn.is_some();
                 self.connection = conn;
                 if reconnected {

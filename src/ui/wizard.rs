@@ -28,6 +28,7 @@ use virt_client::Connection;
 pub use finish::{
     Created, DiskPlan, Plan, Progress, SourceKind, create, domain_xml, message as finish_message,
 };
+pub use model::{default_network, default_pool};
 pub use resources::{HostChoices, load_host_choices};
 
 use crate::i18n::{gettext, gettext_f};
@@ -264,6 +265,14 @@ impl Component for NewVmWizard {
             s.input(NewVmWizardMsg::Cancel);
             gtk::glib::Propagation::Stop
         });
+        // Escape closes the wizard, as it does a dialog (a popover or entry that uses Escape
+        // itself gets it first).
+        let keys = gtk::ShortcutController::new();
+        keys.add_shortcut(gtk::Shortcut::new(
+            gtk::ShortcutTrigger::parse_string("Escape"),
+            Some(gtk::NamedAction::new("window.close")),
+        ));
+        root.add_controller(keys);
         sender.spawn_oneshot_command(|| {
             let start = std::time::Instant::now();
             let db = OsDb::load_system().map(Arc::new).map_err(|e| e.to_string());
@@ -428,7 +437,13 @@ impl Component for NewVmWizard {
             WizardCmd::Host(host) => {
                 self.host = host;
                 self.host_gen += 1;
-                self.network = model::default_network(&self.host);
+                // The preferences' choices, read now so that a change applies to the next
+                // host read.
+                let settings = crate::settings::AppSettings::open().ok();
+                let pool = settings.as_ref().and_then(|s| s.new_vm_pool());
+                let network = settings.as_ref().and_then(|s| s.new_vm_network());
+                self.network = model::default_network(&self.host, network.as_deref());
+                self.pool = model::default_pool(&self.host, pool.as_deref());
                 if !self.name_edited {
                     self.name = self.unique_name();
                 }

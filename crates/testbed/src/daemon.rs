@@ -9,6 +9,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::keeper::spawn_tied;
+use crate::ports::{display_port_range, host_uuid, migration_port_range};
 
 /// How to start a daemon.
 #[derive(Debug, Clone, Default)]
@@ -45,6 +46,8 @@ pub struct Libvirtd {
     tls_port: Option<u16>,
     sasl: bool,
     net_namespace: bool,
+    host_uuid: String,
+    migration_ports: (u16, u16),
     unshare: Mutex<Option<Child>>,
 }
 
@@ -86,10 +89,12 @@ impl Libvirtd {
             Some(p) => p,
             None => free_port()?,
         };
-        std::fs::write(
-            root.join("etc/libvirt/libvirtd.conf"),
-            libvirtd_conf(&root, tcp_port, &options),
-        )?;
+        // Each daemon is a host of its own: libvirt refuses to migrate between two daemons
+        // that report the same host UUID.
+        let host_uuid = host_uuid()?;
+        let mut conf = libvirtd_conf(&root, tcp_port, &options);
+        let _ = writeln!(conf, "host_uuid = \"{host_uuid}\"");
+        std::fs::write(root.join("etc/libvirt/libvirtd.conf"), conf)?;
         let sasl = options.sasl_conf.is_some();
         if let Some(conf) = &options.sasl_conf {
             std::fs::create_dir_all(root.join("etc/sasl2"))?;
@@ -97,11 +102,14 @@ impl Libvirtd {
             std::fs::write(root.join("etc/sasl2/libvirt.conf"), conf)?;
         }
         let (vnc_min, vnc_max) = display_port_range();
+        let migration_ports = migration_port_range();
+        let (mig_min, mig_max) = migration_ports;
         std::fs::write(
             root.join("etc/libvirt/qemu.conf"),
             format!(
                 "user = \"root\"\ngroup = \"root\"\nstdio_handler = \"file\"\n\
-                 remote_display_port_min = {vnc_min}\nremote_display_port_max = {vnc_max}\n"
+                 remote_display_port_min = {vnc_min}\nremote_display_port_max = {vnc_max}\n\
+                 migration_port_min = {mig_min}\nmigration_port_max = {mig_max}\n"
             ),
         )?;
         for (_, host) in DIRS {
@@ -114,6 +122,8 @@ impl Libvirtd {
             tls_port: options.tls_port,
             sasl,
             net_namespace: options.net_namespace,
+            host_uuid,
+            migration_ports,
             unshare: Mutex::new(Some(unshare)),
         };
         daemon.wait_ready()?;
@@ -222,6 +232,30 @@ impl Libvirtd {
     /// The TLS port, when started with one.
     pub fn tls_port(&self) -> Option<u16> {
         self.tls_port
+    }
+
+    /// The host UUID this daemon reports (`host_uuid` in its `libvirtd.conf`), its own.
+    pub fn host_uuid(&self) -> &str {
+        &self.host_uuid
+    }
+
+    /// The ports incoming migrations of this daemon's QEMU listen on (first, last), a range
+    /// no other daemon started by this harness uses.
+    pub fn migration_ports(&self) -> (u16, u16) {
+        self.migration_ports
+    }
+
+    /// A migration URI that reaches this daemon's QEMU on this machine: `tcp://127.0.0.1`,
+    /// the daemon picks the port from [`Self::migration_ports`]. (libvirt refuses
+    /// `migration_host` set to a local address, so the address must be given this way.)
+    pub fn migrate_uri(&self) -> String {
+        "tcp://127.0.0.1".into()
+    }
+
+    /// `qemu+tcp://127.0.0.1:PORT/system`: how another daemon on this machine reaches this one
+    /// (peer-to-peer migration).
+    pub fn qemu_tcp_uri(&self) -> String {
+        format!("qemu+tcp://127.0.0.1:{}/system", self.tcp_port)
     }
 
     /// `qemu+unix:///system?socket=…` for the QEMU driver.
@@ -498,15 +532,4 @@ fn libvirtd_conf(root: &Path, tcp: u16, options: &Options) -> String {
     }
     conf.push_str(&options.extra_conf);
     conf
-}
-
-/// Each daemon gets its own 16 VNC ports: daemons that share a range race for the same port
-/// (each checks it is free, then both QEMUs bind it). Below the ephemeral range (32768+).
-fn display_port_range() -> (u16, u16) {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let slot = (std::process::id().wrapping_mul(7).wrapping_add(n * 131)) % 750;
-    let min = 20000 + (slot as u16) * 16;
-    (min, min + 15)
 }

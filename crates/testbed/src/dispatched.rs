@@ -66,4 +66,17 @@ impl Dispatched {
             .filter(|l| l.contains("virNetServerProgramDispatch:") && l.ends_with(&tail))
             .count()
     }
+
+    /// The calls among procedures `procs` the daemon dispatched since [`enable`], in order.
+    ///
+    /// [`enable`]: Dispatched::enable
+    pub fn sequence(&self, procs: &[u32]) -> Vec<u32> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("virNetServerProgramDispatch:"))
+            .filter_map(|l| l.rsplit_once(" proc=")?.1.parse().ok())
+            .filter(|p| procs.contains(p))
+            .collect()
+    }
 }

@@ -14,6 +14,7 @@ pub mod faults;
 pub mod guest;
 mod keeper;
 pub mod keyring;
+mod ports;
 pub mod sasl;
 pub mod vm;
 pub mod wait;

@@ -29,6 +29,38 @@ pub fn tinyser_xml(name: &str, dir: &Path) -> io::Result<String> {
     Ok(domain_xml(name, 2, &extra))
 }
 
+/// Like [`tiny_xml`] with `memory_mib` MiB of memory, `fill_mib` of which (from 16 MiB on)
+/// hold random bytes, written to `fill` and loaded by QEMU's `loader` device: memory a
+/// migration really has to copy (pages of zeros cost it next to nothing).
+pub fn tiny_filled_xml(
+    name: &str,
+    memory_mib: u32,
+    fill: &Path,
+    fill_mib: u32,
+) -> io::Result<String> {
+    if 16 + fill_mib > memory_mib {
+        return Err(io::Error::other(format!(
+            "{fill_mib} MiB from 16 MiB on do not fit into {memory_mib} MiB"
+        )));
+    }
+    let mut random = std::fs::File::open("/dev/urandom")?;
+    let mut out = std::fs::File::create(fill)?;
+    io::copy(
+        &mut io::Read::take(&mut random, u64::from(fill_mib) << 20),
+        &mut out,
+    )?;
+    let extra = format!(
+        "  <qemu:commandline>\n    <qemu:arg value='-device'/>\n    \
+         <qemu:arg value='loader,file={},addr=0x1000000,force-raw=on'/>\n  \
+         </qemu:commandline>\n",
+        fill.display()
+    );
+    Ok(domain_xml(name, 2, &extra).replace(
+        "<memory unit='MiB'>64</memory>",
+        &format!("<memory unit='MiB'>{memory_mib}</memory>"),
+    ))
+}
+
 fn domain_xml(name: &str, vcpus: u32, extra: &str) -> String {
     format!(
         r#"<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>

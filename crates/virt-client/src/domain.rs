@@ -3,13 +3,17 @@
 mod cpu;
 mod devices;
 mod iothread;
+mod job;
 mod memory;
-mod snapshot;
+pub mod migrate;
+pub mod snapshot;
 mod state;
 mod stats;
 
 pub use cpu::{VcpuInfo, cpumap_from_list, cpumap_to_list};
 pub use iothread::IothreadInfo;
+pub use job::{JOB_STATS_COMPLETED, JOB_STATS_KEEP_COMPLETED, JobStats, JobType};
+pub use migrate::{CopyStorage, MigrateOptions, MigrationPhase, VmLocation};
 pub use snapshot::Snapshot;
 pub use state::{DomainInfo, DomainState, JobInfo};
 pub use stats::DomainStats;
@@ -185,8 +189,19 @@ impl Domain {
         managed_save => DomainManagedSaveArgs;
         /// Removes the managed save image.
         managed_save_remove => DomainManagedSaveRemoveArgs;
-        /// Aborts the current job (`VIR_DOMAIN_ABORT_JOB_*` flags).
-        abort_job => DomainAbortJobFlagsArgs;
+    }
+
+    /// Aborts the current job (a migration, save, dump…; `VIR_DOMAIN_ABORT_JOB_*` flags).
+    /// Without flags this is `DOMAIN_ABORT_JOB`, which daemons older than libvirt 8.5 know too.
+    pub async fn abort_job(&self, flags: u32) -> Result<()> {
+        let dom = self.raw.clone();
+        if flags == 0 {
+            self.conn.call(&p::DomainAbortJobArgs { dom }).await
+        } else {
+            self.conn
+                .call(&p::DomainAbortJobFlagsArgs { dom, flags })
+                .await
+        }
     }
 
     dom_calls! {

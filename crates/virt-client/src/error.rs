@@ -72,6 +72,19 @@ pub enum Error {
     /// dropped. State mirrored from events should be read afresh.
     #[error("{0} events were dropped because they were not taken in time")]
     EventsLost(u64),
+    /// An argument cannot be used (e.g. migration options that exclude each other).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// A migration failed in `phase`; `location` says where the domain is active now.
+    #[error("migration failed in its {phase} step and the domain {location}: {source}")]
+    Migration {
+        /// The step that failed.
+        phase: crate::domain::MigrationPhase,
+        /// Where the domain is active afterwards, as both hosts reported it.
+        location: crate::domain::VmLocation,
+        /// Why it failed.
+        source: Box<Error>,
+    },
     /// The daemon answered with a value this API cannot represent.
     #[error("unexpected answer from the daemon: {0}")]
     Unexpected(String),
@@ -101,6 +114,7 @@ impl Error {
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
             Error::Libvirt { code, .. } => Some(*code),
+            Error::Migration { source, .. } => source.code(),
             _ => None,
         }
     }
@@ -112,7 +126,11 @@ impl Error {
 
     /// Whether the connection is gone (closed or lost); a new connection is needed.
     pub fn is_connection_gone(&self) -> bool {
-        matches!(self, Error::Closed | Error::ConnectionLost(_))
+        match self {
+            Error::Closed | Error::ConnectionLost(_) => true,
+            Error::Migration { source, .. } => source.is_connection_gone(),
+            _ => false,
+        }
     }
 
     pub(crate) fn from_remote(e: virt_proto::RemoteError) -> Self {

@@ -72,6 +72,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
             let row = adw::ActionRow::new();
             row.set_title(&device_label(dev));
             let c = gtk::CheckButton::new();
+            crate::ui::a11y::name(&c, &device_label(dev));
             c.set_active(order.contains(dev));
             row.add_prefix(&c);
             row.set_activatable_widget(Some(&c));

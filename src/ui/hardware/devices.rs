@@ -183,8 +183,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
             tx,
             Msg::SetVncListen,
         );
-        let pw = adw::PasswordEntryRow::new();
-        pw.set_title(&gettext("Password (at most 8 characters)"));
+        let pw = crate::ui::a11y::password_row(&gettext("Password (at most 8 characters)"));
         pw.set_text(&g.passwd(doc).unwrap_or_default());
         let s = tx.clone();
         pw.connect_changed(move |r| s.send(Msg::SetVncPassword(r.text().to_string())));

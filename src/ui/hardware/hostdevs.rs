@@ -125,6 +125,7 @@ pub fn group(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesGroup {
     let search = gtk::SearchEntry::new();
     search.set_placeholder_text(Some(&gettext("Filter by name or id")));
     search.set_valign(gtk::Align::Center);
+    crate::ui::a11y::name(&search, &gettext("Filter by name or id"));
     g.set_header_suffix(Some(&search));
     let mut shown: Vec<(adw::ActionRow, String)> = Vec::new();
     for (usb, title) in [

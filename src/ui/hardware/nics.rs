@@ -246,6 +246,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
         link_row.set_title(&gettext("Link up"));
         link_row.set_subtitle(&gettext("Changes at once while the VM runs"));
         let link = gtk::Switch::new();
+        crate::ui::a11y::name(&link, &gettext("Link up"));
         link.set_active(n.link_up(doc));
         link.set_valign(gtk::Align::Center);
         let tx2 = tx.clone();

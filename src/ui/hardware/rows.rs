@@ -65,6 +65,7 @@ pub fn spin(
         row.set_subtitle(subtitle);
     }
     let b = gtk::SpinButton::with_range(range.0, range.1, 1.0);
+    crate::ui::a11y::name(&b, title);
     b.set_value(value);
     b.set_valign(gtk::Align::Center);
     b.set_numeric(true);
@@ -95,6 +96,7 @@ pub fn number(
     let row = adw::ActionRow::new();
     row.set_title(title);
     let b = gtk::SpinButton::with_range(range.0, range.1, 1.0);
+    crate::ui::a11y::name(&b, title);
     b.set_value(value);
     b.set_valign(gtk::Align::Center);
     b.set_numeric(true);
@@ -118,6 +120,7 @@ pub fn switch(
         row.set_subtitle(subtitle);
     }
     let w = gtk::Switch::new();
+    crate::ui::a11y::name(&w, title);
     w.set_active(active);
     w.set_valign(gtk::Align::Center);
     let s = tx.clone();
@@ -183,6 +186,7 @@ pub fn remove_button(tx: &Tx, msg: impl Fn() -> Msg + 'static) -> gtk::Button {
     b.set_valign(gtk::Align::Center);
     b.add_css_class("flat");
     b.set_tooltip_text(Some(&gettext("Remove")));
+    crate::ui::a11y::name(&b, &gettext("Remove"));
     let s = tx.clone();
     b.connect_clicked(move |_| s.send(msg()));
     b

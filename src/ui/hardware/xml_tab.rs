@@ -31,6 +31,7 @@ impl XmlTab {
         view.set_wrap_mode(gtk::WrapMode::None);
         view.set_left_margin(6);
         view.set_top_margin(6);
+        crate::ui::a11y::name(&view, &gettext("Domain XML"));
         let s = tx.clone();
         view.buffer().connect_changed(move |b| {
             let (start, end) = b.bounds();

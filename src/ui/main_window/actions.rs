@@ -36,11 +36,13 @@ pub enum VmVerb {
     Autostart,
     /// Open the VM's window.
     Open,
+    /// Move to another open connection's host.
+    Migrate,
 }
 
 impl VmVerb {
     /// Every verb, in menu order.
-    pub const ALL: [VmVerb; 12] = [
+    pub const ALL: [VmVerb; 13] = [
         Self::Open,
         Self::Run,
         Self::Pause,
@@ -51,6 +53,7 @@ impl VmVerb {
         Self::ForceOff,
         Self::Save,
         Self::Rename,
+        Self::Migrate,
         Self::Autostart,
         Self::Delete,
     ];
@@ -70,6 +73,7 @@ impl VmVerb {
             Self::Rename => "vm-rename",
             Self::Autostart => "vm-autostart",
             Self::Open => "vm-open",
+            Self::Migrate => "vm-migrate",
         }
     }
 
@@ -88,6 +92,7 @@ impl VmVerb {
             Self::Rename => gettext("Re_name…"),
             Self::Autostart => gettext("Start with _Host"),
             Self::Open => gettext("_Open"),
+            Self::Migrate => gettext("_Migrate…"),
         }
     }
 
@@ -103,7 +108,7 @@ impl VmVerb {
             Self::Delete => &["Delete"],
             Self::Rename => &["F2"],
             Self::Open => &["<primary>o"],
-            Self::Reset | Self::Save | Self::Autostart => &[],
+            Self::Reset | Self::Save | Self::Autostart | Self::Migrate => &[],
         }
     }
 
@@ -115,6 +120,8 @@ impl VmVerb {
         }
         match self {
             Self::Open => true,
+            // A running VM moves live; one that does not run moves as its definition.
+            Self::Migrate => summary.state.is_active() || summary.persistent,
             Self::Autostart => VmAction::SetAutostart(true).allowed_for(&summary),
             Self::Rename => VmAction::Rename(String::new()).allowed_for(&summary),
             Self::Delete => VmAction::Delete { storage: vec![] }.allowed_for(&summary),
@@ -135,7 +142,9 @@ impl VmVerb {
             Self::Reset => VmAction::Reset,
             Self::ForceOff => VmAction::ForceOff,
             Self::Save => VmAction::Save,
-            Self::Delete | Self::Rename | Self::Autostart | Self::Open => return None,
+            Self::Delete | Self::Rename | Self::Autostart | Self::Open | Self::Migrate => {
+                return None;
+            }
         })
     }
 }
@@ -159,6 +168,7 @@ impl WindowActions {
         add("add-connection", || MainWindowMsg::ShowAddConnection);
         add("new-vm", || MainWindowMsg::NewVm);
         add("about", || MainWindowMsg::ShowAbout);
+        add("preferences", || MainWindowMsg::ShowPreferences);
         add("search", || MainWindowMsg::ToggleSearch);
         add("conn-remove", || MainWindowMsg::RemoveSelectedConnection);
         add("conn-overview", || {
@@ -208,6 +218,7 @@ impl WindowActions {
         app.set_accels_for_action("win.new-vm", &["<primary>n"]);
         app.set_accels_for_action("win.add-connection", &["<primary><shift>n"]);
         app.set_accels_for_action("win.search", &["<primary>f"]);
+        app.set_accels_for_action("win.preferences", &["<primary>comma"]);
         app.set_accels_for_action("win.show-help-overlay", &["<primary>question", "F1"]);
         app.set_accels_for_action("window.close", &["<primary>w"]);
         for verb in VmVerb::ALL {
@@ -224,7 +235,8 @@ impl WindowActions {
             let enabled = !selected.is_empty()
                 && (connected || verb == VmVerb::Open)
                 && selected.iter().all(|vm| verb.applies_to(vm))
-                && (selected.len() == 1 || !matches!(verb, VmVerb::Rename | VmVerb::Open));
+                && (selected.len() == 1
+                    || !matches!(verb, VmVerb::Rename | VmVerb::Open | VmVerb::Migrate));
             if let Some(action) = self
                 .group
                 .lookup_action(verb.name())
@@ -289,7 +301,12 @@ pub fn vm_menu() -> gio::Menu {
             VmVerb::Reboot,
         ],
         &[VmVerb::Reset, VmVerb::ForceOff, VmVerb::Save],
-        &[VmVerb::Rename, VmVerb::Autostart, VmVerb::Delete],
+        &[
+            VmVerb::Rename,
+            VmVerb::Migrate,
+            VmVerb::Autostart,
+            VmVerb::Delete,
+        ],
     ];
     for verbs in sections {
         let section = gio::Menu::new();

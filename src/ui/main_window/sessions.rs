@@ -360,7 +360,16 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
             });
             return;
         }
+        VmVerb::Migrate => {
+            window.open_migrate(&applicable[0], sender);
+            return;
+        }
         VmVerb::Autostart => VmAction::SetAutostart(!applicable.iter().all(|vm| vm.autostart())),
+        VmVerb::Delete if !asks(window, &VmAction::Delete { storage: vec![] }) => {
+            // Without the question, the disks are kept.
+            act(window, VmAction::Delete { storage: vec![] }, targets);
+            return;
+        }
         VmVerb::Delete => {
             plan_delete(window, targets, names, sender);
             return;
@@ -370,7 +379,7 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
             None => return,
         },
     };
-    match confirm::confirmation_for(&action, &names) {
+    match confirm::confirmation_for(&action, &names).filter(|_| asks(window, &action)) {
         Some(question) => {
             let s = sender.clone();
             let action_for_dialog = action.clone();
@@ -382,6 +391,18 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
             });
         }
         None => act(window, action, targets),
+    }
+}
+
+/// Whether the preferences want a question before `action` (always, without settings).
+fn asks(window: &MainWindow, action: &VmAction) -> bool {
+    let Some(settings) = &window.settings else {
+        return true;
+    };
+    match action {
+        VmAction::ForceOff | VmAction::Reset => settings.confirm_force_off(),
+        VmAction::Delete { .. } => settings.confirm_delete(),
+        _ => true,
     }
 }
 

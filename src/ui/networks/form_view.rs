@@ -99,6 +99,9 @@ impl FormWidgets {
         hosts.add_css_class("card");
         hosts.set_top_margin(6);
         hosts.set_left_margin(6);
+        hosts.update_relation(&[gtk::accessible::Relation::LabelledBy(&[
+            hosts_label.upcast_ref()
+        ])]);
         v4.add(&hosts_label);
         v4.add(&hosts);
         root.add(&v4);

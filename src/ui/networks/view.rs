@@ -148,6 +148,9 @@ impl PageWidgets {
             actions.append(w);
         }
         auto_label.set_margin_start(12);
+        autostart.update_relation(&[gtk::accessible::Relation::LabelledBy(&[
+            auto_label.upcast_ref()
+        ])]);
         let leases_title = gtk::Label::new(Some(&gettext("DHCP Leases")));
         leases_title.add_css_class("heading");
         leases_title.set_xalign(0.0);
@@ -175,6 +178,7 @@ impl PageWidgets {
         xml.set_monospace(true);
         xml.set_left_margin(6);
         xml.set_top_margin(6);
+        crate::ui::a11y::name(&xml, &gettext("Network XML"));
         let xml_scroll = gtk::ScrolledWindow::builder()
             .vexpand(true)
             .child(&xml)

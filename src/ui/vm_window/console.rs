@@ -78,6 +78,8 @@ pub enum ConsoleMsg {
     TypingDone(Result<(), String>),
     /// Share the clipboard with this VM, or stop (remembered for the VM).
     ShareClipboard(bool),
+    /// The default clipboard sharing (for VMs without a choice) changed.
+    ClipboardDefaultChanged,
     /// Save the display as a PNG file.
     Screenshot,
     /// Enter (true) or leave fullscreen.
@@ -164,6 +166,8 @@ pub struct ConsolePage {
     pointer_hint_shown: bool,
     /// Whether text is being typed into the display.
     typing: bool,
+    /// Following the default clipboard sharing in the settings.
+    clipboard_default: Option<(gtk::gio::Settings, gtk::glib::SignalHandlerId)>,
 }
 
 /// What the status page says instead of a console, and which button it offers.
@@ -344,8 +348,10 @@ impl Component for ConsolePage {
             toast: adw::ToastOverlay::new(),
             pointer_hint_shown: false,
             typing: false,
+            clipboard_default: None,
         };
         let widgets = view_output!();
+        crate::ui::a11y::name(&widgets.devices, &gettext("Serial device"));
         model.toast = widgets.toast.clone();
         view::build_tools(
             &widgets.graphics_tools,
@@ -378,6 +384,15 @@ impl Component for ConsolePage {
         model
             .display
             .connect_auth_required(move |_, _| s.emit(ConsoleMsg::AuthRequired));
+        if let Ok(settings) = crate::settings::AppSettings::open() {
+            let s = sender.input_sender().clone();
+            let gio = settings.gio().clone();
+            let id = gio.connect_changed(
+                Some(crate::settings::keys::CONSOLE_SHARE_CLIPBOARD),
+                move |_, _| s.emit(ConsoleMsg::ClipboardDefaultChanged),
+            );
+            model.clipboard_default = Some((gio, id));
+        }
         model.start_load(&sender);
         ComponentParts { model, widgets }
     }
@@ -412,6 +427,9 @@ impl Component for ConsolePage {
 
     fn shutdown(&mut self, _widgets: &mut Self::Widgets, _output: relm4::Sender<Self::Output>) {
         self.events_stop.take();
+        if let Some((settings, id)) = self.clipboard_default.take() {
+            settings.disconnect(id);
+        }
         self.stop_serial();
         self.close_displays();
         if let Some(f) = self.fullscreen.take() {
@@ -482,13 +500,13 @@ impl ConsolePage {
         self.pointer_hint_shown
     }
 
-    /// Whether the displays share the clipboard with the VM (the VM's remembered choice; off
-    /// unless the user turned it on).
+    /// Whether the displays share the clipboard with the VM (the VM's remembered choice, else
+    /// the default from the settings, which is off unless changed).
     pub fn shares_clipboard(&self) -> bool {
         self.display.share_clipboard()
     }
 
-    /// Sets the displays' clipboard sharing to the VM's remembered choice.
+    /// Sets the displays' clipboard sharing to the VM's remembered choice, or the default.
     fn apply_clipboard_choice(&self) {
         let on = self.info.as_ref().is_some_and(|i| {
             crate::settings::AppSettings::open()
@@ -497,8 +515,12 @@ impl ConsolePage {
         self.display.set_share_clipboard(on);
     }
 
-    /// Remembers the choice to share the clipboard with this VM, and applies it.
+    /// Remembers the choice to share the clipboard with this VM, and applies it. The toolbar's
+    /// toggle follows the display, so a change that the display already shows is no choice.
     fn set_clipboard_choice(&self, on: bool) {
+        if self.display.share_clipboard() == on {
+            return;
+        }
         if let Some(info) = &self.info
             && let Ok(settings) = crate::settings::AppSettings::open()
         {

@@ -25,6 +25,8 @@ pub struct Section {
     pub value: gtk::Label,
     /// The graph.
     pub graph: HangarGraph,
+    /// The title.
+    pub title: String,
 }
 
 impl Section {
@@ -50,7 +52,12 @@ impl Section {
         graph.update_property(&[gtk::accessible::Property::Label(title)]);
         root.append(&head);
         root.append(&graph);
-        Section { root, value, graph }
+        Section {
+            root,
+            value,
+            graph,
+            title: title.to_string(),
+        }
     }
 }
 
@@ -134,6 +141,23 @@ impl PerformancePage {
         ] {
             column.append(&s.root);
         }
+        // Which graphs show follows the preferences while the page is open.
+        if let Ok(settings) = crate::settings::AppSettings::open() {
+            use crate::settings::keys;
+            for (key, section) in [
+                (keys::GRAPH_CPU, &state.cpu),
+                (keys::GRAPH_CPU, &state.vcpus),
+                (keys::GRAPH_MEMORY, &state.memory),
+                (keys::GRAPH_DISK, &state.disk),
+                (keys::GRAPH_NETWORK, &state.net),
+            ] {
+                settings
+                    .gio()
+                    .bind(key, &section.root, "visible")
+                    .get()
+                    .build();
+            }
+        }
         let clamp = adw::Clamp::builder()
             .maximum_size(960)
             .child(&column)
@@ -181,6 +205,16 @@ impl PerformancePage {
         [&s.cpu, &s.vcpus, &s.memory, &s.disk, &s.net]
             .iter()
             .map(|sec| sec.graph.clone())
+            .collect()
+    }
+
+    /// The titles of the graphs that show, top to bottom.
+    pub fn shown_graphs(&self) -> Vec<String> {
+        let s = &self.state.0;
+        [&s.cpu, &s.vcpus, &s.memory, &s.disk, &s.net]
+            .iter()
+            .filter(|sec| sec.root.is_visible())
+            .map(|sec| sec.title.clone())
             .collect()
     }
 

@@ -141,6 +141,7 @@ impl Component for PinningPage {
                     #[watch]
                     set_label: &model.status_text(),
                 },
+                #[name = "arrange"]
                 gtk::MenuButton {
                     set_label: &gettext("Arrange"),
                     set_tooltip_text: Some(&gettext("Pin several rows at once")),
@@ -258,6 +259,8 @@ impl Component for PinningPage {
             timer: None,
         };
         let widgets = view_output!();
+        crate::ui::a11y::name(&widgets.arrange, &gettext("Arrange"));
+        crate::ui::a11y::name(&widgets.target, &gettext("Where to apply the pins"));
         state::build_bulk(&widgets.bulk, sender.input_sender());
         state::setup_target(
             &widgets.target,

@@ -59,6 +59,12 @@ impl NewVmWizard {
         &self.host
     }
 
+    /// The chosen storage pool (index into the host's active pools) and network (index into
+    /// the host's networks, then bridge, user mode, none).
+    pub fn pool_and_network(&self) -> (u32, u32) {
+        (self.pool, self.network)
+    }
+
     /// Whether creation is under way.
     pub fn busy(&self) -> bool {
         self.busy
@@ -284,15 +290,23 @@ pub(super) fn check_resources(w: &NewVmWizard) -> Result<(), String> {
     w.plan().map(|_| ())
 }
 
-/// The "default" network when the host has one, else user-mode networking.
-pub(super) fn default_network(host: &HostChoices) -> u32 {
+/// The network `preferred` (the preferences' choice) when the host has it, else the network
+/// "default" when it has that, else user-mode networking.
+pub fn default_network(host: &HostChoices, preferred: Option<&str>) -> u32 {
     let n = host.networks.len();
-    let i = host
-        .networks
-        .iter()
-        .position(|x| x == "default")
+    let i = preferred
+        .and_then(|p| host.networks.iter().position(|x| x == p))
+        .or_else(|| host.networks.iter().position(|x| x == "default"))
         .unwrap_or(n + 1);
     u32::try_from(i).unwrap_or(0)
+}
+
+/// The pool `preferred` (the preferences' choice) when the host has it active, else the first.
+pub fn default_pool(host: &HostChoices, preferred: Option<&str>) -> u32 {
+    preferred
+        .and_then(|p| host.pools.iter().position(|x| x == p))
+        .and_then(|i| u32::try_from(i).ok())
+        .unwrap_or(0)
 }
 
 impl NewVmWizard {
@@ -408,5 +422,35 @@ impl NewVmWizard {
                 })
                 .drop_on_shutdown()
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host() -> HostChoices {
+        HostChoices {
+            pools: vec!["fast".into(), "images".into()],
+            networks: vec!["default".into(), "lab".into()],
+            ..HostChoices::default()
+        }
+    }
+
+    #[test]
+    fn preferred_names_are_chosen_where_the_host_has_them() {
+        let h = host();
+        assert_eq!(default_network(&h, Some("lab")), 1);
+        assert_eq!(default_network(&h, Some("missing")), 0);
+        assert_eq!(default_network(&h, None), 0);
+        assert_eq!(default_pool(&h, Some("images")), 1);
+        assert_eq!(default_pool(&h, Some("missing")), 0);
+        let none = HostChoices {
+            networks: vec!["lab".into()],
+            ..HostChoices::default()
+        };
+        // No "default" network: user-mode networking (after the networks and the bridge).
+        assert_eq!(default_network(&none, None), 2);
+        assert_eq!(default_network(&none, Some("lab")), 0);
     }
 }

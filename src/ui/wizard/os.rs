@@ -47,6 +47,7 @@ impl OsPage {
         let search = gtk::SearchEntry::new();
         search.set_placeholder_text(Some(&gettext("Search, e.g. “debian 11” or “windows”")));
         search.set_margin_bottom(12);
+        crate::ui::a11y::name(&search, &gettext("Search for a system"));
         let s = tx.clone();
         search.connect_search_changed(move |e| s.send(Msg::OsQuery(e.text().to_string())));
         list_group.add(&search);

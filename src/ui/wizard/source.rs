@@ -63,6 +63,7 @@ pub fn path_row(title: &str, field: PathField, tx: &Tx) -> adw::EntryRow {
     button.set_valign(gtk::Align::Center);
     button.add_css_class("flat");
     button.set_tooltip_text(Some(&gettext("Browse…")));
+    crate::ui::a11y::name(&button, &gettext("Browse…"));
     let s = tx.clone();
     button.connect_clicked(move |_| s.send(Msg::Browse(field)));
     row.add_suffix(&button);
@@ -190,9 +191,13 @@ impl SourcePage {
     }
 }
 
-/// Sets an entry's text only when it differs, so no change signal loops back.
+/// Sets an entry's text only when it differs, so no change signal loops back, and never
+/// while the user types in it: the model then follows the entry, and a value of the model
+/// that is a keystroke old (typing over a selection sends "" and then the new text) would
+/// replace what was typed and put the cursor back at the start.
 pub fn set_text(row: &adw::EntryRow, text: &str) {
-    if row.text() != text {
+    let typing = row.state_flags().contains(gtk::StateFlags::FOCUS_WITHIN);
+    if row.text() != text && !typing {
         row.set_text(text);
     }
 }

@@ -210,7 +210,8 @@ impl imp::SpiceDisplay {
         keymap::qnum_from_keycode(keycode).map_or(0, scancode_from_qnum)
     }
 
-    /// Ctrl+Alt pressed together and released (with nothing else typed) ends the grab.
+    /// Ctrl+Alt pressed together and released (with nothing else typed) ends the grab, or
+    /// without one moves the focus on to the next control.
     fn track_release_combo(&self, keyval: u32, pressed: bool) {
         let (ctrl, alt) = (is_ctrl(keyval), is_alt(keyval));
         if pressed {
@@ -222,9 +223,18 @@ impl imp::SpiceDisplay {
             let both = self.ctrl_down.get() && self.alt_down.get();
             self.release_armed.set((ctrl || alt) && both);
         } else {
-            if (ctrl || alt) && self.release_armed.get() && self.keyboard_grabbed.get() {
+            if (ctrl || alt) && self.release_armed.get() {
                 self.release_armed.set(false);
-                self.release_keyboard();
+                if self.keyboard_grabbed.get() {
+                    self.release_keyboard();
+                } else {
+                    // Without a grab (the focus came by keyboard) the display would otherwise
+                    // keep every key, Tab included: Ctrl+Alt hands the focus on, as Tab would.
+                    let obj = self.obj();
+                    if let Some(root) = obj.root() {
+                        root.child_focus(gtk::DirectionType::TabForward);
+                    }
+                }
             }
             if ctrl {
                 self.ctrl_down.set(false);

@@ -1,7 +1,9 @@
 //! A small virsh: `vsh -c URI COMMAND [ARGS]`, printing what virsh 9.0 prints.
 
 mod domain;
+mod migrate;
 mod network;
+mod snapshot;
 mod storage;
 mod table;
 
@@ -35,6 +37,19 @@ async fn main() {
     }
 }
 
+/// A command line virsh rejects before it runs the command (so without the empty line a
+/// command ends with).
+#[derive(Debug)]
+struct Usage(String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
 /// Prints rows as virsh's tables do: columns padded by display width, three spaces apart.
 fn table(header: &[&str], rows: &[Vec<String>]) {
     table::print(header, rows);
@@ -49,6 +64,12 @@ const VALUE_OPTS: &[&str] = &[
     "--backing-vol",
     "--backing-vol-format",
     "--mac",
+    "--migrateuri",
+    "--dname",
+    "--listen-address",
+    "--bandwidth",
+    "--comp-methods",
+    "--xml",
 ];
 
 fn flag(rest: &[String], f: &str) -> bool {
@@ -92,6 +113,8 @@ fn fail(what: String, e: Error) -> Box<dyn std::error::Error> {
 fn message(e: &Error) -> String {
     match e {
         Error::Libvirt { message, .. } => message.clone(),
+        // virsh shows libvirt's own message of a failed migration.
+        Error::Migration { source, .. } => message(source),
         other => other.to_string(),
     }
 }
@@ -124,10 +147,13 @@ async fn run(uri: &str, rest: &[String]) -> Res {
     let pos = positional(rest);
     let conn = Connection::open(uri).await?;
     let r = command(&conn, cmd, rest, &pos).await;
-    // virsh ends every command with an empty line, also one that failed. The reader may be
-    // gone already (a console closed from the other side): no panic over that.
+    // virsh ends every command with an empty line, also one that failed (but not a command
+    // line it rejected). The reader may be gone already (a console closed from the other
+    // side): no panic over that.
     let mut out = std::io::stdout();
-    let _ = writeln!(out);
+    if !r.as_ref().is_err_and(|e| e.is::<Usage>()) {
+        let _ = writeln!(out);
+    }
     let _ = out.flush();
     let _ = conn.close().await;
     r
@@ -306,6 +332,13 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
             }
         }
         "event" => events(conn, rest).await?,
+        "migrate" => migrate::migrate(conn, rest, pos).await?,
+        "domjobinfo" => migrate::domjobinfo(conn, rest, pos).await?,
+        "domjobabort" => {
+            let d = dom(conn, arg(pos, 0, "domain")?).await?;
+            // VIR_DOMAIN_ABORT_JOB_POSTCOPY = 1
+            d.abort_job(u32::from(flag(rest, "--postcopy"))).await?;
+        }
         "console" => console(conn, arg(pos, 0, "domain")?).await?,
         "pool-info" => storage::pool_info(conn, rest).await?,
         "pool-dumpxml" => storage::pool_dumpxml(conn, rest).await?,
@@ -314,6 +347,12 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
         "vol-create-as" => storage::vol_create_as(conn, rest).await?,
         "vol-upload" => storage::vol_upload(conn, rest).await?,
         "vol-download" => storage::vol_download(conn, rest).await?,
+        "snapshot-create-as" => snapshot::create_as(conn, rest).await?,
+        "snapshot-list" => snapshot::list(conn, rest).await?,
+        "snapshot-current" => snapshot::current(conn, rest).await?,
+        "snapshot-revert" => snapshot::revert_to(conn, rest).await?,
+        "snapshot-delete" => snapshot::delete(conn, rest).await?,
+        "snapshot-dumpxml" => snapshot::dumpxml(conn, rest).await?,
         "net-dumpxml" => network::net_dumpxml(conn, rest).await?,
         "net-dhcp-leases" => network::net_dhcp_leases(conn, rest).await?,
         other => return Err(format!("unknown command: '{other}'").into()),

@@ -102,6 +102,7 @@ impl ConsolePage {
                 }
             }
             ConsoleMsg::ShareClipboard(on) => self.set_clipboard_choice(on),
+            ConsoleMsg::ClipboardDefaultChanged => self.apply_clipboard_choice(),
             ConsoleMsg::TypeClipboard => self.type_clipboard(sender),
             ConsoleMsg::TypeText { text, confirmed } => self.type_text(text, confirmed, sender),
             ConsoleMsg::TypingDone(r) => {
@@ -383,6 +384,6 @@ impl ConsolePage {
     }
 
     pub(super) fn toast(&self, text: &str) {
-        self.toast.add_toast(adw::Toast::new(text));
+        crate::ui::a11y::add_toast(&self.toast, adw::Toast::new(text));
     }
 }

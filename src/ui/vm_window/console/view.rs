@@ -200,11 +200,13 @@ fn send_key_button(input: &Sender<ConsoleMsg>) -> gtk::MenuButton {
         s.emit(ConsoleMsg::TypeClipboard);
     });
     list.append(&item);
-    gtk::MenuButton::builder()
+    let button = gtk::MenuButton::builder()
         .icon_name("input-keyboard-symbolic")
         .tooltip_text(gettext("Send Key"))
         .popover(&popover)
-        .build()
+        .build();
+    crate::ui::a11y::name(&button, &gettext("Send Key"));
+    button
 }
 
 /// The display's toolbar buttons.
@@ -214,6 +216,7 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
         .icon_name("camera-photo-symbolic")
         .tooltip_text(gettext("Save a Screenshot (Ctrl+Shift+S)"))
         .build();
+    crate::ui::a11y::name(&shot, &gettext("Save a Screenshot"));
     let s = input.clone();
     shot.connect_clicked(move |_| s.emit(ConsoleMsg::Screenshot));
     tools.append(&shot);
@@ -221,6 +224,7 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
         .icon_name("zoom-fit-best-symbolic")
         .tooltip_text(gettext("Scale to Fit"))
         .build();
+    crate::ui::a11y::name(&fit, &gettext("Scale to Fit"));
     display
         .bind_property("scaling", &fit, "active")
         .transform_to(|_, scaling: Scaling| Some(scaling == Scaling::Fit))
@@ -233,6 +237,10 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
         .icon_name("video-display-symbolic")
         .tooltip_text(gettext("Resize the Guest’s Display with the Window"))
         .build();
+    crate::ui::a11y::name(
+        &resize,
+        &gettext("Resize the Guest’s Display with the Window"),
+    );
     display
         .bind_property("resize-guest", &resize, "active")
         .bidirectional()
@@ -254,13 +262,14 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
             .bind("console-resize-guest", display, "resize-guest")
             .build();
     }
-    // Per VM (the page applies the VM's remembered choice when it reads the VM).
+    // Per VM (the page applies the VM's choice, or the default, when it reads the VM).
     let share = gtk::ToggleButton::builder()
         .icon_name("edit-paste-symbolic")
         .tooltip_text(gettext(
             "Share the clipboard with this VM (text copied on either side can be pasted on the other)",
         ))
         .build();
+    crate::ui::a11y::name(&share, &gettext("Share Clipboard"));
     display
         .bind_property("share-clipboard", &share, "active")
         .sync_create()
@@ -268,10 +277,7 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
     let s = input.clone();
     share.connect_toggled(move |b| s.emit(ConsoleMsg::ShareClipboard(b.is_active())));
     tools.append(&share);
-    let full = gtk::Button::builder()
-        .icon_name("view-fullscreen-symbolic")
-        .tooltip_text(gettext("Fullscreen"))
-        .build();
+    let full = crate::ui::a11y::icon_button("view-fullscreen-symbolic", &gettext("Fullscreen"));
     let s = input.clone();
     full.connect_clicked(move |_| s.emit(ConsoleMsg::Fullscreen(true)));
     tools.append(&full);
@@ -289,13 +295,16 @@ pub(super) fn screenshot(
             Ok(path) => gettext_f("Screenshot saved to {}", &[&path.display().to_string()]),
             Err(e) => gettext_f("The screenshot was not saved: {}", &[&e]),
         };
-        t.add_toast(adw::Toast::new(&text));
+        crate::ui::a11y::add_toast(&t, adw::Toast::new(&text));
     });
     match chooser {
         Some(chooser) => chooser.show(),
-        None => toasts.add_toast(adw::Toast::new(&gettext(
-            "There is no picture to save: the display is not connected",
-        ))),
+        None => crate::ui::a11y::add_toast(
+            toasts,
+            adw::Toast::new(&gettext(
+                "There is no picture to save: the display is not connected",
+            )),
+        ),
     }
 }
 
@@ -343,10 +352,8 @@ impl Fullscreen {
             .css_classes(["toolbar", "osd"])
             .build();
         bar.append(&send_key_button(input));
-        let leave = gtk::Button::builder()
-            .icon_name("view-restore-symbolic")
-            .tooltip_text(gettext("Leave Fullscreen"))
-            .build();
+        let leave =
+            crate::ui::a11y::icon_button("view-restore-symbolic", &gettext("Leave Fullscreen"));
         let s = input.clone();
         leave.connect_clicked(move |_| s.emit(ConsoleMsg::Fullscreen(false)));
         bar.append(&leave);

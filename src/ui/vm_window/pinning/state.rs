@@ -261,6 +261,7 @@ pub(super) fn build_bulk(bulk: &gtk::Box, sender: &relm4::Sender<PinningMsg>) {
     };
     let start = gtk::SpinButton::with_range(0.0, 4095.0, 1.0);
     start.set_tooltip_text(Some(&gettext("First host CPU")));
+    crate::ui::a11y::name(&start, &gettext("First host CPU"));
     let st = start.clone();
     line(
         &gettext("One vCPU per CPU, from CPU"),
@@ -269,6 +270,7 @@ pub(super) fn build_bulk(bulk: &gtk::Box, sender: &relm4::Sender<PinningMsg>) {
     );
     let node = gtk::SpinButton::with_range(0.0, 63.0, 1.0);
     node.set_tooltip_text(Some(&gettext("NUMA node")));
+    crate::ui::a11y::name(&node, &gettext("NUMA node"));
     let nd = node.clone();
     line(
         &gettext("Spread over NUMA node"),

@@ -1,0 +1,55 @@
+//! Opening the migration dialog for a VM and hearing how it ended.
+
+use adw::prelude::*;
+use relm4::prelude::*;
+
+use super::{MainWindow, MainWindowMsg};
+use crate::i18n::gettext_f;
+use crate::ui::migrate::{MigrateDialog, MigrateInit, MigrateOutput};
+use crate::ui::uri_title::describe_uri;
+use crate::ui::vm_list::VmObject;
+
+impl MainWindow {
+    /// Opens the dialog that migrates `vm` to the host of another open, writable connection.
+    pub(super) fn open_migrate(&mut self, vm: &VmObject, sender: &ComponentSender<Self>) {
+        let uri = vm.connection_uri();
+        let Some(source) = self.connections.get(&uri).cloned() else {
+            return;
+        };
+        let mut destinations: Vec<(String, virt_client::Connection)> = self
+            .connections
+            .iter()
+            .filter(|(u, c)| **u != uri && !c.is_read_only())
+            .map(|(u, c)| (describe_uri(u), c.clone()))
+            .collect();
+        destinations.sort_by(|a, b| a.0.cmp(&b.0));
+        let summary = vm.summary();
+        let dialog = MigrateDialog::builder()
+            .transient_for(&self.window)
+            .launch(MigrateInit {
+                name: summary.name,
+                uuid: summary.uuid,
+                source_label: describe_uri(&uri),
+                source,
+                active: summary.state.is_active(),
+                destinations,
+            })
+            .forward(sender.input_sender(), MainWindowMsg::Migrate);
+        dialog.widget().present();
+        self.migrate = Some(dialog);
+    }
+
+    /// The dialog ended: say so when the VM moved.
+    pub(super) fn migrate_done(&mut self, out: MigrateOutput) {
+        if let Some(d) = self.migrate.take() {
+            d.widget().destroy();
+        }
+        if let MigrateOutput::Migrated { name, dest } = out {
+            let toast = adw::Toast::builder()
+                .title(gettext_f("“{}” now runs on {}", &[&name, &dest]))
+                .timeout(6)
+                .build();
+            self.toaster.add_toast(toast);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! What a screen reader sees: the windows are walked from outside over a real AT-SPI bus
+//! (`scripts/a11y-walk.py`, pyatspi) and every actionable control must have a name of its
+//! own, not none and not its toolkit type name.
+//!
+//! Needs at-spi2-core (the bus launcher is activated through the D-Bus session the tests run
+//! in) and python3-pyatspi.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use adw::prelude::*;
+use hangar::cli::Options;
+use hangar::ui::host_window::HostPage;
+use hangar::ui::vm_window::{VmPage, VmWindowMsg};
+use hangar::ui::wizard::{NewVmWizard, NewVmWizardInit, NewVmWizardMsg, SourceKind};
+use hangar::ui::{MainWindow, MainWindowMsg};
+use relm4::prelude::*;
+use support::{drain, wait_until};
+use testbed::{Libvirtd, unique_name, vm};
+
+/// One actionable control as the walker saw it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Control {
+    named: bool,
+    role: String,
+    name: String,
+    window: String,
+    path: String,
+}
+
+/// What all walks saw: each control once (by window, role and place in the tree), with the
+/// first state it was seen in.
+#[derive(Default)]
+struct Seen {
+    controls: BTreeMap<(String, String, String), (String, Control)>,
+}
+
+impl Seen {
+    /// Walks this process's accessible tree from outside; `what` says which state it is in.
+    fn walk(&mut self, what: &str) {
+        drain();
+        let started = Instant::now();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/a11y-walk.py");
+        let mut child = Command::new("/usr/bin/python3")
+            .arg(script)
+            .args(["--pid", &std::process::id().to_string()])
+            .env_remove("NO_AT_BRIDGE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python3 (apt-get install python3-pyatspi)");
+        // Read the output on a thread: the walker waits on this process's main loop, which
+        // must keep turning to answer it.
+        let mut stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut s = String::new();
+            stdout.read_to_string(&mut s).map(|_| s)
+        });
+        // Turn the main loop without pausing between turns (a woken iteration per D-Bus
+        // call of the walker), with a timer so the loop also wakes to see the walker end.
+        let ctx = gtk::glib::MainContext::default();
+        let tick = gtk::glib::timeout_add_local(Duration::from_millis(50), || {
+            gtk::glib::ControlFlow::Continue
+        });
+        let deadline = Instant::now() + Duration::from_secs(180);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the accessibility walk of {what} did not finish"
+            );
+            ctx.iteration(true);
+        };
+        tick.remove();
+        eprintln!("walked {what} in {:?}", started.elapsed());
+        let out = reader.join().unwrap().unwrap();
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert!(
+            status.success(),
+            "the accessibility walk of {what} failed: {err}\n(Without XDG_RUNTIME_DIR the \
+             accessibility bus's socket is ~/.cache/at-spi/bus, which another D-Bus session \
+             can replace: ./dev.sh test gives each run a runtime directory of its own.)"
+        );
+        assert!(
+            out.lines().any(|l| l.starts_with("done\t")),
+            "the walk of {what} did not end: {out}{err}"
+        );
+        let mut saw = 0;
+        for line in out.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() == 6 && f[0] == "control" {
+                saw += 1;
+                let c = Control {
+                    named: f[1] == "ok",
+                    role: f[2].to_string(),
+                    name: f[3].to_string(),
+                    window: f[4].to_string(),
+                    path: f[5].to_string(),
+                };
+                let key = (c.window.clone(), c.role.clone(), c.path.clone());
+                self.controls.entry(key).or_insert((what.to_string(), c));
+            }
+        }
+        assert!(
+            saw > 0,
+            "the walk of {what} saw no actionable control: {out} {err}"
+        );
+    }
+
+    fn unnamed(&self) -> Vec<&(String, Control)> {
+        self.controls.values().filter(|(_, c)| !c.named).collect()
+    }
+}
+
+fn setup() {
+    support::init_gui();
+    hangar::settings::AppSettings::open()
+        .unwrap()
+        .set_connections(&[]);
+}
+
+#[gtk::test]
+fn every_actionable_control_has_an_accessible_name() {
+    setup();
+    let d = Libvirtd::shared();
+    let qemu = d.qemu_uri();
+    let name = unique_name("a11y");
+    let xml = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&xml, vm::tiny_xml_vcpus(&name, 2)).unwrap();
+    d.virsh(&qemu, &["define", xml.to_str().unwrap()]).unwrap();
+    d.virsh(&qemu, &["start", &name]).unwrap();
+    let uuid = d
+        .virsh(&qemu, &["domuuid", &name])
+        .unwrap()
+        .trim()
+        .to_string();
+
+    let window = MainWindow::builder()
+        .launch(Options {
+            connect: vec![qemu.clone()],
+            ..Options::default()
+        })
+        .detach();
+    window.widget().present();
+    let conn = window.model().list().connection(&qemu).unwrap();
+    assert!(wait_until(30, || conn.vm(&uuid).is_some()));
+    window
+        .model()
+        .list()
+        .clone()
+        .select_vm(&conn.vm(&uuid).unwrap());
+    window.emit(MainWindowMsg::ToggleSearch);
+    let mut seen = Seen::default();
+    seen.walk("the main window");
+
+    // The Add Connection dialog.
+    window.emit(MainWindowMsg::ShowAddConnection);
+    let add_title = hangar::i18n::gettext("Add Connection");
+    let add = || {
+        let list = gtk::Window::toplevels();
+        (0..list.n_items())
+            .filter_map(|i| list.item(i).and_downcast::<gtk::Window>())
+            .find(|w| w.is_visible() && w.title().is_some_and(|t| t == add_title))
+    };
+    assert!(
+        wait_until(10, || add().is_some()),
+        "no Add Connection dialog"
+    );
+    seen.walk("the Add Connection dialog");
+    add().unwrap().close();
+
+    // The VM window, page by page.
+    window.emit(MainWindowMsg::OpenVm(
+        qemu.clone(),
+        uuid.clone(),
+        VmPage::Overview,
+    ));
+    assert!(wait_until(20, || window
+        .model()
+        .vm_windows()
+        .contains_key(&uuid)));
+    for page in [
+        VmPage::Overview,
+        VmPage::Performance,
+        VmPage::Hardware,
+        VmPage::Pinning,
+        VmPage::Console,
+    ] {
+        window.model().vm_windows()[&uuid].emit(VmWindowMsg::Show(page));
+        let vm_model = |f: &dyn Fn(&hangar::ui::vm_window::VmWindow) -> bool| {
+            f(&window.model().vm_windows()[&uuid].model())
+        };
+        assert!(wait_until(20, || vm_model(&|w| w.page() == page)));
+        if page == VmPage::Hardware {
+            assert!(wait_until(20, || vm_model(&|w| w.has_hardware_editor())));
+        }
+        seen.walk(&format!("the VM window's {} page", page.name()));
+    }
+    window.model().vm_windows()[&uuid].widget().close();
+
+    // The host window's pages.
+    window.emit(MainWindowMsg::ShowHostOverview(qemu.clone()));
+    assert!(wait_until(20, || window
+        .model()
+        .host_windows()
+        .contains_key(&qemu)));
+    for (page, label) in [
+        (HostPage::Overview, "overview"),
+        (HostPage::Storage, "storage"),
+        (HostPage::Networks, "networks"),
+    ] {
+        window.model().host_windows()[&qemu].show_page(page);
+        assert!(wait_until(20, || window.model().host_windows()[&qemu]
+            .page()
+            == page));
+        seen.walk(&format!("the host window's {label} page"));
+    }
+    window.model().host_windows()[&qemu].window().close();
+
+    // The new-VM wizard, step by step, with each way of installing on the first.
+    let wizard = NewVmWizard::builder()
+        .transient_for(window.widget())
+        .launch(NewVmWizardInit {
+            conn: support::connect(&qemu),
+            uri: qemu.clone(),
+            emulator: None,
+            virt_type: Some("qemu".into()),
+        })
+        .detach();
+    wizard.widget().present();
+    assert!(wait_until(60, || wizard.model().host_loaded()
+        && wizard.model().os_db_load_ms().is_some()));
+    for kind in [
+        SourceKind::Iso,
+        SourceKind::Import,
+        SourceKind::Kernel,
+        SourceKind::Network,
+    ] {
+        wizard.emit(NewVmWizardMsg::SetSource(kind));
+        seen.walk(&format!("the wizard's source step ({kind:?})"));
+    }
+    for step in 1..=3 {
+        wizard.emit(NewVmWizardMsg::Forward);
+        assert!(
+            wait_until(20, || wizard.model().step() == step),
+            "the wizard stuck before step {step}: {:?}",
+            wizard.model().error()
+        );
+        seen.walk(&format!("the wizard's step {step}"));
+    }
+    wizard.widget().close();
+    window.widget().close();
+    let _ = d.virsh(&qemu, &["destroy", &name]);
+    let _ = d.virsh(&qemu, &["undefine", &name]);
+
+    let unnamed = seen.unnamed();
+    let total = seen.controls.len();
+    // The windows above hold some two hundred controls: far fewer means the walk missed
+    // windows or pages, not that they are all named.
+    assert!(total > 150, "only {total} actionable controls were seen");
+    eprintln!(
+        "accessibility: {} of {total} actionable controls seen have no name",
+        unnamed.len()
+    );
+    let list: Vec<String> = unnamed
+        .iter()
+        .map(|(what, c)| format!("  {what}: {} {:?} at {}", c.role, c.name, c.path))
+        .collect();
+    assert!(
+        unnamed.is_empty(),
+        "{} of {total} actionable controls have no accessible name:\n{}",
+        unnamed.len(),
+        list.join("\n")
+    );
+}
