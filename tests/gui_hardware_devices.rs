@@ -1,7 +1,8 @@
 //! The hardware editor's device controls against a private libvirtd: adding, editing and
-//! removing video, serial, console, input, sound, TPM, RNG and watchdog devices (hot-plugged
-//! into a running VM where libvirt can), disk bus and cache, CPU mode and model, and direct
-//! kernel boot. Each change reaches `virsh dumpxml` and no other line of the XML changes.
+//! removing video, serial, console, input, sound, TPM, RNG and watchdog devices and agent
+//! channels (hot-plugged into a running VM where libvirt can), disk bus and cache, CPU mode and
+//! model, and direct kernel boot. Each change reaches `virsh dumpxml` and no other line of the
+//! XML changes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -403,6 +404,50 @@ fn a_running_vm_takes_hot_pluggable_devices_live() {
     e.widgets().stack.set_visible_child_name("devices");
     support::hardware::expand_and_show(&e, &["Video", "Input"]);
     support::hardware::screenshot(&window, "hardware-devices-running");
+    remove(d, &name);
+    close(&window, criticals);
+}
+
+#[gtk::test]
+fn agent_channels_are_added_once_per_port() {
+    support::init_gui();
+    let criticals = support::criticals();
+    let d = Libvirtd::shared();
+    let (name, e, window) = open(d, "hw-chan", false);
+    let channel = |kind: &str| DeviceSpec::Channel { kind: kind.into() };
+
+    // QEMU's clipboard agent end for the VNC display (libvirt adds the virtio-serial bus).
+    assert_eq!(
+        apply(&e, vec![Msg::AddDevice(channel("qemu-vdagent"))]),
+        None
+    );
+    let xml = inactive(d, &name);
+    for want in [
+        "<channel type='qemu-vdagent'>",
+        "<clipboard copypaste='yes'/>",
+        "<target type='virtio' name='com.redhat.spice.0'/>",
+        "<controller type='virtio-serial'",
+    ] {
+        assert!(xml.contains(want), "{want} missing in\n{xml}");
+    }
+    // A second agent on the same port is refused before libvirt sees it.
+    let err = apply(&e, vec![Msg::AddDevice(channel("spicevmc"))]);
+    assert!(
+        err.as_deref().is_some_and(|m| m.contains("port")),
+        "{err:?}"
+    );
+    e.emit(Msg::Revert);
+    assert!(wait_until(20, || !e.model().busy()));
+    assert_eq!(inactive(d, &name), xml);
+    // The QEMU guest agent has a port of its own.
+    assert_eq!(apply(&e, vec![Msg::AddDevice(channel("unix"))]), None);
+    assert!(inactive(d, &name).contains("name='org.qemu.guest_agent.0'"));
+    for kind in ["qemu-vdagent", "org.qemu.guest_agent.0"] {
+        let i = e.model().device_index("channel", kind).unwrap();
+        assert_eq!(apply(&e, vec![Msg::RemoveDevice(i)]), None);
+    }
+    let after = inactive(d, &name);
+    assert!(!after.contains("<channel"), "{after}");
     remove(d, &name);
     close(&window, criticals);
 }

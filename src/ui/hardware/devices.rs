@@ -94,6 +94,19 @@ fn check(spec: &DeviceSpec) -> Result<(), String> {
 /// Adds a device described by `spec`; its XML for hot-plugging.
 pub fn add(doc: &mut DomainXml, spec: &DeviceSpec) -> Result<String, String> {
     check(spec)?;
+    // One agent per virtio port: a second would clash with the first.
+    if let DeviceSpec::Channel { kind } = spec {
+        let port = virt_xml::domain::channel_target(kind);
+        let taken = others(doc).into_iter().any(|d| {
+            matches!(DeviceSpec::read(doc, d), Some(DeviceSpec::Channel { kind: k })
+                if virt_xml::domain::channel_target(&k) == port)
+        });
+        if taken {
+            return Err(gettext(
+                "The VM already has an agent channel on that port: remove it first.",
+            ));
+        }
+    }
     let xml = spec.to_xml().map_err(|e| e.to_string())?;
     let devices = doc.root().ensure_devices(doc);
     devices.add_xml(doc, &xml).map_err(|e| e.to_string())?;
