@@ -2,9 +2,10 @@
 //! widget.
 //!
 //! The SPICE session runs on the GLib main loop of the GTK thread. The widget opens it from a
-//! socket fd (libvirt's DOMAIN_OPEN_GRAPHICS_FD) or a host and port. Over an fd, every further
-//! channel (display, inputs, …) needs a socket of its own: the widget asks for one with the
-//! `channel-fd-wanted` signal and takes it with [`SpiceDisplay::give_channel_fd`]. The display
+//! socket fd (libvirt's DOMAIN_OPEN_GRAPHICS_FD, or a channel through an ssh master) or a host
+//! and port (plain, or TLS with the server's certificate checked against a CA). Over an fd,
+//! every further channel (display, inputs, …) needs a socket of its own: the widget asks for
+//! one with the `channel-fd-wanted` signal and takes it with [`SpiceDisplay::give_channel_fd`]. The display
 //! channel's primary surface is copied, rectangle by damaged rectangle, into our own cairo
 //! image, which is drawn like the VNC display's framebuffer (scaled to fit or 1:1).
 //!
@@ -29,6 +30,15 @@ use gtk::glib::subclass::prelude::*;
 use gtk::prelude::*;
 
 pub use crate::widgets::vnc_display::{DisplayState, KeyCombo, Scaling, VncStatus};
+
+/// The TLS side of a SPICE server reached over TCP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpiceTls {
+    /// The server's TLS port.
+    pub port: u16,
+    /// The CA certificate (PEM) the server's certificate must be signed by.
+    pub ca_file: std::path::PathBuf,
+}
 
 /// Errors of the display's methods.
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +79,8 @@ mod imp {
         pub(super) inputs: Option<spice_client_glib::InputsChannel>,
         /// Channels waiting for a socket, by request number.
         pub(super) fd_wanted: BTreeMap<u64, spice_client_glib::Channel>,
+        /// The server's channels, by SPICE's names, as announced.
+        pub(super) offered: Vec<String>,
     }
 
     #[derive(Default, glib::Properties)]
@@ -242,6 +254,35 @@ impl SpiceDisplay {
     /// Opens a SPICE session to `host`:`port` over TCP.
     pub fn open_host(&self, host: &str, port: u16) -> Result<(), SpiceError> {
         self.imp().open_host(host, port)
+    }
+
+    /// Opens a SPICE session to `host` over TLS on `tls.port` (and plain on `port` for the
+    /// channels the server lets go unencrypted), checking the server's certificate against
+    /// `tls.ca_file` and `host`.
+    pub fn open_host_tls(
+        &self,
+        host: &str,
+        port: Option<u16>,
+        tls: &SpiceTls,
+    ) -> Result<(), SpiceError> {
+        self.imp().open_host_tls(host, port, tls)
+    }
+
+    /// The channels the server offers in this session, by SPICE's names (`main`, `display`,
+    /// `inputs`, `cursor`, `playback`, `record`, `usbredir`, …), in the order announced. The
+    /// display opens main, display and inputs; it leaves the others unopened.
+    pub fn offered_channels(&self) -> Vec<String> {
+        self.imp()
+            .live
+            .borrow()
+            .as_ref()
+            .map(|l| l.offered.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether the inputs channel is open: keys and the pointer reach the guest.
+    pub fn has_inputs(&self) -> bool {
+        self.imp().inputs().is_some()
     }
 
     /// Hands a socket to the channel that asked for it with request `id` (an error ends the

@@ -121,6 +121,8 @@ pub enum ConsoleCmd {
     SpiceChannelFd(u64, Result<std::os::fd::OwnedFd, String>),
     /// A channel to the display through the ssh master (for load `.0`).
     GraphicsChannel(u64, Result<Box<virt_client::Channel>, String>),
+    /// A channel through the ssh master for request `.0` of a SPICE channel.
+    SpiceSshChannel(u64, Result<Box<virt_client::Channel>, String>),
     /// The VM started, stopped or rebooted.
     Event,
     /// The serial session `.0` changed state.
@@ -158,6 +160,8 @@ pub struct ConsolePage {
     password: password::PasswordState,
     /// The ssh channel the display runs over, if any.
     channel: Option<Box<virt_client::Channel>>,
+    /// The ssh channels of the SPICE session's other channels.
+    spice_channels: Vec<virt_client::Channel>,
     /// Display reopenings since it last connected.
     retries: u32,
     fullscreen: Option<view::Fullscreen>,
@@ -342,6 +346,7 @@ impl Component for ConsolePage {
             input,
             events_stop: None,
             channel: None,
+            spice_channels: Vec::new(),
             password: password::PasswordState::default(),
             retries: 0,
             fullscreen: None,

@@ -62,7 +62,7 @@ pub(super) fn status(page: &ConsolePage) -> Option<Status> {
                     None,
                 );
             }
-            if super::graphics::display_route(&page.uri, g) == Route::Unavailable {
+            if super::graphics::route(&page.uri, g) == Route::Unavailable {
                 return s(
                     gettext("Not available for this connection yet"),
                     gettext(
