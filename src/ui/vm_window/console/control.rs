@@ -222,16 +222,7 @@ impl ConsolePage {
             },
             ConsoleCmd::Loaded(..) => {}
             ConsoleCmd::GraphicsFd(gen_, r) if gen_ == self.generation => match r {
-                Ok(fd) => {
-                    let opened = if self.is_spice() {
-                        self.spice.open_fd(fd).map_err(|e| e.to_string())
-                    } else {
-                        self.display.open_fd(fd).map_err(|e| e.to_string())
-                    };
-                    if let Err(e) = opened {
-                        tracing::warn!("display not opened: {e}");
-                    }
-                }
+                Ok(fd) => self.open_display_fd(fd),
                 Err(e) => {
                     tracing::info!("no display socket from libvirt ({e}); trying TCP");
                     self.open_tcp();
@@ -245,14 +236,7 @@ impl ConsolePage {
                     // Replacing the old channels stops their ssh.
                     self.spice_channels.clear();
                     if let Some(fd) = channel.take_fd() {
-                        let opened = if self.is_spice() {
-                            self.spice.open_fd(fd).map_err(|e| e.to_string())
-                        } else {
-                            self.display.open_fd(fd).map_err(|e| e.to_string())
-                        };
-                        if let Err(e) = opened {
-                            tracing::warn!("display not opened: {e}");
-                        }
+                        self.open_display_fd(fd);
                     }
                     self.channel = Some(channel);
                 }
@@ -352,6 +336,18 @@ impl ConsolePage {
                     self.open_serial(sender, false);
                 }
             }
+        }
+    }
+
+    /// Opens the display in use (SPICE or VNC) on a connected socket.
+    fn open_display_fd(&self, fd: std::os::fd::OwnedFd) {
+        let opened = if self.is_spice() {
+            self.spice.open_fd(fd).map_err(|e| e.to_string())
+        } else {
+            self.display.open_fd(fd).map_err(|e| e.to_string())
+        };
+        if let Err(e) = opened {
+            tracing::warn!("display not opened: {e}");
         }
     }
 
