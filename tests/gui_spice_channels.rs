@@ -1,0 +1,72 @@
+//! What QEMU's SPICE server offers without a guest agent, seen through the console page over
+//! libvirt's fds: every VM has the main, display, inputs and cursor channels; a VM with a sound
+//! card has the playback and record channels, and one with SPICE USB redirection a `usbredir`
+//! channel per redirected port. The display opens main, display and inputs only.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use hangar::widgets::vnc_display::DisplayState;
+use relm4::prelude::*;
+use support::{connect, wait_until};
+use testbed::{Libvirtd, unique_name, vm};
+
+/// The channels the console page's SPICE display was offered for VM `xml`, once it shows
+/// SeaBIOS with keys going in.
+fn offered(d: &Libvirtd, name: &str, xml: &str) -> Vec<String> {
+    let path = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&path, xml).unwrap();
+    d.virsh(&d.qemu_uri(), &["define", path.to_str().unwrap()])
+        .unwrap();
+    d.virsh(&d.qemu_uri(), &["start", name]).unwrap();
+    let uri = d.qemu_uri();
+    let (win, page) = support::console_page(name, &uri, connect(&uri));
+    let spice = page.model().spice_display().clone();
+    let ok = wait_until(40, || {
+        spice.state()
+            == DisplayState::Connected {
+                width: 720,
+                height: 400,
+            }
+            && spice.has_inputs()
+            && spice.offered_channels().iter().any(|c| c == "cursor")
+    });
+    let state = spice.state();
+    // The server's list is announced at once; its channels are made one idle callback each.
+    let channels = support::settled(10, std::time::Duration::from_millis(300), || {
+        spice.offered_channels()
+    })
+    .unwrap_or_else(|| spice.offered_channels());
+    let _ = d.virsh_output(&d.qemu_uri(), &["destroy", name]);
+    let _ = d.virsh_output(&d.qemu_uri(), &["undefine", name]);
+    gtk::prelude::GtkWindowExt::destroy(&win);
+    assert!(ok, "state {state:?}, channels {channels:?}");
+    let mut sorted = channels;
+    sorted.sort();
+    sorted
+}
+
+#[gtk::test]
+fn channels_follow_the_vms_devices() {
+    support::init_gui();
+    let d = Libvirtd::shared();
+
+    let name = unique_name("spice-ch-plain");
+    let plain = offered(d, &name, &vm::tiny_spice_xml(&name));
+    assert_eq!(plain, ["cursor", "display", "inputs", "main"]);
+
+    let name = unique_name("spice-ch-full");
+    let xml = vm::tiny_spice_xml(&name).replace(
+        "<controller type='usb' model='none'/>",
+        "<controller type='usb' model='qemu-xhci'/>\n    <sound model='ich6'/>\n    \
+             <redirdev bus='usb' type='spicevmc'/>\n    <redirdev bus='usb' type='spicevmc'/>",
+    );
+    let full = offered(d, &name, &xml);
+    assert_eq!(
+        full,
+        [
+            "cursor", "display", "inputs", "main", "playback", "record", "usbredir", "usbredir"
+        ]
+    );
+}
