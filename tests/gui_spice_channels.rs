@@ -1,20 +1,22 @@
 //! What QEMU's SPICE server offers without a guest agent, seen through the console page over
 //! libvirt's fds: every VM has the main, display, inputs and cursor channels; a VM with a sound
 //! card has the playback and record channels, and one with SPICE USB redirection a `usbredir`
-//! channel per redirected port. The display opens main, display and inputs only.
+//! channel per redirected port. The display opens main, display and inputs, and for a VM with
+//! sound its playback channel (the toolbar's mute button shows then and mutes it).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
+use hangar::widgets::spice_display::SpiceDisplay;
 use hangar::widgets::vnc_display::DisplayState;
 use relm4::prelude::*;
 use support::{connect, wait_until};
 use testbed::{Libvirtd, unique_name, vm};
 
 /// The channels the console page's SPICE display was offered for VM `xml`, once it shows
-/// SeaBIOS with keys going in.
-fn offered(d: &Libvirtd, name: &str, xml: &str) -> Vec<String> {
+/// SeaBIOS with keys going in; `check` looks at the display before the VM goes.
+fn offered(d: &Libvirtd, name: &str, xml: &str, check: impl FnOnce(&SpiceDisplay)) -> Vec<String> {
     let path = d.dir().join(format!("{name}.xml"));
     std::fs::write(&path, xml).unwrap();
     d.virsh(&d.qemu_uri(), &["define", path.to_str().unwrap()])
@@ -38,6 +40,9 @@ fn offered(d: &Libvirtd, name: &str, xml: &str) -> Vec<String> {
         spice.offered_channels()
     })
     .unwrap_or_else(|| spice.offered_channels());
+    if ok {
+        check(&spice);
+    }
     let _ = d.virsh_output(&d.qemu_uri(), &["destroy", name]);
     let _ = d.virsh_output(&d.qemu_uri(), &["undefine", name]);
     gtk::prelude::GtkWindowExt::destroy(&win);
@@ -53,7 +58,9 @@ fn channels_follow_the_vms_devices() {
     let d = Libvirtd::shared();
 
     let name = unique_name("spice-ch-plain");
-    let plain = offered(d, &name, &vm::tiny_spice_xml(&name));
+    let plain = offered(d, &name, &vm::tiny_spice_xml(&name), |spice| {
+        assert!(!spice.has_audio() && !spice.plays_audio());
+    });
     assert_eq!(plain, ["cursor", "display", "inputs", "main"]);
 
     let name = unique_name("spice-ch-full");
@@ -62,7 +69,25 @@ fn channels_follow_the_vms_devices() {
         "<controller type='usb' model='qemu-xhci'/>\n    <sound model='ich6'/>\n    \
              <redirdev bus='usb' type='spicevmc'/>\n    <redirdev bus='usb' type='spicevmc'/>",
     );
-    let full = offered(d, &name, &xml);
+    let full = offered(d, &name, &xml, |spice| {
+        // The audio back-end opens the playback channel; muting closes it, unmuting opens it
+        // again.
+        assert!(spice.has_audio());
+        assert!(
+            wait_until(20, || spice.plays_audio()),
+            "no playback channel"
+        );
+        spice.set_muted(true);
+        assert!(!spice.plays_audio());
+        assert!(
+            support::holds_for(std::time::Duration::from_millis(500), || !spice
+                .plays_audio()),
+            "playback opened again while muted"
+        );
+        spice.set_muted(false);
+        assert!(wait_until(20, || spice.plays_audio()), "not opened again");
+        assert!(spice.has_audio());
+    });
     assert_eq!(
         full,
         [

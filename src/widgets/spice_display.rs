@@ -12,11 +12,12 @@
 //! Split by concern, each file adding `impl imp::SpiceDisplay { … }`: `session` (open,
 //! channels, fds, authentication, end), `render` (surface copy, drawing, screenshots),
 //! `input` (keyboard by scan code, pointer in server and client mode, grab), `clipboard` (text
-//! both ways through the guest's agent).
+//! both ways through the guest's agent), `audio` (the guest's sound, mute).
 //!
 //! It shares [`DisplayState`], [`VncStatus`], [`Scaling`] and [`KeyCombo`] with the VNC
 //! display, so the console page treats both alike.
 
+mod audio;
 mod clipboard;
 mod input;
 mod render;
@@ -81,6 +82,10 @@ mod imp {
         pub(super) fd_wanted: BTreeMap<u64, spice_client_glib::Channel>,
         /// The server's channels, by SPICE's names, as announced.
         pub(super) offered: Vec<String>,
+        /// The audio back-end, once the server offered sound.
+        pub(super) audio: Option<spice_client_glib::Audio>,
+        /// The playback channel, once offered.
+        pub(super) playback: Option<spice_client_glib::PlaybackChannel>,
     }
 
     #[derive(Default, glib::Properties)]
@@ -103,6 +108,15 @@ mod imp {
         /// (that needs the guest agent).
         #[property(get, set)]
         pub(super) resize_guest: Cell<bool>,
+        /// Whether the guest's sound is silenced here.
+        #[property(get, set = Self::set_muted_mode)]
+        pub(super) muted: Cell<bool>,
+        /// Whether the server offers the guest's sound (the VM has a sound card).
+        #[property(get)]
+        pub(super) has_audio: Cell<bool>,
+        /// Whether the guest's sound channel is open (offered and not muted).
+        #[property(get)]
+        pub(super) plays_audio: Cell<bool>,
         /// Whether clipboard text goes between host and guest through the guest's agent
         /// (off: nothing is offered, sent or taken).
         #[property(get, set = Self::set_share_clipboard_mode)]
@@ -270,7 +284,8 @@ impl SpiceDisplay {
 
     /// The channels the server offers in this session, by SPICE's names (`main`, `display`,
     /// `inputs`, `cursor`, `playback`, `record`, `usbredir`, …), in the order announced. The
-    /// display opens main, display and inputs; it leaves the others unopened.
+    /// display opens main, display and inputs, the audio back-end playback and record; the
+    /// others stay unopened.
     pub fn offered_channels(&self) -> Vec<String> {
         self.imp()
             .live

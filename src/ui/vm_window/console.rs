@@ -361,6 +361,7 @@ impl Component for ConsolePage {
         view::build_tools(
             &widgets.graphics_tools,
             &model.display,
+            &model.spice,
             sender.input_sender(),
         );
         view::add_shortcuts(&model.display, sender.input_sender());

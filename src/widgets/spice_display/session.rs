@@ -1,6 +1,6 @@
 //! The SPICE session: opening it from an fd or a host (plain or TLS), the channels it
-//! announces (main, display and inputs opened; cursor, audio, USB redirection and others only
-//! noted), sockets for the channels of an fd session, the mouse mode, and the end of the
+//! announces (main, display and inputs opened, audio by the audio back-end; cursor, USB
+//! redirection and others only noted), sockets for the channels of an fd session, the mouse mode, and the end of the
 //! session with its reason.
 
 use std::os::fd::{IntoRawFd, OwnedFd};
@@ -128,6 +128,8 @@ impl imp::SpiceDisplay {
             inputs: None,
             fd_wanted: Default::default(),
             offered: Vec::new(),
+            audio: None,
+            playback: None,
         }));
         Ok(session)
     }
@@ -139,7 +141,8 @@ impl imp::SpiceDisplay {
     }
 
     /// A channel the server offers (noted): the main channel is already connecting; the first
-    /// display and the inputs channel are connected, the others (cursor, audio, …) left alone.
+    /// display and the inputs channel are connected, audio goes to the audio back-end, the
+    /// others (cursor, USB redirection, …) are left alone.
     fn on_channel_new(&self, id: u64, channel: &Channel) {
         if let Some(live) = self.live.borrow_mut().as_mut() {
             let kind = Channel::type_to_string(channel.channel_type());
@@ -203,6 +206,10 @@ impl imp::SpiceDisplay {
                 });
             });
             ChannelExt::connect(inputs);
+        } else if channel.is::<spice_client_glib::PlaybackChannel>()
+            || channel.is::<spice_client_glib::RecordChannel>()
+        {
+            self.on_audio_channel(id, channel);
         }
     }
 
@@ -286,6 +293,7 @@ impl imp::SpiceDisplay {
         self.release_held_keys_with(live.inputs.as_ref());
         self.release_keyboard();
         live.session.disconnect();
+        self.audio_ended();
         self.picture.replace(None);
         self.button_mask.set(0);
         self.relative_from.set(None);

@@ -8,6 +8,7 @@ use relm4::Sender;
 use super::{ConsoleMode, ConsoleMsg, ConsolePage, Route, SerialState, Status, StatusAction};
 use crate::i18n::{gettext, gettext_f};
 use crate::settings::AppSettings;
+use crate::widgets::spice_display::SpiceDisplay;
 use crate::widgets::vnc_display::{DisplayState, KeyCombo, Scaling, VncDisplay};
 
 /// What the page shows instead of a console, if anything.
@@ -210,7 +211,12 @@ fn send_key_button(input: &Sender<ConsoleMsg>) -> gtk::MenuButton {
 }
 
 /// The display's toolbar buttons.
-pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender<ConsoleMsg>) {
+pub(super) fn build_tools(
+    tools: &gtk::Box,
+    display: &VncDisplay,
+    spice: &SpiceDisplay,
+    input: &Sender<ConsoleMsg>,
+) {
     tools.append(&send_key_button(input));
     let shot = gtk::Button::builder()
         .icon_name("camera-photo-symbolic")
@@ -277,6 +283,22 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
     let s = input.clone();
     share.connect_toggled(move |b| s.emit(ConsoleMsg::ShareClipboard(b.is_active())));
     tools.append(&share);
+    // The guest's sound (SPICE only), shown while it has some.
+    let mute = gtk::ToggleButton::builder()
+        .icon_name("audio-volume-muted-symbolic")
+        .tooltip_text(gettext("Mute the VM’s Sound"))
+        .build();
+    crate::ui::a11y::name(&mute, &gettext("Mute the VM’s Sound"));
+    spice
+        .bind_property("muted", &mute, "active")
+        .bidirectional()
+        .sync_create()
+        .build();
+    spice
+        .bind_property("has-audio", &mute, "visible")
+        .sync_create()
+        .build();
+    tools.append(&mute);
     let full = crate::ui::a11y::icon_button("view-fullscreen-symbolic", &gettext("Fullscreen"));
     let s = input.clone();
     full.connect_clicked(move |_| s.emit(ConsoleMsg::Fullscreen(true)));
