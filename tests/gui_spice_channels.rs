@@ -1,8 +1,9 @@
 //! What QEMU's SPICE server offers without a guest agent, seen through the console page over
 //! libvirt's fds: every VM has the main, display, inputs and cursor channels; a VM with a sound
 //! card has the playback and record channels, and one with SPICE USB redirection a `usbredir`
-//! channel per redirected port. The display opens main, display and inputs, and for a VM with
-//! sound its playback channel (the toolbar's mute button shows then and mutes it).
+//! channel per redirected port. The display opens main, display and inputs, for a VM with
+//! sound its playback channel (muting closes it), and for a VM with USB redirection ports the
+//! usbredir channels (both free; the host's USB devices are listed).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -60,6 +61,7 @@ fn channels_follow_the_vms_devices() {
     let name = unique_name("spice-ch-plain");
     let plain = offered(d, &name, &vm::tiny_spice_xml(&name), |spice| {
         assert!(!spice.has_audio() && !spice.plays_audio());
+        assert!(!spice.has_usb());
     });
     assert_eq!(plain, ["cursor", "display", "inputs", "main"]);
 
@@ -87,6 +89,22 @@ fn channels_follow_the_vms_devices() {
         spice.set_muted(false);
         assert!(wait_until(20, || spice.plays_audio()), "not opened again");
         assert!(spice.has_audio());
+        // USB redirection: both ports free; the host's devices are listed (this machine may
+        // have none), and one that is not there is not given.
+        assert!(spice.has_usb());
+        assert!(
+            wait_until(20, || spice.usb_free_channels() == Ok(2)),
+            "{:?}",
+            spice.usb_free_channels()
+        );
+        let devices = spice.usb_devices().expect("the USB device manager");
+        let outcome = std::rc::Rc::new(std::cell::RefCell::new(None));
+        let o = outcome.clone();
+        spice.set_usb_redirected(devices.len(), true, move |r| {
+            o.replace(Some(r));
+        });
+        assert!(wait_until(5, || outcome.borrow().is_some()));
+        assert!(matches!(outcome.borrow().as_ref(), Some(Err(_))));
     });
     assert_eq!(
         full,

@@ -12,7 +12,8 @@
 //! Split by concern, each file adding `impl imp::SpiceDisplay { … }`: `session` (open,
 //! channels, fds, authentication, end), `render` (surface copy, drawing, screenshots),
 //! `input` (keyboard by scan code, pointer in server and client mode, grab), `clipboard` (text
-//! both ways through the guest's agent), `audio` (the guest's sound, mute).
+//! both ways through the guest's agent), `audio` (the guest's sound, mute), `usb` (host USB
+//! devices redirected to the guest).
 //!
 //! It shares [`DisplayState`], [`VncStatus`], [`Scaling`] and [`KeyCombo`] with the VNC
 //! display, so the console page treats both alike.
@@ -22,6 +23,7 @@ mod clipboard;
 mod input;
 mod render;
 mod session;
+mod usb;
 
 use std::os::fd::OwnedFd;
 use std::path::Path;
@@ -31,6 +33,7 @@ use gtk::glib::subclass::prelude::*;
 use gtk::prelude::*;
 
 pub use crate::widgets::vnc_display::{DisplayState, KeyCombo, Scaling, VncStatus};
+pub use usb::UsbDeviceEntry;
 
 /// The TLS side of a SPICE server reached over TCP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +117,9 @@ mod imp {
         /// Whether the server offers the guest's sound (the VM has a sound card).
         #[property(get)]
         pub(super) has_audio: Cell<bool>,
+        /// Whether the server offers USB redirection (the VM has SPICE USB redirection ports).
+        #[property(get)]
+        pub(super) has_usb: Cell<bool>,
         /// Whether the guest's sound channel is open (offered and not muted).
         #[property(get)]
         pub(super) plays_audio: Cell<bool>,
@@ -293,6 +299,27 @@ impl SpiceDisplay {
             .as_ref()
             .map(|l| l.offered.clone())
             .unwrap_or_default()
+    }
+
+    /// The host's USB devices that could go to the guest, with whether each is there now.
+    pub fn usb_devices(&self) -> Result<Vec<UsbDeviceEntry>, String> {
+        self.imp().usb_devices()
+    }
+
+    /// How many of the server's USB redirection ports are free.
+    pub fn usb_free_channels(&self) -> Result<i32, String> {
+        self.imp().usb_free_channels()
+    }
+
+    /// Gives the guest USB device `index` of [`Self::usb_devices`] (`on`) or takes it back;
+    /// `done` gets the outcome.
+    pub fn set_usb_redirected(
+        &self,
+        index: usize,
+        on: bool,
+        done: impl FnOnce(Result<(), String>) + 'static,
+    ) {
+        self.imp().set_usb_redirected(index, on, done);
     }
 
     /// Whether the inputs channel is open: keys and the pointer reach the guest.

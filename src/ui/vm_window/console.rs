@@ -14,6 +14,7 @@ pub mod password;
 pub mod screenshot;
 pub mod serial;
 pub mod typing;
+mod usb;
 mod view;
 
 use adw::prelude::*;

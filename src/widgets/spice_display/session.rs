@@ -206,6 +206,10 @@ impl imp::SpiceDisplay {
                 });
             });
             ChannelExt::connect(inputs);
+        } else if channel.is::<spice_client_glib::UsbredirChannel>() {
+            if !self.has_usb.replace(true) {
+                self.obj().notify_has_usb();
+            }
         } else if channel.is::<spice_client_glib::PlaybackChannel>()
             || channel.is::<spice_client_glib::RecordChannel>()
         {
@@ -294,6 +298,9 @@ impl imp::SpiceDisplay {
         self.release_keyboard();
         live.session.disconnect();
         self.audio_ended();
+        if self.has_usb.replace(false) {
+            self.obj().notify_has_usb();
+        }
         self.picture.replace(None);
         self.button_mask.set(0);
         self.relative_from.set(None);

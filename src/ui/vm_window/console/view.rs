@@ -299,6 +299,7 @@ pub(super) fn build_tools(
         .sync_create()
         .build();
     tools.append(&mute);
+    tools.append(&super::usb::button(spice));
     let full = crate::ui::a11y::icon_button("view-fullscreen-symbolic", &gettext("Fullscreen"));
     let s = input.clone();
     full.connect_clicked(move |_| s.emit(ConsoleMsg::Fullscreen(true)));
