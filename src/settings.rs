@@ -132,6 +132,39 @@ impl AppSettings {
         std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(1000))
     }
 
+    /// Whether the console of VM `uuid` on the connection `uri` shares the clipboard: the
+    /// choice made for that VM, else the default (`console-share-clipboard`, off unless set).
+    pub fn clipboard_shared(&self, uri: &str, uuid: &str) -> bool {
+        self.clipboard_choice(uri, uuid)
+            .unwrap_or_else(|| self.inner.boolean(keys::CONSOLE_SHARE_CLIPBOARD))
+    }
+
+    /// The choice made for VM `uuid` on `uri`, if any.
+    pub fn clipboard_choice(&self, uri: &str, uuid: &str) -> Option<bool> {
+        self.clipboard_choices()
+            .get(&clipboard_entry(uri, uuid))
+            .copied()
+    }
+
+    /// Remembers whether VM `uuid` on `uri` shares the clipboard.
+    pub fn set_clipboard_shared(&self, uri: &str, uuid: &str, on: bool) {
+        let mut choices = self.clipboard_choices();
+        choices.insert(clipboard_entry(uri, uuid), on);
+        if let Err(e) = self
+            .inner
+            .set_value(keys::CLIPBOARD_VMS, &choices.to_variant())
+        {
+            tracing::warn!("cannot save the clipboard choice: {e}");
+        }
+    }
+
+    fn clipboard_choices(&self) -> std::collections::HashMap<String, bool> {
+        self.inner
+            .value(keys::CLIPBOARD_VMS)
+            .get()
+            .unwrap_or_default()
+    }
+
     /// Sets the time between two statistics readings (kept within 0.5–10 s).
     pub fn set_stats_interval(&self, interval: std::time::Duration) {
         let ms = i32::try_from(interval.as_millis())
@@ -168,6 +201,11 @@ impl AppSettings {
     }
 }
 
+/// A VM's key in `clipboard-vms` (URIs hold no spaces).
+fn clipboard_entry(uri: &str, uuid: &str) -> String {
+    format!("{uri} {uuid}")
+}
+
 /// The names of the settings the preferences change.
 pub mod keys {
     /// Milliseconds between two statistics readings.
@@ -184,8 +222,10 @@ pub mod keys {
     pub const CONSOLE_SCALE_TO_FIT: &str = "console-scale-to-fit";
     /// Whether consoles ask the guest to take the window's size.
     pub const CONSOLE_RESIZE_GUEST: &str = "console-resize-guest";
-    /// Whether consoles share the clipboard with the guest.
+    /// Whether consoles share the clipboard with guests without a choice of their own.
     pub const CONSOLE_SHARE_CLIPBOARD: &str = "console-share-clipboard";
+    /// The clipboard sharing chosen per VM ("URI UUID" to whether it shares).
+    pub const CLIPBOARD_VMS: &str = "clipboard-vms";
     /// Whether to ask before Force Off and Reset.
     pub const CONFIRM_FORCE_OFF: &str = "confirm-force-off";
     /// Whether to ask before deleting a VM.

@@ -416,18 +416,33 @@ fn keys_and_pointer_reach_the_server_with_qnum_scancodes() {
         ]
     );
 
-    // Host clipboard text goes to the guest while the display has the focus.
+    // Not shared (the default), host clipboard text stays on the host.
+    let cut_texts = |server: &MiniServer| {
+        server
+            .log()
+            .into_iter()
+            .filter(|m| matches!(m, ClientMsg::CutText(_)))
+            .collect::<Vec<_>>()
+    };
     server.clear_log();
     display.grab_focus();
     server_settled(&server);
+    assert!(!display.share_clipboard());
+    display.clipboard().set_text("kept on the host");
+    assert!(
+        !pump_until(Duration::from_secs(1), || !cut_texts(&server).is_empty()),
+        "sent without sharing: {:?}",
+        cut_texts(&server)
+    );
+    // Shared, the current text goes at once, and each change while the display has the focus.
+    display.set_share_clipboard(true);
+    assert!(
+        pump_until(Duration::from_secs(5), || !cut_texts(&server).is_empty()),
+        "the current text was not sent when sharing began"
+    );
     display.clipboard().set_text("to the guest");
     assert!(
-        pump_until(Duration::from_secs(5), || {
-            server
-                .log()
-                .iter()
-                .any(|m| matches!(m, ClientMsg::CutText(_)))
-        }),
+        pump_until(Duration::from_secs(5), || cut_texts(&server).len() >= 2),
         "no cut text; focus {}",
         display.has_focus()
     );
@@ -436,18 +451,12 @@ fn keys_and_pointer_reach_the_server_with_qnum_scancodes() {
         .into_iter()
         .filter(|m| matches!(m, ClientMsg::CutText(_)))
         .collect();
-    assert_eq!(cut, [ClientMsg::CutText(b"to the guest".to_vec())]);
-
-    // Without clipboard sharing, nothing goes to the guest.
-    display.set_share_clipboard(false);
-    server.clear_log();
-    display.clipboard().set_text("kept on the host");
-    assert!(
-        support::holds_for(Duration::from_secs(1), || !server
-            .log()
-            .iter()
-            .any(|m| matches!(m, ClientMsg::CutText(_)))),
-        "cut text sent while sharing is off"
+    assert_eq!(
+        cut,
+        [
+            ClientMsg::CutText(b"kept on the host".to_vec()),
+            ClientMsg::CutText(b"to the guest".to_vec())
+        ]
     );
     window.destroy();
 }
@@ -686,6 +695,16 @@ fn keyboard_grab_and_ctrl_alt_release() {
 
 #[gtk::test]
 fn open_fd_cut_text_and_server_disconnect() {
+    guest_cut_text_with_sharing(true);
+}
+
+#[gtk::test]
+fn without_sharing_the_guests_cut_text_is_dropped() {
+    guest_cut_text_with_sharing(false);
+}
+
+/// The guest's cut text on the host clipboard when `share`, else what the host had there.
+fn guest_cut_text_with_sharing(share: bool) {
     setup();
     let server = MiniServer::start(ServerOptions {
         cut_text: Some("from the guest".into()),
@@ -693,6 +712,8 @@ fn open_fd_cut_text_and_server_disconnect() {
         ..Default::default()
     });
     let display = VncDisplay::new();
+    display.clipboard().set_text("on the host");
+    display.set_share_clipboard(share);
     let window = window_with(&display, 320, 240);
     let stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     let fd: std::os::fd::OwnedFd = stream.into();
@@ -727,7 +748,11 @@ fn open_fd_cut_text_and_server_disconnect() {
         .is_some()));
     assert_eq!(
         text.borrow().clone().flatten().as_deref(),
-        Some("from the guest")
+        Some(if share {
+            "from the guest"
+        } else {
+            "on the host"
+        })
     );
     window.destroy();
 }
@@ -741,8 +766,7 @@ fn without_clipboard_sharing_the_guests_text_stays_in_the_guest() {
         ..Default::default()
     });
     let display = VncDisplay::new();
-    assert!(display.share_clipboard(), "sharing is on by default");
-    display.set_share_clipboard(false);
+    assert!(!display.share_clipboard(), "sharing is off by default");
     let window = window_with(&display, 320, 240);
     let clipboard = display.clipboard();
     clipboard.set_text("on the host");

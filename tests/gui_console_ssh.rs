@@ -1,6 +1,7 @@
 //! The console page over a `qemu+ssh` connection to the private libvirtd through a private
-//! sshd: the VM's VNC display comes through a channel of the connection's ssh master, shows
-//! SeaBIOS, and sshd sees a single login for the connection and the display.
+//! sshd: the VM's VNC display comes through a channel of the connection's ssh master, a SPICE
+//! display through one channel per SPICE channel; each shows SeaBIOS, and sshd sees a single
+//! login for the connection and the display.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -48,5 +49,47 @@ fn graphical_console_over_ssh_shows_seabios_on_one_login() {
     assert!(ok, "state {state:?}, status {status:?}");
     assert_eq!(status, None);
     assert_eq!(sshd.logins(), 1, "the display rides the connection's login");
+    win.destroy();
+}
+
+#[gtk::test]
+fn spice_console_over_ssh_shows_seabios_on_one_login() {
+    support::init_gui();
+    let d = Libvirtd::shared();
+    let name = unique_name("cpage-ssh-spice");
+    let path = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&path, vm::tiny_spice_xml(&name)).unwrap();
+    d.virsh(&d.qemu_uri(), &["define", path.to_str().unwrap()])
+        .unwrap();
+    d.virsh(&d.qemu_uri(), &["start", &name]).unwrap();
+    let sshd = sshd::Sshd::start("");
+    let uri = format!(
+        "qemu+ssh://hangar-test/system?socket={}&command={}&no_tty=1",
+        d.socket().display(),
+        sshd.ssh().display()
+    );
+    let (win, page) = support::console_page(&name, &uri, connect(&uri));
+    let spice = page.model().spice_display().clone();
+    // The picture needs the display channel, and keys the inputs channel: both came through
+    // ssh channels of their own after the main channel's.
+    let ok = wait_until(40, || {
+        spice.state()
+            == DisplayState::Connected {
+                width: 720,
+                height: 400,
+            }
+            && spice.has_inputs()
+    });
+    let state = spice.state();
+    let status = page.model().status();
+    let _ = d.virsh_output(&d.qemu_uri(), &["destroy", &name]);
+    let _ = d.virsh_output(&d.qemu_uri(), &["undefine", &name]);
+    assert!(ok, "state {state:?}, status {status:?}");
+    assert_eq!(status, None);
+    assert_eq!(
+        sshd.logins(),
+        1,
+        "every SPICE channel rides the connection's login"
+    );
     win.destroy();
 }

@@ -84,7 +84,7 @@ fn each_control_changes_only_its_own_lines_of_a_shut_off_vm() {
         d,
         &name,
         &e,
-        vec![Msg::SetVncListen("0.0.0.0".into())],
+        vec![Msg::SetDisplayListen("0.0.0.0".into())],
         &[
             "<graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'>",
             "<listen type='address' address='127.0.0.1'/>",
@@ -285,7 +285,7 @@ fn bad_input_sends_nothing_and_a_failed_live_step_restores_the_definition() {
     e.emit(Msg::Revert);
     assert!(wait_until(20, || !e.model().busy()));
     assert_eq!(
-        apply(&e, vec![Msg::SetVncPassword("far too long".into())]).map(|m| m.contains('8')),
+        apply(&e, vec![Msg::SetDisplayPassword("far too long".into())]).map(|m| m.contains('8')),
         Some(true)
     );
     assert_eq!(inactive(d, &name), before);

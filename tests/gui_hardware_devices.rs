@@ -1,7 +1,8 @@
 //! The hardware editor's device controls against a private libvirtd: adding, editing and
-//! removing video, serial, console, input, sound, TPM, RNG and watchdog devices (hot-plugged
-//! into a running VM where libvirt can), disk bus and cache, CPU mode and model, and direct
-//! kernel boot. Each change reaches `virsh dumpxml` and no other line of the XML changes.
+//! removing video, serial, console, input, sound, TPM, RNG and watchdog devices and agent
+//! channels (hot-plugged into a running VM where libvirt can), switching the display between
+//! VNC and SPICE and adding one, disk bus and cache, CPU mode and model, and direct kernel boot. Each change reaches `virsh dumpxml` and no other line of the
+//! XML changes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,7 +10,7 @@ mod support;
 
 use hangar::ui::hardware::HardwareEditorMsg as Msg;
 use relm4::prelude::*;
-use support::hardware::{apply, check_edit, close, inactive, open, remove, virsh};
+use support::hardware::{apply, check_edit, close, inactive, open, open_with, pump, remove, virsh};
 use support::wait_until;
 use testbed::Libvirtd;
 use virt_xml::domain::DeviceSpec;
@@ -403,6 +404,102 @@ fn a_running_vm_takes_hot_pluggable_devices_live() {
     e.widgets().stack.set_visible_child_name("devices");
     support::hardware::expand_and_show(&e, &["Video", "Input"]);
     support::hardware::screenshot(&window, "hardware-devices-running");
+    remove(d, &name);
+    close(&window, criticals);
+}
+
+#[gtk::test]
+fn agent_channels_are_added_once_per_port() {
+    support::init_gui();
+    let criticals = support::criticals();
+    let d = Libvirtd::shared();
+    let (name, e, window) = open(d, "hw-chan", false);
+    let channel = |kind: &str| DeviceSpec::Channel { kind: kind.into() };
+
+    // QEMU's clipboard agent end for the VNC display (libvirt adds the virtio-serial bus).
+    assert_eq!(
+        apply(&e, vec![Msg::AddDevice(channel("qemu-vdagent"))]),
+        None
+    );
+    let xml = inactive(d, &name);
+    for want in [
+        "<channel type='qemu-vdagent'>",
+        "<clipboard copypaste='yes'/>",
+        "<target type='virtio' name='com.redhat.spice.0'/>",
+        "<controller type='virtio-serial'",
+    ] {
+        assert!(xml.contains(want), "{want} missing in\n{xml}");
+    }
+    // A second agent on the same port is refused before libvirt sees it.
+    let err = apply(&e, vec![Msg::AddDevice(channel("spicevmc"))]);
+    assert!(
+        err.as_deref().is_some_and(|m| m.contains("port")),
+        "{err:?}"
+    );
+    e.emit(Msg::Revert);
+    assert!(wait_until(20, || !e.model().busy()));
+    assert_eq!(inactive(d, &name), xml);
+    // The QEMU guest agent has a port of its own.
+    assert_eq!(apply(&e, vec![Msg::AddDevice(channel("unix"))]), None);
+    assert!(inactive(d, &name).contains("name='org.qemu.guest_agent.0'"));
+    for kind in ["qemu-vdagent", "org.qemu.guest_agent.0"] {
+        let i = e.model().device_index("channel", kind).unwrap();
+        assert_eq!(apply(&e, vec![Msg::RemoveDevice(i)]), None);
+    }
+    let after = inactive(d, &name);
+    assert!(!after.contains("<channel"), "{after}");
+    remove(d, &name);
+    close(&window, criticals);
+}
+
+const VDAGENT: &str = "<channel type='qemu-vdagent'><source><clipboard copypaste='yes'/></source>\
+    <target type='virtio' name='com.redhat.spice.0'/></channel>";
+
+#[gtk::test]
+fn the_display_switches_between_vnc_and_spice_and_is_added_where_missing() {
+    support::init_gui();
+    let criticals = support::criticals();
+    let d = Libvirtd::shared();
+    let (name, e, window) = open_with(d, "hw-disp", false, VDAGENT);
+    let base = inactive(d, &name);
+
+    // To SPICE: the listen address stays, the clipboard agent becomes SPICE's; QEMU takes it.
+    assert_eq!(apply(&e, vec![Msg::SetDisplayKind("spice".into())]), None);
+    let xml = inactive(d, &name);
+    for want in [
+        "<graphics type='spice' autoport='yes' listen='127.0.0.1'>",
+        "<listen type='address' address='127.0.0.1'/>",
+        "<channel type='spicevmc'>",
+    ] {
+        assert!(xml.contains(want), "{want} missing in\n{xml}");
+    }
+    assert!(!xml.contains("qemu-vdagent"), "{xml}");
+    virsh(d, &["start", &name]);
+    let shown = virsh(d, &["domdisplay", &name]);
+    assert!(shown.starts_with("spice://127.0.0.1:"), "{shown}");
+    virsh(d, &["destroy", &name]);
+
+    // Back to VNC: the XML is what it was.
+    assert_eq!(apply(&e, vec![Msg::SetDisplayKind("vnc".into())]), None);
+    assert_eq!(inactive(d, &name), base);
+
+    // Without a display, one is added with its agent.
+    let graphics = regex::Regex::new(r"(?s)\s*<graphics .*?</graphics>").unwrap();
+    let without = graphics.replace(&base, "").into_owned();
+    assert!(!without.contains("<graphics"), "{without}");
+    e.emit(Msg::XmlChanged(without));
+    e.emit(Msg::ApplyXml);
+    assert!(wait_until(20, || !e.model().busy()
+        && !inactive(d, &name).contains("<graphics")));
+    pump();
+    assert_eq!(apply(&e, vec![Msg::AddDisplay("spice".into())]), None);
+    let xml = inactive(d, &name);
+    assert!(xml.contains("<graphics type='spice'"), "{xml}");
+    assert!(xml.contains("<channel type='spicevmc'>"), "{xml}");
+    assert!(
+        apply(&e, vec![Msg::AddDisplay("vnc".into())]).is_some(),
+        "a second display"
+    );
     remove(d, &name);
     close(&window, criticals);
 }

@@ -30,6 +30,7 @@ fn setup() -> AppSettings {
         keys::GRAPH_DISK,
         keys::GRAPH_NETWORK,
         keys::CONSOLE_SHARE_CLIPBOARD,
+        keys::CLIPBOARD_VMS,
         keys::CONFIRM_FORCE_OFF,
         keys::CONFIRM_DELETE,
         keys::NEW_VM_POOL,
@@ -142,15 +143,31 @@ fn preferences_apply_at_once_and_are_saved() {
     assert!(wait_until(5, || saved().contains("graph-disk=false")
         && saved().contains("graph-cpu=false")));
 
-    // The console's clipboard sharing follows too.
+    // The console's clipboard sharing follows the default (off) while the VM has no choice of
+    // its own; the VM's choice outlasts the default.
+    let console = {
+        let m = main.model();
+        let w = m.vm_windows().values().next().unwrap();
+        w.model().console().sender().clone()
+    };
     let display = {
         let m = main.model();
         let w = m.vm_windows().values().next().unwrap();
         w.model().console().model().display().clone()
     };
-    assert!(display.share_clipboard());
+    assert!(!display.share_clipboard());
+    prefs.emit(PreferencesMsg::Toggle(Switch::ShareClipboard, true));
+    assert!(wait_until(5, || display.share_clipboard()));
     prefs.emit(PreferencesMsg::Toggle(Switch::ShareClipboard, false));
     assert!(wait_until(5, || !display.share_clipboard()));
+    console.emit(hangar::ui::vm_window::console::ConsoleMsg::ShareClipboard(
+        true,
+    ));
+    assert!(wait_until(5, || display.share_clipboard()));
+    prefs.emit(PreferencesMsg::Toggle(Switch::ShareClipboard, true));
+    prefs.emit(PreferencesMsg::Toggle(Switch::ShareClipboard, false));
+    assert!(wait_until(5, || saved().contains("console-share-clipboard=false")));
+    assert!(display.share_clipboard(), "the VM's own choice is kept");
 
     // Names for new VMs are saved as typed; readers trim them.
     prefs.emit(PreferencesMsg::Name(NameField::Pool, "images ".into()));

@@ -142,6 +142,9 @@ fn windows_11_gets_secure_boot_and_a_tpm_linux_plain_virtio() {
     assert!(xml.contains("bus='virtio'"), "{xml}");
     assert!(xml.contains("<model type='virtio'/>"), "{xml}");
     assert!(xml.contains("org.qemu.guest_agent.0"), "{xml}");
+    // QEMU's clipboard agent end for the VNC display, as libvirt keeps it.
+    assert!(xml.contains("<channel type='qemu-vdagent'>"), "{xml}");
+    assert!(xml.contains("<clipboard copypaste='yes'/>"), "{xml}");
     // Debian 11's recommendation: 1 vCPU (nothing given on the command line).
     assert!(xml.contains("<vcpu placement='static'>1</vcpu>"), "{xml}");
     let vols = virsh(d, &["vol-list", &pool]);

@@ -16,6 +16,7 @@ mod cpu;
 mod device_form;
 mod devices;
 mod disks;
+mod display;
 mod edit;
 mod firmware;
 mod follow;
@@ -135,10 +136,14 @@ pub enum HardwareEditorMsg {
     AddNic(InterfaceSource),
     /// Remove an interface.
     RemoveNic(usize),
-    /// The VNC display's listen address.
-    SetVncListen(String),
-    /// The VNC password (empty removes it).
-    SetVncPassword(String),
+    /// The display's listen address.
+    SetDisplayListen(String),
+    /// The display's password (empty removes it).
+    SetDisplayPassword(String),
+    /// Switch the display to this protocol (`vnc` or `spice`).
+    SetDisplayKind(String),
+    /// Add a display of this protocol to a VM without one.
+    AddDisplay(String),
     /// Remove the device at this index of the other devices (hot-unplugged while running
     /// where libvirt can).
     RemoveDevice(usize),

@@ -2,22 +2,28 @@
 //! widget.
 //!
 //! The SPICE session runs on the GLib main loop of the GTK thread. The widget opens it from a
-//! socket fd (libvirt's DOMAIN_OPEN_GRAPHICS_FD) or a host and port. Over an fd, every further
-//! channel (display, inputs, …) needs a socket of its own: the widget asks for one with the
-//! `channel-fd-wanted` signal and takes it with [`SpiceDisplay::give_channel_fd`]. The display
+//! socket fd (libvirt's DOMAIN_OPEN_GRAPHICS_FD, or a channel through an ssh master) or a host
+//! and port (plain, or TLS with the server's certificate checked against a CA). Over an fd,
+//! every further channel (display, inputs, …) needs a socket of its own: the widget asks for
+//! one with the `channel-fd-wanted` signal and takes it with [`SpiceDisplay::give_channel_fd`]. The display
 //! channel's primary surface is copied, rectangle by damaged rectangle, into our own cairo
 //! image, which is drawn like the VNC display's framebuffer (scaled to fit or 1:1).
 //!
 //! Split by concern, each file adding `impl imp::SpiceDisplay { … }`: `session` (open,
 //! channels, fds, authentication, end), `render` (surface copy, drawing, screenshots),
-//! `input` (keyboard by scan code, pointer in server and client mode, grab).
+//! `input` (keyboard by scan code, pointer in server and client mode, grab), `clipboard` (text
+//! both ways through the guest's agent), `audio` (the guest's sound, mute), `usb` (host USB
+//! devices redirected to the guest).
 //!
 //! It shares [`DisplayState`], [`VncStatus`], [`Scaling`] and [`KeyCombo`] with the VNC
 //! display, so the console page treats both alike.
 
+mod audio;
+mod clipboard;
 mod input;
 mod render;
 mod session;
+mod usb;
 
 use std::os::fd::OwnedFd;
 use std::path::Path;
@@ -27,6 +33,16 @@ use gtk::glib::subclass::prelude::*;
 use gtk::prelude::*;
 
 pub use crate::widgets::vnc_display::{DisplayState, KeyCombo, Scaling, VncStatus};
+pub use usb::UsbDeviceEntry;
+
+/// The TLS side of a SPICE server reached over TCP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpiceTls {
+    /// The server's TLS port.
+    pub port: u16,
+    /// The CA certificate (PEM) the server's certificate must be signed by.
+    pub ca_file: std::path::PathBuf,
+}
 
 /// Errors of the display's methods.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +83,12 @@ mod imp {
         pub(super) inputs: Option<spice_client_glib::InputsChannel>,
         /// Channels waiting for a socket, by request number.
         pub(super) fd_wanted: BTreeMap<u64, spice_client_glib::Channel>,
+        /// The server's channels, by SPICE's names, as announced.
+        pub(super) offered: Vec<String>,
+        /// The audio back-end, once the server offered sound.
+        pub(super) audio: Option<spice_client_glib::Audio>,
+        /// The playback channel, once offered.
+        pub(super) playback: Option<spice_client_glib::PlaybackChannel>,
     }
 
     #[derive(Default, glib::Properties)]
@@ -89,6 +111,29 @@ mod imp {
         /// (that needs the guest agent).
         #[property(get, set)]
         pub(super) resize_guest: Cell<bool>,
+        /// Whether the guest's sound is silenced here.
+        #[property(get, set = Self::set_muted_mode)]
+        pub(super) muted: Cell<bool>,
+        /// Whether the server offers the guest's sound (the VM has a sound card).
+        #[property(get)]
+        pub(super) has_audio: Cell<bool>,
+        /// Whether the server offers USB redirection (the VM has SPICE USB redirection ports).
+        #[property(get)]
+        pub(super) has_usb: Cell<bool>,
+        /// Whether the guest's sound channel is open (offered and not muted).
+        #[property(get)]
+        pub(super) plays_audio: Cell<bool>,
+        /// Whether clipboard text goes between host and guest through the guest's agent
+        /// (off: nothing is offered, sent or taken).
+        #[property(get, set = Self::set_share_clipboard_mode)]
+        pub(super) share_clipboard: Cell<bool>,
+        /// The guest's last clipboard text put on the host (not offered back).
+        pub(super) guest_clipboard: RefCell<Option<String>>,
+        /// The host's text waits to be offered (for the focus, or the agent).
+        pub(super) clipboard_pending: Cell<bool>,
+        /// The display holds the guest's clipboard for the host's text.
+        pub(super) clipboard_grabbed: Cell<bool>,
+        pub(super) clipboard_handler: RefCell<Option<glib::SignalHandlerId>>,
 
         pub(super) state: RefCell<DisplayState>,
         pub(super) live: RefCell<Option<Live>>,
@@ -131,6 +176,7 @@ mod imp {
             obj.set_focus_on_click(true);
             obj.set_overflow(gtk::Overflow::Hidden);
             self.setup_input();
+            self.setup_clipboard();
         }
 
         fn signals() -> &'static [Signal] {
@@ -163,6 +209,9 @@ mod imp {
 
         fn dispose(&self) {
             self.shutdown(None);
+            if let Some(id) = self.clipboard_handler.take() {
+                self.obj().clipboard().disconnect(id);
+            }
         }
     }
 
@@ -227,6 +276,57 @@ impl SpiceDisplay {
         self.imp().open_host(host, port)
     }
 
+    /// Opens a SPICE session to `host` over TLS on `tls.port` (and plain on `port` for the
+    /// channels the server lets go unencrypted), checking the server's certificate against
+    /// `tls.ca_file` and `host`.
+    pub fn open_host_tls(
+        &self,
+        host: &str,
+        port: Option<u16>,
+        tls: &SpiceTls,
+    ) -> Result<(), SpiceError> {
+        self.imp().open_host_tls(host, port, tls)
+    }
+
+    /// The channels the server offers in this session, by SPICE's names (`main`, `display`,
+    /// `inputs`, `cursor`, `playback`, `record`, `usbredir`, …), in the order announced. The
+    /// display opens main, display and inputs, the audio back-end playback and record; the
+    /// others stay unopened.
+    pub fn offered_channels(&self) -> Vec<String> {
+        self.imp()
+            .live
+            .borrow()
+            .as_ref()
+            .map(|l| l.offered.clone())
+            .unwrap_or_default()
+    }
+
+    /// The host's USB devices that could go to the guest, with whether each is there now.
+    pub fn usb_devices(&self) -> Result<Vec<UsbDeviceEntry>, String> {
+        self.imp().usb_devices()
+    }
+
+    /// How many of the server's USB redirection ports are free.
+    pub fn usb_free_channels(&self) -> Result<i32, String> {
+        self.imp().usb_free_channels()
+    }
+
+    /// Gives the guest USB device `index` of [`Self::usb_devices`] (`on`) or takes it back;
+    /// `done` gets the outcome.
+    pub fn set_usb_redirected(
+        &self,
+        index: usize,
+        on: bool,
+        done: impl FnOnce(Result<(), String>) + 'static,
+    ) {
+        self.imp().set_usb_redirected(index, on, done);
+    }
+
+    /// Whether the inputs channel is open: keys and the pointer reach the guest.
+    pub fn has_inputs(&self) -> bool {
+        self.imp().inputs().is_some()
+    }
+
     /// Hands a socket to the channel that asked for it with request `id` (an error ends the
     /// session with that reason). Unknown or stale requests close the fd.
     pub fn give_channel_fd(&self, id: u64, fd: Result<OwnedFd, String>) {
@@ -259,6 +359,15 @@ impl SpiceDisplay {
     /// reverse).
     pub fn send_keys(&self, combo: KeyCombo) -> Result<(), SpiceError> {
         self.imp().send_combo(combo)
+    }
+
+    /// Presses `keys` in order and releases them in reverse (one typed character, see
+    /// [`crate::widgets::vnc_display::typing`]).
+    pub fn send_key_group(
+        &self,
+        keys: &[crate::widgets::vnc_display::keymap::Key],
+    ) -> Result<(), SpiceError> {
+        self.imp().send_key_group(keys)
     }
 
     /// Grabs the keyboard: system shortcuts and the window's own shortcuts go to the guest

@@ -7,7 +7,8 @@
 //! Split by concern, each file adding `impl imp::VncDisplay { … }`:
 //! `connection` (open, handshake, updates, auth), `render` (framebuffer memory, drawing,
 //! screenshots), `input` (keyboard, pointer, grab), `keymap` (key codes → qnum),
-//! `clipboard` (cut text both ways), `scaling` (placement and pointer mapping).
+//! `clipboard` (cut text both ways), `scaling` (placement and pointer mapping), `typing` (text
+//! as key presses, for both displays).
 
 mod clipboard;
 mod connection;
@@ -17,6 +18,7 @@ pub mod keymap;
 pub(crate) mod memory;
 mod render;
 pub mod scaling;
+pub mod typing;
 
 use std::os::fd::OwnedFd;
 use std::path::Path;
@@ -144,6 +146,10 @@ mod imp {
         /// fits the widget (when the server supports it).
         #[property(get, set = Self::set_resize_guest_mode)]
         pub(super) resize_guest: Cell<bool>,
+        /// Whether clipboard text goes between host and guest (off: nothing is sent to the
+        /// guest and the guest's cut text is dropped).
+        #[property(get, set = Self::set_share_clipboard_mode)]
+        pub(super) share_clipboard: Cell<bool>,
         pub(super) guest_resize_timer: RefCell<Option<glib::SourceId>>,
         /// The last size asked of the guest on this connection.
         pub(super) guest_size_asked: Cell<Option<(u32, u32)>>,
@@ -176,10 +182,6 @@ mod imp {
         pub(super) hint_timeout: RefCell<Option<glib::SourceId>>,
         pub(super) remote_cursor: RefCell<Option<gdk::Cursor>>,
 
-        /// Whether clipboard text goes both ways between host and guest (on unless turned
-        /// off).
-        #[property(get, set = Self::set_share_clipboard_mode, default = true)]
-        pub(super) share_clipboard: Cell<bool>,
         pub(super) server_clipboard: RefCell<Option<String>>,
         pub(super) clipboard_pending: Cell<bool>,
         pub(super) clipboard_handler: RefCell<Option<glib::SignalHandlerId>>,
@@ -205,7 +207,6 @@ mod imp {
             obj.set_focusable(true);
             obj.set_focus_on_click(true);
             obj.set_overflow(gtk::Overflow::Hidden);
-            self.share_clipboard.set(true);
             self.setup_input();
             self.setup_clipboard();
         }
@@ -342,6 +343,15 @@ impl VncDisplay {
     /// reverse).
     pub fn send_keys(&self, combo: KeyCombo) -> Result<(), VncError> {
         self.imp().send_combo(combo)
+    }
+
+    /// Presses `keys` in order and releases them in reverse (one typed character, see
+    /// [`crate::widgets::vnc_display::typing`]).
+    pub fn send_key_group(
+        &self,
+        keys: &[crate::widgets::vnc_display::keymap::Key],
+    ) -> Result<(), VncError> {
+        self.imp().send_key_group(keys)
     }
 
     /// Grabs the keyboard: system shortcuts and the window's own shortcuts go to the guest

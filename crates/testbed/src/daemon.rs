@@ -21,6 +21,8 @@ pub struct Options {
     pub tls_port: Option<u16>,
     /// Extra lines appended to `libvirtd.conf`.
     pub extra_conf: String,
+    /// Extra lines appended to `qemu.conf` (e.g. SPICE TLS settings).
+    pub extra_qemu_conf: String,
     /// TLS: refuse clients without a certificate signed by the CA
     /// (`tls_no_verify_certificate = 0`); by default any client is let in.
     pub require_client_cert: bool,
@@ -109,7 +111,8 @@ impl Libvirtd {
             format!(
                 "user = \"root\"\ngroup = \"root\"\nstdio_handler = \"file\"\n\
                  remote_display_port_min = {vnc_min}\nremote_display_port_max = {vnc_max}\n\
-                 migration_port_min = {mig_min}\nmigration_port_max = {mig_max}\n"
+                 migration_port_min = {mig_min}\nmigration_port_max = {mig_max}\n{}",
+                options.extra_qemu_conf
             ),
         )?;
         for (_, host) in DIRS {

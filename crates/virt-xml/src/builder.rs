@@ -60,6 +60,7 @@ pub struct DomainBuilder {
     serial_console: bool,
     tpm: bool,
     guest_agent: bool,
+    display_agent: bool,
 }
 
 fn a(v: &str) -> std::borrow::Cow<'_, str> {
@@ -109,6 +110,7 @@ impl DomainBuilder {
             serial_console: true,
             tpm: false,
             guest_agent: false,
+            display_agent: false,
         }
     }
 
@@ -196,6 +198,14 @@ impl DomainBuilder {
     /// Whether to add an emulated TPM 2.0 (`tpm-crb` backed by swtpm).
     pub fn tpm(mut self, on: bool) -> Self {
         self.tpm = on;
+        self
+    }
+
+    /// Whether to add QEMU's clipboard agent channel (`qemu-vdagent` on `com.redhat.spice.0`)
+    /// next to the VNC display, so a guest running spice-vdagent shares the clipboard with
+    /// VNC clients that share theirs.
+    pub fn display_agent(mut self, on: bool) -> Self {
+        self.display_agent = on;
         self
     }
 
@@ -346,6 +356,9 @@ impl DomainBuilder {
         }
         if self.guest_agent {
             x.push_str("    <channel type='unix'>\n      <target type='virtio' name='org.qemu.guest_agent.0'/>\n    </channel>\n");
+        }
+        if self.vnc && self.display_agent {
+            x.push_str("    <channel type='qemu-vdagent'>\n      <source>\n        <clipboard copypaste='yes'/>\n      </source>\n      <target type='virtio' name='com.redhat.spice.0'/>\n    </channel>\n");
         }
         if self.vnc {
             x.push_str("    <input type='tablet' bus='usb'/>\n");

@@ -26,8 +26,8 @@ pub use simple::{
     Chardev, Controller, Filesystem, Hostdev, Input, Memballoon, Rng, Sound, Tpm, Video, Watchdog,
 };
 pub use spec::{
-    CONSOLE_TARGETS, DeviceSpec, INPUT_BUSES, INPUT_TYPES, SOUND_MODELS, TPM_MODELS, VIDEO_MODELS,
-    WATCHDOG_ACTIONS, WATCHDOG_MODELS,
+    CHANNEL_TYPES, CONSOLE_TARGETS, DeviceSpec, INPUT_BUSES, INPUT_TYPES, SOUND_MODELS, TPM_MODELS,
+    VIDEO_MODELS, WATCHDOG_ACTIONS, WATCHDOG_MODELS, channel_target,
 };
 
 use crate::error::Error;

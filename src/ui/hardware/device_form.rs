@@ -1,6 +1,6 @@
 //! One form for every device kind a `DeviceSpec` describes (video, serial port, console,
-//! input, sound, TPM, RNG, watchdog): its choice rows, used both to add a device and to edit
-//! one in place, and which kinds a running VM can take hot-plugged.
+//! input, sound, TPM, RNG, watchdog, agent channel): its choice rows, used both to add a
+//! device and to edit one in place, and which kinds a running VM can take hot-plugged.
 
 use adw::prelude::*;
 use virt_xml::domain::{self as dom, DeviceSpec};
@@ -9,7 +9,7 @@ use crate::i18n::gettext;
 
 /// The kinds offered, by element name, in the order shown.
 pub const KINDS: &[&str] = &[
-    "video", "serial", "console", "input", "sound", "tpm", "rng", "watchdog",
+    "video", "serial", "console", "input", "sound", "tpm", "rng", "watchdog", "channel",
 ];
 
 /// The title of a kind.
@@ -23,6 +23,7 @@ pub fn kind_title(element: &str) -> String {
         "tpm" => gettext("TPM"),
         "rng" => gettext("Random number generator"),
         "watchdog" => gettext("Watchdog"),
+        "channel" => gettext("Agent channel"),
         other => other.to_owned(),
     }
 }
@@ -33,6 +34,9 @@ pub fn kind_note(element: &str) -> String {
         "serial" => gettext("A serial port on a pseudo-terminal"),
         "rng" => gettext("VirtIO, fed from the host’s /dev/urandom"),
         "tpm" => gettext("Emulated TPM 2.0 (needs swtpm on the host)"),
+        "channel" => gettext(
+            "The guest’s agents: clipboard sharing with a VNC or SPICE display (spice-vdagent in the guest), or the QEMU guest agent",
+        ),
         _ => String::new(),
     }
 }
@@ -52,6 +56,7 @@ fn fields(element: &str) -> Vec<(String, &'static [&'static str])> {
             (gettext("Model"), dom::WATCHDOG_MODELS),
             (gettext("Action"), dom::WATCHDOG_ACTIONS),
         ],
+        "channel" => vec![(gettext("Agent"), dom::CHANNEL_TYPES)],
         _ => Vec::new(),
     }
 }
@@ -73,6 +78,9 @@ fn label(value: &str) -> String {
         "none" => gettext("Do nothing"),
         "dump" => gettext("Dump memory"),
         "inject-nmi" => gettext("Send an NMI"),
+        "qemu-vdagent" => gettext("Clipboard for a VNC display (qemu-vdagent)"),
+        "spicevmc" => gettext("SPICE agent (spicevmc)"),
+        "unix" => gettext("QEMU guest agent"),
         other => other.to_owned(),
     }
 }
@@ -95,6 +103,7 @@ pub fn spec(element: &str, v: &[String]) -> Option<DeviceSpec> {
             model: at(0)?,
             action: at(1)?,
         },
+        "channel" => DeviceSpec::Channel { kind: at(0)? },
         _ => return None,
     })
 }
@@ -107,6 +116,7 @@ fn values(s: &DeviceSpec) -> Vec<String> {
             vec![model.clone()]
         }
         DeviceSpec::Console { target } => vec![target.clone()],
+        DeviceSpec::Channel { kind } => vec![kind.clone()],
         DeviceSpec::Input { kind, bus } => vec![kind.clone(), bus.clone()],
         DeviceSpec::Watchdog { model, action } => vec![model.clone(), action.clone()],
     }

@@ -1,4 +1,4 @@
-//! Other devices: the VNC display's listen address and password, a list of every other device
+//! Other devices: the display (its own module), a list of every other device
 //! (video, serial, input, sound, TPM, RNG, watchdog, controllers, host devices) with editing
 //! and removal, adding devices, and host USB/PCI devices to pass through.
 
@@ -7,40 +7,8 @@ use virt_xml::DomainXml;
 use virt_xml::domain::{Device, DeviceKind, DeviceSpec};
 
 use super::{HardwareEditor, HardwareEditorMsg as Msg, Tx};
-use super::{device_form, hostdevs, rows};
-use crate::i18n::{gettext, gettext_f};
-
-fn vnc(doc: &DomainXml) -> Result<virt_xml::domain::Graphics, String> {
-    doc.root()
-        .devices(doc)
-        .and_then(|d| {
-            d.graphics(doc)
-                .into_iter()
-                .find(|g| g.graphics_type(doc).as_deref() == Some("vnc"))
-        })
-        .ok_or_else(|| gettext("The VM has no VNC display."))
-}
-
-/// Sets the VNC listen address.
-pub fn set_vnc_listen(doc: &mut DomainXml, address: &str) -> Result<(), String> {
-    let address = address.trim();
-    if !address.is_empty() && address.parse::<std::net::IpAddr>().is_err() {
-        return Err(gettext_f("“{}” is not an IP address.", &[address]));
-    }
-    let g = vnc(doc)?;
-    g.set_listen(doc, Some(address).filter(|a| !a.is_empty()));
-    Ok(())
-}
-
-/// Sets the VNC password; empty removes it.
-pub fn set_vnc_password(doc: &mut DomainXml, password: &str) -> Result<(), String> {
-    if password.len() > 8 {
-        return Err(gettext("VNC passwords have at most 8 characters."));
-    }
-    let g = vnc(doc)?;
-    g.set_passwd(doc, Some(password).filter(|p| !p.is_empty()));
-    Ok(())
-}
+use super::{device_form, display, hostdevs, rows};
+use crate::i18n::gettext;
 
 /// Every device other than disks, interfaces and graphics, in document order.
 pub fn others(doc: &DomainXml) -> Vec<Device> {
@@ -94,6 +62,19 @@ fn check(spec: &DeviceSpec) -> Result<(), String> {
 /// Adds a device described by `spec`; its XML for hot-plugging.
 pub fn add(doc: &mut DomainXml, spec: &DeviceSpec) -> Result<String, String> {
     check(spec)?;
+    // One agent per virtio port: a second would clash with the first.
+    if let DeviceSpec::Channel { kind } = spec {
+        let port = virt_xml::domain::channel_target(kind);
+        let taken = others(doc).into_iter().any(|d| {
+            matches!(DeviceSpec::read(doc, d), Some(DeviceSpec::Channel { kind: k })
+                if virt_xml::domain::channel_target(&k) == port)
+        });
+        if taken {
+            return Err(gettext(
+                "The VM already has an agent channel on that port: remove it first.",
+            ));
+        }
+    }
     let xml = spec.to_xml().map_err(|e| e.to_string())?;
     let devices = doc.root().ensure_devices(doc);
     devices.add_xml(doc, &xml).map_err(|e| e.to_string())?;
@@ -173,23 +154,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
     let Some(doc) = m.edited.as_ref() else {
         return page;
     };
-    let note = m.restart_note();
-    if let Ok(g) = vnc(doc) {
-        let group = rows::group(&gettext("Display (VNC)"), note.as_deref());
-        rows::entry(
-            &group,
-            &gettext("Listen address"),
-            &g.listen(doc).unwrap_or_default(),
-            tx,
-            Msg::SetVncListen,
-        );
-        let pw = crate::ui::a11y::password_row(&gettext("Password (at most 8 characters)"));
-        pw.set_text(&g.passwd(doc).unwrap_or_default());
-        let s = tx.clone();
-        pw.connect_changed(move |r| s.send(Msg::SetVncPassword(r.text().to_string())));
-        group.add(&pw);
-        page.add(&group);
-    }
+    page.add(&display::group(m, doc, tx));
     let g = rows::group(
         &gettext("Other Devices"),
         m.active

@@ -5,7 +5,7 @@ use relm4::prelude::*;
 
 use super::apply::{ApplyPlan, LiveOp};
 use super::{EditorCmd, HardwareEditor, HardwareEditorMsg, apply};
-use super::{boot, cpu, device_form, devices, disks, firmware, memory, nics, overview};
+use super::{boot, cpu, device_form, devices, disks, display, firmware, memory, nics, overview};
 use crate::i18n::gettext;
 
 impl HardwareEditor {
@@ -121,8 +121,10 @@ impl HardwareEditor {
                     restart = false;
                 }
             }
-            M::SetVncListen(a) => devices::set_vnc_listen(doc, &a)?,
-            M::SetVncPassword(p) => devices::set_vnc_password(doc, &p)?,
+            M::SetDisplayListen(a) => display::set_listen(doc, &a)?,
+            M::SetDisplayPassword(p) => display::set_password(doc, &p)?,
+            M::SetDisplayKind(k) => display::set_kind(doc, &k)?,
+            M::AddDisplay(k) => display::add(doc, &k)?,
             M::RemoveDevice(i) => {
                 let (xml, spec) = devices::remove(doc, i)?;
                 if live && spec.as_ref().is_some_and(device_form::hotpluggable) {

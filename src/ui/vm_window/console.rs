@@ -13,6 +13,8 @@ pub mod graphics;
 pub mod password;
 pub mod screenshot;
 pub mod serial;
+pub mod typing;
+mod usb;
 mod view;
 
 use adw::prelude::*;
@@ -64,6 +66,21 @@ pub enum ConsoleMsg {
     Run,
     /// Send a key combination to the display.
     SendKeys(KeyCombo),
+    /// Type the host clipboard's text into the display.
+    TypeClipboard,
+    /// Type this text into the display (`confirmed`: the user agreed to a long text).
+    TypeText {
+        /// The text.
+        text: String,
+        /// Whether a long text was confirmed.
+        confirmed: bool,
+    },
+    /// Typing ended (with the error that stopped it).
+    TypingDone(Result<(), String>),
+    /// Share the clipboard with this VM, or stop (remembered for the VM).
+    ShareClipboard(bool),
+    /// The default clipboard sharing (for VMs without a choice) changed.
+    ClipboardDefaultChanged,
     /// Save the display as a PNG file.
     Screenshot,
     /// Enter (true) or leave fullscreen.
@@ -105,6 +122,8 @@ pub enum ConsoleCmd {
     SpiceChannelFd(u64, Result<std::os::fd::OwnedFd, String>),
     /// A channel to the display through the ssh master (for load `.0`).
     GraphicsChannel(u64, Result<Box<virt_client::Channel>, String>),
+    /// A channel through the ssh master for request `.0` of a SPICE channel.
+    SpiceSshChannel(u64, Result<Box<virt_client::Channel>, String>),
     /// The VM started, stopped or rebooted.
     Event,
     /// The serial session `.0` changed state.
@@ -142,12 +161,18 @@ pub struct ConsolePage {
     password: password::PasswordState,
     /// The ssh channel the display runs over, if any.
     channel: Option<Box<virt_client::Channel>>,
+    /// The ssh channels of the SPICE session's other channels.
+    spice_channels: Vec<virt_client::Channel>,
     /// Display reopenings since it last connected.
     retries: u32,
     fullscreen: Option<view::Fullscreen>,
     toast: adw::ToastOverlay,
     /// Whether the page has said that the guest's pointer is relative (said once).
     pointer_hint_shown: bool,
+    /// Whether text is being typed into the display.
+    typing: bool,
+    /// Following the default clipboard sharing in the settings.
+    clipboard_default: Option<(gtk::gio::Settings, gtk::glib::SignalHandlerId)>,
 }
 
 /// What the status page says instead of a console, and which button it offers.
@@ -281,6 +306,10 @@ impl Component for ConsolePage {
             .bind_property("scaling", &spice, "scaling")
             .sync_create()
             .build();
+        display
+            .bind_property("share-clipboard", &spice, "share-clipboard")
+            .sync_create()
+            .build();
         let s = sender.input_sender().clone();
         spice.connect_connected(move |_| s.emit(ConsoleMsg::DisplayConnected));
         let s = sender.input_sender().clone();
@@ -318,11 +347,14 @@ impl Component for ConsolePage {
             input,
             events_stop: None,
             channel: None,
+            spice_channels: Vec::new(),
             password: password::PasswordState::default(),
             retries: 0,
             fullscreen: None,
             toast: adw::ToastOverlay::new(),
             pointer_hint_shown: false,
+            typing: false,
+            clipboard_default: None,
         };
         let widgets = view_output!();
         crate::ui::a11y::name(&widgets.devices, &gettext("Serial device"));
@@ -330,6 +362,7 @@ impl Component for ConsolePage {
         view::build_tools(
             &widgets.graphics_tools,
             &model.display,
+            &model.spice,
             sender.input_sender(),
         );
         view::add_shortcuts(&model.display, sender.input_sender());
@@ -358,6 +391,15 @@ impl Component for ConsolePage {
         model
             .display
             .connect_auth_required(move |_, _| s.emit(ConsoleMsg::AuthRequired));
+        if let Ok(settings) = crate::settings::AppSettings::open() {
+            let s = sender.input_sender().clone();
+            let gio = settings.gio().clone();
+            let id = gio.connect_changed(
+                Some(crate::settings::keys::CONSOLE_SHARE_CLIPBOARD),
+                move |_, _| s.emit(ConsoleMsg::ClipboardDefaultChanged),
+            );
+            model.clipboard_default = Some((gio, id));
+        }
         model.start_load(&sender);
         ComponentParts { model, widgets }
     }
@@ -392,6 +434,9 @@ impl Component for ConsolePage {
 
     fn shutdown(&mut self, _widgets: &mut Self::Widgets, _output: relm4::Sender<Self::Output>) {
         self.events_stop.take();
+        if let Some((settings, id)) = self.clipboard_default.take() {
+            settings.disconnect(id);
+        }
         self.stop_serial();
         self.close_displays();
         if let Some(f) = self.fullscreen.take() {
@@ -460,6 +505,40 @@ impl ConsolePage {
     /// Whether the page has said that the guest's pointer moves by steps (no tablet).
     pub fn pointer_hint_shown(&self) -> bool {
         self.pointer_hint_shown
+    }
+
+    /// Whether the displays share the clipboard with the VM (the VM's remembered choice, else
+    /// the default from the settings, which is off unless changed).
+    pub fn shares_clipboard(&self) -> bool {
+        self.display.share_clipboard()
+    }
+
+    /// Sets the displays' clipboard sharing to the VM's remembered choice, or the default.
+    fn apply_clipboard_choice(&self) {
+        let on = self.info.as_ref().is_some_and(|i| {
+            crate::settings::AppSettings::open()
+                .is_ok_and(|s| s.clipboard_shared(&self.uri, &i.domain.uuid().to_string()))
+        });
+        self.display.set_share_clipboard(on);
+    }
+
+    /// Remembers the choice to share the clipboard with this VM, and applies it. The toolbar's
+    /// toggle follows the display, so a change that the display already shows is no choice.
+    fn set_clipboard_choice(&self, on: bool) {
+        if self.display.share_clipboard() == on {
+            return;
+        }
+        if let Some(info) = &self.info
+            && let Ok(settings) = crate::settings::AppSettings::open()
+        {
+            settings.set_clipboard_shared(&self.uri, &info.domain.uuid().to_string(), on);
+        }
+        self.display.set_share_clipboard(on);
+    }
+
+    /// Whether text is being typed into the display.
+    pub fn is_typing(&self) -> bool {
+        self.typing
     }
 
     /// Whether the page is fullscreen.

@@ -92,7 +92,8 @@ pub struct Plan {
     pub machine: Option<String>,
     /// Whether to add an emulated TPM 2.0.
     pub tpm: bool,
-    /// Whether to add the QEMU guest agent's channel.
+    /// Whether to add the agent channels: the QEMU guest agent's and QEMU's clipboard agent
+    /// end (`qemu-vdagent`) for the VNC display.
     pub guest_agent: bool,
     /// The emulator binary; `None` lets libvirt choose.
     pub emulator: Option<String>,
@@ -125,7 +126,8 @@ pub fn domain_xml_seeded(
         .arch("x86_64", plan.machine.as_deref())
         .firmware(plan.firmware)
         .tpm(plan.tpm)
-        .guest_agent(plan.guest_agent);
+        .guest_agent(plan.guest_agent)
+        .display_agent(plan.guest_agent);
     if let Some(path) = disk_path {
         let format = match &plan.disk {
             DiskPlan::Existing { format, .. } => format.as_str(),
@@ -468,6 +470,8 @@ mod tests {
         assert!(xml.contains("debian.org/debian/11"));
         assert!(xml.contains("machine='q35'"), "{xml}");
         assert!(xml.contains("org.qemu.guest_agent.0"), "{xml}");
+        // QEMU's clipboard agent end for the VNC display.
+        assert!(xml.contains("<channel type='qemu-vdagent'>"), "{xml}");
         assert!(!xml.contains("<tpm"), "{xml}");
         assert!(!xml.contains("efi"), "{xml}");
     }

@@ -104,6 +104,12 @@ impl imp::SpiceDisplay {
                 imp.release_keyboard();
             }
         });
+        let weak = obj.downgrade();
+        focus.connect_enter(move |_| {
+            if let Some(o) = weak.upgrade() {
+                o.imp().on_focus_in_clipboard();
+            }
+        });
         obj.add_controller(focus);
 
         let click = gtk::GestureClick::new();
@@ -252,9 +258,16 @@ impl imp::SpiceDisplay {
     }
 
     pub(super) fn send_combo(&self, combo: KeyCombo) -> Result<(), SpiceError> {
+        self.send_key_group(&combo.keys())
+    }
+
+    /// Presses `keys` in order and releases them in reverse.
+    pub(super) fn send_key_group(
+        &self,
+        keys: &[crate::widgets::vnc_display::keymap::Key],
+    ) -> Result<(), SpiceError> {
         let inputs = self.inputs().ok_or(SpiceError::NotConnected)?;
-        let keys = combo.keys();
-        for key in &keys {
+        for key in keys {
             inputs.key_press(scancode_from_qnum(key.qnum));
         }
         for key in keys.iter().rev() {

@@ -1,6 +1,7 @@
-//! The SPICE session: opening it from an fd or a host, the channels it announces (main,
-//! display, inputs), sockets for the channels of an fd session, the mouse mode, and the end
-//! of the session with its reason.
+//! The SPICE session: opening it from an fd or a host (plain or TLS), the channels it
+//! announces (main, display and inputs opened, audio by the audio back-end; cursor, USB
+//! redirection and others only noted), sockets for the channels of an fd session, the mouse mode, and the end of the
+//! session with its reason.
 
 use std::os::fd::{IntoRawFd, OwnedFd};
 
@@ -9,11 +10,11 @@ use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 use spice_client_glib::prelude::*;
 use spice_client_glib::{
-    Channel, ChannelEvent, DisplayChannel, InputsChannel, MainChannel, Session,
+    Channel, ChannelEvent, DisplayChannel, InputsChannel, MainChannel, Session, SessionVerify,
 };
 
 use super::imp::{self, Live};
-use super::{DisplayState, SpiceError};
+use super::{DisplayState, SpiceError, SpiceTls};
 use crate::i18n::gettext;
 
 /// SPICE's mouse modes (`SPICE_MOUSE_MODE_*`).
@@ -21,7 +22,7 @@ const MOUSE_MODE_CLIENT: i32 = 2;
 
 /// Runs `f` with the display if it still exists and session `id` is still its session
 /// (signals of a closed session can arrive late).
-fn on_current(
+pub(super) fn on_current(
     weak: &glib::WeakRef<super::SpiceDisplay>,
     id: u64,
     f: impl FnOnce(&imp::SpiceDisplay),
@@ -52,11 +53,40 @@ impl imp::SpiceDisplay {
 
     pub(super) fn open_host(&self, host: &str, port: u16) -> Result<(), SpiceError> {
         let session = self.new_session()?;
-        session.set_host(Some(host));
         session.set_port(Some(&port.to_string()));
+        self.connect_host(&session, host)
+    }
+
+    /// Opens a session to `host` whose channels go over TLS on `tls.port` (and plain on `port`
+    /// where the server lets them), the server's certificate checked against `tls.ca_file`
+    /// and naming `host`.
+    pub(super) fn open_host_tls(
+        &self,
+        host: &str,
+        port: Option<u16>,
+        tls: &SpiceTls,
+    ) -> Result<(), SpiceError> {
+        if !tls.ca_file.is_file() {
+            return Err(SpiceError::Open(crate::i18n::gettext_f(
+                "no CA certificate at {}",
+                &[&tls.ca_file.display().to_string()],
+            )));
+        }
+        let session = self.new_session()?;
+        if let Some(port) = port {
+            session.set_port(Some(&port.to_string()));
+        }
+        session.set_tls_port(Some(&tls.port.to_string()));
+        session.set_ca_file(tls.ca_file.to_str());
+        session.set_verify(SessionVerify::HOSTNAME);
+        self.connect_host(&session, host)
+    }
+
+    fn connect_host(&self, session: &Session, host: &str) -> Result<(), SpiceError> {
+        session.set_host(Some(host));
         if !session.connect() {
             self.live.replace(None);
-            return Err(SpiceError::Open(format!("{host}:{port}")));
+            return Err(SpiceError::Open(host.to_string()));
         }
         self.started();
         Ok(())
@@ -68,9 +98,10 @@ impl imp::SpiceDisplay {
             return Err(SpiceError::AlreadyOpen);
         }
         let session = Session::new();
-        // Only the channels this display handles.
-        session.set_enable_audio(false);
-        session.set_enable_usbredir(false);
+        // Audio and USB redirection channels are made (so that they are known) but not opened;
+        // no smartcard.
+        session.set_enable_audio(true);
+        session.set_enable_usbredir(true);
         session.set_enable_smartcard(false);
         session.set_password(self.password.borrow().as_deref());
         let id = self.sessions.get() + 1;
@@ -96,6 +127,9 @@ impl imp::SpiceDisplay {
             display: None,
             inputs: None,
             fd_wanted: Default::default(),
+            offered: Vec::new(),
+            audio: None,
+            playback: None,
         }));
         Ok(session)
     }
@@ -106,9 +140,15 @@ impl imp::SpiceDisplay {
         self.obj().queue_draw();
     }
 
-    /// A channel the server offers: the main channel is already connecting; the first display
-    /// and the inputs channel are connected, the others (cursor, audio, …) left alone.
+    /// A channel the server offers (noted): the main channel is already connecting; the first
+    /// display and the inputs channel are connected, audio goes to the audio back-end, the
+    /// others (cursor, USB redirection, …) are left alone.
     fn on_channel_new(&self, id: u64, channel: &Channel) {
+        if let Some(live) = self.live.borrow_mut().as_mut() {
+            let kind = Channel::type_to_string(channel.channel_type());
+            live.offered
+                .push(kind.map_or_else(|| channel.channel_type().to_string(), |k| k.to_string()));
+        }
         let weak = self.obj().downgrade();
         let w = weak.clone();
         channel.connect_open_fd(move |c, _tls| {
@@ -122,6 +162,11 @@ impl imp::SpiceDisplay {
             let w = weak.clone();
             main.connect_main_mouse_update(move |m| {
                 on_current(&w, id, |imp| imp.on_mouse_mode(m.mouse_mode()));
+            });
+            self.connect_main_clipboard(id, main);
+            let w = weak.clone();
+            main.connect_agent_connected_notify(move |_| {
+                on_current(&w, id, |imp| imp.on_agent_connected());
             });
             if let Some(live) = self.live.borrow_mut().as_mut() {
                 live.main = Some(main.clone());
@@ -161,6 +206,14 @@ impl imp::SpiceDisplay {
                 });
             });
             ChannelExt::connect(inputs);
+        } else if channel.is::<spice_client_glib::UsbredirChannel>() {
+            if !self.has_usb.replace(true) {
+                self.obj().notify_has_usb();
+            }
+        } else if channel.is::<spice_client_glib::PlaybackChannel>()
+            || channel.is::<spice_client_glib::RecordChannel>()
+        {
+            self.on_audio_channel(id, channel);
         }
     }
 
@@ -213,9 +266,9 @@ impl imp::SpiceDisplay {
                 return;
             }
             ChannelEvent::ErrorConnect => gettext("Cannot connect to the SPICE server"),
-            ChannelEvent::ErrorTls => {
-                gettext("The SPICE server needs TLS, which Hangar does not offer yet")
-            }
+            ChannelEvent::ErrorTls => gettext(
+                "TLS with the SPICE server failed: its certificate is not signed by the connection’s CA or does not name the host",
+            ),
             ChannelEvent::ErrorLink => gettext("The SPICE server refused the connection"),
             ChannelEvent::ErrorIo | ChannelEvent::Closed => {
                 gettext("The SPICE server closed the connection")
@@ -244,6 +297,10 @@ impl imp::SpiceDisplay {
         self.release_held_keys_with(live.inputs.as_ref());
         self.release_keyboard();
         live.session.disconnect();
+        self.audio_ended();
+        if self.has_usb.replace(false) {
+            self.obj().notify_has_usb();
+        }
         self.picture.replace(None);
         self.button_mask.set(0);
         self.relative_from.set(None);

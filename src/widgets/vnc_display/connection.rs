@@ -73,6 +73,10 @@ impl imp::VncDisplay {
             return Err(VncError::AlreadyOpen);
         }
         let conn = gvnc::Connection::new();
+        // Shared: other viewers of the VM (and their clipboard peers in QEMU) stay connected.
+        if let Err(e) = conn.set_shared(true) {
+            tracing::debug!("cannot ask for a shared session: {e}");
+        }
         self.connect_signals(&conn);
         Ok(conn)
     }

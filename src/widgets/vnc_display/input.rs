@@ -239,13 +239,17 @@ impl imp::VncDisplay {
     }
 
     pub(super) fn send_combo(&self, combo: KeyCombo) -> Result<(), VncError> {
+        self.send_key_group(&combo.keys())
+    }
+
+    /// Presses `keys` in order and releases them in reverse.
+    pub(super) fn send_key_group(&self, keys: &[super::keymap::Key]) -> Result<(), VncError> {
         let conn = self
             .connection
             .borrow()
             .clone()
             .ok_or(VncError::NotConnected)?;
-        let keys = combo.keys();
-        for key in &keys {
+        for key in keys {
             conn.key_event(true, key.keysym, key.qnum)
                 .map_err(|e| VncError::Send(e.message.to_string()))?;
         }

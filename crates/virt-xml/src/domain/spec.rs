@@ -1,6 +1,7 @@
 //! Device specs: the few choices that describe a video adapter, serial port, console, input
-//! device, sound card, TPM, random number generator or watchdog; as new device XML, read from
-//! an existing device, and applied to one in place (changing only the attributes that differ).
+//! device, sound card, TPM, random number generator, watchdog or agent channel; as new device
+//! XML, read from an existing device, and applied to one in place (changing only the
+//! attributes that differ).
 
 use super::devices::{Device, DeviceKind};
 use crate::error::Error;
@@ -30,6 +31,20 @@ pub const WATCHDOG_ACTIONS: &[&str] = &[
     "dump",
     "inject-nmi",
 ];
+
+/// Agent channels offered, by `<channel type>`: `qemu-vdagent` (QEMU's own clipboard agent
+/// end, for VNC displays), `spicevmc` (the SPICE agent, for SPICE displays) and `unix` (the
+/// QEMU guest agent).
+pub const CHANNEL_TYPES: &[&str] = &["qemu-vdagent", "spicevmc", "unix"];
+
+/// The virtio port name of an agent channel type.
+pub fn channel_target(kind: &str) -> Option<&'static str> {
+    match kind {
+        "qemu-vdagent" | "spicevmc" => Some("com.redhat.spice.0"),
+        "unix" => Some("org.qemu.guest_agent.0"),
+        _ => None,
+    }
+}
 
 /// A device described by a few choices.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +87,12 @@ pub enum DeviceSpec {
         /// One of [`WATCHDOG_ACTIONS`].
         action: String,
     },
+    /// An agent's virtio `<channel>`: clipboard (and more) to the guest's spice-vdagent, or
+    /// the QEMU guest agent.
+    Channel {
+        /// One of [`CHANNEL_TYPES`].
+        kind: String,
+    },
 }
 
 fn check(what: &str, value: &str, allowed: &[&str]) -> Result<(), Error> {
@@ -97,6 +118,7 @@ impl DeviceSpec {
             DeviceSpec::Tpm { .. } => "tpm",
             DeviceSpec::Rng => "rng",
             DeviceSpec::Watchdog { .. } => "watchdog",
+            DeviceSpec::Channel { .. } => "channel",
         }
     }
 
@@ -122,6 +144,7 @@ impl DeviceSpec {
                 check("watchdog model", model, WATCHDOG_MODELS)?;
                 check("watchdog action", action, WATCHDOG_ACTIONS)
             }
+            DeviceSpec::Channel { kind } => check("agent channel", kind, CHANNEL_TYPES),
         }
     }
 
@@ -145,6 +168,17 @@ impl DeviceSpec {
             }
             DeviceSpec::Watchdog { model, action } => {
                 format!("<watchdog model='{model}' action='{action}'/>")
+            }
+            DeviceSpec::Channel { kind } => {
+                let target = channel_target(kind).unwrap_or_default();
+                let source = if kind == "qemu-vdagent" {
+                    "<source><clipboard copypaste='yes'/></source>"
+                } else {
+                    ""
+                };
+                format!(
+                    "<channel type='{kind}'>{source}<target type='virtio' name='{target}'/></channel>"
+                )
             }
         })
     }
@@ -182,6 +216,14 @@ impl DeviceSpec {
                 model: attr("model")?,
                 action: attr("action").unwrap_or_else(|| "reset".into()),
             },
+            DeviceKind::Channel => {
+                let kind = attr("type")?;
+                let name = child_attr("target", "name")?;
+                if channel_target(&kind) != Some(name.as_str()) {
+                    return None;
+                }
+                DeviceSpec::Channel { kind }
+            }
             _ => return None,
         })
     }
@@ -208,6 +250,13 @@ impl DeviceSpec {
         };
         match self {
             DeviceSpec::Serial | DeviceSpec::Rng => {}
+            DeviceSpec::Channel { kind } => {
+                if doc.attr(n, "type").as_deref() != Some(kind.as_str()) {
+                    return Err(Error::Argument(
+                        "a channel keeps its type: remove it and add another".into(),
+                    ));
+                }
+            }
             DeviceSpec::Video { model } => {
                 let m = doc.ensure_child(n, "model", &["driver", "model"]);
                 if doc.attr(m, "type").as_deref() != Some(model.as_str()) {
@@ -286,6 +335,15 @@ mod tests {
                 model: "i6300esb".into(),
                 action: "poweroff".into(),
             },
+            DeviceSpec::Channel {
+                kind: "qemu-vdagent".into(),
+            },
+            DeviceSpec::Channel {
+                kind: "spicevmc".into(),
+            },
+            DeviceSpec::Channel {
+                kind: "unix".into(),
+            },
         ] {
             let xml = spec.to_xml().unwrap();
             let doc = Document::parse(&xml).unwrap();
@@ -349,5 +407,37 @@ mod tests {
             doc.to_string()
                 .contains("<input type='keyboard' bus='virtio'/>")
         );
+    }
+
+    #[test]
+    fn agent_channels() {
+        let xml = DeviceSpec::Channel {
+            kind: "qemu-vdagent".into(),
+        }
+        .to_xml()
+        .unwrap();
+        assert_eq!(
+            xml,
+            "<channel type='qemu-vdagent'><source><clipboard copypaste='yes'/></source><target type='virtio' name='com.redhat.spice.0'/></channel>"
+        );
+        // Other channels (a serial-like pty channel, an agent on a foreign port) are not read
+        // as agent channels.
+        for other in [
+            "<channel type='pty'><target type='virtio' name='org.example.0'/></channel>",
+            "<channel type='unix'><target type='virtio' name='org.example.0'/></channel>",
+            "<channel type='spicevmc'><target type='guestfwd'/></channel>",
+        ] {
+            let doc = Document::parse(other).unwrap();
+            assert_eq!(DeviceSpec::read(&doc, Device(doc.root())), None, "{other}");
+        }
+        // A channel keeps its type.
+        let mut doc = Document::parse(&xml).unwrap();
+        let root = doc.root();
+        let spicevmc = DeviceSpec::Channel {
+            kind: "spicevmc".into(),
+        };
+        assert!(spicevmc.apply(&mut doc, Device(root)).is_err());
+        let bad = DeviceSpec::Channel { kind: "pty".into() };
+        assert!(bad.to_xml().is_err());
     }
 }

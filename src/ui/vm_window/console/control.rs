@@ -11,7 +11,8 @@ use super::{
     ConsoleCmd, ConsoleMode, ConsoleMsg, ConsoleOutput, ConsolePage, Route, SerialState, graphics,
     password, view,
 };
-use crate::i18n::gettext;
+use crate::i18n::{gettext, gettext_f};
+use crate::widgets::spice_display::SpiceTls;
 use crate::widgets::vnc_display::DisplayState;
 
 impl ConsolePage {
@@ -70,6 +71,7 @@ impl ConsolePage {
                 self.stop_serial();
                 self.close_displays();
                 self.channel = None;
+                self.spice_channels.clear();
                 self.connection = conn;
                 self.info = None;
                 self.start_load(sender);
@@ -99,6 +101,16 @@ impl ConsolePage {
                 };
                 if let Err(e) = sent {
                     self.toast(&e);
+                }
+            }
+            ConsoleMsg::ShareClipboard(on) => self.set_clipboard_choice(on),
+            ConsoleMsg::ClipboardDefaultChanged => self.apply_clipboard_choice(),
+            ConsoleMsg::TypeClipboard => self.type_clipboard(sender),
+            ConsoleMsg::TypeText { text, confirmed } => self.type_text(text, confirmed, sender),
+            ConsoleMsg::TypingDone(r) => {
+                self.typing = false;
+                if let Err(e) = r {
+                    self.toast(&gettext_f("Typing stopped: {}", &[&e]));
                 }
             }
             ConsoleMsg::Screenshot if self.is_spice() => {
@@ -198,6 +210,7 @@ impl ConsolePage {
                         self.serial_index = 0;
                     }
                     self.info = Some(info);
+                    self.apply_clipboard_choice();
                     self.failure = None;
                     self.start_events(sender);
                     self.open_missing(sender);
@@ -209,16 +222,7 @@ impl ConsolePage {
             },
             ConsoleCmd::Loaded(..) => {}
             ConsoleCmd::GraphicsFd(gen_, r) if gen_ == self.generation => match r {
-                Ok(fd) => {
-                    let opened = if self.is_spice() {
-                        self.spice.open_fd(fd).map_err(|e| e.to_string())
-                    } else {
-                        self.display.open_fd(fd).map_err(|e| e.to_string())
-                    };
-                    if let Err(e) = opened {
-                        tracing::warn!("display not opened: {e}");
-                    }
-                }
+                Ok(fd) => self.open_display_fd(fd),
                 Err(e) => {
                     tracing::info!("no display socket from libvirt ({e}); trying TCP");
                     self.open_tcp();
@@ -229,12 +233,11 @@ impl ConsolePage {
             ConsoleCmd::SpiceChannelFd(id, fd) => self.spice.give_channel_fd(id, fd),
             ConsoleCmd::GraphicsChannel(gen_, r) if gen_ == self.generation => match r {
                 Ok(mut channel) => {
-                    if let Some(fd) = channel.take_fd()
-                        && let Err(e) = self.display.open_fd(fd)
-                    {
-                        tracing::warn!("display not opened: {e}");
+                    // Replacing the old channels stops their ssh.
+                    self.spice_channels.clear();
+                    if let Some(fd) = channel.take_fd() {
+                        self.open_display_fd(fd);
                     }
-                    // Replacing the old channel stops its ssh.
                     self.channel = Some(channel);
                 }
                 Err(e) => {
@@ -243,6 +246,18 @@ impl ConsolePage {
                 }
             },
             ConsoleCmd::GraphicsChannel(..) => {}
+            ConsoleCmd::SpiceSshChannel(id, r) => match r.and_then(|mut c| {
+                let fd = c
+                    .take_fd()
+                    .ok_or_else(|| gettext("The ssh channel has no socket"))?;
+                Ok((c, fd))
+            }) {
+                Ok((channel, fd)) => {
+                    self.spice_channels.push(*channel);
+                    self.spice.give_channel_fd(id, Ok(fd));
+                }
+                Err(e) => self.spice.give_channel_fd(id, Err(e)),
+            },
             ConsoleCmd::Event => {
                 // A reboot keeps the sessions; the reload reopens what ended.
                 self.start_load(sender);
@@ -289,7 +304,7 @@ impl ConsolePage {
                 if let Some(p) = &g.passwd {
                     self.set_credentials(p);
                 }
-                match graphics::display_route(&self.uri, g) {
+                match graphics::route(&self.uri, g) {
                     Route::Fd => {
                         let (gen_, dom) = (self.generation, info.domain.clone());
                         sender.oneshot_command(async move {
@@ -301,9 +316,11 @@ impl ConsolePage {
                         let Some(conn) = self.connection.clone() else {
                             return;
                         };
-                        let gen_ = self.generation;
+                        let (gen_, vnc) = (self.generation, !self.is_spice());
                         sender.oneshot_command(async move {
-                            let r = graphics::graphics_channel(conn, target).await.map(Box::new);
+                            let r = graphics::graphics_channel(conn, target, vnc)
+                                .await
+                                .map(Box::new);
                             ConsoleCmd::GraphicsChannel(gen_, r)
                         });
                     }
@@ -322,13 +339,33 @@ impl ConsolePage {
         }
     }
 
+    /// Opens the display in use (SPICE or VNC) on a connected socket.
+    fn open_display_fd(&self, fd: std::os::fd::OwnedFd) {
+        let opened = if self.is_spice() {
+            self.spice.open_fd(fd).map_err(|e| e.to_string())
+        } else {
+            self.display.open_fd(fd).map_err(|e| e.to_string())
+        };
+        if let Err(e) = opened {
+            tracing::warn!("display not opened: {e}");
+        }
+    }
+
     pub(super) fn open_tcp(&self) {
         let Some(g) = self.info.as_ref().and_then(|i| i.graphics.as_ref()) else {
             return;
         };
         let uri = virt_client::ConnectUri::parse(&self.uri).ok();
         if let Route::Tcp(host, port) = graphics::tcp_route(uri.as_ref(), g) {
-            let opened = if self.is_spice() {
+            let opened = if let (true, Some(tls_port)) = (self.is_spice(), g.tls_port) {
+                let tls = SpiceTls {
+                    port: tls_port,
+                    ca_file: graphics::ca_file(uri.as_ref()),
+                };
+                self.spice
+                    .open_host_tls(&host, g.port, &tls)
+                    .map_err(|e| e.to_string())
+            } else if self.is_spice() {
                 self.spice.open_host(&host, port).map_err(|e| e.to_string())
             } else {
                 self.display
@@ -337,6 +374,7 @@ impl ConsolePage {
             };
             if let Err(e) = opened {
                 tracing::warn!("display not opened: {e}");
+                self.toast(&e);
             }
         }
     }
@@ -359,13 +397,32 @@ impl ConsolePage {
         }
     }
 
-    /// A SPICE channel wants a socket: libvirt gives one per call.
+    /// A SPICE channel wants a socket: libvirt gives one per call, or the ssh master one
+    /// channel per call.
     fn want_spice_fd(&self, id: u64, sender: &ComponentSender<Self>) {
         let Some(info) = &self.info else {
             self.spice
                 .give_channel_fd(id, Err(gettext("The VM is gone")));
             return;
         };
+        if let Some(Route::Ssh(target)) = info
+            .graphics
+            .as_ref()
+            .map(|g| graphics::route(&self.uri, g))
+        {
+            let Some(conn) = self.connection.clone() else {
+                self.spice
+                    .give_channel_fd(id, Err(gettext("The connection is closed")));
+                return;
+            };
+            sender.oneshot_command(async move {
+                let r = graphics::graphics_channel(conn, target, false)
+                    .await
+                    .map(Box::new);
+                ConsoleCmd::SpiceSshChannel(id, r)
+            });
+            return;
+        }
         let dom = info.domain.clone();
         sender.oneshot_command(async move {
             ConsoleCmd::SpiceChannelFd(id, graphics::graphics_fd(dom).await)

@@ -1,7 +1,7 @@
 //! The console page's background reading and the graphical console: what the live XML says
 //! about the VM's displays and serial devices, how to reach the VNC or SPICE server for a
-//! connection (fd passing over a unix socket, a channel through the ssh master for `+ssh` (VNC
-//! only), else TCP to the listen address).
+//! connection (fd passing over a unix socket, channels through the ssh master for `+ssh`, else
+//! TCP to the listen address, for SPICE with TLS where the display has a TLS port).
 
 use std::os::fd::OwnedFd;
 
@@ -24,6 +24,8 @@ pub struct GraphicsInfo {
     pub listen: Option<String>,
     /// The TCP port (a running VM's autoport is resolved).
     pub port: Option<u16>,
+    /// SPICE's TLS port.
+    pub tls_port: Option<u16>,
     /// The password, when the connection may read it.
     pub passwd: Option<String>,
     /// The unix socket the display listens on instead of a port.
@@ -90,6 +92,12 @@ pub fn parse_devices(xml: &str) -> (Option<GraphicsInfo>, Vec<SerialDevice>) {
             .flatten()
             .and_then(|p| u16::try_from(p).ok())
             .filter(|p| *p > 0),
+        tls_port: g
+            .tls_port(&doc)
+            .ok()
+            .flatten()
+            .and_then(|p| u16::try_from(p).ok())
+            .filter(|p| *p > 0),
         passwd: g.passwd(&doc).map(|p| p.to_string()),
         socket: g.socket(&doc).map(|p| p.to_string()),
     });
@@ -127,13 +135,15 @@ pub fn parse_devices(xml: &str) -> (Option<GraphicsInfo>, Vec<SerialDevice>) {
 /// The display types the page shows.
 pub const SHOWN_KINDS: &[&str] = &["vnc", "spice"];
 
-/// The way to `graphics` over the connection `uri`, for its kind of display: SPICE needs a
-/// socket per channel, which one ssh channel does not give (not offered yet).
-pub fn display_route(uri: &str, graphics: &GraphicsInfo) -> Route {
-    match route(uri, graphics) {
-        Route::Ssh(_) if graphics.kind == "spice" => Route::Unavailable,
-        r => r,
-    }
+/// The CA a SPICE server's TLS certificate must be signed by: the connection's, in libvirt's
+/// layout (the URI's `pkipath`, else the user's `~/.pki/libvirt/cacert.pem`, else the
+/// system's `/etc/pki/CA/cacert.pem`).
+pub fn ca_file(uri: Option<&ConnectUri>) -> std::path::PathBuf {
+    let pkipath = uri.and_then(|u| u.params().pkipath.as_deref());
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    virt_client::PkiPaths::resolve(pkipath, euid, home.as_deref()).cacert
 }
 
 /// How the page reaches a VM's display.
@@ -149,7 +159,8 @@ pub enum Route {
     Unavailable,
 }
 
-/// The way to `graphics` over the connection `uri`.
+/// The way to `graphics` over the connection `uri` (through ssh, a SPICE display takes one
+/// channel per SPICE channel, all on the connection's ssh master).
 pub fn route(uri: &str, graphics: &GraphicsInfo) -> Route {
     let parsed = ConnectUri::parse(uri).ok();
     let transport = parsed.as_ref().map(ConnectUri::transport);
@@ -187,16 +198,22 @@ pub fn ssh_route(graphics: &GraphicsInfo) -> Route {
     })
 }
 
-/// Opens a channel to the display through the connection's ssh master.
-pub async fn graphics_channel(conn: Connection, target: ChannelTarget) -> Result<Channel, String> {
-    conn.open_channel(&target, true)
+/// Opens a channel to the display through the connection's ssh master (a VNC server speaks
+/// first, which proves the channel reached it; a SPICE client speaks first).
+pub async fn graphics_channel(
+    conn: Connection,
+    target: ChannelTarget,
+    server_speaks_first: bool,
+) -> Result<Channel, String> {
+    conn.open_channel(&target, server_speaks_first)
         .await
         .map_err(|e| e.to_string())
 }
 
-/// TCP to the display's listen address; a wildcard address means the connection's host.
+/// TCP to the display's listen address (its plain port, else SPICE's TLS port); a wildcard
+/// address means the connection's host.
 pub fn tcp_route(uri: Option<&ConnectUri>, graphics: &GraphicsInfo) -> Route {
-    let Some(port) = graphics.port else {
+    let Some(port) = graphics.port.or(graphics.tls_port) else {
         return Route::Unavailable;
     };
     let wildcard = |a: &str| matches!(a, "" | "0.0.0.0" | "::" | "[::]");
@@ -277,24 +294,43 @@ mod tests {
             Route::Ssh(_)
         ));
         assert_eq!(route("qemu+ext:///system", &g), Route::Unavailable);
-        // SPICE: fds and TCP as VNC; not through one ssh channel (it needs one per channel).
+        // SPICE: fds, TCP and ssh channels as VNC; a TLS port alone is reached too.
         let spice = GraphicsInfo {
             kind: "spice".into(),
             ..g.clone()
         };
-        assert_eq!(display_route("qemu:///system", &spice), Route::Fd);
+        assert_eq!(route("qemu:///system", &spice), Route::Fd);
         assert_eq!(
-            display_route("qemu+tcp://h.example/system", &spice),
+            route("qemu+tcp://h.example/system", &spice),
             Route::Tcp("h.example".into(), 5901)
         );
         assert_eq!(
-            display_route("qemu+ssh://h/system", &spice),
-            Route::Unavailable
+            route("qemu+ssh://h/system", &spice),
+            Route::Ssh(ChannelTarget::Tcp {
+                host: "127.0.0.1".into(),
+                port: 5901
+            })
         );
-        assert!(matches!(
-            display_route("qemu+ssh://h/system", &g),
-            Route::Ssh(_)
-        ));
+        let secure = GraphicsInfo {
+            port: None,
+            tls_port: Some(5902),
+            ..spice.clone()
+        };
+        assert_eq!(
+            route("qemu+tls://h.example/system", &secure),
+            Route::Tcp("h.example".into(), 5902)
+        );
+        assert_eq!(route("qemu+ssh://h/system", &secure), Route::Unavailable);
+        let tls = "<domain><devices><graphics type='spice' port='-1' tlsPort='5903'/>\
+            </devices></domain>";
+        let t = parse_devices(tls).0.unwrap();
+        assert_eq!((t.port, t.tls_port), (None, Some(5903)));
+        let uri = ConnectUri::parse("qemu+tls://h/system?pkipath=/pki").ok();
+        assert_eq!(
+            ca_file(uri.as_ref()),
+            std::path::Path::new("/pki/cacert.pem")
+        );
+        assert!(matches!(route("qemu+ssh://h/system", &g), Route::Ssh(_)));
         let none = GraphicsInfo::default();
         assert_eq!(route("qemu+tcp://h/system", &none), Route::Unavailable);
     }

@@ -8,6 +8,7 @@ use relm4::Sender;
 use super::{ConsoleMode, ConsoleMsg, ConsolePage, Route, SerialState, Status, StatusAction};
 use crate::i18n::{gettext, gettext_f};
 use crate::settings::AppSettings;
+use crate::widgets::spice_display::SpiceDisplay;
 use crate::widgets::vnc_display::{DisplayState, KeyCombo, Scaling, VncDisplay};
 
 /// What the page shows instead of a console, if anything.
@@ -62,7 +63,7 @@ pub(super) fn status(page: &ConsolePage) -> Option<Status> {
                     None,
                 );
             }
-            if super::graphics::display_route(&page.uri, g) == Route::Unavailable {
+            if super::graphics::route(&page.uri, g) == Route::Unavailable {
                 return s(
                     gettext("Not available for this connection yet"),
                     gettext(
@@ -186,6 +187,20 @@ fn send_key_button(input: &Sender<ConsoleMsg>) -> gtk::MenuButton {
         });
         list.append(&item);
     }
+    list.append(&gtk::Separator::new(gtk::Orientation::Horizontal));
+    let item = gtk::Button::builder()
+        .label(gettext("Type Clipboard Text"))
+        .tooltip_text(gettext(
+            "Types the host clipboard’s text into the VM as key presses (US keyboard layout)",
+        ))
+        .css_classes(["flat"])
+        .build();
+    let (s, p) = (input.clone(), popover.clone());
+    item.connect_clicked(move |_| {
+        p.popdown();
+        s.emit(ConsoleMsg::TypeClipboard);
+    });
+    list.append(&item);
     let button = gtk::MenuButton::builder()
         .icon_name("input-keyboard-symbolic")
         .tooltip_text(gettext("Send Key"))
@@ -196,7 +211,12 @@ fn send_key_button(input: &Sender<ConsoleMsg>) -> gtk::MenuButton {
 }
 
 /// The display's toolbar buttons.
-pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender<ConsoleMsg>) {
+pub(super) fn build_tools(
+    tools: &gtk::Box,
+    display: &VncDisplay,
+    spice: &SpiceDisplay,
+    input: &Sender<ConsoleMsg>,
+) {
     tools.append(&send_key_button(input));
     let shot = gtk::Button::builder()
         .icon_name("camera-photo-symbolic")
@@ -247,16 +267,39 @@ pub(super) fn build_tools(tools: &gtk::Box, display: &VncDisplay, input: &Sender
             .gio()
             .bind("console-resize-guest", display, "resize-guest")
             .build();
-        settings
-            .gio()
-            .bind(
-                crate::settings::keys::CONSOLE_SHARE_CLIPBOARD,
-                display,
-                "share-clipboard",
-            )
-            .get()
-            .build();
     }
+    // Per VM (the page applies the VM's choice, or the default, when it reads the VM).
+    let share = gtk::ToggleButton::builder()
+        .icon_name("edit-paste-symbolic")
+        .tooltip_text(gettext(
+            "Share the clipboard with this VM (text copied on either side can be pasted on the other)",
+        ))
+        .build();
+    crate::ui::a11y::name(&share, &gettext("Share Clipboard"));
+    display
+        .bind_property("share-clipboard", &share, "active")
+        .sync_create()
+        .build();
+    let s = input.clone();
+    share.connect_toggled(move |b| s.emit(ConsoleMsg::ShareClipboard(b.is_active())));
+    tools.append(&share);
+    // The guest's sound (SPICE only), shown while it has some.
+    let mute = gtk::ToggleButton::builder()
+        .icon_name("audio-volume-muted-symbolic")
+        .tooltip_text(gettext("Mute the VM’s Sound"))
+        .build();
+    crate::ui::a11y::name(&mute, &gettext("Mute the VM’s Sound"));
+    spice
+        .bind_property("muted", &mute, "active")
+        .bidirectional()
+        .sync_create()
+        .build();
+    spice
+        .bind_property("has-audio", &mute, "visible")
+        .sync_create()
+        .build();
+    tools.append(&mute);
+    tools.append(&super::usb::button(spice));
     let full = crate::ui::a11y::icon_button("view-fullscreen-symbolic", &gettext("Fullscreen"));
     let s = input.clone();
     full.connect_clicked(move |_| s.emit(ConsoleMsg::Fullscreen(true)));

@@ -1,0 +1,99 @@
+//! The console toolbar's USB menu (SPICE only, shown while the VM has USB redirection ports):
+//! the host's USB devices, each with a switch that gives it to the guest or takes it back;
+//! what went wrong (a device the user may not open, no free port) is said under the list.
+
+use adw::prelude::*;
+use gtk::glib;
+
+use crate::i18n::gettext;
+use crate::widgets::spice_display::SpiceDisplay;
+
+/// The menu button.
+pub(super) fn button(spice: &SpiceDisplay) -> gtk::MenuButton {
+    let list = gtk::Box::new(gtk::Orientation::Vertical, 6);
+    list.set_margin_top(6);
+    list.set_margin_bottom(6);
+    list.set_margin_start(6);
+    list.set_margin_end(6);
+    let popover = gtk::Popover::builder().child(&list).build();
+    let weak = spice.downgrade();
+    popover.connect_show(move |_| {
+        if let Some(spice) = weak.upgrade() {
+            fill(&list, &spice, None);
+        }
+    });
+    let button = gtk::MenuButton::builder()
+        .icon_name("media-removable-symbolic")
+        .tooltip_text(gettext("USB Devices"))
+        .popover(&popover)
+        .build();
+    crate::ui::a11y::name(&button, &gettext("USB Devices"));
+    spice
+        .bind_property("has-usb", &button, "visible")
+        .sync_create()
+        .build();
+    button
+}
+
+/// Lists the host's devices into `list`, with `problem` under them.
+fn fill(list: &gtk::Box, spice: &SpiceDisplay, problem: Option<String>) {
+    while let Some(child) = list.first_child() {
+        list.remove(&child);
+    }
+    let problem = gtk::Label::builder()
+        .wrap(true)
+        .max_width_chars(40)
+        .xalign(0.0)
+        .css_classes(["error"])
+        .visible(problem.is_some())
+        .label(problem.unwrap_or_default())
+        .build();
+    match spice.usb_devices() {
+        Ok(devices) if devices.is_empty() => {
+            list.append(&gtk::Label::new(Some(&gettext(
+                "No USB devices on this computer",
+            ))));
+        }
+        Ok(devices) => {
+            for (i, device) in devices.into_iter().enumerate() {
+                let row = gtk::Box::new(gtk::Orientation::Horizontal, 12);
+                let label = gtk::Label::builder()
+                    .label(&device.description)
+                    .hexpand(true)
+                    .xalign(0.0)
+                    .build();
+                let switch = gtk::Switch::builder()
+                    .active(device.connected)
+                    .valign(gtk::Align::Center)
+                    .build();
+                crate::ui::a11y::name(&switch, &device.description);
+                let (weak, l, p) = (spice.downgrade(), list.clone(), problem.clone());
+                switch.connect_state_set(move |_, on| {
+                    let Some(spice) = weak.upgrade() else {
+                        return glib::Propagation::Stop;
+                    };
+                    p.set_visible(false);
+                    let (w, l) = (spice.downgrade(), l.clone());
+                    spice.set_usb_redirected(i, on, move |r| {
+                        // A refusal shows the devices as they are, and why.
+                        if let (Err(e), Some(spice)) = (r, w.upgrade()) {
+                            fill(&l, &spice, Some(e));
+                        }
+                    });
+                    glib::Propagation::Proceed
+                });
+                row.append(&label);
+                row.append(&switch);
+                list.append(&row);
+            }
+        }
+        Err(e) => {
+            problem.set_label(&crate::i18n::gettext_f(
+                "USB redirection is not available: {}",
+                &[&e],
+            ));
+            problem.set_visible(true);
+        }
+    }
+    list.append(&problem);
+}

@@ -1,0 +1,70 @@
+//! The Linux test guest ([`testbed::guest::linux_guest`]: root shells on ttyS0 and tty1) as a
+//! VM with a chosen display, and its serial port read from the pty QEMU gives it.
+
+use std::os::unix::fs::OpenOptionsExt;
+
+use testbed::Libvirtd;
+
+/// The guest's XML with `graphics` (a `<graphics>` element) and `extra` devices.
+pub fn linux_xml(name: &str, dir: &std::path::Path, graphics: &str, extra: &str) -> String {
+    format!(
+        "<domain type='qemu'>
+  <name>{name}</name>
+  <memory unit='MiB'>1024</memory>
+  <vcpu placement='static'>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>{kernel}</kernel>
+    <initrd>{initrd}</initrd>
+    <cmdline>console=ttyS0,115200 console=tty0 quiet cryptomgr.notests lapic_timer_period=4000000 no_timer_check tsc=reliable mitigations=off</cmdline>
+  </os>
+  <features><acpi/><tcg><tb-cache unit='MiB'>64</tb-cache></tcg></features>
+  <on_poweroff>destroy</on_poweroff>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <controller type='usb' model='none'/>
+    <serial type='pty'><target port='0'/></serial>
+    <console type='pty'><target type='serial' port='0'/></console>
+    {graphics}
+    <video><model type='vga' vram='16384' heads='1'/></video>
+    {extra}
+  </devices>
+</domain>
+",
+        kernel = dir.join("vmlinuz").display(),
+        initrd = dir.join("initramfs.gz").display(),
+    )
+}
+
+/// The serial port of running VM `name`: raw, without echo (an echo would go back to the
+/// guest as input), not blocking.
+pub fn open_serial(name: &str) -> std::fs::File {
+    use std::os::fd::AsRawFd;
+    let d = Libvirtd::shared();
+    let xml = d.virsh(&d.qemu_uri(), &["dumpxml", name]).unwrap();
+    let re = regex::Regex::new(r"<serial type='pty'>\s*<source path='([^']+)'").unwrap();
+    let path = re.captures(&xml).expect("no pty serial")[1].to_string();
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(&path)
+        .unwrap();
+    // SAFETY: termios calls on an fd we own, with a zeroed struct they fill.
+    unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        assert_eq!(libc::tcgetattr(file.as_raw_fd(), &mut t), 0);
+        libc::cfmakeraw(&mut t);
+        assert_eq!(libc::tcsetattr(file.as_raw_fd(), libc::TCSANOW, &t), 0);
+    }
+    file
+}
+
+/// Appends what the serial port has to `out`.
+pub fn read_serial(file: &mut std::fs::File, out: &mut String) {
+    use std::io::Read;
+    let mut buf = [0u8; 4096];
+    while let Ok(n @ 1..) = file.read(&mut buf) {
+        out.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+}
