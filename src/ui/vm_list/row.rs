@@ -71,6 +71,21 @@ mod imp {
             self.size.add_css_class("numeric");
             text.append(&self.name);
             text.append(&self.subtitle);
+            // The state's name, made when asked for: setting a tooltip costs a round trip to
+            // the display server, too much for every row bound while scrolling.
+            self.icon.set_has_tooltip(true);
+            let row = obj.downgrade();
+            self.icon.connect_query_tooltip(move |_, _, _, _, tooltip| {
+                let Some(vm) = row
+                    .upgrade()
+                    .and_then(|r| r.item())
+                    .and_downcast::<VmObject>()
+                else {
+                    return false;
+                };
+                tooltip.set_text(Some(&vm.vm_state().label()));
+                true
+            });
             obj.append(&self.icon);
             obj.append(&text);
             obj.append(&self.spinner);
@@ -126,6 +141,16 @@ pub fn memory_text(kib: u64) -> String {
     }
 }
 
+/// Sets `widget`'s tooltip (none for an empty text) only when it changes: GTK asks the windowing
+/// system where the pointer is on every change, a round trip to the display server that costs
+/// more than the rest of a row's update.
+pub fn set_tooltip(widget: &impl IsA<gtk::Widget>, text: Option<&str>) {
+    let text = text.filter(|t| !t.is_empty());
+    if widget.tooltip_text().as_deref() != text {
+        widget.set_tooltip_text(text);
+    }
+}
+
 impl ListRow {
     /// Shows `item` (a [`ConnectionObject`] or a [`VmObject`]) and follows its changes.
     pub fn bind(&self, item: &glib::Object) {
@@ -134,10 +159,9 @@ impl ListRow {
             let row = self.downgrade();
             item.connect_notify_local(None, move |obj, pspec| {
                 if let Some(row) = row.upgrade() {
-                    if pspec.name() == "cpu-percent" {
-                        spark::refresh(&row.imp().spark, obj);
-                    } else {
-                        row.refresh(obj);
+                    match pspec.name() {
+                        "cpu-percent" => spark::refresh(&row.imp().spark, obj),
+                        _ => row.refresh(obj),
                     }
                 }
             })
@@ -187,7 +211,7 @@ impl ListRow {
             imp.name.set_label(&conn.title());
             imp.name.add_css_class("heading");
             let details = conn.details();
-            self.set_tooltip_text((!details.is_empty()).then_some(details.as_str()));
+            set_tooltip(self, Some(&details));
             let empty = status == ConnectionStatus::Connected && conn.vm_count() == 0;
             let status_text = if empty {
                 gettext_f(
@@ -265,12 +289,11 @@ impl ListRow {
             if let Some(class) = class {
                 imp.icon.add_css_class(class);
             }
-            imp.icon.set_tooltip_text(Some(&state.label()));
             imp.name.set_label(&vm.name());
             imp.name.remove_css_class("heading");
             imp.subtitle.set_wrap(false);
             imp.subtitle.set_ellipsize(gtk::pango::EllipsizeMode::End);
-            self.set_tooltip_text(None);
+            set_tooltip(self, None);
             let title = vm.title();
             let subtitle = if title.is_empty() {
                 state.label()
