@@ -131,7 +131,7 @@ pub fn close(window: &mut MainWindow, uri: &str) {
     window.refresh_actions();
 }
 
-/// Gives the VM windows of `uri` the connection, or tells them it is gone.
+/// Gives the VM windows and thumbnails of `uri` the connection, or tells them it is gone.
 pub(super) fn tell_vm_windows(
     window: &mut MainWindow,
     uri: &str,
@@ -145,6 +145,7 @@ pub(super) fn tell_vm_windows(
     if let Some(w) = window.host_windows.get_mut(uri) {
         w.set_client(connection.cloned());
     }
+    crate::ui::thumbnails::set_connection(uri, connection);
 }
 
 /// The statistics of `uri` for this window: kept across reconnects, made anew (on `sampler`

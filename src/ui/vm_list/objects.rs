@@ -90,6 +90,9 @@ mod vm_imp {
         pub cpu_percent: Cell<f64>,
         #[property(get, set)]
         pub connection_uri: RefCell<String>,
+        /// The latest thumbnail of the screen, while the VM is active.
+        #[property(get, set, nullable)]
+        pub thumbnail: RefCell<Option<gtk::gdk::Texture>>,
         /// Recent CPU use for the row's sparkline.
         pub cpu_history: RefCell<crate::session::series::Series>,
     }
@@ -205,6 +208,9 @@ impl VmObject {
         if self.state() != vm.state.to_libvirt() {
             self.set_state(vm.state.to_libvirt());
             change.state = true;
+            if !vm.state.is_active() {
+                self.set_thumbnail(None::<gtk::gdk::Texture>);
+            }
         }
         if self.vcpus() != vm.vcpus {
             self.set_vcpus(vm.vcpus);

@@ -24,6 +24,8 @@ mod imp {
         /// Connect, Retry or New VM on a connection's row.
         pub action: gtk::Button,
         pub spark: crate::widgets::graph::HangarGraph,
+        /// The screen of a running VM.
+        pub thumbnail: crate::ui::thumbnails::ThumbnailPicture,
         pub bound: RefCell<Option<(glib::Object, Vec<glib::SignalHandlerId>)>>,
     }
 
@@ -37,6 +39,10 @@ mod imp {
                 spinner: gtk::Spinner::default(),
                 action: gtk::Button::default(),
                 spark: super::spark::new_sparkline(),
+                thumbnail: crate::ui::thumbnails::ThumbnailPicture::new(
+                    super::THUMBNAIL_WIDTH,
+                    super::THUMBNAIL_HEIGHT,
+                ),
                 bound: RefCell::default(),
             }
         }
@@ -87,6 +93,8 @@ mod imp {
                 true
             });
             obj.append(&self.icon);
+            self.thumbnail.set_valign(gtk::Align::Center);
+            obj.append(&self.thumbnail);
             obj.append(&text);
             obj.append(&self.spinner);
             self.action.set_valign(gtk::Align::Center);
@@ -115,6 +123,10 @@ impl Default for ListRow {
         glib::Object::new()
     }
 }
+
+/// Size of a VM row's thumbnail, in pixels.
+const THUMBNAIL_WIDTH: i32 = 64;
+const THUMBNAIL_HEIGHT: i32 = 36;
 
 /// "2 vCPUs · 4 GiB".
 pub fn size_text(vcpus: u32, memory_kib: u64) -> String {
@@ -161,6 +173,8 @@ impl ListRow {
                 if let Some(row) = row.upgrade() {
                     match pspec.name() {
                         "cpu-percent" => spark::refresh(&row.imp().spark, obj),
+                        // The thumbnail widget follows its VM itself.
+                        "thumbnail" => {}
                         _ => row.refresh(obj),
                     }
                 }
@@ -188,6 +202,12 @@ impl ListRow {
                 obj.disconnect(h);
             }
         }
+        self.imp().thumbnail.set_vm(None);
+    }
+
+    /// The thumbnail of the row's VM.
+    pub fn thumbnail(&self) -> &crate::ui::thumbnails::ThumbnailPicture {
+        &self.imp().thumbnail
     }
 
     /// Fades the icon and the text, not the row's button.
@@ -231,6 +251,8 @@ impl ListRow {
                 });
             imp.size.set_label("");
             imp.spark.set_visible(false);
+            imp.thumbnail.set_vm(None);
+            imp.thumbnail.set_visible(false);
             // Only an attempt under way turns: a wait between attempts shows nothing moving.
             let busy = status == ConnectionStatus::Connecting;
             imp.spinner.set_spinning(busy);
@@ -307,6 +329,8 @@ impl ListRow {
             imp.action.set_visible(false);
             imp.action.set_action_name(None);
             imp.spark.set_visible(state.is_active());
+            imp.thumbnail.set_vm(Some(vm));
+            imp.thumbnail.set_visible(true);
             spark::refresh(&imp.spark, item);
             self.set_text_opacity(1.0);
             self.set_opacity(if state == VmState::ShutOff { 0.75 } else { 1.0 });
