@@ -24,7 +24,7 @@ use crate::session::model::VmState;
 use crate::ui::vm_list::VmObject;
 
 /// How often a watched VM's screen is taken.
-pub const INTERVAL: Duration = Duration::from_secs(5);
+pub const INTERVAL: Duration = Duration::from_secs(10);
 
 /// How soon a VM that has no thumbnail yet gets one once its picture is on screen (a short
 /// delay lets rows scrolled past quickly go by without a screenshot).
