@@ -20,6 +20,8 @@ TEST_PKGS=(tini xvfb xauth dbus python3 procps imagemagick xorriso openssh-serve
   netcat-openbsd sasl2-bin libsasl2-modules gnome-keyring
   # Virtual networks started by a daemon in a network namespace of its own.
   dnsmasq-base iptables
+  # Storage pools on loop devices: an LVM volume group and an ext4 file system.
+  lvm2 e2fsprogs util-linux
   # Real key events for keyboard tests; window lookups.
   xdotool x11-utils
   # The accessibility bus and the walker that reads it from outside (tests/gui_a11y.rs).

@@ -3,11 +3,16 @@
 //! ```text
 //! cargo run --example newvm -- -c URI --name NAME --os OSINFO-ID [--memory MiB] [--vcpus N]
 //!     [--disk GiB] [--pool POOL] [--iso PATH] [--network NAME|user|none]
-//!     [--firmware bios|uefi|secure-boot] [--tpm|--no-tpm] [--virt-type kvm|qemu] [--print-xml]
+//!     [--firmware bios|uefi|secure-boot] [--tpm|--no-tpm] [--virt-type kvm|qemu]
+//!     [--cloud-image POOL/VOL --user NAME (--password PW | --ssh-key FILE.pub ...)
+//!      [--hostname H]] [--print-xml]
 //! ```
 //!
 //! With `--print-xml` it prints the domain XML and defines nothing; without it the VM and its
-//! disk are created (defined, not started).
+//! disk are created (defined, not started). With `--cloud-image` the disk is a new qcow2 overlay
+//! on that volume (`--disk` GiB, else the image's size) and a NoCloud seed volume (`cidata`)
+//! gives cloud-init the user, keys and host name; both are uploaded through libvirt, so remote
+//! hosts work too.
 
 use hangar::newvm::{self, Outcome};
 use hangar::osinfo::OsDb;

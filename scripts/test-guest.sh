@@ -3,12 +3,18 @@
 #   OUTDIR/vmlinuz        Debian's own kernel, unmodified, taken from its package
 #   OUTDIR/initramfs.gz   busybox-static, a few kernel modules and the guest's init scripts
 # The guest gives a root shell on ttyS0 and tty1 (prompt `guest# `), ACPI power off/reboot,
-# balloon statistics and, with a virtio network card, an address by DHCP.
+# balloon statistics and, with a virtio network card, an address by DHCP. Given a virtio disk
+# labelled `cidata` (a cloud-init NoCloud seed) it mounts it on /mnt/cidata, takes its host
+# name and prints `cidata: hostname=H user=U` on ttyS0.
 #
 # usage: scripts/test-guest.sh OUTDIR
 #   env FLAVOUR=cloud-amd64 (default) | amd64   which Debian kernel flavour to use
 #   env KERNEL_PKG=linux-image-6.1.0-NN-...     pin an exact kernel package instead
 #   env CACHE=DIR                               where the .debs are kept (default OUTDIR/cache)
+#   env AGENT=1                                 add qemu-guest-agent (Debian's, with the libraries
+#                                               it links to), started when the VM has its channel;
+#                                               a disk vda with a file system is mounted on /data
+#                                               (for the agent to report)
 #
 # Needs apt-get (Debian's package archive), dpkg-deb, tar, gzip. The .debs are downloaded once
 # (28 MB); the outputs are rebuilt in ~2 s and are the same byte for byte every time.
@@ -26,11 +32,21 @@ mkdir -p "$OUT" "$CACHE"
 #   evdev          /dev/input/event*, which busybox acpid reads
 #   virtio_*       the virtio PCI transport + virtio_balloon, so libvirt gets memory statistics
 #   virtio_net     a virtio network card, which asks for an address by DHCP at start
+#   virtio_blk, cdrom, nls_utf8, isofs   virtio disks; ISO 9660 (Joliet), for a seed (isofs needs cdrom)
 # The ACPI ones go first: a power-button press is lost until acpid listens.
 ACPI_MODULES="button evdev"
 VIRTIO_MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_balloon"
 NET_MODULES="failover net_failover virtio_net"
-MODULES="$ACPI_MODULES $VIRTIO_MODULES $NET_MODULES"
+DISK_MODULES="virtio_blk cdrom nls_utf8 isofs"
+MODULES="$ACPI_MODULES $VIRTIO_MODULES $NET_MODULES $DISK_MODULES"
+# With the guest agent: virtio_console, for the channel's virtio-serial port.
+AGENT=${AGENT:-0}
+AGENT_MODULES=""
+if [ "$AGENT" = 1 ]; then AGENT_MODULES="virtio_console"; MODULES="$MODULES $AGENT_MODULES"; fi
+AGENT_PKGS="qemu-guest-agent libc6 libglib2.0-0 libpcre2-8-0 libudev1 libnuma1 liburing2"
+# what qemu-ga links to (readelf -d), all in the packages above
+AGENT_LIBS="libc.so.6 libm.so.6 libglib-2.0.so.0 libgmodule-2.0.so.0 libpcre2-8.so.0 libudev.so.1
+  libnuma.so.1 liburing.so.2"
 
 # ---- 1. fetch the two packages (once) --------------------------------------------------------
 if [ -z "${KERNEL_PKG:-}" ]; then
@@ -65,7 +81,7 @@ BB="$BX/bin/busybox"
 [ -x "$BB" ] && [ -f "$KX/boot/vmlinuz-$KVER" ] || { echo "unexpected package layout" >&2; exit 1; }
 
 # ---- 3. stage the root file system -----------------------------------------------------------
-mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,root,etc/acpi/PWRF,lib/modules,var/log,run}
+mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,root,mnt,etc/acpi/PWRF,lib/modules,var/log,run}
 cp "$BB" "$ROOT/bin/busybox"
 for a in $("$BB" --list); do                       # one symlink per applet (sh, mount, insmod, ...)
   [ "$a" = busybox ] || ln -s busybox "$ROOT/bin/$a"
@@ -80,6 +96,27 @@ for m in $MODULES; do                              # flat copy, decompressed: in
     *)     cp "$f" "$ROOT/lib/modules/$m.ko" ;;
   esac
 done
+if [ "$AGENT" = 1 ]; then
+  AX=$WORK/agent
+  mkdir -p "$AX" "$ROOT/lib/x86_64-linux-gnu" "$ROOT/lib64"
+  for p in $AGENT_PKGS; do dpkg-deb -x "$(fetch "$p")" "$AX"; done
+  cp "$AX/usr/sbin/qemu-ga" "$ROOT/bin/qemu-ga"
+  for l in $AGENT_LIBS ld-linux-x86-64.so.2; do
+    f=$(find "$AX" -name "$l" -print -quit)
+    [ -n "$f" ] || { echo "$l not in $AGENT_PKGS" >&2; exit 1; }
+    case "$l" in
+      ld-linux*) cp -L "$f" "$ROOT/lib64/$l" ;;
+      *) cp -L "$f" "$ROOT/lib/x86_64-linux-gnu/$l" ;;
+    esac
+  done
+  cat > "$ROOT/etc/os-release" <<'EOF'
+NAME="Hangar test guest"
+PRETTY_NAME="Hangar test guest (busybox)"
+ID=hangar-test-guest
+VERSION_ID=1
+EOF
+fi
+
 # The kernel opens /dev/console for init before anything is mounted; mknod needs root.
 [ "$(id -u)" = 0 ] && mknod -m 600 "$ROOT/dev/console" c 5 1
 
@@ -114,7 +151,7 @@ for m in $ACPI_MODULES; do insmod /lib/modules/\$m.ko; done
 # ACPI power button (= virsh shutdown, and virsh reboot, which libvirt turns into
 # power-off + reset) -> /etc/acpi/PWRF/00000080
 acpid -l /var/log/acpid.log
-for m in $VIRTIO_MODULES $NET_MODULES; do insmod /lib/modules/\$m.ko; done
+for m in $VIRTIO_MODULES $NET_MODULES $DISK_MODULES $AGENT_MODULES; do insmod /lib/modules/\$m.ko; done
 EOF
 cat >> "$ROOT/etc/rc" <<'EOF'
 # a network card: ask for an address in the background (the lease is what tests look for)
@@ -123,10 +160,31 @@ if [ -e /sys/class/net/eth0 ]; then
   udhcpc -i eth0 -b -q -t 20 -s /etc/udhcpc.script >/dev/null 2>&1 &
 fi
 EOF
+cat >> "$ROOT/etc/rc" <<'EOF'
+# a cloud-init NoCloud seed (a disk labelled cidata): what cloud-init would take from it
+seed=$(findfs LABEL=cidata 2>/dev/null)
+if [ -n "$seed" ] && mkdir -p /mnt/cidata && mount -t iso9660 -o ro "$seed" /mnt/cidata; then
+  host=$(sed -n 's/^local-hostname: *"*\([^"]*\)"*$/\1/p' /mnt/cidata/meta-data)
+  user=$(sed -n 's/^  - name: *"*\([^"]*\)"*$/\1/p' /mnt/cidata/user-data | head -1)
+  [ -n "$host" ] && hostname "$host"
+  echo "cidata: hostname=$host user=$user" > /dev/ttyS0
+fi
+EOF
 cat > "$ROOT/etc/udhcpc.script" <<'EOF'
 #!/bin/sh
 [ "$1" = bound ] && ip addr add "$ip/${mask:-24}" dev "$interface"
 exit 0
+EOF
+cat >> "$ROOT/etc/rc" <<'EOF'
+# the guest agent, on the port of its channel (no udev here: the port is found by its name)
+if [ -x /bin/qemu-ga ]; then
+  [ -b /dev/vda ] && mkdir -p /data && mount -o ro /dev/vda /data
+  for p in /sys/class/virtio-ports/*; do
+    [ "$(cat "$p/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] || continue
+    LD_LIBRARY_PATH=/lib/x86_64-linux-gnu qemu-ga -d -m virtio-serial -p "/dev/${p##*/}" \
+      -f /run/qemu-ga.pid -t /run -l /var/log/qemu-ga.log
+  done
+fi
 EOF
 cat >> "$ROOT/etc/rc" <<'EOF'
 # a marker a test can wait for on either console; the prompt follows right after it

@@ -6,22 +6,29 @@
 //! newvm -c URI --name NAME --os OSINFO-ID [--memory MiB] [--vcpus N] [--disk GiB]
 //!       [--pool POOL] [--iso PATH] [--network NAME|user|none]
 //!       [--firmware bios|uefi|secure-boot] [--tpm|--no-tpm] [--virt-type kvm|qemu]
-//!       [--print-xml]
+//!       [--cloud-image POOL/VOL --user NAME (--password PW | --ssh-key FILE.pub …)
+//!        [--hostname H]] [--print-xml]
 //! ```
+//!
+//! With `--cloud-image` the VM boots a new qcow2 overlay on the image (`--disk` GiB, else the
+//! image's size) and cloud-init sets up the user and host name from a seed volume.
 
 use virt_client::{Connection, StoragePool};
 use virt_xml::PoolXml;
 use virt_xml::builder::{Firmware, NetSource};
 
+use crate::cloudinit::{self, CloudConfig};
 use crate::osinfo::OsDb;
 use crate::ui::volumes::default_pool::DefaultPool;
 use crate::ui::wizard::plan::{self, Choices, DiskChoice};
-use crate::ui::wizard::{self, Created, DiskPlan, HostChoices, Plan, SourceKind};
+use crate::ui::wizard::{self, Created, DiskPlan, HostChoices, Plan, SourceKind, cloud};
 
 /// How to call it.
 pub const USAGE: &str = "usage: newvm -c URI --name NAME --os OSINFO-ID [--memory MiB] \
 [--vcpus N] [--disk GiB] [--pool POOL] [--iso PATH] [--network NAME|user|none] \
-[--firmware bios|uefi|secure-boot] [--tpm|--no-tpm] [--virt-type kvm|qemu] [--print-xml]";
+[--firmware bios|uefi|secure-boot] [--tpm|--no-tpm] [--virt-type kvm|qemu] \
+[--cloud-image POOL/VOL --user NAME (--password PW | --ssh-key FILE.pub ...) [--hostname H]] \
+[--print-xml]";
 
 /// The command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,6 +59,16 @@ pub struct Args {
     pub virt_type: Option<String>,
     /// Print the domain XML and define nothing.
     pub print_xml: bool,
+    /// A cloud image to boot, as `POOL/VOLUME`.
+    pub cloud_image: Option<String>,
+    /// The user cloud-init creates.
+    pub user: Option<String>,
+    /// The user's password.
+    pub password: Option<String>,
+    /// Files with SSH public keys for the user.
+    pub ssh_keys: Vec<String>,
+    /// The host name (the VM's name when not given).
+    pub hostname: Option<String>,
 }
 
 /// Parses the arguments (without the program name).
@@ -99,6 +116,11 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             "--no-tpm" => out.tpm = Some(false),
             "--virt-type" => out.virt_type = Some(value()?),
             "--print-xml" => out.print_xml = true,
+            "--cloud-image" => out.cloud_image = Some(value()?),
+            "--user" => out.user = Some(value()?),
+            "--password" => out.password = Some(value()?),
+            "--ssh-key" => out.ssh_keys.push(value()?),
+            "--hostname" => out.hostname = Some(value()?),
             other => return Err(format!("unknown argument '{other}'\n{USAGE}")),
         }
     }
@@ -111,7 +133,33 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             return Err(format!("{what} is needed\n{USAGE}"));
         }
     }
+    if out.cloud_image.is_none()
+        && (out.user.is_some()
+            || out.password.is_some()
+            || !out.ssh_keys.is_empty()
+            || out.hostname.is_some())
+    {
+        return Err(format!(
+            "--user, --password, --ssh-key and --hostname go with --cloud-image\n{USAGE}"
+        ));
+    }
     Ok(out)
+}
+
+/// The cloud-init settings of `args`, with the keys read from their files.
+fn cloud_config(args: &Args) -> Result<CloudConfig, String> {
+    let mut ssh_keys = Vec::new();
+    for file in &args.ssh_keys {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read the SSH key {file}: {e}"))?;
+        ssh_keys.push(cloudinit::public_key(&text, file)?);
+    }
+    Ok(CloudConfig {
+        user: args.user.clone().unwrap_or_default(),
+        password: args.password.clone(),
+        ssh_keys,
+        hostname: args.hostname.clone().unwrap_or_else(|| args.name.clone()),
+    })
 }
 
 /// The wizard's choices for `args` on `host`, with the defaults of the system from `db`.
@@ -135,9 +183,17 @@ pub fn choices(args: &Args, db: &OsDb, host: &HostChoices) -> Result<Choices, St
         Some(n) if host.networks.iter().any(|x| x == n) => Some(NetSource::Network(n.into())),
         Some(n) => return Err(format!("the host has no virtual network '{n}'")),
     };
-    let disk = match args.disk_gib.unwrap_or(defaults.disk_gib) {
-        0 => DiskChoice::None,
-        gib => DiskChoice::New {
+    let disk = match (
+        &args.cloud_image,
+        args.disk_gib.unwrap_or(defaults.disk_gib),
+    ) {
+        (Some(base), _) => DiskChoice::CloudImage {
+            base: base.clone(),
+            gib: args.disk_gib.unwrap_or(0),
+            config: cloud_config(args)?,
+        },
+        (None, 0) => DiskChoice::None,
+        (None, gib) => DiskChoice::New {
             pool: args.pool.clone(),
             gib,
         },
@@ -147,7 +203,11 @@ pub fn choices(args: &Args, db: &OsDb, host: &HostChoices) -> Result<Choices, St
         virt_type: args.virt_type.clone(),
         memory_mib: args.memory_mib.unwrap_or(defaults.memory_mib),
         vcpus: args.vcpus.unwrap_or(defaults.vcpus),
-        source: SourceKind::Iso,
+        source: if args.cloud_image.is_some() {
+            SourceKind::Cloud
+        } else {
+            SourceKind::Iso
+        },
         iso: args.iso.clone(),
         kernel: None,
         disk,
@@ -181,8 +241,20 @@ pub async fn run(args: &Args, db: &OsDb) -> Result<Outcome, String> {
     let host = wizard::load_host_choices(&conn).await;
     let plan = plan::plan(&choices(args, db, &host)?, &host)?;
     if args.print_xml {
+        if let DiskPlan::CloudImage { pool, volume, .. } = &plan.disk {
+            cloud::base(&conn, pool, volume).await?;
+        }
         let disk = disk_path(&conn, &plan).await?;
-        return wizard::domain_xml(&plan, disk.as_deref()).map(Outcome::Xml);
+        let seed = match (&plan.disk, &disk) {
+            (DiskPlan::CloudImage { .. }, Some(d)) => Some(format!(
+                "{}/{}",
+                d.rsplit_once('/').map_or("", |x| x.0),
+                cloud::seed_name(&plan.name)
+            )),
+            _ => None,
+        };
+        return wizard::domain_xml_seeded(&plan, disk.as_deref(), seed.as_deref())
+            .map(Outcome::Xml);
     }
     wizard::create(&conn, &plan, |_| {})
         .await
@@ -199,7 +271,7 @@ async fn disk_path(conn: &Connection, plan: &Plan) -> Result<Option<String>, Str
             prepare: Some(DefaultPool::Create(dir) | DefaultPool::Start(Some(dir))),
             ..
         } => dir.clone(),
-        DiskPlan::New { pool, .. } => {
+        DiskPlan::New { pool, .. } | DiskPlan::CloudImage { pool, .. } => {
             let m = |e: virt_client::Error| wizard::finish_message(&e);
             let p = StoragePool::lookup_by_name(conn, pool).await.map_err(m)?;
             let xml =
@@ -255,5 +327,29 @@ mod tests {
         );
         assert!(args(&["-c", "u", "--name", "x", "--os", "w", "--memory", "lots"]).is_err());
         assert!(args(&["-c", "u", "--bogus"]).unwrap_err().contains("bogus"));
+        let c = args(&[
+            "-c",
+            "u",
+            "--name",
+            "n",
+            "--os",
+            "debian12",
+            "--cloud-image",
+            "p/v.qcow2",
+            "--user",
+            "ada",
+            "--ssh-key",
+            "a.pub",
+            "--ssh-key",
+            "b.pub",
+            "--hostname",
+            "h",
+        ])
+        .unwrap();
+        assert_eq!(c.cloud_image.as_deref(), Some("p/v.qcow2"));
+        assert_eq!(c.ssh_keys, ["a.pub", "b.pub"]);
+        assert_eq!(c.hostname.as_deref(), Some("h"));
+        let e = args(&["-c", "u", "--name", "n", "--os", "d", "--user", "x"]).unwrap_err();
+        assert!(e.contains("--cloud-image"), "{e}");
     }
 }

@@ -62,18 +62,23 @@ fn focus_window(title: &str) {
 }
 
 /// Presses Tab until `is_target` holds for the focused widget of `window`; fails, naming the
-/// widgets the focus went through, if it does not within 60 presses.
+/// widgets the focus went through, if it does not within 60 presses. A guest's display takes
+/// Tab for the guest, so on a display it presses Ctrl+Alt, which hands the focus on.
 fn tab_to(window: &impl IsA<gtk::Window>, what: &str, is_target: impl Fn(&gtk::Widget) -> bool) {
     let mut seen = Vec::new();
+    let mut on_display = false;
     for _ in 0..60 {
-        key("Tab");
+        key(if on_display { "ctrl+alt" } else { "Tab" });
         let Some(focus) = gtk::prelude::GtkWindowExt::focus(window.as_ref()) else {
+            on_display = false;
             continue;
         };
         if is_target(&focus) {
             return;
         }
-        seen.push(focus.type_().name().to_string());
+        let name = focus.type_().name();
+        on_display = name == "HangarVncDisplay" || name == "HangarSpiceDisplay";
+        seen.push(name.to_string());
     }
     panic!("Tab never reached {what}; the focus went through: {seen:?}");
 }

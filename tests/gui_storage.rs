@@ -391,9 +391,11 @@ fn show_host_storage_opens_the_storage_page_of_the_first_connection() {
         .map(|p| p.name.clone())
         .collect();
     assert_eq!(names, ["cli"]);
-    support::hardware::screenshot(w.window(), "host-storage");
-    w.window().destroy();
+    // The screenshot turns the main loop: the main window's model must not be held meanwhile.
+    let window = w.window().clone();
     drop(m);
+    support::hardware::screenshot(&window, "host-storage");
+    window.destroy();
     main.widget().destroy();
 }
 

@@ -58,10 +58,33 @@ fn a_pool_of_a_thousand_volumes_is_listed_in_full_and_in_time() {
     );
     assert!(list.view.is_mapped());
 
+    // A reload of the unchanged pool leaves the view's model alone.
+    let changes = std::rc::Rc::new(std::cell::Cell::new(0u32));
+    let seen = changes.clone();
+    let handler = list
+        .store
+        .connect_items_changed(move |_, _, _, _| seen.set(seen.get() + 1));
     let again = Instant::now();
     send(&page, Msg::Reload);
     let reload = again.elapsed();
     assert_eq!(page.model().volumes().len(), VOLUMES);
+    assert_eq!(changes.get(), 0, "an unchanged pool's rows were replaced");
+    // One volume more: one change, one entry in.
+    std::fs::File::create(dir.join("vol-0500a.img")).unwrap();
+    d.virsh(&d.qemu_uri(), &["pool-refresh", "big"]).unwrap();
+    send(&page, Msg::Reload);
+    assert_eq!(changes.get(), 1);
+    assert_eq!(list.store.n_items() as usize, VOLUMES + 1);
+    let entry = list
+        .store
+        .item(501)
+        .and_downcast::<gtk::glib::BoxedAnyObject>()
+        .unwrap();
+    assert_eq!(
+        entry.borrow::<hangar::ui::storage::ops::VolumeEntry>().name,
+        "vol-0500a.img"
+    );
+    list.store.disconnect(handler);
     eprintln!(
         "FIGURE storage page, {VOLUMES} volumes: first listing {} ms (connect, pools, volumes, rows), reload {} ms",
         first.as_millis(),

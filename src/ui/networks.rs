@@ -20,6 +20,7 @@ pub use form::NetworkForm;
 pub use ops::{Lease, NetInfo};
 
 use crate::i18n::{gettext, gettext_f};
+use crate::ui::xml_pane;
 use ops::Op;
 
 /// How often the leases of the network on screen are read again.
@@ -405,19 +406,22 @@ impl Component for NetworksPage {
                     return;
                 };
                 let name = n.name.clone();
-                match NetworkXml::parse(&text) {
-                    Err(e) => self.xml_error = Some(gettext_f("Not valid: {}", &[&e.to_string()])),
-                    Ok(doc) if doc.root().name(&doc).as_deref() != Some(name.as_str()) => {
-                        self.xml_error = Some(gettext_f(
-                            "The name must stay “{}”: a network is renamed by making a new one.",
-                            &[&name],
-                        ));
-                    }
-                    Ok(doc) => {
+                let checked = xml_pane::checked(
+                    &text,
+                    &name,
+                    NetworkXml::parse,
+                    |doc| doc.root().name(doc).map(|n| n.into_owned()),
+                    &gettext_f(
+                        "The name must stay “{}”: a network is renamed by making a new one.",
+                        &[&name],
+                    ),
+                );
+                match checked {
+                    Err(e) => self.xml_error = Some(e),
+                    Ok(xml) => {
                         self.xml_error = None;
                         self.busy = true;
                         let conn = self.conn.clone();
-                        let xml = doc.to_string();
                         sender.oneshot_command(async move {
                             NetworksCmd::Done(
                                 ops::define(&conn, &xml)

@@ -2,6 +2,7 @@
 //! snapshots and hardware, switched from the header bar.
 
 pub mod console;
+pub mod guest;
 pub mod performance;
 pub mod pinning;
 pub mod snapshots;
@@ -93,6 +94,7 @@ pub struct VmWindow {
     snapshots: Controller<snapshots::SnapshotsPage>,
     performance: performance::PerformancePage,
     console: Controller<console::ConsolePage>,
+    guest: Controller<guest::GuestGroup>,
 }
 
 /// Messages to a VM window.
@@ -157,6 +159,11 @@ impl VmWindow {
         &self.console
     }
 
+    /// The overview's guest group.
+    pub fn guest(&self) -> &Controller<guest::GuestGroup> {
+        &self.guest
+    }
+
     /// The page shown.
     pub fn page(&self) -> VmPage {
         self.page
@@ -191,12 +198,13 @@ impl Component for VmWindow {
 
                 adw::HeaderBar {
                     #[wrap(Some)]
+                    #[name = "switcher_title"]
                     set_title_widget = &adw::ViewSwitcherTitle {
                         set_stack: Some(&stack),
                         #[watch]
                         set_title: &model.summary.name,
                         #[watch]
-                        set_subtitle: &model.summary.state.label(),
+                        set_subtitle: &model.summary.state_label(),
                     },
                     pack_start = &gtk::Box {
                         add_css_class: "linked",
@@ -272,7 +280,7 @@ impl Component for VmWindow {
                                 set_title: &gettext("State"),
                                 add_suffix = &gtk::Label {
                                     #[watch]
-                                    set_label: &model.summary.state.label(),
+                                    set_label: &model.summary.state_label(),
                                 },
                             },
                             adw::ActionRow {
@@ -283,6 +291,7 @@ impl Component for VmWindow {
                                 },
                             },
                         },
+                        add: model.guest.widget(),
                         adw::PreferencesGroup {
                             set_title: &gettext("Resources"),
                             adw::ActionRow {
@@ -349,6 +358,12 @@ impl Component for VmWindow {
                         },
                     },
                 },
+
+                // When the window is too narrow for the switcher in the title, it moves here.
+                #[name = "switcher_bar"]
+                adw::ViewSwitcherBar {
+                    set_stack: Some(&stack),
+                },
             },
         }
     }
@@ -388,8 +403,15 @@ impl Component for VmWindow {
             .forward(sender.input_sender(), |out| match out {
                 console::ConsoleOutput::Run => VmWindowMsg::Act(VmAction::Run),
             });
+        let guest = guest::GuestGroup::builder()
+            .launch(guest::GuestInit {
+                name: init.vm.name(),
+                connection: init.connection.clone(),
+            })
+            .detach();
         let model = VmWindow {
             hardware: None,
+            guest,
             pinning,
             snapshots,
             performance: performance::PerformancePage::new(&init.vm),
@@ -407,6 +429,11 @@ impl Component for VmWindow {
         );
         thumbnail.set_vm(Some(&model.vm));
         let widgets = view_output!();
+        widgets
+            .switcher_title
+            .bind_property("title-visible", &widgets.switcher_bar, "reveal")
+            .sync_create()
+            .build();
         show_page(&widgets.stack, model.page);
         model.load_domain(&sender);
         ComponentParts { model, widgets }
@@ -426,7 +453,13 @@ impl Component for VmWindow {
 
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>, _root: &Self::Root) {
         match msg {
-            VmWindowMsg::Changed => self.summary = self.vm.summary(),
+            VmWindowMsg::Changed => {
+                let before = self.summary.state;
+                self.summary = self.vm.summary();
+                if self.summary.state != before {
+                    self.guest.emit(guest::GuestMsg::Refresh);
+                }
+            }
             VmWindowMsg::Show(page) => self.page = page,
             VmWindowMsg::Act(action) => {
                 let target = (self.vm.connection_uri(), self.vm.uuid());
@@ -439,6 +472,7 @@ impl Component for VmWindow {
                     .emit(console::ConsoleMsg::Connection(conn.clone()));
                 self.snapshots
                     .emit(snapshots::SnapshotsMsg::Connection(conn.clone()));
+                self.guest.emit(guest::GuestMsg::Connection(conn.clone()));
                 let reconnected = conn.is_some();
                 self.connection = conn;
                 if reconnected {

@@ -9,6 +9,9 @@
 //!     └── error label
 //! ```
 
+pub mod cloud;
+pub mod cloud_form;
+mod cloud_upload;
 mod finish;
 mod model;
 mod os;
@@ -26,13 +29,15 @@ use relm4::prelude::*;
 use virt_client::Connection;
 
 pub use finish::{
-    Created, DiskPlan, Plan, Progress, SourceKind, create, domain_xml, message as finish_message,
+    Created, DiskPlan, Plan, Progress, SourceKind, create, domain_xml, domain_xml_seeded,
+    message as finish_message,
 };
 pub use model::{default_network, default_pool};
 pub use resources::{HostChoices, load_host_choices};
 
 use crate::i18n::{gettext, gettext_f};
 use crate::osinfo::{IsoInfo, OsDb};
+use crate::ui::volume_browser::{VolumeBrowser, VolumeBrowserOutput};
 
 /// What the wizard needs: the connection to create the VM on.
 #[derive(Debug, Clone)]
@@ -68,12 +73,14 @@ pub enum NewVmWizardMsg {
     SetSource(SourceKind),
     /// A path field changed.
     SetPath(PathField, String),
-    /// Open a file chooser for a path field.
+    /// Open the storage browser for a path field.
     Browse(PathField),
-    /// Use the ISO volume at this index of the host's list (0 = none).
-    PickIsoVolume(u32),
+    /// What the storage browser chose for the field it was opened for.
+    Browsed(VolumeBrowserOutput),
     /// The kernel command line changed.
     SetCmdline(String),
+    /// A choice for the cloud image changed.
+    Cloud(cloud_form::CloudMsg),
     /// The OS search changed.
     OsQuery(String),
     /// Choose a system by osinfo id (`None` = generic).
@@ -151,6 +158,10 @@ pub enum WizardCmd {
     ImportFormat(String, Result<String, String>),
     /// Whether the name is taken.
     NameChecked(String, Result<bool, String>),
+    /// This computer's SSH public keys: (file name, key).
+    LocalKeys(Vec<(String, String)>),
+    /// An image was uploaded (`POOL/VOLUME`) or not; what the host offers now.
+    Uploaded(Result<String, String>, HostChoices),
     /// Creation progress.
     Progress(Progress),
     /// Creation ended.
@@ -195,6 +206,7 @@ pub struct NewVmWizard {
     kernel: String,
     initrd: String,
     cmdline: String,
+    cloud: cloud_form::CloudChoice,
     iso_info: Option<IsoInfo>,
     /// The format of the image to import (read from the host), once known.
     import_format: Option<Result<String, String>>,
@@ -223,7 +235,14 @@ pub struct NewVmWizard {
     progress: (String, f64),
     error: Option<String>,
     created: Option<Created>,
+    /// The storage browser, made when first opened.
+    browser: Option<Rc<Controller<VolumeBrowser>>>,
+    /// The file chooser of a cloud image to upload, kept while it is open.
     chooser: Option<gtk::FileChooserNative>,
+    /// The field the browser was opened for.
+    browsing: Option<PathField>,
+    /// Times the browser set a path (the entry then shows it even while focused).
+    browsed_gen: u64,
 }
 
 impl std::fmt::Debug for NewVmWizard {
@@ -282,6 +301,11 @@ impl Component for NewVmWizard {
         sender.oneshot_command(async move {
             WizardCmd::Host(resources::load_host_choices(&conn).await)
         });
+        if crate::session::media::is_local(&init.conn) {
+            // Keys for a cloud image's user; the host is this computer, so the VM is reached
+            // from here.
+            sender.spawn_oneshot_command(|| WizardCmd::LocalKeys(cloud_form::local_keys()));
+        }
         let mut model = NewVmWizard {
             conn: init.conn,
             uri: init.uri,
@@ -294,6 +318,7 @@ impl Component for NewVmWizard {
             kernel: String::new(),
             initrd: String::new(),
             cmdline: String::new(),
+            cloud: cloud_form::CloudChoice::default(),
             iso_info: None,
             import_format: None,
             db: None,
@@ -321,7 +346,10 @@ impl Component for NewVmWizard {
             progress: (String::new(), 0.0),
             error: None,
             created: None,
+            browser: None,
             chooser: None,
+            browsing: None,
+            browsed_gen: 0,
         };
         model.apply_defaults();
         ComponentParts { model, widgets }
@@ -339,16 +367,17 @@ impl Component for NewVmWizard {
             }
             M::SetPath(field, path) => self.set_path(field, path, &sender),
             M::Browse(field) => self.browse(field, root, &sender),
-            M::PickIsoVolume(i) => {
-                if let Some((_, path)) = i
-                    .checked_sub(1)
-                    .and_then(|i| self.host.isos.get(i as usize))
-                {
-                    let path = path.clone();
-                    self.set_path(PathField::Iso, path, &sender);
-                }
-            }
+            M::Browsed(out) => self.browsed(out, &sender),
             M::SetCmdline(c) => self.cmdline = c,
+            M::Cloud(cloud_form::CloudMsg::Upload) => self.choose_upload(root, &sender),
+            M::Cloud(cloud_form::CloudMsg::UploadFile(path)) => {
+                self.error = None;
+                self.start_upload(path, &sender);
+            }
+            M::Cloud(c) => {
+                self.cloud.update(c);
+                self.error = None;
+            }
             M::OsQuery(q) => {
                 self.os_query = q;
                 self.os_list_gen += 1;
@@ -473,6 +502,15 @@ impl Component for NewVmWizard {
                     Ok(false) => self.step = 3,
                     Err(e) => self.error = Some(e),
                 }
+            }
+            WizardCmd::LocalKeys(keys) => self.cloud.set_keys(keys),
+            WizardCmd::Uploaded(result, host) => {
+                let pool = self.host.pools.get(self.pool as usize).cloned();
+                self.update_cmd(WizardCmd::Host(host), sender, root);
+                if let Some(i) = pool.and_then(|p| self.host.pools.iter().position(|x| *x == p)) {
+                    self.pool = u32::try_from(i).unwrap_or(0);
+                }
+                self.uploaded(result);
             }
             WizardCmd::Progress(Progress::Step(text, fraction)) => self.progress = (text, fraction),
             WizardCmd::Done(result) => {

@@ -6,6 +6,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
 pub mod hardware;
 pub mod session;
 pub mod storage;
@@ -19,8 +20,10 @@ use std::time::Duration;
 pub fn init_gui() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
+        // A short name: a session daemon puts its VMs' channel sockets under the config
+        // directory, and a UNIX socket path must fit in 108 bytes.
         let dir = tempfile::Builder::new()
-            .prefix("hangar-gui-")
+            .prefix("hg-")
             .tempdir()
             .unwrap()
             .keep();

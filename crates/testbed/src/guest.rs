@@ -2,7 +2,8 @@
 //! (`scripts/test-guest.sh`), with a root shell on the serial console (prompt `guest# `).
 //!
 //! [`linux_guest`] finds it in `HANGAR_TEST_GUEST`, else in `~/.cache/hangar/test-guest`,
-//! building it there first when it is missing (Debian's packages, downloaded once). A test that
+//! building it there first when it is missing or older than its recipe (Debian's packages,
+//! downloaded once). A test that
 //! needs the guest fails with the reason when it cannot be had: it never passes by skipping.
 
 use std::io;
@@ -33,8 +34,17 @@ fn is_built(dir: &Path) -> bool {
     dir.join("vmlinuz").is_file() && dir.join("initramfs.gz").is_file()
 }
 
-/// Builds the guest into `dir` unless it is there; one test process at a time (a lock file),
-/// the others then find it built.
+/// Whether the guest in `dir` was built after `script` last changed.
+fn is_current(dir: &Path, script: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (modified(&dir.join("initramfs.gz")), modified(script)) {
+        (Some(built), Some(recipe)) => built >= recipe,
+        _ => false,
+    }
+}
+
+/// Builds the guest into `dir` unless it is there and current; one test process at a time (a
+/// lock file), the others then find it built.
 fn build_once(dir: &Path) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let lock = std::fs::File::create(dir.join(".lock"))?;
@@ -42,10 +52,10 @@ fn build_once(dir: &Path) -> io::Result<()> {
     if unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&lock), libc::LOCK_EX) } != 0 {
         return Err(io::Error::last_os_error());
     }
-    if is_built(dir) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-guest.sh");
+    if is_built(dir) && is_current(dir, &script) {
         return Ok(());
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-guest.sh");
     let mut out = Command::new("bash").arg(&script).arg(dir).output()?;
     if !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("apt-get update") {
         // A machine whose package lists were never fetched: fetch them once and try again.

@@ -2,6 +2,7 @@
 
 mod cpu;
 mod devices;
+mod guest;
 mod iothread;
 mod job;
 mod memory;
@@ -11,6 +12,10 @@ mod state;
 mod stats;
 
 pub use cpu::{VcpuInfo, cpumap_from_list, cpumap_to_list};
+pub use guest::{
+    AddressSource, AgentUnavailable, FsInfo, GuestFs, GuestInfo, GuestInterface, GuestOs,
+    GuestUser, HostnameSource, IpAddress, info_types,
+};
 pub use iothread::IothreadInfo;
 pub use job::{JOB_STATS_COMPLETED, JOB_STATS_KEEP_COMPLETED, JobStats, JobType};
 pub use migrate::{CopyStorage, MigrateOptions, MigrationPhase, VmLocation};

@@ -1,7 +1,8 @@
 //! Builders of new documents for the new-VM wizard and the storage and network dialogs:
-//! a domain from a few choices, a volume, a directory pool and a NAT network.
+//! a domain from a few choices, a volume, storage pools of several kinds and a NAT network.
 
 mod network;
+mod pool;
 
 use std::fmt::Write as _;
 
@@ -13,6 +14,7 @@ use crate::tree::{escape_attr, escape_text};
 use crate::units::Size;
 
 pub use network::{IpSpec, NetworkMode, NetworkSpec, StaticHost, in_subnet, network};
+pub use pool::{DISK_FORMATS, FS_FORMATS, NETFS_FORMATS, PoolSource, PoolSpec, pool};
 
 pub use crate::domain::Firmware;
 
@@ -36,6 +38,8 @@ pub struct DiskSpec {
     pub bus: String,
     /// The image format (`qcow2`, `raw`).
     pub format: String,
+    /// Whether the guest may only read it.
+    pub readonly: bool,
 }
 
 /// Builds a new domain from the choices of the new-VM wizard.
@@ -151,7 +155,17 @@ impl DomainBuilder {
             path: path.to_owned(),
             bus: bus.to_owned(),
             format: format.to_owned(),
+            readonly: false,
         });
+        self
+    }
+
+    /// Adds a disk image the guest may only read (e.g. a cloud-init seed).
+    pub fn readonly_disk(mut self, path: &str, bus: &str, format: &str) -> Self {
+        self = self.disk(path, bus, format);
+        if let Some(d) = self.disks.last_mut() {
+            d.readonly = true;
+        }
         self
     }
 
@@ -284,11 +298,16 @@ impl DomainBuilder {
         for disk in &self.disks {
             let _ = write!(
                 x,
-                "    <disk type='file' device='disk'>\n      <driver name='qemu' type='{}'/>\n      <source file='{}'/>\n      <target dev='{}' bus='{}'/>\n    </disk>\n",
+                "    <disk type='file' device='disk'>\n      <driver name='qemu' type='{}'/>\n      <source file='{}'/>\n      <target dev='{}' bus='{}'/>\n{}    </disk>\n",
                 a(&disk.format),
                 a(&disk.path),
                 target(&disk.bus),
-                a(&disk.bus)
+                a(&disk.bus),
+                if disk.readonly {
+                    "      <readonly/>\n"
+                } else {
+                    ""
+                }
             );
         }
         if let Some(iso) = &self.cdrom {

@@ -18,6 +18,7 @@ fn wizard_domain() -> DomainBuilder {
         .firmware(Firmware::Bios)
         .disk("/tmp/hangar-new-vm.qcow2", "virtio", "qcow2")
         .disk("/tmp/hangar-data 'x'.raw", "virtio", "raw")
+        .readonly_disk("/tmp/new-vm-cidata.iso", "virtio", "raw")
         .cdrom("/tmp/install.iso")
         .network(NetSource::User)
 }
@@ -37,7 +38,7 @@ fn domain_builder_reads_back() {
     assert_eq!(os.boot_order(&x), ["cdrom", "hd"]);
     let devs = d.devices(&x).expect("devices");
     let disks = devs.disks(&x);
-    assert_eq!(disks.len(), 3);
+    assert_eq!(disks.len(), 4);
     assert_eq!(
         disks[1].source(&x).expect("s"),
         DiskSource::File("/tmp/hangar-data 'x'.raw".into())
@@ -46,8 +47,9 @@ fn domain_builder_reads_back() {
         .iter()
         .filter_map(|k| k.target_dev(&x).map(|t| t.into_owned()))
         .collect();
-    assert_eq!(targets, ["vda", "vdb", "sda"]);
-    assert!(disks[2].readonly(&x));
+    assert_eq!(targets, ["vda", "vdb", "vdc", "sda"]);
+    assert!(!disks[1].readonly(&x));
+    assert!(disks[2].readonly(&x) && disks[3].readonly(&x));
     assert_eq!(
         devs.interfaces(&x)[0].source(&x).expect("nic"),
         InterfaceSource::User
@@ -169,7 +171,9 @@ fn daemon_accepts_builder_output() {
     virsh(&["undefine", "new-vm"]);
     let x = DomainXml::parse(&dumped).expect("parse dump");
     assert_eq!(x.root().memory(&x).expect("m"), Some(Size::kib(786_432)));
-    assert_eq!(x.root().devices(&x).expect("d").disks(&x).len(), 3);
+    let disks = x.root().devices(&x).expect("d").disks(&x);
+    assert_eq!(disks.len(), 4);
+    assert!(disks[2].readonly(&x), "{dumped}");
     assert_eq!(x.to_string(), dumped);
 
     let pool_dir = dir.path().join("pool");

@@ -7,6 +7,7 @@ use super::form_view::{FormWidgets, mode_label};
 use super::ops::{Lease, NetInfo};
 use super::{NetworksPage, NetworksPageMsg as Msg};
 use crate::i18n::{gettext, gettext_f};
+use crate::ui::xml_pane::XmlPane;
 
 /// The page's widgets.
 #[derive(Debug)]
@@ -41,8 +42,8 @@ pub struct PageWidgets {
     pub form: FormWidgets,
     /// What the list shows, to redraw only on change.
     pub shown: std::cell::RefCell<(Vec<NetInfo>, Option<String>)>,
-    /// The XML last put into the text view.
-    pub shown_xml: std::cell::RefCell<String>,
+    /// The XML tab.
+    pub xml_pane: XmlPane,
     /// Set while the list is redrawn: its selection changes are not the user's.
     quiet: std::rc::Rc<std::cell::Cell<bool>>,
 }
@@ -174,35 +175,8 @@ impl PageWidgets {
             .build();
 
         // XML.
-        let xml = gtk::TextView::new();
-        xml.set_monospace(true);
-        xml.set_left_margin(6);
-        xml.set_top_margin(6);
-        crate::ui::a11y::name(&xml, &gettext("Network XML"));
-        let xml_scroll = gtk::ScrolledWindow::builder()
-            .vexpand(true)
-            .child(&xml)
-            .build();
-        let xml_error = gtk::Label::new(None);
-        xml_error.add_css_class("error");
-        xml_error.set_wrap(true);
-        xml_error.set_xalign(0.0);
-        xml_error.set_visible(false);
-        let apply = gtk::Button::with_label(&gettext("Apply"));
-        apply.add_css_class("suggested-action");
-        apply.set_halign(gtk::Align::End);
         let s = sender.clone();
-        let x = xml.clone();
-        apply.connect_clicked(move |_| {
-            let b = x.buffer();
-            let (a, e) = b.bounds();
-            s.input(Msg::ApplyXml(b.text(&a, &e, false).to_string()));
-        });
-        let xml_box = gtk::Box::new(gtk::Orientation::Vertical, 6);
-        margins(&xml_box, 12);
-        xml_box.append(&xml_scroll);
-        xml_box.append(&xml_error);
-        xml_box.append(&apply);
+        let xml_pane = XmlPane::new(move |text| s.input(Msg::ApplyXml(text)));
 
         // New network.
         let form = FormWidgets::new();
@@ -213,7 +187,7 @@ impl PageWidgets {
 
         let stack = gtk::Stack::new();
         stack.add_titled(&details_scroll, Some("details"), &gettext("Details"));
-        stack.add_titled(&xml_box, Some("xml"), &gettext("XML"));
+        stack.add_titled(&xml_pane.root, Some("xml"), &gettext("XML"));
         stack.add_titled(&form.root, Some("new"), &gettext("New Network"));
         stack.set_hexpand(true);
         let switcher = gtk::StackSwitcher::new();
@@ -242,11 +216,11 @@ impl PageWidgets {
             delete,
             autostart,
             leases,
-            xml,
-            xml_error,
             form,
             shown: Default::default(),
-            shown_xml: Default::default(),
+            xml: xml_pane.text.clone(),
+            xml_error: xml_pane.error.clone(),
+            xml_pane,
             quiet,
         }
     }
@@ -256,9 +230,7 @@ impl PageWidgets {
         self.error
             .set_label(page.error.as_deref().unwrap_or_default());
         self.error.set_visible(page.error.is_some());
-        self.xml_error
-            .set_label(page.xml_error.as_deref().unwrap_or_default());
-        self.xml_error.set_visible(page.xml_error.is_some());
+        self.xml_pane.set_error(page.xml_error.as_deref());
         self.form.show_error(page.form_error.as_deref());
         let now = (page.nets.clone(), page.selected.clone());
         if *self.shown.borrow() != now {
@@ -283,11 +255,8 @@ impl PageWidgets {
         if self.autostart.is_active() != auto || self.autostart.state() != auto {
             self.autostart.set_state(auto);
         }
-        let xml = sel.map(|n| n.xml.clone()).unwrap_or_default();
-        if *self.shown_xml.borrow() != xml {
-            self.xml.buffer().set_text(&xml);
-            *self.shown_xml.borrow_mut() = xml;
-        }
+        self.xml_pane
+            .show(sel.map(|n| n.xml.as_str()).unwrap_or_default());
         self.show_leases(page.leases.as_ref());
         self.form.set_host_bridges(&page.bridges);
     }

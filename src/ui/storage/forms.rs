@@ -1,14 +1,20 @@
-//! The storage page's controls: the pool and volume action buttons, the forms for a new
-//! directory pool, a new volume and a volume's new size, the error line and the layout.
+//! The storage page's controls: the pool and volume action buttons, the new-pool form, the
+//! forms for a new volume and a volume's new size, the volume tools, the activity bar, the XML
+//! tab and the layout.
 
 use adw::prelude::*;
 use relm4::Sender;
 
+use super::activity::ActivityBar;
 use super::ops::{NewVolume, PoolEntry, VolumeEntry, format_size};
-use super::page::{Question, StoragePageMsg};
+use super::page::StoragePageMsg;
+use super::pool_form::PoolForm;
 use super::rows::{state_label, usage_label};
-use crate::i18n::{gettext, gettext_f, ngettext};
+use super::volume_tools::VolumeTools;
+use crate::i18n::{gettext, gettext_f};
 use crate::ui::storage::ops::PoolOp;
+use crate::ui::xml_pane::XmlPane;
+use virt_xml::builder::PoolSpec;
 
 /// The formats a new volume can have, as the format list shows them.
 pub const FORMATS: [&str; 2] = ["qcow2", "raw"];
@@ -32,7 +38,9 @@ pub struct Forms {
     pub pool_summary: gtk::Label,
     /// A new pool's name.
     pub pool_name: adw::EntryRow,
-    /// A new pool's directory.
+    /// The new pool's form.
+    pub pool_form: PoolForm,
+    /// A new pool's target path.
     pub pool_path: adw::EntryRow,
     /// Creates the pool.
     pub create_pool: gtk::Button,
@@ -52,9 +60,18 @@ pub struct Forms {
     pub resize: gtk::Button,
     /// Deletes it.
     pub delete_volume: gtk::Button,
+    /// Upload, download, wipe and clone.
+    pub tools: VolumeTools,
+    /// The long operation under way.
+    pub activity: ActivityBar,
+    /// The selected pool's definition.
+    pub xml: XmlPane,
+    /// Volumes or XML.
+    pub tabs: gtk::Stack,
     pool_box: gtk::Box,
     volume_box: gtk::Box,
     backing_paths: std::rc::Rc<std::cell::RefCell<Vec<(String, String)>>>,
+    backing_names: std::rc::Rc<std::cell::RefCell<Vec<String>>>,
 }
 
 fn button(label: &str, input: &Sender<StoragePageMsg>, msg: fn() -> StoragePageMsg) -> gtk::Button {
@@ -118,10 +135,6 @@ impl Forms {
             "Remove the inactive pool’s storage, for a directory pool its empty directory",
         )));
         undefine.set_tooltip_text(Some(&gettext("Remove the inactive pool’s definition")));
-        let create_pool = button(&gettext("C_reate Pool"), input, || {
-            StoragePageMsg::CreatePool
-        });
-        create_pool.add_css_class("suggested-action");
         let create_volume = button(&gettext("Create _Volume"), input, || {
             StoragePageMsg::CreateVolume
         });
@@ -132,10 +145,10 @@ impl Forms {
         });
         delete_volume.add_css_class("destructive-action");
 
-        let pool_name = adw::EntryRow::builder().title(gettext("Name")).build();
-        let pool_path = adw::EntryRow::builder()
-            .title(gettext("Target directory"))
-            .build();
+        let pool_form = PoolForm::new(input);
+        let pool_name = pool_form.name.clone();
+        let pool_path = pool_form.target.clone();
+        let create_pool = pool_form.create.clone();
         let volume_name = adw::EntryRow::builder().title(gettext("Name")).build();
         let volume_format = adw::ComboRow::builder()
             .title(gettext("Format"))
@@ -185,19 +198,16 @@ impl Forms {
         }
         pool_box.append(&row1);
         pool_box.append(&row2);
-        let new_pool = adw::PreferencesGroup::builder()
-            .title(gettext("New Directory Pool"))
-            .header_suffix(&create_pool)
-            .build();
-        new_pool.add(&pool_name);
-        new_pool.add(&pool_path);
-        pool_box.append(&new_pool);
+        pool_box.append(&pool_form.group);
 
         // Right: the selected pool's volumes, their actions and the new-volume form.
         let volume_box = gtk::Box::new(gtk::Orientation::Vertical, 12);
         margins(&volume_box, 12);
         volume_box.append(&pool_title);
         volume_box.append(&pool_summary);
+        let cancel = input.clone();
+        let activity = ActivityBar::new(move || cancel.emit(StoragePageMsg::CancelTransfer));
+        volume_box.append(&activity.root);
         volumes.set_vexpand(true);
         volumes.set_size_request(-1, 160);
         volume_box.append(volumes);
@@ -211,6 +221,8 @@ impl Forms {
         resize.set_valign(gtk::Align::Center);
         selected.add(&row_with(&gettext("New size (GiB)"), &resize_box));
         volume_box.append(&selected);
+        let tools = VolumeTools::new(input);
+        volume_box.append(&tools.group);
         let new_volume = adw::PreferencesGroup::builder()
             .title(gettext("New Volume"))
             .header_suffix(&create_volume)
@@ -221,7 +233,13 @@ impl Forms {
         new_volume.add(&volume_backing);
         volume_box.append(&new_volume);
 
+        let sender = input.clone();
+        let xml = XmlPane::new(move |text| sender.emit(StoragePageMsg::ApplyXml(text)));
+        let tabs = gtk::Stack::new();
+
         Forms {
+            xml,
+            tabs,
             start,
             stop,
             refresh,
@@ -230,6 +248,7 @@ impl Forms {
             pool_title,
             pool_summary,
             pool_name,
+            pool_form,
             pool_path,
             create_pool,
             volume_name,
@@ -240,9 +259,12 @@ impl Forms {
             resize_size,
             resize,
             delete_volume,
+            tools,
+            activity,
             pool_box,
             volume_box,
             backing_paths: Default::default(),
+            backing_names: Default::default(),
         }
     }
 
@@ -255,10 +277,22 @@ impl Forms {
         spinner.set_halign(gtk::Align::End);
         top.append(spinner);
         root.append(&top);
-        let right = gtk::ScrolledWindow::builder()
+        let volumes = gtk::ScrolledWindow::builder()
             .hscrollbar_policy(gtk::PolicyType::Never)
             .child(&self.volume_box)
             .build();
+        self.tabs
+            .add_titled(&volumes, Some("volumes"), &gettext("Volumes"));
+        self.tabs
+            .add_titled(&self.xml.root, Some("xml"), &gettext("XML"));
+        self.tabs.set_vexpand(true);
+        let switcher = gtk::StackSwitcher::new();
+        switcher.set_stack(Some(&self.tabs));
+        switcher.set_halign(gtk::Align::Center);
+        switcher.set_margin_top(6);
+        let right = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        right.append(&switcher);
+        right.append(&self.tabs);
         let paned = gtk::Paned::builder()
             .orientation(gtk::Orientation::Horizontal)
             .start_child(&self.pool_box)
@@ -270,12 +304,9 @@ impl Forms {
         root.append(&paned);
     }
 
-    /// The new pool's name and directory.
-    pub fn new_pool(&self) -> (String, String) {
-        (
-            self.pool_name.text().to_string(),
-            self.pool_path.text().trim().to_string(),
-        )
+    /// The new pool as the form has it, and whether to start it now.
+    pub fn new_pool(&self) -> (PoolSpec, bool) {
+        (self.pool_form.spec(), self.pool_form.start_now())
     }
 
     /// The new volume as the form has it.
@@ -306,8 +337,25 @@ impl Forms {
             .set_value(capacity.div_ceil(1 << 30).max(1) as f64);
     }
 
-    /// Offers the pool's volumes as backing volumes, keeping the choice where it still exists.
+    /// Offers the pool's volumes as backing volumes, keeping the choice where it still exists
+    /// (nothing is rebuilt when the volumes are the same).
     pub fn set_backing_choices(&self, volumes: &[VolumeEntry]) {
+        let same = {
+            let names = self.backing_names.borrow();
+            let paths = self.backing_paths.borrow();
+            names.len() == volumes.len()
+                && volumes
+                    .iter()
+                    .zip(names.iter().zip(paths.iter()))
+                    .all(|(v, (n, (p, f)))| {
+                        v.name == *n
+                            && v.path == *p
+                            && (v.format == *f || (v.format.is_empty() && f == "raw"))
+                    })
+        };
+        if same {
+            return;
+        }
         let chosen = (self.volume_backing.selected() as usize)
             .checked_sub(1)
             .and_then(|i| self.backing_paths.borrow().get(i).map(|(p, _)| p.clone()));
@@ -332,6 +380,7 @@ impl Forms {
             .map_or(0, |i| i + 1);
         self.volume_backing.set_selected(index as u32);
         *self.backing_paths.borrow_mut() = paths;
+        *self.backing_names.borrow_mut() = volumes.iter().map(|v| v.name.clone()).collect();
     }
 
     /// Enables what applies to `pool` and `volume`; nothing while `busy`.
@@ -350,6 +399,10 @@ impl Forms {
             .set_sensitive(!busy && active && volume.is_some());
         self.delete_volume
             .set_sensitive(!busy && active && volume.is_some());
+        self.tools.sync(active, volume.is_some(), busy);
+        self.xml.apply.set_sensitive(!busy && pool.is_some());
+        self.xml
+            .show(pool.map(|p| p.xml.as_str()).unwrap_or_default());
         match pool {
             Some(p) => {
                 self.pool_title.set_label(&p.name);
@@ -375,66 +428,5 @@ impl Forms {
                 self.pool_summary.set_label("");
             }
         }
-    }
-}
-
-/// The error line with its close button: (box, label).
-pub fn error_line(input: &Sender<StoragePageMsg>) -> (gtk::Box, gtk::Label) {
-    let row = gtk::Box::new(gtk::Orientation::Horizontal, 6);
-    margins(&row, 6);
-    let icon = gtk::Image::from_icon_name("dialog-error-symbolic");
-    icon.add_css_class("error");
-    let label = gtk::Label::new(None);
-    label.set_wrap(true);
-    label.set_xalign(0.0);
-    label.set_hexpand(true);
-    label.set_selectable(true);
-    label.add_css_class("error");
-    label.update_property(&[gtk::accessible::Property::Label(&gettext("Error"))]);
-    let close = gtk::Button::from_icon_name("window-close-symbolic");
-    close.add_css_class("flat");
-    close.set_tooltip_text(Some(&gettext("Dismiss")));
-    close.update_property(&[gtk::accessible::Property::Label(&gettext(
-        "Dismiss the error",
-    ))]);
-    let input = input.clone();
-    close.connect_clicked(move |_| input.emit(StoragePageMsg::DismissError));
-    row.append(&icon);
-    row.append(&label);
-    row.append(&close);
-    row.set_visible(false);
-    (row, label)
-}
-
-/// The dialog's heading, body and accept label for `q`.
-pub fn question_text(q: &Question) -> (String, String, String) {
-    match q {
-        Question::DeletePool(name) => (
-            gettext_f("Delete the Storage of “{}”?", &[name.as_str()]),
-            gettext(
-                "The pool’s storage is removed from the host; for a directory pool, its directory, which must be empty. The definition stays.",
-            ),
-            gettext("_Delete"),
-        ),
-        Question::UndefinePool(name) => (
-            gettext_f("Undefine “{}”?", &[name.as_str()]),
-            gettext("The pool’s definition is removed. Its storage and volumes stay on the host."),
-            gettext("_Undefine"),
-        ),
-        Question::DeleteVolume { name, users, .. } if users.is_empty() => (
-            gettext_f("Delete “{}”?", &[name.as_str()]),
-            gettext("The volume and its data are removed from the host. This cannot be undone."),
-            gettext("_Delete"),
-        ),
-        Question::DeleteVolume { name, users, .. } => (
-            gettext_f("“{}” Is in Use", &[name.as_str()]),
-            ngettext(
-                "The virtual machine {} has a disk on this volume. Deleting it destroys that disk’s data, and the machine will not start until the disk is removed or replaced.",
-                "The virtual machines {} have disks on this volume. Deleting it destroys their data, and the machines will not start until the disks are removed or replaced.",
-                users.len() as u32,
-            )
-            .replacen("{}", &users.join(", "), 1),
-            gettext("_Delete Anyway"),
-        ),
     }
 }

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use tokio::task::JoinSet;
 use virt_client::{Connection, ErrorCode, StoragePool, StorageVol};
-use virt_xml::{DomainXml, PoolXml, Size, VolumeXml, builder};
+use virt_xml::builder::{self, PoolSource, PoolSpec};
+use virt_xml::{DomainXml, PoolXml, Size, VolumeXml};
 
 use crate::i18n::{gettext, gettext_f};
 use crate::ui::wizard::finish_message as message;
@@ -15,6 +16,9 @@ use crate::ui::wizard::finish_message as message;
 pub const RUNNING: u8 = 2;
 
 const GIB: u64 = 1 << 30;
+
+/// `VIR_STORAGE_XML_INACTIVE`: the definition rather than the running pool's state.
+const XML_INACTIVE: u32 = 1;
 
 /// A storage pool as the page lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +41,8 @@ pub struct PoolEntry {
     pub persistent: bool,
     /// Its target path, when it has one.
     pub path: Option<String>,
+    /// Its definition (`VIR_STORAGE_XML_INACTIVE`).
+    pub xml: String,
 }
 
 impl PoolEntry {
@@ -96,7 +102,8 @@ pub async fn pools(conn: &Connection) -> Result<Vec<PoolEntry>, String> {
 
 async fn pool_entry(pool: &StoragePool) -> virt_client::Result<PoolEntry> {
     let info = pool.info().await?;
-    let xml = pool.xml_desc(0).await?;
+    // The definition, as the XML tab edits it.
+    let xml = pool.xml_desc(XML_INACTIVE).await?;
     let (kind, path) = match PoolXml::parse(&xml) {
         Ok(doc) => {
             let root = doc.root();
@@ -120,6 +127,7 @@ async fn pool_entry(pool: &StoragePool) -> virt_client::Result<PoolEntry> {
         autostart: pool.autostart().await?,
         persistent: pool.is_persistent().await?,
         path,
+        xml,
     })
 }
 
@@ -137,14 +145,17 @@ pub async fn volumes(conn: &Connection, pool: &str) -> Result<Vec<VolumeEntry>, 
     let vols = handle.list_volumes().await.map_err(fail)?;
     let users = tokio::spawn(disk_users(conn.clone()));
     let mut tasks = JoinSet::new();
+    // Each task reads and parses one volume's XML, so the parsing spreads over the threads.
     for vol in vols {
-        tasks.spawn(async move { (vol.name().to_owned(), vol.xml_desc().await) });
+        tasks.spawn(async move {
+            let xml = vol.xml_desc().await?;
+            Ok::<_, virt_client::Error>(volume_entry(vol.name(), &xml))
+        });
     }
     let mut out = Vec::new();
     while let Some(done) = tasks.join_next().await {
-        let (name, xml) = done.map_err(|e| e.to_string())?;
-        match xml {
-            Ok(xml) => out.push(volume_entry(&name, &xml)),
+        match done.map_err(|e| e.to_string())? {
+            Ok(entry) => out.push(entry),
             Err(e) if e.is(ErrorCode::NO_STORAGE_VOL) => {}
             Err(e) => return Err(fail(e)),
         }
@@ -234,7 +245,7 @@ async fn disk_users(conn: Connection) -> Result<HashMap<String, Vec<String>>, St
 }
 
 /// What a name must be for a pool or a volume: not empty, no slash.
-fn check_name(name: &str) -> Result<(), String> {
+pub(crate) fn check_name(name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
         return Err(gettext("Enter a name."));
     }
@@ -247,12 +258,20 @@ fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Defines, builds, starts and autostarts a directory pool; on failure nothing is left.
-pub async fn create_dir_pool(conn: &Connection, name: &str, path: &str) -> Result<String, String> {
+/// Defines the pool `spec`; with `start`, also starts it and sets it to start with the host.
+/// Pools whose target is a directory (dir, fs, netfs) are built first, which only makes that
+/// directory; the storage of the others (an LVM volume group, a disk's partition table) must
+/// exist, as building it would overwrite what is on the devices. On failure nothing is left.
+pub async fn create_pool(
+    conn: &Connection,
+    spec: &PoolSpec,
+    start: bool,
+) -> Result<String, String> {
+    let name = spec.name.as_str();
     check_name(name)?;
-    if !path.starts_with('/') {
+    if !spec.target.starts_with('/') {
         return Err(gettext(
-            "The target directory must be an absolute path, like /var/lib/libvirt/images.",
+            "The target must be an absolute path, like /var/lib/libvirt/images.",
         ));
     }
     match StoragePool::lookup_by_name(conn, name).await {
@@ -266,14 +285,23 @@ pub async fn create_dir_pool(conn: &Connection, name: &str, path: &str) -> Resul
         Err(e) => return Err(message(&e)),
     }
     let failed = |why: &str| gettext_f("Could not create the storage pool “{}”: {}", &[name, why]);
-    let xml = builder::dir_pool(name, path).map_err(|e| failed(&e.to_string()))?;
+    let xml = builder::pool(spec).map_err(|e| failed(&e.to_string()))?;
     let pool = StoragePool::define_xml(conn, &xml.to_string())
         .await
         .map_err(|e| failed(&message(&e)))?;
+    let builds = matches!(
+        spec.source,
+        PoolSource::Dir | PoolSource::Fs { .. } | PoolSource::Netfs { .. }
+    );
     let made = async {
-        pool.build().await?;
-        pool.create().await?;
-        pool.set_autostart(true).await
+        if builds {
+            pool.build().await?;
+        }
+        if start {
+            pool.create().await?;
+            pool.set_autostart(true).await?;
+        }
+        Ok::<_, virt_client::Error>(())
     }
     .await;
     if let Err(e) = made {
@@ -283,10 +311,30 @@ pub async fn create_dir_pool(conn: &Connection, name: &str, path: &str) -> Resul
         }
         return Err(failed(&message(&e)));
     }
-    Ok(gettext_f(
-        "Created the storage pool “{}” in {}.",
-        &[name, path],
-    ))
+    Ok(if start {
+        gettext_f(
+            "Created the storage pool “{}” in {}.",
+            &[name, &spec.target],
+        )
+    } else {
+        gettext_f("Defined the storage pool “{}”.", &[name])
+    })
+}
+
+/// Defines pool `name` anew from `xml`, which [`crate::ui::xml_pane::checked`] passed.
+pub async fn redefine_pool(conn: &Connection, name: &str, xml: &str) -> Result<String, String> {
+    let pool = StoragePool::define_xml(conn, xml)
+        .await
+        .map_err(|e| gettext_f("The daemon refused the XML: {}", &[&message(&e)]))?;
+    let running = pool.is_active().await.unwrap_or(false);
+    Ok(if running {
+        gettext_f(
+            "Saved the definition of “{}”; the running pool uses it from its next start.",
+            &[name],
+        )
+    } else {
+        gettext_f("Saved the definition of “{}”.", &[name])
+    })
 }
 
 /// An operation on one pool.

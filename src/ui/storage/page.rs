@@ -7,10 +7,20 @@ use relm4::factory::FactoryVecDeque;
 use relm4::prelude::*;
 use virt_client::{Connection, ObjectEvent};
 
-use super::forms::{self, Forms};
+use super::forms::Forms;
 use super::ops::{self, NewVolume, PoolEntry, PoolOp, VolumeEntry};
 use super::rows::{PoolRow, PoolRowOutput, VolumeList};
+use super::transfer::{Progress, Transfer};
+use super::words;
 use crate::i18n::{gettext, gettext_f};
+
+mod long;
+mod results;
+mod work;
+
+pub use super::activity::Activity;
+
+use work::subscribe;
 
 /// What the page is opened on.
 #[derive(Debug, Clone)]
@@ -35,6 +45,15 @@ pub enum Question {
         /// The VMs using it.
         users: Vec<String>,
     },
+    /// Overwrite the volume at `path` with zeros; `users` are the VMs with a disk on it.
+    WipeVolume {
+        /// The volume's name.
+        name: String,
+        /// Its path.
+        path: String,
+        /// The VMs using it.
+        users: Vec<String>,
+    },
 }
 
 /// Messages of the storage page.
@@ -50,7 +69,7 @@ pub enum StoragePageMsg {
     Pool(PoolOp),
     /// Set whether the named pool starts with the host.
     SetAutostart(String, bool),
-    /// Create the directory pool in the form.
+    /// Create the pool in the form.
     CreatePool,
     /// Create the volume in the form, in the selected pool.
     CreateVolume,
@@ -58,6 +77,23 @@ pub enum StoragePageMsg {
     ResizeVolume,
     /// Delete the selected volume (asks first).
     DeleteVolume,
+    /// Ask for a local file to upload into the selected volume, or into a new volume.
+    ChooseUpload {
+        /// Into the selected volume (else a new one named after the file).
+        into_selected: bool,
+    },
+    /// Ask where to download the selected volume to.
+    ChooseDownload,
+    /// Run a transfer (holes as holes if the form says so).
+    Transfer(Transfer),
+    /// Stop the transfer under way.
+    CancelTransfer,
+    /// Overwrite the selected volume with zeros (asks first).
+    WipeVolume,
+    /// Clone the selected volume under the name in the form.
+    CloneVolume,
+    /// Define the selected pool anew from this XML (checked first).
+    ApplyXml(String),
     /// The answer to the question on screen.
     Respond(bool),
     /// Hide the error.
@@ -82,6 +118,10 @@ pub enum StorageCmd {
     Volumes(u64, String, Result<Vec<VolumeEntry>, String>),
     /// An operation ended.
     Done(Result<String, String>),
+    /// How far the long operation got.
+    Progress(Progress),
+    /// The XML tab's definition was applied, or refused.
+    XmlDone(Result<String, String>),
     /// Pool events are subscribed.
     Subscribed,
     /// A pool event arrived (or the subscription failed).
@@ -108,6 +148,9 @@ pub struct StoragePage {
     busy: bool,
     error: Option<String>,
     question: Option<(Question, Option<adw::MessageDialog>)>,
+    activity: Option<Activity>,
+    notice: Option<String>,
+    xml_error: Option<String>,
     events: Option<Result<(), String>>,
     event_count: u64,
 }
@@ -170,6 +213,21 @@ impl StoragePage {
         self.busy || self.loading_pools || self.loading_volumes
     }
 
+    /// The long operation under way (a transfer, a clone).
+    pub fn activity(&self) -> Option<&Activity> {
+        self.activity.as_ref()
+    }
+
+    /// What was wrong with the XML last applied.
+    pub fn xml_error(&self) -> Option<&str> {
+        self.xml_error.as_deref()
+    }
+
+    /// The line of the last operation that succeeded.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
     /// How many loads of the pools finished.
     pub fn loads(&self) -> u64 {
         self.pools_loaded
@@ -198,156 +256,6 @@ impl StoragePage {
     fn volume(&self) -> Option<&VolumeEntry> {
         let name = self.selected_volume.as_deref()?;
         self.volumes.iter().find(|v| v.name == name)
-    }
-
-    fn load(&mut self, sender: &ComponentSender<Self>) {
-        self.pool_gen += 1;
-        self.loading_pools = true;
-        let generation = self.pool_gen;
-        let conn = self.conn.clone();
-        sender
-            .oneshot_command(async move { StorageCmd::Pools(generation, ops::pools(&conn).await) });
-    }
-
-    fn load_volumes(&mut self, sender: &ComponentSender<Self>) {
-        self.volume_gen += 1;
-        let Some(pool) = self.pool().filter(|p| p.active()).map(|p| p.name.clone()) else {
-            self.volumes.clear();
-            self.selected_volume = None;
-            self.volume_list.set(&[], None);
-            self.loading_volumes = false;
-            return;
-        };
-        self.loading_volumes = true;
-        let generation = self.volume_gen;
-        let conn = self.conn.clone();
-        sender.oneshot_command(async move {
-            let r = ops::volumes(&conn, &pool).await;
-            StorageCmd::Volumes(generation, pool, r)
-        });
-    }
-
-    /// Runs `op` as a command; its result reloads the page.
-    fn run<F>(&mut self, sender: &ComponentSender<Self>, op: F)
-    where
-        F: std::future::Future<Output = Result<String, String>> + Send + 'static,
-    {
-        self.busy = true;
-        self.error = None;
-        sender.oneshot_command(async move { StorageCmd::Done(op.await) });
-    }
-
-    fn ask(&mut self, question: Question, root: &gtk::Box, sender: &ComponentSender<Self>) {
-        let (heading, body, accept) = forms::question_text(&question);
-        let parent = root.root().and_downcast::<gtk::Window>();
-        let dialog = adw::MessageDialog::new(parent.as_ref(), Some(&heading), Some(&body));
-        dialog.add_responses(&[("cancel", &gettext("_Cancel")), ("accept", &accept)]);
-        dialog.set_response_appearance("accept", adw::ResponseAppearance::Destructive);
-        dialog.set_default_response(Some("cancel"));
-        dialog.set_close_response("cancel");
-        let input = sender.input_sender().clone();
-        dialog.connect_response(None, move |_, response| {
-            input.emit(StoragePageMsg::Respond(response == "accept"));
-        });
-        dialog.present();
-        self.question = Some((question, Some(dialog)));
-    }
-
-    fn answer(&mut self, yes: bool, sender: &ComponentSender<Self>) {
-        let Some((question, dialog)) = self.question.take() else {
-            return;
-        };
-        if let Some(dialog) = dialog {
-            dialog.destroy();
-        }
-        if !yes {
-            return;
-        }
-        let conn = self.conn.clone();
-        match question {
-            Question::DeletePool(name) => self.run(sender, async move {
-                ops::pool_op(&conn, &name, PoolOp::Delete).await?;
-                Ok(gettext_f("Deleted the storage of “{}”.", &[&name]))
-            }),
-            Question::UndefinePool(name) => self.run(sender, async move {
-                ops::pool_op(&conn, &name, PoolOp::Undefine).await?;
-                Ok(gettext_f("Removed the storage pool “{}”.", &[&name]))
-            }),
-            Question::DeleteVolume { path, users, .. } => {
-                let even_if_used = !users.is_empty();
-                self.run(sender, async move {
-                    ops::delete_volume(&conn, &path, even_if_used).await
-                });
-            }
-        }
-    }
-
-    fn pool_op(&mut self, op: PoolOp, root: &gtk::Box, sender: &ComponentSender<Self>) {
-        let Some(pool) = self.pool().cloned() else {
-            return;
-        };
-        match op {
-            PoolOp::Delete => self.ask(Question::DeletePool(pool.name), root, sender),
-            PoolOp::Undefine => self.ask(Question::UndefinePool(pool.name), root, sender),
-            op => {
-                let conn = self.conn.clone();
-                self.run(sender, async move {
-                    ops::pool_op(&conn, &pool.name, op).await?;
-                    Ok(match op {
-                        PoolOp::Start => gettext_f("Started “{}”.", &[&pool.name]),
-                        PoolOp::Stop => gettext_f("Stopped “{}”.", &[&pool.name]),
-                        _ => gettext_f("Refreshed “{}”.", &[&pool.name]),
-                    })
-                });
-            }
-        }
-    }
-
-    fn show_pools(&mut self, pools: Vec<PoolEntry>, widgets: &StorageWidgets) {
-        self.pools = pools;
-        if self.pool().is_none() {
-            self.selected_pool = self.pools.first().map(|p| p.name.clone());
-        }
-        {
-            let mut rows = self.pool_rows.guard();
-            rows.clear();
-            for p in &self.pools {
-                rows.push_back(p.clone());
-            }
-        }
-        let index = self
-            .selected_pool
-            .as_deref()
-            .and_then(|name| self.pools.iter().position(|p| p.name == name));
-        match index.and_then(|i| widgets.pools.row_at_index(i as i32)) {
-            Some(row) => widgets.pools.select_row(Some(&row)),
-            None => widgets.pools.unselect_all(),
-        }
-    }
-
-    fn show_volumes(&mut self, volumes: Vec<VolumeEntry>, widgets: &StorageWidgets) {
-        self.volumes = volumes;
-        if self.volume().is_none() {
-            self.selected_volume = None;
-        }
-        let index = self
-            .selected_volume
-            .as_deref()
-            .and_then(|name| self.volumes.iter().position(|v| v.name == name));
-        widgets.volumes.set(&self.volumes, index);
-        widgets.forms.set_backing_choices(&self.volumes);
-    }
-
-    fn sync(&self, widgets: &StorageWidgets) {
-        widgets.error_box.set_visible(self.error.is_some());
-        widgets.error.set_label(self.error.as_deref().unwrap_or(""));
-        widgets.spinner.set_spinning(self.busy());
-        widgets.spinner.set_visible(self.busy());
-        widgets.forms.sync(
-            self.pool(),
-            self.volume(),
-            self.busy || self.question.is_some(),
-        );
     }
 }
 
@@ -383,7 +291,7 @@ impl Component for StoragePage {
             .connect_selected_notify(move |_| input.emit(StoragePageMsg::VolumeSelectionChanged));
 
         let forms = Forms::new(&pools, &volumes.stack, sender.input_sender());
-        let (error_box, error) = forms::error_line(sender.input_sender());
+        let (error_box, error) = words::error_line(sender.input_sender());
         let spinner = gtk::Spinner::new();
         spinner.update_property(&[gtk::accessible::Property::Label(&gettext("Working"))]);
         forms.place(&root, &error_box, &spinner);
@@ -409,6 +317,9 @@ impl Component for StoragePage {
             busy: false,
             error: None,
             question: None,
+            activity: None,
+            notice: None,
+            xml_error: None,
             events: None,
             event_count: 0,
         };
@@ -443,6 +354,7 @@ impl Component for StoragePage {
                 if name.is_some() && name != self.selected_pool {
                     self.selected_pool = name;
                     self.selected_volume = None;
+                    self.xml_error = None;
                     self.volumes.clear();
                     widgets.volumes.set(&[], None);
                     self.load_volumes(&sender);
@@ -454,6 +366,7 @@ impl Component for StoragePage {
                 if let Some(v) = selected {
                     widgets.forms.show_volume_size(v.capacity);
                 }
+                self.propose_clone_name(widgets);
             }
             StoragePageMsg::Pool(op) => self.pool_op(op, root, &sender),
             StoragePageMsg::SetAutostart(name, on) => {
@@ -471,11 +384,11 @@ impl Component for StoragePage {
                 }
             }
             StoragePageMsg::CreatePool => {
-                let (name, path) = widgets.forms.new_pool();
+                let (spec, start) = widgets.forms.new_pool();
                 let conn = self.conn.clone();
-                self.select_after = Some(name.clone());
+                self.select_after = Some(spec.name.clone());
                 self.run(&sender, async move {
-                    ops::create_dir_pool(&conn, &name, &path).await
+                    ops::create_pool(&conn, &spec, start).await
                 });
             }
             StoragePageMsg::CreateVolume => {
@@ -511,6 +424,33 @@ impl Component for StoragePage {
                     );
                 }
             }
+            StoragePageMsg::ChooseUpload { into_selected } => {
+                self.choose_upload(into_selected, widgets, root, &sender);
+            }
+            StoragePageMsg::ChooseDownload => self.choose_download(root, &sender),
+            StoragePageMsg::Transfer(t) => {
+                let sparse = widgets.forms.tools.sparse.is_active();
+                self.start_transfer(t, sparse, &sender);
+            }
+            StoragePageMsg::CancelTransfer => self.cancel_transfer(),
+            StoragePageMsg::WipeVolume => {
+                if let Some(v) = self.volume().cloned() {
+                    self.ask(
+                        Question::WipeVolume {
+                            name: v.name,
+                            path: v.path,
+                            users: v.users,
+                        },
+                        root,
+                        &sender,
+                    );
+                }
+            }
+            StoragePageMsg::CloneVolume => {
+                let name = widgets.forms.tools.clone_name.text().trim().to_owned();
+                self.start_clone(name, &sender);
+            }
+            StoragePageMsg::ApplyXml(text) => self.apply_xml(&text, &sender),
             StoragePageMsg::Respond(yes) => self.answer(yes, &sender),
             StoragePageMsg::DismissError => self.error = None,
             StoragePageMsg::Connection(Some(conn)) => {
@@ -536,81 +476,7 @@ impl Component for StoragePage {
         sender: ComponentSender<Self>,
         _root: &gtk::Box,
     ) {
-        match cmd {
-            StorageCmd::Pools(generation, result) => {
-                if generation == self.pool_gen {
-                    self.loading_pools = false;
-                    match result {
-                        Ok(pools) => {
-                            self.show_pools(pools, widgets);
-                            self.load_volumes(&sender);
-                        }
-                        Err(e) => self.error = Some(e),
-                    }
-                    self.pools_loaded += 1;
-                }
-            }
-            StorageCmd::Volumes(generation, pool, result) => {
-                if generation == self.volume_gen && Some(&pool) == self.selected_pool.as_ref() {
-                    self.loading_volumes = false;
-                    self.volumes_loaded += 1;
-                    match result {
-                        Ok(volumes) => self.show_volumes(volumes, widgets),
-                        Err(e) => self.error = Some(e),
-                    }
-                }
-            }
-            StorageCmd::Done(result) => {
-                self.busy = false;
-                let select = self.select_after.take();
-                match result {
-                    Ok(line) => {
-                        if select.is_some() {
-                            self.selected_pool = select;
-                        }
-                        let _ = sender.output(StoragePageOutput::Done(line));
-                    }
-                    Err(e) => self.error = Some(e),
-                }
-                self.load(&sender);
-            }
-            StorageCmd::Subscribed => self.events = Some(Ok(())),
-            StorageCmd::Event(Ok(event)) => {
-                self.event_count += 1;
-                tracing::debug!("storage event: {event:?}");
-                self.load(&sender);
-            }
-            StorageCmd::Event(Err(e)) => {
-                tracing::warn!("storage pool events: {e}");
-                self.events = Some(Err(e));
-            }
-        }
+        self.handle(cmd, widgets, &sender);
         self.sync(widgets);
     }
-}
-
-/// Follows the pool events of `conn` until the page or the connection ends.
-fn subscribe(sender: &ComponentSender<StoragePage>, conn: Connection) {
-    sender.command(move |out, shutdown| {
-        shutdown
-            .register(async move {
-                let mut events = match conn.pool_events().await {
-                    Ok(events) => events,
-                    Err(e) => {
-                        let _ = out.send(StorageCmd::Event(Err(e.to_string())));
-                        return;
-                    }
-                };
-                let _ = out.send(StorageCmd::Subscribed);
-                while let Some(ev) = events.next().await {
-                    if out
-                        .send(StorageCmd::Event(ev.map_err(|e| e.to_string())))
-                        .is_err()
-                    {
-                        break;
-                    }
-                }
-            })
-            .drop_on_shutdown()
-    });
 }

@@ -1,6 +1,9 @@
 //! The storage page's lists: a pool row with its type, state, capacity bar and autostart
 //! switch; the volume list, whose rows show format, sizes and the VMs using each volume.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use adw::prelude::*;
 use gtk::{gio, glib};
 use relm4::factory::{DynamicIndex, FactoryComponent, FactorySender};
@@ -121,6 +124,8 @@ pub struct VolumeList {
     pub view: gtk::ListView,
     /// The view, or a line saying there are no volumes.
     pub stack: gtk::Stack,
+    /// The entries in `store`, to change only what changed.
+    shown: Rc<RefCell<Vec<VolumeEntry>>>,
 }
 
 impl VolumeList {
@@ -172,16 +177,26 @@ impl VolumeList {
             selection,
             view,
             stack,
+            shown: Rc::default(),
         }
     }
 
-    /// Shows `volumes` (one change of the model) and selects the one at `selected`.
+    /// Shows `volumes` and selects the one at `selected`. Only the run of entries that differs
+    /// from what is shown is replaced (one change of the model, none when nothing changed),
+    /// so a reload of a large, unchanged pool costs the view nothing.
     pub fn set(&self, volumes: &[VolumeEntry], selected: Option<usize>) {
-        let items: Vec<glib::BoxedAnyObject> = volumes
-            .iter()
-            .map(|v| glib::BoxedAnyObject::new(v.clone()))
-            .collect();
-        self.store.splice(0, self.store.n_items(), &items);
+        let (at, removed, added) = {
+            let shown = self.shown.borrow();
+            changed_run(&shown, volumes)
+        };
+        if removed > 0 || !added.is_empty() {
+            let items: Vec<glib::BoxedAnyObject> = added
+                .iter()
+                .map(|v| glib::BoxedAnyObject::new(v.clone()))
+                .collect();
+            self.store.splice(at as u32, removed as u32, &items);
+            *self.shown.borrow_mut() = volumes.to_vec();
+        }
         self.select(selected);
         self.stack
             .set_visible_child_name(if volumes.is_empty() { "empty" } else { "list" });
@@ -200,6 +215,21 @@ impl VolumeList {
         let i = self.selection.selected();
         (i != gtk::INVALID_LIST_POSITION).then_some(i as usize)
     }
+}
+
+/// Where `new` differs from `old`: the position, how many entries of `old` go, and the
+/// entries of `new` that come in their place (the common start and end stay).
+fn changed_run<'a, T: PartialEq>(old: &[T], new: &'a [T]) -> (usize, usize, &'a [T]) {
+    let start = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let room = old.len().min(new.len()) - start;
+    let end = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    (start, old.len() - start - end, &new[start..new.len() - end])
 }
 
 impl Default for VolumeList {
@@ -292,4 +322,21 @@ pub fn volume_subtitle(e: &VolumeEntry) -> String {
         line.push_str(&gettext_f("on {}", &[backing]));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changed_run;
+
+    #[test]
+    fn only_the_changed_run_is_replaced() {
+        let old = [1, 2, 3, 4, 5];
+        assert_eq!(changed_run(&old, &[1, 2, 3, 4, 5]), (5, 0, &[][..]));
+        assert_eq!(changed_run(&old, &[1, 2, 9, 4, 5]), (2, 1, &[9][..]));
+        assert_eq!(changed_run(&old, &[1, 2, 4, 5]), (2, 1, &[][..]));
+        assert_eq!(changed_run(&old, &[1, 2, 3, 3, 4, 5]), (3, 0, &[3][..]));
+        assert_eq!(changed_run(&[], &[1, 2]), (0, 0, &[1, 2][..]));
+        assert_eq!(changed_run(&old, &[]), (0, 5, &[][..]));
+        assert_eq!(changed_run(&[1, 1], &[1, 1, 1]), (2, 0, &[1][..]));
+    }
 }

@@ -8,7 +8,7 @@ use gtk::subclass::prelude::*;
 
 use super::objects::{ConnectionObject, ConnectionStatus, VmObject};
 use crate::i18n::{gettext, gettext_f};
-use crate::session::model::VmState;
+use crate::session::model::{VmState, state_label};
 
 mod spark;
 
@@ -89,7 +89,7 @@ mod imp {
                 else {
                     return false;
                 };
-                tooltip.set_text(Some(&vm.vm_state().label()));
+                tooltip.set_text(Some(&state_label(vm.vm_state(), vm.has_managed_save())));
                 true
             });
             obj.append(&self.icon);
@@ -296,6 +296,7 @@ impl ListRow {
             ))]);
         } else if let Some(vm) = item.downcast_ref::<VmObject>() {
             let state = vm.vm_state();
+            let state_text = state_label(state, vm.has_managed_save());
             imp.icon.set_icon_name(Some(state.icon_name()));
             for class in ["state-running", "state-paused", "state-crashed"] {
                 imp.icon.remove_css_class(class);
@@ -318,7 +319,7 @@ impl ListRow {
             set_tooltip(self, None);
             let title = vm.title();
             let subtitle = if title.is_empty() {
-                state.label()
+                state_text.clone()
             } else {
                 title
             };
@@ -337,7 +338,7 @@ impl ListRow {
             self.update_property(&[gtk::accessible::Property::Label(&format!(
                 "{}, {}",
                 vm.name(),
-                state.label()
+                state_text
             ))]);
         }
     }

@@ -126,6 +126,7 @@ impl Component for SnapshotsPage {
                     set_sensitive: model.is_ready() && model.selected_info().is_some(),
                     connect_clicked => SnapshotsMsg::AskRevert,
                 },
+                #[name = "delete_button"]
                 gtk::MenuButton {
                     set_label: &gettext("Delete"),
                     #[watch]
@@ -174,6 +175,7 @@ impl Component for SnapshotsPage {
                 set_child: Some(&model.list),
             },
 
+            #[name = "xml_expander"]
             gtk::Expander {
                 set_label: Some(&gettext("Snapshot XML")),
                 #[watch]
@@ -237,6 +239,8 @@ impl Component for SnapshotsPage {
             events_stop: None,
         };
         let widgets = view_output!();
+        crate::ui::a11y::name(&widgets.delete_button, &gettext("Delete"));
+        crate::ui::a11y::name(&widgets.xml_expander, &gettext("Snapshot XML"));
         model.start_load(&sender);
         ComponentParts { model, widgets }
     }

@@ -6,6 +6,8 @@ use virt_client::{Connection, Domain, ErrorCode};
 use virt_xml::Size;
 use virt_xml::builder::{DomainBuilder, Firmware, NetSource};
 
+use super::cloud;
+use crate::cloudinit::CloudConfig;
 use crate::i18n::{gettext, gettext_f};
 use crate::ui::volumes;
 use crate::ui::volumes::default_pool::DefaultPool;
@@ -22,6 +24,8 @@ pub enum SourceKind {
     Network,
     /// A kernel and initrd on the host.
     Kernel,
+    /// A new disk on top of a cloud image, set up by cloud-init at the first start.
+    Cloud,
 }
 
 /// Where the new disk comes from.
@@ -44,6 +48,18 @@ pub enum DiskPlan {
         path: String,
         /// Its format (`qcow2`, `raw`).
         format: String,
+    },
+    /// A new qcow2 overlay on the cloud image `volume` in `pool` (where the overlay and the
+    /// cloud-init seed go too), `gib` GiB (0: the image's size).
+    CloudImage {
+        /// The storage pool of the base image.
+        pool: String,
+        /// The base image's volume name.
+        volume: String,
+        /// Size in GiB (0: as large as the base image).
+        gib: u64,
+        /// The user, keys and host name for cloud-init.
+        config: CloudConfig,
     },
 }
 
@@ -91,6 +107,16 @@ const LIBOSINFO_NS: &str = "http://libosinfo.org/xmlns/libvirt/domain/1.0";
 
 /// The domain XML for `plan`, with `disk_path` as the path of its (new or existing) disk.
 pub fn domain_xml(plan: &Plan, disk_path: Option<&str>) -> Result<String, String> {
+    domain_xml_seeded(plan, disk_path, None)
+}
+
+/// [`domain_xml`] with a cloud-init seed image at `seed`, attached as a read-only disk (not a
+/// CD-ROM: cloud kernels often have no SATA driver; cloud-init finds it by its label).
+pub fn domain_xml_seeded(
+    plan: &Plan,
+    disk_path: Option<&str>,
+    seed: Option<&str>,
+) -> Result<String, String> {
     let bus = if plan.virtio { "virtio" } else { "sata" };
     let mut b = DomainBuilder::new(&plan.name)
         .domain_type(&plan.virt_type)
@@ -106,6 +132,9 @@ pub fn domain_xml(plan: &Plan, disk_path: Option<&str>) -> Result<String, String
             _ => "qcow2",
         };
         b = b.disk(path, bus, format);
+    }
+    if let Some(seed) = seed {
+        b = b.readonly_disk(seed, bus, "raw");
     }
     if let (SourceKind::Iso, Some(iso)) = (plan.source, &plan.iso) {
         b = b.cdrom(iso);
@@ -210,9 +239,25 @@ pub async fn create(
         ));
     }
     let mut volume = None;
+    let mut seed = None;
     let mut note = None;
     let disk_path = match &plan.disk {
         DiskPlan::None => None,
+        DiskPlan::CloudImage {
+            pool,
+            volume: base,
+            gib,
+            config,
+        } => {
+            progress(Progress::Step(
+                gettext("Creating the disk and the cloud-init data…"),
+                0.2,
+            ));
+            let made = cloud::create_disks(conn, &plan.name, pool, base, *gib, config).await?;
+            volume = Some(made.overlay.0);
+            seed = Some(made.seed);
+            Some(made.overlay.1)
+        }
         DiskPlan::Existing { path, .. } => Some(path.clone()),
         DiskPlan::New { pool, gib, prepare } => {
             if let Some(prepare) = prepare {
@@ -231,12 +276,16 @@ pub async fn create(
             Some(new.path)
         }
     };
-    let result = define_and_start(conn, plan, disk_path.as_deref(), &progress).await;
+    let seed_path = seed.as_ref().map(|s| s.1.as_str());
+    let result = define_and_start(conn, plan, disk_path.as_deref(), seed_path, &progress).await;
     match result {
         Ok(created) => Ok(Created { note, ..created }),
         Err((domain, e)) => {
             progress(Progress::Step(gettext("Undoing…"), 0.9));
             rollback(domain.as_ref(), volume.as_ref()).await;
+            if let Some((v, _)) = &seed {
+                volumes::delete(v).await;
+            }
             Err(with_note(e, note.as_deref()))
         }
     }
@@ -254,13 +303,14 @@ async fn define_and_start(
     conn: &Connection,
     plan: &Plan,
     disk_path: Option<&str>,
+    seed: Option<&str>,
     progress: &impl Fn(Progress),
 ) -> Result<Created, (Option<Domain>, String)> {
     progress(Progress::Step(
         gettext("Defining the virtual machine…"),
         0.5,
     ));
-    let xml = domain_xml(plan, disk_path).map_err(|e| (None, e))?;
+    let xml = domain_xml_seeded(plan, disk_path, seed).map_err(|e| (None, e))?;
     let domain = Domain::define_xml(conn, &xml, 0).await.map_err(|e| {
         (
             None,

@@ -7,6 +7,7 @@ use virt_xml::builder::{Firmware, NetSource};
 
 use super::finish::{DiskPlan, Plan, SourceKind};
 use super::resources::HostChoices;
+use crate::cloudinit::CloudConfig;
 use crate::i18n::{gettext, gettext_f};
 use crate::osinfo::VmDefaults;
 use crate::ui::volumes::default_pool::{self, DefaultPool};
@@ -30,6 +31,15 @@ pub enum DiskChoice {
         path: String,
         /// Its format (`qcow2`, `raw`).
         format: String,
+    },
+    /// A new overlay on a cloud image, set up at first boot by cloud-init from `config`.
+    CloudImage {
+        /// The base image as `POOL/VOLUME`.
+        base: String,
+        /// Size in GiB (0: as large as the base image).
+        gib: u64,
+        /// The user, keys and host name.
+        config: CloudConfig,
     },
 }
 
@@ -138,6 +148,7 @@ pub fn plan(c: &Choices, host: &HostChoices) -> Result<Plan, String> {
             return Err(gettext("Give the new disk at least 1 GiB."));
         }
         DiskChoice::New { pool, gib } => new_disk(pool.as_deref(), *gib, host)?,
+        DiskChoice::CloudImage { base, gib, config } => cloud_image(base, *gib, config, host)?,
     };
     if let Some(NetSource::Bridge(b)) = &c.network
         && b.trim().is_empty()
@@ -168,6 +179,37 @@ pub fn plan(c: &Choices, host: &HostChoices) -> Result<Plan, String> {
         emulator: c.emulator.clone(),
         os_id: c.os_id.clone(),
         customize: c.customize,
+    })
+}
+
+/// An overlay on the cloud image `base` (`POOL/VOLUME`) in an active pool, with `config`.
+fn cloud_image(
+    base: &str,
+    gib: u64,
+    config: &CloudConfig,
+    host: &HostChoices,
+) -> Result<DiskPlan, String> {
+    let Some((pool, volume)) = base
+        .trim()
+        .split_once('/')
+        .filter(|(p, v)| !p.is_empty() && !v.is_empty() && !v.contains('/'))
+    else {
+        return Err(gettext_f(
+            "“{}” does not name a cloud image: give it as POOL/VOLUME.",
+            &[base],
+        ));
+    };
+    if !host.pools.iter().any(|p| p == pool) {
+        return Err(gettext_f("There is no active storage pool “{}”.", &[pool]));
+    }
+    if let Some(problem) = config.problem() {
+        return Err(problem);
+    }
+    Ok(DiskPlan::CloudImage {
+        pool: pool.to_owned(),
+        volume: volume.to_owned(),
+        gib,
+        config: config.clone(),
     })
 }
 
@@ -295,6 +337,45 @@ mod tests {
             gib: 1,
         };
         assert!(plan(&c, &h).unwrap_err().contains("nope"));
+    }
+
+    #[test]
+    fn cloud_images_need_pool_slash_volume_an_active_pool_and_a_way_in() {
+        let h = host(CAPS_Q35);
+        let mut c = win11();
+        c.firmware = Firmware::Bios;
+        c.tpm = false;
+        let config = CloudConfig {
+            user: "ada".into(),
+            password: Some("pw".into()),
+            ssh_keys: vec![],
+            hostname: "box".into(),
+        };
+        let cloud = |base: &str, config: &CloudConfig| DiskChoice::CloudImage {
+            base: base.into(),
+            gib: 0,
+            config: config.clone(),
+        };
+        c.disk = cloud("images/debian.qcow2", &config);
+        assert_eq!(
+            plan(&c, &h).unwrap().disk,
+            DiskPlan::CloudImage {
+                pool: "images".into(),
+                volume: "debian.qcow2".into(),
+                gib: 0,
+                config: config.clone()
+            }
+        );
+        c.disk = cloud("debian.qcow2", &config);
+        assert!(plan(&c, &h).unwrap_err().contains("POOL/VOLUME"));
+        c.disk = cloud("elsewhere/debian.qcow2", &config);
+        assert!(plan(&c, &h).unwrap_err().contains("elsewhere"));
+        let locked = CloudConfig {
+            password: None,
+            ..config
+        };
+        c.disk = cloud("images/debian.qcow2", &locked);
+        assert!(plan(&c, &h).unwrap_err().contains("SSH key"));
     }
 
     #[test]

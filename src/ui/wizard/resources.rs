@@ -29,8 +29,9 @@ pub struct HostChoices {
     pub networks: Vec<String>,
     /// The host's bridges.
     pub bridges: Vec<String>,
-    /// ISO images in the pools: (label, path).
-    pub isos: Vec<(String, String)>,
+    /// Disk images in the pools (`.qcow2`, `.img`, `.raw`), for cloud images:
+    /// (label, `POOL/VOLUME`).
+    pub images: Vec<(String, String)>,
     /// The names of the VMs already on the host.
     pub names: Vec<String>,
 }
@@ -73,7 +74,7 @@ pub async fn load_host_choices(conn: &Connection) -> HostChoices {
     {
         for pool in pools {
             out.pools.push(pool.name().to_owned());
-            isos_of(&pool, &mut out.isos).await;
+            images_of(&pool, &mut out.images).await;
         }
     }
     out.pools.sort();
@@ -91,18 +92,19 @@ pub async fn load_host_choices(conn: &Connection) -> HostChoices {
     out
 }
 
-async fn isos_of(pool: &StoragePool, isos: &mut Vec<(String, String)>) {
+/// The disk images of `pool` (as `POOL/VOLUME`), by name.
+async fn images_of(pool: &StoragePool, images: &mut Vec<(String, String)>) {
     let Ok(vols) = pool.list_volumes().await else {
         return;
     };
     for vol in vols {
-        if !vol.name().to_lowercase().ends_with(".iso") {
-            continue;
-        }
-        if let Ok(path) = vol.path().await {
-            isos.push((format!("{} / {}", pool.name(), vol.name()), path));
+        let name = vol.name().to_lowercase();
+        let label = format!("{} / {}", pool.name(), vol.name());
+        if [".qcow2", ".img", ".raw"].iter().any(|e| name.ends_with(e)) {
+            images.push((label, format!("{}/{}", pool.name(), vol.name())));
         }
     }
+    images.sort();
 }
 
 /// The resources page's widgets.

@@ -1,8 +1,9 @@
 //! The wizard's first step: where the guest system comes from (ISO image, existing disk image,
-//! network boot, or a kernel and initrd on the host).
+//! network boot, a kernel and initrd on the host, or a cloud image).
 
 use adw::prelude::*;
 
+use super::cloud_form::CloudForm;
 use super::finish::SourceKind;
 use super::{NewVmWizardMsg as Msg, PathField, Tx};
 use crate::i18n::gettext;
@@ -12,14 +13,12 @@ use crate::i18n::gettext;
 pub struct SourcePage {
     /// The page.
     pub root: adw::PreferencesPage,
-    /// One radio button per [`SourceKind`], in the order Iso, Import, Network, Kernel.
+    /// One radio button per [`SourceKind`], in the order of [`KINDS`].
     pub kinds: Vec<gtk::CheckButton>,
     /// The ISO group.
     pub iso_group: adw::PreferencesGroup,
     /// The ISO path.
     pub iso_row: adw::EntryRow,
-    /// ISO volumes found in the host's pools.
-    pub iso_volumes: adw::ComboRow,
     /// What the image was recognised as.
     pub detected: adw::ActionRow,
     /// The import group.
@@ -36,7 +35,18 @@ pub struct SourcePage {
     pub cmdline_row: adw::EntryRow,
     /// The network boot explanation.
     pub pxe_group: adw::PreferencesGroup,
+    /// The cloud image group.
+    pub cloud: CloudForm,
 }
+
+/// The sources in the order the page offers them.
+pub const KINDS: [SourceKind; 5] = [
+    SourceKind::Iso,
+    SourceKind::Import,
+    SourceKind::Network,
+    SourceKind::Kernel,
+    SourceKind::Cloud,
+];
 
 fn kind_row(
     group: &adw::PreferencesGroup,
@@ -55,15 +65,13 @@ fn kind_row(
     check
 }
 
-/// An entry row for a path, with a Browse button that sends `browse`.
+/// An entry row for a path on the host, with a Browse button that opens the storage browser.
 pub fn path_row(title: &str, field: PathField, tx: &Tx) -> adw::EntryRow {
     let row = adw::EntryRow::new();
     row.set_title(title);
-    let button = gtk::Button::from_icon_name("document-open-symbolic");
+    let button = crate::ui::a11y::icon_button("document-open-symbolic", &gettext("Browse…"));
     button.set_valign(gtk::Align::Center);
     button.add_css_class("flat");
-    button.set_tooltip_text(Some(&gettext("Browse…")));
-    crate::ui::a11y::name(&button, &gettext("Browse…"));
     let s = tx.clone();
     button.connect_clicked(move |_| s.send(Msg::Browse(field)));
     row.add_suffix(&button);
@@ -102,15 +110,15 @@ impl SourcePage {
             &gettext("Boot a kernel and initrd stored on the host"),
             Some(&iso),
         );
+        let cloud = kind_row(
+            &kinds_group,
+            &gettext("Cloud image"),
+            &gettext("A ready system image, set up by cloud-init at the first start"),
+            Some(&iso),
+        );
         iso.set_active(true);
-        let kinds = vec![iso, import, pxe, kernel];
-        for (i, check) in kinds.iter().enumerate() {
-            let kind = [
-                SourceKind::Iso,
-                SourceKind::Import,
-                SourceKind::Network,
-                SourceKind::Kernel,
-            ][i];
+        let kinds = vec![iso, import, pxe, kernel, cloud];
+        for (check, kind) in kinds.iter().zip(KINDS) {
             let s = tx.clone();
             check.connect_toggled(move |c| {
                 if c.is_active() {
@@ -124,12 +132,6 @@ impl SourcePage {
         iso_group.set_title(&gettext("Install Media"));
         let iso_row = path_row(&gettext("ISO image"), PathField::Iso, tx);
         iso_group.add(&iso_row);
-        let iso_volumes = adw::ComboRow::new();
-        iso_volumes.set_title(&gettext("Or an image from a storage pool"));
-        iso_volumes.set_visible(false);
-        let s = tx.clone();
-        iso_volumes.connect_selected_notify(move |row| s.send(Msg::PickIsoVolume(row.selected())));
-        iso_group.add(&iso_volumes);
         let detected = adw::ActionRow::new();
         detected.set_title(&gettext("Detected system"));
         detected.add_css_class("property");
@@ -164,13 +166,14 @@ impl SourcePage {
             "The virtual machine boots from its network card first. The network you choose later needs a PXE server.",
         )));
         root.add(&pxe_group);
+        let cloud = CloudForm::new(tx);
+        root.add(&cloud.group);
 
         SourcePage {
             root,
             kinds,
             iso_group,
             iso_row,
-            iso_volumes,
             detected,
             import_group,
             import_row,
@@ -179,6 +182,7 @@ impl SourcePage {
             initrd_row,
             cmdline_row,
             pxe_group,
+            cloud,
         }
     }
 
@@ -188,6 +192,15 @@ impl SourcePage {
         self.import_group.set_visible(kind == SourceKind::Import);
         self.kernel_group.set_visible(kind == SourceKind::Kernel);
         self.pxe_group.set_visible(kind == SourceKind::Network);
+        self.cloud.group.set_visible(kind == SourceKind::Cloud);
+    }
+}
+
+/// Sets an entry's text when it differs, even while it has the focus (a path the user chose
+/// in a dialog, not one being typed).
+pub fn put_text(row: &adw::EntryRow, text: &str) {
+    if row.text() != text {
+        row.set_text(text);
     }
 }
 

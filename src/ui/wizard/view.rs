@@ -5,7 +5,7 @@ use adw::prelude::*;
 use super::finish::{FinishPage, SourceKind};
 use super::os::OsPage;
 use super::resources::{ResourcesPage, string_model};
-use super::source::{SourcePage, set_text};
+use super::source::{SourcePage, put_text, set_text};
 use super::{NewVmWizard, NewVmWizardMsg as Msg, STEPS, Tx};
 use crate::i18n::{gettext, gettext_f};
 
@@ -35,6 +35,7 @@ pub struct WizardWidgets {
     pub error: gtk::Label,
     os_list_gen: u64,
     host_gen: u64,
+    browsed_gen: u64,
 }
 
 impl WizardWidgets {
@@ -106,6 +107,7 @@ impl WizardWidgets {
             error,
             os_list_gen: 0,
             host_gen: 0,
+            browsed_gen: 0,
         }
     }
 
@@ -134,20 +136,22 @@ impl WizardWidgets {
         self.error.set_label(m.error.as_deref().unwrap_or(""));
 
         // Source.
-        let kinds = [
-            SourceKind::Iso,
-            SourceKind::Import,
-            SourceKind::Network,
-            SourceKind::Kernel,
-        ];
-        for (check, kind) in self.source.kinds.iter().zip(kinds) {
+        for (check, kind) in self.source.kinds.iter().zip(super::source::KINDS) {
             check.set_active(kind == m.source);
         }
         self.source.show_kind(m.source);
-        set_text(&self.source.iso_row, &m.iso);
-        set_text(&self.source.import_row, &m.import);
-        set_text(&self.source.kernel_row, &m.kernel);
-        set_text(&self.source.initrd_row, &m.initrd);
+        // A path chosen in the storage browser replaces the entry's text even though the
+        // entry's Browse button has the focus.
+        let put = if self.browsed_gen == m.browsed_gen {
+            set_text
+        } else {
+            put_text
+        };
+        self.browsed_gen = m.browsed_gen;
+        put(&self.source.iso_row, &m.iso);
+        put(&self.source.import_row, &m.import);
+        put(&self.source.kernel_row, &m.kernel);
+        put(&self.source.initrd_row, &m.initrd);
         set_text(&self.source.cmdline_row, &m.cmdline);
         let detected = match (&m.iso_info, &m.detected) {
             (_, Some(_)) => m.os_name(),
@@ -158,16 +162,17 @@ impl WizardWidgets {
         self.source
             .detected
             .set_subtitle(&super::os::glib_escape(&detected));
+        self.source.cloud.refresh(&m.cloud);
 
         // Host choices: replace the combo models once per load.
         if self.host_gen != m.host_gen {
             self.host_gen = m.host_gen;
-            let mut isos = vec![gettext("None")];
-            isos.extend(m.host.isos.iter().map(|(label, _)| label.clone()));
+            let mut images = vec![gettext("None")];
+            images.extend(m.host.images.iter().map(|(label, _)| label.clone()));
             self.source
-                .iso_volumes
-                .set_model(Some(&string_model(&isos)));
-            self.source.iso_volumes.set_visible(!m.host.isos.is_empty());
+                .cloud
+                .base
+                .set_model(Some(&string_model(&images)));
             self.resources
                 .pool
                 .set_model(Some(&string_model(&m.pool_choices())));
@@ -211,14 +216,17 @@ impl WizardWidgets {
         if r.vcpus.value() as u32 != m.vcpus {
             r.vcpus.set_value(f64::from(m.vcpus));
         }
+        // An imported image is the disk; a cloud image's new disk (of the size chosen) goes
+        // into the image's pool.
         let import = m.source == SourceKind::Import;
-        r.disk_switch.set_active(m.disk && !import);
-        r.disk_switch.set_sensitive(!import);
+        let cloud = m.source == SourceKind::Cloud;
+        r.disk_switch.set_active((m.disk && !import) || cloud);
+        r.disk_switch.set_sensitive(!import && !cloud);
         if r.disk_size.value() as u64 != m.disk_gib {
             r.disk_size.set_value(m.disk_gib as f64);
         }
-        r.disk_size_row.set_sensitive(m.disk && !import);
-        r.pool.set_sensitive(m.disk && !import);
+        r.disk_size_row.set_sensitive((m.disk && !import) || cloud);
+        r.pool.set_sensitive(m.disk && !import && !cloud);
         r.pool.set_selected(m.pool);
         r.network.set_selected(m.network);
         let bridged = m.network as usize == m.host.networks.len();
@@ -243,6 +251,7 @@ impl WizardWidgets {
             SourceKind::Import => gettext_f("Import {}", &[&m.import]),
             SourceKind::Network => gettext("Network boot (PXE)"),
             SourceKind::Kernel => gettext_f("Kernel {}", &[&m.kernel]),
+            SourceKind::Cloud => gettext("Cloud image, set up by cloud-init"),
         };
         let storage = match plan.as_ref().map(|p| &p.disk) {
             None | Some(super::DiskPlan::None) => gettext("None"),
@@ -254,6 +263,12 @@ impl WizardWidgets {
                 }
             }
             Some(super::DiskPlan::Existing { path, format }) => format!("{path} ({format})"),
+            Some(super::DiskPlan::CloudImage {
+                pool,
+                volume,
+                gib,
+                config,
+            }) => super::cloud::describe(pool, volume, *gib, config),
         };
         let network = m
             .network_choices()

@@ -1,6 +1,7 @@
 //! A small virsh: `vsh -c URI COMMAND [ARGS]`, printing what virsh 9.0 prints.
 
 mod domain;
+mod guest;
 mod migrate;
 mod network;
 mod snapshot;
@@ -64,6 +65,8 @@ const VALUE_OPTS: &[&str] = &[
     "--backing-vol",
     "--backing-vol-format",
     "--mac",
+    "--source",
+    "--interface",
     "--migrateuri",
     "--dname",
     "--listen-address",
@@ -355,6 +358,8 @@ async fn command(conn: &Connection, cmd: &str, rest: &[String], pos: &[&str]) ->
         "snapshot-dumpxml" => snapshot::dumpxml(conn, rest).await?,
         "net-dumpxml" => network::net_dumpxml(conn, rest).await?,
         "net-dhcp-leases" => network::net_dhcp_leases(conn, rest).await?,
+        "domifaddr" => guest::domifaddr(conn, rest).await?,
+        "domhostname" => guest::domhostname(conn, rest).await?,
         other => return Err(format!("unknown command: '{other}'").into()),
     }
     Ok(())

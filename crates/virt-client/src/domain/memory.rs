@@ -81,17 +81,4 @@ impl Domain {
             })
             .await
     }
-
-    /// Guest interfaces and addresses (`source`: 0 lease, 1 agent, 2 arp).
-    pub async fn interface_addresses(&self, source: u32) -> Result<Vec<p::DomainInterface>> {
-        let r = self
-            .conn
-            .call(&p::DomainInterfaceAddressesArgs {
-                dom: self.raw.clone(),
-                source,
-                flags: 0,
-            })
-            .await?;
-        Ok(r.ifaces)
-    }
 }

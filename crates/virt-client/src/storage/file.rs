@@ -5,6 +5,7 @@ use std::fs::File;
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::{FileExt, FileTypeExt};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::StorageVol;
 use super::transfer::VOL_TRANSFER_SPARSE;
@@ -108,18 +109,46 @@ impl Stream {
     /// [`finish`](Self::finish) after it). With `sparse` (only for a stream opened as
     /// sparse), the file's holes go as hole packets. Returns the bytes of data sent.
     pub async fn send_file(&self, file: File, sparse: bool) -> Result<u64> {
-        send_file(self, Arc::new(file), sparse).await
+        send_file(self, Arc::new(file), sparse, &AtomicU64::new(0)).await
+    }
+
+    /// [`send_file`](Self::send_file), adding to `progress` the bytes of the file dealt with
+    /// (data sent and holes) as it goes, so another task can show how far it got. Dropping the
+    /// future stops the sending between two packets; then [`abort`](Self::abort) the stream.
+    pub async fn send_file_counted(
+        &self,
+        file: File,
+        sparse: bool,
+        progress: &AtomicU64,
+    ) -> Result<u64> {
+        send_file(self, Arc::new(file), sparse, progress).await
     }
 
     /// Writes what the stream brings into `file` from its start until the peer ends the
     /// stream (then call [`finish`](Self::finish)). Holes become holes of the file, or zeros
     /// on a block device. Returns the length written, holes included.
     pub async fn recv_into_file(&mut self, file: File) -> Result<u64> {
-        receive_file(self, Arc::new(file)).await
+        receive_file(self, Arc::new(file), &AtomicU64::new(0)).await
+    }
+
+    /// [`recv_into_file`](Self::recv_into_file), adding to `progress` the bytes written
+    /// (holes included) as it goes. Dropping the future stops the receiving between two
+    /// pieces; then [`abort`](Self::abort) the stream.
+    pub async fn recv_into_file_counted(
+        &mut self,
+        file: File,
+        progress: &AtomicU64,
+    ) -> Result<u64> {
+        receive_file(self, Arc::new(file), progress).await
     }
 }
 
-async fn send_file(stream: &Stream, file: Arc<File>, sparse: bool) -> Result<u64> {
+async fn send_file(
+    stream: &Stream,
+    file: Arc<File>,
+    sparse: bool,
+    progress: &AtomicU64,
+) -> Result<u64> {
     let f = file.clone();
     let (len, is_block) = blocking(move || {
         let m = f.metadata()?;
@@ -142,6 +171,7 @@ async fn send_file(stream: &Stream, file: Arc<File>, sparse: bool) -> Result<u64
             Section::Hole(n) => {
                 stream.send_hole(n).await?;
                 offset += n;
+                progress.fetch_add(n, Ordering::Relaxed);
                 continue;
             }
             Section::Data(n) => n,
@@ -162,6 +192,7 @@ async fn send_file(stream: &Stream, file: Arc<File>, sparse: bool) -> Result<u64
                 return Ok(sent);
             }
             stream.send(&buf[..n]).await?;
+            progress.fetch_add(n as u64, Ordering::Relaxed);
             offset += n as u64;
             sent += n as u64;
             left -= n as u64;
@@ -170,7 +201,7 @@ async fn send_file(stream: &Stream, file: Arc<File>, sparse: bool) -> Result<u64
     Ok(sent)
 }
 
-async fn receive_file(stream: &mut Stream, file: Arc<File>) -> Result<u64> {
+async fn receive_file(stream: &mut Stream, file: Arc<File>, progress: &AtomicU64) -> Result<u64> {
     let f = file.clone();
     let is_block = blocking(move || Ok(f.metadata()?.file_type().is_block_device())).await?;
     let mut offset = 0u64;
@@ -180,7 +211,9 @@ async fn receive_file(stream: &mut Stream, file: Arc<File>) -> Result<u64> {
         match piece {
             StreamData::Data(b) => {
                 offset += b.len() as u64;
+                let n = b.len() as u64;
                 blocking(move || f.write_all_at(&b, at)).await?;
+                progress.fetch_add(n, Ordering::Relaxed);
             }
             StreamData::Hole(n) => {
                 offset += n;
@@ -202,6 +235,7 @@ async fn receive_file(stream: &mut Stream, file: Arc<File>) -> Result<u64> {
                     }
                 })
                 .await?;
+                progress.fetch_add(n, Ordering::Relaxed);
             }
         }
     }
