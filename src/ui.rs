@@ -12,6 +12,7 @@ pub mod networks;
 pub mod preferences;
 pub mod stats;
 pub mod storage;
+pub mod thumbnails;
 pub mod uri_title;
 pub mod vm_list;
 pub mod vm_window;

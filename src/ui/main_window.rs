@@ -7,6 +7,7 @@ mod migrate;
 mod saved;
 mod sessions;
 mod state;
+mod updates;
 
 pub use actions::{VmVerb, WindowActions};
 pub use confirm::{confirmation_for, validate_name};
@@ -69,6 +70,10 @@ pub struct MainWindow {
     /// Open the new-VM wizard on the first connection once it connects
     /// (`--show-domain-creator`).
     pending_creator: bool,
+    /// Session updates not applied yet, oldest first, with their connection's URI.
+    pending: std::collections::VecDeque<(String, HostUpdate)>,
+    /// Whether a slice of `pending` is asked for.
+    slice_scheduled: bool,
 }
 
 impl std::fmt::Debug for MainWindow {
@@ -150,6 +155,8 @@ pub enum MainWindowMsg {
     ShowSelectedConnectionOverview,
     /// Show the host overview of the connection to this URI.
     ShowHostOverview(String),
+    /// Apply a slice of the queued session updates (the window asks itself).
+    ApplyPending,
 }
 
 impl MainWindow {
@@ -550,6 +557,8 @@ impl Component for MainWindow {
             pending_host_storage: options.show_host_storage,
             pending_host_networks: options.show_host_networks,
             pending_creator: options.show_domain_creator,
+            pending: std::collections::VecDeque::new(),
+            slice_scheduled: false,
         };
 
         let primary_menu = gtk::gio::Menu::new();
@@ -747,6 +756,7 @@ impl Component for MainWindow {
                 }
             }
             MainWindowMsg::ShowHostOverview(uri) => self.open_host_window(&uri),
+            MainWindowMsg::ApplyPending => updates::apply_pending(self, &sender),
         }
     }
 
@@ -757,7 +767,7 @@ impl Component for MainWindow {
         _root: &Self::Root,
     ) {
         match cmd {
-            MainWindowCmd::Host(uri, update) => sessions::apply(self, &uri, update, &sender),
+            MainWindowCmd::Host(uri, update) => updates::queue(self, uri, update, &sender),
             MainWindowCmd::DeletePlan(plan) => sessions::ask_delete(self, plan, &sender),
         }
     }

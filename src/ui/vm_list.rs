@@ -8,7 +8,7 @@
 mod objects;
 mod row;
 
-pub use objects::{ConnectionObject, ConnectionStatus, VmObject};
+pub use objects::{ConnectionObject, ConnectionStatus, VmChange, VmObject};
 pub use row::{ListRow, memory_text, size_text};
 
 use std::cell::RefCell;
@@ -266,17 +266,25 @@ impl VmList {
         self.sorter.changed(gtk::SorterChange::Different);
     }
 
-    /// Re-sorts when the order is by CPU use (after a statistics tick).
-    pub fn resort_if_by_cpu(&self) {
-        if self.criteria.borrow().sort == SortKey::Cpu {
+    /// Brings filter and order up to date after a run of VM changes and, with `stats`, a
+    /// statistics tick: re-filters only when the filter looks at what changed, re-sorts only
+    /// when the order does. Rows show their own VM's changes in place either way.
+    pub fn changed(&self, change: VmChange, stats: bool) {
+        let (refilter, resort) = {
+            let c = self.criteria.borrow();
+            let refilter = (change.state && c.state != StateFilter::All)
+                || ((change.name || change.title) && !c.search.is_empty());
+            let resort = change.name
+                || (change.state && c.sort == SortKey::State)
+                || (stats && c.sort == SortKey::Cpu);
+            (refilter, resort)
+        };
+        if refilter {
+            self.filter.changed(gtk::FilterChange::Different);
+        }
+        if resort {
             self.sorter.changed(gtk::SorterChange::Different);
         }
-    }
-
-    /// Re-applies filter and order after VM data changed (a state change moves rows).
-    pub fn refilter(&self) {
-        self.filter.changed(gtk::FilterChange::Different);
-        self.sorter.changed(gtk::SorterChange::Different);
     }
 }
 
@@ -286,10 +294,7 @@ fn matches(c: &Criteria, vm: &VmObject) -> bool {
         StateFilter::Active => vm.vm_state().is_active(),
         StateFilter::Inactive => !vm.vm_state().is_active(),
     };
-    state_ok
-        && (c.search.is_empty()
-            || vm.name().to_lowercase().contains(&c.search)
-            || vm.title().to_lowercase().contains(&c.search))
+    state_ok && (c.search.is_empty() || vm.name_or_title_contains(&c.search))
 }
 
 fn state_rank(s: VmState) -> u8 {

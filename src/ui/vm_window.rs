@@ -13,6 +13,7 @@ use relm4::prelude::*;
 use crate::i18n::gettext;
 use crate::session::model::VmAction;
 use crate::ui::hardware::{HardwareEditor, HardwareEditorInit};
+use crate::ui::thumbnails::{self, ThumbnailPicture};
 use crate::ui::vm_list::{VmObject, memory_text};
 
 /// The pages of a VM window.
@@ -248,6 +249,15 @@ impl Component for VmWindow {
 
                     add_titled_with_icon[Some("overview"), &gettext("Overview"), "view-list-symbolic"] = &adw::PreferencesPage {
                         adw::PreferencesGroup {
+                            set_title: &gettext("Screen"),
+                            #[watch]
+                            set_visible: model.summary.state.is_active(),
+                            #[local_ref]
+                            thumbnail -> ThumbnailPicture {
+                                set_halign: gtk::Align::Start,
+                            },
+                        },
+                        adw::PreferencesGroup {
                             set_title: &gettext("Virtual Machine"),
                             adw::ActionRow {
                                 set_title: &gettext("Name"),
@@ -412,6 +422,12 @@ impl Component for VmWindow {
             page: init.page,
             _watch: Some(watch),
         };
+        // The running VM's screen, small, renewed every few seconds while the page is shown.
+        let thumbnail = ThumbnailPicture::new(
+            thumbnails::decode::MAX_WIDTH as i32,
+            thumbnails::decode::MAX_HEIGHT as i32 * 5 / 8,
+        );
+        thumbnail.set_vm(Some(&model.vm));
         let widgets = view_output!();
         widgets
             .switcher_title

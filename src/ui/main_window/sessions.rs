@@ -1,5 +1,5 @@
-//! The main window's side of each connection's `HostSession`: starting and stopping sessions,
-//! applying their updates to the list, and sending them the user's actions.
+//! The main window's side of each connection's `HostSession`: starting and stopping sessions
+//! and sending them the user's actions (their updates go to the list in `updates`).
 
 use gtk::prelude::*;
 use relm4::prelude::*;
@@ -8,15 +8,15 @@ use tokio::sync::mpsc;
 use super::actions::VmVerb;
 use super::confirm;
 use super::saved::{PathPrompt, ask_path, default_save_path};
+use super::updates::{self, Batch};
 use super::{MainWindow, MainWindowCmd, MainWindowMsg};
 use crate::i18n::{gettext, gettext_f};
-use crate::session::host::{self, HostDetails, HostRequest, HostUpdate};
+use crate::session::host::{self, HostRequest};
 use crate::session::model::VmAction;
 use crate::session::prestart;
 use crate::session::sampler::{SamplerHandle, Want};
-use crate::ui::host_window::HostPage;
 use crate::ui::stats::HostStats;
-use crate::ui::vm_list::{ConnectionStatus, VmList, memory_text};
+use crate::ui::vm_list::{ConnectionStatus, VmList};
 use crate::ui::vm_window::{VmPage, VmWindowMsg};
 
 /// Connects the list's signals (selection, activation, right-click) to the window.
@@ -54,9 +54,11 @@ pub fn open(window: &mut MainWindow, uri: &str, sender: &ComponentSender<MainWin
         stats_for(window, uri, Some(early.sampler));
         // What already arrived goes into the list now, before the window's first frame.
         let mut updates = early.updates;
+        let mut batch = Batch::default();
         while let Ok(update) = updates.try_recv() {
-            apply(window, uri, update, sender);
+            updates::apply(window, uri, update, &mut batch, sender);
         }
+        updates::finish(window, batch, sender);
         sender.command(move |out, shutdown| {
             shutdown
                 .register(async move {
@@ -97,7 +99,7 @@ pub fn list_closed(window: &MainWindow, uri: &str) {
     }
 }
 
-fn not_connected_text() -> String {
+pub(super) fn not_connected_text() -> String {
     gettext("Not connected")
 }
 
@@ -119,6 +121,8 @@ pub fn close(window: &mut MainWindow, uri: &str) {
     if let Some(tx) = window.sessions.remove(uri) {
         let _ = tx.send(HostRequest::Disconnect);
     }
+    // What the closed session said but the list has not shown yet is stale now.
+    window.pending.retain(|(u, _)| u != uri);
     window.connections.remove(uri);
     tell_vm_windows(window, uri, None);
     if let Some(conn) = window.list.connection(uri) {
@@ -128,8 +132,8 @@ pub fn close(window: &mut MainWindow, uri: &str) {
     window.refresh_actions();
 }
 
-/// Gives the VM windows of `uri` the connection, or tells them it is gone.
-fn tell_vm_windows(
+/// Gives the VM windows and thumbnails of `uri` the connection, or tells them it is gone.
+pub(super) fn tell_vm_windows(
     window: &mut MainWindow,
     uri: &str,
     connection: Option<&virt_client::Connection>,
@@ -142,141 +146,7 @@ fn tell_vm_windows(
     if let Some(w) = window.host_windows.get_mut(uri) {
         w.set_client(connection.cloned());
     }
-}
-
-/// Applies a session's update to the list.
-pub fn apply(
-    window: &mut MainWindow,
-    uri: &str,
-    update: HostUpdate,
-    sender: &ComponentSender<MainWindow>,
-) {
-    let Some(conn) = window.list.connection(uri) else {
-        return;
-    };
-    if let HostUpdate::Stats(tick) = update {
-        // Every second: only numbers into series and properties, nothing else.
-        if let Some(stats) = HostStats::get(uri) {
-            stats.apply(&tick, Some(&conn));
-        }
-        window.list.resort_if_by_cpu();
-        return;
-    }
-    let connected = matches!(update, HostUpdate::Connected { .. });
-    match update {
-        HostUpdate::Connecting => {
-            conn.set_connection_status(ConnectionStatus::Connecting, &gettext("Connecting…"));
-        }
-        HostUpdate::Connected {
-            details,
-            connection,
-        } => {
-            let mut text = if details.hostname.is_empty() {
-                gettext("Connected")
-            } else {
-                gettext_f("Connected to {}", &[&details.hostname])
-            };
-            if connection.is_server_unverified() {
-                // no_verify=1: say so wherever the connection shows.
-                text = gettext_f(
-                    "{} — not secure: the host's certificate is not checked",
-                    &[&text],
-                );
-            }
-            conn.set_details(details_text(&details));
-            conn.set_connection_status(ConnectionStatus::Connected, &text);
-            tell_vm_windows(window, uri, Some(&connection));
-            window.connections.insert(uri.to_string(), connection);
-        }
-        HostUpdate::Reconnecting {
-            reason,
-            detail,
-            retry_in,
-        } => {
-            if window.connections.remove(uri).is_some() {
-                tell_vm_windows(window, uri, None);
-            }
-            // A time of day, not a countdown: nothing on screen changes until the next attempt.
-            let at = gtk::glib::DateTime::now_local()
-                .and_then(|now| now.add_seconds(retry_in.as_secs_f64()))
-                .and_then(|t| t.format("%X"))
-                .map(|t| t.to_string())
-                .unwrap_or_default();
-            let text = gettext_f(
-                "Not connected: {} Next attempt at {}.",
-                &[&sentence(&reason), &at],
-            );
-            conn.set_details(detail.unwrap_or_default());
-            conn.set_connection_status(ConnectionStatus::Reconnecting, &text);
-        }
-        HostUpdate::Failed(message) => {
-            if window.connections.remove(uri).is_some() {
-                tell_vm_windows(window, uri, None);
-            }
-            conn.clear_vms();
-            conn.set_connection_status(ConnectionStatus::Failed, &message);
-        }
-        HostUpdate::Disconnected => {
-            if window.connections.remove(uri).is_some() {
-                tell_vm_windows(window, uri, None);
-            }
-            conn.clear_vms();
-            conn.set_connection_status(ConnectionStatus::Disconnected, &not_connected_text());
-        }
-        HostUpdate::AllVms(vms) => {
-            crate::startup::mark("list-received");
-            // The splice filters and sorts the new rows: no refilter of the whole list.
-            conn.set_vms(&vms);
-            crate::startup::list_applied(vms.len());
-        }
-        HostUpdate::Vm(vm) => {
-            if conn.upsert_vm(&vm) {
-                window.list.refilter();
-            }
-        }
-        HostUpdate::VmRemoved(uuid) => conn.remove_vm(&uuid),
-        HostUpdate::Busy { uuid, busy } => {
-            if let Some(vm) = conn.vm(&uuid) {
-                vm.set_busy(busy);
-            }
-        }
-        HostUpdate::AskCredential(ask) => {
-            confirm::ask_credential(&window.window, uri, ask);
-        }
-        HostUpdate::ActionFailed { name, message } => {
-            // A session that is not connected knows the VM by its UUID only.
-            let name = conn.vm(&name).map(|vm| vm.name()).unwrap_or(name);
-            window.show_error(&gettext_f("{}: {}", &[&name, &message]));
-        }
-        HostUpdate::Stats(_) => {}
-    }
-    window.refresh_actions();
-    show_pending(window, sender);
-    if connected
-        && (window.pending_host_summary
-            || window.pending_host_storage
-            || window.pending_host_networks)
-        && window.connection_uris().first().map(String::as_str) == Some(uri)
-    {
-        let page = if window.pending_host_networks {
-            HostPage::Networks
-        } else if window.pending_host_storage {
-            HostPage::Storage
-        } else {
-            HostPage::Overview
-        };
-        window.pending_host_summary = false;
-        window.pending_host_storage = false;
-        window.pending_host_networks = false;
-        window.open_host_page(uri, page);
-    }
-    if connected
-        && window.pending_creator
-        && window.connection_uris().first().map(String::as_str) == Some(uri)
-    {
-        window.pending_creator = false;
-        window.open_wizard_on(Some(uri.to_owned()), sender);
-    }
+    crate::ui::thumbnails::set_connection(uri, connection);
 }
 
 /// The statistics of `uri` for this window: kept across reconnects, made anew (on `sampler`
@@ -297,36 +167,6 @@ fn stats_for(window: &MainWindow, uri: &str, sampler: Option<SamplerHandle>) -> 
         stats.sampler().set_interval(settings.stats_interval());
     }
     stats
-}
-
-/// Opens the VM asked for on the command line once a connection lists it.
-fn show_pending(window: &mut MainWindow, sender: &ComponentSender<MainWindow>) {
-    let Some((page, wanted)) = window.pending_show.clone() else {
-        return;
-    };
-    let found = window.list.connections().iter().find_map(|c| {
-        let store = c.vms();
-        (0..store.n_items())
-            .filter_map(|i| store.item(i).and_downcast::<crate::ui::vm_list::VmObject>())
-            .find(|vm| vm.name() == wanted || vm.uuid() == wanted)
-    });
-    if let Some(vm) = found {
-        window.pending_show = None;
-        window.list.select_vm(&vm);
-        window.open_vm_window(&vm, page, sender);
-    }
-}
-
-/// The host's details, one per line, for the connection row's tooltip.
-pub fn details_text(d: &HostDetails) -> String {
-    [
-        gettext_f("Host: {}", &[&d.hostname]),
-        gettext_f("Hypervisor: {} {}", &[&d.hypervisor, &d.hypervisor_version]),
-        gettext_f("libvirt: {}", &[&d.libvirt_version]),
-        gettext_f("CPUs: {} × {}", &[&d.cpus.to_string(), &d.cpu_model]),
-        gettext_f("Memory: {}", &[&memory_text(d.memory_kib)]),
-    ]
-    .join("\n")
 }
 
 /// Carries out `verb` on the selected VMs, asking first where it destroys something.
@@ -507,15 +347,5 @@ pub fn act(window: &mut MainWindow, action: VmAction, targets: Vec<(String, Stri
                 &[&name],
             ));
         }
-    }
-}
-
-/// `text` as a sentence: with a full stop at its end.
-fn sentence(text: &str) -> String {
-    let text = text.trim();
-    if text.ends_with(['.', '!', '?', ')']) {
-        text.to_string()
-    } else {
-        format!("{text}.")
     }
 }

@@ -41,6 +41,25 @@ impl ConnectionStatus {
     }
 }
 
+/// What changed of a VM's fields that the list filters and orders by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct VmChange {
+    /// The name.
+    pub name: bool,
+    /// The title.
+    pub title: bool,
+    /// The run state.
+    pub state: bool,
+}
+
+impl std::ops::BitOrAssign for VmChange {
+    fn bitor_assign(&mut self, other: Self) {
+        self.name |= other.name;
+        self.title |= other.title;
+        self.state |= other.state;
+    }
+}
+
 mod vm_imp {
     use super::*;
 
@@ -71,6 +90,9 @@ mod vm_imp {
         pub cpu_percent: Cell<f64>,
         #[property(get, set)]
         pub connection_uri: RefCell<String>,
+        /// The latest thumbnail of the screen, while the VM is active.
+        #[property(get, set, nullable)]
+        pub thumbnail: RefCell<Option<gtk::gdk::Texture>>,
         /// Recent CPU use for the row's sparkline.
         pub cpu_history: RefCell<crate::session::series::Series>,
     }
@@ -166,25 +188,29 @@ impl VmObject {
         obj
     }
 
-    /// Copies `vm` into the object, notifying only what changed; tells whether what the list
-    /// filters and orders by (name, title, state) changed.
-    pub fn update(&self, vm: &VmSummary) -> bool {
-        let mut moved = false;
+    /// Copies `vm` into the object, notifying only what changed (once each, after the last
+    /// field); tells what changed of what the list filters and orders by.
+    pub fn update(&self, vm: &VmSummary) -> VmChange {
+        let _notify_once = self.freeze_notify();
+        let mut change = VmChange::default();
         if self.uuid() != vm.uuid {
             self.set_uuid(vm.uuid.clone());
         }
-        if self.name() != vm.name {
+        if *self.imp().name.borrow() != vm.name {
             self.set_name(vm.name.clone());
-            moved = true;
+            change.name = true;
         }
-        let title = vm.title.clone().unwrap_or_default();
-        if self.title() != title {
+        let title = vm.title.as_deref().unwrap_or_default();
+        if *self.imp().title.borrow() != title {
             self.set_title(title);
-            moved = true;
+            change.title = true;
         }
         if self.state() != vm.state.to_libvirt() {
             self.set_state(vm.state.to_libvirt());
-            moved = true;
+            change.state = true;
+            if !vm.state.is_active() {
+                self.set_thumbnail(None::<gtk::gdk::Texture>);
+            }
         }
         if self.vcpus() != vm.vcpus {
             self.set_vcpus(vm.vcpus);
@@ -201,12 +227,20 @@ impl VmObject {
         if self.has_managed_save() != vm.has_managed_save {
             self.set_has_managed_save(vm.has_managed_save);
         }
-        moved
+        change
     }
 
     /// Orders by name the way the list does, without copying either name.
     pub fn cmp_name(&self, other: &VmObject) -> std::cmp::Ordering {
         super::natural_cmp(&self.imp().name.borrow(), &other.imp().name.borrow())
+    }
+
+    /// Whether the name or the title contains `lowercase` (given in lower case), ignoring case,
+    /// without copying either out of the object.
+    pub fn name_or_title_contains(&self, lowercase: &str) -> bool {
+        let imp = self.imp();
+        let has = |text: &str| text.to_lowercase().contains(lowercase);
+        has(&imp.name.borrow()) || has(&imp.title.borrow())
     }
 
     /// The VM's run state.
@@ -300,9 +334,9 @@ impl ConnectionObject {
         store.splice(0, store.n_items(), &objects);
     }
 
-    /// Adds or updates one VM; tells whether a listed VM changed in what the list filters and
+    /// Adds or updates one VM; tells what a listed VM changed of what the list filters and
     /// orders by (a new one is filtered and placed by the models themselves).
-    pub fn upsert_vm(&self, vm: &VmSummary) -> bool {
+    pub fn upsert_vm(&self, vm: &VmSummary) -> VmChange {
         if let Some(obj) = self.vm(&vm.uuid) {
             return obj.update(vm);
         }
@@ -312,7 +346,7 @@ impl ConnectionObject {
             .borrow_mut()
             .insert(vm.uuid.clone(), obj.clone());
         self.vms().append(&obj);
-        false
+        VmChange::default()
     }
 
     /// Removes the VM with this UUID, if listed.

@@ -24,6 +24,8 @@ mod imp {
         /// Connect, Retry or New VM on a connection's row.
         pub action: gtk::Button,
         pub spark: crate::widgets::graph::HangarGraph,
+        /// The screen of a running VM.
+        pub thumbnail: crate::ui::thumbnails::ThumbnailPicture,
         pub bound: RefCell<Option<(glib::Object, Vec<glib::SignalHandlerId>)>>,
     }
 
@@ -37,6 +39,10 @@ mod imp {
                 spinner: gtk::Spinner::default(),
                 action: gtk::Button::default(),
                 spark: super::spark::new_sparkline(),
+                thumbnail: crate::ui::thumbnails::ThumbnailPicture::new(
+                    super::THUMBNAIL_WIDTH,
+                    super::THUMBNAIL_HEIGHT,
+                ),
                 bound: RefCell::default(),
             }
         }
@@ -71,7 +77,24 @@ mod imp {
             self.size.add_css_class("numeric");
             text.append(&self.name);
             text.append(&self.subtitle);
+            // The state's name, made when asked for: setting a tooltip costs a round trip to
+            // the display server, too much for every row bound while scrolling.
+            self.icon.set_has_tooltip(true);
+            let row = obj.downgrade();
+            self.icon.connect_query_tooltip(move |_, _, _, _, tooltip| {
+                let Some(vm) = row
+                    .upgrade()
+                    .and_then(|r| r.item())
+                    .and_downcast::<VmObject>()
+                else {
+                    return false;
+                };
+                tooltip.set_text(Some(&state_label(vm.vm_state(), vm.has_managed_save())));
+                true
+            });
             obj.append(&self.icon);
+            self.thumbnail.set_valign(gtk::Align::Center);
+            obj.append(&self.thumbnail);
             obj.append(&text);
             obj.append(&self.spinner);
             self.action.set_valign(gtk::Align::Center);
@@ -101,6 +124,10 @@ impl Default for ListRow {
     }
 }
 
+/// Size of a VM row's thumbnail, in pixels.
+const THUMBNAIL_WIDTH: i32 = 64;
+const THUMBNAIL_HEIGHT: i32 = 36;
+
 /// "2 vCPUs · 4 GiB".
 pub fn size_text(vcpus: u32, memory_kib: u64) -> String {
     let cpus = if vcpus == 1 {
@@ -126,6 +153,16 @@ pub fn memory_text(kib: u64) -> String {
     }
 }
 
+/// Sets `widget`'s tooltip (none for an empty text) only when it changes: GTK asks the windowing
+/// system where the pointer is on every change, a round trip to the display server that costs
+/// more than the rest of a row's update.
+pub fn set_tooltip(widget: &impl IsA<gtk::Widget>, text: Option<&str>) {
+    let text = text.filter(|t| !t.is_empty());
+    if widget.tooltip_text().as_deref() != text {
+        widget.set_tooltip_text(text);
+    }
+}
+
 impl ListRow {
     /// Shows `item` (a [`ConnectionObject`] or a [`VmObject`]) and follows its changes.
     pub fn bind(&self, item: &glib::Object) {
@@ -134,10 +171,11 @@ impl ListRow {
             let row = self.downgrade();
             item.connect_notify_local(None, move |obj, pspec| {
                 if let Some(row) = row.upgrade() {
-                    if pspec.name() == "cpu-percent" {
-                        spark::refresh(&row.imp().spark, obj);
-                    } else {
-                        row.refresh(obj);
+                    match pspec.name() {
+                        "cpu-percent" => spark::refresh(&row.imp().spark, obj),
+                        // The thumbnail widget follows its VM itself.
+                        "thumbnail" => {}
+                        _ => row.refresh(obj),
                     }
                 }
             })
@@ -164,6 +202,12 @@ impl ListRow {
                 obj.disconnect(h);
             }
         }
+        self.imp().thumbnail.set_vm(None);
+    }
+
+    /// The thumbnail of the row's VM.
+    pub fn thumbnail(&self) -> &crate::ui::thumbnails::ThumbnailPicture {
+        &self.imp().thumbnail
     }
 
     /// Fades the icon and the text, not the row's button.
@@ -187,7 +231,7 @@ impl ListRow {
             imp.name.set_label(&conn.title());
             imp.name.add_css_class("heading");
             let details = conn.details();
-            self.set_tooltip_text((!details.is_empty()).then_some(details.as_str()));
+            set_tooltip(self, Some(&details));
             let empty = status == ConnectionStatus::Connected && conn.vm_count() == 0;
             let status_text = if empty {
                 gettext_f(
@@ -207,6 +251,8 @@ impl ListRow {
                 });
             imp.size.set_label("");
             imp.spark.set_visible(false);
+            imp.thumbnail.set_vm(None);
+            imp.thumbnail.set_visible(false);
             // Only an attempt under way turns: a wait between attempts shows nothing moving.
             let busy = status == ConnectionStatus::Connecting;
             imp.spinner.set_spinning(busy);
@@ -266,12 +312,11 @@ impl ListRow {
             if let Some(class) = class {
                 imp.icon.add_css_class(class);
             }
-            imp.icon.set_tooltip_text(Some(&state_text));
             imp.name.set_label(&vm.name());
             imp.name.remove_css_class("heading");
             imp.subtitle.set_wrap(false);
             imp.subtitle.set_ellipsize(gtk::pango::EllipsizeMode::End);
-            self.set_tooltip_text(None);
+            set_tooltip(self, None);
             let title = vm.title();
             let subtitle = if title.is_empty() {
                 state_text.clone()
@@ -285,6 +330,8 @@ impl ListRow {
             imp.action.set_visible(false);
             imp.action.set_action_name(None);
             imp.spark.set_visible(state.is_active());
+            imp.thumbnail.set_vm(Some(vm));
+            imp.thumbnail.set_visible(true);
             spark::refresh(&imp.spark, item);
             self.set_text_opacity(1.0);
             self.set_opacity(if state == VmState::ShutOff { 0.75 } else { 1.0 });

@@ -7,12 +7,26 @@ use crate::session::series::Unit;
 use crate::ui::vm_list::VmObject;
 use crate::widgets::graph::{GraphLine, HangarGraph, YMax};
 
-/// Catches up on the history of the row's item when the row scrolls into view.
+/// Catches up on the history of the row's item when the row scrolls into view, and tells the
+/// row's CPU use in a tooltip made when asked for (not on every statistics tick).
 pub fn follow_map(spark: &HangarGraph, item: impl Fn() -> Option<glib::Object> + 'static) {
-    spark.connect_map(move |spark| {
-        if let Some(item) = item() {
-            refresh(spark, &item);
+    let item = std::rc::Rc::new(item);
+    spark.connect_map({
+        let item = item.clone();
+        move |spark| {
+            if let Some(item) = item() {
+                refresh(spark, &item);
+            }
         }
+    });
+    spark.set_has_tooltip(true);
+    spark.connect_query_tooltip(move |_, _, _, _, tooltip| {
+        let Some(vm) = item().and_downcast::<VmObject>() else {
+            return false;
+        };
+        let value = crate::ui::vm_window::performance::value_text(Unit::Percent, vm.cpu_percent());
+        tooltip.set_text(Some(&crate::i18n::gettext_f("CPU: {}", &[&value])));
+        true
     });
 }
 
@@ -37,7 +51,5 @@ pub fn refresh(spark: &HangarGraph, item: &glib::Object) {
     if !spark.is_visible() || !spark.is_mapped() {
         return;
     }
-    let value = crate::ui::vm_window::performance::value_text(Unit::Percent, vm.cpu_percent());
-    spark.set_tooltip_text(Some(&crate::i18n::gettext_f("CPU: {}", &[&value])));
     spark.set_lines(vec![GraphLine::new("", vm.cpu_history())]);
 }
