@@ -54,6 +54,15 @@ pub enum CallFault {
         /// Which of its calls.
         nth: u64,
     },
+    /// Forward the `nth` call of `procedure` from now, then close every proxied connection
+    /// when its reply comes, before the client sees it: the daemon did what was asked, the
+    /// client cannot know.
+    CutAtReply {
+        /// The procedure number.
+        procedure: u32,
+        /// Which of its calls.
+        nth: u64,
+    },
     /// Forward `bytes` bytes of stream data from the client (counted from now, without
     /// packet headers), then close every proxied connection midway through a packet.
     CutAfterData(u64),
@@ -71,6 +80,8 @@ pub enum CallFault {
 const HEADER: usize = 28;
 /// The packet type of a call.
 const CALL: u32 = 0;
+/// The packet type of a reply.
+const REPLY: u32 = 1;
 /// The packet type of stream data.
 const STREAM: u32 = 3;
 
@@ -81,6 +92,8 @@ struct State {
     /// Calls of the procedure and stream bytes counted since `call_fault` was set.
     calls_seen: u64,
     data_seen: u64,
+    /// The serial of the call whose reply is to be cut.
+    cut_reply: Option<u32>,
     /// Packets forwarded since the fault was set.
     seen: u64,
     /// Connections to close when a cut happens (both ends of each).
@@ -107,6 +120,7 @@ impl FaultProxy {
             call_fault: CallFault::Pass,
             calls_seen: 0,
             data_seen: 0,
+            cut_reply: None,
             seen: 0,
             open: Vec::new(),
             struck: 0,
@@ -149,6 +163,7 @@ impl FaultProxy {
         s.call_fault = fault;
         s.calls_seen = 0;
         s.data_seen = 0;
+        s.cut_reply = None;
     }
 
     /// How many faults have struck (cuts and corruptions).
@@ -226,6 +241,15 @@ fn calls(mut client: UnixStream, mut daemon: &UnixStream, state: &Mutex<State>) 
                         cut_at = Some(0);
                     }
                 }
+                CallFault::CutAtReply { procedure: p, nth }
+                    if kind == Some(CALL) && procedure == Some(p) =>
+                {
+                    s.calls_seen += 1;
+                    if s.calls_seen == nth {
+                        s.cut_reply = word(&packet, 20);
+                        s.call_fault = CallFault::Pass;
+                    }
+                }
                 CallFault::CutAfterData(limit) if kind == Some(STREAM) => {
                     let data = packet.len().saturating_sub(HEADER) as u64;
                     if s.data_seen + data > limit {
@@ -265,6 +289,15 @@ fn packets(mut daemon: UnixStream, mut client: UnixStream, state: &Mutex<State>)
         let mut packet = read_packet(&mut daemon)?;
         let fault = {
             let mut s = lock(state);
+            if s.cut_reply.is_some()
+                && word(&packet, 16) == Some(REPLY)
+                && word(&packet, 20) == s.cut_reply
+            {
+                s.cut_reply = None;
+                s.struck += 1;
+                close_all(&mut s);
+                return Ok(());
+            }
             s.seen += 1;
             (s.fault, s.seen)
         };
