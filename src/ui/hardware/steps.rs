@@ -39,10 +39,31 @@ pub enum Undo {
     Cannot(String),
 }
 
+/// Why a step failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepError {
+    /// What went wrong.
+    pub message: String,
+    /// Whether it may have been made all the same: the connection was lost before the
+    /// daemon's answer came.
+    pub unsure: bool,
+}
+
+impl From<String> for StepError {
+    /// A step that failed having changed nothing.
+    fn from(message: String) -> StepError {
+        StepError {
+            message,
+            unsure: false,
+        }
+    }
+}
+
 /// Where steps happen.
 pub trait Runner {
-    /// Makes `step` happen: what undoes it, or why it failed (having changed nothing).
-    fn run(&mut self, step: &Step) -> impl Future<Output = Result<Undo, String>> + Send;
+    /// Makes `step` happen: what undoes it, or why it failed (having changed nothing unless
+    /// the error is unsure).
+    fn run(&mut self, step: &Step) -> impl Future<Output = Result<Undo, StepError>> + Send;
 }
 
 /// Makes `steps` happen in order. When one fails, the steps already made are undone in
@@ -77,7 +98,7 @@ async fn undo_one<R: Runner>(runner: &mut R, undo: Undo) -> Result<(), String> {
     let mut errors = Vec::new();
     for step in &list {
         if let Err(e) = runner.run(step).await {
-            errors.push(e);
+            errors.push(e.message);
         }
     }
     if errors.is_empty() {
@@ -89,11 +110,26 @@ async fn undo_one<R: Runner>(runner: &mut R, undo: Undo) -> Result<(), String> {
 
 /// The message of a failed apply: `failed` and its `error`, then what became of the `made`
 /// changes before it; when some of them remain, also the steps `after` it, never made.
-fn failure(failed: &Step, error: &str, made: usize, remains: &[String], after: &[Step]) -> String {
+fn failure(
+    failed: &Step,
+    error: &StepError,
+    made: usize,
+    remains: &[String],
+    after: &[Step],
+) -> String {
+    let error = if error.unsure {
+        gettext_f(
+            "{}: the connection was lost before the daemon answered, so whether it was made is not known ({}).",
+            &[&step_text(failed), &error.message],
+        )
+    } else if made == 0 {
+        return error.message.clone();
+    } else {
+        gettext_f("{} failed: {}", &[&step_text(failed), &error.message])
+    };
     if made == 0 {
-        return error.to_owned();
+        return error;
     }
-    let error = gettext_f("{} failed: {}", &[&step_text(failed), error]);
     if remains.is_empty() {
         return gettext_f(
             "{}\nThe changes already made were undone: the VM is as it was.",
@@ -218,13 +254,18 @@ mod tests {
         fail: Vec<Step>,
         /// Detaches the guest does not complete.
         pending: Vec<String>,
+        /// Failures whose answer was lost.
+        unsure: Vec<Step>,
     }
 
     impl Runner for Fake {
-        fn run(&mut self, step: &Step) -> impl Future<Output = Result<Undo, String>> + Send {
+        fn run(&mut self, step: &Step) -> impl Future<Output = Result<Undo, StepError>> + Send {
             self.log.push(step.clone());
             let result = if self.fail.contains(step) {
-                Err(format!("refused {step:?}"))
+                Err(StepError {
+                    message: format!("refused {step:?}"),
+                    unsure: self.unsure.contains(step),
+                })
             } else {
                 Ok(match step {
                     Step::Rename(_) => Undo::Steps(vec![Step::Rename("old".into())]),
@@ -249,6 +290,7 @@ mod tests {
             log: Vec::new(),
             fail: fail.to_vec(),
             pending: Vec::new(),
+            unsure: Vec::new(),
         }
     }
 
@@ -336,6 +378,18 @@ mod tests {
                  refused Unplug(\"<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>\")",
                 "• The running VM's memory stays set to 48 MiB: refused Memory(65536)",
             ]
+        );
+    }
+
+    #[test]
+    fn a_step_whose_answer_was_lost_is_said_to_be_unknown() {
+        let mut r = fake(&[Step::Define("<edited/>".into())]);
+        r.unsure.push(Step::Define("<edited/>".into()));
+        let e = block(run(&mut r, &plan())).unwrap_err();
+        assert_eq!(
+            e,
+            "Saving the configuration: the connection was lost before the daemon answered, \
+             so whether it was made is not known (refused Define(\"<edited/>\"))."
         );
     }
 
