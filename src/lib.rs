@@ -12,6 +12,7 @@
 //! All I/O runs on tokio through relm4 commands; the GTK main thread only applies results.
 
 pub mod cli;
+pub mod clone;
 pub mod cloudinit;
 pub mod config;
 pub mod i18n;

@@ -3,6 +3,7 @@
 pub mod a11y;
 pub mod about;
 pub mod add_connection;
+pub mod clone;
 pub mod hardware;
 pub mod host_window;
 pub mod main_window;
@@ -14,6 +15,7 @@ pub mod storage;
 pub mod uri_title;
 pub mod vm_list;
 pub mod vm_window;
+pub mod volume_browser;
 pub mod volumes;
 pub mod wizard;
 pub mod xml_pane;

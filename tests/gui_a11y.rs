@@ -18,7 +18,8 @@ use adw::prelude::*;
 use hangar::cli::Options;
 use hangar::ui::host_window::HostPage;
 use hangar::ui::vm_window::{VmPage, VmWindowMsg};
-use hangar::ui::wizard::{NewVmWizard, NewVmWizardInit, NewVmWizardMsg, SourceKind};
+use hangar::ui::volume_browser::VolumeBrowserMsg;
+use hangar::ui::wizard::{NewVmWizard, NewVmWizardInit, NewVmWizardMsg, PathField, SourceKind};
 use hangar::ui::{MainWindow, MainWindowMsg};
 use relm4::prelude::*;
 use support::{drain, wait_until};
@@ -254,6 +255,27 @@ fn every_actionable_control_has_an_accessible_name() {
         wizard.emit(NewVmWizardMsg::SetSource(kind));
         seen.walk(&format!("the wizard's source step ({kind:?})"));
     }
+    // The storage browser its Browse buttons open, on a pool with an image.
+    let images = d.dir().join(unique_name("a11y-images"));
+    std::fs::create_dir_all(&images).unwrap();
+    std::fs::write(images.join("install.iso"), [0u8; 4096]).unwrap();
+    let pool = unique_name("a11y-pool");
+    let target = images.display().to_string();
+    d.virsh(
+        &qemu,
+        &["pool-create-as", &pool, "dir", "--target", &target],
+    )
+    .unwrap();
+    wizard.emit(NewVmWizardMsg::Browse(PathField::Iso));
+    assert!(wait_until(10, || wizard.model().browser().is_some()));
+    let browser = wizard.model().browser().unwrap();
+    assert!(wait_until(30, || browser.widget().is_visible()
+        && browser.model().loads() > 0
+        && !browser.model().loading()));
+    seen.walk("the storage browser");
+    browser.emit(VolumeBrowserMsg::Close);
+    assert!(wait_until(10, || !browser.widget().is_visible()));
+    let _ = d.virsh(&qemu, &["pool-destroy", &pool]);
     for step in 1..=3 {
         wizard.emit(NewVmWizardMsg::Forward);
         assert!(

@@ -106,6 +106,22 @@ pub struct VmSummary {
     pub has_managed_save: bool,
 }
 
+impl VmSummary {
+    /// The state as a user reads it: "Saved" for a shut-off VM with a managed save image.
+    pub fn state_label(&self) -> String {
+        state_label(self.state, self.has_managed_save)
+    }
+}
+
+/// `state` as a user reads it, "Saved" when it is shut off with a managed save image.
+pub fn state_label(state: VmState, has_managed_save: bool) -> String {
+    if has_managed_save && !state.is_active() {
+        gettext("Saved")
+    } else {
+        state.label()
+    }
+}
+
 /// Something the user can do to a VM.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VmAction {
@@ -125,6 +141,12 @@ pub enum VmAction {
     ForceOff,
     /// Save its memory to disk and stop it (managed save).
     Save,
+    /// Save its memory to this file on the host and stop it.
+    SaveToFile(String),
+    /// Start the VM saved in this file on the host.
+    RestoreFromFile(String),
+    /// Remove its managed save image, so Run boots afresh.
+    DiscardSave,
     /// Remove its definition; with `storage`, also delete these volume paths.
     Delete {
         /// Paths of the disk volumes to delete with it.
@@ -149,6 +171,9 @@ impl VmAction {
             Self::Reset => matches!(s, S::Running | S::Blocked | S::Paused),
             Self::ForceOff => s.is_active(),
             Self::Save => matches!(s, S::Running | S::Blocked | S::Paused) && vm.persistent,
+            Self::SaveToFile(_) => matches!(s, S::Running | S::Blocked | S::Paused),
+            Self::RestoreFromFile(_) => !s.is_active(),
+            Self::DiscardSave => !s.is_active() && vm.has_managed_save,
             Self::Delete { .. } => !s.is_active() && vm.persistent,
             Self::Rename(_) => !s.is_active() && vm.persistent,
             Self::SetAutostart(_) => vm.persistent,
@@ -157,7 +182,10 @@ impl VmAction {
 
     /// Whether the action loses something the user cannot get back, so it asks first.
     pub fn is_destructive(&self) -> bool {
-        matches!(self, Self::ForceOff | Self::Reset | Self::Delete { .. })
+        matches!(
+            self,
+            Self::ForceOff | Self::Reset | Self::Delete { .. } | Self::DiscardSave
+        )
     }
 }
 
@@ -206,5 +234,22 @@ mod tests {
         };
         assert!(!VmAction::Save.allowed_for(&transient));
         assert!(VmAction::ForceOff.allowed_for(&transient));
+        assert!(VmAction::SaveToFile("/f".into()).allowed_for(&transient));
+    }
+
+    #[test]
+    fn a_saved_vm_reads_as_saved_and_can_drop_its_save() {
+        let off = vm(VmState::ShutOff);
+        assert_eq!(off.state_label(), VmState::ShutOff.label());
+        assert!(!VmAction::DiscardSave.allowed_for(&off));
+        let saved = VmSummary {
+            has_managed_save: true,
+            ..off
+        };
+        assert_eq!(saved.state_label(), "Saved");
+        assert!(VmAction::DiscardSave.allowed_for(&saved));
+        assert!(VmAction::Run.allowed_for(&saved));
+        assert!(VmAction::RestoreFromFile("/f".into()).allowed_for(&saved));
+        assert!(!VmAction::RestoreFromFile("/f".into()).allowed_for(&vm(VmState::Running)));
     }
 }

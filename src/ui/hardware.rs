@@ -11,6 +11,7 @@
 
 mod apply;
 mod boot;
+mod browse;
 mod cpu;
 mod device_form;
 mod devices;
@@ -44,6 +45,7 @@ pub use new_disk::NewDisk;
 pub use rows::Tx;
 
 use crate::i18n::gettext;
+use crate::ui::volume_browser::{PickedVolume, VolumeBrowser, VolumeBrowserOutput};
 use crate::ui::volumes::PoolVolumes;
 use crate::ui::volumes::default_pool::DefaultPool;
 
@@ -54,6 +56,16 @@ pub struct HardwareEditorInit {
     pub domain: Domain,
     /// Whether it is running (refreshed on every load).
     pub active: bool,
+}
+
+/// What an image chosen in the storage browser is for.
+#[derive(Debug, Clone)]
+pub enum BrowseFor {
+    /// The path of the existing image to add (into the entry whose Browse button was
+    /// clicked); `true` lists ISO images (for a CD-ROM), else disk images.
+    Existing(bool),
+    /// The medium of the CD-ROM or floppy at this index, inserted at once.
+    Media(usize),
 }
 
 /// Messages to the editor. Indexes count disks or interfaces in document order.
@@ -103,6 +115,10 @@ pub enum HardwareEditorMsg {
     AddDisk(String, String, String),
     /// Add a disk whose image format is known: path, `disk` or `cdrom`, bus, format.
     AddDiskAs(String, String, String, String),
+    /// Open the storage browser to choose an image for this.
+    Browse(BrowseFor),
+    /// What the storage browser chose.
+    Browsed(VolumeBrowserOutput),
     /// Remove a disk.
     RemoveDisk(usize),
     /// Create a volume and attach it as a new disk, at once (refused while other edits wait).
@@ -211,6 +227,15 @@ pub struct HardwareEditor {
     queued: Vec<HardwareEditorMsg>,
     /// The VM started or stopped while a load or an apply ran.
     running_later: Option<bool>,
+    /// The storage browser, made when first opened.
+    browser: Option<Rc<Controller<VolumeBrowser>>>,
+    /// What the browser is open for.
+    browsing: Option<BrowseFor>,
+    /// The entry of the existing image's path, whose Browse button opened the browser.
+    browse_entry: rows::BrowseEntry,
+    /// The volume last chosen for an existing image: its format, from its XML, is used when
+    /// that path is added.
+    picked: Option<PickedVolume>,
 }
 
 /// The section pages: (name, title).
@@ -273,9 +298,11 @@ impl Component for HardwareEditor {
         root: gtk::Box,
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
+        let browse_entry = rows::BrowseEntry::default();
         let tx = Tx {
             sender: sender.clone(),
             quiet: Rc::new(Cell::new(false)),
+            browse_entry: browse_entry.clone(),
         };
         let body = gtk::Box::new(gtk::Orientation::Horizontal, 0);
         body.set_vexpand(true);
@@ -350,6 +377,10 @@ impl Component for HardwareEditor {
             progress: None,
             queued: Vec::new(),
             running_later: None,
+            browser: None,
+            browsing: None,
+            browse_entry,
+            picked: None,
         };
         model.reload(&sender);
         model.follow_state(&sender);
@@ -378,8 +409,17 @@ impl Component for HardwareEditor {
         ComponentParts { model, widgets }
     }
 
-    fn update(&mut self, msg: HardwareEditorMsg, sender: ComponentSender<Self>, _root: &gtk::Box) {
+    fn update(&mut self, msg: HardwareEditorMsg, sender: ComponentSender<Self>, root: &gtk::Box) {
         use HardwareEditorMsg as M;
+        let msg = match msg {
+            M::Browse(what) => return self.browse(what, root, &sender),
+            M::Browsed(out) => match self.browsed(out) {
+                Some(msg) => msg,
+                None => return,
+            },
+            M::AddDisk(path, device, bus) => self.known_format(path, device, bus),
+            msg => msg,
+        };
         if self.busy {
             // The sections are insensitive meanwhile; what still arrives waits its turn.
             self.queued.push(msg);

@@ -1,8 +1,10 @@
 //! The main window: every connection with its VMs, lifecycle controls, search and filters.
 
 mod actions;
+mod clone;
 mod confirm;
 mod migrate;
+mod saved;
 mod sessions;
 mod state;
 
@@ -52,6 +54,8 @@ pub struct MainWindow {
     wizard: Option<Controller<NewVmWizard>>,
     /// The migration dialog while it is open.
     migrate: Option<Controller<crate::ui::migrate::MigrateDialog>>,
+    /// The Clone dialog while it is open.
+    clone_dialog: Option<Controller<crate::ui::clone::CloneDialog>>,
     /// A VM to show as soon as a connection lists it (`--show-domain-*`).
     pending_show: Option<(VmPage, String)>,
     /// Open host overview windows, by connection URI.
@@ -95,6 +99,8 @@ pub enum MainWindowMsg {
     Wizard(String, NewVmWizardOutput),
     /// The migration dialog's outcome.
     Migrate(crate::ui::migrate::MigrateOutput),
+    /// The Clone dialog's outcome.
+    Clone(crate::ui::clone::CloneDialogOutput),
     /// Add a connection to this URI and open it (no-op if it is already listed).
     AddConnection(String),
     /// Close and forget the connection to this URI.
@@ -534,6 +540,7 @@ impl Component for MainWindow {
             vm_windows: HashMap::new(),
             wizard: None,
             migrate: None,
+            clone_dialog: None,
             pending_show: options
                 .show_domain
                 .clone()
@@ -647,6 +654,7 @@ impl Component for MainWindow {
             MainWindowMsg::NewVm => self.open_wizard(&sender),
             MainWindowMsg::Wizard(uri, out) => self.wizard_done(&uri, out, &sender),
             MainWindowMsg::Migrate(out) => self.migrate_done(out),
+            MainWindowMsg::Clone(out) => self.clone_done(out),
             MainWindowMsg::AddConnection(uri) => {
                 sessions::open(self, &uri, &sender);
                 self.save_connections();

@@ -203,7 +203,7 @@ impl Component for VmWindow {
                         #[watch]
                         set_title: &model.summary.name,
                         #[watch]
-                        set_subtitle: &model.summary.state.label(),
+                        set_subtitle: &model.summary.state_label(),
                     },
                     pack_start = &gtk::Box {
                         add_css_class: "linked",
@@ -270,7 +270,7 @@ impl Component for VmWindow {
                                 set_title: &gettext("State"),
                                 add_suffix = &gtk::Label {
                                     #[watch]
-                                    set_label: &model.summary.state.label(),
+                                    set_label: &model.summary.state_label(),
                                 },
                             },
                             adw::ActionRow {

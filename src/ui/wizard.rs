@@ -37,6 +37,7 @@ pub use resources::{HostChoices, load_host_choices};
 
 use crate::i18n::{gettext, gettext_f};
 use crate::osinfo::{IsoInfo, OsDb};
+use crate::ui::volume_browser::{VolumeBrowser, VolumeBrowserOutput};
 
 /// What the wizard needs: the connection to create the VM on.
 #[derive(Debug, Clone)]
@@ -72,10 +73,10 @@ pub enum NewVmWizardMsg {
     SetSource(SourceKind),
     /// A path field changed.
     SetPath(PathField, String),
-    /// Open a file chooser for a path field.
+    /// Open the storage browser for a path field.
     Browse(PathField),
-    /// Use the ISO volume at this index of the host's list (0 = none).
-    PickIsoVolume(u32),
+    /// What the storage browser chose for the field it was opened for.
+    Browsed(VolumeBrowserOutput),
     /// The kernel command line changed.
     SetCmdline(String),
     /// A choice for the cloud image changed.
@@ -234,7 +235,14 @@ pub struct NewVmWizard {
     progress: (String, f64),
     error: Option<String>,
     created: Option<Created>,
+    /// The storage browser, made when first opened.
+    browser: Option<Rc<Controller<VolumeBrowser>>>,
+    /// The file chooser of a cloud image to upload, kept while it is open.
     chooser: Option<gtk::FileChooserNative>,
+    /// The field the browser was opened for.
+    browsing: Option<PathField>,
+    /// Times the browser set a path (the entry then shows it even while focused).
+    browsed_gen: u64,
 }
 
 impl std::fmt::Debug for NewVmWizard {
@@ -338,7 +346,10 @@ impl Component for NewVmWizard {
             progress: (String::new(), 0.0),
             error: None,
             created: None,
+            browser: None,
             chooser: None,
+            browsing: None,
+            browsed_gen: 0,
         };
         model.apply_defaults();
         ComponentParts { model, widgets }
@@ -356,15 +367,7 @@ impl Component for NewVmWizard {
             }
             M::SetPath(field, path) => self.set_path(field, path, &sender),
             M::Browse(field) => self.browse(field, root, &sender),
-            M::PickIsoVolume(i) => {
-                if let Some((_, path)) = i
-                    .checked_sub(1)
-                    .and_then(|i| self.host.isos.get(i as usize))
-                {
-                    let path = path.clone();
-                    self.set_path(PathField::Iso, path, &sender);
-                }
-            }
+            M::Browsed(out) => self.browsed(out, &sender),
             M::SetCmdline(c) => self.cmdline = c,
             M::Cloud(cloud_form::CloudMsg::Upload) => self.choose_upload(root, &sender),
             M::Cloud(cloud_form::CloudMsg::UploadFile(path)) => {

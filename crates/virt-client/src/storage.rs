@@ -94,6 +94,20 @@ impl StoragePool {
         })
     }
 
+    /// Creates and starts a transient pool from XML: it is gone once destroyed.
+    pub async fn create_xml(conn: &Connection, xml: &str, flags: u32) -> Result<StoragePool> {
+        let r = conn
+            .call(&p::StoragePoolCreateXmlArgs {
+                xml: xml.into(),
+                flags,
+            })
+            .await?;
+        Ok(StoragePool {
+            conn: conn.clone(),
+            raw: r.pool,
+        })
+    }
+
     pool_calls! {
         /// Builds the pool's underlying storage.
         build => StoragePoolBuildArgs { flags: 0 };

@@ -87,6 +87,21 @@ async fn perform(
             dom.managed_save(0).await.map_err(wrap)?;
             dom
         }
+        VmAction::SaveToFile(path) => {
+            dom.save(path, 0).await.map_err(wrap)?;
+            dom
+        }
+        VmAction::RestoreFromFile(path) => {
+            Domain::restore(dom.connection(), path, 0)
+                .await
+                .map_err(wrap)?;
+            // The file names the VM it holds; the one restored may be another.
+            dom
+        }
+        VmAction::DiscardSave => {
+            dom.managed_save_remove(0).await.map_err(wrap)?;
+            dom
+        }
         VmAction::Delete { storage } => {
             delete_storage(dom.connection(), storage)
                 .await

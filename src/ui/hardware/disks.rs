@@ -6,8 +6,8 @@ use virt_xml::DomainXml;
 use virt_xml::domain::{Device, Disk, DiskSource};
 use virt_xml::tree::escape_attr;
 
-use super::{HardwareEditor, HardwareEditorMsg as Msg, Tx};
-use super::{new_disk, rows};
+use super::{BrowseFor, HardwareEditor, HardwareEditorMsg as Msg, Tx};
+use super::{browse, new_disk, rows};
 use crate::i18n::{gettext, gettext_f};
 
 fn disk(doc: &DomainXml, i: usize) -> Result<Disk, String> {
@@ -183,6 +183,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
             media.set_title(&gettext("Medium (ISO image)"));
             media.set_text(source.as_deref().unwrap_or(""));
             let m2 = media.clone();
+            media.add_suffix(&browse::button(&media, tx, move || BrowseFor::Media(i)));
             media.add_suffix(&rows::button(&gettext("Insert"), tx, move || {
                 Msg::SetDiskMedia(i, Some(m2.text().to_string()))
             }));
@@ -232,6 +233,10 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
     device.set_title(&gettext("Kind"));
     device.set_model(Some(&gtk::StringList::new(&["disk", "cdrom"])));
     g.add(&device);
+    let kind = device.downgrade();
+    path.add_suffix(&browse::button(&path, tx, move || {
+        BrowseFor::Existing(kind.upgrade().is_some_and(|d| d.selected() == 1))
+    }));
     let bus = adw::ComboRow::new();
     bus.set_title(&gettext("Bus"));
     let buses = ["virtio", "sata", "scsi", "usb"];

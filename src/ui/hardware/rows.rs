@@ -15,7 +15,13 @@ use crate::i18n::gettext;
 pub struct Tx {
     pub(super) sender: ComponentSender<HardwareEditor>,
     pub(super) quiet: Rc<Cell<bool>>,
+    /// The entry whose Browse button was clicked last, for the path chosen in the browser.
+    pub(super) browse_entry: BrowseEntry,
 }
+
+/// The entry a path chosen in the storage browser goes into (held weakly: a rebuilt page
+/// drops it).
+pub type BrowseEntry = Rc<std::cell::RefCell<Option<gtk::glib::WeakRef<adw::EntryRow>>>>;
 
 impl Tx {
     /// Sends `msg` unless the change came from a rebuild.

@@ -6,7 +6,7 @@ use relm4::ComponentSender;
 
 use super::{MainWindow, MainWindowMsg};
 use crate::i18n::gettext;
-use crate::session::model::VmAction;
+use crate::session::model::{VmAction, VmState};
 use crate::ui::vm_list::VmObject;
 
 /// A VM action the window offers: its action name, shortcut and menu label.
@@ -28,6 +28,14 @@ pub enum VmVerb {
     ForceOff,
     /// Managed save.
     Save,
+    /// Remove the managed save image.
+    DiscardSave,
+    /// Save the memory to a file on the host and stop.
+    SaveToFile,
+    /// Start from a file saved on the host.
+    RestoreFromFile,
+    /// Open the Clone dialog.
+    Clone,
     /// Delete the definition (and maybe storage).
     Delete,
     /// Rename.
@@ -42,7 +50,7 @@ pub enum VmVerb {
 
 impl VmVerb {
     /// Every verb, in menu order.
-    pub const ALL: [VmVerb; 13] = [
+    pub const ALL: [VmVerb; 17] = [
         Self::Open,
         Self::Run,
         Self::Pause,
@@ -52,7 +60,11 @@ impl VmVerb {
         Self::Reset,
         Self::ForceOff,
         Self::Save,
+        Self::DiscardSave,
+        Self::SaveToFile,
+        Self::RestoreFromFile,
         Self::Rename,
+        Self::Clone,
         Self::Migrate,
         Self::Autostart,
         Self::Delete,
@@ -69,6 +81,10 @@ impl VmVerb {
             Self::Reset => "vm-reset",
             Self::ForceOff => "vm-force-off",
             Self::Save => "vm-save",
+            Self::DiscardSave => "vm-discard-save",
+            Self::SaveToFile => "vm-save-to-file",
+            Self::RestoreFromFile => "vm-restore-from-file",
+            Self::Clone => "vm-clone",
             Self::Delete => "vm-delete",
             Self::Rename => "vm-rename",
             Self::Autostart => "vm-autostart",
@@ -88,6 +104,10 @@ impl VmVerb {
             Self::Reset => gettext("R_eset"),
             Self::ForceOff => gettext("_Force Off"),
             Self::Save => gettext("Sa_ve"),
+            Self::DiscardSave => gettext("Discard Saved S_tate…"),
+            Self::SaveToFile => gettext("Save to F_ile…"),
+            Self::RestoreFromFile => gettext("Restore from Fi_le…"),
+            Self::Clone => gettext("_Clone…"),
             Self::Delete => gettext("_Delete…"),
             Self::Rename => gettext("Re_name…"),
             Self::Autostart => gettext("Start with _Host"),
@@ -108,7 +128,14 @@ impl VmVerb {
             Self::Delete => &["Delete"],
             Self::Rename => &["F2"],
             Self::Open => &["<primary>o"],
-            Self::Reset | Self::Save | Self::Autostart | Self::Migrate => &[],
+            Self::Reset
+            | Self::Save
+            | Self::DiscardSave
+            | Self::SaveToFile
+            | Self::RestoreFromFile
+            | Self::Clone
+            | Self::Autostart
+            | Self::Migrate => &[],
         }
     }
 
@@ -124,6 +151,10 @@ impl VmVerb {
             Self::Migrate => summary.state.is_active() || summary.persistent,
             Self::Autostart => VmAction::SetAutostart(true).allowed_for(&summary),
             Self::Rename => VmAction::Rename(String::new()).allowed_for(&summary),
+            Self::SaveToFile => VmAction::SaveToFile(String::new()).allowed_for(&summary),
+            Self::RestoreFromFile => VmAction::RestoreFromFile(String::new()).allowed_for(&summary),
+            // Disks that a running guest writes to cannot be copied; paused or off they can.
+            Self::Clone => !matches!(summary.state, VmState::Running | VmState::Blocked),
             Self::Delete => VmAction::Delete { storage: vec![] }.allowed_for(&summary),
             other => other
                 .simple_action()
@@ -142,7 +173,15 @@ impl VmVerb {
             Self::Reset => VmAction::Reset,
             Self::ForceOff => VmAction::ForceOff,
             Self::Save => VmAction::Save,
-            Self::Delete | Self::Rename | Self::Autostart | Self::Open | Self::Migrate => {
+            Self::DiscardSave => VmAction::DiscardSave,
+            Self::Delete
+            | Self::Rename
+            | Self::Autostart
+            | Self::Open
+            | Self::Migrate
+            | Self::SaveToFile
+            | Self::RestoreFromFile
+            | Self::Clone => {
                 return None;
             }
         })
@@ -236,7 +275,15 @@ impl WindowActions {
                 && (connected || verb == VmVerb::Open)
                 && selected.iter().all(|vm| verb.applies_to(vm))
                 && (selected.len() == 1
-                    || !matches!(verb, VmVerb::Rename | VmVerb::Open | VmVerb::Migrate));
+                    || !matches!(
+                        verb,
+                        VmVerb::Rename
+                            | VmVerb::Open
+                            | VmVerb::Migrate
+                            | VmVerb::Clone
+                            | VmVerb::SaveToFile
+                            | VmVerb::RestoreFromFile
+                    ));
             if let Some(action) = self
                 .group
                 .lookup_action(verb.name())
@@ -300,9 +347,17 @@ pub fn vm_menu() -> gio::Menu {
             VmVerb::ShutDown,
             VmVerb::Reboot,
         ],
-        &[VmVerb::Reset, VmVerb::ForceOff, VmVerb::Save],
+        &[
+            VmVerb::Reset,
+            VmVerb::ForceOff,
+            VmVerb::Save,
+            VmVerb::SaveToFile,
+            VmVerb::RestoreFromFile,
+            VmVerb::DiscardSave,
+        ],
         &[
             VmVerb::Rename,
+            VmVerb::Clone,
             VmVerb::Migrate,
             VmVerb::Autostart,
             VmVerb::Delete,

@@ -57,6 +57,17 @@ pub fn confirmation_for(action: &VmAction, names: &[String]) -> Option<Confirmat
             ),
             accept: gettext("_Delete"),
         },
+        VmAction::DiscardSave => Confirmation {
+            heading: if many {
+                gettext_f("Discard the Saved State of {} Virtual Machines?", &[&count])
+            } else {
+                gettext_f("Discard the Saved State of “{}”?", &[&one])
+            },
+            body: gettext(
+                "The memory saved on the host is removed: the next start boots the guest afresh, and what it had not written to disk is lost.",
+            ),
+            accept: gettext("_Discard"),
+        },
         _ => return None,
     })
 }

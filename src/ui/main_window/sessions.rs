@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 
 use super::actions::VmVerb;
 use super::confirm;
+use super::saved::{PathPrompt, ask_path, default_save_path};
 use super::{MainWindow, MainWindowCmd, MainWindowMsg};
 use crate::i18n::{gettext, gettext_f};
 use crate::session::host::{self, HostDetails, HostRequest, HostUpdate};
@@ -362,6 +363,23 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
         }
         VmVerb::Migrate => {
             window.open_migrate(&applicable[0], sender);
+            return;
+        }
+        VmVerb::Clone => {
+            window.open_clone(&applicable[0], sender);
+            return;
+        }
+        VmVerb::SaveToFile | VmVerb::RestoreFromFile => {
+            let (prompt, make): (_, fn(String) -> VmAction) = if verb == VmVerb::SaveToFile {
+                (PathPrompt::Save, VmAction::SaveToFile)
+            } else {
+                (PathPrompt::Restore, VmAction::RestoreFromFile)
+            };
+            let path = default_save_path(&targets[0].0, &names[0]);
+            let s = sender.clone();
+            ask_path(&window.window, prompt, &names[0], &path, move |path| {
+                s.input(MainWindowMsg::Act(make(path), targets.clone()));
+            });
             return;
         }
         VmVerb::Autostart => VmAction::SetAutostart(!applicable.iter().all(|vm| vm.autostart())),

@@ -205,7 +205,8 @@ impl Forms {
         margins(&volume_box, 12);
         volume_box.append(&pool_title);
         volume_box.append(&pool_summary);
-        let activity = ActivityBar::new(input);
+        let cancel = input.clone();
+        let activity = ActivityBar::new(move || cancel.emit(StoragePageMsg::CancelTransfer));
         volume_box.append(&activity.root);
         volumes.set_vexpand(true);
         volumes.set_size_request(-1, 160);

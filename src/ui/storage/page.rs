@@ -18,7 +18,7 @@ mod long;
 mod results;
 mod work;
 
-pub use long::Activity;
+pub use super::activity::Activity;
 
 use work::subscribe;
 

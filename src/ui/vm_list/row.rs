@@ -8,7 +8,7 @@ use gtk::subclass::prelude::*;
 
 use super::objects::{ConnectionObject, ConnectionStatus, VmObject};
 use crate::i18n::{gettext, gettext_f};
-use crate::session::model::VmState;
+use crate::session::model::{VmState, state_label};
 
 mod spark;
 
@@ -250,6 +250,7 @@ impl ListRow {
             ))]);
         } else if let Some(vm) = item.downcast_ref::<VmObject>() {
             let state = vm.vm_state();
+            let state_text = state_label(state, vm.has_managed_save());
             imp.icon.set_icon_name(Some(state.icon_name()));
             for class in ["state-running", "state-paused", "state-crashed"] {
                 imp.icon.remove_css_class(class);
@@ -265,7 +266,7 @@ impl ListRow {
             if let Some(class) = class {
                 imp.icon.add_css_class(class);
             }
-            imp.icon.set_tooltip_text(Some(&state.label()));
+            imp.icon.set_tooltip_text(Some(&state_text));
             imp.name.set_label(&vm.name());
             imp.name.remove_css_class("heading");
             imp.subtitle.set_wrap(false);
@@ -273,7 +274,7 @@ impl ListRow {
             self.set_tooltip_text(None);
             let title = vm.title();
             let subtitle = if title.is_empty() {
-                state.label()
+                state_text.clone()
             } else {
                 title
             };
@@ -290,7 +291,7 @@ impl ListRow {
             self.update_property(&[gtk::accessible::Property::Label(&format!(
                 "{}, {}",
                 vm.name(),
-                state.label()
+                state_text
             ))]);
         }
     }

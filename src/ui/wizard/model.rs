@@ -1,7 +1,8 @@
 //! The wizard's state between steps: getters, choices offered, checks of each step, the plan
 //! handed to the finish step, and the handlers that start work off the main thread.
 
-use adw::prelude::*;
+use std::rc::Rc;
+
 use relm4::prelude::*;
 use virt_xml::builder::{Firmware, NetSource};
 
@@ -11,6 +12,9 @@ use super::resources::HostChoices;
 use super::{Created, NewVmWizard, NewVmWizardMsg, PathField, WizardCmd};
 use crate::i18n::{gettext, gettext_f};
 use crate::osinfo::VmDefaults;
+use crate::ui::volume_browser::{
+    Filter, VolumeBrowser, VolumeBrowserInit, VolumeBrowserMsg, VolumeBrowserOutput,
+};
 use crate::ui::volumes::default_pool;
 
 impl NewVmWizard {
@@ -363,50 +367,57 @@ impl NewVmWizard {
         }
     }
 
+    /// Opens the storage browser for `field`: the host's pools and their volumes (ISO images
+    /// for the install media, disk images to import, every volume for a kernel or initrd).
     pub(super) fn browse(
         &mut self,
         field: PathField,
         root: &adw::Window,
         sender: &ComponentSender<Self>,
     ) {
-        if !crate::session::media::is_local(&self.conn) {
-            // A file chooser shows this computer's files, not the host's.
-            self.error = Some(gettext(
-                "The host is another computer: enter the path of an image in one of its storage pools.",
-            ));
-            return;
-        }
-        let title = match field {
-            PathField::Iso => gettext("Choose an ISO Image"),
-            PathField::Import => gettext("Choose a Disk Image"),
-            PathField::Kernel => gettext("Choose a Kernel"),
-            PathField::Initrd => gettext("Choose an Initrd"),
+        let (filter, title) = match field {
+            PathField::Iso => (Filter::Iso, gettext("Choose an ISO Image")),
+            PathField::Import => (Filter::Disk, gettext("Choose a Disk Image")),
+            PathField::Kernel => (Filter::All, gettext("Choose a Kernel")),
+            PathField::Initrd => (Filter::All, gettext("Choose an Initrd")),
         };
-        let chooser = gtk::FileChooserNative::new(
-            Some(&title),
-            Some(root),
-            gtk::FileChooserAction::Open,
-            Some(&gettext("_Open")),
-            Some(&gettext("_Cancel")),
-        );
-        chooser.set_modal(true);
-        if field == PathField::Iso {
-            let filter = gtk::FileFilter::new();
-            filter.set_name(Some(&gettext("ISO images")));
-            filter.add_pattern("*.iso");
-            filter.add_pattern("*.ISO");
-            chooser.add_filter(&filter);
-        }
-        let s = sender.clone();
-        chooser.connect_response(move |c, response| {
-            if response == gtk::ResponseType::Accept
-                && let Some(path) = c.file().and_then(|f| f.path())
-            {
-                s.input(NewVmWizardMsg::SetPath(field, path.display().to_string()));
-            }
+        self.error = None;
+        self.browsing = Some(field);
+        let conn = self.conn.clone();
+        let browser = self.browser.get_or_insert_with(|| {
+            Rc::new(
+                VolumeBrowser::builder()
+                    .transient_for(root)
+                    .launch(VolumeBrowserInit { conn })
+                    .forward(sender.input_sender(), NewVmWizardMsg::Browsed),
+            )
         });
-        chooser.show();
-        self.chooser = Some(chooser);
+        browser.emit(VolumeBrowserMsg::Open { filter, title });
+    }
+
+    /// Takes what the storage browser chose for the field it was opened for.
+    pub(super) fn browsed(&mut self, out: VolumeBrowserOutput, sender: &ComponentSender<Self>) {
+        let Some(field) = self.browsing.take() else {
+            return;
+        };
+        let (path, format) = match out {
+            VolumeBrowserOutput::Picked(v) => (v.path, Some(v.format)),
+            VolumeBrowserOutput::LocalFile(p) => (p.display().to_string(), None),
+            VolumeBrowserOutput::Closed => return,
+        };
+        self.browsed_gen += 1;
+        self.set_path(field, path, sender);
+        // A volume's format is in its XML, as the browser read it.
+        if field == PathField::Import
+            && let Some(format) = format
+        {
+            self.import_format = Some(Ok(format));
+        }
+    }
+
+    /// The storage browser, once opened.
+    pub fn browser(&self) -> Option<Rc<Controller<VolumeBrowser>>> {
+        self.browser.clone()
     }
 
     pub(super) fn create(&mut self, sender: &ComponentSender<Self>) {

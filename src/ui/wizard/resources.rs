@@ -29,8 +29,6 @@ pub struct HostChoices {
     pub networks: Vec<String>,
     /// The host's bridges.
     pub bridges: Vec<String>,
-    /// ISO images in the pools: (label, path).
-    pub isos: Vec<(String, String)>,
     /// Disk images in the pools (`.qcow2`, `.img`, `.raw`), for cloud images:
     /// (label, `POOL/VOLUME`).
     pub images: Vec<(String, String)>,
@@ -76,7 +74,7 @@ pub async fn load_host_choices(conn: &Connection) -> HostChoices {
     {
         for pool in pools {
             out.pools.push(pool.name().to_owned());
-            images_of(&pool, &mut out.isos, &mut out.images).await;
+            images_of(&pool, &mut out.images).await;
         }
     }
     out.pools.sort();
@@ -94,23 +92,15 @@ pub async fn load_host_choices(conn: &Connection) -> HostChoices {
     out
 }
 
-/// The ISO images (with their paths) and disk images (as `POOL/VOLUME`) of `pool`, by name.
-async fn images_of(
-    pool: &StoragePool,
-    isos: &mut Vec<(String, String)>,
-    images: &mut Vec<(String, String)>,
-) {
+/// The disk images of `pool` (as `POOL/VOLUME`), by name.
+async fn images_of(pool: &StoragePool, images: &mut Vec<(String, String)>) {
     let Ok(vols) = pool.list_volumes().await else {
         return;
     };
     for vol in vols {
         let name = vol.name().to_lowercase();
         let label = format!("{} / {}", pool.name(), vol.name());
-        if name.ends_with(".iso") {
-            if let Ok(path) = vol.path().await {
-                isos.push((label, path));
-            }
-        } else if [".qcow2", ".img", ".raw"].iter().any(|e| name.ends_with(e)) {
+        if [".qcow2", ".img", ".raw"].iter().any(|e| name.ends_with(e)) {
             images.push((label, format!("{}/{}", pool.name(), vol.name())));
         }
     }

@@ -19,8 +19,6 @@ pub struct SourcePage {
     pub iso_group: adw::PreferencesGroup,
     /// The ISO path.
     pub iso_row: adw::EntryRow,
-    /// ISO volumes found in the host's pools.
-    pub iso_volumes: adw::ComboRow,
     /// What the image was recognised as.
     pub detected: adw::ActionRow,
     /// The import group.
@@ -67,15 +65,13 @@ fn kind_row(
     check
 }
 
-/// An entry row for a path, with a Browse button that sends `browse`.
+/// An entry row for a path on the host, with a Browse button that opens the storage browser.
 pub fn path_row(title: &str, field: PathField, tx: &Tx) -> adw::EntryRow {
     let row = adw::EntryRow::new();
     row.set_title(title);
-    let button = gtk::Button::from_icon_name("document-open-symbolic");
+    let button = crate::ui::a11y::icon_button("document-open-symbolic", &gettext("Browse…"));
     button.set_valign(gtk::Align::Center);
     button.add_css_class("flat");
-    button.set_tooltip_text(Some(&gettext("Browse…")));
-    crate::ui::a11y::name(&button, &gettext("Browse…"));
     let s = tx.clone();
     button.connect_clicked(move |_| s.send(Msg::Browse(field)));
     row.add_suffix(&button);
@@ -136,12 +132,6 @@ impl SourcePage {
         iso_group.set_title(&gettext("Install Media"));
         let iso_row = path_row(&gettext("ISO image"), PathField::Iso, tx);
         iso_group.add(&iso_row);
-        let iso_volumes = adw::ComboRow::new();
-        iso_volumes.set_title(&gettext("Or an image from a storage pool"));
-        iso_volumes.set_visible(false);
-        let s = tx.clone();
-        iso_volumes.connect_selected_notify(move |row| s.send(Msg::PickIsoVolume(row.selected())));
-        iso_group.add(&iso_volumes);
         let detected = adw::ActionRow::new();
         detected.set_title(&gettext("Detected system"));
         detected.add_css_class("property");
@@ -184,7 +174,6 @@ impl SourcePage {
             kinds,
             iso_group,
             iso_row,
-            iso_volumes,
             detected,
             import_group,
             import_row,
@@ -204,6 +193,14 @@ impl SourcePage {
         self.kernel_group.set_visible(kind == SourceKind::Kernel);
         self.pxe_group.set_visible(kind == SourceKind::Network);
         self.cloud.group.set_visible(kind == SourceKind::Cloud);
+    }
+}
+
+/// Sets an entry's text when it differs, even while it has the focus (a path the user chose
+/// in a dialog, not one being typed).
+pub fn put_text(row: &adw::EntryRow, text: &str) {
+    if row.text() != text {
+        row.set_text(text);
     }
 }
 

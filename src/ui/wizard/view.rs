@@ -5,7 +5,7 @@ use adw::prelude::*;
 use super::finish::{FinishPage, SourceKind};
 use super::os::OsPage;
 use super::resources::{ResourcesPage, string_model};
-use super::source::{SourcePage, set_text};
+use super::source::{SourcePage, put_text, set_text};
 use super::{NewVmWizard, NewVmWizardMsg as Msg, STEPS, Tx};
 use crate::i18n::{gettext, gettext_f};
 
@@ -35,6 +35,7 @@ pub struct WizardWidgets {
     pub error: gtk::Label,
     os_list_gen: u64,
     host_gen: u64,
+    browsed_gen: u64,
 }
 
 impl WizardWidgets {
@@ -106,6 +107,7 @@ impl WizardWidgets {
             error,
             os_list_gen: 0,
             host_gen: 0,
+            browsed_gen: 0,
         }
     }
 
@@ -138,10 +140,18 @@ impl WizardWidgets {
             check.set_active(kind == m.source);
         }
         self.source.show_kind(m.source);
-        set_text(&self.source.iso_row, &m.iso);
-        set_text(&self.source.import_row, &m.import);
-        set_text(&self.source.kernel_row, &m.kernel);
-        set_text(&self.source.initrd_row, &m.initrd);
+        // A path chosen in the storage browser replaces the entry's text even though the
+        // entry's Browse button has the focus.
+        let put = if self.browsed_gen == m.browsed_gen {
+            set_text
+        } else {
+            put_text
+        };
+        self.browsed_gen = m.browsed_gen;
+        put(&self.source.iso_row, &m.iso);
+        put(&self.source.import_row, &m.import);
+        put(&self.source.kernel_row, &m.kernel);
+        put(&self.source.initrd_row, &m.initrd);
         set_text(&self.source.cmdline_row, &m.cmdline);
         let detected = match (&m.iso_info, &m.detected) {
             (_, Some(_)) => m.os_name(),
@@ -157,12 +167,6 @@ impl WizardWidgets {
         // Host choices: replace the combo models once per load.
         if self.host_gen != m.host_gen {
             self.host_gen = m.host_gen;
-            let mut isos = vec![gettext("None")];
-            isos.extend(m.host.isos.iter().map(|(label, _)| label.clone()));
-            self.source
-                .iso_volumes
-                .set_model(Some(&string_model(&isos)));
-            self.source.iso_volumes.set_visible(!m.host.isos.is_empty());
             let mut images = vec![gettext("None")];
             images.extend(m.host.images.iter().map(|(label, _)| label.clone()));
             self.source

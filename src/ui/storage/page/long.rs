@@ -1,43 +1,16 @@
-//! The storage page's long operations: uploads and downloads with progress and cancel, and
-//! clones with the new volume's growth as progress. One runs at a time, shown in the
-//! activity bar; its end reloads the page like any other operation.
-
-use std::path::Path;
+//! The storage page's long operations: uploads and downloads with progress and cancel (run by
+//! [`Activity`]), and clones with the new volume's growth as progress. One runs at a time,
+//! shown in the activity bar; its end reloads the page like any other operation.
 
 use adw::prelude::*;
 use relm4::prelude::*;
-use tokio::sync::watch;
 
-use super::super::activity;
+use super::super::activity::{self, Activity, file_name};
 use super::super::copy;
-use super::super::transfer::{self, Progress, Transfer};
+use super::super::transfer::Transfer;
 use super::super::volume_tools::clone_name;
 use super::{StorageCmd, StoragePage, StoragePageMsg, StorageWidgets};
-use crate::i18n::{gettext, gettext_f};
-
-/// A long operation under way.
-#[derive(Debug)]
-pub struct Activity {
-    /// What runs, for people.
-    pub title: String,
-    /// How far it got, once reported.
-    pub progress: Option<Progress>,
-    /// Stops it (only a transfer can be stopped).
-    pub(super) cancel: Option<watch::Sender<bool>>,
-}
-
-impl Activity {
-    /// Whether it can be cancelled.
-    pub fn cancellable(&self) -> bool {
-        self.cancel.is_some()
-    }
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
+use crate::i18n::gettext_f;
 
 impl StoragePage {
     pub(super) fn choose_upload(
@@ -103,41 +76,21 @@ impl StoragePage {
         if self.busy || self.activity.is_some() {
             return;
         }
-        let file = file_name(t.file());
-        let title = match &t {
-            Transfer::UploadNew { name, .. } => {
-                gettext_f("Uploading {} into the new volume “{}”", &[&file, name])
-            }
-            Transfer::UploadInto { path, .. } => gettext_f("Uploading {} into {}", &[&file, path]),
-            Transfer::Download { path, .. } => gettext_f("Downloading {} to {}", &[path, &file]),
-        };
-        let (tx, rx) = watch::channel(false);
-        self.activity = Some(Activity {
-            title,
-            progress: None,
-            cancel: Some(tx),
-        });
+        self.activity = Some(Activity::start_transfer(
+            sender,
+            &self.conn,
+            t,
+            sparse,
+            StorageCmd::Progress,
+            StorageCmd::Done,
+        ));
         self.busy = true;
         self.error = None;
-        let conn = self.conn.clone();
-        // Not tied to the page's shutdown: the page going away drops the cancel sender, and
-        // the transfer then stops and cleans up by itself.
-        sender.command(move |out, _shutdown| async move {
-            let progress = out.clone();
-            let r = transfer::run(&conn, &t, sparse, rx, move |p| {
-                let _ = progress.send(StorageCmd::Progress(p));
-            })
-            .await;
-            let _ = out.send(StorageCmd::Done(r));
-        });
     }
 
     pub(super) fn cancel_transfer(&mut self) {
-        if let Some(cancel) = self.activity.as_ref().and_then(|a| a.cancel.as_ref()) {
-            let _ = cancel.send(true);
-            if let Some(a) = &mut self.activity {
-                a.title = gettext("Cancelling…");
-            }
+        if let Some(a) = &mut self.activity {
+            a.cancel();
         }
     }
 
@@ -156,11 +109,10 @@ impl StoragePage {
         if self.busy || self.activity.is_some() {
             return;
         }
-        self.activity = Some(Activity {
-            title: gettext_f("Cloning “{}” as “{}”", &[&v.name, &name]),
-            progress: None,
-            cancel: None,
-        });
+        self.activity = Some(Activity::uncancellable(gettext_f(
+            "Cloning “{}” as “{}”",
+            &[&v.name, &name],
+        )));
         self.busy = true;
         self.error = None;
         let conn = self.conn.clone();

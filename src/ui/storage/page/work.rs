@@ -198,15 +198,7 @@ impl StoragePage {
             .spinner
             .set_visible(self.busy() && self.activity.is_none());
         widgets.forms.xml.set_error(self.xml_error.as_deref());
-        match &self.activity {
-            Some(a) => {
-                widgets
-                    .forms
-                    .activity
-                    .show(&a.title, a.progress.as_ref(), a.cancel.is_some())
-            }
-            None => widgets.forms.activity.hide(),
-        }
+        widgets.forms.activity.follow(self.activity.as_ref());
         widgets.forms.sync(
             self.pool(),
             self.volume(),
