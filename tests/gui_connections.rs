@@ -1,8 +1,9 @@
 //! Connections at start and when they fail, against private libvirt daemons: every requested
 //! connection is shown whatever the order in which its session, GTK and the window get ready;
 //! a host that is not there says why, waits without animating anything and connects at once
-//! when asked; VM actions are off while their connection is down; saved connections open at
-//! start only when the user wants them to.
+//! when asked; VM actions are off while their connection is down; a daemon restart is
+//! followed by itself, without animation between attempts, to the list `virsh` has; saved
+//! connections open at start only when the user wants them to.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -361,6 +362,80 @@ fn vm_actions_are_off_while_the_connection_is_down() {
             .unwrap(),
     );
     assert!(wait_until(5, || actions.is_enabled("vm-pause")));
+    close(window);
+}
+
+fn vm_names(conn: &ConnectionObject) -> Vec<String> {
+    let store = conn.vms();
+    let mut names: Vec<String> = (0..store.n_items())
+        .filter_map(|i| {
+            store
+                .item(i)
+                .and_downcast::<hangar::ui::vm_list::VmObject>()
+        })
+        .map(|v| v.name())
+        .collect();
+    names.sort();
+    names
+}
+
+fn virsh_names(d: &Libvirtd, uri: &str) -> Vec<String> {
+    let mut n: Vec<String> = d
+        .virsh(uri, &["list", "--all", "--name"])
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    n.sort();
+    n
+}
+
+#[gtk::test]
+fn a_daemon_restart_is_followed_by_itself_to_the_list_virsh_has() {
+    setup();
+    let d = Libvirtd::start().unwrap();
+    let uri = d
+        .fixture_uri("restart", &vm::test_node_xml("rs", 3))
+        .unwrap();
+    let window = launch(&[&uri]);
+    let conn = connection(&window, &uri);
+    assert!(wait_until(20, || conn.connection_status()
+        == ConnectionStatus::Connected
+        && conn.vms().n_items() == 3));
+    d.stop();
+    // The host's VMs change while its daemon is down (the fixture is read again at start).
+    d.fixture_uri("restart", &vm::test_node_xml("rs", 5))
+        .unwrap();
+    // Two failed attempts, and nothing turns on screen at any moment in between.
+    let (mut attempts, mut last, mut spinning) = (0, String::new(), 0);
+    assert!(
+        wait_until(20, || {
+            spinning = spinning.max(turning_spinners(&window));
+            let text = conn.status_text();
+            if conn.connection_status() == ConnectionStatus::Reconnecting && text != last {
+                attempts += 1;
+                last = text;
+            }
+            attempts >= 2
+        }),
+        "no failed attempts seen: {}",
+        conn.status_text()
+    );
+    assert_eq!(spinning, 0, "something turned between attempts");
+    d.restart().unwrap();
+    let want = virsh_names(&d, &uri);
+    assert_eq!(want.len(), 5, "{want:?}");
+    assert!(
+        wait_until(40, || conn.connection_status()
+            == ConnectionStatus::Connected
+            && vm_names(&conn) == want),
+        "not reconnected to the list virsh has: {} {:?}",
+        conn.status_text(),
+        vm_names(&conn)
+    );
+    assert_eq!(turning_spinners(&window), 0);
     close(window);
 }
 

@@ -71,6 +71,17 @@ pub fn open_with(
     run: bool,
     devices: &str,
 ) -> (String, relm4::Controller<HardwareEditor>, adw::Window) {
+    open_on(d, &d.qemu_uri(), prefix, run, devices)
+}
+
+/// Like [`open_with`], the editor talking to the daemon over `uri` (such as a proxy's).
+pub fn open_on(
+    d: &Libvirtd,
+    uri: &str,
+    prefix: &str,
+    run: bool,
+    devices: &str,
+) -> (String, relm4::Controller<HardwareEditor>, adw::Window) {
     let name = unique_name(prefix);
     let file = d.dir().join(format!("{name}.xml"));
     let xml = vm::tiny_xml(&name).replace("</devices>", &format!("{devices}</devices>"));
@@ -79,9 +90,8 @@ pub fn open_with(
     if run {
         virsh(d, &["start", &name]);
     }
-    let uri = d.qemu_uri();
     let domain = rt().block_on(async {
-        let conn = virt_client::Connection::open(&uri).await.unwrap();
+        let conn = virt_client::Connection::open(uri).await.unwrap();
         virt_client::Domain::lookup_by_name(&conn, &name)
             .await
             .unwrap()

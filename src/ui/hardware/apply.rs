@@ -10,8 +10,8 @@ use virt_client::{Connection, Domain};
 use virt_xml::DomainXml;
 use virt_xml::tree::Document;
 
-use super::steps::{self, Runner, Step, Undo};
-use crate::i18n::gettext;
+use super::steps::{self, Runner, Step, StepError, Undo};
+use crate::i18n::{gettext, gettext_f};
 use crate::ui::wizard::finish_message as message;
 
 /// `VIR_DOMAIN_AFFECT_LIVE`.
@@ -85,18 +85,24 @@ struct Daemon {
 }
 
 impl Runner for Daemon {
-    fn run(&mut self, step: &Step) -> impl Future<Output = Result<Undo, String>> + Send {
+    fn run(&mut self, step: &Step) -> impl Future<Output = Result<Undo, StepError>> + Send {
         self.step(step)
     }
 }
 
 impl Daemon {
-    async fn step(&mut self, step: &Step) -> Result<Undo, String> {
+    async fn step(&mut self, step: &Step) -> Result<Undo, StepError> {
         let m = |e: virt_client::Error| message(&e);
+        // The call that makes the change: with the connection gone before its answer, it may
+        // have been made.
+        let sent = |e: virt_client::Error| StepError {
+            unsure: e.is_connection_gone(),
+            message: message(&e),
+        };
         match step {
             Step::Rename(to) => {
                 let from = self.domain.name().to_owned();
-                self.domain = self.domain.rename(to).await.map_err(m)?;
+                self.domain = self.domain.rename(to).await.map_err(sent)?;
                 Ok(Undo::Steps(vec![Step::Rename(from)]))
             }
             Step::Define(xml) => {
@@ -105,12 +111,15 @@ impl Daemon {
                     .xml_desc(XML_INACTIVE | XML_SECURE)
                     .await
                     .map_err(m)?;
-                Domain::define_xml(&self.conn, xml, 0).await.map_err(m)?;
+                Domain::define_xml(&self.conn, xml, 0).await.map_err(sent)?;
                 Ok(Undo::Steps(vec![Step::Define(before)]))
             }
             Step::Memory(kib) => {
                 let before = self.domain.xml_desc(0).await.map_err(m)?;
-                self.domain.set_memory(*kib, AFFECT_LIVE).await.map_err(m)?;
+                self.domain
+                    .set_memory(*kib, AFFECT_LIVE)
+                    .await
+                    .map_err(sent)?;
                 Ok(match current_memory(&before) {
                     Some(old) => Undo::Steps(vec![Step::Memory(old)]),
                     None => Undo::Cannot(gettext("its memory before the change is not known")),
@@ -121,8 +130,11 @@ impl Daemon {
                 self.domain
                     .update_device(xml, AFFECT_LIVE)
                     .await
-                    .map_err(m)?;
-                let after = self.devices(xml).await?;
+                    .map_err(sent)?;
+                let after = match self.devices(xml).await {
+                    Ok(after) => after,
+                    Err(e) => return Ok(unreadable(&e)),
+                };
                 Ok(Undo::Steps(
                     only_in(&before, &after).map(Step::Update).collect(),
                 ))
@@ -132,8 +144,11 @@ impl Daemon {
                 self.domain
                     .attach_device(xml, AFFECT_LIVE)
                     .await
-                    .map_err(m)?;
-                let after = self.devices(xml).await?;
+                    .map_err(sent)?;
+                let after = match self.devices(xml).await {
+                    Ok(after) => after,
+                    Err(e) => return Ok(unreadable(&e)),
+                };
                 let mut added: Vec<Step> = only_in(&after, &before).map(Step::Unplug).collect();
                 added.reverse();
                 Ok(Undo::Steps(added))
@@ -143,8 +158,11 @@ impl Daemon {
                 self.domain
                     .detach_device(xml, AFFECT_LIVE)
                     .await
-                    .map_err(m)?;
-                let after = self.devices(xml).await?;
+                    .map_err(sent)?;
+                let after = match self.devices(xml).await {
+                    Ok(after) => after,
+                    Err(e) => return Ok(unreadable(&e)),
+                };
                 let gone: Vec<Step> = only_in(&before, &after).map(Step::Attach).collect();
                 Ok(if gone.is_empty() {
                     Undo::Cannot(gettext(
@@ -158,16 +176,16 @@ impl Daemon {
                 self.domain
                     .detach_device(xml, AFFECT_LIVE)
                     .await
-                    .map_err(m)?;
+                    .map_err(sent)?;
                 // libvirt waits a while for the guest, then reports success either way.
                 if self.devices(xml).await?.contains(xml) {
-                    return Err(gettext("the guest has not released it"));
+                    return Err(gettext("the guest has not released it").into());
                 }
                 Ok(Undo::Steps(Vec::new()))
             }
             Step::Autostart(on) => {
                 let before = self.domain.autostart().await.map_err(m)?;
-                self.domain.set_autostart(*on).await.map_err(m)?;
+                self.domain.set_autostart(*on).await.map_err(sent)?;
                 Ok(Undo::Steps(vec![Step::Autostart(before)]))
             }
         }
@@ -188,6 +206,14 @@ impl Daemon {
             .map(|n| doc.node_to_string(n))
             .collect())
     }
+}
+
+/// What undoes a change made whose result could not be read back: nothing.
+fn unreadable(error: &str) -> Undo {
+    Undo::Cannot(gettext_f(
+        "the VM could not be read back after the change: {}",
+        &[error],
+    ))
 }
 
 /// The entries of `a` not in `b` (counting repeats).

@@ -39,10 +39,31 @@ pub enum Undo {
     Cannot(String),
 }
 
+/// Why a step failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepError {
+    /// What went wrong.
+    pub message: String,
+    /// Whether it may have been made all the same: the connection was lost before the
+    /// daemon's answer came.
+    pub unsure: bool,
+}
+
+impl From<String> for StepError {
+    /// A step that failed having changed nothing.
+    fn from(message: String) -> StepError {
+        StepError {
+            message,
+            unsure: false,
+        }
+    }
+}
+
 /// Where steps happen.
 pub trait Runner {
-    /// Makes `step` happen: what undoes it, or why it failed (having changed nothing).
-    fn run(&mut self, step: &Step) -> impl Future<Output = Result<Undo, String>> + Send;
+    /// Makes `step` happen: what undoes it, or why it failed (having changed nothing unless
+    /// the error is unsure).
+    fn run(&mut self, step: &Step) -> impl Future<Output = Result<Undo, StepError>> + Send;
 }
 
 /// Makes `steps` happen in order. When one fails, the steps already made are undone in
@@ -50,7 +71,7 @@ pub trait Runner {
 /// which changes remain.
 pub async fn run<R: Runner>(runner: &mut R, steps: &[Step]) -> Result<(), String> {
     let mut done: Vec<(&Step, Undo)> = Vec::new();
-    for step in steps {
+    for (i, step) in steps.iter().enumerate() {
         match runner.run(step).await {
             Ok(undo) => done.push((step, undo)),
             Err(error) => {
@@ -61,7 +82,7 @@ pub async fn run<R: Runner>(runner: &mut R, steps: &[Step]) -> Result<(), String
                         remains.push(gettext_f("{}: {}", &[&remains_text(step), &why]));
                     }
                 }
-                return Err(failure(&error, made, &remains));
+                return Err(failure(step, &error, made, &remains, &steps[i + 1..]));
             }
         }
     }
@@ -77,7 +98,7 @@ async fn undo_one<R: Runner>(runner: &mut R, undo: Undo) -> Result<(), String> {
     let mut errors = Vec::new();
     for step in &list {
         if let Err(e) = runner.run(step).await {
-            errors.push(e);
+            errors.push(e.message);
         }
     }
     if errors.is_empty() {
@@ -87,26 +108,76 @@ async fn undo_one<R: Runner>(runner: &mut R, undo: Undo) -> Result<(), String> {
     }
 }
 
-/// The message of a failed apply: `error`, then what became of the `made` changes before it.
-fn failure(error: &str, made: usize, remains: &[String]) -> String {
+/// The message of a failed apply: `failed` and its `error`, then what became of the `made`
+/// changes before it; when some of them remain, also the steps `after` it, never made.
+fn failure(
+    failed: &Step,
+    error: &StepError,
+    made: usize,
+    remains: &[String],
+    after: &[Step],
+) -> String {
+    let error = if error.unsure {
+        gettext_f(
+            "{}: the connection was lost before the daemon answered, so whether it was made is not known ({}).",
+            &[&step_text(failed), &error.message],
+        )
+    } else if made == 0 {
+        return error.message.clone();
+    } else {
+        gettext_f("{} failed: {}", &[&step_text(failed), &error.message])
+    };
     if made == 0 {
-        return error.to_owned();
+        return error;
     }
     if remains.is_empty() {
         return gettext_f(
             "{}\nThe changes already made were undone: the VM is as it was.",
-            &[error],
+            &[&error],
         );
     }
     let mut out = gettext_f(
         "{}\nNot every change already made could be undone. These remain:",
-        &[error],
+        &[&error],
     );
     for r in remains {
         out.push_str("\n• ");
         out.push_str(r);
     }
+    let not_made: Vec<&Step> = after.iter().filter(|s| !is_undo(s)).collect();
+    if !not_made.is_empty() {
+        out.push('\n');
+        out.push_str(&gettext("These changes were not made:"));
+        for s in not_made {
+            out.push_str("\n• ");
+            out.push_str(&step_text(s));
+        }
+    }
     out
+}
+
+/// Whether `step` only ever undoes another (never planned by the user).
+fn is_undo(step: &Step) -> bool {
+    matches!(step, Step::Unplug(_))
+}
+
+/// What making `step` is, as the user asked for it.
+fn step_text(step: &Step) -> String {
+    match step {
+        Step::Rename(to) => gettext_f("Renaming the VM to “{}”", &[to]),
+        Step::Define(_) => gettext("Saving the configuration"),
+        Step::Memory(kib) => gettext_f(
+            "Setting the running VM's memory to {} MiB",
+            &[&(kib / 1024).to_string()],
+        ),
+        Step::Update(xml) => gettext_f("Changing the running VM's {}", &[&device_label(xml)]),
+        Step::Attach(xml) => gettext_f("Attaching the {} to the running VM", &[&device_label(xml)]),
+        Step::Detach(xml) | Step::Unplug(xml) => {
+            gettext_f("Removing the {} from the running VM", &[&device_label(xml)])
+        }
+        Step::Autostart(true) => gettext("Making the VM start with the host"),
+        Step::Autostart(false) => gettext("Making the VM not start with the host"),
+    }
 }
 
 /// What stays changed when `step` (made) is not undone.
@@ -183,13 +254,18 @@ mod tests {
         fail: Vec<Step>,
         /// Detaches the guest does not complete.
         pending: Vec<String>,
+        /// Failures whose answer was lost.
+        unsure: Vec<Step>,
     }
 
     impl Runner for Fake {
-        fn run(&mut self, step: &Step) -> impl Future<Output = Result<Undo, String>> + Send {
+        fn run(&mut self, step: &Step) -> impl Future<Output = Result<Undo, StepError>> + Send {
             self.log.push(step.clone());
             let result = if self.fail.contains(step) {
-                Err(format!("refused {step:?}"))
+                Err(StepError {
+                    message: format!("refused {step:?}"),
+                    unsure: self.unsure.contains(step),
+                })
             } else {
                 Ok(match step {
                     Step::Rename(_) => Undo::Steps(vec![Step::Rename("old".into())]),
@@ -214,6 +290,7 @@ mod tests {
             log: Vec::new(),
             fail: fail.to_vec(),
             pending: Vec::new(),
+            unsure: Vec::new(),
         }
     }
 
@@ -258,7 +335,12 @@ mod tests {
             Step::Define("<before/>".into()),
         ]);
         assert_eq!(r.log, expected);
-        assert!(e.starts_with("refused Attach"), "{e}");
+        assert!(
+            e.starts_with(
+                "Attaching the input device (tablet, usb) to the running VM failed: refused Attach"
+            ),
+            "{e}"
+        );
         assert!(e.ends_with("The changes already made were undone: the VM is as it was."));
     }
 
@@ -295,6 +377,46 @@ mod tests {
                 "• The rng device (virtio) stays attached to the running VM: \
                  refused Unplug(\"<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>\")",
                 "• The running VM's memory stays set to 48 MiB: refused Memory(65536)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_step_whose_answer_was_lost_is_said_to_be_unknown() {
+        let mut r = fake(&[Step::Define("<edited/>".into())]);
+        r.unsure.push(Step::Define("<edited/>".into()));
+        let e = block(run(&mut r, &plan())).unwrap_err();
+        assert_eq!(
+            e,
+            "Saving the configuration: the connection was lost before the daemon answered, \
+             so whether it was made is not known (refused Define(\"<edited/>\"))."
+        );
+    }
+
+    #[test]
+    fn when_nothing_can_be_undone_the_message_says_what_was_made_and_what_not() {
+        // A lost connection: the fifth step and every undo after it fail.
+        let mut r = fake(&[
+            Step::Attach(RNG.into()),
+            Step::Update("<old/>".into()),
+            Step::Memory(65536),
+            Step::Define("<before/>".into()),
+        ]);
+        let e = block(run(&mut r, &plan())).unwrap_err();
+        let lines: Vec<&str> = e.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "Attaching the rng device (virtio) to the running VM failed: refused \
+                 Attach(\"<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>\")",
+                "Not every change already made could be undone. These remain:",
+                "• The running VM's network card 52:54:00:00:00:01 stays changed: \
+                 refused Update(\"<old/>\")",
+                "• The running VM's memory stays set to 48 MiB: refused Memory(65536)",
+                "• The saved configuration has the edits: refused Define(\"<before/>\")",
+                "These changes were not made:",
+                "• Attaching the input device (tablet, usb) to the running VM",
+                "• Making the VM start with the host",
             ]
         );
     }

@@ -155,7 +155,11 @@ pub async fn run(
                             "The upload into “{}” failed: {}. The new volume was deleted.",
                             &[name, &e],
                         )),
-                        (Err(d), _) => Err(gettext_f(
+                        (Err(d), Some(e)) => Err(gettext_f(
+                            "The upload into “{}” failed: {}. The half-written volume could not be deleted: {}",
+                            &[name, &e, &message(&d)],
+                        )),
+                        (Err(d), None) => Err(gettext_f(
                             "The upload into “{}” stopped, and the half-written volume could not be deleted: {}",
                             &[name, &message(&d)],
                         )),
