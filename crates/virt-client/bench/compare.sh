@@ -19,7 +19,7 @@ set -eu
 URI=${1:?usage: compare.sh URI [N]}
 N=${2:-4000}
 REPEAT=${3:-1}
-SPECS=${4:-"getinfo 1,getinfo 8,xml 1,xml 8,list 1,list 8,stats 1"}
+SPECS=${4:-"getinfo 1,getinfo 8,getinfo 32,xml 1,xml 8,list 1,list 8,stats 1"}
 PY=/usr/bin/python3
 "$PY" -c 'import libvirt' 2>/dev/null || {
     apt-get install -y -o DPkg::Lock::Timeout=600 python3-libvirt >/dev/null

@@ -1,6 +1,8 @@
 //! Many calls in flight on one connection: replies that arrive in pieces or several in one
-//! read, and many callers on the single-threaded runtimes the application uses, where the
-//! connection gathers the requests of callers that are about to send into one write.
+//! read, many callers on the single-threaded runtimes the application uses, where the
+//! connection gathers the requests of callers that are about to send into one write, requests
+//! larger than the socket takes at once (callers write to the socket themselves while it is
+//! free), and a cut connection failing every caller that waits.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "limits/mock.rs"]
@@ -10,7 +12,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use testbed::Libvirtd;
-use virt_client::{ConnectOptions, Connection, Domain};
+use virt_client::{ConnectOptions, Connection, Domain, Error};
 use virt_proto::packet::{self, MessageType, Status};
 use virt_proto::remote as p;
 
@@ -102,4 +104,94 @@ async fn many_callers_on_a_current_thread_runtime() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
 async fn many_callers_on_one_worker_thread() {
     many_callers("pipe-mt").await;
+}
+
+/// The application's runtime on a machine with more cores: callers on other threads than the
+/// one reading replies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_callers_on_two_worker_threads() {
+    many_callers("pipe-mt2").await;
+}
+
+/// Eight callers each send a 1 MiB request while the daemon reads nothing: the first caller
+/// writes part of its request itself and leaves the rest to the connection, the others queue
+/// behind it. Every request must arrive whole (the mock parses each one) and every caller must
+/// get the reply to its own request.
+#[tokio::test(flavor = "current_thread")]
+async fn requests_larger_than_the_socket_arrive_whole() {
+    let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+    let mut waited = false;
+    let m = mock::start(move |call, peer| {
+        if call.is::<p::DomainLookupByNameArgs>() && !waited {
+            // Reading stops until every caller has tried to send.
+            waited = true;
+            if go_rx.recv().is_err() {
+                return false;
+            }
+        }
+        mock::lookup(call, peer).unwrap_or_else(|| peer.open_ok(call))
+    });
+    let c = Connection::open_with(
+        &m.uri,
+        ConnectOptions::new().timeout(Duration::from_secs(30)),
+    )
+    .await
+    .unwrap();
+    let names: Vec<String> = (0..8)
+        .map(|t| format!("{t}-").repeat(1 << 19)[..1 << 20].to_owned())
+        .collect();
+    let mut tasks = Vec::new();
+    for name in &names {
+        let (c, name) = (c.clone(), name.clone());
+        tasks.push(tokio::spawn(async move {
+            Domain::lookup_by_name(&c, &name).await
+        }));
+    }
+    // On this runtime every spawned caller runs up to its first wait before this task resumes.
+    tokio::task::yield_now().await;
+    go_tx.send(()).unwrap();
+    for (t, name) in tasks.into_iter().zip(&names) {
+        let dom = tokio::time::timeout(Duration::from_secs(30), t)
+            .await
+            .expect("a caller did not finish")
+            .unwrap()
+            .unwrap();
+        assert!(dom.name() == name, "a caller got another caller's reply");
+    }
+    c.close().await.unwrap();
+}
+
+/// Sixteen callers wait for replies that never come; the daemon then hangs up. Every one of
+/// them fails with the connection lost, and so does a later call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_connection_fails_every_waiting_caller() {
+    let mut held = 0;
+    let m = mock::start(move |call, peer| {
+        if !call.is::<p::ConnectGetTypeArgs>() {
+            return peer.open_ok(call);
+        }
+        held += 1;
+        // Hang up once all sixteen calls have arrived.
+        held < 16
+    });
+    let c = Connection::open_with(
+        &m.uri,
+        ConnectOptions::new().timeout(Duration::from_secs(10)),
+    )
+    .await
+    .unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let c = c.clone();
+        tasks.push(tokio::spawn(async move { c.get_type().await }));
+    }
+    for t in tasks {
+        let r = tokio::time::timeout(Duration::from_secs(10), t)
+            .await
+            .expect("a waiting caller was not told")
+            .unwrap();
+        assert!(matches!(r, Err(Error::ConnectionLost(_))), "{r:?}");
+    }
+    let later = c.get_type().await.unwrap_err();
+    assert!(later.is_connection_gone(), "{later:?}");
 }
