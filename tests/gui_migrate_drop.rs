@@ -226,3 +226,42 @@ fn a_throttled_migration_switches_to_post_copy_from_the_dialog() {
     assert!(domstate(&src, &name).contains("failed to get domain"));
     dialog.widget().destroy();
 }
+
+#[gtk::test]
+fn options_that_need_a_running_vm_are_off_for_one_that_does_not_run() {
+    support::init_gui();
+    let d = Libvirtd::start().unwrap();
+    let init = |active| MigrateInit {
+        name: "off".into(),
+        uuid: "0f9b0c2e-8a51-4c4e-9d7a-2c1f3b1e7a10".into(),
+        source_label: "source".into(),
+        source: connect(&d.test_uri()),
+        active,
+        destinations: vec![("destination".into(), connect(&d.test_uri()))],
+        chosen: 0,
+    };
+    let dialog = MigrateDialog::builder().launch(init(false)).detach();
+    let widgets = descendants(dialog.widget().upcast_ref());
+    for title in ["C_ompress", "_Auto-converge", "Allow _post-copy"] {
+        let switch = switch_titled(&widgets, title);
+        assert!(!switch.is_sensitive(), "{title} is off");
+    }
+    let group = widgets
+        .iter()
+        .find_map(|w| w.clone().downcast::<adw::PreferencesGroup>().ok())
+        .unwrap();
+    let why = group.description().unwrap_or_default();
+    assert!(why.contains("only its definition moves"), "{why}");
+    dialog.widget().destroy();
+
+    // Live: post-copy only while the Live switch is on.
+    let dialog = MigrateDialog::builder().launch(init(true)).detach();
+    let widgets = descendants(dialog.widget().upcast_ref());
+    let post = switch_titled(&widgets, "Allow _post-copy");
+    post.set_active(true);
+    assert!(post.is_sensitive());
+    switch_titled(&widgets, "_Live (keep it running)").set_active(false);
+    assert!(!post.is_sensitive() && !post.is_active());
+    assert!(switch_titled(&widgets, "C_ompress").is_sensitive());
+    dialog.widget().destroy();
+}

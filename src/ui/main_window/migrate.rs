@@ -32,9 +32,24 @@ impl MainWindow {
             .map(|(u, c)| (describe_uri(u), u, c.clone()))
             .collect();
         destinations.sort_by(|a, b| a.0.cmp(&b.0));
-        let chosen = dest
-            .and_then(|d| destinations.iter().position(|(_, u, _)| u.as_str() == d))
-            .unwrap_or(0);
+        let chosen = match dest {
+            Some(d) => match destinations.iter().position(|(_, u, _)| u.as_str() == d) {
+                Some(i) => i,
+                None => {
+                    // Dropped on a connection that is closed or read-only: say why not.
+                    let toast = adw::Toast::builder()
+                        .title(gettext_f(
+                            "Cannot migrate to {}: connect to it first, with write access",
+                            &[&describe_uri(d)],
+                        ))
+                        .timeout(6)
+                        .build();
+                    self.toaster.add_toast(toast);
+                    return;
+                }
+            },
+            None => 0,
+        };
         let destinations = destinations
             .into_iter()
             .map(|(label, _, c)| (label, c))
