@@ -661,9 +661,7 @@ impl Component for MainWindow {
             MainWindowMsg::Wizard(uri, out) => self.wizard_done(&uri, out, &sender),
             MainWindowMsg::Migrate(out) => self.migrate_done(out),
             MainWindowMsg::MigrateTo(uri, uuid, dest) => {
-                if let Some(vm) = self.list.connection(&uri).and_then(|c| c.vm(&uuid)) {
-                    self.open_migrate(&vm, Some(&dest), &sender);
-                }
+                self.migrate_dropped(&uri, &uuid, &dest, &sender);
             }
             MainWindowMsg::Clone(out) => self.clone_done(out),
             MainWindowMsg::AddConnection(uri) => {

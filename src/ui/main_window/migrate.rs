@@ -71,6 +71,19 @@ impl MainWindow {
         self.migrate = Some(dialog);
     }
 
+    /// The VM with `uuid` on the connection to `uri` was dropped on the connection to `dest`.
+    pub(super) fn migrate_dropped(
+        &mut self,
+        uri: &str,
+        uuid: &str,
+        dest: &str,
+        sender: &ComponentSender<Self>,
+    ) {
+        if let Some(vm) = self.list.connection(uri).and_then(|c| c.vm(uuid)) {
+            self.open_migrate(&vm, Some(dest), sender);
+        }
+    }
+
     /// The dialog ended: say so when the VM moved.
     pub(super) fn migrate_done(&mut self, out: MigrateOutput) {
         if let Some(d) = self.migrate.take() {
