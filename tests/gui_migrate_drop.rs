@@ -176,13 +176,6 @@ fn a_throttled_migration_switches_to_post_copy_from_the_dialog() {
     let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
     let name = testbed::unique_name("guipost");
     let uuid = start(&src, &name, 24);
-    // 1 MiB/s before post-copy: 24 MiB of random memory would take long; post-copy does not wait.
-    let s = connect(&src.qemu_uri());
-    let n = name.clone();
-    block(async move {
-        let dom = virt_client::Domain::lookup_by_name(&s, &n).await.unwrap();
-        dom.migrate_set_max_speed(1).await.unwrap();
-    });
     let outputs: std::rc::Rc<std::cell::RefCell<Vec<MigrateOutput>>> = Default::default();
     let sink = outputs.clone();
     let dialog = MigrateDialog::builder()
@@ -199,6 +192,14 @@ fn a_throttled_migration_switches_to_post_copy_from_the_dialog() {
     dialog.widget().present();
     dialog.model().address_row().set_text(&dst.migrate_uri());
     dialog.model().option_switches()[2].set_active(true);
+    // 1 MiB/s through the dialog's limit: 24 MiB of random memory would take long; post-copy
+    // does not wait for them.
+    let spin = descendants(dialog.widget().upcast_ref())
+        .into_iter()
+        .find_map(|w| w.downcast::<gtk::SpinButton>().ok())
+        .unwrap();
+    spin.set_value(1.0);
+    assert_eq!(dialog.model().form().options(true).bandwidth_mib, Some(1));
     assert!(dialog.model().form().options(true).post_copy);
     dialog.emit(MigrateMsg::Start);
     let button = dialog.model().post_copy_button().clone();
@@ -210,6 +211,14 @@ fn a_throttled_migration_switches_to_post_copy_from_the_dialog() {
         "no progress: {:?}",
         dialog.model().progress_text()
     );
+    // The dialog's limit holds the copy to about 1 MiB/s.
+    let s = connect(&src.qemu_uri());
+    let n = name.clone();
+    let bps = block(async move {
+        let dom = virt_client::Domain::lookup_by_name(&s, &n).await.unwrap();
+        dom.job_stats(0).await.unwrap().memory_bps
+    });
+    assert!(bps.is_some_and(|b| b < 4 << 20), "{bps:?} bytes/s");
     assert!(button.is_visible() && button.is_sensitive());
     button.emit_clicked();
     assert!(
