@@ -51,6 +51,7 @@ fn open(
             source: connect(&src.qemu_uri()),
             active: true,
             destinations: vec![("destination".into(), connect(&dst.qemu_uri()))],
+            chosen: 0,
         })
         .connect_receiver(move |_, out| sink.borrow_mut().push(out));
     dialog.widget().present();
@@ -102,7 +103,7 @@ fn cancel_aborts_and_the_vm_stays_on_the_source() {
     assert!(
         wait_until(30, || {
             let (fraction, text) = dialog.model().progress_text();
-            fraction > 0.0 && text.contains("MiB copied")
+            fraction > 0.0 && text.contains("MiB to go")
         }),
         "no progress: {:?}",
         dialog.model().progress_text()

@@ -104,6 +104,8 @@ pub enum MainWindowMsg {
     Wizard(String, NewVmWizardOutput),
     /// The migration dialog's outcome.
     Migrate(crate::ui::migrate::MigrateOutput),
+    /// A VM (connection URI, UUID) was dropped on another connection (URI): ask to migrate.
+    MigrateTo(String, String, String),
     /// The Clone dialog's outcome.
     Clone(crate::ui::clone::CloneDialogOutput),
     /// Add a connection to this URI and open it (no-op if it is already listed).
@@ -604,6 +606,10 @@ impl Component for MainWindow {
         widgets.search_bar.connect_entry(&widgets.search_entry);
         widgets.search_bar.set_key_capture_widget(Some(&root));
         sessions::wire_list(&model.list, &sender);
+        let s = sender.clone();
+        model.list.connect_vm_dropped(move |uri, uuid, dest| {
+            s.input(MainWindowMsg::MigrateTo(uri, uuid, dest));
+        });
         model.actions = Some(WindowActions::install(&root, &sender));
         if let Some(s) = &model.settings {
             restore_window_state(&root, s);
@@ -663,6 +669,9 @@ impl Component for MainWindow {
             MainWindowMsg::NewVm => self.open_wizard(&sender),
             MainWindowMsg::Wizard(uri, out) => self.wizard_done(&uri, out, &sender),
             MainWindowMsg::Migrate(out) => self.migrate_done(out),
+            MainWindowMsg::MigrateTo(uri, uuid, dest) => {
+                self.migrate_dropped(&uri, &uuid, &dest, &sender);
+            }
             MainWindowMsg::Clone(out) => self.clone_done(out),
             MainWindowMsg::AddConnection(uri) => {
                 sessions::open(self, &uri, &sender);

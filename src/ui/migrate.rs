@@ -10,8 +10,10 @@ use virt_client::{Connection, Domain, Error};
 
 use crate::i18n::{gettext, gettext_f};
 
+mod controls;
 mod form;
 
+use controls::Controls;
 use form::libvirt_message;
 pub use form::{MigrateForm, failure_text, progress};
 
@@ -30,6 +32,8 @@ pub struct MigrateInit {
     pub active: bool,
     /// The other open connections: (label, connection).
     pub destinations: Vec<(String, Connection)>,
+    /// Which destination is chosen at first.
+    pub chosen: u32,
 }
 
 /// The dialog.
@@ -37,14 +41,9 @@ pub struct MigrateDialog {
     init: MigrateInit,
     running: bool,
     window: adw::Window,
-    dest: adw::ComboRow,
-    live: gtk::Switch,
-    storage: adw::ComboRow,
-    persistent: gtk::Switch,
-    undefine: gtk::Switch,
-    address: adw::EntryRow,
-    form: adw::PreferencesGroup,
+    controls: Controls,
     progress: gtk::ProgressBar,
+    post_copy: gtk::Button,
     status: gtk::Label,
     start: gtk::Button,
 }
@@ -65,6 +64,8 @@ pub enum MigrateMsg {
     Start,
     /// Abort the running migration, or close the dialog.
     Cancel,
+    /// Switch the running migration to post-copy.
+    StartPostCopy,
 }
 
 /// What the dialog tells its parent.
@@ -90,20 +91,8 @@ pub enum MigrateCmd {
     Finished(Result<(), String>),
     /// Aborting failed.
     AbortFailed(String),
-}
-
-fn switch_row(title: &str, on: bool) -> (adw::ActionRow, gtk::Switch) {
-    let row = adw::ActionRow::builder()
-        .title(title)
-        .use_underline(true)
-        .build();
-    let switch = gtk::Switch::builder()
-        .active(on)
-        .valign(gtk::Align::Center)
-        .build();
-    row.add_suffix(&switch);
-    row.set_activatable_widget(Some(&switch));
-    (row, switch)
+    /// Switching to post-copy worked, or failed with these words.
+    PostCopy(Result<(), String>),
 }
 
 impl Component for MigrateDialog {
@@ -147,44 +136,25 @@ impl Component for MigrateDialog {
         body.set_margin_bottom(12);
         body.set_margin_start(12);
         body.set_margin_end(12);
-        let form = adw::PreferencesGroup::new();
-        form.set_description(Some(&gettext_f("From {}", &[&init.source_label])));
-        let labels: Vec<&str> = init.destinations.iter().map(|(l, _)| l.as_str()).collect();
-        let dest = adw::ComboRow::builder()
-            .title(gettext("_Destination"))
-            .use_underline(true)
-            .model(&gtk::StringList::new(&labels))
-            .build();
-        form.add(&dest);
-        let (live_row, live) = switch_row(&gettext("_Live (keep it running)"), init.active);
-        live_row.set_sensitive(init.active);
-        form.add(&live_row);
-        let storage = adw::ComboRow::builder()
-            .title(gettext("Copy _storage"))
-            .use_underline(true)
-            .model(&gtk::StringList::new(&[
-                &gettext("No (shared storage)"),
-                &gettext("All disks"),
-                &gettext("Only changes to a shared base image"),
-            ]))
-            .build();
-        storage.set_sensitive(init.active);
-        form.add(&storage);
-        let (persistent_row, persistent) = switch_row(&gettext("Define on the _destination"), true);
-        form.add(&persistent_row);
-        let (undefine_row, undefine) = switch_row(&gettext("_Remove from this host"), false);
-        form.add(&undefine_row);
-        let address = adw::EntryRow::builder()
-            .title(gettext("Migration _address (optional, tcp://host:port)"))
-            .use_underline(true)
-            .build();
-        form.add(&address);
-        body.append(&form);
+        let controls = Controls::new(&init);
+        body.append(&controls.group);
         let progress = gtk::ProgressBar::builder()
             .show_text(true)
             .visible(false)
             .build();
         body.append(&progress);
+        let post_copy = gtk::Button::builder()
+            .label(gettext("Switch to _Post-Copy"))
+            .use_underline(true)
+            .tooltip_text(gettext(
+                "Run the VM on the destination now and copy the rest of its memory afterwards",
+            ))
+            .halign(gtk::Align::Start)
+            .visible(false)
+            .build();
+        let s = sender.clone();
+        post_copy.connect_clicked(move |_| s.input(MigrateMsg::StartPostCopy));
+        body.append(&post_copy);
         let status = gtk::Label::builder()
             .wrap(true)
             .xalign(0.0)
@@ -210,14 +180,9 @@ impl Component for MigrateDialog {
             init,
             running: false,
             window: root,
-            dest,
-            live,
-            storage,
-            persistent,
-            undefine,
-            address,
-            form,
+            controls,
             progress,
+            post_copy,
             status,
             start,
         };
@@ -246,6 +211,22 @@ impl Component for MigrateDialog {
                     }
                 });
             }
+            MigrateMsg::StartPostCopy if self.running => {
+                self.post_copy.set_sensitive(false);
+                let src = self.init.source.clone();
+                let uuid = self.init.uuid.clone();
+                sender.oneshot_command(async move {
+                    let r = match uuid.parse() {
+                        Ok(uuid) => match Domain::lookup_by_uuid(&src, uuid).await {
+                            Ok(dom) => dom.migrate_start_post_copy().await,
+                            Err(e) => Err(e),
+                        },
+                        Err(_) => Err(Error::InvalidArgument(uuid)),
+                    };
+                    MigrateCmd::PostCopy(r.map_err(|e| libvirt_message(&e)))
+                });
+            }
+            MigrateMsg::StartPostCopy => {}
             MigrateMsg::Cancel => {
                 self.window.set_visible(false);
                 let _ = sender.output(MigrateOutput::Closed);
@@ -273,6 +254,16 @@ impl Component for MigrateDialog {
             MigrateCmd::Finished(Err(text)) => {
                 self.set_running(false);
                 self.status.set_label(&text);
+                self.status.set_visible(true);
+            }
+            MigrateCmd::PostCopy(Ok(())) => {
+                self.post_copy
+                    .set_label(&gettext("Post-copy: the VM runs on the destination"));
+            }
+            MigrateCmd::PostCopy(Err(text)) => {
+                self.post_copy.set_sensitive(self.running);
+                self.status
+                    .set_label(&gettext_f("Could not switch to post-copy: {}", &[&text]));
                 self.status.set_visible(true);
             }
             MigrateCmd::AbortFailed(text) => {
@@ -315,27 +306,50 @@ impl MigrateDialog {
 
     /// The migration address field.
     pub fn address_row(&self) -> &adw::EntryRow {
-        &self.address
+        &self.controls.address
     }
 
     /// The destination choice.
     pub fn destination_row(&self) -> &adw::ComboRow {
-        &self.dest
+        &self.controls.dest
+    }
+
+    /// The choices the form holds now.
+    pub fn form(&self) -> MigrateForm {
+        self.controls.form()
+    }
+
+    /// The switches for compression, auto-converge and post-copy.
+    pub fn option_switches(&self) -> [&gtk::Switch; 3] {
+        [
+            &self.controls.compressed,
+            &self.controls.auto_converge,
+            &self.controls.post_copy,
+        ]
+    }
+
+    /// The "Switch to Post-Copy" button, shown while a migration that allows it runs.
+    pub fn post_copy_button(&self) -> &gtk::Button {
+        &self.post_copy
     }
 
     fn dest_label(&self) -> String {
         self.init
             .destinations
-            .get(self.dest.selected() as usize)
+            .get(self.controls.dest.selected() as usize)
             .map(|(l, _)| l.clone())
             .unwrap_or_default()
     }
 
     fn set_running(&mut self, running: bool) {
         self.running = running;
-        self.form.set_sensitive(!running);
+        self.controls.group.set_sensitive(!running);
         self.start.set_sensitive(!running);
         self.progress.set_visible(running);
+        self.post_copy
+            .set_visible(running && self.controls.form().options(self.init.active).post_copy);
+        self.post_copy.set_sensitive(running);
+        self.post_copy.set_label(&gettext("Switch to _Post-Copy"));
         if running {
             self.progress.set_fraction(0.0);
             self.progress.set_text(Some(&gettext("Preparing…")));
@@ -349,18 +363,12 @@ impl MigrateDialog {
         let Some((dest_label, dest)) = self
             .init
             .destinations
-            .get(self.dest.selected() as usize)
+            .get(self.controls.dest.selected() as usize)
             .cloned()
         else {
             return;
         };
-        let form = MigrateForm {
-            live: self.live.is_active(),
-            storage: self.storage.selected(),
-            persistent: self.persistent.is_active(),
-            undefine_source: self.undefine.is_active(),
-            address: self.address.text().to_string(),
-        };
+        let form = self.controls.form();
         let opts = form.options(self.init.active);
         self.status.set_visible(false);
         self.set_running(true);

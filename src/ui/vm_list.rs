@@ -5,9 +5,11 @@
 //! their own `gio::ListStore`, wrapped in a filter (search text, state) and a sorter that all
 //! connections share.
 
+mod dnd;
 mod objects;
 mod row;
 
+pub use dnd::{parse_payload, payload};
 pub use objects::{ConnectionObject, ConnectionStatus, VmChange, VmObject};
 pub use row::{ListRow, memory_text, size_text};
 
@@ -60,6 +62,7 @@ pub struct VmList {
     selection: gtk::MultiSelection,
     view: gtk::ListView,
     criteria: Rc<RefCell<Criteria>>,
+    on_drop: dnd::DropHandler,
 }
 
 impl Default for VmList {
@@ -99,12 +102,16 @@ impl VmList {
         });
         let selection = gtk::MultiSelection::new(Some(tree));
         let factory = gtk::SignalListItemFactory::new();
-        factory.connect_setup(|_, item| {
+        let on_drop = dnd::DropHandler::default();
+        let handler = on_drop.clone();
+        factory.connect_setup(move |_, item| {
             let Some(item) = item.downcast_ref::<gtk::ListItem>() else {
                 return;
             };
             let expander = gtk::TreeExpander::new();
-            expander.set_child(Some(&ListRow::default()));
+            let row = ListRow::default();
+            dnd::attach(&row, handler.clone());
+            expander.set_child(Some(&row));
             item.set_child(Some(&expander));
         });
         factory.connect_bind(|_, item| {
@@ -150,7 +157,14 @@ impl VmList {
             selection,
             view,
             criteria,
+            on_drop,
         }
+    }
+
+    /// Calls `f` with (the VM's connection URI, its UUID, the destination's URI) when a VM is
+    /// dropped on another connection's row.
+    pub fn connect_vm_dropped(&self, f: impl Fn(String, String, String) + 'static) {
+        self.on_drop.set(Box::new(f));
     }
 
     /// The list widget.

@@ -202,7 +202,7 @@ pub fn verb(window: &mut MainWindow, verb: VmVerb, sender: &ComponentSender<Main
             return;
         }
         VmVerb::Migrate => {
-            window.open_migrate(&applicable[0], sender);
+            window.open_migrate(&applicable[0], None, sender);
             return;
         }
         VmVerb::Clone => {

@@ -13,6 +13,14 @@ pub struct MigrateForm {
     pub live: bool,
     /// 0 none, 1 all disks, 2 only what differs from a shared base image.
     pub storage: u32,
+    /// Compress the data.
+    pub compressed: bool,
+    /// Slow the VM down so that the migration converges.
+    pub auto_converge: bool,
+    /// Allow switching to post-copy.
+    pub post_copy: bool,
+    /// Bandwidth limit, MiB/s; 0 for none.
+    pub bandwidth_mib: u64,
     /// Define the VM on the destination.
     pub persistent: bool,
     /// Remove the VM's definition here afterwards.
@@ -25,8 +33,13 @@ impl MigrateForm {
     /// The migration options the form stands for, for a VM that runs (`active`) or not.
     pub fn options(&self, active: bool) -> MigrateOptions {
         let address = self.address.trim();
+        let live = active && self.live;
         MigrateOptions {
-            live: active && self.live,
+            live,
+            compressed: active && self.compressed,
+            auto_converge: live && self.auto_converge,
+            post_copy: live && self.post_copy,
+            bandwidth_mib: (active && self.bandwidth_mib > 0).then_some(self.bandwidth_mib),
             // A VM that does not run moves as a definition, which must be kept.
             offline: !active,
             persistent: self.persistent || !active,
@@ -49,13 +62,18 @@ pub fn progress(stats: &JobStats) -> (f64, String) {
         (Some(total), Some(remaining)) if total > 0 => {
             let fraction = stats.progress().unwrap_or(0.0);
             let done = total.saturating_sub(remaining);
-            (
-                fraction,
-                gettext_f(
-                    "{} of {} MiB copied",
-                    &[&mib(done).to_string(), &mib(total).to_string()],
-                ),
-            )
+            let mut text = gettext_f(
+                "{} of {} MiB copied, {} MiB to go",
+                &[
+                    &mib(done).to_string(),
+                    &mib(total).to_string(),
+                    &mib(remaining).to_string(),
+                ],
+            );
+            if let Some(ms) = stats.downtime_ms {
+                text += &gettext_f(" · expected downtime {} ms", &[&ms.to_string()]);
+            }
+            (fraction, text)
         }
         _ => (0.0, gettext("Preparing…")),
     }
@@ -103,6 +121,7 @@ mod tests {
             persistent: true,
             undefine_source: false,
             address: " tcp://10.0.0.2 ".into(),
+            ..Default::default()
         };
         let o = form.options(true);
         assert_eq!(
@@ -114,6 +133,30 @@ mod tests {
         let o = MigrateForm::default().options(false);
         assert_eq!(o.flags(), flags::OFFLINE | flags::PERSIST_DEST);
         assert_eq!(o.migrate_uri, None);
+        // Memory options need a running VM; post-copy and auto-converge a live migration.
+        let all = MigrateForm {
+            live: false,
+            compressed: true,
+            auto_converge: true,
+            post_copy: true,
+            bandwidth_mib: 8,
+            ..Default::default()
+        };
+        let o = all.options(true);
+        assert_eq!(o.flags(), flags::COMPRESSED);
+        assert_eq!(o.bandwidth_mib, Some(8));
+        let o = MigrateForm {
+            live: true,
+            ..all.clone()
+        }
+        .options(true);
+        assert_eq!(
+            o.flags(),
+            flags::LIVE | flags::COMPRESSED | flags::AUTO_CONVERGE | flags::POSTCOPY
+        );
+        let o = all.options(false);
+        assert_eq!(o.flags(), flags::OFFLINE | flags::PERSIST_DEST);
+        assert_eq!(o.bandwidth_mib, None);
     }
 
     #[test]
@@ -145,6 +188,6 @@ mod tests {
         );
         let (f, text) = progress(&s);
         assert!((f - 0.75).abs() < 1e-9);
-        assert_eq!(text, "300 of 400 MiB copied");
+        assert_eq!(text, "300 of 400 MiB copied, 100 MiB to go");
     }
 }
