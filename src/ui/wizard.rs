@@ -12,6 +12,7 @@
 pub mod cloud;
 pub mod cloud_form;
 mod cloud_upload;
+mod commands;
 mod finish;
 mod model;
 mod os;
@@ -35,7 +36,7 @@ pub use finish::{
 pub use model::{default_network, default_pool};
 pub use resources::{HostChoices, load_host_choices};
 
-use crate::i18n::{gettext, gettext_f};
+use crate::i18n::gettext;
 use crate::osinfo::{IsoInfo, OsDb};
 use crate::ui::volume_browser::{VolumeBrowser, VolumeBrowserOutput};
 
@@ -450,98 +451,7 @@ impl Component for NewVmWizard {
     }
 
     fn update_cmd(&mut self, cmd: WizardCmd, sender: ComponentSender<Self>, root: &adw::Window) {
-        match cmd {
-            WizardCmd::OsDb(result, ms) => {
-                self.db_load_ms = Some(ms);
-                match result {
-                    Ok(db) => {
-                        tracing::debug!("osinfo-db: {} systems in {ms:.1} ms", db.all().len());
-                        self.db = Some(db);
-                    }
-                    Err(e) => tracing::warn!("osinfo-db: {e}"),
-                }
-                self.os_list_gen += 1;
-                self.detect();
-            }
-            WizardCmd::Host(host) => {
-                self.host = host;
-                self.host_gen += 1;
-                // The preferences' choices, read now so that a change applies to the next
-                // host read.
-                let settings = crate::settings::AppSettings::open().ok();
-                let pool = settings.as_ref().and_then(|s| s.new_vm_pool());
-                let network = settings.as_ref().and_then(|s| s.new_vm_network());
-                self.network = model::default_network(&self.host, network.as_deref());
-                self.pool = model::default_pool(&self.host, pool.as_deref());
-                if !self.name_edited {
-                    self.name = self.unique_name();
-                }
-            }
-            WizardCmd::Iso(path, info) => {
-                if path == self.iso.trim() {
-                    self.iso_info = info;
-                    self.detect();
-                }
-            }
-            WizardCmd::ImportFormat(path, format) => {
-                if path == self.import.trim() {
-                    self.import_format = Some(format);
-                }
-            }
-            WizardCmd::NameChecked(name, result) => {
-                if name != self.name.trim() || self.step != 2 {
-                    return;
-                }
-                match result {
-                    Ok(true) => {
-                        self.error = Some(gettext_f(
-                            "A virtual machine called “{}” already exists.",
-                            &[&name],
-                        ));
-                    }
-                    Ok(false) => self.step = 3,
-                    Err(e) => self.error = Some(e),
-                }
-            }
-            WizardCmd::LocalKeys(keys) => self.cloud.set_keys(keys),
-            WizardCmd::Uploaded(result, host) => {
-                let pool = self.host.pools.get(self.pool as usize).cloned();
-                self.update_cmd(WizardCmd::Host(host), sender, root);
-                if let Some(i) = pool.and_then(|p| self.host.pools.iter().position(|x| *x == p)) {
-                    self.pool = u32::try_from(i).unwrap_or(0);
-                }
-                self.uploaded(result);
-            }
-            WizardCmd::Progress(Progress::Step(text, fraction)) => self.progress = (text, fraction),
-            WizardCmd::Done(result) => {
-                self.busy = false;
-                match result {
-                    Ok(created) => {
-                        let out = if created.started {
-                            NewVmWizardOutput::Created {
-                                uuid: created.uuid.clone(),
-                                name: created.name.clone(),
-                                open_console: true,
-                                note: created.note.clone(),
-                            }
-                        } else {
-                            NewVmWizardOutput::CustomizeBeforeStart {
-                                uuid: created.uuid.clone(),
-                                name: created.name.clone(),
-                                note: created.note.clone(),
-                            }
-                        };
-                        self.created = Some(created);
-                        root.set_visible(false);
-                        let _ = sender.output(out);
-                    }
-                    Err(e) => {
-                        self.progress = (String::new(), 0.0);
-                        self.error = Some(e);
-                    }
-                }
-            }
-        }
+        self.apply_cmd(cmd, sender, root);
     }
 
     fn update_view(&self, widgets: &mut Self::Widgets, _sender: ComponentSender<Self>) {
