@@ -1,8 +1,9 @@
 //! The new-VM wizard's "Cloud image" source against a private libvirtd (QEMU driver, TCG):
-//! an image of this computer is uploaded into the chosen pool through a stream and chosen,
-//! a missing image or a pasted text that is no public key stops the first step, and the VM
-//! made gets an overlay backed by the image and a read-only seed volume, as `virsh` then
-//! reports.
+//! its Browse button opens the storage browser on disk images, where an image of this
+//! computer is uploaded into a pool through a stream and chosen as `POOL/VOLUME`; an ISO, a
+//! tiny volume, a missing image or a pasted text that is no public key stops the first step,
+//! and the VM made gets an overlay backed by the image and a read-only seed volume, as `virsh`
+//! then reports.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -11,11 +12,14 @@ mod support;
 use std::process::Command;
 
 use adw::prelude::*;
+use hangar::ui::volume_browser::{Filter, VolumeBrowserMsg};
 use hangar::ui::wizard::cloud_form::CloudMsg;
 use hangar::ui::wizard::{
-    NewVmWizard, NewVmWizardInit, NewVmWizardMsg as Msg, NewVmWizardOutput, SourceKind,
+    NewVmWizard, NewVmWizardInit, NewVmWizardMsg as Msg, NewVmWizardOutput, PathField, SourceKind,
 };
 use relm4::prelude::*;
+use support::browser::{make_iso, select_pool, select_volume, wait_loaded};
+use support::hardware::pump;
 use support::wait_until;
 use testbed::{Libvirtd, unique_name};
 
@@ -78,18 +82,32 @@ fn a_cloud_image_vm_gets_an_overlay_and_a_seed() {
     assert!(wait_until(60, || w.model().host_loaded()
         && w.model().os_db_load_ms().is_some()));
     w.emit(Msg::SetSource(SourceKind::Cloud));
-    let pool_index = w
-        .model()
-        .host()
-        .pools
-        .iter()
-        .position(|p| *p == pool)
-        .unwrap();
-    w.emit(Msg::SetPool(pool_index as u32));
-    w.emit(Msg::Cloud(CloudMsg::UploadFile(file.display().to_string())));
-    assert!(wait_until(60, || w.model().cloud().uploading.is_none()
-        && w.model().cloud().base > 0));
+    let image = format!("{pool}/jammy.img");
+
+    // Browse: the storage browser lists disk images; the image is uploaded there and chosen.
+    w.emit(Msg::Browse(PathField::Cloud));
+    assert!(wait_until(10, || w.model().browser().is_some()));
+    let b = w.model().browser().unwrap();
+    let b = &*b;
+    wait_loaded(b, 0);
+    assert!(b.widget().is_visible(), "the storage browser is not shown");
+    assert_eq!(b.model().filter(), Filter::Disk);
+    select_pool(b, &pool);
+    let loads = b.model().loads();
+    b.emit(VolumeBrowserMsg::Upload(file.clone()));
+    assert!(wait_until(60, || b.model().activity().is_none()
+        && b.model().loads() > loads
+        && !b.model().loading()));
+    assert_eq!(b.model().error(), None);
+    select_volume(b, "jammy.img");
+    b.widgets().choose.emit_clicked();
+    assert!(wait_until(10, || !b.widget().is_visible()));
+    assert!(wait_until(30, || w.model().cloud().base_check.is_some()));
+    assert_eq!(w.model().cloud().base, image);
+    assert_eq!(w.model().cloud().base_check, Some(Ok("qcow2".to_owned())));
     assert_eq!(w.model().error(), None);
+    pump();
+    assert_eq!(w.widgets().source.cloud.base.text(), image);
     // The volume holds the file as it is.
     let same = Command::new("qemu-img")
         .args(["compare", "-q"])
@@ -100,24 +118,46 @@ fn a_cloud_image_vm_gets_an_overlay_and_a_seed() {
     assert_eq!(same.code(), Some(0), "the uploaded image differs");
     let vol = virsh(d, &["vol-dumpxml", "jammy.img", "--pool", &pool]);
     assert!(vol.contains("<format type='qcow2'/>"), "{vol}");
-    // Uploading it again fails (the name is taken) and takes nothing away.
-    w.emit(Msg::Cloud(CloudMsg::UploadFile(file.display().to_string())));
-    assert!(wait_until(60, || w.model().error().is_some()));
-    assert!(base.exists());
-    w.emit(Msg::Cloud(CloudMsg::Base(0)));
-    let image = w
-        .model()
-        .host()
-        .images
-        .iter()
-        .position(|(_, b)| *b == format!("{pool}/jammy.img"))
-        .expect("the image is offered") as u32;
 
+    // An ISO image chosen among all volumes is refused at once.
+    make_iso(&dir.join("installer.iso"), local.path(), "DATA");
+    std::fs::write(dir.join("tiny.raw"), vec![0u8; 4096]).unwrap();
+    virsh(d, &["pool-refresh", &pool]);
+    let loads = b.model().loads();
+    w.emit(Msg::Browse(PathField::Cloud));
+    assert!(wait_until(10, || b.widget().is_visible()));
+    wait_loaded(b, loads);
+    select_pool(b, &pool);
+    b.widgets()
+        .filter
+        .set_selected(Filter::ALL.len() as u32 - 1);
+    pump();
+    select_volume(b, "installer.iso");
+    b.widgets().choose.emit_clicked();
+    assert!(wait_until(10, || !b.widget().is_visible()));
+    assert!(wait_until(10, || w.model().error().is_some()));
+    let e = w.model().error().unwrap().to_owned();
+    assert!(
+        e.contains("installer.iso") && e.contains("not a disk image"),
+        "{e}"
+    );
+    w.emit(Msg::Forward);
+    pump();
+    assert_eq!(w.model().step(), 0);
+    // A volume of a few bytes is no system either.
+    w.emit(Msg::SetPath(PathField::Cloud, format!("{pool}/tiny.raw")));
+    assert!(wait_until(30, || w.model().cloud().base_check.is_some()));
+    let e = w.model().error().unwrap_or_default().to_owned();
+    assert!(e.contains("tiny.raw") && e.contains("4096 bytes"), "{e}");
+    // No image at all.
+    w.emit(Msg::SetPath(PathField::Cloud, String::new()));
     w.emit(Msg::Forward);
     assert!(wait_until(10, || w.model().error().is_some()));
     assert!(w.model().error().unwrap().contains("cloud image"));
     assert_eq!(w.model().step(), 0);
-    w.emit(Msg::Cloud(CloudMsg::Base(image + 1)));
+    w.emit(Msg::SetPath(PathField::Cloud, image.clone()));
+    assert!(wait_until(30, || w.model().cloud().base_check.is_some()));
+    assert_eq!(w.model().cloud().base_check, Some(Ok("qcow2".to_owned())));
     w.emit(Msg::Cloud(CloudMsg::User("ada".into())));
     w.emit(Msg::Cloud(CloudMsg::Pasted(
         "-----BEGIN OPENSSH PRIVATE KEY-----".into(),
@@ -192,6 +232,8 @@ fn a_cloud_image_vm_gets_an_overlay_and_a_seed() {
         format!("{name}.qcow2"),
         format!("{name}-cidata.iso"),
         "jammy.img".into(),
+        "installer.iso".into(),
+        "tiny.raw".into(),
     ] {
         virsh(d, &["vol-delete", &v, "--pool", &pool]);
     }

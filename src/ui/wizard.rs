@@ -11,7 +11,6 @@
 
 pub mod cloud;
 pub mod cloud_form;
-mod cloud_upload;
 mod commands;
 mod finish;
 mod model;
@@ -65,6 +64,8 @@ pub enum PathField {
     Kernel,
     /// The initrd.
     Initrd,
+    /// The cloud image (`POOL/VOLUME`).
+    Cloud,
 }
 
 /// Messages to the wizard.
@@ -161,8 +162,8 @@ pub enum WizardCmd {
     NameChecked(String, Result<bool, String>),
     /// This computer's SSH public keys: (file name, key).
     LocalKeys(Vec<(String, String)>),
-    /// An image was uploaded (`POOL/VOLUME`) or not; what the host offers now.
-    Uploaded(Result<String, String>, HostChoices),
+    /// The format of the cloud image at this `POOL/VOLUME`, or why it is none.
+    CloudBase(String, Result<String, String>),
     /// Creation progress.
     Progress(Progress),
     /// Creation ended.
@@ -238,8 +239,6 @@ pub struct NewVmWizard {
     created: Option<Created>,
     /// The storage browser, made when first opened.
     browser: Option<Rc<Controller<VolumeBrowser>>>,
-    /// The file chooser of a cloud image to upload, kept while it is open.
-    chooser: Option<gtk::FileChooserNative>,
     /// The field the browser was opened for.
     browsing: Option<PathField>,
     /// Times the browser set a path (the entry then shows it even while focused).
@@ -348,7 +347,6 @@ impl Component for NewVmWizard {
             error: None,
             created: None,
             browser: None,
-            chooser: None,
             browsing: None,
             browsed_gen: 0,
         };
@@ -370,11 +368,6 @@ impl Component for NewVmWizard {
             M::Browse(field) => self.browse(field, root, &sender),
             M::Browsed(out) => self.browsed(out, &sender),
             M::SetCmdline(c) => self.cmdline = c,
-            M::Cloud(cloud_form::CloudMsg::Upload) => self.choose_upload(root, &sender),
-            M::Cloud(cloud_form::CloudMsg::UploadFile(path)) => {
-                self.error = None;
-                self.start_upload(path, &sender);
-            }
             M::Cloud(c) => {
                 self.cloud.update(c);
                 self.error = None;

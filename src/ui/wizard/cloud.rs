@@ -35,6 +35,23 @@ const ISO_DESCRIPTOR: u64 = 32769;
 /// The smallest disk that holds a bootable system, and more than a text file.
 const MIN_IMAGE: u64 = 1 << 20;
 
+/// Why a volume of `format` cannot be the cloud image `image` (`POOL/VOLUME`): only qcow2 and
+/// raw can.
+pub fn check_format(image: &str, format: &str) -> Result<(), String> {
+    if format == "qcow2" || format == "raw" {
+        Ok(())
+    } else {
+        Err(not_a_disk(image, format))
+    }
+}
+
+fn not_a_disk(image: &str, format: &str) -> String {
+    gettext_f(
+        "“{}” is not a disk image (its format is “{}”): choose a cloud image in qcow2 or raw format.",
+        &[image, format],
+    )
+}
+
 /// The base volume `volume` in `pool`, with its path, format and capacity, or why it is not a
 /// disk image (an ISO, a format other than raw and qcow2, less than 1 MiB).
 pub async fn base(
@@ -50,25 +67,19 @@ pub async fn base(
         .map_err(|e| e.to_string())?;
     let root = xml.root();
     let format = root.format(&xml).unwrap_or_default().into_owned();
-    let not_disk = || {
-        gettext_f(
-            "“{}” is not a disk image (its format is “{}”): choose a cloud image in qcow2 or raw format.",
-            &[&format!("{pool}/{volume}"), &format],
-        )
-    };
+    let image = format!("{pool}/{volume}");
+    let not_disk = || not_a_disk(&image, &format);
     let capacity = root
         .capacity(&xml)
         .ok()
         .flatten()
         .and_then(Size::bytes)
         .unwrap_or(0);
-    if format != "qcow2" && format != "raw" {
-        return Err(not_disk());
-    }
+    check_format(&image, &format)?;
     if capacity < MIN_IMAGE {
         return Err(gettext_f(
             "“{}” is not a disk image: it holds only {} bytes.",
-            &[&format!("{pool}/{volume}"), &capacity.to_string()],
+            &[&image, &capacity.to_string()],
         ));
     }
     if format == "raw" && capacity > ISO_DESCRIPTOR + 5 {
@@ -77,7 +88,7 @@ pub async fn base(
         if head.is_ok_and(|h| h == b"CD001") {
             return Err(gettext_f(
                 "“{}” is an ISO image, not a disk image: choose a cloud image in qcow2 or raw format.",
-                &[&format!("{pool}/{volume}")],
+                &[&image],
             ));
         }
     }

@@ -1,21 +1,19 @@
 //! The source page's "Cloud Image" group: the base image (a qcow2 or raw volume in one of the
-//! host's pools), the user cloud-init makes with a password and/or SSH public keys (this
+//! host's pools, typed as `POOL/VOLUME` or chosen in the storage browser, which also uploads
+//! an image of this computer into a pool), the user cloud-init makes with a password and/or SSH public keys (this
 //! computer's `~/.ssh/*.pub` when the host is this computer, or a pasted key) and the host
-//! name. An image on this computer can be uploaded into a pool first
-//! ([`super::cloud_upload`]). What is chosen becomes a [`DiskChoice::CloudImage`].
+//! name. What is chosen becomes a [`DiskChoice::CloudImage`].
 
 use adw::prelude::*;
 
 use super::plan::DiskChoice;
-use super::{NewVmWizardMsg as Msg, Tx};
+use super::{NewVmWizardMsg as Msg, PathField, Tx};
 use crate::cloudinit::{self, CloudConfig};
 use crate::i18n::gettext;
 
 /// A change in the group.
 #[derive(Debug, Clone)]
 pub enum CloudMsg {
-    /// The base image, by index into the host's images (0 = none).
-    Base(u32),
     /// The user name.
     User(String),
     /// The password.
@@ -26,10 +24,6 @@ pub enum CloudMsg {
     Pasted(String),
     /// The host name.
     Hostname(String),
-    /// Choose a file of this computer to upload.
-    Upload,
-    /// Upload this file of this computer into the chosen pool.
-    UploadFile(String),
 }
 
 /// A public key of this computer's user.
@@ -46,8 +40,11 @@ pub struct LocalKey {
 /// What is chosen for a cloud image.
 #[derive(Debug, Clone, Default)]
 pub struct CloudChoice {
-    /// The base image, by index into the host's images (0 = none).
-    pub base: u32,
+    /// The base image as `POOL/VOLUME` (empty: none).
+    pub base: String,
+    /// What the host says of the base: its format, or why it is no cloud image (`None`
+    /// until read).
+    pub base_check: Option<Result<String, String>>,
     /// The user name.
     pub user: String,
     /// The password (empty: none).
@@ -60,15 +57,12 @@ pub struct CloudChoice {
     pub pasted: String,
     /// The host name (empty: the VM's name).
     pub hostname: String,
-    /// What an upload under way is doing.
-    pub uploading: Option<String>,
 }
 
 impl CloudChoice {
     /// Applies `msg`.
     pub fn update(&mut self, msg: CloudMsg) {
         match msg {
-            CloudMsg::Base(i) => self.base = i,
             CloudMsg::User(u) => self.user = u,
             CloudMsg::Password(p) => self.password = p,
             CloudMsg::Key(i, on) => {
@@ -78,7 +72,6 @@ impl CloudChoice {
             }
             CloudMsg::Pasted(k) => self.pasted = k,
             CloudMsg::Hostname(h) => self.hostname = h,
-            CloudMsg::Upload | CloudMsg::UploadFile(_) => {}
         }
     }
 
@@ -122,15 +115,10 @@ impl CloudChoice {
         })
     }
 
-    /// The disk for VM `vm_name` on `images` (`POOL/VOLUME` each), `gib` GiB (0: the image's
-    /// size). A bad pasted key is left out here; [`CloudChoice::problem`] tells of it.
-    pub fn disk(&self, images: &[(String, String)], vm_name: &str, gib: u64) -> DiskChoice {
-        let base = self
-            .base
-            .checked_sub(1)
-            .and_then(|i| images.get(i as usize))
-            .map(|(_, b)| b.clone())
-            .unwrap_or_default();
+    /// The disk for VM `vm_name`, `gib` GiB (0: the image's size). A bad pasted key is left
+    /// out here; [`CloudChoice::problem`] tells of it.
+    pub fn disk(&self, vm_name: &str, gib: u64) -> DiskChoice {
+        let base = self.base.trim().to_owned();
         let config = self.config(vm_name).unwrap_or_else(|_| {
             let mut c = self.clone();
             c.pasted.clear();
@@ -141,11 +129,11 @@ impl CloudChoice {
 
     /// What is missing or wrong on the source page, if anything.
     pub fn problem(&self, vm_name: &str) -> Option<String> {
-        if self.uploading.is_some() {
-            return Some(gettext("Wait until the image is uploaded."));
-        }
-        if self.base == 0 {
+        if self.base.trim().is_empty() {
             return Some(gettext("Choose the cloud image to start from."));
+        }
+        if let Some(Err(e)) = &self.base_check {
+            return Some(e.clone());
         }
         match self.config(vm_name) {
             Err(e) => Some(e),
@@ -187,11 +175,8 @@ fn keys_in(dir: &std::path::Path) -> Vec<(String, String)> {
 pub struct CloudForm {
     /// The group.
     pub group: adw::PreferencesGroup,
-    /// The base image.
-    pub base: adw::ComboRow,
-    /// Uploads an image of this computer.
-    pub upload: adw::ActionRow,
-    upload_button: gtk::Button,
+    /// The base image (`POOL/VOLUME`), with a Browse button.
+    pub base: adw::EntryRow,
     /// The user name.
     pub user: adw::EntryRow,
     /// The password.
@@ -220,23 +205,12 @@ impl CloudForm {
             let s = tx.clone();
             move |r: &adw::EntryRow| s.send(Msg::Cloud(m(r.text().to_string())))
         };
-        let base = adw::ComboRow::new();
-        base.set_title(&gettext("Image"));
-        base.set_subtitle(&gettext("A qcow2 or raw volume in a storage pool"));
-        let s = tx.clone();
-        base.connect_selected_notify(move |r| s.send(Msg::Cloud(CloudMsg::Base(r.selected()))));
+        let base = super::source::path_row(
+            &gettext("Image volume (POOL/VOLUME, qcow2 or raw)"),
+            PathField::Cloud,
+            tx,
+        );
         group.add(&base);
-        let upload = adw::ActionRow::new();
-        upload.set_title(&gettext("Or upload an image from this computer"));
-        upload.set_subtitle(&gettext("Into the storage pool chosen for new disks"));
-        let upload_button =
-            crate::ui::a11y::icon_button("document-send-symbolic", &gettext("Upload…"));
-        upload_button.set_valign(gtk::Align::Center);
-        let s = tx.clone();
-        upload_button.connect_clicked(move |_| s.send(Msg::Cloud(CloudMsg::Upload)));
-        upload.add_suffix(&upload_button);
-        upload.set_activatable_widget(Some(&upload_button));
-        group.add(&upload);
         let user = adw::EntryRow::new();
         user.set_title(&gettext("User name"));
         user.connect_changed(send(CloudMsg::User));
@@ -263,8 +237,6 @@ impl CloudForm {
         CloudForm {
             group,
             base,
-            upload,
-            upload_button,
             user,
             password,
             keys,
@@ -277,7 +249,8 @@ impl CloudForm {
         }
     }
 
-    /// Brings the widgets in line with `c` (not the combo's model: the caller sets that).
+    /// Brings the widgets in line with `c` (not the base's entry: the caller sets that with
+    /// the other path fields).
     pub fn refresh(&mut self, c: &CloudChoice) {
         use super::source::set_text;
         if self.keys_gen != c.keys_gen {
@@ -303,15 +276,6 @@ impl CloudForm {
         }
         for (check, k) in self.key_checks.iter().zip(&c.keys) {
             check.set_active(k.chosen);
-        }
-        self.upload_button.set_sensitive(c.uploading.is_none());
-        self.upload.set_subtitle(&super::os::glib_escape(
-            c.uploading
-                .as_deref()
-                .unwrap_or(&gettext("Into the storage pool chosen for new disks")),
-        ));
-        if self.base.selected() != c.base {
-            self.base.set_selected(c.base);
         }
         set_text(&self.user, &c.user);
         if self.password.text() != c.password {
@@ -345,19 +309,21 @@ mod tests {
 
     #[test]
     fn choices_make_a_cloud_disk_and_bad_pastes_are_told() {
-        let images = vec![("p / a.qcow2".to_owned(), "p/a.qcow2".to_owned())];
         let mut c = CloudChoice::default();
         assert!(c.problem("vm").unwrap().contains("cloud image"));
-        c.update(CloudMsg::Base(1));
+        c.base = "p/a.qcow2".into();
         c.update(CloudMsg::User("ada".into()));
         c.set_keys(vec![("id_ed25519.pub".into(), KEY.into())]);
         assert_eq!(c.problem("vm"), None);
-        let DiskChoice::CloudImage { base, gib, config } = c.disk(&images, "vm", 8) else {
+        let DiskChoice::CloudImage { base, gib, config } = c.disk("vm", 8) else {
             panic!("not a cloud disk")
         };
         assert_eq!((base.as_str(), gib), ("p/a.qcow2", 8));
         assert_eq!(config.ssh_keys, [KEY]);
         assert_eq!(config.hostname, "vm");
+        c.base_check = Some(Err("no disk".into()));
+        assert_eq!(c.problem("vm").as_deref(), Some("no disk"));
+        c.base_check = Some(Ok("qcow2".into()));
         c.update(CloudMsg::Key(0, false));
         assert!(c.problem("vm").unwrap().contains("password or an SSH key"));
         c.update(CloudMsg::Pasted("not a key".into()));

@@ -1,5 +1,6 @@
 //! What the new-VM wizard does with the results of its background work: the osinfo database,
-//! the host's choices, facts about chosen files, the name check, uploads and the creation.
+//! the host's choices, facts about chosen files (the cloud image's among them), the name
+//! check and the creation.
 
 use adw::prelude::*;
 use relm4::prelude::*;
@@ -69,13 +70,15 @@ impl NewVmWizard {
                 }
             }
             WizardCmd::LocalKeys(keys) => self.cloud.set_keys(keys),
-            WizardCmd::Uploaded(result, host) => {
-                let pool = self.host.pools.get(self.pool as usize).cloned();
-                self.apply_cmd(WizardCmd::Host(host), sender.clone(), root);
-                if let Some(i) = pool.and_then(|p| self.host.pools.iter().position(|x| *x == p)) {
-                    self.pool = u32::try_from(i).unwrap_or(0);
+            WizardCmd::CloudBase(base, result) => {
+                if base == self.cloud.base.trim() {
+                    if let Err(e) = &result
+                        && self.source == super::finish::SourceKind::Cloud
+                    {
+                        self.error = Some(e.clone());
+                    }
+                    self.cloud.base_check = Some(result);
                 }
-                self.uploaded(result);
             }
             WizardCmd::Progress(Progress::Step(text, fraction)) => self.progress = (text, fraction),
             WizardCmd::Done(result) => {

@@ -259,9 +259,7 @@ impl NewVmWizard {
                     _ => "raw".to_owned(),
                 },
             },
-            SourceKind::Cloud => self
-                .cloud
-                .disk(&self.host.images, &self.name, self.disk_gib),
+            SourceKind::Cloud => self.cloud.disk(&self.name, self.disk_gib),
             _ if self.disk => DiskChoice::New {
                 pool: self.host.pools.get(self.pool as usize).cloned(),
                 gib: self.disk_gib,
@@ -364,11 +362,34 @@ impl NewVmWizard {
             }
             PathField::Kernel => self.kernel = path,
             PathField::Initrd => self.initrd = path,
+            PathField::Cloud => {
+                if path == self.cloud.base {
+                    return;
+                }
+                self.cloud.base = path;
+                self.cloud.base_check = None;
+                let image = self.cloud.base.trim().to_owned();
+                if let Some((pool, volume)) = image.split_once('/')
+                    && !pool.is_empty()
+                    && !volume.is_empty()
+                {
+                    let (pool, volume) = (pool.to_owned(), volume.to_owned());
+                    let conn = self.conn.clone();
+                    // Read from the host: format, size and whether it is an ISO image.
+                    sender.oneshot_command(async move {
+                        let result = super::cloud::base(&conn, &pool, &volume)
+                            .await
+                            .map(|(_, _, format, _)| format);
+                        WizardCmd::CloudBase(image, result)
+                    });
+                }
+            }
         }
     }
 
     /// Opens the storage browser for `field`: the host's pools and their volumes (ISO images
-    /// for the install media, disk images to import, every volume for a kernel or initrd).
+    /// for the install media, disk images to import or boot as a cloud image, every volume for
+    /// a kernel or initrd).
     pub(super) fn browse(
         &mut self,
         field: PathField,
@@ -380,6 +401,7 @@ impl NewVmWizard {
             PathField::Import => (Filter::Disk, gettext("Choose a Disk Image")),
             PathField::Kernel => (Filter::All, gettext("Choose a Kernel")),
             PathField::Initrd => (Filter::All, gettext("Choose an Initrd")),
+            PathField::Cloud => (Filter::Disk, gettext("Choose a Cloud Image")),
         };
         self.error = None;
         self.browsing = Some(field);
@@ -401,12 +423,31 @@ impl NewVmWizard {
             return;
         };
         let (path, format) = match out {
+            // A cloud image is a volume, named `POOL/VOLUME`.
+            VolumeBrowserOutput::Picked(v) if field == PathField::Cloud => {
+                (format!("{}/{}", v.pool, v.name), Some(v.format))
+            }
             VolumeBrowserOutput::Picked(v) => (v.path, Some(v.format)),
+            VolumeBrowserOutput::LocalFile(_) if field == PathField::Cloud => {
+                self.error = Some(gettext(
+                    "A cloud image must be a volume in a storage pool: upload the file into a pool with “Upload a Local File…” and choose it there.",
+                ));
+                return;
+            }
             VolumeBrowserOutput::LocalFile(p) => (p.display().to_string(), None),
             VolumeBrowserOutput::Closed => return,
         };
         self.browsed_gen += 1;
         self.set_path(field, path, sender);
+        // A volume whose XML names a format other than qcow2 or raw is refused at once; the
+        // host's check (size, an ISO image called raw) follows.
+        if field == PathField::Cloud
+            && let Some(format) = &format
+            && let Err(e) = super::cloud::check_format(self.cloud.base.trim(), format)
+        {
+            self.error = Some(e.clone());
+            self.cloud.base_check = Some(Err(e));
+        }
         // A volume's format is in its XML, as the browser read it.
         if field == PathField::Import
             && let Some(format) = format

@@ -2,7 +2,7 @@
 //! host offers (storage pools, virtual networks, firmware) loaded from the connection.
 
 use adw::prelude::*;
-use virt_client::{Connection, StoragePool};
+use virt_client::Connection;
 use virt_xml::DomainCapsXml;
 use virt_xml::domcaps::FirmwareSupport;
 
@@ -29,9 +29,6 @@ pub struct HostChoices {
     pub networks: Vec<String>,
     /// The host's bridges.
     pub bridges: Vec<String>,
-    /// Disk images in the pools (`.qcow2`, `.img`, `.raw`), for cloud images:
-    /// (label, `POOL/VOLUME`).
-    pub images: Vec<(String, String)>,
     /// The names of the VMs already on the host.
     pub names: Vec<String>,
 }
@@ -74,7 +71,6 @@ pub async fn load_host_choices(conn: &Connection) -> HostChoices {
     {
         for pool in pools {
             out.pools.push(pool.name().to_owned());
-            images_of(&pool, &mut out.images).await;
         }
     }
     out.pools.sort();
@@ -90,21 +86,6 @@ pub async fn load_host_choices(conn: &Connection) -> HostChoices {
         out.names = domains.iter().map(|d| d.name().to_owned()).collect();
     }
     out
-}
-
-/// The disk images of `pool` (as `POOL/VOLUME`), by name.
-async fn images_of(pool: &StoragePool, images: &mut Vec<(String, String)>) {
-    let Ok(vols) = pool.list_volumes().await else {
-        return;
-    };
-    for vol in vols {
-        let name = vol.name().to_lowercase();
-        let label = format!("{} / {}", pool.name(), vol.name());
-        if [".qcow2", ".img", ".raw"].iter().any(|e| name.ends_with(e)) {
-            images.push((label, format!("{}/{}", pool.name(), vol.name())));
-        }
-    }
-    images.sort();
 }
 
 /// The resources page's widgets.

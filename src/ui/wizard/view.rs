@@ -152,6 +152,7 @@ impl WizardWidgets {
         put(&self.source.import_row, &m.import);
         put(&self.source.kernel_row, &m.kernel);
         put(&self.source.initrd_row, &m.initrd);
+        put(&self.source.cloud.base, &m.cloud.base);
         set_text(&self.source.cmdline_row, &m.cmdline);
         let detected = match (&m.iso_info, &m.detected) {
             (_, Some(_)) => m.os_name(),
@@ -167,12 +168,6 @@ impl WizardWidgets {
         // Host choices: replace the combo models once per load.
         if self.host_gen != m.host_gen {
             self.host_gen = m.host_gen;
-            let mut images = vec![gettext("None")];
-            images.extend(m.host.images.iter().map(|(label, _)| label.clone()));
-            self.source
-                .cloud
-                .base
-                .set_model(Some(&string_model(&images)));
             self.resources
                 .pool
                 .set_model(Some(&string_model(&m.pool_choices())));
