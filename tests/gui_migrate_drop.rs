@@ -211,13 +211,24 @@ fn a_throttled_migration_switches_to_post_copy_from_the_dialog() {
         "no progress: {:?}",
         dialog.model().progress_text()
     );
-    // The dialog's limit holds the copy to about 1 MiB/s.
+    // The dialog's limit holds the copy to about 1 MiB/s (QEMU tells the rate once it has
+    // measured some).
     let s = connect(&src.qemu_uri());
-    let n = name.clone();
-    let bps = block(async move {
-        let dom = virt_client::Domain::lookup_by_name(&s, &n).await.unwrap();
-        dom.job_stats(0).await.unwrap().memory_bps
-    });
+    let rate = || {
+        let (s, n) = (s.clone(), name.clone());
+        block(async move {
+            let dom = virt_client::Domain::lookup_by_name(&s, &n).await.ok()?;
+            dom.job_stats(0).await.ok()?.memory_bps
+        })
+    };
+    let mut bps = None;
+    assert!(
+        wait_until(15, || {
+            bps = rate();
+            bps.is_some()
+        }),
+        "the job never told its rate"
+    );
     assert!(bps.is_some_and(|b| b < 4 << 20), "{bps:?} bytes/s");
     assert!(button.is_visible() && button.is_sensitive());
     button.emit_clicked();
