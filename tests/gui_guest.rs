@@ -19,6 +19,7 @@ use hangar::ui::vm_window::guest::rows::Line;
 use hangar::ui::vm_window::{VmPage, VmWindowMsg};
 use hangar::ui::{MainWindow, MainWindowMsg};
 use relm4::prelude::*;
+use support::idle::idle_cpu_percent;
 use support::{holds_for, wait_until};
 use testbed::{Libvirtd, unique_name, vm};
 
@@ -415,41 +416,6 @@ fn leases_and_the_agent_of_linux_guests_on_a_nat_network() {
     }
 }
 
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let after = &stat[stat.rfind(')').unwrap() + 2..];
-    let f: Vec<&str> = after.split_whitespace().collect();
-    // utime and stime: fields 14 and 15, the 12th and 13th after the name.
-    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
-}
-
-/// The app's CPU use over 30 s, idle, with `args`, once a window titled `title` is up.
-fn idle_cpu_percent(args: &[&str], title: &str) -> f64 {
-    let home = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hangar"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("GSETTINGS_BACKEND", "memory")
-        .spawn()
-        .unwrap();
-    let up = wait_until(60, || {
-        std::process::Command::new("xwininfo")
-            .args(["-root", "-tree"])
-            .output()
-            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(title))
-    });
-    assert!(up, "no window titled {title}");
-    std::thread::sleep(Duration::from_secs(3));
-    let (t0, c0) = (std::time::Instant::now(), cpu_ticks(child.id()));
-    std::thread::sleep(Duration::from_secs(30));
-    let (t1, c1) = (std::time::Instant::now(), cpu_ticks(child.id()));
-    let _ = child.kill();
-    let _ = child.wait();
-    // Clock ticks are 1/100 s on Linux.
-    (c1 - c0) as f64 / 100.0 / (t1 - t0).as_secs_f64() * 100.0
-}
-
 #[test]
 #[ignore = "a measurement (about two minutes), run by hand under Xvfb"]
 fn idle_cpu_with_the_overview_open() {
@@ -459,13 +425,15 @@ fn idle_cpu_with_the_overview_open() {
     let running = idle_cpu_percent(
         &["--connect", &uri, "--show-domain-overview", "test"],
         "\"test\"",
+        30,
     );
     // Another page in front: the group is hidden and asks nothing.
     let hidden = idle_cpu_percent(
         &["--connect", &uri, "--show-domain-snapshots", "test"],
         "\"test\"",
+        30,
     );
-    let main_only = idle_cpu_percent(&["--connect", &uri], "Hangar");
+    let main_only = idle_cpu_percent(&["--connect", &uri], "Hangar", 30);
     eprintln!(
         "idle CPU over 30 s: {running:.2} % with the overview of a running VM open, \
          {hidden:.2} % with its snapshots page in front, {main_only:.2} % with the main window only"

@@ -17,6 +17,7 @@ use hangar::ui::MainWindow;
 use hangar::ui::networks::{NetworkForm, NetworksPage, NetworksPageMsg as Msg};
 use relm4::prelude::*;
 use support::hardware::{button, choose, combo, descendants, expander, group_widgets, inactive};
+use support::idle::idle_cpu_percent;
 use support::wait_until;
 use testbed::{Libvirtd, unique_name};
 use virt_xml::builder::NetworkMode;
@@ -600,47 +601,12 @@ fn host_bridges_come_from_the_hosts_interfaces() {
     w.widget().close();
 }
 
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let after = &stat[stat.rfind(')').unwrap() + 2..];
-    let f: Vec<&str> = after.split_whitespace().collect();
-    // utime and stime: fields 14 and 15, the 12th and 13th after the name.
-    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
-}
-
-/// The app's CPU use over 20 s, idle, with `args`, once its window titled with `title` is up.
-fn idle_cpu_percent(args: &[&str], title: &str) -> f64 {
-    let home = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hangar"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("GSETTINGS_BACKEND", "memory")
-        .spawn()
-        .unwrap();
-    let up = wait_until(60, || {
-        std::process::Command::new("xwininfo")
-            .args(["-root", "-tree"])
-            .output()
-            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(title))
-    });
-    assert!(up, "no window titled {title}");
-    std::thread::sleep(std::time::Duration::from_secs(3));
-    let (t0, c0) = (std::time::Instant::now(), cpu_ticks(child.id()));
-    std::thread::sleep(std::time::Duration::from_secs(20));
-    let (t1, c1) = (std::time::Instant::now(), cpu_ticks(child.id()));
-    let _ = child.kill();
-    let _ = child.wait();
-    // Clock ticks are 1/100 s on Linux.
-    (c1 - c0) as f64 / 100.0 / (t1 - t0).as_secs_f64() * 100.0
-}
-
 #[test]
 #[ignore = "a measurement (about a minute), run by hand under Xvfb"]
 fn idle_cpu_with_the_networks_page_open() {
     let uri = Libvirtd::shared().test_uri();
-    let with_page = idle_cpu_percent(&["--connect", &uri, "--show-host-networks"], " — Host");
-    let main_only = idle_cpu_percent(&["--connect", &uri], "Hangar");
+    let with_page = idle_cpu_percent(&["--connect", &uri, "--show-host-networks"], " — Host", 20);
+    let main_only = idle_cpu_percent(&["--connect", &uri], "Hangar", 20);
     eprintln!(
         "idle CPU over 20 s: {with_page:.2} % with the networks page open, {main_only:.2} % with the main window only"
     );

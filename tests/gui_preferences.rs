@@ -15,6 +15,7 @@ use hangar::ui::MainWindow;
 use hangar::ui::preferences::{NameField, PreferencesMsg, Switch};
 use hangar::ui::stats::HostStats;
 use relm4::prelude::*;
+use support::idle::cpu_ticks;
 use support::wait_until;
 use testbed::Libvirtd;
 
@@ -457,14 +458,6 @@ fn delete_without_the_question_keeps_the_disks() {
     assert!(disk.exists(), "the disk is kept");
     main.widget().destroy();
     setup();
-}
-
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let after = &stat[stat.rfind(')').unwrap() + 2..];
-    let f: Vec<&str> = after.split_whitespace().collect();
-    // utime and stime: fields 14 and 15, the 12th and 13th after the name.
-    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
 }
 
 #[test]

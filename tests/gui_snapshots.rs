@@ -11,7 +11,6 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use adw::prelude::*;
 use hangar::cli::{DomainView, Options};
@@ -20,6 +19,7 @@ use hangar::ui::vm_window::snapshots::{
     After, Blocker, CreateRequest, Kind, Scope, SnapshotsInit, SnapshotsMsg, SnapshotsPage,
 };
 use relm4::prelude::*;
+use support::idle::idle_cpu_percent;
 use support::wait_until;
 use testbed::{Libvirtd, unique_name, vm};
 
@@ -500,39 +500,6 @@ fn the_test_driver_tree() {
     wait_listed(&page, &[]);
 }
 
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let after = &stat[stat.rfind(')').unwrap() + 2..];
-    let f: Vec<&str> = after.split_whitespace().collect();
-    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
-}
-
-/// The app's CPU use over 20 s, idle, with `args`, once a window titled `title` is up.
-fn idle_cpu_percent(args: &[&str], title: &str) -> f64 {
-    let home = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hangar"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("GSETTINGS_BACKEND", "memory")
-        .spawn()
-        .unwrap();
-    let up = wait_until(60, || {
-        std::process::Command::new("xwininfo")
-            .args(["-root", "-tree"])
-            .output()
-            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(title))
-    });
-    assert!(up, "no window titled {title}");
-    std::thread::sleep(Duration::from_secs(3));
-    let (t0, c0) = (std::time::Instant::now(), cpu_ticks(child.id()));
-    std::thread::sleep(Duration::from_secs(20));
-    let (t1, c1) = (std::time::Instant::now(), cpu_ticks(child.id()));
-    let _ = child.kill();
-    let _ = child.wait();
-    (c1 - c0) as f64 / 100.0 / (t1 - t0).as_secs_f64() * 100.0
-}
-
 #[test]
 #[ignore = "a measurement (about a minute), run by hand under Xvfb"]
 fn idle_cpu_with_the_snapshots_page_open() {
@@ -550,8 +517,9 @@ fn idle_cpu_with_the_snapshots_page_open() {
     let with_page = idle_cpu_percent(
         &["--connect", &uri, "--show-domain-snapshots", "test"],
         "\"test\"",
+        20,
     );
-    let main_only = idle_cpu_percent(&["--connect", &uri], "Hangar");
+    let main_only = idle_cpu_percent(&["--connect", &uri], "Hangar", 20);
     for n in ["one", "two", "three"] {
         let _ = d.virsh(&uri, &["snapshot-delete", "test", n]);
     }

@@ -7,7 +7,6 @@
 
 mod support;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use adw::prelude::*;
@@ -16,55 +15,10 @@ use hangar::ui::volume_browser::{
 };
 use relm4::prelude::*;
 use support::browser::{cpu_time, names, open_browser, select_volume, tcp, wait_loaded};
+use support::keys::{focus_window, key};
 use support::storage::running_pool;
-use support::{drain, wait_until};
+use support::wait_until;
 use testbed::Libvirtd;
-
-/// Sends `keys` (xdotool's names: "Down", "Return", "Escape") to the X window that has the
-/// input focus.
-fn key(keys: &str) {
-    let out = Command::new("xdotool")
-        .args(["key", "--delay", "20", keys])
-        .output()
-        .expect("xdotool (apt-get install xdotool)");
-    assert!(
-        out.status.success(),
-        "xdotool key {keys}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    drain();
-}
-
-/// Gives the X input focus to the window titled `title` (there is no window manager on the
-/// test's X server to do it).
-fn focus_window(title: &str) {
-    let mut id = String::new();
-    assert!(
-        wait_until(10, || {
-            let out = Command::new("xdotool")
-                .args(["search", "--onlyvisible", "--name", &format!("^{title}$")])
-                .output()
-                .expect("xdotool (apt-get install xdotool)");
-            id = String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            !id.is_empty()
-        }),
-        "no X window titled {title}"
-    );
-    let out = Command::new("xdotool")
-        .args(["windowfocus", "--sync", &id])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    drain();
-}
 
 #[gtk::test]
 fn arrows_and_enter_choose_a_volume_and_escape_closes() {

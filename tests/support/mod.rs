@@ -9,6 +9,9 @@
 pub mod browser;
 pub mod guest;
 pub mod hardware;
+pub mod idle;
+pub mod keys;
+pub mod migrate;
 pub mod session;
 pub mod storage;
 
