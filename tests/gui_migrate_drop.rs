@@ -13,7 +13,7 @@ use hangar::ui::migrate::{MigrateDialog, MigrateInit, MigrateMsg, MigrateOutput}
 use hangar::ui::vm_list::{ConnectionObject, ConnectionStatus, ListRow};
 use relm4::prelude::*;
 use support::hardware::descendants;
-use support::migrate::{domstate, start};
+use support::migrate::{domstate, gone, start};
 use support::{block, connect, wait_until};
 use testbed::Libvirtd;
 
@@ -156,21 +156,13 @@ fn a_throttled_migration_switches_to_post_copy_from_the_dialog() {
     let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
     let name = testbed::unique_name("guipost");
     let uuid = start(&src, &name, 24);
-    let outputs: std::rc::Rc<std::cell::RefCell<Vec<MigrateOutput>>> = Default::default();
-    let sink = outputs.clone();
-    let dialog = MigrateDialog::builder()
-        .launch(MigrateInit {
-            name: name.clone(),
-            uuid,
-            source_label: "source".into(),
-            source: connect(&src.qemu_uri()),
-            active: true,
-            destinations: vec![("destination".into(), connect(&dst.qemu_uri()))],
-            chosen: 0,
-        })
-        .connect_receiver(move |_, out| sink.borrow_mut().push(out));
-    dialog.widget().present();
-    dialog.model().address_row().set_text(&dst.migrate_uri());
+    let (dialog, outputs) = support::migrate::dialog(
+        ("source", connect(&src.qemu_uri())),
+        ("destination", connect(&dst.qemu_uri())),
+        &name,
+        &uuid,
+        &dst.migrate_uri(),
+    );
     dialog.model().option_switches()[2].set_active(true);
     // 1 MiB/s through the dialog's limit: 24 MiB of random memory would take long; post-copy
     // does not wait for them.
@@ -223,7 +215,7 @@ fn a_throttled_migration_switches_to_post_copy_from_the_dialog() {
         dialog.model().status_text()
     );
     assert_eq!(domstate(&dst, &name), "running");
-    assert!(domstate(&src, &name).contains("failed to get domain"));
+    assert!(gone(&src, &name));
     dialog.widget().destroy();
 }
 
