@@ -1,0 +1,116 @@
+//! Migrations that fail, through the dialog between two private daemons: the connection to
+//! the destination cut when the app asks it to finish, and a destination without the VM's
+//! emulator. Nothing panics, the VM keeps running, and the dialog names the host it runs on;
+//! virsh on both daemons is the oracle.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use adw::prelude::*;
+use hangar::ui::migrate::{MigrateDialog, MigrateMsg};
+use relm4::prelude::*;
+use support::migrate::{Outputs, dialog, domstate, gone, start, start_xml};
+use support::{connect, wait_until};
+use testbed::Libvirtd;
+use testbed::faults::{CallFault, FaultProxy};
+
+/// `REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS`.
+const FINISH3_PARAMS: u32 = 306;
+
+/// Starts the dialog's migration and waits for the words it ends with.
+fn run_to_failure(dialog: &Controller<MigrateDialog>, outputs: &Outputs) -> String {
+    dialog.emit(MigrateMsg::Start);
+    assert!(
+        wait_until(60, || dialog.model().status_text().is_some()),
+        "no outcome; progress: {:?}",
+        dialog.model().progress_text()
+    );
+    assert!(!dialog.model().is_running());
+    assert!(outputs.borrow().is_empty(), "the dialog stays open");
+    dialog.model().status_text().unwrap()
+}
+
+/// What virsh tells of `name` on `d` that a migration that did not happen leaves as it was:
+/// its XML and `dominfo` without the CPU time it keeps using.
+fn snapshot(d: &Libvirtd, name: &str) -> (String, String) {
+    let uri = d.qemu_uri();
+    let info = d.virsh(&uri, &["dominfo", name]).unwrap();
+    let info = info
+        .lines()
+        .filter(|l| !l.starts_with("CPU time:"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    (d.virsh(&uri, &["dumpxml", name]).unwrap(), info)
+}
+
+#[gtk::test]
+fn a_cut_to_the_destination_at_finish_leaves_the_vm_on_the_named_source() {
+    support::init_gui();
+    let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
+    let name = testbed::unique_name("migcut");
+    let uuid = start(&src, &name, 4);
+    let proxy = FaultProxy::start(&dst.socket()).unwrap();
+    let through = format!("qemu+unix:///system?socket={}", proxy.socket().display());
+    let (dialog, outputs) = dialog(
+        ("alpha", connect(&src.qemu_uri())),
+        ("beta", connect(&through)),
+        &name,
+        &uuid,
+        &dst.migrate_uri(),
+    );
+    // The memory is copied; the destination never hears that it may run the VM.
+    proxy.set_calls(CallFault::CutAtCall {
+        procedure: FINISH3_PARAMS,
+        nth: 1,
+    });
+    let status = run_to_failure(&dialog, &outputs);
+    assert_eq!(proxy.struck(), 1, "the cut came at Finish");
+    assert!(status.contains("still runs on alpha"), "{status}");
+    // The source took the VM back; the destination dropped the incoming one with the
+    // connection that prepared it.
+    assert!(
+        wait_until(30, || domstate(&src, &name) == "running"
+            && gone(&dst, &name)),
+        "source {:?}, destination {:?}",
+        domstate(&src, &name),
+        domstate(&dst, &name)
+    );
+    dialog.widget().destroy();
+}
+
+#[gtk::test]
+fn a_destination_without_the_emulator_refuses_and_the_vm_stays_untouched() {
+    support::init_gui();
+    let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
+    let name = testbed::unique_name("migemu");
+    // The emulator under the source daemon's own /var/lib/libvirt (its private directory
+    // mounted there): the destination's daemon has its own and finds no such binary.
+    let emulator = "/var/lib/libvirt/emu/qemu-system-x86_64";
+    std::fs::create_dir_all(src.dir().join("lib/emu")).unwrap();
+    std::os::unix::fs::symlink(
+        "/usr/bin/qemu-system-x86_64",
+        src.dir().join("lib/emu/qemu-system-x86_64"),
+    )
+    .unwrap();
+    let xml = testbed::vm::tiny_xml(&name).replace("/usr/bin/qemu-system-x86_64", emulator);
+    let uuid = start_xml(&src, &name, &xml);
+    let before = snapshot(&src, &name);
+    let (dialog, outputs) = dialog(
+        ("alpha", connect(&src.qemu_uri())),
+        ("beta", connect(&dst.qemu_uri())),
+        &name,
+        &uuid,
+        &dst.migrate_uri(),
+    );
+    let status = run_to_failure(&dialog, &outputs);
+    assert!(status.contains(emulator), "names the binary: {status}");
+    assert!(status.contains("still runs on alpha"), "{status}");
+    assert_eq!(snapshot(&src, &name), before);
+    assert_eq!(domstate(&src, &name), "running");
+    assert!(gone(&dst, &name));
+    // The source's migration job ended.
+    let job = src.virsh(&src.qemu_uri(), &["domjobinfo", &name]).unwrap();
+    assert!(job.contains("None"), "{job}");
+    dialog.widget().destroy();
+}
