@@ -8,9 +8,12 @@
 //! call with the destination's URI), also tunnelled through the daemons' own connection.
 //!
 //! A failed migration is an [`Error::Migration`] that names the step that failed and where
-//! the domain runs afterwards, looked up on both hosts.
+//! the domain runs afterwards, looked up on both hosts. When the answer to Finish is lost
+//! with the connection, the destination is asked anew whether it runs the domain before the
+//! source is told to take it back.
 
 mod options;
+mod recover;
 
 pub use options::{CopyStorage, MigrateOptions, MigrationPhase, VmLocation, flags, param};
 
@@ -200,13 +203,30 @@ impl Domain {
                 cancelled: i32::from(cancelled),
             })
             .await;
-        let (ddom, finish_err) = match finish {
+        let (mut ddom, finish_err) = match finish {
             Ok(r) => {
                 cookie = r.cookie_out;
-                (Some(r.dom), None)
+                (Some(Domain::from_raw(dest.clone(), r.dom)), None)
             }
             Err(e) => (None, Some(e)),
         };
+        // The destination's answer to Finish was lost with the connection: it may run the
+        // domain or drop the incoming one. Ask it anew before the source takes the domain back.
+        let mut dest = dest.clone();
+        if !cancelled
+            && let Some(e) = &finish_err
+            && e.is_connection_gone()
+            && let Some(fresh) = recover::reachable(&dest).await
+        {
+            ddom = recover::running_on(&fresh, self.raw.uuid).await;
+            if ddom.is_some() {
+                tracing::warn!(
+                    "the answer to the finish step was lost, but the destination runs {}",
+                    self.name()
+                );
+            }
+            dest = fresh;
+        }
         if cancelled {
             if ddom.is_some() {
                 tracing::error!("the finish step ignored that the migration was cancelled");
@@ -239,13 +259,13 @@ impl Domain {
             );
         }
         match (ddom, first_err) {
-            (Some(d), _) => Ok(Domain::from_raw(dest.clone(), d)),
-            (None, Some((phase, e))) => Err(self.failed(phase, e, Some(dest)).await),
+            (Some(d), _) => Ok(d),
+            (None, Some((phase, e))) => Err(self.failed(phase, e, Some(&dest)).await),
             (None, None) => Err(self
                 .failed(
                     MigrationPhase::Finish,
                     Error::Unexpected("the destination returned no domain".into()),
-                    Some(dest),
+                    Some(&dest),
                 )
                 .await),
         }
