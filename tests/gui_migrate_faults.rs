@@ -8,7 +8,7 @@
 mod support;
 
 use adw::prelude::*;
-use hangar::ui::migrate::{MigrateDialog, MigrateMsg};
+use hangar::ui::migrate::{MigrateDialog, MigrateMsg, MigrateOutput};
 use relm4::prelude::*;
 use support::migrate::{Outputs, dialog, domstate, gone, start, start_xml};
 use support::{connect, wait_until};
@@ -66,6 +66,7 @@ fn a_cut_to_the_destination_at_finish_leaves_the_vm_on_the_named_source() {
     });
     let status = run_to_failure(&dialog, &outputs);
     assert_eq!(proxy.struck(), 1, "the cut came at Finish");
+    assert!(status.contains("connection to beta was lost"), "{status}");
     assert!(status.contains("still runs on alpha"), "{status}");
     // The source took the VM back; the destination dropped the incoming one with the
     // connection that prepared it.
@@ -112,5 +113,95 @@ fn a_destination_without_the_emulator_refuses_and_the_vm_stays_untouched() {
     // The source's migration job ended.
     let job = src.virsh(&src.qemu_uri(), &["domjobinfo", &name]).unwrap();
     assert!(job.contains("None"), "{job}");
+    dialog.widget().destroy();
+}
+
+#[gtk::test]
+fn a_lost_answer_to_finish_still_moves_the_vm_once() {
+    support::init_gui();
+    let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
+    let name = testbed::unique_name("migcutr");
+    let uuid = start(&src, &name, 4);
+    let proxy = FaultProxy::start(&dst.socket()).unwrap();
+    let through = format!("qemu+unix:///system?socket={}", proxy.socket().display());
+    let (dialog, outputs) = dialog(
+        ("alpha", connect(&src.qemu_uri())),
+        ("beta", connect(&through)),
+        &name,
+        &uuid,
+        &dst.migrate_uri(),
+    );
+    // The destination runs the VM; the app never hears so on that connection.
+    proxy.set_calls(CallFault::CutAtReply {
+        procedure: FINISH3_PARAMS,
+        nth: 1,
+    });
+    dialog.emit(MigrateMsg::Start);
+    assert!(
+        wait_until(60, || !outputs.borrow().is_empty()),
+        "no outcome; status: {:?}",
+        dialog.model().status_text()
+    );
+    assert_eq!(proxy.struck(), 1, "the answer to Finish was cut");
+    assert!(
+        matches!(&outputs.borrow()[0], MigrateOutput::Migrated { dest, .. } if dest == "beta"),
+        "{:?} / {:?}",
+        outputs.borrow(),
+        dialog.model().status_text()
+    );
+    // Once: the source did not take it back.
+    assert_eq!(domstate(&dst, &name), "running");
+    assert!(gone(&src, &name), "source: {}", domstate(&src, &name));
+    dialog.widget().destroy();
+}
+
+#[gtk::test]
+fn a_cut_to_the_destination_while_the_memory_moves_leaves_the_vm_on_the_source() {
+    support::init_gui();
+    let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
+    let name = testbed::unique_name("migcutp");
+    let uuid = start(&src, &name, 24);
+    let proxy = FaultProxy::start(&dst.socket()).unwrap();
+    let through = format!("qemu+unix:///system?socket={}", proxy.socket().display());
+    let (dialog, outputs) = dialog(
+        ("alpha", connect(&src.qemu_uri())),
+        ("beta", connect(&through)),
+        &name,
+        &uuid,
+        &dst.migrate_uri(),
+    );
+    // 1 MiB/s: 24 MiB of random memory are still on their way when the cut comes.
+    let spin = support::hardware::descendants(dialog.widget().upcast_ref())
+        .into_iter()
+        .find_map(|w| w.downcast::<gtk::SpinButton>().ok())
+        .unwrap();
+    spin.set_value(1.0);
+    dialog.emit(MigrateMsg::Start);
+    assert!(
+        wait_until(30, || dialog
+            .model()
+            .progress_text()
+            .1
+            .contains("MiB to go")),
+        "no progress: {:?}",
+        dialog.model().progress_text()
+    );
+    proxy.cut_now();
+    let status = {
+        assert!(
+            wait_until(60, || dialog.model().status_text().is_some()),
+            "no outcome"
+        );
+        dialog.model().status_text().unwrap()
+    };
+    assert!(outputs.borrow().is_empty());
+    assert!(status.contains("still runs on alpha"), "{status}");
+    assert!(
+        wait_until(30, || domstate(&src, &name) == "running"
+            && gone(&dst, &name)),
+        "source {:?}, destination {:?}",
+        domstate(&src, &name),
+        domstate(&dst, &name)
+    );
     dialog.widget().destroy();
 }

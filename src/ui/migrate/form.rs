@@ -2,7 +2,7 @@
 //! kept apart from the widgets so they can be tested without a display.
 
 use virt_client::Error;
-use virt_client::domain::{CopyStorage, JobStats, MigrateOptions, VmLocation};
+use virt_client::domain::{CopyStorage, JobStats, MigrateOptions, MigrationPhase, VmLocation};
 
 use crate::i18n::{gettext, gettext_f};
 
@@ -83,8 +83,22 @@ pub fn progress(stats: &JobStats) -> (f64, String) {
 pub fn failure_text(e: &Error, source: &str, dest: &str) -> String {
     let (why, location) = match e {
         Error::Migration {
-            location, source, ..
-        } => (libvirt_message(source), Some(*location)),
+            phase,
+            location,
+            source: cause,
+        } => {
+            let why = if cause.is_connection_gone() {
+                // Prepare and Finish are the destination's steps, the others the source's.
+                let host = match phase {
+                    MigrationPhase::Prepare | MigrationPhase::Finish => dest,
+                    _ => source,
+                };
+                gettext_f("the connection to {} was lost", &[host])
+            } else {
+                libvirt_message(cause)
+            };
+            (why, Some(*location))
+        }
         other => (libvirt_message(other), None),
     };
     let whereabouts = match location {
@@ -169,6 +183,14 @@ mod tests {
         let text = failure_text(&e, "alpha", "beta");
         assert!(text.contains("no room"), "{text}");
         assert!(text.contains("still runs on alpha"), "{text}");
+        // A lost connection: to the host of the step that lost it.
+        let e = Error::Migration {
+            phase: virt_client::domain::MigrationPhase::Finish,
+            location: VmLocation::Source,
+            source: Box::new(Error::ConnectionLost("closed".into())),
+        };
+        let text = failure_text(&e, "alpha", "beta");
+        assert!(text.contains("connection to beta was lost"), "{text}");
     }
 
     #[test]
