@@ -100,6 +100,8 @@ struct State {
     open: Vec<(UnixStream, UnixStream)>,
     /// Every fault that has struck so far.
     struck: u64,
+    /// Whether new connections are closed at once after the first fault struck.
+    refuse_after_cut: bool,
 }
 
 /// A running proxy. Connections through it end when it is dropped.
@@ -124,12 +126,20 @@ impl FaultProxy {
             seen: 0,
             open: Vec::new(),
             struck: 0,
+            refuse_after_cut: false,
         }));
         let upstream = upstream.to_path_buf();
         let shared = state.clone();
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(client) = client else { return };
+                {
+                    let s = lock(&shared);
+                    if s.refuse_after_cut && s.struck > 0 {
+                        drop(client);
+                        continue;
+                    }
+                }
                 let Ok(daemon) = UnixStream::connect(&upstream) else {
                     continue;
                 };
@@ -164,6 +174,12 @@ impl FaultProxy {
         s.calls_seen = 0;
         s.data_seen = 0;
         s.cut_reply = None;
+    }
+
+    /// Closes new connections at once from the first fault on: the daemon looks gone to a
+    /// client that reconnects after a cut.
+    pub fn refuse_after_cut(&self) {
+        lock(&self.state).refuse_after_cut = true;
     }
 
     /// How many faults have struck (cuts and corruptions).

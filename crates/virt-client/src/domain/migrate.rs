@@ -213,19 +213,25 @@ impl Domain {
         // The destination's answer to Finish was lost with the connection: it may run the
         // domain or drop the incoming one. Ask it anew before the source takes the domain back.
         let mut dest = dest.clone();
+        let mut dest_unknown = false;
         if !cancelled
             && let Some(e) = &finish_err
             && e.is_connection_gone()
-            && let Some(fresh) = recover::reachable(&dest).await
         {
-            ddom = recover::running_on(&fresh, self.raw.uuid).await;
-            if ddom.is_some() {
-                tracing::warn!(
-                    "the answer to the finish step was lost, but the destination runs {}",
-                    self.name()
-                );
+            match recover::reachable(&dest).await {
+                Some(fresh) => {
+                    ddom = recover::running_on(&fresh, self.raw.uuid).await;
+                    if ddom.is_some() {
+                        tracing::warn!(
+                            "the answer to the finish step was lost, but the destination runs {}",
+                            self.name()
+                        );
+                    }
+                    dest = fresh;
+                }
+                // The source takes the domain back, as libvirt's client does.
+                None => dest_unknown = true,
             }
-            dest = fresh;
         }
         if cancelled {
             if ddom.is_some() {
@@ -258,17 +264,22 @@ impl Domain {
                 self.name()
             );
         }
-        match (ddom, first_err) {
-            (Some(d), _) => Ok(d),
-            (None, Some((phase, e))) => Err(self.failed(phase, e, Some(&dest)).await),
-            (None, None) => Err(self
-                .failed(
-                    MigrationPhase::Finish,
-                    Error::Unexpected("the destination returned no domain".into()),
-                    Some(&dest),
-                )
-                .await),
+        let (phase, e) = match (ddom, first_err) {
+            (Some(d), _) => return Ok(d),
+            (None, Some(failure)) => failure,
+            (None, None) => (
+                MigrationPhase::Finish,
+                Error::Unexpected("the destination returned no domain".into()),
+            ),
+        };
+        let mut err = self.failed(phase, e, Some(&dest)).await;
+        if dest_unknown
+            && let Error::Migration { location, .. } = &mut err
+            && *location == VmLocation::Source
+        {
+            *location = VmLocation::SourceDestinationUnknown;
         }
+        Err(err)
     }
 
     async fn confirm(

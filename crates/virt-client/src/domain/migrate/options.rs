@@ -217,6 +217,9 @@ pub enum VmLocation {
     Neither,
     /// A host could not be asked.
     Unknown,
+    /// Active on the source again; the destination, which may have started it too (the
+    /// answer to Finish was lost), could not be asked.
+    SourceDestinationUnknown,
 }
 
 impl std::fmt::Display for VmLocation {
@@ -227,6 +230,10 @@ impl std::fmt::Display for VmLocation {
             Self::Both => "is active on both hosts",
             Self::Neither => "is running on neither host",
             Self::Unknown => "may be running on either host",
+            Self::SourceDestinationUnknown => {
+                "is running on the source host, and the destination could not be asked whether \
+                 it runs it too"
+            }
         })
     }
 }
