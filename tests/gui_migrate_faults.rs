@@ -1,7 +1,9 @@
 //! Migrations that fail, through the dialog between two private daemons: the connection to
-//! the destination cut when the app asks it to finish, and a destination without the VM's
-//! emulator. Nothing panics, the VM keeps running, and the dialog names the host it runs on;
-//! virsh on both daemons is the oracle.
+//! the destination cut when the app asks it to finish, when its answer to Finish comes (the
+//! VM moved once all the same; or, the destination gone for good, the dialog says it may run
+//! there too), while the memory moves, and a destination without the VM's emulator. Nothing
+//! panics, the VM keeps running, and the dialog names the host it runs on; virsh on both
+//! daemons is the oracle.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -152,6 +154,39 @@ fn a_lost_answer_to_finish_still_moves_the_vm_once() {
     // Once: the source did not take it back.
     assert_eq!(domstate(&dst, &name), "running");
     assert!(gone(&src, &name), "source: {}", domstate(&src, &name));
+    dialog.widget().destroy();
+}
+
+#[gtk::test]
+fn a_lost_answer_from_a_destination_gone_says_it_may_run_there_too() {
+    support::init_gui();
+    let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
+    let name = testbed::unique_name("migcutg");
+    let uuid = start(&src, &name, 4);
+    let proxy = FaultProxy::start(&dst.socket()).unwrap();
+    let through = format!("qemu+unix:///system?socket={}", proxy.socket().display());
+    let (dialog, outputs) = dialog(
+        ("alpha", connect(&src.qemu_uri())),
+        ("beta", connect(&through)),
+        &name,
+        &uuid,
+        &dst.migrate_uri(),
+    );
+    // The destination runs the VM, and cannot be reached again to say so.
+    proxy.refuse_after_cut();
+    proxy.set_calls(CallFault::CutAtReply {
+        procedure: FINISH3_PARAMS,
+        nth: 1,
+    });
+    let status = run_to_failure(&dialog, &outputs);
+    assert!(status.contains("connection to beta was lost"), "{status}");
+    assert!(
+        status.contains("runs on alpha again") && status.contains("Whether beta started it too"),
+        "{status}"
+    );
+    // What it says is so: the source took the VM back, the destination had started it.
+    assert_eq!(domstate(&src, &name), "running");
+    assert_eq!(domstate(&dst, &name), "running");
     dialog.widget().destroy();
 }
 

@@ -108,6 +108,14 @@ pub fn failure_text(e: &Error, source: &str, dest: &str) -> String {
             gettext("The virtual machine is active on both hosts: check it before going on.")
         }
         Some(VmLocation::Neither) => gettext("The virtual machine runs on neither host."),
+        Some(VmLocation::SourceDestinationUnknown) => {
+            gettext_f("The virtual machine runs on {} again.", &[source])
+                + " "
+                + &gettext_f(
+                    "Whether {} started it too could not be found out: check that host before going on.",
+                    &[dest],
+                )
+        }
         Some(VmLocation::Unknown) | None => {
             gettext("Where the virtual machine runs now could not be found out.")
         }
@@ -191,6 +199,16 @@ mod tests {
         };
         let text = failure_text(&e, "alpha", "beta");
         assert!(text.contains("connection to beta was lost"), "{text}");
+        let e = Error::Migration {
+            phase: virt_client::domain::MigrationPhase::Finish,
+            location: VmLocation::SourceDestinationUnknown,
+            source: Box::new(Error::ConnectionLost("closed".into())),
+        };
+        let text = failure_text(&e, "alpha", "beta");
+        assert!(
+            text.contains("runs on alpha again. Whether beta started it too"),
+            "{text}"
+        );
     }
 
     #[test]
