@@ -218,7 +218,7 @@ impl Domain {
             && let Some(e) = &finish_err
             && e.is_connection_gone()
         {
-            match recover::reachable(&dest).await {
+            match recover::reopen(&dest).await {
                 Some(fresh) => {
                     ddom = recover::running_on(&fresh, self.raw.uuid).await;
                     if ddom.is_some() {

@@ -17,12 +17,10 @@ const SETTLE: Duration = Duration::from_secs(10);
 /// How often its state is asked meanwhile.
 const POLL: Duration = Duration::from_millis(100);
 
-/// `dest` while it works, else a new connection to the same URI (without credentials, so
-/// only where none are asked), if one opens in time.
-pub(super) async fn reachable(dest: &Connection) -> Option<Connection> {
-    if dest.is_alive() {
-        return Some(dest.clone());
-    }
+/// A new connection to the URI `dest` was opened with (without credentials, so only where
+/// none are asked), if one opens in time. Always a new one: a call can fail with the lost
+/// connection a moment before the connection itself says it is closed.
+pub(super) async fn reopen(dest: &Connection) -> Option<Connection> {
     let uri = dest.connect_uri().as_str().to_owned();
     match tokio::time::timeout(REOPEN, Connection::open(&uri)).await {
         Ok(Ok(c)) => Some(c),
