@@ -12,8 +12,8 @@
 //! Split by concern, each file adding `impl imp::SpiceDisplay { … }`: `session` (open,
 //! channels, fds, authentication, end), `render` (surface copy, drawing, screenshots),
 //! `input` (keyboard by scan code, pointer in server and client mode, grab), `clipboard` (text
-//! both ways through the guest's agent), `audio` (the guest's sound, mute), `usb` (host USB
-//! devices redirected to the guest).
+//! both ways through the guest's agent), `audio` (the guest's sound, mute, the microphone when
+//! shared), `usb` (host USB devices redirected to the guest, by hand or as they are plugged in).
 //!
 //! It shares [`DisplayState`], [`VncStatus`], [`Scaling`] and [`KeyCombo`] with the VNC
 //! display, so the console page treats both alike.
@@ -310,8 +310,9 @@ impl SpiceDisplay {
 
     /// The channels the server offers in this session, by SPICE's names (`main`, `display`,
     /// `inputs`, `cursor`, `playback`, `record`, `usbredir`, …), in the order announced. The
-    /// display opens main, display and inputs, the audio back-end playback and record; the
-    /// others stay unopened.
+    /// display opens main, display and inputs, the audio back-end playback and record (record
+    /// kept open only while the microphone is shared), the USB device manager the usbredir
+    /// channels; the others stay unopened.
     pub fn offered_channels(&self) -> Vec<String> {
         self.imp()
             .live
