@@ -165,6 +165,46 @@ impl AppSettings {
             .unwrap_or_default()
     }
 
+    /// Whether the console of VM `uuid` on `uri` gives the guest USB devices plugged into the
+    /// host while it is open (off unless chosen for that VM).
+    pub fn usb_auto_redirect(&self, uri: &str, uuid: &str) -> bool {
+        self.vm_choice(keys::USB_AUTO_REDIRECT_VMS, uri, uuid)
+            .unwrap_or(false)
+    }
+
+    /// Remembers whether the console of VM `uuid` on `uri` redirects new USB devices.
+    pub fn set_usb_auto_redirect(&self, uri: &str, uuid: &str, on: bool) {
+        self.set_vm_choice(keys::USB_AUTO_REDIRECT_VMS, uri, uuid, on);
+    }
+
+    /// Whether the console of VM `uuid` on `uri` lets the guest record from the host's
+    /// microphone (off unless chosen for that VM).
+    pub fn microphone_shared(&self, uri: &str, uuid: &str) -> bool {
+        self.vm_choice(keys::MICROPHONE_VMS, uri, uuid)
+            .unwrap_or(false)
+    }
+
+    /// Remembers whether the console of VM `uuid` on `uri` shares the microphone.
+    pub fn set_microphone_shared(&self, uri: &str, uuid: &str, on: bool) {
+        self.set_vm_choice(keys::MICROPHONE_VMS, uri, uuid, on);
+    }
+
+    /// The choice under `key` (a map of "URI UUID" to a choice) for VM `uuid` on `uri`.
+    fn vm_choice(&self, key: &str, uri: &str, uuid: &str) -> Option<bool> {
+        let choices: std::collections::HashMap<String, bool> =
+            self.inner.value(key).get().unwrap_or_default();
+        choices.get(&clipboard_entry(uri, uuid)).copied()
+    }
+
+    fn set_vm_choice(&self, key: &str, uri: &str, uuid: &str, on: bool) {
+        let mut choices: std::collections::HashMap<String, bool> =
+            self.inner.value(key).get().unwrap_or_default();
+        choices.insert(clipboard_entry(uri, uuid), on);
+        if let Err(e) = self.inner.set_value(key, &choices.to_variant()) {
+            tracing::warn!("cannot save the choice for the VM ({key}): {e}");
+        }
+    }
+
     /// Sets the time between two statistics readings (kept within 0.5–10 s).
     pub fn set_stats_interval(&self, interval: std::time::Duration) {
         let ms = i32::try_from(interval.as_millis())
@@ -201,7 +241,7 @@ impl AppSettings {
     }
 }
 
-/// A VM's key in `clipboard-vms` (URIs hold no spaces).
+/// A VM's key in `clipboard-vms` and the other per-VM choices (URIs hold no spaces).
 fn clipboard_entry(uri: &str, uuid: &str) -> String {
     format!("{uri} {uuid}")
 }
@@ -226,6 +266,11 @@ pub mod keys {
     pub const CONSOLE_SHARE_CLIPBOARD: &str = "console-share-clipboard";
     /// The clipboard sharing chosen per VM ("URI UUID" to whether it shares).
     pub const CLIPBOARD_VMS: &str = "clipboard-vms";
+    /// Whether the console redirects new USB devices, per VM ("URI UUID" to the choice).
+    pub const USB_AUTO_REDIRECT_VMS: &str = "usb-auto-redirect-vms";
+    /// Whether the guest may record from the host's microphone, per VM ("URI UUID" to the
+    /// choice).
+    pub const MICROPHONE_VMS: &str = "microphone-vms";
     /// Whether to ask before Force Off and Reset.
     pub const CONFIRM_FORCE_OFF: &str = "confirm-force-off";
     /// Whether to ask before deleting a VM.

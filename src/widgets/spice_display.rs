@@ -12,8 +12,8 @@
 //! Split by concern, each file adding `impl imp::SpiceDisplay { … }`: `session` (open,
 //! channels, fds, authentication, end), `render` (surface copy, drawing, screenshots),
 //! `input` (keyboard by scan code, pointer in server and client mode, grab), `clipboard` (text
-//! both ways through the guest's agent), `audio` (the guest's sound, mute), `usb` (host USB
-//! devices redirected to the guest).
+//! both ways through the guest's agent), `audio` (the guest's sound, mute, the microphone when
+//! shared), `usb` (host USB devices redirected to the guest, by hand or as they are plugged in).
 //!
 //! It shares [`DisplayState`], [`VncStatus`], [`Scaling`] and [`KeyCombo`] with the VNC
 //! display, so the console page treats both alike.
@@ -33,7 +33,7 @@ use gtk::glib::subclass::prelude::*;
 use gtk::prelude::*;
 
 pub use crate::widgets::vnc_display::{DisplayState, KeyCombo, Scaling, VncStatus};
-pub use usb::UsbDeviceEntry;
+pub use usb::{UsbDeviceEntry, explain_usb_error};
 
 /// The TLS side of a SPICE server reached over TCP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +89,10 @@ mod imp {
         pub(super) audio: Option<spice_client_glib::Audio>,
         /// The playback channel, once offered.
         pub(super) playback: Option<spice_client_glib::PlaybackChannel>,
+        /// The record channel, once offered.
+        pub(super) record: Option<spice_client_glib::RecordChannel>,
+        /// The USB device manager, once made.
+        pub(super) usb: Option<spice_client_glib::UsbDeviceManager>,
     }
 
     #[derive(Default, glib::Properties)]
@@ -123,6 +127,17 @@ mod imp {
         /// Whether the guest's sound channel is open (offered and not muted).
         #[property(get)]
         pub(super) plays_audio: Cell<bool>,
+        /// Whether the guest may record from the host's microphone (off: the record channel
+        /// is not kept open, so the microphone is never read).
+        #[property(get, set = Self::set_share_microphone_mode)]
+        pub(super) share_microphone: Cell<bool>,
+        /// Whether the record channel is open.
+        #[property(get)]
+        pub(super) record_open: Cell<bool>,
+        /// Whether USB devices plugged into the host while the session is open go to the
+        /// guest (spice-client-glib's `auto-connect`; HID devices excepted).
+        #[property(get, set = Self::set_usb_auto_redirect_mode)]
+        pub(super) usb_auto_redirect: Cell<bool>,
         /// Whether clipboard text goes between host and guest through the guest's agent
         /// (off: nothing is offered, sent or taken).
         #[property(get, set = Self::set_share_clipboard_mode)]
@@ -198,6 +213,11 @@ mod imp {
                     // `give_channel_fd` and the request number.
                     Signal::builder("channel-fd-wanted")
                         .param_types([u64::static_type()])
+                        .build(),
+                    // A USB device could not be given to the guest by itself; the argument
+                    // says why and what to do.
+                    Signal::builder("usb-error")
+                        .param_types([String::static_type()])
                         .build(),
                     // The guest's screen changed size.
                     Signal::builder("resized")
@@ -290,8 +310,9 @@ impl SpiceDisplay {
 
     /// The channels the server offers in this session, by SPICE's names (`main`, `display`,
     /// `inputs`, `cursor`, `playback`, `record`, `usbredir`, …), in the order announced. The
-    /// display opens main, display and inputs, the audio back-end playback and record; the
-    /// others stay unopened.
+    /// display opens main, display and inputs, the audio back-end playback and record (record
+    /// kept open only while the microphone is shared), the USB device manager the usbredir
+    /// channels; the others stay unopened.
     pub fn offered_channels(&self) -> Vec<String> {
         self.imp()
             .live
@@ -304,6 +325,12 @@ impl SpiceDisplay {
     /// The host's USB devices that could go to the guest, with whether each is there now.
     pub fn usb_devices(&self) -> Result<Vec<UsbDeviceEntry>, String> {
         self.imp().usb_devices()
+    }
+
+    /// The USB device manager's `auto-connect` as it is now (`None` without USB redirection);
+    /// it follows [`Self::usb_auto_redirect`].
+    pub fn usb_manager_auto_connect(&self) -> Option<bool> {
+        self.imp().usb_manager_auto_connect()
     }
 
     /// How many of the server's USB redirection ports are free.
@@ -445,6 +472,17 @@ impl SpiceDisplay {
             let obj = args.first()?.get::<Self>().ok()?;
             let username = args.get(1)?.get::<bool>().ok()?;
             f(&obj, username);
+            None
+        })
+    }
+
+    /// Runs `f` when a USB device plugged in could not go to the guest by itself, with what
+    /// went wrong and what to do.
+    pub fn connect_usb_error<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_local("usb-error", false, move |args| {
+            let obj = args.first()?.get::<Self>().ok()?;
+            let message = args.get(1)?.get::<String>().ok()?;
+            f(&obj, &message);
             None
         })
     }

@@ -81,6 +81,14 @@ pub enum ConsoleMsg {
     ShareClipboard(bool),
     /// The default clipboard sharing (for VMs without a choice) changed.
     ClipboardDefaultChanged,
+    /// Give the guest USB devices plugged in while the console is open, or stop (SPICE;
+    /// remembered for the VM).
+    UsbAutoRedirect(bool),
+    /// Let the guest record from the host's microphone, or stop (SPICE; remembered for the
+    /// VM).
+    ShareMicrophone(bool),
+    /// A USB device could not go to the guest by itself: why and what to do.
+    UsbError(String),
     /// Save the display as a PNG file.
     Screenshot,
     /// Enter (true) or leave fullscreen.
@@ -326,6 +334,8 @@ impl Component for ConsolePage {
         spice.connect_auth_required(move |_, _| s.emit(ConsoleMsg::AuthRequired));
         let s = sender.input_sender().clone();
         spice.connect_channel_fd_wanted(move |_, id| s.emit(ConsoleMsg::SpiceFdWanted(id)));
+        let s = sender.input_sender().clone();
+        spice.connect_usb_error(move |_, e| s.emit(ConsoleMsg::UsbError(e.to_string())));
         let serial = SerialConsole::new();
         serial.set_input_enabled(false);
         let input = std::sync::Arc::new(tokio::sync::Mutex::new(serial.input_channel()));
@@ -520,6 +530,43 @@ impl ConsolePage {
                 .is_ok_and(|s| s.clipboard_shared(&self.uri, &i.domain.uuid().to_string()))
         });
         self.display.set_share_clipboard(on);
+    }
+
+    /// Sets the SPICE display's USB auto-redirection and microphone sharing to the VM's
+    /// remembered choices (both off unless chosen).
+    fn apply_spice_choices(&self) {
+        let (usb, mic) = match (&self.info, crate::settings::AppSettings::open()) {
+            (Some(i), Ok(s)) => {
+                let uuid = i.domain.uuid().to_string();
+                (
+                    s.usb_auto_redirect(&self.uri, &uuid),
+                    s.microphone_shared(&self.uri, &uuid),
+                )
+            }
+            _ => (false, false),
+        };
+        self.spice.set_usb_auto_redirect(usb);
+        self.spice.set_share_microphone(mic);
+    }
+
+    /// Remembers whether the SPICE display of this VM redirects new USB devices (`usb`) or
+    /// shares the microphone (`!usb`), and applies it.
+    fn set_spice_choice(&self, usb: bool, on: bool) {
+        if let Some(info) = &self.info
+            && let Ok(settings) = crate::settings::AppSettings::open()
+        {
+            let uuid = info.domain.uuid().to_string();
+            if usb {
+                settings.set_usb_auto_redirect(&self.uri, &uuid, on);
+            } else {
+                settings.set_microphone_shared(&self.uri, &uuid, on);
+            }
+        }
+        if usb {
+            self.spice.set_usb_auto_redirect(on);
+        } else {
+            self.spice.set_share_microphone(on);
+        }
     }
 
     /// Remembers the choice to share the clipboard with this VM, and applies it. The toolbar's

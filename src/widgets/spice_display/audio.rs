@@ -2,12 +2,14 @@
 //! server offers a playback channel, it opens the playback and record channels (sound is
 //! played as the guest sends it; the host's microphone is read only while the guest records).
 //! Muting closes the playback channel (spice-client-glib keeps no local volume), unmuting
-//! opens it again; the guest is not told.
+//! opens it again; the guest is not told. The record channel stays open only while the
+//! microphone is shared (off by default): the back-end opens it, and it is closed again at
+//! once, before the guest can start recording.
 
 use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 use spice_client_glib::prelude::*;
-use spice_client_glib::{Audio, Channel, ChannelEvent, PlaybackChannel};
+use spice_client_glib::{Audio, Channel, ChannelEvent, PlaybackChannel, RecordChannel};
 
 use super::imp;
 use super::session::on_current;
@@ -24,6 +26,15 @@ impl imp::SpiceDisplay {
                 live.playback = Some(playback.clone());
             }
             self.set_has_audio(true);
+        }
+        if let Some(record) = channel.downcast_ref::<RecordChannel>() {
+            let weak = self.obj().downgrade();
+            record.connect_channel_event(move |c, event| {
+                on_current(&weak, id, |imp| imp.on_record_event(c, event));
+            });
+            if let Some(live) = self.live.borrow_mut().as_mut() {
+                live.record = Some(record.clone());
+            }
         }
         let session = match self.live.borrow().as_ref() {
             Some(live) if live.audio.is_none() => live.session.clone(),
@@ -49,6 +60,37 @@ impl imp::SpiceDisplay {
             return;
         }
         self.set_plays_audio(open);
+    }
+
+    fn on_record_event(&self, channel: &RecordChannel, event: ChannelEvent) {
+        let open = event == ChannelEvent::Opened;
+        if open && !self.share_microphone.get() {
+            // Opened by the back-end while the microphone is not shared.
+            ChannelExt::disconnect(channel, ChannelEvent::None);
+            self.set_record_open(false);
+            return;
+        }
+        self.set_record_open(open);
+    }
+
+    pub(super) fn set_share_microphone_mode(&self, on: bool) {
+        if self.share_microphone.replace(on) == on {
+            return;
+        }
+        let record = self.live.borrow().as_ref().and_then(|l| l.record.clone());
+        let Some(r) = record else { return };
+        if on {
+            ChannelExt::connect(&r);
+        } else {
+            ChannelExt::disconnect(&r, ChannelEvent::None);
+            self.set_record_open(false);
+        }
+    }
+
+    fn set_record_open(&self, on: bool) {
+        if self.record_open.replace(on) != on {
+            self.obj().notify_record_open();
+        }
     }
 
     pub(super) fn set_muted_mode(&self, muted: bool) {
@@ -80,6 +122,7 @@ impl imp::SpiceDisplay {
     /// The session ended: no sound plays.
     pub(super) fn audio_ended(&self) {
         self.set_plays_audio(false);
+        self.set_record_open(false);
         self.set_has_audio(false);
     }
 }

@@ -130,6 +130,8 @@ impl imp::SpiceDisplay {
             offered: Vec::new(),
             audio: None,
             playback: None,
+            record: None,
+            usb: None,
         }));
         Ok(session)
     }
@@ -209,6 +211,12 @@ impl imp::SpiceDisplay {
         } else if channel.is::<spice_client_glib::UsbredirChannel>() {
             if !self.has_usb.replace(true) {
                 self.obj().notify_has_usb();
+            }
+            // Devices plugged in later go to the guest only through the manager.
+            if self.usb_auto_redirect.get()
+                && let Err(e) = self.usb_manager()
+            {
+                tracing::info!("no USB redirection: {e}");
             }
         } else if channel.is::<spice_client_glib::PlaybackChannel>()
             || channel.is::<spice_client_glib::RecordChannel>()

@@ -1,13 +1,60 @@
 //! USB redirection: the host's USB devices offered to the guest over the session's usbredir
 //! channels, through spice-client-glib's USB device manager (libusb). Made the first time it
-//! is asked for, the manager opens the usbredir channels. A device the user may not open
-//! fails with the manager's error, which says so.
+//! is asked for (at once when new devices are redirected automatically), the manager opens the
+//! usbredir channels. A device the user may not open fails with the manager's error, which
+//! [`explain_usb_error`] turns into what went wrong and what to do.
 
 use gtk::glib;
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
 use spice_client_glib::{UsbDevice, UsbDeviceManager};
 
 use super::imp;
-use crate::i18n::gettext;
+use super::session::on_current;
+use crate::i18n::{gettext, gettext_f};
+
+/// The program spice-client-glib runs to get write access to a device node (through polkit).
+const ACL_HELPER: &str = "spice-client-glib-usb-acl-helper";
+
+/// What went wrong giving a USB device to the guest, in words the user can act on, from
+/// spice-client-glib's error `message`: the device node not writable, the access helper
+/// missing or failing, polkit refusing or absent. Other errors are said as they are.
+pub fn explain_usb_error(message: &str) -> String {
+    let udev = gettext(
+        "Or give your user write access to the device with a udev rule (for example TAG+=\"uaccess\" for its vendor and product ID), then plug it in again.",
+    );
+    let explained = if message.contains(ACL_HELPER) {
+        // GLib could not run the helper.
+        gettext_f(
+            "Hangar may not open the device, and the helper that grants access ({}) is not installed: install it (Debian and Ubuntu package it as spice-client-glib-usb-acl-helper).",
+            &[ACL_HELPER],
+        )
+    } else if message.contains("ACL: 'Not authorized'") {
+        gettext(
+            "The system refused access to the device: polkit did not authorize “org.spice-space.lowlevelusbaccess” for your user. Ask an administrator to allow it.",
+        )
+    } else if message.contains("PoliciKit error") || message.contains("PolicyKit error") {
+        gettext(
+            "The helper that grants access to the device could not ask polkit: make sure the polkit service is installed and running.",
+        )
+    } else if message.contains("Unexpected EOF reading from acl helper") {
+        gettext_f(
+            "The helper that grants access to the device ({}) stopped without an answer: it has to be installed setuid root.",
+            &[ACL_HELPER],
+        )
+    } else if message.contains("Error libusb_open") && message.contains("[-3]") {
+        gettext(
+            "Hangar may not open the device: its node under /dev/bus/usb is not writable for your user.",
+        )
+    } else if message.contains("Error libusb_open") && message.contains("[-6]") {
+        return gettext(
+            "The device is busy: another program or a driver on this computer holds it. Close that program and try again.",
+        );
+    } else {
+        return message.to_string();
+    };
+    format!("{explained} {udev}")
+}
 
 /// A host USB device as the redirection menu shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,14 +66,59 @@ pub struct UsbDeviceEntry {
 }
 
 impl imp::SpiceDisplay {
-    fn usb_manager(&self) -> Result<UsbDeviceManager, String> {
-        let session = self
-            .live
-            .borrow()
-            .as_ref()
-            .map(|l| l.session.clone())
-            .ok_or_else(|| gettext("The display is not connected"))?;
-        UsbDeviceManager::get(&session).map_err(|e| e.to_string())
+    /// The session's USB device manager, made (and told whether to redirect new devices) the
+    /// first time.
+    pub(super) fn usb_manager(&self) -> Result<UsbDeviceManager, String> {
+        let (id, session) = match self.live.borrow().as_ref() {
+            Some(live) => match &live.usb {
+                Some(manager) => return Ok(manager.clone()),
+                None => (live.id, live.session.clone()),
+            },
+            None => return Err(gettext("The display is not connected")),
+        };
+        // Made without a borrow: it connects the usbredir channels, which in an fd session
+        // ask for their sockets at once.
+        let manager = UsbDeviceManager::get(&session).map_err(|e| e.to_string())?;
+        manager.set_auto_connect(self.usb_auto_redirect.get());
+        let weak = self.obj().downgrade();
+        manager.connect_auto_connect_failed(move |_, device, error| {
+            let mut device = device.clone();
+            let name = device
+                .description(None)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            let message = gettext_f(
+                "{} could not go to the VM: {}",
+                &[&name, &explain_usb_error(error.message())],
+            );
+            on_current(&weak, id, |imp| {
+                imp.obj().emit_by_name::<()>("usb-error", &[&message]);
+            });
+        });
+        if let Some(live) = self.live.borrow_mut().as_mut() {
+            live.usb = Some(manager.clone());
+        }
+        Ok(manager)
+    }
+
+    pub(super) fn set_usb_auto_redirect_mode(&self, on: bool) {
+        if self.usb_auto_redirect.replace(on) == on {
+            return;
+        }
+        let manager = self.live.borrow().as_ref().and_then(|l| l.usb.clone());
+        if let Some(manager) = manager {
+            manager.set_auto_connect(on);
+        } else if on
+            && self.has_usb.get()
+            && let Err(e) = self.usb_manager()
+        {
+            tracing::info!("no USB redirection: {e}");
+        }
+    }
+
+    pub(super) fn usb_manager_auto_connect(&self) -> Option<bool> {
+        let live = self.live.borrow();
+        live.as_ref()?.usb.as_ref().map(|m| m.is_auto_connect())
     }
 
     fn usb_device_list(&self) -> Result<(UsbDeviceManager, Vec<UsbDevice>), String> {
@@ -66,10 +158,10 @@ impl imp::SpiceDisplay {
         let Some(device) = devices.get(index) else {
             return done(Err(gettext("The USB device is gone")));
         };
-        let map = |r: Result<(), glib::Error>| r.map_err(|e| e.to_string());
+        let map = |r: Result<(), glib::Error>| r.map_err(|e| explain_usb_error(e.message()));
         if on {
             if let Err(e) = manager.can_redirect_device(device) {
-                return done(Err(e.to_string()));
+                return done(Err(explain_usb_error(e.message())));
             }
             manager.connect_device_async(device, None::<&gtk::gio::Cancellable>, move |r| {
                 done(map(r))
@@ -79,5 +171,51 @@ impl imp::SpiceDisplay {
                 done(map(r))
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::explain_usb_error;
+
+    #[test]
+    fn a_missing_helper_is_named_with_its_package() {
+        let m = explain_usb_error(
+            "Failed to execute child process “/usr/libexec/spice-client-glib-usb-acl-helper” (No such file or directory)",
+        );
+        assert!(m.contains("not installed"), "{m}");
+        assert!(m.contains("spice-client-glib-usb-acl-helper"), "{m}");
+        assert!(m.contains("udev"), "{m}");
+    }
+
+    #[test]
+    fn a_polkit_refusal_names_the_action() {
+        let m = explain_usb_error("Error setting USB device node ACL: 'Not authorized'");
+        assert!(m.contains("org.spice-space.lowlevelusbaccess"), "{m}");
+        assert!(m.contains("administrator"), "{m}");
+        let m = explain_usb_error(
+            "Error setting USB device node ACL: 'Error PoliciKit error: Cannot connect'",
+        );
+        assert!(m.contains("polkit service"), "{m}");
+    }
+
+    #[test]
+    fn an_unwritable_node_and_a_busy_device_are_told_apart() {
+        let m =
+            explain_usb_error("Error libusb_open: Access denied (insufficient permissions) [-3]");
+        assert!(
+            m.contains("/dev/bus/usb") && m.contains("not writable"),
+            "{m}"
+        );
+        let m = explain_usb_error("Error libusb_open: Resource busy [-6]");
+        assert!(m.contains("busy") && !m.contains("udev"), "{m}");
+        let m = explain_usb_error("Unexpected EOF reading from acl helper stdout");
+        assert!(m.contains("setuid"), "{m}");
+    }
+
+    #[test]
+    fn other_errors_are_said_as_they_are() {
+        let m = "There are no free USB channels";
+        assert_eq!(explain_usb_error(m), m);
     }
 }

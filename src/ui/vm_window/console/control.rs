@@ -105,6 +105,14 @@ impl ConsolePage {
             }
             ConsoleMsg::ShareClipboard(on) => self.set_clipboard_choice(on),
             ConsoleMsg::ClipboardDefaultChanged => self.apply_clipboard_choice(),
+            ConsoleMsg::UsbAutoRedirect(on) if self.spice.usb_auto_redirect() != on => {
+                self.set_spice_choice(true, on)
+            }
+            ConsoleMsg::ShareMicrophone(on) if self.spice.share_microphone() != on => {
+                self.set_spice_choice(false, on)
+            }
+            ConsoleMsg::UsbAutoRedirect(_) | ConsoleMsg::ShareMicrophone(_) => {}
+            ConsoleMsg::UsbError(e) => self.toast(&e),
             ConsoleMsg::TypeClipboard => self.type_clipboard(sender),
             ConsoleMsg::TypeText { text, confirmed } => self.type_text(text, confirmed, sender),
             ConsoleMsg::TypingDone(r) => {
@@ -211,6 +219,7 @@ impl ConsolePage {
                     }
                     self.info = Some(info);
                     self.apply_clipboard_choice();
+                    self.apply_spice_choices();
                     self.failure = None;
                     self.start_events(sender);
                     self.open_missing(sender);

@@ -1,21 +1,39 @@
 //! The console toolbar's USB menu (SPICE only, shown while the VM has USB redirection ports):
-//! the host's USB devices, each with a switch that gives it to the guest or takes it back;
-//! what went wrong (a device the user may not open, no free port) is said under the list.
+//! the host's USB devices, each with a switch that gives it to the guest or takes it back, and
+//! the VM's choice to give it devices plugged in later by themselves; what went wrong (a device
+//! the user may not open, no free port) is said under the list, with what to do.
 
 use adw::prelude::*;
 use gtk::glib;
 
+use super::ConsoleMsg;
 use crate::i18n::gettext;
 use crate::widgets::spice_display::SpiceDisplay;
 
 /// The menu button.
-pub(super) fn button(spice: &SpiceDisplay) -> gtk::MenuButton {
+pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) -> gtk::MenuButton {
+    let content = gtk::Box::new(gtk::Orientation::Vertical, 6);
+    content.set_margin_top(6);
+    content.set_margin_bottom(6);
+    content.set_margin_start(6);
+    content.set_margin_end(6);
     let list = gtk::Box::new(gtk::Orientation::Vertical, 6);
-    list.set_margin_top(6);
-    list.set_margin_bottom(6);
-    list.set_margin_start(6);
-    list.set_margin_end(6);
-    let popover = gtk::Popover::builder().child(&list).build();
+    content.append(&list);
+    content.append(&gtk::Separator::new(gtk::Orientation::Horizontal));
+    let auto = gtk::CheckButton::builder()
+        .label(gettext("Redirect new USB devices automatically"))
+        .tooltip_text(gettext(
+            "USB devices plugged into this computer while the console is open go to this VM (keyboards and mice excepted)",
+        ))
+        .build();
+    spice
+        .bind_property("usb-auto-redirect", &auto, "active")
+        .sync_create()
+        .build();
+    let s = input.clone();
+    auto.connect_toggled(move |b| s.emit(ConsoleMsg::UsbAutoRedirect(b.is_active())));
+    content.append(&auto);
+    let popover = gtk::Popover::builder().child(&content).build();
     let weak = spice.downgrade();
     popover.connect_show(move |_| {
         if let Some(spice) = weak.upgrade() {

@@ -299,7 +299,26 @@ pub(super) fn build_tools(
         .sync_create()
         .build();
     tools.append(&mute);
-    tools.append(&super::usb::button(spice));
+    // Per VM, off unless chosen: the guest may record from the host's microphone.
+    let mic = gtk::ToggleButton::builder()
+        .icon_name("audio-input-microphone-symbolic")
+        .tooltip_text(gettext(
+            "Share the microphone with this VM (the guest can record from it)",
+        ))
+        .build();
+    crate::ui::a11y::name(&mic, &gettext("Share Microphone"));
+    spice
+        .bind_property("share-microphone", &mic, "active")
+        .sync_create()
+        .build();
+    spice
+        .bind_property("has-audio", &mic, "visible")
+        .sync_create()
+        .build();
+    let s = input.clone();
+    mic.connect_toggled(move |b| s.emit(ConsoleMsg::ShareMicrophone(b.is_active())));
+    tools.append(&mic);
+    tools.append(&super::usb::button(spice, input));
     let full = crate::ui::a11y::icon_button("view-fullscreen-symbolic", &gettext("Fullscreen"));
     let s = input.clone();
     full.connect_clicked(move |_| s.emit(ConsoleMsg::Fullscreen(true)));
