@@ -6,7 +6,9 @@
 //! then run), VM windows opened and walked through every page (overview, console,
 //! performance, pinning, hardware). A 5 ms GLib timeout measures how late the main loop runs
 //! it: the longest stall (target ≤ 50 ms), the median, the 99th percentile and how many stalls
-//! passed 50 ms, per phase.
+//! passed 50 ms, per phase. On a busy machine a stall is partly time the main thread waited
+//! for a core: each phase also says how much of its longest stall the main thread spent on a
+//! core, and the longest such on-core time of any stall.
 //!
 //! `cargo run --release --example stall_bench -- soak [--minutes M]` : with the window open on
 //! the test driver's shared default node, another connection defines, starts, destroys and
@@ -36,8 +38,23 @@ const TARGET: Duration = Duration::from_millis(50);
 /// How late a 5 ms timeout on the main loop ran, over time.
 #[derive(Default)]
 struct Stalls {
-    last: Option<Instant>,
-    lates: Vec<Duration>,
+    last: Option<(Instant, Duration)>,
+    /// How late each tick ran, and the main thread's time on a core since the tick before.
+    lates: Vec<(Duration, Duration)>,
+}
+
+/// The calling thread's time on a core.
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid timespec for the call to fill.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 impl Stalls {
@@ -46,12 +63,13 @@ impl Stalls {
         let s = stalls.clone();
         gtk::glib::timeout_add_local(TICK, move || {
             let now = Instant::now();
+            let cpu = thread_cpu();
             let mut s = s.borrow_mut();
-            if let Some(last) = s.last {
+            if let Some((last, last_cpu)) = s.last {
                 let late = now.duration_since(last).saturating_sub(TICK);
-                s.lates.push(late);
+                s.lates.push((late, cpu.saturating_sub(last_cpu)));
             }
-            s.last = Some(now);
+            s.last = Some((now, cpu));
             gtk::glib::ControlFlow::Continue
         });
         stalls
@@ -59,8 +77,11 @@ impl Stalls {
 
     /// Prints the figures since the last report and starts a new phase.
     fn report(&mut self, phase: &str) {
-        let mut lates = std::mem::take(&mut self.lates);
-        lates.sort();
+        let mut ticks = std::mem::take(&mut self.lates);
+        ticks.sort();
+        let max_cpu = ticks.last().map(|t| t.1).unwrap_or_default();
+        let longest_cpu = ticks.iter().map(|t| t.1).max().unwrap_or_default();
+        let lates: Vec<Duration> = ticks.iter().map(|t| t.0).collect();
         let n = lates.len();
         let max = lates.last().copied().unwrap_or_default();
         let p99 = lates
@@ -70,10 +91,12 @@ impl Stalls {
         let median = lates.get(n / 2).copied().unwrap_or_default();
         let over = lates.iter().filter(|l| **l > TARGET).count();
         println!(
-            "{phase:<34} longest stall {:>7.1} ms  median {:>5.1} ms  p99 {:>6.1} ms  over 50 ms: {over:>3}  ({n} ticks){}",
+            "{phase:<34} longest stall {:>7.1} ms (on a core {:>6.1} ms)  median {:>5.1} ms  p99 {:>6.1} ms  over 50 ms: {over:>3}  ({n} ticks)  longest on-core stall {:>6.1} ms{}",
             ms(max),
+            ms(max_cpu),
             ms(median),
             ms(p99),
+            ms(longest_cpu),
             if max <= TARGET { "" } else { "  ABOVE TARGET" }
         );
         // The monotonic clock, to line a phase up with a profiler's samples.

@@ -650,3 +650,80 @@ fn pages_of_one_vm_window_all_follow_its_events() {
     d.virsh(&qemu, &["undefine", &name]).unwrap();
     window.widget().destroy();
 }
+
+/// The first view stack under `widget`.
+fn view_stack(widget: &gtk::Widget) -> Option<adw::ViewStack> {
+    if let Some(stack) = widget.downcast_ref::<adw::ViewStack>() {
+        return Some(stack.clone());
+    }
+    let mut child = widget.first_child();
+    while let Some(c) = child {
+        if let Some(found) = view_stack(&c) {
+            return Some(found);
+        }
+        child = c.next_sibling();
+    }
+    None
+}
+
+#[gtk::test]
+fn a_page_picked_in_the_switcher_stays_when_the_vm_changes() {
+    use hangar::session::model::VmState;
+    use hangar::ui::vm_window::{VmPage, VmWindow};
+    setup();
+    let d = Libvirtd::shared();
+    // The shared default node (a fixture file gives each connection its own copy); it lives
+    // while the window's connection is open.
+    let uri = d.test_uri();
+    let (window, conn) = launch(&uri);
+    assert!(wait_until(20, || conn.connection_status()
+        == ConnectionStatus::Connected));
+    let name = unique_name("stay");
+    let xml = d.dir().join(format!("{name}.xml"));
+    std::fs::write(
+        &xml,
+        format!(
+            "<domain type='test'><name>{name}</name><memory>131072</memory><vcpu>1</vcpu>\
+             <os><type>hvm</type></os></domain>"
+        ),
+    )
+    .unwrap();
+    d.virsh(&uri, &["define", xml.to_str().unwrap()]).unwrap();
+    d.virsh(&uri, &["start", &name]).unwrap();
+    let uuid = d
+        .virsh(&uri, &["domuuid", &name])
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(wait_until(10, || vm_names(&conn).contains(&name)));
+    window.emit(MainWindowMsg::OpenVm(uri.clone(), uuid, VmPage::Overview));
+    assert!(wait_until(20, || window.model().vm_windows().len() == 1));
+    let with = |f: &dyn Fn(&VmWindow) -> bool| {
+        let model = window.model();
+        let vm_window = model.vm_windows().values().next().unwrap();
+        let got = f(&vm_window.model());
+        got
+    };
+    let stack = {
+        let model = window.model();
+        let vm_window = model.vm_windows().values().next().unwrap();
+        view_stack(vm_window.widget().upcast_ref()).expect("the VM window's pages")
+    };
+    // The user picks a page in the switcher; the editor is built only when its page shows.
+    stack.set_visible_child_name("performance");
+    assert!(wait_until(5, || with(&|w| w.page() == VmPage::Performance)));
+    assert!(!with(&|w| w.has_hardware_editor()));
+    // The VM changes (paused elsewhere): the window follows it and keeps the page.
+    d.virsh(&uri, &["suspend", &name]).unwrap();
+    assert!(
+        wait_until(10, || with(&|w| w.summary().state == VmState::Paused)),
+        "the window did not see the VM pause"
+    );
+    assert_eq!(stack.visible_child_name().as_deref(), Some("performance"));
+    assert!(with(&|w| w.page() == VmPage::Performance));
+    stack.set_visible_child_name("hardware");
+    assert!(wait_until(20, || with(&|w| w.has_hardware_editor())));
+    d.virsh(&uri, &["destroy", &name]).unwrap();
+    d.virsh(&uri, &["undefine", &name]).unwrap();
+    window.widget().destroy();
+}

@@ -313,6 +313,9 @@ impl Component for HardwareEditor {
         body.set_vexpand(true);
         let stack = gtk::Stack::new();
         stack.set_hexpand(true);
+        // Only the section on screen is measured at each layout.
+        stack.set_hhomogeneous(false);
+        stack.set_vhomogeneous(false);
         let sidebar = gtk::StackSidebar::new();
         sidebar.set_stack(&stack);
         sidebar.set_width_request(180);

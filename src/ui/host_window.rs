@@ -84,6 +84,9 @@ impl HostWindow {
         window.set_title(Some(&gettext_f("{} — Host", &[&connection.title()])));
         let header = adw::HeaderBar::new();
         let stack = adw::ViewStack::new();
+        // Only the page on screen is measured at each layout.
+        stack.set_hhomogeneous(false);
+        stack.set_vhomogeneous(false);
         let switcher = adw::ViewSwitcherTitle::builder()
             .stack(&stack)
             .title(connection.title())

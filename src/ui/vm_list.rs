@@ -2,8 +2,8 @@
 //!
 //! A `gtk::ListView` over a `TreeListModel` creates widgets only for visible rows, so a host
 //! with thousands of VMs costs no more to show than one with ten. Each connection's VMs sit in
-//! their own `gio::ListStore`, wrapped in a filter (search text, state) and a sorter that all
-//! connections share.
+//! their own `gio::ListStore`, wrapped in a filter (search text, state); one sorter over the
+//! whole tree orders each connection's VMs.
 
 mod dnd;
 mod objects;
@@ -92,15 +92,20 @@ impl VmList {
         let connections = gio::ListStore::new::<ConnectionObject>();
         let tree = gtk::TreeListModel::new(connections.clone(), false, true, {
             let filter = filter.clone();
-            let sorter = sorter.clone();
             move |item| {
                 let conn = item.downcast_ref::<ConnectionObject>()?;
                 let filtered = gtk::FilterListModel::new(Some(conn.vms()), Some(filter.clone()));
-                let sorted = gtk::SortListModel::new(Some(filtered), Some(sorter.clone()));
-                Some(sorted.upcast())
+                Some(filtered.upcast())
             }
         });
-        let selection = gtk::MultiSelection::new(Some(tree));
+        // Sorting above the tree moves its rows (the same row objects), so the list keeps
+        // each row's widget through a new order instead of building the rows anew; each
+        // connection's VMs stay under it.
+        let sorted = gtk::SortListModel::new(
+            Some(tree),
+            Some(gtk::TreeListRowSorter::new(Some(sorter.clone()))),
+        );
+        let selection = gtk::MultiSelection::new(Some(sorted));
         let factory = gtk::SignalListItemFactory::new();
         let on_drop = dnd::DropHandler::default();
         let handler = on_drop.clone();

@@ -46,6 +46,20 @@ impl VmPage {
             Self::Hardware => "hardware",
         }
     }
+
+    /// The page named `name` in the window's view stack.
+    pub fn from_name(name: &str) -> Option<VmPage> {
+        [
+            Self::Overview,
+            Self::Console,
+            Self::Performance,
+            Self::Pinning,
+            Self::Snapshots,
+            Self::Hardware,
+        ]
+        .into_iter()
+        .find(|page| page.name() == name)
+    }
 }
 
 impl From<crate::cli::DomainView> for VmPage {
@@ -84,6 +98,9 @@ pub enum VmWindowCmd {
 #[derive(Debug)]
 pub struct VmWindow {
     hardware: Option<Controller<HardwareEditor>>,
+    /// The VM's handle, found but not yet given to an editor: the editor is built when the
+    /// hardware page is first shown.
+    pending_domain: Option<(virt_client::Domain, bool)>,
     vm: VmObject,
     #[allow(dead_code)]
     connection: Option<virt_client::Connection>,
@@ -104,6 +121,8 @@ pub enum VmWindowMsg {
     Changed,
     /// Show this page.
     Show(VmPage),
+    /// The stack shows this page (the user switched to it).
+    Shown(VmPage),
     /// The user asked for a lifecycle action.
     Act(VmAction),
     /// The connection changed (reconnected, or gone).
@@ -139,9 +158,26 @@ impl VmWindow {
         self.vm.connection_uri()
     }
 
-    /// Whether the hardware page holds the editor (the VM was found on its host).
+    /// Whether the hardware page holds the editor (the VM was found on its host and the
+    /// page was shown).
     pub fn has_hardware_editor(&self) -> bool {
         self.hardware.is_some()
+    }
+
+    /// Builds the hardware editor for the VM's handle once the hardware page is on screen.
+    fn build_editor_if_shown(&mut self, widgets: &VmWindowWidgets) {
+        if self.page != VmPage::Hardware {
+            return;
+        }
+        let Some((domain, active)) = self.pending_domain.take() else {
+            return;
+        };
+        let editor = HardwareEditor::builder()
+            .launch(HardwareEditorInit { domain, active })
+            .detach();
+        widgets.hardware_status.set_visible(false);
+        widgets.hardware_box.append(editor.widget());
+        self.hardware = Some(editor);
     }
 
     /// The vCPU pinning page.
@@ -246,6 +282,15 @@ impl Component for VmWindow {
                 #[name = "stack"]
                 adw::ViewStack {
                     set_vexpand: true,
+                    // Only the page on screen is measured: the hidden ones (the hardware
+                    // editor's hundreds of rows) cost nothing at each layout.
+                    set_hhomogeneous: false,
+                    set_vhomogeneous: false,
+                    connect_visible_child_name_notify[sender] => move |stack| {
+                        if let Some(page) = stack.visible_child_name().as_deref().and_then(VmPage::from_name) {
+                            sender.input(VmWindowMsg::Shown(page));
+                        }
+                    },
 
                     add_titled_with_icon[Some("overview"), &gettext("Overview"), "view-list-symbolic"] = &adw::PreferencesPage {
                         adw::PreferencesGroup {
@@ -411,6 +456,7 @@ impl Component for VmWindow {
             .detach();
         let model = VmWindow {
             hardware: None,
+            pending_domain: None,
             guest,
             pinning,
             snapshots,
@@ -446,8 +492,12 @@ impl Component for VmWindow {
         sender: ComponentSender<Self>,
         root: &Self::Root,
     ) {
+        let show = matches!(msg, VmWindowMsg::Show(_));
         self.update(msg, sender.clone(), root);
-        show_page(&widgets.stack, self.page);
+        if show {
+            show_page(&widgets.stack, self.page);
+        }
+        self.build_editor_if_shown(widgets);
         self.update_view(widgets, sender);
     }
 
@@ -460,7 +510,7 @@ impl Component for VmWindow {
                     self.guest.emit(guest::GuestMsg::Refresh);
                 }
             }
-            VmWindowMsg::Show(page) => self.page = page,
+            VmWindowMsg::Show(page) | VmWindowMsg::Shown(page) => self.page = page,
             VmWindowMsg::Act(action) => {
                 let target = (self.vm.connection_uri(), self.vm.uuid());
                 let _ = sender.output(VmWindowOutput::Act(action, target));
@@ -495,12 +545,8 @@ impl Component for VmWindow {
                 if let Some(old) = self.hardware.take() {
                     widgets.hardware_box.remove(old.widget());
                 }
-                let editor = HardwareEditor::builder()
-                    .launch(HardwareEditorInit { domain, active })
-                    .detach();
-                widgets.hardware_status.set_visible(false);
-                widgets.hardware_box.append(editor.widget());
-                self.hardware = Some(editor);
+                self.pending_domain = Some((domain, active));
+                self.build_editor_if_shown(widgets);
             }
             Err(message) => {
                 widgets.hardware_status.set_visible(true);

@@ -91,6 +91,8 @@ async fn cut_connection_mid_call_fails_pending_calls() {
     let err = c.get_type().await.unwrap_err();
     assert!(matches!(err, Error::ConnectionLost(_)), "{err:?}");
     assert!(err.to_string().contains("closed the connection"), "{err}");
+    // The failed call and the connection agree at once that it is gone.
+    assert!(!c.is_alive());
     assert!(c.get_type().await.unwrap_err().is_connection_gone());
 }
 

@@ -294,9 +294,11 @@ impl Owner {
                 break reason;
             }
         };
-        let _ = self.writer.shutdown().await;
+        // Closed before the callers hear of it: a caller whose call failed with the
+        // connection finds it not alive.
+        let _ = self.closed.send(Some(reason.clone()));
         self.fail_all(&reason);
-        let _ = self.closed.send(Some(reason));
+        let _ = self.writer.shutdown().await;
         if let Some(ack) = shutdown_ack {
             let _ = ack.send(());
         }
