@@ -105,6 +105,7 @@ impl ConsolePage {
             }
             ConsoleMsg::ShareClipboard(on) => self.set_clipboard_choice(on),
             ConsoleMsg::ClipboardDefaultChanged => self.apply_clipboard_choice(),
+            ConsoleMsg::ReleaseKeysChanged => self.apply_release_keys(),
             ConsoleMsg::TypeClipboard => self.type_clipboard(sender),
             ConsoleMsg::TypeText { text, confirmed } => self.type_text(text, confirmed, sender),
             ConsoleMsg::TypingDone(r) => {
