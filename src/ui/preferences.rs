@@ -357,6 +357,14 @@ impl Component for Preferences {
         model.interval = widgets.interval.clone();
         model.pool = widgets.pool.clone();
         model.network = widgets.network.clone();
+        // Their own names only (the rows would add their titles).
+        for w in [
+            model.interval.upcast_ref::<gtk::Widget>(),
+            model.pool.upcast_ref(),
+            model.network.upcast_ref(),
+        ] {
+            w.reset_relation(gtk::AccessibleRelation::LabelledBy);
+        }
         for switch in Switch::ALL {
             let group = match switch {
                 Switch::GraphCpu
@@ -475,6 +483,6 @@ fn switch_row(
         input.emit(PreferencesMsg::Toggle(switch, w.is_active()));
     });
     row.add_suffix(&widget);
-    row.set_activatable_widget(Some(&widget));
+    crate::ui::a11y::row_widget(&row, &widget);
     (row, widget)
 }
