@@ -81,6 +81,11 @@ fn the_chosen_keys_release_an_open_console_and_the_old_ones_do_not() {
     row.choose(Choice::CtrlAltShift);
     assert!(wait_until(5, || display.release_keys()
         == ReleaseKeys::ctrl_alt_shift()));
+    // The page's SPICE display (for VMs with SPICE graphics) follows too.
+    assert_eq!(
+        page.model().spice_display().release_keys(),
+        ReleaseKeys::ctrl_alt_shift()
+    );
     assert_eq!(
         settings.gio().string(keys::CONSOLE_GRAB_KEYS),
         "Control+Alt+Shift"
