@@ -60,7 +60,7 @@ pub fn icon_button(icon: &str, label: &str) -> gtk::Button {
 }
 
 /// Every widget under `root` (not `root` itself), depth first.
-fn descendants(root: &gtk::Widget) -> Vec<gtk::Widget> {
+pub fn descendants(root: &gtk::Widget) -> Vec<gtk::Widget> {
     let mut out = Vec::new();
     let mut stack: Vec<gtk::Widget> = Vec::new();
     let mut child = root.last_child();

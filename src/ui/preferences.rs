@@ -357,6 +357,12 @@ impl Component for Preferences {
         model.interval = widgets.interval.clone();
         model.pool = widgets.pool.clone();
         model.network = widgets.network.clone();
+        // libadwaita's search entry (searching is off, but the entry is there) has no name.
+        for w in crate::ui::a11y::descendants(root.upcast_ref()) {
+            if w.is::<gtk::SearchEntry>() {
+                crate::ui::a11y::name(&w, &gettext("Search Preferences"));
+            }
+        }
         // Their own names only (the rows would add their titles).
         for w in [
             model.interval.upcast_ref::<gtk::Widget>(),
