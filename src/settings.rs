@@ -215,6 +215,13 @@ impl AppSettings {
         }
     }
 
+    /// The keys that end a console's keyboard grab (Ctrl+Alt where the stored value is unusable).
+    pub fn release_keys(&self) -> crate::widgets::release_keys::ReleaseKeys {
+        crate::widgets::release_keys::ReleaseKeys::parse_or_default(
+            &self.inner.string(keys::CONSOLE_GRAB_KEYS),
+        )
+    }
+
     /// Whether to ask before forcing a VM off or resetting it.
     pub fn confirm_force_off(&self) -> bool {
         self.inner.boolean(keys::CONFIRM_FORCE_OFF)
@@ -264,6 +271,8 @@ pub mod keys {
     pub const CONSOLE_RESIZE_GUEST: &str = "console-resize-guest";
     /// Whether consoles share the clipboard with guests without a choice of their own.
     pub const CONSOLE_SHARE_CLIPBOARD: &str = "console-share-clipboard";
+    /// The keys that end a console's keyboard grab (see [`crate::widgets::release_keys`]).
+    pub const CONSOLE_GRAB_KEYS: &str = "console-grab-keys";
     /// The clipboard sharing chosen per VM ("URI UUID" to whether it shares).
     pub const CLIPBOARD_VMS: &str = "clipboard-vms";
     /// Whether the console redirects new USB devices, per VM ("URI UUID" to the choice).

@@ -1,8 +1,9 @@
 //! Custom GTK widgets (GObject subclasses): time-series graphs, the vCPU pinning matrix, the
-//! VNC and SPICE displays and the serial console.
+//! VNC and SPICE displays (with the keys that end their keyboard grab) and the serial console.
 
 pub mod graph;
 pub mod pinning_matrix;
+pub mod release_keys;
 pub mod serial_console;
 pub mod spice_display;
 pub mod vnc_display;

@@ -100,6 +100,17 @@ fn a_running_vm_shows_its_screen_a_shut_off_one_none() {
     let texture = run_vm.thumbnail().unwrap();
     assert!(texture.width() > 0 && texture.width() <= thumbnails::decode::MAX_WIDTH as i32);
     assert!(texture.height() > 0 && texture.height() <= thumbnails::decode::MAX_HEIGHT as i32);
+    // The row draws a texture of its own size (times the display's scale): nothing to scale.
+    let row = row_of(&list, &run_vm).unwrap();
+    let small = run_vm.small_thumbnail().unwrap();
+    let scale = row.thumbnail().scale_factor();
+    assert_ne!(small, texture);
+    assert!(small.width() <= thumbnails::ROW_WIDTH as i32 * scale);
+    assert!(small.height() <= thumbnails::ROW_HEIGHT as i32 * scale);
+    assert!(
+        small.width() == thumbnails::ROW_WIDTH as i32 * scale
+            || small.height() == thumbnails::ROW_HEIGHT as i32 * scale
+    );
     // The shut-off VM has none, and its row shows none.
     let off_row = row_of(&list, &off_vm).expect("the shut-off VM's row");
     assert!(off_vm.thumbnail().is_none());

@@ -5,6 +5,10 @@
 //! ("GtkMenuButton"), which a screen reader then reads out. Composite controls take focus on an
 //! internal child (the toggle button inside a drop-down or a menu button), so that child is
 //! named too: it is what a screen reader announces when the user tabs onto it.
+//!
+//! A name given here is a control's only name: GTK would otherwise add the names of the
+//! widgets that label it (a menu button labels its inner button, a row its activatable
+//! widget), and a screen reader would read "Send Key Send Key".
 
 use adw::prelude::*;
 
@@ -18,7 +22,17 @@ pub fn name(widget: &impl IsA<gtk::Widget>, label: &str) {
     let composite = widget.is::<gtk::DropDown>() || widget.is::<gtk::MenuButton>();
     if let Some(inner) = widget.first_child().filter(|_| composite) {
         inner.update_property(&[gtk::accessible::Property::Label(label)]);
+        inner.reset_relation(gtk::AccessibleRelation::LabelledBy);
     }
+}
+
+/// Makes `widget` (named with [`name`]) the activatable widget of `row`, keeping the name it
+/// has as its only one (libadwaita would add the row's title to it).
+pub fn row_widget(row: &impl IsA<adw::ActionRow>, widget: &impl IsA<gtk::Widget>) {
+    row.as_ref().set_activatable_widget(Some(widget));
+    widget
+        .as_ref()
+        .reset_relation(gtk::AccessibleRelation::LabelledBy);
 }
 
 /// Names the two halves of a split button: its main button `main`, its arrow `menu`.
@@ -46,7 +60,7 @@ pub fn icon_button(icon: &str, label: &str) -> gtk::Button {
 }
 
 /// Every widget under `root` (not `root` itself), depth first.
-fn descendants(root: &gtk::Widget) -> Vec<gtk::Widget> {
+pub fn descendants(root: &gtk::Widget) -> Vec<gtk::Widget> {
     let mut out = Vec::new();
     let mut stack: Vec<gtk::Widget> = Vec::new();
     let mut child = root.last_child();

@@ -5,12 +5,16 @@
 //! key's `changed` signal, so a change applies to open windows without a restart. The window
 //! follows the keys too (the console toolbar changes the same console settings).
 
+pub mod release_keys;
+
 use adw::prelude::*;
 use gtk::gio;
 use relm4::prelude::*;
 
 use crate::i18n::gettext;
 use crate::settings::{AppSettings, keys};
+use crate::widgets::release_keys::ReleaseKeys;
+use release_keys::ReleaseKeysRow;
 
 /// The on/off preferences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +124,8 @@ pub struct PreferenceValues {
     pub pool: String,
     /// The network new VMs join first ("" for the network "default").
     pub network: String,
+    /// The keys that end a console's keyboard grab.
+    pub release_keys: ReleaseKeys,
 }
 
 impl PreferenceValues {
@@ -130,6 +136,7 @@ impl PreferenceValues {
             switches: Switch::ALL.map(|s| settings.boolean(s.key())),
             pool: settings.string(NameField::Pool.key()).to_string(),
             network: settings.string(NameField::Network.key()).to_string(),
+            release_keys: ReleaseKeys::parse_or_default(&settings.string(keys::CONSOLE_GRAB_KEYS)),
         }
     }
 
@@ -151,6 +158,7 @@ pub struct Preferences {
     interval: gtk::SpinButton,
     pool: gtk::Entry,
     network: gtk::Entry,
+    release_keys: Option<ReleaseKeysRow>,
 }
 
 impl std::fmt::Debug for Preferences {
@@ -175,6 +183,11 @@ impl Preferences {
             .map(|(_, w)| w)
     }
 
+    /// The "Release Keyboard" row (for tests and accessibility checks).
+    pub fn release_keys_row(&self) -> Option<&ReleaseKeysRow> {
+        self.release_keys.as_ref()
+    }
+
     /// Sets the controls to `values` where they differ (setting a control to what it shows
     /// already would echo back as a change).
     fn show_values(&self, values: &PreferenceValues) {
@@ -186,6 +199,9 @@ impl Preferences {
         }
         if (self.interval.value() - values.interval_secs).abs() > 1e-6 {
             self.interval.set_value(values.interval_secs);
+        }
+        if let Some(row) = &self.release_keys {
+            row.show(&values.release_keys);
         }
         for (entry, text) in [(&self.pool, &values.pool), (&self.network, &values.network)] {
             if entry.text() != text.as_str() {
@@ -216,6 +232,10 @@ pub enum PreferencesMsg {
     Toggle(Switch, bool),
     /// A name for new VMs was typed.
     Name(NameField, String),
+    /// The keys that end a console's keyboard grab were chosen.
+    ReleaseKeys(ReleaseKeys),
+    /// Record keys of one's own to end a console's keyboard grab.
+    RecordReleaseKeys,
     /// A setting changed (here or elsewhere): show the stored values.
     Reload,
 }
@@ -331,11 +351,26 @@ impl Component for Preferences {
             interval: gtk::SpinButton::with_range(0.5, 10.0, 0.5),
             pool: gtk::Entry::new(),
             network: gtk::Entry::new(),
+            release_keys: None,
         };
         let widgets = view_output!();
         model.interval = widgets.interval.clone();
         model.pool = widgets.pool.clone();
         model.network = widgets.network.clone();
+        // libadwaita's search entry (searching is off, but the entry is there) has no name.
+        for w in crate::ui::a11y::descendants(root.upcast_ref()) {
+            if w.is::<gtk::SearchEntry>() {
+                crate::ui::a11y::name(&w, &gettext("Search Preferences"));
+            }
+        }
+        // Their own names only (the rows would add their titles).
+        for w in [
+            model.interval.upcast_ref::<gtk::Widget>(),
+            model.pool.upcast_ref(),
+            model.network.upcast_ref(),
+        ] {
+            w.reset_relation(gtk::AccessibleRelation::LabelledBy);
+        }
         for switch in Switch::ALL {
             let group = match switch {
                 Switch::GraphCpu
@@ -351,6 +386,13 @@ impl Component for Preferences {
             group.add(&row);
             model.switches.push((switch, widget));
         }
+        let (chosen, record) = (sender.input_sender().clone(), sender.input_sender().clone());
+        let row = ReleaseKeysRow::new(
+            move |keys| chosen.emit(PreferencesMsg::ReleaseKeys(keys)),
+            move || record.emit(PreferencesMsg::RecordReleaseKeys),
+        );
+        widgets.console_group.add(&row.row);
+        model.release_keys = Some(row);
         if let Some(values) = &values {
             model.show_values(values);
         }
@@ -395,6 +437,26 @@ impl Component for Preferences {
                     report(&sender, field.key(), s.set_string(field.key(), &text));
                 }
             }
+            PreferencesMsg::ReleaseKeys(chosen) => {
+                let stored = chosen.to_stored();
+                if s.string(keys::CONSOLE_GRAB_KEYS) != stored.as_str() {
+                    report(
+                        &sender,
+                        keys::CONSOLE_GRAB_KEYS,
+                        s.set_string(keys::CONSOLE_GRAB_KEYS, &stored),
+                    );
+                }
+            }
+            PreferencesMsg::RecordReleaseKeys => {
+                let input = sender.input_sender().clone();
+                release_keys::record(Some(root.upcast_ref()), move |keys| {
+                    // Cancelled: the row shows the stored keys again.
+                    input.emit(match keys {
+                        Some(keys) => PreferencesMsg::ReleaseKeys(keys),
+                        None => PreferencesMsg::Reload,
+                    });
+                });
+            }
             PreferencesMsg::Reload => {
                 let values = PreferenceValues::read(s);
                 self.show_values(&values);
@@ -427,6 +489,6 @@ fn switch_row(
         input.emit(PreferencesMsg::Toggle(switch, w.is_active()));
     });
     row.add_suffix(&widget);
-    row.set_activatable_widget(Some(&widget));
+    crate::ui::a11y::row_widget(&row, &widget);
     (row, widget)
 }

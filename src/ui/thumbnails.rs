@@ -4,9 +4,12 @@
 //! one timer takes a screenshot of each watched VM whose picture really is on screen (inside
 //! its scrolled window, in a window that is not minimized) every [`INTERVAL`]. With nothing
 //! watched there is no timer at all. Screenshots are fetched on tokio, decoded and scaled down
-//! on a blocking thread ([`decode`]); a screen whose bytes did not change is not decoded again.
-//! The GTK thread only wraps the finished pixels in a texture and sets it on the VM's object,
-//! where every picture of that VM shows it.
+//! on a blocking thread ([`decode`]), once to the largest picture's size and once to a list
+//! row's (times the display's scale), so drawing a row scales nothing. A screen whose bytes
+//! were seen lately (unchanged, or back to how it was, as with a blinking text cursor) is not
+//! decoded again: its textures are kept. The GTK thread only wraps finished pixels in textures
+//! and sets them on the VM's object, where every picture of that VM shows them; a screen that
+//! is shown already changes nothing.
 
 pub mod decode;
 mod picture;
@@ -25,6 +28,14 @@ use crate::ui::vm_list::VmObject;
 
 /// How often a watched VM's screen is taken.
 pub const INTERVAL: Duration = Duration::from_secs(10);
+
+/// Size of a list row's thumbnail, in (unscaled) pixels.
+pub const ROW_WIDTH: u32 = 64;
+/// Height of a list row's thumbnail.
+pub const ROW_HEIGHT: u32 = 36;
+
+/// How many screens of each VM are remembered (the one shown and the one before it).
+const RECENT: usize = 2;
 
 /// How soon a VM that has no thumbnail yet gets one once its picture is on screen (a short
 /// delay lets rows scrolled past quickly go by without a screenshot).
@@ -46,8 +57,25 @@ struct Registry {
     timer: RefCell<Option<glib::SourceId>>,
     soon: RefCell<Option<glib::SourceId>>,
     in_flight: RefCell<HashSet<Key>>,
-    fingerprints: RefCell<HashMap<Key, u64>>,
+    /// Each VM's recent screens by fingerprint, the one shown first.
+    recent: RefCell<HashMap<Key, Vec<Screen>>>,
     taken: Cell<u64>,
+}
+
+/// One screen's fingerprint and textures (large, and at a row's size).
+#[derive(Clone)]
+struct Screen {
+    print: u64,
+    large: gdk::Texture,
+    small: gdk::Texture,
+}
+
+/// What a screenshot gave.
+enum Shot {
+    /// A screen seen lately, by fingerprint.
+    Known(u64),
+    /// A new screen: fingerprint, large and small thumbnails.
+    New(u64, decode::Thumbnail, decode::Thumbnail),
 }
 
 thread_local! {
@@ -84,7 +112,7 @@ pub fn set_connection(uri: &str, connection: Option<&virt_client::Connection>) {
                 r.connections.borrow_mut().remove(uri);
             }
         }
-        r.fingerprints.borrow_mut().retain(|(u, _), _| u != uri);
+        r.recent.borrow_mut().retain(|(u, _), _| u != uri);
     });
 }
 
@@ -157,7 +185,7 @@ fn stop_timers(r: &Registry) {
 
 /// Takes a screenshot of every watched running VM whose picture is on screen.
 fn tick() {
-    let due: Vec<VmObject> = REGISTRY.with(|r| {
+    let due: Vec<(VmObject, u32)> = REGISTRY.with(|r| {
         let mut seen = HashSet::new();
         r.watchers
             .borrow()
@@ -166,12 +194,12 @@ fn tick() {
                 let (vm, widget) = (vm.upgrade()?, widget.upgrade()?);
                 let key = (vm.connection_uri(), vm.uuid());
                 (vm.vm_state() == VmState::Running && on_screen(&widget) && seen.insert(key))
-                    .then_some(vm)
+                    .then(|| (vm, u32::try_from(widget.scale_factor()).unwrap_or(1).max(1)))
             })
             .collect()
     });
-    for vm in due {
-        shoot(&vm);
+    for (vm, scale) in due {
+        shoot(&vm, scale);
     }
 }
 
@@ -204,8 +232,9 @@ pub fn on_screen(widget: &impl IsA<gtk::Widget>) -> bool {
         && bounds.y() + bounds.height() > 0.0
 }
 
-/// Fetches, decodes and shows one screenshot of `vm`, unless one is under way.
-fn shoot(vm: &VmObject) {
+/// Fetches, decodes and shows one screenshot of `vm` (row pictures drawn at `scale`), unless
+/// one is under way.
+fn shoot(vm: &VmObject, scale: u32) {
     let key = (vm.connection_uri(), vm.uuid());
     let Some(conn) = REGISTRY.with(|r| {
         let conn = r.connections.borrow().get(&key.0).cloned()?;
@@ -213,21 +242,30 @@ fn shoot(vm: &VmObject) {
     }) else {
         return;
     };
-    // Unchanged bytes need no decoding only while the last picture is still shown.
-    let last = vm
-        .thumbnail()
-        .and_then(|_| REGISTRY.with(|r| r.fingerprints.borrow().get(&key).copied()));
+    // Screens seen lately need no decoding, while the VM's pictures show one of them (a VM
+    // that stopped has none).
+    let known: Vec<u64> = if vm.thumbnail().is_some() {
+        REGISTRY.with(|r| {
+            r.recent
+                .borrow()
+                .get(&key)
+                .map(|s| s.iter().map(|s| s.print).collect())
+                .unwrap_or_default()
+        })
+    } else {
+        REGISTRY.with(|r| r.recent.borrow_mut().remove(&key));
+        Vec::new()
+    };
     let name = vm.name();
     let weak = vm.downgrade();
     glib::MainContext::default().spawn_local(async move {
-        let taken = relm4::spawn(take(conn, name, last)).await;
+        let taken = relm4::spawn(take(conn, name, known, scale)).await;
         REGISTRY.with(|r| {
             r.in_flight.borrow_mut().remove(&key);
             r.taken.set(r.taken.get() + 1);
         });
         let shot = match taken {
-            Ok(Ok(Some(shot))) => shot,
-            Ok(Ok(None)) => return,
+            Ok(Ok(shot)) => shot,
             Ok(Err(e)) => {
                 tracing::debug!("no thumbnail of {}: {e}", key.1);
                 return;
@@ -240,28 +278,59 @@ fn shoot(vm: &VmObject) {
         let Some(vm) = weak.upgrade().filter(|vm| vm.vm_state().is_active()) else {
             return;
         };
-        REGISTRY.with(|r| r.fingerprints.borrow_mut().insert(key, shot.0));
-        vm.set_thumbnail(Some(texture(shot.1)));
+        show(&vm, key, shot);
     });
 }
 
-/// A screenshot of the VM `name` scaled to a thumbnail with its fingerprint, or `None` when
-/// its bytes have the fingerprint `last`.
+/// Shows `shot` on `vm` and remembers it as the VM's latest screen.
+fn show(vm: &VmObject, key: Key, shot: Shot) {
+    let screen = REGISTRY.with(|r| {
+        let mut recent = r.recent.borrow_mut();
+        let list = recent.entry(key).or_default();
+        let screen = match shot {
+            Shot::Known(print) => {
+                if list.first().is_some_and(|s| s.print == print) {
+                    // Shown already.
+                    return None;
+                }
+                let i = list.iter().position(|s| s.print == print)?;
+                list.remove(i)
+            }
+            Shot::New(print, large, small) => Screen {
+                print,
+                large: texture(large),
+                small: texture(small),
+            },
+        };
+        list.insert(0, screen.clone());
+        list.truncate(RECENT);
+        Some(screen)
+    });
+    if let Some(screen) = screen {
+        vm.set_thumbnails(Some(&screen.large), Some(&screen.small));
+    }
+}
+
+/// A screenshot of the VM `name`: its fingerprint when it is one of `known`, else its
+/// thumbnails (the row's for a display at `scale`).
 async fn take(
     conn: virt_client::Connection,
     name: String,
-    last: Option<u64>,
-) -> Result<Option<(u64, decode::Thumbnail)>, String> {
+    known: Vec<u64>,
+    scale: u32,
+) -> Result<Shot, String> {
     let dom = virt_client::Domain::lookup_by_name(&conn, &name)
         .await
         .map_err(|e| e.to_string())?;
     let (mime, data) = dom.screenshot(0).await.map_err(|e| e.to_string())?;
     tokio::task::spawn_blocking(move || {
         let print = decode::fingerprint(&data);
-        if last == Some(print) {
-            return Ok(None);
+        if known.contains(&print) {
+            return Ok(Shot::Known(print));
         }
-        decode::thumbnail(&mime, &data).map(|t| Some((print, t)))
+        let large = decode::thumbnail(&mime, &data)?;
+        let small = large.shrunk(ROW_WIDTH * scale, ROW_HEIGHT * scale);
+        Ok(Shot::New(print, large, small))
     })
     .await
     .map_err(|e| e.to_string())?

@@ -161,9 +161,9 @@ mod imp {
         pub(super) held_keys: RefCell<Vec<(u32, u32)>>,
         pub(super) button_mask: Cell<i32>,
         pub(super) relative_from: Cell<Option<(f64, f64)>>,
-        pub(super) ctrl_down: Cell<bool>,
-        pub(super) alt_down: Cell<bool>,
-        pub(super) release_armed: Cell<bool>,
+        /// The keys that end the grab, and the keys held towards them.
+        pub(super) release_keys: RefCell<crate::widgets::release_keys::ReleaseKeys>,
+        pub(super) release: RefCell<crate::widgets::release_keys::ReleaseTracker>,
         pub(super) grab_keys:
             RefCell<Option<(glib::WeakRef<gtk::Widget>, gtk::EventControllerKey)>>,
         pub(super) hint_visible: Cell<bool>,
@@ -398,7 +398,8 @@ impl SpiceDisplay {
     }
 
     /// Grabs the keyboard: system shortcuts and the window's own shortcuts go to the guest
-    /// until Ctrl+Alt or [`Self::release_keyboard`]. A click into the display grabs too.
+    /// until the release keys ([`Self::set_release_keys`], Ctrl+Alt unless changed) or
+    /// [`Self::release_keyboard`]. A click into the display grabs too.
     pub fn grab_keyboard(&self) {
         self.imp().grab_keyboard();
     }
@@ -406,6 +407,32 @@ impl SpiceDisplay {
     /// Gives the keyboard back to the host.
     pub fn release_keyboard(&self) {
         self.imp().release_keyboard();
+    }
+
+    /// The keys that end a keyboard grab.
+    pub fn release_keys(&self) -> crate::widgets::release_keys::ReleaseKeys {
+        self.imp().release_keys.borrow().clone()
+    }
+
+    /// Sets the keys that end a keyboard grab (applies to a grab under way, and its hint).
+    pub fn set_release_keys(&self, keys: crate::widgets::release_keys::ReleaseKeys) {
+        let imp = self.imp();
+        if *imp.release_keys.borrow() == keys {
+            return;
+        }
+        imp.release_keys.replace(keys);
+        imp.release.borrow_mut().clear();
+        if imp.hint_visible.get() {
+            self.queue_draw();
+        }
+    }
+
+    /// The hint shown over the display while it is up (after a grab).
+    pub fn grab_hint(&self) -> Option<String> {
+        let imp = self.imp();
+        imp.hint_visible
+            .get()
+            .then(|| crate::widgets::vnc_display::grab_hint_text(&imp.release_keys.borrow()))
     }
 
     /// A copy of the guest's screen as a texture (RGB), once connected.

@@ -28,7 +28,7 @@ use gtk::glib::subclass::prelude::*;
 use gtk::prelude::*;
 
 pub use keymap::KeyCombo;
-pub(crate) use render::draw_grab_hint;
+pub(crate) use render::{draw_grab_hint, grab_hint_text};
 pub use scaling::Scaling;
 
 /// Where the display's connection stands; also the `status` property (see [`VncStatus`]).
@@ -173,9 +173,9 @@ mod imp {
         /// In relative mode: the last pointer position in framebuffer pixels (unclamped), from
         /// which the next motion is measured; `None` until the pointer moves in the widget.
         pub(super) relative_from: Cell<Option<(f64, f64)>>,
-        pub(super) ctrl_down: Cell<bool>,
-        pub(super) alt_down: Cell<bool>,
-        pub(super) release_armed: Cell<bool>,
+        /// The keys that end the grab, and the keys held towards them.
+        pub(super) release_keys: RefCell<crate::widgets::release_keys::ReleaseKeys>,
+        pub(super) release: RefCell<crate::widgets::release_keys::ReleaseTracker>,
         pub(super) grab_keys:
             RefCell<Option<(glib::WeakRef<gtk::Widget>, gtk::EventControllerKey)>>,
         pub(super) hint_visible: Cell<bool>,
@@ -355,7 +355,8 @@ impl VncDisplay {
     }
 
     /// Grabs the keyboard: system shortcuts and the window's own shortcuts go to the guest
-    /// until Ctrl+Alt or [`Self::release_keyboard`]. A click into the display grabs too.
+    /// until the release keys ([`Self::set_release_keys`], Ctrl+Alt unless changed) or
+    /// [`Self::release_keyboard`]. A click into the display grabs too.
     /// Without a grab, a focused display gets the keys the window's shortcuts leave.
     pub fn grab_keyboard(&self) {
         self.imp().grab_keyboard();
@@ -364,6 +365,32 @@ impl VncDisplay {
     /// Gives the keyboard back to the host.
     pub fn release_keyboard(&self) {
         self.imp().release_keyboard();
+    }
+
+    /// The keys that end a keyboard grab.
+    pub fn release_keys(&self) -> crate::widgets::release_keys::ReleaseKeys {
+        self.imp().release_keys.borrow().clone()
+    }
+
+    /// Sets the keys that end a keyboard grab (applies to a grab under way, and its hint).
+    pub fn set_release_keys(&self, keys: crate::widgets::release_keys::ReleaseKeys) {
+        let imp = self.imp();
+        if *imp.release_keys.borrow() == keys {
+            return;
+        }
+        imp.release_keys.replace(keys);
+        imp.release.borrow_mut().clear();
+        if imp.hint_visible.get() {
+            self.queue_draw();
+        }
+    }
+
+    /// The hint shown over the display while it is up (after a grab).
+    pub fn grab_hint(&self) -> Option<String> {
+        let imp = self.imp();
+        imp.hint_visible
+            .get()
+            .then(|| crate::widgets::vnc_display::grab_hint_text(&imp.release_keys.borrow()))
     }
 
     /// A copy of the guest's screen as a texture (RGB), once connected.

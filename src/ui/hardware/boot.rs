@@ -75,7 +75,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
             crate::ui::a11y::name(&c, &device_label(dev));
             c.set_active(order.contains(dev));
             row.add_prefix(&c);
-            row.set_activatable_widget(Some(&c));
+            crate::ui::a11y::row_widget(&row, &c);
             g.add(&row);
             (dev.clone(), c)
         })

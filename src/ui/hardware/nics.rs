@@ -252,7 +252,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
         let tx2 = tx.clone();
         link.connect_active_notify(move |w| tx2.send(Msg::SetNicLink(i, w.is_active())));
         link_row.add_suffix(&link);
-        link_row.set_activatable_widget(Some(&link));
+        crate::ui::a11y::row_widget(&link_row, &link);
         row.add_row(&link_row);
         let models = ["virtio", "e1000e", "e1000", "rtl8139"];
         let model_row = rows::combo(&inner, &gettext("Model"), &models, &model, tx, move |m| {

@@ -78,7 +78,7 @@ pub fn spin(
     let s = tx.clone();
     b.connect_value_changed(move |b| s.send(f(b.value())));
     row.add_suffix(&b);
-    row.set_activatable_widget(Some(&b));
+    crate::ui::a11y::row_widget(&row, &b);
     group.add(&row);
     b
 }
@@ -132,7 +132,7 @@ pub fn switch(
     let s = tx.clone();
     w.connect_active_notify(move |w| s.send(f(w.is_active())));
     row.add_suffix(&w);
-    row.set_activatable_widget(Some(&w));
+    crate::ui::a11y::row_widget(&row, &w);
     group.add(&row);
     w
 }

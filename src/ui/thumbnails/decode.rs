@@ -45,10 +45,26 @@ pub fn fingerprint(data: &[u8]) -> u64 {
     h
 }
 
+impl Thumbnail {
+    /// This thumbnail scaled down to fit `max_width` × `max_height` (a list row's picture, so
+    /// that drawing it needs no scaling).
+    pub fn shrunk(&self, max_width: u32, max_height: u32) -> Thumbnail {
+        let image = Image {
+            width: self.width,
+            height: self.height,
+            stride: self.width as usize * 3,
+            channels: 3,
+            pixels: &self.rgb,
+        };
+        scale(&image, (max_width, max_height))
+    }
+}
+
 /// Decodes a screenshot of type `mime` and scales it down to fit the thumbnail size.
 pub fn thumbnail(mime: &str, data: &[u8]) -> Result<Thumbnail, String> {
+    const MAX: (u32, u32) = (MAX_WIDTH, MAX_HEIGHT);
     if mime == "image/x-portable-pixmap" || data.starts_with(b"P6") {
-        return Ok(scale(&parse_ppm(data)?));
+        return Ok(scale(&parse_ppm(data)?, MAX));
     }
     let loader = if mime.is_empty() {
         gdk_pixbuf::PixbufLoader::new()
@@ -80,7 +96,7 @@ pub fn thumbnail(mime: &str, data: &[u8]) -> Result<Thumbnail, String> {
         pixels: &bytes,
     };
     check(&image)?;
-    Ok(scale(&image))
+    Ok(scale(&image, MAX))
 }
 
 /// A binary PPM (`P6`, 8 bits a sample) as an image over `data`.
@@ -147,19 +163,19 @@ fn check(image: &Image<'_>) -> Result<(), String> {
     Ok(())
 }
 
-/// The size `width` × `height` scaled to fit the thumbnail bounds (never up), keeping its shape.
-fn fit(width: u32, height: u32) -> (u32, u32) {
-    let factor = (f64::from(MAX_WIDTH) / f64::from(width))
-        .min(f64::from(MAX_HEIGHT) / f64::from(height))
+/// The size `width` × `height` scaled to fit `max` (never up), keeping its shape.
+fn fit(width: u32, height: u32, max: (u32, u32)) -> (u32, u32) {
+    let factor = (f64::from(max.0) / f64::from(width))
+        .min(f64::from(max.1) / f64::from(height))
         .min(1.0);
     let w = (f64::from(width) * factor).round().max(1.0) as u32;
     let h = (f64::from(height) * factor).round().max(1.0) as u32;
     (w, h)
 }
 
-/// Scales down by averaging each thumbnail pixel's area of the image.
-fn scale(image: &Image<'_>) -> Thumbnail {
-    let (w, h) = fit(image.width, image.height);
+/// Scales down to fit `max` by averaging each thumbnail pixel's area of the image.
+fn scale(image: &Image<'_>, max: (u32, u32)) -> Thumbnail {
+    let (w, h) = fit(image.width, image.height, max);
     let spans = |from: u32, to: u32| -> Vec<(usize, usize)> {
         (0..to)
             .map(|i| {
@@ -237,6 +253,22 @@ mod tests {
         let t = thumbnail("", &data).unwrap();
         assert_eq!((t.width, t.height), (320, 1));
         assert!(t.rgb.iter().all(|&v| v == 128));
+    }
+
+    #[test]
+    fn thumbnails_shrink_to_a_rows_size() {
+        let data = ppm(
+            720,
+            400,
+            |x, _| if x < 360 { [255, 0, 0] } else { [0, 0, 255] },
+        );
+        let t = thumbnail("image/x-portable-pixmap", &data).unwrap();
+        let small = t.shrunk(64, 36);
+        assert_eq!((small.width, small.height), (64, 36));
+        assert_eq!(&small.rgb[..3], &[255, 0, 0]);
+        assert_eq!(&small.rgb[small.rgb.len() - 3..], &[0, 0, 255]);
+        // Twice the size on a display scaled by 2.
+        assert_eq!(t.shrunk(128, 72).width, 128);
     }
 
     #[test]

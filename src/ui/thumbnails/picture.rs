@@ -19,6 +19,8 @@ mod imp {
         pub picture: gtk::Picture,
         pub vm: RefCell<Option<(VmObject, glib::SignalHandlerId)>>,
         pub watch: RefCell<Option<Watch>>,
+        /// Whether it shows the row-sized thumbnail.
+        pub small: std::cell::Cell<bool>,
     }
 
     #[glib::object_subclass]
@@ -72,6 +74,9 @@ impl ThumbnailPicture {
     pub fn new(width: i32, height: i32) -> Self {
         let obj: Self = glib::Object::new();
         obj.set_size_request(width, height);
+        obj.imp()
+            .small
+            .set(width <= super::ROW_WIDTH as i32 && height <= super::ROW_HEIGHT as i32);
         obj
     }
 
@@ -113,8 +118,18 @@ impl ThumbnailPicture {
     }
 
     fn show_current(&self) {
-        let texture = self.vm().and_then(|vm| vm.thumbnail());
-        self.imp().picture.set_paintable(texture.as_ref());
+        let small = self.imp().small.get();
+        let texture = self.vm().and_then(|vm| {
+            if small {
+                vm.small_thumbnail()
+            } else {
+                vm.thumbnail()
+            }
+        });
+        let picture = &self.imp().picture;
+        if picture.paintable().as_ref() != texture.as_ref().map(|t| t.upcast_ref()) {
+            picture.set_paintable(texture.as_ref());
+        }
     }
 
     /// Watches the VM while mapped and running; drops the watch otherwise.

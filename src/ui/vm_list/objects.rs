@@ -93,6 +93,8 @@ mod vm_imp {
         /// The latest thumbnail of the screen, while the VM is active.
         #[property(get, set, nullable)]
         pub thumbnail: RefCell<Option<gtk::gdk::Texture>>,
+        /// The same screen at a list row's size (set with `thumbnail`, which notifies).
+        pub thumbnail_small: RefCell<Option<gtk::gdk::Texture>>,
         /// Recent CPU use for the row's sparkline.
         pub cpu_history: RefCell<crate::session::series::Series>,
     }
@@ -209,7 +211,7 @@ impl VmObject {
             self.set_state(vm.state.to_libvirt());
             change.state = true;
             if !vm.state.is_active() {
-                self.set_thumbnail(None::<gtk::gdk::Texture>);
+                self.set_thumbnails(None, None);
             }
         }
         if self.vcpus() != vm.vcpus {
@@ -228,6 +230,26 @@ impl VmObject {
             self.set_has_managed_save(vm.has_managed_save);
         }
         change
+    }
+
+    /// Sets the screen's thumbnails: `large` for big pictures, `small` at a list row's size.
+    /// Notifies `thumbnail` once.
+    pub fn set_thumbnails(
+        &self,
+        large: Option<&gtk::gdk::Texture>,
+        small: Option<&gtk::gdk::Texture>,
+    ) {
+        self.imp().thumbnail_small.replace(small.cloned());
+        self.set_thumbnail(large);
+    }
+
+    /// The thumbnail at a list row's size (else the large one).
+    pub fn small_thumbnail(&self) -> Option<gtk::gdk::Texture> {
+        self.imp()
+            .thumbnail_small
+            .borrow()
+            .clone()
+            .or_else(|| self.thumbnail())
     }
 
     /// Orders by name the way the list does, without copying either name.

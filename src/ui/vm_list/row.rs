@@ -40,8 +40,8 @@ mod imp {
                 action: gtk::Button::default(),
                 spark: super::spark::new_sparkline(),
                 thumbnail: crate::ui::thumbnails::ThumbnailPicture::new(
-                    super::THUMBNAIL_WIDTH,
-                    super::THUMBNAIL_HEIGHT,
+                    crate::ui::thumbnails::ROW_WIDTH as i32,
+                    crate::ui::thumbnails::ROW_HEIGHT as i32,
                 ),
                 bound: RefCell::default(),
             }
@@ -123,10 +123,6 @@ impl Default for ListRow {
         glib::Object::new()
     }
 }
-
-/// Size of a VM row's thumbnail, in pixels.
-const THUMBNAIL_WIDTH: i32 = 64;
-const THUMBNAIL_HEIGHT: i32 = 36;
 
 /// "2 vCPUs · 4 GiB".
 pub fn size_text(vcpus: u32, memory_kib: u64) -> String {

@@ -89,6 +89,8 @@ pub enum ConsoleMsg {
     ShareMicrophone(bool),
     /// A USB device could not go to the guest by itself: why and what to do.
     UsbError(String),
+    /// The keys that end the keyboard grab changed in the settings.
+    ReleaseKeysChanged,
     /// Save the display as a PNG file.
     Screenshot,
     /// Enter (true) or leave fullscreen.
@@ -181,6 +183,8 @@ pub struct ConsolePage {
     typing: bool,
     /// Following the default clipboard sharing in the settings.
     clipboard_default: Option<(gtk::gio::Settings, gtk::glib::SignalHandlerId)>,
+    /// Following the keys that end the keyboard grab in the settings.
+    release_keys: Option<(gtk::gio::Settings, gtk::glib::SignalHandlerId)>,
 }
 
 /// What the status page says instead of a console, and which button it offers.
@@ -365,6 +369,7 @@ impl Component for ConsolePage {
             pointer_hint_shown: false,
             typing: false,
             clipboard_default: None,
+            release_keys: None,
         };
         let widgets = view_output!();
         crate::ui::a11y::name(&widgets.devices, &gettext("Serial device"));
@@ -408,7 +413,14 @@ impl Component for ConsolePage {
                 Some(crate::settings::keys::CONSOLE_SHARE_CLIPBOARD),
                 move |_, _| s.emit(ConsoleMsg::ClipboardDefaultChanged),
             );
-            model.clipboard_default = Some((gio, id));
+            model.clipboard_default = Some((gio.clone(), id));
+            let s = sender.input_sender().clone();
+            let id = gio.connect_changed(
+                Some(crate::settings::keys::CONSOLE_GRAB_KEYS),
+                move |_, _| s.emit(ConsoleMsg::ReleaseKeysChanged),
+            );
+            model.release_keys = Some((gio, id));
+            model.apply_release_keys();
         }
         model.start_load(&sender);
         ComponentParts { model, widgets }
@@ -444,7 +456,10 @@ impl Component for ConsolePage {
 
     fn shutdown(&mut self, _widgets: &mut Self::Widgets, _output: relm4::Sender<Self::Output>) {
         self.events_stop.take();
-        if let Some((settings, id)) = self.clipboard_default.take() {
+        for (settings, id) in [self.clipboard_default.take(), self.release_keys.take()]
+            .into_iter()
+            .flatten()
+        {
             settings.disconnect(id);
         }
         self.stop_serial();
@@ -566,6 +581,15 @@ impl ConsolePage {
             self.spice.set_usb_auto_redirect(on);
         } else {
             self.spice.set_share_microphone(on);
+        }
+    }
+
+    /// Gives both displays the keys that end the keyboard grab, from the settings.
+    fn apply_release_keys(&self) {
+        if let Ok(settings) = crate::settings::AppSettings::open() {
+            let keys = settings.release_keys();
+            self.display.set_release_keys(keys.clone());
+            self.spice.set_release_keys(keys);
         }
     }
 

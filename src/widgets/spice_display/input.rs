@@ -1,5 +1,5 @@
 //! Keyboard and pointer: GTK events to the SPICE inputs channel, and the keyboard grab with its
-//! hint and the Ctrl+Alt release.
+//! hint and the release keys.
 //!
 //! Keys go as PC XT (set 1) scan codes, from the VNC display's evdev → qnum table: a qnum folds
 //! the `E0` prefix into bit 7, spice-client-glib wants it as bit 8 (`0x1xx`). The pointer goes
@@ -47,21 +47,6 @@ fn spice_button(button: u32) -> Option<(i32, i32)> {
 /// SPICE's wheel buttons.
 const BUTTON_UP: i32 = 4;
 const BUTTON_DOWN: i32 = 5;
-
-fn is_ctrl(keyval: u32) -> bool {
-    keyval == gdk::Key::Control_L.into_glib() || keyval == gdk::Key::Control_R.into_glib()
-}
-
-fn is_alt(keyval: u32) -> bool {
-    [
-        gdk::Key::Alt_L,
-        gdk::Key::Alt_R,
-        gdk::Key::Meta_L,
-        gdk::Key::Meta_R,
-    ]
-    .iter()
-    .any(|k| k.into_glib() == keyval)
-}
 
 /// A key controller that hands keys to the display (`capture`: for the window, in a grab).
 fn key_controller(display: &super::SpiceDisplay, capture: bool) -> gtk::EventControllerKey {
@@ -204,42 +189,31 @@ impl imp::SpiceDisplay {
     /// The scan code for a key code; Print Screen with Alt down is SysRq, as on a PC.
     fn scancode_for(&self, keycode: u32) -> u32 {
         let evdev = keycode.checked_sub(keymap::X11_KEYCODE_OFFSET);
-        if evdev == Some(u32::from(keymap::EVDEV_SYSRQ)) && self.alt_down.get() {
+        if evdev == Some(u32::from(keymap::EVDEV_SYSRQ)) && self.release.borrow().alt_down() {
             return scancode_from_qnum(keymap::SYSRQ_WITH_ALT);
         }
         keymap::qnum_from_keycode(keycode).map_or(0, scancode_from_qnum)
     }
 
-    /// Ctrl+Alt pressed together and released (with nothing else typed) ends the grab, or
-    /// without one moves the focus on to the next control.
+    /// The release keys pressed together and let go (with nothing else typed) end the grab,
+    /// or without one move the focus on to the next control.
     fn track_release_combo(&self, keyval: u32, pressed: bool) {
-        let (ctrl, alt) = (is_ctrl(keyval), is_alt(keyval));
+        let combo = self.release_keys.borrow().clone();
         if pressed {
-            if ctrl {
-                self.ctrl_down.set(true);
-            } else if alt {
-                self.alt_down.set(true);
-            }
-            let both = self.ctrl_down.get() && self.alt_down.get();
-            self.release_armed.set((ctrl || alt) && both);
+            self.release.borrow_mut().press(&combo, keyval);
+            return;
+        }
+        if !self.release.borrow_mut().release(&combo, keyval) {
+            return;
+        }
+        if self.keyboard_grabbed.get() {
+            self.release_keyboard();
         } else {
-            if (ctrl || alt) && self.release_armed.get() {
-                self.release_armed.set(false);
-                if self.keyboard_grabbed.get() {
-                    self.release_keyboard();
-                } else {
-                    // Without a grab (the focus came by keyboard) the display would otherwise
-                    // keep every key, Tab included: Ctrl+Alt hands the focus on, as Tab would.
-                    let obj = self.obj();
-                    if let Some(root) = obj.root() {
-                        root.child_focus(gtk::DirectionType::TabForward);
-                    }
-                }
-            }
-            if ctrl {
-                self.ctrl_down.set(false);
-            } else if alt {
-                self.alt_down.set(false);
+            // Without a grab (the focus came by keyboard) the display would otherwise keep
+            // every key, Tab included: the release keys hand the focus on, as Tab would.
+            let obj = self.obj();
+            if let Some(root) = obj.root() {
+                root.child_focus(gtk::DirectionType::TabForward);
             }
         }
     }
@@ -252,9 +226,7 @@ impl imp::SpiceDisplay {
                 inputs.key_release(*scancode);
             }
         }
-        self.ctrl_down.set(false);
-        self.alt_down.set(false);
-        self.release_armed.set(false);
+        self.release.borrow_mut().clear();
     }
 
     pub(super) fn send_combo(&self, combo: KeyCombo) -> Result<(), SpiceError> {

@@ -325,7 +325,8 @@ impl imp::SpiceDisplay {
             }
         }
         if self.hint_visible.get() {
-            crate::widgets::vnc_display::draw_grab_hint(obj.upcast_ref(), snapshot, w);
+            let text = crate::widgets::vnc_display::grab_hint_text(&self.release_keys.borrow());
+            crate::widgets::vnc_display::draw_grab_hint(obj.upcast_ref(), snapshot, w, &text);
         }
     }
 

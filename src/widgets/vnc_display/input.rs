@@ -1,5 +1,5 @@
 //! Keyboard and pointer: GTK events to RFB key and pointer events, the keyboard grab (with its
-//! hint and the Ctrl+Alt release), and key combinations sent from a menu.
+//! hint and the release keys), and key combinations sent from a menu.
 //!
 //! The event controllers only unpack events and call `process_*`, which tests and automation
 //! can call directly (GTK 4.8 cannot synthesize input events).
@@ -39,17 +39,6 @@ fn button_bit(button: u32) -> Option<u8> {
         1..=7 => Some(1 << (button - 1)),
         _ => None,
     }
-}
-
-fn is_ctrl(keyval: u32) -> bool {
-    keyval == gdk::Key::Control_L.into_glib() || keyval == gdk::Key::Control_R.into_glib()
-}
-
-fn is_alt(keyval: u32) -> bool {
-    keyval == gdk::Key::Alt_L.into_glib()
-        || keyval == gdk::Key::Alt_R.into_glib()
-        || keyval == gdk::Key::Meta_L.into_glib()
-        || keyval == gdk::Key::Meta_R.into_glib()
 }
 
 use gtk::glib::translate::IntoGlib;
@@ -185,42 +174,31 @@ impl imp::VncDisplay {
     /// The scan code for a key code; Print Screen with Alt down is SysRq, as on a PC.
     fn qnum_for(&self, keycode: u32) -> u16 {
         let evdev = keycode.checked_sub(keymap::X11_KEYCODE_OFFSET);
-        if evdev == Some(u32::from(keymap::EVDEV_SYSRQ)) && self.alt_down.get() {
+        if evdev == Some(u32::from(keymap::EVDEV_SYSRQ)) && self.release.borrow().alt_down() {
             return keymap::SYSRQ_WITH_ALT;
         }
         keymap::qnum_from_keycode(keycode).unwrap_or(0)
     }
 
-    /// Ctrl+Alt pressed together and released (with nothing else typed) ends the grab, or
-    /// without one moves the focus on to the next control.
+    /// The release keys pressed together and let go (with nothing else typed) end the grab,
+    /// or without one move the focus on to the next control.
     fn track_release_combo(&self, keyval: u32, pressed: bool) {
-        let (ctrl, alt) = (is_ctrl(keyval), is_alt(keyval));
+        let combo = self.release_keys.borrow().clone();
         if pressed {
-            if ctrl {
-                self.ctrl_down.set(true);
-            } else if alt {
-                self.alt_down.set(true);
-            }
-            let both = self.ctrl_down.get() && self.alt_down.get();
-            self.release_armed.set((ctrl || alt) && both);
+            self.release.borrow_mut().press(&combo, keyval);
+            return;
+        }
+        if !self.release.borrow_mut().release(&combo, keyval) {
+            return;
+        }
+        if self.keyboard_grabbed.get() {
+            self.release_keyboard();
         } else {
-            if (ctrl || alt) && self.release_armed.get() {
-                self.release_armed.set(false);
-                if self.keyboard_grabbed.get() {
-                    self.release_keyboard();
-                } else {
-                    // Without a grab (the focus came by keyboard) the display would otherwise
-                    // keep every key, Tab included: Ctrl+Alt hands the focus on, as Tab would.
-                    let obj = self.obj();
-                    if let Some(root) = obj.root() {
-                        root.child_focus(gtk::DirectionType::TabForward);
-                    }
-                }
-            }
-            if ctrl {
-                self.ctrl_down.set(false);
-            } else if alt {
-                self.alt_down.set(false);
+            // Without a grab (the focus came by keyboard) the display would otherwise keep
+            // every key, Tab included: the release keys hand the focus on, as Tab would.
+            let obj = self.obj();
+            if let Some(root) = obj.root() {
+                root.child_focus(gtk::DirectionType::TabForward);
             }
         }
     }
@@ -233,9 +211,7 @@ impl imp::VncDisplay {
                 send_key(&conn, false, key.keysym, key.qnum);
             }
         }
-        self.ctrl_down.set(false);
-        self.alt_down.set(false);
-        self.release_armed.set(false);
+        self.release.borrow_mut().clear();
     }
 
     pub(super) fn send_combo(&self, combo: KeyCombo) -> Result<(), VncError> {

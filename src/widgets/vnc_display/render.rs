@@ -21,7 +21,6 @@ use gvnc::FramebufferManualExt;
 
 use super::scaling::{self, Scaling};
 use super::{VncError, imp};
-use crate::i18n::gettext;
 
 /// Background when there is no picture: a neutral dark grey.
 const IDLE_BACKGROUND: gdk::RGBA = gdk::RGBA::new(0.14, 0.14, 0.14, 1.0);
@@ -313,7 +312,8 @@ impl imp::VncDisplay {
 
     /// The "keyboard grabbed" hint at the top of the display.
     fn draw_hint(&self, snapshot: &gtk::Snapshot, width: f32) {
-        draw_grab_hint(self.obj().upcast_ref(), snapshot, width);
+        let text = grab_hint_text(&self.release_keys.borrow());
+        draw_grab_hint(self.obj().upcast_ref(), snapshot, width, &text);
     }
 
     /// Shows the guest's cursor shape over the display (`None`: the default arrow).
@@ -367,11 +367,22 @@ fn cursor_from_vnc(cursor: &gvnc::Cursor) -> Option<gdk::Cursor> {
     ))
 }
 
-/// Draws the "keyboard grabbed" hint at the top of a display `width` wide.
-pub(crate) fn draw_grab_hint(widget: &gtk::Widget, snapshot: &gtk::Snapshot, width: f32) {
-    let layout = widget.create_pango_layout(Some(&gettext(
-        "Keyboard grabbed — press Ctrl+Alt to release it",
-    )));
+/// The "keyboard grabbed" hint's text for the release keys `keys`.
+pub(crate) fn grab_hint_text(keys: &crate::widgets::release_keys::ReleaseKeys) -> String {
+    crate::i18n::gettext_f(
+        "Keyboard grabbed — press {} to release it",
+        &[&keys.label()],
+    )
+}
+
+/// Draws the "keyboard grabbed" hint `text` at the top of a display `width` wide.
+pub(crate) fn draw_grab_hint(
+    widget: &gtk::Widget,
+    snapshot: &gtk::Snapshot,
+    width: f32,
+    text: &str,
+) {
+    let layout = widget.create_pango_layout(Some(text));
     let pad = 8.0;
     let max_text = ((width - 6.0 * pad).max(40.0) * gtk::pango::SCALE as f32) as i32;
     layout.set_width(max_text);

@@ -113,6 +113,7 @@ impl ConsolePage {
             }
             ConsoleMsg::UsbAutoRedirect(_) | ConsoleMsg::ShareMicrophone(_) => {}
             ConsoleMsg::UsbError(e) => self.toast(&e),
+            ConsoleMsg::ReleaseKeysChanged => self.apply_release_keys(),
             ConsoleMsg::TypeClipboard => self.type_clipboard(sender),
             ConsoleMsg::TypeText { text, confirmed } => self.type_text(text, confirmed, sender),
             ConsoleMsg::TypingDone(r) => {
