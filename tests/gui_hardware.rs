@@ -28,10 +28,10 @@ fn each_control_changes_only_its_own_lines_of_a_shut_off_vm() {
     for page in [
         "overview", "cpu", "memory", "boot", "disks", "nics", "devices", "xml",
     ] {
-        e.widgets().stack.set_visible_child_name(page);
+        support::hardware::show_section(&e, page);
         screenshot(&window, &format!("hardware-{page}"));
     }
-    e.widgets().stack.set_visible_child_name("overview");
+    support::hardware::show_section(&e, "overview");
 
     check_edit(
         d,
@@ -207,7 +207,7 @@ fn running_vm_gets_memory_and_nic_changes_live() {
     assert!(e.model().status().unwrap().contains("restart"));
     assert!(inactive(d, &name).contains(">3</vcpu>"));
     assert!(virsh(d, &["dumpxml", &name]).contains(">2</vcpu>"));
-    e.widgets().stack.set_visible_child_name("memory");
+    support::hardware::show_section(&e, "memory");
     screenshot(&window, "hardware-running-memory");
     remove(d, &name);
     close(&window, criticals);
@@ -229,7 +229,7 @@ fn bad_input_sends_nothing_and_a_failed_live_step_restores_the_definition() {
     assert!(wait_until(20, || !e.model().busy() && e.model().error().is_none()));
 
     // Malformed XML: the error points at its place and nothing is sent.
-    e.widgets().stack.set_visible_child_name("xml");
+    support::hardware::show_section(&e, "xml");
     e.emit(Msg::XmlChanged(
         "<domain type='qemu'>\n  <name>x</name>\n  <memory>12</memory\n".into(),
     ));

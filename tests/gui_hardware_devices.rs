@@ -321,7 +321,7 @@ fn disk_bus_and_cache_cpu_model_and_kernel_boot_change_only_their_lines() {
         ),
         None
     );
-    e.widgets().stack.set_visible_child_name("disks");
+    support::hardware::show_section(&e, "disks");
     support::hardware::screenshot(&window, "hardware-disks-one");
     check_edit(
         d,
@@ -401,7 +401,7 @@ fn a_running_vm_takes_hot_pluggable_devices_live() {
     assert!(e.model().status().unwrap().contains("restart"));
     assert!(inactive(d, &name).contains("<sound model='ich9'>"));
     assert!(!virsh(d, &["dumpxml", &name]).contains("<sound"));
-    e.widgets().stack.set_visible_child_name("devices");
+    support::hardware::show_section(&e, "devices");
     support::hardware::expand_and_show(&e, &["Video", "Input"]);
     support::hardware::screenshot(&window, "hardware-devices-running");
     remove(d, &name);

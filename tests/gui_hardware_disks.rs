@@ -49,7 +49,7 @@ fn show_disks(e: &relm4::Controller<HardwareEditor>, pool: &str) {
         .pools()
         .is_some_and(|p| p.iter().any(|p| p.pool == pool))));
     pump();
-    e.widgets().stack.set_visible_child_name("disks");
+    support::hardware::show_section(e, "disks");
     pump();
 }
 

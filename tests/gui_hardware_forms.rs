@@ -24,7 +24,7 @@ fn the_device_forms_widgets_add_and_edit_devices() {
     let criticals = support::criticals();
     let d = Libvirtd::shared();
     let (name, e, window) = open(d, "hw-form", false);
-    e.widgets().stack.set_visible_child_name("devices");
+    support::hardware::show_section(&e, "devices");
 
     // Add: a sound card whose model is picked in the form.
     let before = inactive(d, &name);
@@ -97,7 +97,7 @@ fn a_host_pci_device_is_picked_from_the_node_device_list() {
     let (slot, func) = rest.split_once('.').unwrap();
     let node = format!("pci_{dom}_{bus}_{slot}_{func}");
     assert!(nodedevs.contains(&node), "{node} not in {nodedevs}");
-    e.widgets().stack.set_visible_child_name("devices");
+    support::hardware::show_section(&e, "devices");
     // The search narrows the list to the devices whose name or id match.
     let widgets = group_widgets(&e, "Pass Through a Host Device");
     let rows: Vec<adw::ActionRow> = widgets
@@ -138,7 +138,7 @@ fn a_host_pci_device_is_picked_from_the_node_device_list() {
         ],
     );
     // The VM's list names the device as the host does.
-    e.widgets().stack.set_visible_child_name("devices");
+    support::hardware::show_section(&e, "devices");
     let row = support::hardware::group_widgets(&e, "Other Devices")
         .into_iter()
         .find_map(|w| {

@@ -72,6 +72,8 @@ pub enum BrowseFor {
 /// Messages to the editor. Indexes count disks or interfaces in document order.
 #[derive(Debug, Clone)]
 pub enum HardwareEditorMsg {
+    /// A section came on screen: built then if what it shows changed while it was hidden.
+    SectionShown,
     /// Read the VM again, dropping edits.
     Reload,
     /// The name (only while shut off).
@@ -273,6 +275,8 @@ pub struct HardwareEditorWidgets {
     pub xml: xml_tab::XmlTab,
     /// The holders of the section pages (all but the XML tab), by name.
     pages: Vec<(&'static str, adw::Bin)>,
+    /// Hidden sections whose content is out of date: built when they come on screen.
+    stale: std::collections::HashSet<&'static str>,
     generation: u64,
     /// Whether the devices page shows the host's devices yet.
     host_devices_shown: bool,
@@ -358,6 +362,11 @@ impl Component for HardwareEditor {
             };
             stack.add_titled(&child, Some(name), &title);
         }
+        // The stack also notifies while it is torn down, after the editor is gone: no panic then.
+        let s = sender.input_sender().clone();
+        stack.connect_visible_child_name_notify(move |_| {
+            let _ = s.send(HardwareEditorMsg::SectionShown);
+        });
         let mut model = HardwareEditor {
             domain: init.domain,
             active: init.active,
@@ -407,6 +416,7 @@ impl Component for HardwareEditor {
             apply,
             xml,
             pages,
+            stale: std::collections::HashSet::new(),
             generation: 0,
             host_devices_shown: false,
             net_choices_shown: false,
@@ -420,6 +430,7 @@ impl Component for HardwareEditor {
     fn update(&mut self, msg: HardwareEditorMsg, sender: ComponentSender<Self>, root: &gtk::Box) {
         use HardwareEditorMsg as M;
         let msg = match msg {
+            M::SectionShown => return,
             M::Browse(what) => return self.browse(what, root, &sender),
             M::Browsed(out) => match self.browsed(out) {
                 Some(msg) => msg,
@@ -629,26 +640,35 @@ impl Component for HardwareEditor {
             widgets.pools_shown = self.pools_generation;
             // The stack's children stay; only their content is replaced. Removing and adding
             // stack pages instead makes GTK 4.8's sidebar disconnect from pages already freed.
-            for (name, bin) in &widgets.pages {
+            // Only the section on screen is built now; the others when they show.
+            for (name, _) in &widgets.pages {
                 let wanted = all
                     || (devices && *name == "devices")
                     || (pools && *name == "disks")
                     || (nets && *name == "nics")
                     || (fw && *name == "boot");
-                if !wanted {
-                    continue;
+                if wanted {
+                    widgets.stale.insert(name);
                 }
-                let page = match *name {
-                    "overview" => overview::page(self, &widgets.tx),
-                    "cpu" => cpu::page(self, &widgets.tx),
-                    "memory" => memory::page(self, &widgets.tx),
-                    "boot" => boot::page(self, &widgets.tx),
-                    "disks" => disks::page(self, &widgets.tx),
-                    "nics" => nics::page(self, &widgets.tx),
-                    _ => devices::page(self, &widgets.tx),
-                };
-                bin.set_child(Some(&page));
             }
+        }
+        let shown = widgets.stack.visible_child_name();
+        if let Some((name, bin)) = widgets
+            .pages
+            .iter()
+            .find(|(name, _)| shown.as_deref() == Some(*name))
+            && widgets.stale.remove(name)
+        {
+            let page = match *name {
+                "overview" => overview::page(self, &widgets.tx),
+                "cpu" => cpu::page(self, &widgets.tx),
+                "memory" => memory::page(self, &widgets.tx),
+                "boot" => boot::page(self, &widgets.tx),
+                "disks" => disks::page(self, &widgets.tx),
+                "nics" => nics::page(self, &widgets.tx),
+                _ => devices::page(self, &widgets.tx),
+            };
+            bin.set_child(Some(&page));
         }
         widgets.xml.refresh(self);
         let (text, error) = match (&self.error, &self.status) {

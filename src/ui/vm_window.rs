@@ -286,9 +286,10 @@ impl Component for VmWindow {
                     // editor's hundreds of rows) cost nothing at each layout.
                     set_hhomogeneous: false,
                     set_vhomogeneous: false,
-                    connect_visible_child_name_notify[sender] => move |stack| {
+                    // Also notified while the window is torn down: no panic then.
+                    connect_visible_child_name_notify[input = sender.input_sender().clone()] => move |stack| {
                         if let Some(page) = stack.visible_child_name().as_deref().and_then(VmPage::from_name) {
-                            sender.input(VmWindowMsg::Shown(page));
+                            let _ = input.send(VmWindowMsg::Shown(page));
                         }
                     },
 

@@ -23,6 +23,12 @@ pub fn pump() {
     super::drain();
 }
 
+/// Shows the editor's section `name` as the sidebar does; the section is built as it shows.
+pub fn show_section(e: &relm4::Controller<HardwareEditor>, name: &str) {
+    e.widgets().stack.set_visible_child_name(name);
+    pump();
+}
+
 pub fn virsh(d: &Libvirtd, args: &[&str]) -> String {
     d.virsh(&d.qemu_uri(), args).unwrap()
 }
