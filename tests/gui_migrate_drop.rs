@@ -28,13 +28,18 @@ fn drop_on(list: &gtk::ListView, uri: &str, payload: &str) -> bool {
                 .is_some_and(|c| c.uri() == uri)
         })
         .expect("the connection's row");
-    let controllers = row.observe_controllers();
+    // The list's drop target finds the row under the point.
+    let point = row
+        .compute_point(list, &gtk::graphene::Point::new(4.0, 4.0))
+        .expect("the row inside the list");
+    let controllers = list.observe_controllers();
     let target = (0..controllers.n_items())
         .filter_map(|i| controllers.item(i).and_downcast::<gtk::DropTarget>())
         .next()
         .expect("a drop target");
     let value = gtk::glib::BoxedValue(payload.to_value());
-    target.emit_by_name::<bool>("drop", &[&value, &0.0f64, &0.0f64])
+    let (x, y) = (f64::from(point.x()), f64::from(point.y()));
+    target.emit_by_name::<bool>("drop", &[&value, &x, &y])
 }
 
 fn dialog_titled(title: &str) -> Option<gtk::Window> {
