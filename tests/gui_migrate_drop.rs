@@ -39,7 +39,13 @@ fn drop_on(list: &gtk::ListView, uri: &str, payload: &str) -> bool {
         .expect("a drop target");
     let value = gtk::glib::BoxedValue(payload.to_value());
     let (x, y) = (f64::from(point.x()), f64::from(point.y()));
-    target.emit_by_name::<bool>("drop", &[&value, &x, &y])
+    // Hovering, the drag marks the connection's row as a place to drop.
+    let action = target.emit_by_name::<gtk::gdk::DragAction>("motion", &[&x, &y]);
+    assert_eq!(action, gtk::gdk::DragAction::MOVE);
+    assert!(row.state_flags().contains(gtk::StateFlags::DROP_ACTIVE));
+    let taken = target.emit_by_name::<bool>("drop", &[&value, &x, &y]);
+    assert!(!row.state_flags().contains(gtk::StateFlags::DROP_ACTIVE));
+    taken
 }
 
 fn dialog_titled(title: &str) -> Option<gtk::Window> {

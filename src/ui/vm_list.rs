@@ -149,6 +149,7 @@ impl VmList {
         });
         let view = gtk::ListView::new(Some(selection.clone()), Some(factory));
         view.add_css_class("navigation-sidebar");
+        view.add_css_class("vm-list");
         let on_drop = dnd::DropHandler::default();
         dnd::attach(&view, on_drop.clone());
         view.update_property(&[gtk::accessible::Property::Label(&gettext(

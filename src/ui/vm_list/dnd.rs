@@ -105,23 +105,27 @@ pub fn attach(view: &gtk::ListView, on_drop: DropHandler) {
             }
         }
     };
-    let weak = view.downgrade();
-    let mark_motion = mark.clone();
-    target.connect_motion(move |_, x, y| {
-        if let Some(view) = weak.upgrade() {
-            view.unset_state_flags(gtk::StateFlags::DROP_ACTIVE);
+    // Over a connection's row the drag may drop (the list is marked too, unseen: see
+    // style.css); elsewhere not.
+    let over = {
+        let weak = view.downgrade();
+        let mark = mark.clone();
+        move |x: f64, y: f64| {
+            let row = weak
+                .upgrade()
+                .and_then(|v| row_at(&v, x, y))
+                .filter(|r| r.item().is_some_and(|i| i.is::<ConnectionObject>()));
+            mark(row.as_ref());
+            if row.is_some() {
+                gdk::DragAction::MOVE
+            } else {
+                gdk::DragAction::empty()
+            }
         }
-        let row = weak
-            .upgrade()
-            .and_then(|v| row_at(&v, x, y))
-            .filter(|r| r.item().is_some_and(|i| i.is::<ConnectionObject>()));
-        mark_motion(row.as_ref());
-        if row.is_some() {
-            gdk::DragAction::MOVE
-        } else {
-            gdk::DragAction::empty()
-        }
-    });
+    };
+    let enter = over.clone();
+    target.connect_enter(move |_, x, y| enter(x, y));
+    target.connect_motion(move |_, x, y| over(x, y));
     let mark_leave = mark.clone();
     target.connect_leave(move |_| mark_leave(None));
     target.connect_drop(move |_, value, x, y| {
