@@ -1,8 +1,9 @@
 //! Migration from the main window by drag and drop, and the dialog's memory options between
 //! two private daemons: a VM dropped on another connection's row opens the dialog with that
 //! destination chosen (its own connection takes nothing), then moves compressed and with
-//! auto-converge, the lists following by events; a throttled migration switches to post-copy
-//! from the dialog.
+//! auto-converge, the lists following by events; a VM dragged with the pointer (real X
+//! events) onto a connection's row opens the dialog; a throttled migration switches to
+//! post-copy from the dialog.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -28,13 +29,24 @@ fn drop_on(list: &gtk::ListView, uri: &str, payload: &str) -> bool {
                 .is_some_and(|c| c.uri() == uri)
         })
         .expect("the connection's row");
-    let controllers = row.observe_controllers();
+    // The list's drop target finds the row under the point.
+    let point = row
+        .compute_point(list, &gtk::graphene::Point::new(4.0, 4.0))
+        .expect("the row inside the list");
+    let controllers = list.observe_controllers();
     let target = (0..controllers.n_items())
         .filter_map(|i| controllers.item(i).and_downcast::<gtk::DropTarget>())
         .next()
         .expect("a drop target");
     let value = gtk::glib::BoxedValue(payload.to_value());
-    target.emit_by_name::<bool>("drop", &[&value, &0.0f64, &0.0f64])
+    let (x, y) = (f64::from(point.x()), f64::from(point.y()));
+    // Hovering, the drag marks the connection's row as a place to drop.
+    let action = target.emit_by_name::<gtk::gdk::DragAction>("motion", &[&x, &y]);
+    assert_eq!(action, gtk::gdk::DragAction::MOVE);
+    assert!(row.state_flags().contains(gtk::StateFlags::DROP_ACTIVE));
+    let taken = target.emit_by_name::<bool>("drop", &[&value, &x, &y]);
+    assert!(!row.state_flags().contains(gtk::StateFlags::DROP_ACTIVE));
+    taken
 }
 
 fn dialog_titled(title: &str) -> Option<gtk::Window> {
@@ -147,6 +159,85 @@ fn dropping_a_vm_on_another_connection_asks_and_migrates_it_compressed() {
         && dest_conn.vm(&uuid).is_some()));
     assert_eq!(domstate(&dst, &name), "running");
     assert!(wait_until(10, || !dialog.is_visible()), "the dialog closes");
+    window.widget().close();
+}
+
+/// Where `row` is in its window's surface: a point `(dx, dy)` inside it.
+fn surface_point(row: &ListRow, dx: f32, dy: f32) -> (f64, f64) {
+    let native = row.native().expect("the row is in a window");
+    let p = row
+        .compute_point(&native, &gtk::graphene::Point::new(dx, dy))
+        .expect("the row inside its window");
+    let (sx, sy) = native.surface_transform();
+    (f64::from(p.x()) + sx, f64::from(p.y()) + sy)
+}
+
+/// The list's row showing `item`.
+fn row_of(list: &gtk::ListView, item: &gtk::glib::Object) -> ListRow {
+    descendants(list.upcast_ref())
+        .into_iter()
+        .filter_map(|w| w.downcast::<ListRow>().ok())
+        .find(|r| r.item().as_ref() == Some(item))
+        .expect("the item's row")
+}
+
+#[gtk::test]
+fn a_vm_dragged_with_the_pointer_onto_a_connection_opens_the_dialog() {
+    use hangar::cli::Options;
+    use hangar::ui::MainWindow;
+    support::init_gui();
+    hangar::settings::AppSettings::open()
+        .unwrap()
+        .set_connections(&[]);
+    let d = Libvirtd::start().unwrap();
+    let window = MainWindow::builder()
+        .launch(Options {
+            connect: vec![d.test_uri(), d.qemu_uri()],
+            ..Options::default()
+        })
+        .detach();
+    window.widget().set_default_size(900, 600);
+    window.widget().present();
+    let list = window.model().list().clone();
+    let source = list.connection(&d.test_uri()).unwrap();
+    let dest = list.connection(&d.qemu_uri()).unwrap();
+    assert!(wait_until(30, || source.vms().n_items() == 1
+        && dest.connection_status() == ConnectionStatus::Connected));
+    let vm = source.vms().item(0).unwrap();
+    let name = vm
+        .clone()
+        .downcast::<hangar::ui::vm_list::VmObject>()
+        .unwrap()
+        .name();
+    // Rows are drawn (and placed) once the window has shown a frame.
+    assert!(wait_until(10, || {
+        let rows = descendants(list.widget().upcast_ref());
+        rows.iter().any(|w| w.is::<ListRow>() && w.is_drawable())
+    }));
+    let from = surface_point(&row_of(list.widget(), &vm), 40.0, 10.0);
+    let to = surface_point(&row_of(list.widget(), dest.upcast_ref()), 40.0, 10.0);
+    let title = window.widget().title().unwrap_or_default().to_string();
+    support::keys::drag(&title, from, to);
+    let dialog_title = format!("Migrate “{name}”");
+    let mut dialog = None;
+    assert!(
+        wait_until(10, || {
+            dialog = dialog_titled(&dialog_title);
+            dialog.is_some()
+        }),
+        "no dialog after dragging from {from:?} to {to:?}"
+    );
+    let widgets = descendants(dialog.unwrap().upcast_ref());
+    let chosen = widgets
+        .iter()
+        .find_map(|w| w.clone().downcast::<adw::ComboRow>().ok())
+        .unwrap()
+        .selected_item()
+        .and_downcast::<gtk::StringObject>()
+        .unwrap();
+    assert_eq!(chosen.string(), "QEMU/KVM on this computer");
+    button_labelled(&widgets, "_Cancel").emit_clicked();
+    assert!(wait_until(10, || dialog_titled(&dialog_title).is_none()));
     window.widget().close();
 }
 

@@ -31,7 +31,7 @@ use crate::ui::add_connection::{AddConnection, AddConnectionMsg, AddConnectionOu
 use crate::ui::host_window::HostPage;
 use crate::ui::preferences::{Preferences, PreferencesMsg, PreferencesOutput};
 use crate::ui::uri_title::describe_uri;
-use crate::ui::vm_list::{ListRow, SortKey, StateFilter, VmList, VmObject};
+use crate::ui::vm_list::{SortKey, StateFilter, VmList, VmObject, row_at};
 use crate::ui::vm_window::{VmPage, VmWindow, VmWindowInit, VmWindowMsg, VmWindowOutput};
 use crate::ui::wizard::{NewVmWizard, NewVmWizardInit, NewVmWizardOutput};
 
@@ -809,22 +809,6 @@ impl MainWindow {
             .set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
         self.popover.popup();
     }
-}
-
-/// The list row under (`x`, `y`), also when the point is in a row's padding.
-fn row_at(view: &gtk::ListView, x: f64, y: f64) -> Option<ListRow> {
-    let hit = view.pick(x, y, gtk::PickFlags::DEFAULT)?;
-    if let Some(row) = hit.ancestor(ListRow::static_type()) {
-        return row.downcast().ok();
-    }
-    let mut child = Some(hit);
-    for _ in 0..3 {
-        child = child.and_then(|w| w.first_child());
-        if let Some(row) = child.clone().and_downcast::<ListRow>() {
-            return Some(row);
-        }
-    }
-    None
 }
 
 /// A title for the connection to `uri` (used for its row).

@@ -9,7 +9,7 @@ mod dnd;
 mod objects;
 mod row;
 
-pub use dnd::{parse_payload, payload};
+pub use dnd::{parse_payload, payload, row_at};
 pub use objects::{ConnectionObject, ConnectionStatus, VmChange, VmObject};
 pub use row::{ListRow, memory_text, size_text};
 
@@ -107,15 +107,12 @@ impl VmList {
         );
         let selection = gtk::MultiSelection::new(Some(sorted));
         let factory = gtk::SignalListItemFactory::new();
-        let on_drop = dnd::DropHandler::default();
-        let handler = on_drop.clone();
         factory.connect_setup(move |_, item| {
             let Some(item) = item.downcast_ref::<gtk::ListItem>() else {
                 return;
             };
             let expander = gtk::TreeExpander::new();
             let row = ListRow::default();
-            dnd::attach(&row, handler.clone());
             expander.set_child(Some(&row));
             item.set_child(Some(&expander));
         });
@@ -152,6 +149,9 @@ impl VmList {
         });
         let view = gtk::ListView::new(Some(selection.clone()), Some(factory));
         view.add_css_class("navigation-sidebar");
+        view.add_css_class("vm-list");
+        let on_drop = dnd::DropHandler::default();
+        dnd::attach(&view, on_drop.clone());
         view.update_property(&[gtk::accessible::Property::Label(&gettext(
             "Virtual machines",
         ))]);

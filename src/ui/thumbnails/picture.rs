@@ -1,5 +1,7 @@
 //! A VM's thumbnail as a widget: shows the VM object's latest thumbnail and keeps a [`Watch`]
-//! on the VM while the widget is mapped and the VM runs.
+//! on the VM while the widget is mapped and the VM runs. The picture inside is made when the
+//! first screen arrives: most rows show a VM that does not run, and a list builds many rows at
+//! once.
 
 use std::cell::RefCell;
 
@@ -16,7 +18,8 @@ mod imp {
 
     #[derive(Default)]
     pub struct ThumbnailPicture {
-        pub picture: gtk::Picture,
+        /// Made when the first screen arrives.
+        pub picture: RefCell<Option<gtk::Picture>>,
         pub vm: RefCell<Option<(VmObject, glib::SignalHandlerId)>>,
         pub watch: RefCell<Option<Watch>>,
         /// Whether it shows the row-sized thumbnail.
@@ -36,16 +39,11 @@ mod imp {
     }
 
     impl ObjectImpl for ThumbnailPicture {
-        fn constructed(&self) {
-            self.parent_constructed();
-            self.picture.set_can_shrink(true);
-            self.picture.set_content_fit(gtk::ContentFit::Contain);
-            self.picture.set_parent(&*self.obj());
-        }
-
         fn dispose(&self) {
             self.obj().set_vm(None);
-            self.picture.unparent();
+            if let Some(picture) = self.picture.take() {
+                picture.unparent();
+            }
         }
     }
 
@@ -114,7 +112,11 @@ impl ThumbnailPicture {
 
     /// Whether a screen is shown.
     pub fn has_picture(&self) -> bool {
-        self.imp().picture.paintable().is_some()
+        self.imp()
+            .picture
+            .borrow()
+            .as_ref()
+            .is_some_and(|p| p.paintable().is_some())
     }
 
     fn show_current(&self) {
@@ -126,7 +128,21 @@ impl ThumbnailPicture {
                 vm.thumbnail()
             }
         });
-        let picture = &self.imp().picture;
+        let cell = &self.imp().picture;
+        if cell.borrow().is_none() {
+            if texture.is_none() {
+                return;
+            }
+            let picture = gtk::Picture::new();
+            picture.set_can_shrink(true);
+            picture.set_content_fit(gtk::ContentFit::Contain);
+            picture.set_parent(self);
+            cell.replace(Some(picture));
+        }
+        let picture = cell.borrow();
+        let Some(picture) = picture.as_ref() else {
+            return;
+        };
         if picture.paintable().as_ref() != texture.as_ref().map(|t| t.upcast_ref()) {
             picture.set_paintable(texture.as_ref());
         }

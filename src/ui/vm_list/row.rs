@@ -20,12 +20,16 @@ mod imp {
         pub name: gtk::Label,
         pub subtitle: gtk::Label,
         pub size: gtk::Label,
-        pub spinner: gtk::Spinner,
-        /// Connect, Retry or New VM on a connection's row.
-        pub action: gtk::Button,
-        pub spark: crate::widgets::graph::HangarGraph,
+        /// Made the first time the row's item is busy.
+        pub spinner: RefCell<Option<gtk::Spinner>>,
+        /// Connect, Retry or New VM on a connection's row; made for the first connection.
+        pub action: RefCell<Option<gtk::Button>>,
+        /// Made the first time the row shows a VM that runs.
+        pub spark: RefCell<Option<crate::widgets::graph::HangarGraph>>,
         /// The screen of a running VM.
         pub thumbnail: crate::ui::thumbnails::ThumbnailPicture,
+        /// The accessible label last set.
+        pub a11y_label: RefCell<String>,
         pub bound: RefCell<Option<(glib::Object, Vec<glib::SignalHandlerId>)>>,
     }
 
@@ -36,13 +40,14 @@ mod imp {
                 name: gtk::Label::default(),
                 subtitle: gtk::Label::default(),
                 size: gtk::Label::default(),
-                spinner: gtk::Spinner::default(),
-                action: gtk::Button::default(),
-                spark: super::spark::new_sparkline(),
+                spinner: RefCell::default(),
+                action: RefCell::default(),
+                spark: RefCell::default(),
                 thumbnail: crate::ui::thumbnails::ThumbnailPicture::new(
                     crate::ui::thumbnails::ROW_WIDTH as i32,
                     crate::ui::thumbnails::ROW_HEIGHT as i32,
                 ),
+                a11y_label: RefCell::default(),
                 bound: RefCell::default(),
             }
         }
@@ -96,13 +101,7 @@ mod imp {
             self.thumbnail.set_valign(gtk::Align::Center);
             obj.append(&self.thumbnail);
             obj.append(&text);
-            obj.append(&self.spinner);
-            self.action.set_valign(gtk::Align::Center);
-            self.action.set_visible(false);
-            obj.append(&self.action);
-            obj.append(&self.spark);
-            let row = obj.downgrade();
-            super::spark::follow_map(&self.spark, move || row.upgrade()?.item());
+            // The spinner, the action button and the sparkline go here when first needed.
             obj.append(&self.size);
         }
     }
@@ -159,6 +158,14 @@ pub fn set_tooltip(widget: &impl IsA<gtk::Widget>, text: Option<&str>) {
     }
 }
 
+/// Sets `image`'s icon unless it shows it already (setting one clears the image and measures
+/// it anew).
+fn set_icon(image: &gtk::Image, name: &str) {
+    if image.icon_name().as_deref() != Some(name) {
+        image.set_icon_name(Some(name));
+    }
+}
+
 impl ListRow {
     /// Shows `item` (a [`ConnectionObject`] or a [`VmObject`]) and follows its changes.
     pub fn bind(&self, item: &glib::Object) {
@@ -168,7 +175,11 @@ impl ListRow {
             item.connect_notify_local(None, move |obj, pspec| {
                 if let Some(row) = row.upgrade() {
                     match pspec.name() {
-                        "cpu-percent" => spark::refresh(&row.imp().spark, obj),
+                        "cpu-percent" => {
+                            if let Some(spark) = row.imp().spark.borrow().as_ref() {
+                                spark::refresh(spark, obj);
+                            }
+                        }
                         // The thumbnail widget follows its VM itself.
                         "thumbnail" => {}
                         _ => row.refresh(obj),
@@ -206,6 +217,99 @@ impl ListRow {
         &self.imp().thumbnail
     }
 
+    /// Inserts `child` before the first of `later` that exists, else before the size label.
+    fn insert_before_first(&self, child: &impl IsA<gtk::Widget>, later: &[Option<gtk::Widget>]) {
+        let next = later
+            .iter()
+            .flatten()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| self.imp().size.clone().upcast());
+        child.insert_before(self, Some(&next));
+    }
+
+    fn spark_widget(&self) -> Option<gtk::Widget> {
+        self.imp()
+            .spark
+            .borrow()
+            .as_ref()
+            .map(|s| s.clone().upcast())
+    }
+
+    fn action_widget(&self) -> Option<gtk::Widget> {
+        self.imp()
+            .action
+            .borrow()
+            .as_ref()
+            .map(|a| a.clone().upcast())
+    }
+
+    /// Shows the spinner turning while `busy`; makes it the first time.
+    fn set_busy(&self, busy: bool) {
+        let imp = self.imp();
+        if imp.spinner.borrow().is_none() {
+            if !busy {
+                return;
+            }
+            let spinner = gtk::Spinner::new();
+            self.insert_before_first(&spinner, &[self.action_widget(), self.spark_widget()]);
+            imp.spinner.replace(Some(spinner));
+        }
+        if let Some(spinner) = imp.spinner.borrow().as_ref() {
+            spinner.set_spinning(busy);
+            spinner.set_visible(busy);
+        }
+    }
+
+    /// The connection's action button, made the first time.
+    fn action(&self) -> gtk::Button {
+        let imp = self.imp();
+        if let Some(button) = imp.action.borrow().as_ref() {
+            return button.clone();
+        }
+        let button = gtk::Button::new();
+        button.set_valign(gtk::Align::Center);
+        self.insert_before_first(&button, &[self.spark_widget()]);
+        imp.action.replace(Some(button.clone()));
+        button
+    }
+
+    /// Hides the action button, if any.
+    fn hide_action(&self) {
+        if let Some(button) = self.imp().action.borrow().as_ref() {
+            button.set_visible(false);
+            button.set_action_name(None);
+        }
+    }
+
+    /// Shows the sparkline of `item` while `shown`; makes it the first time.
+    fn show_spark(&self, item: &glib::Object, shown: bool) {
+        let imp = self.imp();
+        if imp.spark.borrow().is_none() {
+            if !shown {
+                return;
+            }
+            let spark = spark::new_sparkline();
+            let row = self.downgrade();
+            spark::follow_map(&spark, move || row.upgrade()?.item());
+            self.insert_before_first(&spark, &[]);
+            imp.spark.replace(Some(spark));
+        }
+        if let Some(spark) = imp.spark.borrow().as_ref() {
+            spark.set_visible(shown);
+            spark::refresh(spark, item);
+        }
+    }
+
+    /// Sets the accessible label unless it is the one set last.
+    fn set_a11y_label(&self, label: String) {
+        let imp = self.imp();
+        if *imp.a11y_label.borrow() != label {
+            self.update_property(&[gtk::accessible::Property::Label(&label)]);
+            imp.a11y_label.replace(label);
+        }
+    }
+
     /// Fades the icon and the text, not the row's button.
     fn set_text_opacity(&self, opacity: f64) {
         let imp = self.imp();
@@ -218,12 +322,15 @@ impl ListRow {
         let imp = self.imp();
         if let Some(conn) = item.downcast_ref::<ConnectionObject>() {
             let status = conn.connection_status();
-            imp.icon.set_icon_name(Some(match status {
-                ConnectionStatus::Failed | ConnectionStatus::Reconnecting => {
-                    "network-offline-symbolic"
-                }
-                _ => "computer-symbolic",
-            }));
+            set_icon(
+                &imp.icon,
+                match status {
+                    ConnectionStatus::Failed | ConnectionStatus::Reconnecting => {
+                        "network-offline-symbolic"
+                    }
+                    _ => "computer-symbolic",
+                },
+            );
             imp.name.set_label(&conn.title());
             imp.name.add_css_class("heading");
             let details = conn.details();
@@ -246,13 +353,11 @@ impl ListRow {
                     gtk::pango::EllipsizeMode::None
                 });
             imp.size.set_label("");
-            imp.spark.set_visible(false);
+            self.show_spark(item, false);
             imp.thumbnail.set_vm(None);
             imp.thumbnail.set_visible(false);
             // Only an attempt under way turns: a wait between attempts shows nothing moving.
-            let busy = status == ConnectionStatus::Connecting;
-            imp.spinner.set_spinning(busy);
-            imp.spinner.set_visible(busy);
+            self.set_busy(status == ConnectionStatus::Connecting);
             let action = match status {
                 ConnectionStatus::Disconnected => Some((gettext("_Connect"), "win.conn-connect")),
                 ConnectionStatus::Reconnecting | ConnectionStatus::Failed => {
@@ -265,17 +370,14 @@ impl ListRow {
             };
             match action {
                 Some((label, name)) => {
-                    imp.action.set_label(&label);
-                    imp.action.set_use_underline(true);
-                    imp.action
-                        .set_action_target_value(Some(&conn.uri().to_variant()));
-                    imp.action.set_action_name(Some(name));
-                    imp.action.set_visible(true);
+                    let action = self.action();
+                    action.set_label(&label);
+                    action.set_use_underline(true);
+                    action.set_action_target_value(Some(&conn.uri().to_variant()));
+                    action.set_action_name(Some(name));
+                    action.set_visible(true);
                 }
-                None => {
-                    imp.action.set_visible(false);
-                    imp.action.set_action_name(None);
-                }
+                None => self.hide_action(),
             }
             // The text fades while not connected; the button to act on it stays clear.
             let opacity = if status == ConnectionStatus::Connected {
@@ -285,18 +387,11 @@ impl ListRow {
             };
             self.set_opacity(1.0);
             self.set_text_opacity(opacity);
-            self.update_property(&[gtk::accessible::Property::Label(&format!(
-                "{}, {}",
-                conn.title(),
-                status_text
-            ))]);
+            self.set_a11y_label(format!("{}, {}", conn.title(), status_text));
         } else if let Some(vm) = item.downcast_ref::<VmObject>() {
             let state = vm.vm_state();
             let state_text = state_label(state, vm.has_managed_save());
-            imp.icon.set_icon_name(Some(state.icon_name()));
-            for class in ["state-running", "state-paused", "state-crashed"] {
-                imp.icon.remove_css_class(class);
-            }
+            set_icon(&imp.icon, state.icon_name());
             let class = match state {
                 VmState::Running | VmState::Blocked => Some("state-running"),
                 VmState::Paused | VmState::PmSuspended | VmState::ShuttingDown => {
@@ -305,7 +400,12 @@ impl ListRow {
                 VmState::Crashed => Some("state-crashed"),
                 VmState::ShutOff | VmState::NoState => None,
             };
-            if let Some(class) = class {
+            for other in ["state-running", "state-paused", "state-crashed"] {
+                if Some(other) != class && imp.icon.has_css_class(other) {
+                    imp.icon.remove_css_class(other);
+                }
+            }
+            if let Some(class) = class.filter(|c| !imp.icon.has_css_class(c)) {
                 imp.icon.add_css_class(class);
             }
             imp.name.set_label(&vm.name());
@@ -321,21 +421,14 @@ impl ListRow {
             };
             imp.subtitle.set_label(&subtitle);
             imp.size.set_label(&size_text(vm.vcpus(), vm.memory_kib()));
-            imp.spinner.set_spinning(vm.busy());
-            imp.spinner.set_visible(vm.busy());
-            imp.action.set_visible(false);
-            imp.action.set_action_name(None);
-            imp.spark.set_visible(state.is_active());
+            self.set_busy(vm.busy());
+            self.hide_action();
+            self.show_spark(item, state.is_active());
             imp.thumbnail.set_vm(Some(vm));
             imp.thumbnail.set_visible(true);
-            spark::refresh(&imp.spark, item);
             self.set_text_opacity(1.0);
             self.set_opacity(if state == VmState::ShutOff { 0.75 } else { 1.0 });
-            self.update_property(&[gtk::accessible::Property::Label(&format!(
-                "{}, {}",
-                vm.name(),
-                state_text
-            ))]);
+            self.set_a11y_label(format!("{}, {}", vm.name(), state_text));
         }
     }
 }
