@@ -239,16 +239,33 @@ impl std::fmt::Display for ReleaseKeys {
     }
 }
 
-/// Follows the keys held down on a display and says when the release combination fired.
+/// Follows the keys held down on a display and says when its release combination fired.
 #[derive(Debug, Default)]
 pub struct ReleaseTracker {
+    combo: ReleaseKeys,
     down: Vec<ReleaseKey>,
     armed: bool,
 }
 
 impl ReleaseTracker {
+    /// The combination that ends a grab.
+    pub fn keys(&self) -> &ReleaseKeys {
+        &self.combo
+    }
+
+    /// Follows `keys` from now on (forgetting the keys held); whether they differ from before.
+    pub fn set_keys(&mut self, keys: ReleaseKeys) -> bool {
+        if self.combo == keys {
+            return false;
+        }
+        self.combo = keys;
+        self.clear();
+        true
+    }
+
     /// A key went down. The combination is armed while exactly its keys are down.
-    pub fn press(&mut self, combo: &ReleaseKeys, keyval: u32) {
+    pub fn press(&mut self, keyval: u32) {
+        let combo = &self.combo;
         let key = ReleaseKey::from_keyval(keyval);
         if !self.down.contains(&key) {
             self.down.push(key);
@@ -260,7 +277,8 @@ impl ReleaseTracker {
 
     /// A key went up: whether that ended the combination (it was armed and this is one of its
     /// keys).
-    pub fn release(&mut self, combo: &ReleaseKeys, keyval: u32) -> bool {
+    pub fn release(&mut self, keyval: u32) -> bool {
+        let combo = &self.combo;
         let key = ReleaseKey::from_keyval(keyval);
         self.down.retain(|k| *k != key);
         let fired = self.armed && combo.contains(key);
@@ -350,40 +368,41 @@ mod tests {
 
     #[test]
     fn the_tracker_fires_on_exactly_the_combination() {
-        let combo = ReleaseKeys::ctrl_alt();
         let mut t = ReleaseTracker::default();
+        assert_eq!(t.keys(), &ReleaseKeys::ctrl_alt());
         // Ctrl+Alt+Delete does not fire.
-        t.press(&combo, v(Key::Control_L));
-        t.press(&combo, v(Key::Alt_L));
+        t.press(v(Key::Control_L));
+        t.press(v(Key::Alt_L));
         assert!(t.alt_down());
-        t.press(&combo, v(Key::Delete));
-        assert!(!t.release(&combo, v(Key::Delete)));
-        assert!(!t.release(&combo, v(Key::Alt_L)));
-        assert!(!t.release(&combo, v(Key::Control_L)));
+        t.press(v(Key::Delete));
+        assert!(!t.release(v(Key::Delete)));
+        assert!(!t.release(v(Key::Alt_L)));
+        assert!(!t.release(v(Key::Control_L)));
         // Ctrl+Alt does, once.
-        t.press(&combo, v(Key::Control_R));
-        t.press(&combo, v(Key::Alt_L));
-        assert!(t.release(&combo, v(Key::Alt_L)));
-        assert!(!t.release(&combo, v(Key::Control_R)));
+        t.press(v(Key::Control_R));
+        t.press(v(Key::Alt_L));
+        assert!(t.release(v(Key::Alt_L)));
+        assert!(!t.release(v(Key::Control_R)));
         // Ctrl+Alt+Shift is not Ctrl+Alt…
         for k in [Key::Control_L, Key::Alt_L, Key::Shift_L] {
-            t.press(&combo, v(k));
+            t.press(v(k));
         }
-        assert!(!t.release(&combo, v(Key::Shift_L)));
-        assert!(!t.release(&combo, v(Key::Alt_L)));
-        t.release(&combo, v(Key::Control_L));
+        assert!(!t.release(v(Key::Shift_L)));
+        assert!(!t.release(v(Key::Alt_L)));
+        t.release(v(Key::Control_L));
         // …but it is itself.
-        let three = ReleaseKeys::ctrl_alt_shift();
+        assert!(t.set_keys(ReleaseKeys::ctrl_alt_shift()));
+        assert!(!t.set_keys(ReleaseKeys::ctrl_alt_shift()));
         for k in [Key::Shift_R, Key::Control_L, Key::Alt_L] {
-            t.press(&three, v(k));
+            t.press(v(k));
         }
-        assert!(t.release(&three, v(Key::Control_L)));
+        assert!(t.release(v(Key::Control_L)));
         t.clear();
         assert!(!t.alt_down());
         // A custom one with an ordinary key.
-        let f12 = ReleaseKeys::parse("Control+F12").unwrap();
-        t.press(&f12, v(Key::Control_L));
-        t.press(&f12, v(Key::F12));
-        assert!(t.release(&f12, v(Key::F12)));
+        assert!(t.set_keys(ReleaseKeys::parse("Control+F12").unwrap()));
+        t.press(v(Key::Control_L));
+        t.press(v(Key::F12));
+        assert!(t.release(v(Key::F12)));
     }
 }

@@ -174,7 +174,6 @@ mod imp {
         /// which the next motion is measured; `None` until the pointer moves in the widget.
         pub(super) relative_from: Cell<Option<(f64, f64)>>,
         /// The keys that end the grab, and the keys held towards them.
-        pub(super) release_keys: RefCell<crate::widgets::release_keys::ReleaseKeys>,
         pub(super) release: RefCell<crate::widgets::release_keys::ReleaseTracker>,
         pub(super) grab_keys:
             RefCell<Option<(glib::WeakRef<gtk::Widget>, gtk::EventControllerKey)>>,
@@ -369,18 +368,14 @@ impl VncDisplay {
 
     /// The keys that end a keyboard grab.
     pub fn release_keys(&self) -> crate::widgets::release_keys::ReleaseKeys {
-        self.imp().release_keys.borrow().clone()
+        self.imp().release.borrow().keys().clone()
     }
 
     /// Sets the keys that end a keyboard grab (applies to a grab under way, and its hint).
     pub fn set_release_keys(&self, keys: crate::widgets::release_keys::ReleaseKeys) {
         let imp = self.imp();
-        if *imp.release_keys.borrow() == keys {
-            return;
-        }
-        imp.release_keys.replace(keys);
-        imp.release.borrow_mut().clear();
-        if imp.hint_visible.get() {
+        let changed = imp.release.borrow_mut().set_keys(keys);
+        if changed && imp.hint_visible.get() {
             self.queue_draw();
         }
     }
@@ -390,7 +385,7 @@ impl VncDisplay {
         let imp = self.imp();
         imp.hint_visible
             .get()
-            .then(|| crate::widgets::vnc_display::grab_hint_text(&imp.release_keys.borrow()))
+            .then(|| crate::widgets::vnc_display::grab_hint_text(imp.release.borrow().keys()))
     }
 
     /// A copy of the guest's screen as a texture (RGB), once connected.

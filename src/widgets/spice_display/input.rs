@@ -198,12 +198,11 @@ impl imp::SpiceDisplay {
     /// The release keys pressed together and let go (with nothing else typed) end the grab,
     /// or without one move the focus on to the next control.
     fn track_release_combo(&self, keyval: u32, pressed: bool) {
-        let combo = self.release_keys.borrow().clone();
         if pressed {
-            self.release.borrow_mut().press(&combo, keyval);
+            self.release.borrow_mut().press(keyval);
             return;
         }
-        if !self.release.borrow_mut().release(&combo, keyval) {
+        if !self.release.borrow_mut().release(keyval) {
             return;
         }
         if self.keyboard_grabbed.get() {

@@ -325,7 +325,7 @@ impl imp::SpiceDisplay {
             }
         }
         if self.hint_visible.get() {
-            let text = crate::widgets::vnc_display::grab_hint_text(&self.release_keys.borrow());
+            let text = crate::widgets::vnc_display::grab_hint_text(self.release.borrow().keys());
             crate::widgets::vnc_display::draw_grab_hint(obj.upcast_ref(), snapshot, w, &text);
         }
     }

@@ -312,7 +312,7 @@ impl imp::VncDisplay {
 
     /// The "keyboard grabbed" hint at the top of the display.
     fn draw_hint(&self, snapshot: &gtk::Snapshot, width: f32) {
-        let text = grab_hint_text(&self.release_keys.borrow());
+        let text = grab_hint_text(self.release.borrow().keys());
         draw_grab_hint(self.obj().upcast_ref(), snapshot, width, &text);
     }
 
