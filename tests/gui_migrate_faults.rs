@@ -33,6 +33,42 @@ fn run_to_failure(dialog: &Controller<MigrateDialog>, outputs: &Outputs) -> Stri
     dialog.model().status_text().unwrap()
 }
 
+/// Two private daemons, the VM `prefix-…` running on the source ("alpha") with `mib` MiB of
+/// random memory, and the dialog open on it with the destination ("beta") reached through a
+/// fault proxy.
+struct Proxied {
+    src: Libvirtd,
+    dst: Libvirtd,
+    name: String,
+    proxy: FaultProxy,
+    dialog: Controller<MigrateDialog>,
+    outputs: Outputs,
+}
+
+fn proxied(prefix: &str, mib: u32) -> Proxied {
+    support::init_gui();
+    let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
+    let name = testbed::unique_name(prefix);
+    let uuid = start(&src, &name, mib);
+    let proxy = FaultProxy::start(&dst.socket()).unwrap();
+    let through = format!("qemu+unix:///system?socket={}", proxy.socket().display());
+    let (dialog, outputs) = dialog(
+        ("alpha", connect(&src.qemu_uri())),
+        ("beta", connect(&through)),
+        &name,
+        &uuid,
+        &dst.migrate_uri(),
+    );
+    Proxied {
+        src,
+        dst,
+        name,
+        proxy,
+        dialog,
+        outputs,
+    }
+}
+
 /// What virsh tells of `name` on `d` that a migration that did not happen leaves as it was:
 /// its XML and `dominfo` without the CPU time it keeps using.
 fn snapshot(d: &Libvirtd, name: &str) -> (String, String) {
@@ -48,19 +84,14 @@ fn snapshot(d: &Libvirtd, name: &str) -> (String, String) {
 
 #[gtk::test]
 fn a_cut_to_the_destination_at_finish_leaves_the_vm_on_the_named_source() {
-    support::init_gui();
-    let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
-    let name = testbed::unique_name("migcut");
-    let uuid = start(&src, &name, 4);
-    let proxy = FaultProxy::start(&dst.socket()).unwrap();
-    let through = format!("qemu+unix:///system?socket={}", proxy.socket().display());
-    let (dialog, outputs) = dialog(
-        ("alpha", connect(&src.qemu_uri())),
-        ("beta", connect(&through)),
-        &name,
-        &uuid,
-        &dst.migrate_uri(),
-    );
+    let Proxied {
+        src,
+        dst,
+        name,
+        proxy,
+        dialog,
+        outputs,
+    } = proxied("migcut", 4);
     // The memory is copied; the destination never hears that it may run the VM.
     proxy.set_calls(CallFault::CutAtCall {
         procedure: FINISH3_PARAMS,
@@ -120,19 +151,14 @@ fn a_destination_without_the_emulator_refuses_and_the_vm_stays_untouched() {
 
 #[gtk::test]
 fn a_lost_answer_to_finish_still_moves_the_vm_once() {
-    support::init_gui();
-    let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
-    let name = testbed::unique_name("migcutr");
-    let uuid = start(&src, &name, 4);
-    let proxy = FaultProxy::start(&dst.socket()).unwrap();
-    let through = format!("qemu+unix:///system?socket={}", proxy.socket().display());
-    let (dialog, outputs) = dialog(
-        ("alpha", connect(&src.qemu_uri())),
-        ("beta", connect(&through)),
-        &name,
-        &uuid,
-        &dst.migrate_uri(),
-    );
+    let Proxied {
+        src,
+        dst,
+        name,
+        proxy,
+        dialog,
+        outputs,
+    } = proxied("migcutr", 4);
     // The destination runs the VM; the app never hears so on that connection.
     proxy.set_calls(CallFault::CutAtReply {
         procedure: FINISH3_PARAMS,
@@ -159,19 +185,14 @@ fn a_lost_answer_to_finish_still_moves_the_vm_once() {
 
 #[gtk::test]
 fn a_lost_answer_from_a_destination_gone_says_it_may_run_there_too() {
-    support::init_gui();
-    let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
-    let name = testbed::unique_name("migcutg");
-    let uuid = start(&src, &name, 4);
-    let proxy = FaultProxy::start(&dst.socket()).unwrap();
-    let through = format!("qemu+unix:///system?socket={}", proxy.socket().display());
-    let (dialog, outputs) = dialog(
-        ("alpha", connect(&src.qemu_uri())),
-        ("beta", connect(&through)),
-        &name,
-        &uuid,
-        &dst.migrate_uri(),
-    );
+    let Proxied {
+        src,
+        dst,
+        name,
+        proxy,
+        dialog,
+        outputs,
+    } = proxied("migcutg", 4);
     // The destination runs the VM, and cannot be reached again to say so.
     proxy.refuse_after_cut();
     proxy.set_calls(CallFault::CutAtReply {
@@ -192,19 +213,14 @@ fn a_lost_answer_from_a_destination_gone_says_it_may_run_there_too() {
 
 #[gtk::test]
 fn a_cut_to_the_destination_while_the_memory_moves_leaves_the_vm_on_the_source() {
-    support::init_gui();
-    let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
-    let name = testbed::unique_name("migcutp");
-    let uuid = start(&src, &name, 24);
-    let proxy = FaultProxy::start(&dst.socket()).unwrap();
-    let through = format!("qemu+unix:///system?socket={}", proxy.socket().display());
-    let (dialog, outputs) = dialog(
-        ("alpha", connect(&src.qemu_uri())),
-        ("beta", connect(&through)),
-        &name,
-        &uuid,
-        &dst.migrate_uri(),
-    );
+    let Proxied {
+        src,
+        dst,
+        name,
+        proxy,
+        dialog,
+        outputs,
+    } = proxied("migcutp", 24);
     // 1 MiB/s: 24 MiB of random memory are still on their way when the cut comes.
     let spin = support::hardware::descendants(dialog.widget().upcast_ref())
         .into_iter()
