@@ -1,7 +1,9 @@
 //! The console page's background reading and the graphical console: what the live XML says
 //! about the VM's displays and serial devices, how to reach the VNC or SPICE server for a
 //! connection (fd passing over a unix socket, channels through the ssh master for `+ssh`, else
-//! TCP to the listen address, for SPICE with TLS where the display has a TLS port).
+//! TCP to the listen address, for SPICE with TLS where the display has a TLS port). Over ssh,
+//! a SPICE display with only a TLS port gets TLS from us: spice-gtk speaks none on the sockets
+//! it is given, so each channel's socket is carried through a TLS session of our own.
 
 use std::os::fd::OwnedFd;
 
