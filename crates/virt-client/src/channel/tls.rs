@@ -17,10 +17,13 @@ use tokio::io::AsyncWriteExt;
 use super::{Channel, ChannelTarget};
 use crate::Connection;
 use crate::error::{Error, Result};
-use crate::transport;
+use crate::transport::{self, SshError, TlsError};
 
 /// How long the handshake with the server may take.
 const HANDSHAKE_LIMIT: Duration = Duration::from_secs(30);
+
+/// How long ssh may take to exit after the handshake broke off.
+const SSH_EXIT_LIMIT: Duration = Duration::from_secs(2);
 
 impl Connection {
     /// Opens a channel to the TLS server at `target` on the daemon's host (`+ssh`
@@ -37,16 +40,20 @@ impl Connection {
         let ssh_end = UnixStream::from(ssh_end);
         ssh_end.set_nonblocking(true)?;
         let ssh_end = tokio::net::UnixStream::from_std(ssh_end)?;
-        let tls = tokio::time::timeout(
+        let tls = match tokio::time::timeout(
             HANDSHAKE_LIMIT,
             transport::handshake(ssh_end, &host, cacert),
         )
         .await
-        .map_err(|_| {
-            Error::Timeout(format!(
-                "the TLS server at {target:?} did not finish the handshake"
-            ))
-        })??;
+        {
+            Ok(Ok(tls)) => tls,
+            Ok(Err(e)) => return Err(handshake_failure(&mut channel, target, e).await),
+            Err(_) => {
+                return Err(Error::Timeout(format!(
+                    "the TLS server at {target:?} did not finish the handshake"
+                )));
+            }
+        };
         let (theirs, ours) = UnixStream::pair()?;
         ours.set_nonblocking(true)?;
         let ours = tokio::net::UnixStream::from_std(ours)?;
@@ -55,6 +62,25 @@ impl Connection {
         channel.fd = Some(OwnedFd::from(theirs));
         channel.pump = Some(task.abort_handle());
         Ok(channel)
+    }
+}
+
+/// Why the handshake failed: a handshake cut short because ssh ended with a failure is the
+/// channel's failure (nothing listens at `target`, or ssh itself failed), not TLS's.
+async fn handshake_failure(channel: &mut Channel, target: &ChannelTarget, e: TlsError) -> Error {
+    if !matches!(e, TlsError::Handshake(_)) {
+        return Error::Tls(e);
+    }
+    let status = tokio::time::timeout(SSH_EXIT_LIMIT, channel.child.wait()).await;
+    match status.ok().and_then(Result::ok).and_then(|s| s.code()) {
+        Some(255) => Error::Ssh(SshError::Other {
+            status: Some(255),
+            stderr: "ssh failed during the TLS handshake".into(),
+        }),
+        Some(code) if code != 0 => Error::Ssh(SshError::TargetRefused {
+            detail: format!("nothing answered at {target:?}"),
+        }),
+        _ => Error::Tls(e),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Channels to a TLS server on the host with TLS ended by the client (a SPICE display's TLS
 //! port reached over ssh): a rustls server behind the private sshd echoes what comes through
 //! the plain descriptor, each side's end closes the other, and a certificate of another CA
-//! or for another name fails before any descriptor is handed out.
+//! or for another name fails before any descriptor is handed out, as does a port where nothing
+//! listens.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -11,7 +12,7 @@ use std::time::Duration;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use virt_client::{ChannelTarget, Connection, Error, TlsError};
+use virt_client::{ChannelTarget, Connection, Error, SshError, TlsError};
 
 use crate::pki::Ca;
 use crate::ssh::ssh_uri;
@@ -165,6 +166,21 @@ async fn tls_server_over_the_ssh_master_is_checked_and_carried_both_ways() {
         .unwrap_err();
     assert!(
         matches!(err, Error::Tls(TlsError::NameMismatch { .. })),
+        "{err:?}"
+    );
+    // Nothing listening at the port is the channel's failure, not TLS's.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let nowhere = ChannelTarget::Tcp {
+        host: "127.0.0.1".into(),
+        port: closed,
+    };
+    let err = conn.open_tls_channel(&nowhere, &trusted).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Ssh(SshError::TargetRefused { .. })),
         "{err:?}"
     );
     drop((ch, ch2));
