@@ -22,6 +22,7 @@ use std::path::Path;
 use adw::prelude::*;
 use relm4::prelude::*;
 
+use hangar::ui::vm_window::console::StatusAction;
 use hangar::widgets::vnc_display::DisplayState;
 use support::{connect, wait_until};
 use testbed::{Libvirtd, Options, unique_name, vm};
@@ -168,6 +169,13 @@ fn spice_tls_port_over_ssh_is_reached_with_tls_ended_here() {
     let state = spice.state();
     let status = page.model().status();
     assert!(refused, "state {state:?}, status {status:?}");
+    assert_eq!(
+        status.map(|s| (s.title, s.action)),
+        Some((
+            "The display cannot be reached".to_string(),
+            Some(StatusAction::Retry)
+        ))
+    );
     assert!(
         !matches!(state, DisplayState::Connected { .. }),
         "{state:?}"

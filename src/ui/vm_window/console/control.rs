@@ -138,6 +138,7 @@ impl ConsolePage {
             },
             ConsoleMsg::DisplayConnected => {
                 self.retries = 0;
+                self.display_failure = None;
                 if let Some(p) = self.password.on_connected() {
                     let key = password::key(&self.uri, &self.name);
                     sender.oneshot_command(async move {
@@ -222,6 +223,7 @@ impl ConsolePage {
                     self.apply_clipboard_choice();
                     self.apply_spice_choices();
                     self.failure = None;
+                    self.display_failure = None;
                     self.start_events(sender);
                     self.open_missing(sender);
                 }
@@ -254,7 +256,7 @@ impl ConsolePage {
                     // The page says why until the user tries again or the VM changes.
                     tracing::warn!("no channel to the display: {e}");
                     self.toast(&e);
-                    self.failure = Some(e);
+                    self.display_failure = Some(e);
                 }
             },
             ConsoleCmd::GraphicsChannel(..) => {}
