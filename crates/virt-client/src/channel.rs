@@ -4,7 +4,10 @@
 //! needed.
 //!
 //! The caller gets one end of a socket pair; ssh's stdin and stdout are the other end, so the
-//! descriptor can go to anything that takes a socket (gtk-vnc's `open_fd`).
+//! descriptor can go to anything that takes a socket (gtk-vnc's `open_fd`). For a server
+//! that only speaks TLS, [`tls`] ends the TLS session here and hands out the plain bytes.
+
+mod tls;
 
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -37,14 +40,25 @@ pub enum ChannelTarget {
     Unix(String),
 }
 
-/// An open channel: the local end of the socket pair and the ssh process behind it. Dropping
-/// it stops ssh (once the descriptor is taken, the descriptor's user closing it also ends
-/// the channel).
+/// An open channel: the local end of the socket pair and the ssh process behind it (and, for
+/// a TLS server, the task that carries bytes between the pair and the TLS session). Dropping
+/// it stops ssh and that task (once the descriptor is taken, the descriptor's user closing it
+/// also ends the channel).
 pub struct Channel {
     fd: Option<OwnedFd>,
     child: Child,
     /// Answers ssh's questions for as long as it runs (when the master had to be started).
     _askpass: Option<AskpassServer>,
+    /// The task between the socket pair and a TLS session, if the channel ends TLS here.
+    pump: Option<tokio::task::AbortHandle>,
+}
+
+impl Drop for Channel {
+    fn drop(&mut self) {
+        if let Some(pump) = &self.pump {
+            pump.abort();
+        }
+    }
 }
 
 impl std::fmt::Debug for Channel {
@@ -134,6 +148,7 @@ impl Connection {
                         fd: Some(OwnedFd::from(ours)),
                         child,
                         _askpass: askpass,
+                        pump: None,
                     });
                 }
                 Ok(false) => {
@@ -171,6 +186,7 @@ impl Connection {
             fd: Some(OwnedFd::from(ours)),
             child,
             _askpass: askpass,
+            pump: None,
         })
     }
 }

@@ -21,7 +21,7 @@ pub use ssh::{SshError, control_dir, control_path};
 pub(crate) use ssh::{SshSettings, connect_ssh, netcat_command, offer_trust, ssh_command};
 pub(crate) use tcp::connect_tcp;
 pub use tls::{PkiPaths, TlsError};
-pub(crate) use tls::{TlsSettings, connect_tls};
+pub(crate) use tls::{TlsSettings, connect_tls, handshake};
 pub(crate) use unix::{connect_unix, connect_unix_autostart};
 
 /// The read half of a transport.

@@ -10,6 +10,8 @@ mod ssh;
 mod ssh_channel;
 #[path = "remote/ssh_errors.rs"]
 mod ssh_errors;
+#[path = "remote/ssh_tls_channel.rs"]
+mod ssh_tls_channel;
 #[path = "remote/ssh_trust.rs"]
 mod ssh_trust;
 #[path = "remote/sshd.rs"]

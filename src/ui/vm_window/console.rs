@@ -157,6 +157,8 @@ pub struct ConsolePage {
     generation: u64,
     info: Option<ConsoleInfo>,
     failure: Option<String>,
+    /// Why the graphical display could not be reached, until the next try.
+    display_failure: Option<String>,
     mode: ConsoleMode,
     display: VncDisplay,
     spice: SpiceDisplay,
@@ -350,6 +352,7 @@ impl Component for ConsolePage {
             generation: 0,
             info: None,
             failure: None,
+            display_failure: None,
             mode: ConsoleMode::Graphical,
             display,
             spice,

@@ -12,7 +12,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{
     AlertDescription, CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore,
 };
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::net::TcpStream;
 
 use super::{Reader, Writer};
@@ -202,15 +202,7 @@ fn client_config(settings: &TlsSettings) -> Result<ClientConfig, TlsError> {
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(NoVerify(provider)))
     } else {
-        let mut roots = RootCertStore::empty();
-        let path = &settings.pki.cacert;
-        for cert in read_certs(path)? {
-            roots.add(cert).map_err(|e| TlsError::BadPem {
-                path: path.clone(),
-                reason: format!("not a usable CA certificate: {e}"),
-            })?;
-        }
-        builder.with_root_certificates(roots)
+        builder.with_root_certificates(roots(&settings.pki.cacert)?)
     };
     let (cert, key) = (&settings.pki.clientcert, &settings.pki.clientkey);
     if cert.exists() {
@@ -229,6 +221,51 @@ fn client_config(settings: &TlsSettings) -> Result<ClientConfig, TlsError> {
     } else {
         Ok(builder.with_no_client_auth())
     }
+}
+
+/// The CA certificates in `path`, as the roots a server's certificate must chain to.
+fn roots(path: &Path) -> Result<RootCertStore, TlsError> {
+    let mut roots = RootCertStore::empty();
+    for cert in read_certs(path)? {
+        roots.add(cert).map_err(|e| TlsError::BadPem {
+            path: path.to_owned(),
+            reason: format!("not a usable CA certificate: {e}"),
+        })?;
+    }
+    Ok(roots)
+}
+
+/// Runs a TLS client handshake over `io` for a server that is not the daemon (a SPICE
+/// display's TLS port): its certificate must be signed by the CA in `cacert` and name `host`;
+/// no client certificate is offered, as SPICE clients offer none.
+pub(crate) async fn handshake<IO>(
+    io: IO,
+    host: &str,
+    cacert: &Path,
+) -> Result<tokio_rustls::client::TlsStream<IO>, TlsError>
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+{
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TlsError::Handshake(e.to_string()))?
+        .with_root_certificates(roots(cacert)?)
+        .with_no_client_auth();
+    let name = ServerName::try_from(host.to_owned())
+        .map_err(|e| TlsError::Handshake(format!("'{host}' is not a valid server name: {e}")))?;
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    connector.connect(name, io).await.map_err(|e| {
+        let tls = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
+        match tls {
+            Some(rustls::Error::InvalidCertificate(c)) => certificate_error(c, host, cacert),
+            Some(other) => TlsError::Handshake(other.to_string()),
+            None if e.kind() == io::ErrorKind::UnexpectedEof => {
+                TlsError::Handshake("the server closed the connection during the handshake".into())
+            }
+            None => TlsError::Handshake(e.to_string()),
+        }
+    })
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, TlsError> {
@@ -272,27 +309,7 @@ fn classify(e: io::Error, host: &str, settings: &TlsSettings, has_client_cert: b
         return TlsError::Handshake(e.to_string());
     };
     match tls {
-        rustls::Error::InvalidCertificate(c) => match c {
-            CertificateError::UnknownIssuer | CertificateError::BadSignature => {
-                TlsError::UnknownCa {
-                    host,
-                    cacert: settings.pki.cacert.clone(),
-                }
-            }
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                TlsError::NameMismatch { host }
-            }
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                TlsError::Expired { host }
-            }
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                TlsError::NotYetValid { host }
-            }
-            other => TlsError::BadCertificate {
-                host,
-                reason: format!("{other:?}"),
-            },
-        },
+        rustls::Error::InvalidCertificate(c) => certificate_error(c, &host, &settings.pki.cacert),
         rustls::Error::AlertReceived(
             AlertDescription::CertificateRequired
             | AlertDescription::HandshakeFailure
@@ -313,6 +330,30 @@ fn classify(e: io::Error, host: &str, settings: &TlsSettings, has_client_cert: b
             | AlertDescription::AccessDenied),
         ) => TlsError::ClientCertRejected(format!("the server sent the alert {a:?}")),
         other => TlsError::Handshake(other.to_string()),
+    }
+}
+
+/// Why the server's certificate was refused, in words a user can act on.
+fn certificate_error(c: &CertificateError, host: &str, cacert: &Path) -> TlsError {
+    let host = host.to_owned();
+    match c {
+        CertificateError::UnknownIssuer | CertificateError::BadSignature => TlsError::UnknownCa {
+            host,
+            cacert: cacert.to_owned(),
+        },
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+            TlsError::NameMismatch { host }
+        }
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+            TlsError::Expired { host }
+        }
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+            TlsError::NotYetValid { host }
+        }
+        other => TlsError::BadCertificate {
+            host,
+            reason: format!("{other:?}"),
+        },
     }
 }
 

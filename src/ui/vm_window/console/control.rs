@@ -138,6 +138,7 @@ impl ConsolePage {
             },
             ConsoleMsg::DisplayConnected => {
                 self.retries = 0;
+                self.display_failure = None;
                 if let Some(p) = self.password.on_connected() {
                     let key = password::key(&self.uri, &self.name);
                     sender.oneshot_command(async move {
@@ -222,6 +223,7 @@ impl ConsolePage {
                     self.apply_clipboard_choice();
                     self.apply_spice_choices();
                     self.failure = None;
+                    self.display_failure = None;
                     self.start_events(sender);
                     self.open_missing(sender);
                 }
@@ -251,8 +253,10 @@ impl ConsolePage {
                     self.channel = Some(channel);
                 }
                 Err(e) => {
+                    // The page says why until the user tries again or the VM changes.
                     tracing::warn!("no channel to the display: {e}");
                     self.toast(&e);
+                    self.display_failure = Some(e);
                 }
             },
             ConsoleCmd::GraphicsChannel(..) => {}
@@ -334,6 +338,18 @@ impl ConsolePage {
                             ConsoleCmd::GraphicsChannel(gen_, r)
                         });
                     }
+                    Route::SshTls(target) => {
+                        let Some(conn) = self.connection.clone() else {
+                            return;
+                        };
+                        let gen_ = self.generation;
+                        sender.oneshot_command(async move {
+                            let r = graphics::graphics_tls_channel(conn, target)
+                                .await
+                                .map(Box::new);
+                            ConsoleCmd::GraphicsChannel(gen_, r)
+                        });
+                    }
                     Route::Unavailable => {}
                 }
             }
@@ -408,34 +424,40 @@ impl ConsolePage {
     }
 
     /// A SPICE channel wants a socket: libvirt gives one per call, or the ssh master one
-    /// channel per call.
+    /// channel per call (with TLS ended here for a display that only has a TLS port).
     fn want_spice_fd(&self, id: u64, sender: &ComponentSender<Self>) {
         let Some(info) = &self.info else {
             self.spice
                 .give_channel_fd(id, Err(gettext("The VM is gone")));
             return;
         };
-        if let Some(Route::Ssh(target)) = info
+        let route = info
             .graphics
             .as_ref()
-            .map(|g| graphics::route(&self.uri, g))
-        {
-            let Some(conn) = self.connection.clone() else {
-                self.spice
-                    .give_channel_fd(id, Err(gettext("The connection is closed")));
+            .map(|g| graphics::route(&self.uri, g));
+        let (target, tls) = match route {
+            Some(Route::Ssh(target)) => (target, false),
+            Some(Route::SshTls(target)) => (target, true),
+            _ => {
+                let dom = info.domain.clone();
+                sender.oneshot_command(async move {
+                    ConsoleCmd::SpiceChannelFd(id, graphics::graphics_fd(dom).await)
+                });
                 return;
-            };
-            sender.oneshot_command(async move {
-                let r = graphics::graphics_channel(conn, target, false)
-                    .await
-                    .map(Box::new);
-                ConsoleCmd::SpiceSshChannel(id, r)
-            });
+            }
+        };
+        let Some(conn) = self.connection.clone() else {
+            self.spice
+                .give_channel_fd(id, Err(gettext("The connection is closed")));
             return;
-        }
-        let dom = info.domain.clone();
+        };
         sender.oneshot_command(async move {
-            ConsoleCmd::SpiceChannelFd(id, graphics::graphics_fd(dom).await)
+            let r = if tls {
+                graphics::graphics_tls_channel(conn, target).await
+            } else {
+                graphics::graphics_channel(conn, target, false).await
+            };
+            ConsoleCmd::SpiceSshChannel(id, r.map(Box::new))
         });
     }
 

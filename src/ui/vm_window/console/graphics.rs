@@ -1,7 +1,9 @@
 //! The console page's background reading and the graphical console: what the live XML says
 //! about the VM's displays and serial devices, how to reach the VNC or SPICE server for a
 //! connection (fd passing over a unix socket, channels through the ssh master for `+ssh`, else
-//! TCP to the listen address, for SPICE with TLS where the display has a TLS port).
+//! TCP to the listen address, for SPICE with TLS where the display has a TLS port). Over ssh,
+//! a SPICE display with only a TLS port gets TLS from us: spice-gtk speaks none on the sockets
+//! it is given, so each channel's socket is carried through a TLS session of our own.
 
 use std::os::fd::OwnedFd;
 
@@ -155,6 +157,9 @@ pub enum Route {
     Tcp(String, u16),
     /// A channel through the connection's ssh master to this address on the host.
     Ssh(ChannelTarget),
+    /// A channel through the connection's ssh master to this TLS port on the host, with TLS
+    /// ended here (a SPICE client given a socket speaks no TLS on it).
+    SshTls(ChannelTarget),
     /// Not reachable from here.
     Unavailable,
 }
@@ -175,13 +180,15 @@ pub fn route(uri: &str, graphics: &GraphicsInfo) -> Route {
 }
 
 /// Through ssh: the display's socket, else its port at its listen address as the host sees
-/// it (a wildcard address is reached on the host's loopback).
+/// it (a wildcard address is reached on the host's loopback), else SPICE's TLS port there.
 pub fn ssh_route(graphics: &GraphicsInfo) -> Route {
     if let Some(socket) = &graphics.socket {
         return Route::Ssh(ChannelTarget::Unix(socket.clone()));
     }
-    let Some(port) = graphics.port else {
-        return Route::Unavailable;
+    let (port, tls) = match (graphics.port, graphics.tls_port) {
+        (Some(port), _) => (port, false),
+        (None, Some(port)) if graphics.kind == "spice" => (port, true),
+        _ => return Route::Unavailable,
     };
     let listen = graphics
         .listen
@@ -192,10 +199,15 @@ pub fn ssh_route(graphics: &GraphicsInfo) -> Route {
         Some("::") => "::1",
         Some(a) => a,
     };
-    Route::Ssh(ChannelTarget::Tcp {
+    let target = ChannelTarget::Tcp {
         host: host.to_string(),
         port,
-    })
+    };
+    if tls {
+        Route::SshTls(target)
+    } else {
+        Route::Ssh(target)
+    }
 }
 
 /// Opens a channel to the display through the connection's ssh master (a VNC server speaks
@@ -208,6 +220,24 @@ pub async fn graphics_channel(
     conn.open_channel(&target, server_speaks_first)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Opens a channel to a SPICE display's TLS port through the connection's ssh master and
+/// ends TLS here: the server's certificate must be signed by the connection's CA (see
+/// [`ca_file`]) and be for the connection's host name.
+pub async fn graphics_tls_channel(
+    conn: Connection,
+    target: ChannelTarget,
+) -> Result<Channel, String> {
+    let ca = ca_file(Some(conn.connect_uri()));
+    conn.open_tls_channel(&target, &ca)
+        .await
+        .map_err(|e| match e {
+            virt_client::Error::Tls(t) => {
+                crate::i18n::gettext_f("TLS with the display failed: {}", &[&t.to_string()])
+            }
+            e => e.to_string(),
+        })
 }
 
 /// TCP to the display's listen address (its plain port, else SPICE's TLS port); a wildcard
@@ -320,7 +350,36 @@ mod tests {
             route("qemu+tls://h.example/system", &secure),
             Route::Tcp("h.example".into(), 5902)
         );
-        assert_eq!(route("qemu+ssh://h/system", &secure), Route::Unavailable);
+        // Through ssh, a TLS port alone is reached by a channel with TLS ended here.
+        assert_eq!(
+            route("qemu+ssh://h/system", &secure),
+            Route::SshTls(ChannelTarget::Tcp {
+                host: "127.0.0.1".into(),
+                port: 5902
+            })
+        );
+        let secure_at = GraphicsInfo {
+            listen: Some("192.0.2.7".into()),
+            ..secure.clone()
+        };
+        assert_eq!(
+            route("qemu+libssh://h/system", &secure_at),
+            Route::SshTls(ChannelTarget::Tcp {
+                host: "192.0.2.7".into(),
+                port: 5902
+            })
+        );
+        // A plain port goes first; a VNC display has no TLS port to reach.
+        let both = GraphicsInfo {
+            port: Some(5901),
+            ..secure.clone()
+        };
+        assert!(matches!(route("qemu+ssh://h/system", &both), Route::Ssh(_)));
+        let vnc_tls = GraphicsInfo {
+            kind: "vnc".into(),
+            ..secure.clone()
+        };
+        assert_eq!(route("qemu+ssh://h/system", &vnc_tls), Route::Unavailable);
         let tls = "<domain><devices><graphics type='spice' port='-1' tlsPort='5903'/>\
             </devices></domain>";
         let t = parse_devices(tls).0.unwrap();

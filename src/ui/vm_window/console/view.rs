@@ -72,6 +72,13 @@ pub(super) fn status(page: &ConsolePage) -> Option<Status> {
                     None,
                 );
             }
+            if let Some(f) = &page.display_failure {
+                return s(
+                    gettext("The display cannot be reached"),
+                    f.clone(),
+                    Some(StatusAction::Retry),
+                );
+            }
             if let DisplayState::Disconnected {
                 reason: Some(reason),
             } = page.display_state()
