@@ -209,16 +209,19 @@ fn drive(lists_only: bool) {
     for text in ["st-9", "st-99", "st-1", "", "zzz", ""] {
         window.emit(MainWindowMsg::Search(text.to_string()));
         run_for(Duration::from_millis(300));
+        let label = if text.is_empty() { "(none)" } else { text };
+        stalls.borrow_mut().report(&format!("search {label}"));
     }
     for key in [SortKey::State, SortKey::Cpu, SortKey::Name] {
         list.set_sort(key);
         run_for(Duration::from_millis(300));
+        stalls.borrow_mut().report(&format!("sort by {key:?}"));
     }
     list.selection().select_all();
     run_for(Duration::from_secs(1));
     list.selection().unselect_all();
     run_for(Duration::from_millis(500));
-    stalls.borrow_mut().report("search, sort, select all");
+    stalls.borrow_mut().report("select all, none");
 
     // Bursts of list updates: every VM forced off, then run, by the window's own session (each
     // action brings busy, done and the host's event: about 4,000 updates a burst).
