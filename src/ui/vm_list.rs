@@ -244,6 +244,9 @@ impl VmList {
 
     /// Selects the row of `vm` alone, if shown.
     pub fn select_vm(&self, vm: &VmObject) {
+        if let Some(conn) = self.connection(&vm.connection_uri()) {
+            conn.flush_pending();
+        }
         for i in 0..self.n_rows() {
             if self.vm_at(i).as_ref() == Some(vm) {
                 self.selection.select_item(i, true);
@@ -333,8 +336,8 @@ fn compare(key: SortKey, a: &VmObject, b: &VmObject) -> std::cmp::Ordering {
             .cmp(&state_rank(b.vm_state()))
             .then_with(by_name),
         SortKey::Cpu => b
-            .cpu_percent()
-            .partial_cmp(&a.cpu_percent())
+            .cpu_now()
+            .partial_cmp(&a.cpu_now())
             .unwrap_or(std::cmp::Ordering::Equal)
             .then_with(by_name),
     }

@@ -167,7 +167,8 @@ pub(super) fn apply(
             crate::startup::mark("list-received");
             // The splice filters and sorts the new rows: no refilter of the whole list.
             conn.set_vms(&vms);
-            crate::startup::list_applied(vms.len());
+            let n = vms.len();
+            conn.when_adopted(move || crate::startup::list_applied(n));
         }
         HostUpdate::Vm(vm) => batch.moved |= conn.upsert_vm(&vm),
         HostUpdate::VmRemoved(uuid) => conn.remove_vm(&uuid),
@@ -219,6 +220,7 @@ fn show_pending(window: &mut MainWindow, sender: &ComponentSender<MainWindow>) {
         return;
     };
     let found = window.list.connections().iter().find_map(|c| {
+        c.flush_pending();
         let store = c.vms();
         (0..store.n_items())
             .filter_map(|i| store.item(i).and_downcast::<crate::ui::vm_list::VmObject>())
