@@ -51,7 +51,20 @@ struct Criteria {
     search: String,
     state: StateFilter,
     sort: SortKey,
+    /// While a widened search shows its VMs by parts: only VMs ranked below this (or shown
+    /// before the search changed) pass.
+    reveal_limit: Option<u32>,
+    /// While a narrowed search hides VMs by parts: those it hides but that are ranked at or
+    /// above this still show.
+    hide_limit: Option<u32>,
 }
+
+/// How many more VMs of each connection a widened search shows a frame.
+const REVEAL_PART: u32 = 50;
+/// Once this many are shown (more than the list view shows at once), the rest come at once.
+const REVEAL_ALL_FROM: u32 = 250;
+/// The time between two parts: about a frame.
+const REVEAL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(12);
 
 /// The list and the models behind it.
 #[derive(Debug, Clone)]
@@ -62,6 +75,8 @@ pub struct VmList {
     selection: gtk::MultiSelection,
     view: gtk::ListView,
     criteria: Rc<RefCell<Criteria>>,
+    /// The timer that shows the next part of a widened search.
+    reveal_timer: Rc<RefCell<Option<glib::SourceId>>>,
     on_drop: dnd::DropHandler,
 }
 
@@ -79,7 +94,7 @@ impl VmList {
             let criteria = criteria.clone();
             move |item| {
                 item.downcast_ref::<VmObject>()
-                    .is_none_or(|vm| matches(&criteria.borrow(), vm))
+                    .is_none_or(|vm| shown(&criteria.borrow(), vm))
             }
         });
         let sorter = gtk::CustomSorter::new({
@@ -162,6 +177,7 @@ impl VmList {
             selection,
             view,
             criteria,
+            reveal_timer: Rc::default(),
             on_drop,
         }
     }
@@ -273,17 +289,138 @@ impl VmList {
             c.search = text;
             change
         };
-        self.filter.changed(change);
+        let by_parts = self.end_reveal();
+        if change == gtk::FilterChange::MoreStrict && !by_parts {
+            self.narrow();
+        } else {
+            self.reveal();
+        }
+    }
+
+    /// Hides the VMs the criteria no longer let through. When many of them are shown, they go
+    /// by parts, one a frame, from the top of the list: each VM that leaves the screen brings
+    /// another one to it, and GTK 4.8's list view takes away and builds those rows in the same
+    /// turn, up to 200.
+    fn narrow(&self) {
+        for conn in self.connections() {
+            let store = conn.vms();
+            for vm in (0..store.n_items()).filter_map(|i| store.item(i).and_downcast::<VmObject>())
+            {
+                vm.set_lingering(false);
+            }
+        }
+        let mut leaving = 0u32;
+        {
+            let c = self.criteria.borrow();
+            for vm in (0..self.n_rows()).filter_map(|i| self.vm_at(i)) {
+                if !matches(&c, &vm) {
+                    vm.set_reveal_rank(leaving);
+                    vm.set_lingering(true);
+                    leaving = leaving.saturating_add(1);
+                }
+            }
+        }
+        if leaving <= REVEAL_PART {
+            self.filter.changed(gtk::FilterChange::MoreStrict);
+            return;
+        }
+        self.criteria.borrow_mut().hide_limit = Some(REVEAL_PART);
+        self.filter.changed(gtk::FilterChange::MoreStrict);
+        self.by_parts(true);
+    }
+
+    /// Shows the VMs the criteria now let through. When a connection has many more than the
+    /// list shows at once, they come by parts, one a frame, in the list's order: GTK 4.8's list
+    /// view builds a row for every VM it may show at once in one go, up to 200. VMs shown
+    /// before stay shown meanwhile.
+    fn reveal(&self) {
+        let mut many = false;
+        {
+            let c = self.criteria.borrow();
+            for conn in self.connections() {
+                let store = conn.vms();
+                let mut shown: Vec<VmObject> = (0..store.n_items())
+                    .filter_map(|i| store.item(i).and_downcast::<VmObject>())
+                    .filter(|vm| matches(&c, vm))
+                    .collect();
+                many |= shown.len() > REVEAL_PART as usize;
+                shown.sort_by(|a, b| compare(c.sort, a, b));
+                for (rank, vm) in shown.iter().enumerate() {
+                    vm.set_reveal_rank(u32::try_from(rank).unwrap_or(u32::MAX));
+                }
+            }
+        }
+        if !many {
+            self.filter.changed(gtk::FilterChange::Different);
+            return;
+        }
+        // The rows on screen now stay: only VMs not shown yet wait for their part.
+        for i in 0..self.n_rows() {
+            if let Some(vm) = self.vm_at(i) {
+                vm.set_reveal_rank(0);
+            }
+        }
+        self.criteria.borrow_mut().reveal_limit = Some(REVEAL_PART);
+        self.filter.changed(gtk::FilterChange::Different);
+        self.by_parts(false);
+    }
+
+    /// Moves the limit of a search shown (or, `hiding`, hidden) by parts on, one part a frame,
+    /// until the rest can go at once.
+    fn by_parts(&self, hiding: bool) {
+        let list = self.clone();
+        let timer = glib::timeout_add_local(REVEAL_INTERVAL, move || {
+            let more = {
+                let mut c = list.criteria.borrow_mut();
+                let limit = if hiding {
+                    &mut c.hide_limit
+                } else {
+                    &mut c.reveal_limit
+                };
+                *limit = limit
+                    .map(|l| l + REVEAL_PART)
+                    .filter(|l| *l < REVEAL_ALL_FROM);
+                limit.is_some()
+            };
+            list.filter.changed(if hiding {
+                gtk::FilterChange::MoreStrict
+            } else {
+                gtk::FilterChange::LessStrict
+            });
+            if more {
+                glib::ControlFlow::Continue
+            } else {
+                list.reveal_timer.take();
+                glib::ControlFlow::Break
+            }
+        });
+        self.reveal_timer.replace(Some(timer));
+    }
+
+    /// Stops showing or hiding a search by parts (the caller changes the filter next);
+    /// whether that was under way.
+    fn end_reveal(&self) -> bool {
+        if let Some(timer) = self.reveal_timer.take() {
+            timer.remove();
+        }
+        let mut c = self.criteria.borrow_mut();
+        let revealing = c.reveal_limit.take().is_some();
+        let hiding = c.hide_limit.take().is_some();
+        revealing || hiding
     }
 
     /// Shows only VMs in these states.
     pub fn set_state_filter(&self, state: StateFilter) {
+        self.end_reveal();
         self.criteria.borrow_mut().state = state;
         self.filter.changed(gtk::FilterChange::Different);
     }
 
     /// Orders VMs by `key`.
     pub fn set_sort(&self, key: SortKey) {
+        if self.end_reveal() {
+            self.filter.changed(gtk::FilterChange::Different);
+        }
         self.criteria.borrow_mut().sort = key;
         self.sorter.changed(gtk::SorterChange::Different);
     }
@@ -317,6 +454,17 @@ fn matches(c: &Criteria, vm: &VmObject) -> bool {
         StateFilter::Inactive => !vm.vm_state().is_active(),
     };
     state_ok && (c.search.is_empty() || vm.name_or_title_contains(&c.search))
+}
+
+/// Whether the list shows `vm`: it passes the criteria and, while a search is shown by parts,
+/// its part has come; or, while a search hides by parts, its part has not gone yet.
+fn shown(c: &Criteria, vm: &VmObject) -> bool {
+    if matches(c, vm) {
+        c.reveal_limit.is_none_or(|limit| vm.reveal_rank() < limit)
+    } else {
+        c.hide_limit
+            .is_some_and(|limit| vm.lingering() && vm.reveal_rank() >= limit)
+    }
 }
 
 fn state_rank(s: VmState) -> u8 {

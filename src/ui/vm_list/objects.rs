@@ -105,6 +105,10 @@ mod vm_imp {
         pub thumbnail_small: RefCell<Option<gtk::gdk::Texture>>,
         /// Recent CPU use for the row's sparkline.
         pub cpu_history: RefCell<crate::session::series::Series>,
+        /// Its place among the VMs a search shows or hides by parts (see `VmList`).
+        pub reveal_rank: Cell<u32>,
+        /// Whether a narrowed search hides it by parts (it was shown and no longer matches).
+        pub lingering: Cell<bool>,
     }
 
     #[glib::object_subclass]
@@ -283,6 +287,26 @@ impl VmObject {
     pub fn vm_state(&self) -> VmState {
         // Read in place: the list sorts and filters by it thousands of times a change.
         VmState::from_libvirt(self.imp().state.get())
+    }
+
+    /// Its place among the VMs a search shows or hides by parts.
+    pub fn reveal_rank(&self) -> u32 {
+        self.imp().reveal_rank.get()
+    }
+
+    /// Sets [`Self::reveal_rank`].
+    pub fn set_reveal_rank(&self, rank: u32) {
+        self.imp().reveal_rank.set(rank);
+    }
+
+    /// Whether a narrowed search hides it by parts.
+    pub fn lingering(&self) -> bool {
+        self.imp().lingering.get()
+    }
+
+    /// Sets [`Self::lingering`].
+    pub fn set_lingering(&self, lingering: bool) {
+        self.imp().lingering.set(lingering);
     }
 
     /// The CPU use last set, read in place (the list sorts by it).
