@@ -318,7 +318,8 @@ impl ConsolePage {
                 if let Some(p) = &g.passwd {
                     self.set_credentials(p);
                 }
-                match graphics::route(&self.uri, g) {
+                let route = graphics::route(&self.uri, g);
+                match &route {
                     Route::Fd => {
                         let (gen_, dom) = (self.generation, info.domain.clone());
                         sender.oneshot_command(async move {
@@ -326,25 +327,15 @@ impl ConsolePage {
                         });
                     }
                     Route::Tcp(..) => self.open_tcp(),
-                    Route::Ssh(target) => {
-                        let Some(conn) = self.connection.clone() else {
+                    Route::Ssh(_) | Route::SshTls(_) => {
+                        let (Some(conn), Some((target, tls))) =
+                            (self.connection.clone(), route.through_ssh())
+                        else {
                             return;
                         };
                         let (gen_, vnc) = (self.generation, !self.is_spice());
                         sender.oneshot_command(async move {
-                            let r = graphics::graphics_channel(conn, target, vnc)
-                                .await
-                                .map(Box::new);
-                            ConsoleCmd::GraphicsChannel(gen_, r)
-                        });
-                    }
-                    Route::SshTls(target) => {
-                        let Some(conn) = self.connection.clone() else {
-                            return;
-                        };
-                        let gen_ = self.generation;
-                        sender.oneshot_command(async move {
-                            let r = graphics::graphics_tls_channel(conn, target)
+                            let r = graphics::ssh_channel(conn, target, tls, vnc)
                                 .await
                                 .map(Box::new);
                             ConsoleCmd::GraphicsChannel(gen_, r)
@@ -431,20 +422,16 @@ impl ConsolePage {
                 .give_channel_fd(id, Err(gettext("The VM is gone")));
             return;
         };
-        let route = info
+        let through_ssh = info
             .graphics
             .as_ref()
-            .map(|g| graphics::route(&self.uri, g));
-        let (target, tls) = match route {
-            Some(Route::Ssh(target)) => (target, false),
-            Some(Route::SshTls(target)) => (target, true),
-            _ => {
-                let dom = info.domain.clone();
-                sender.oneshot_command(async move {
-                    ConsoleCmd::SpiceChannelFd(id, graphics::graphics_fd(dom).await)
-                });
-                return;
-            }
+            .and_then(|g| graphics::route(&self.uri, g).through_ssh());
+        let Some((target, tls)) = through_ssh else {
+            let dom = info.domain.clone();
+            sender.oneshot_command(async move {
+                ConsoleCmd::SpiceChannelFd(id, graphics::graphics_fd(dom).await)
+            });
+            return;
         };
         let Some(conn) = self.connection.clone() else {
             self.spice
@@ -452,11 +439,7 @@ impl ConsolePage {
             return;
         };
         sender.oneshot_command(async move {
-            let r = if tls {
-                graphics::graphics_tls_channel(conn, target).await
-            } else {
-                graphics::graphics_channel(conn, target, false).await
-            };
+            let r = graphics::ssh_channel(conn, target, tls, false).await;
             ConsoleCmd::SpiceSshChannel(id, r.map(Box::new))
         });
     }

@@ -210,9 +210,36 @@ pub fn ssh_route(graphics: &GraphicsInfo) -> Route {
     }
 }
 
+impl Route {
+    /// For a route through the connection's ssh master: the channel's target and whether TLS
+    /// is ended here.
+    pub fn through_ssh(&self) -> Option<(ChannelTarget, bool)> {
+        match self {
+            Route::Ssh(target) => Some((target.clone(), false)),
+            Route::SshTls(target) => Some((target.clone(), true)),
+            _ => None,
+        }
+    }
+}
+
+/// Opens a channel to the display through the connection's ssh master, with TLS ended here
+/// when `tls` (see [`Route::through_ssh`]).
+pub async fn ssh_channel(
+    conn: Connection,
+    target: ChannelTarget,
+    tls: bool,
+    server_speaks_first: bool,
+) -> Result<Channel, String> {
+    if tls {
+        graphics_tls_channel(conn, target).await
+    } else {
+        graphics_channel(conn, target, server_speaks_first).await
+    }
+}
+
 /// Opens a channel to the display through the connection's ssh master (a VNC server speaks
 /// first, which proves the channel reached it; a SPICE client speaks first).
-pub async fn graphics_channel(
+async fn graphics_channel(
     conn: Connection,
     target: ChannelTarget,
     server_speaks_first: bool,
@@ -225,10 +252,7 @@ pub async fn graphics_channel(
 /// Opens a channel to a SPICE display's TLS port through the connection's ssh master and
 /// ends TLS here: the server's certificate must be signed by the connection's CA (see
 /// [`ca_file`]) and be for the connection's host name.
-pub async fn graphics_tls_channel(
-    conn: Connection,
-    target: ChannelTarget,
-) -> Result<Channel, String> {
+async fn graphics_tls_channel(conn: Connection, target: ChannelTarget) -> Result<Channel, String> {
     let ca = ca_file(Some(conn.connect_uri()));
     conn.open_tls_channel(&target, &ca)
         .await
