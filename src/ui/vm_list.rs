@@ -302,12 +302,8 @@ impl VmList {
     /// another one to it, and GTK 4.8's list view takes away and builds those rows in the same
     /// turn, up to 200.
     fn narrow(&self) {
-        for conn in self.connections() {
-            let store = conn.vms();
-            for vm in (0..store.n_items()).filter_map(|i| store.item(i).and_downcast::<VmObject>())
-            {
-                vm.set_lingering(false);
-            }
+        for vm in self.connections().iter().flat_map(|c| c.listed_vms()) {
+            vm.set_lingering(false);
         }
         let mut leaving = 0u32;
         {
@@ -338,11 +334,8 @@ impl VmList {
         {
             let c = self.criteria.borrow();
             for conn in self.connections() {
-                let store = conn.vms();
-                let mut shown: Vec<VmObject> = (0..store.n_items())
-                    .filter_map(|i| store.item(i).and_downcast::<VmObject>())
-                    .filter(|vm| matches(&c, vm))
-                    .collect();
+                let mut shown = conn.listed_vms();
+                shown.retain(|vm| matches(&c, vm));
                 many |= shown.len() > REVEAL_PART as usize;
                 shown.sort_by(|a, b| compare(c.sort, a, b));
                 for (rank, vm) in shown.iter().enumerate() {

@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use gtk::prelude::*;
 use relm4::prelude::*;
 
 use super::confirm;
@@ -221,9 +220,8 @@ fn show_pending(window: &mut MainWindow, sender: &ComponentSender<MainWindow>) {
     };
     let found = window.list.connections().iter().find_map(|c| {
         c.flush_pending();
-        let store = c.vms();
-        (0..store.n_items())
-            .filter_map(|i| store.item(i).and_downcast::<crate::ui::vm_list::VmObject>())
+        c.listed_vms()
+            .into_iter()
             .find(|vm| vm.name() == wanted || vm.uuid() == wanted)
     });
     if let Some(vm) = found {

@@ -371,6 +371,14 @@ impl ConnectionObject {
         self.set_status(status.to_u32());
     }
 
+    /// The VMs in the store, in its order (not those of a first list still waiting).
+    pub fn listed_vms(&self) -> Vec<VmObject> {
+        let store = self.vms();
+        (0..store.n_items())
+            .filter_map(|i| store.item(i).and_downcast::<VmObject>())
+            .collect()
+    }
+
     /// The VM with this UUID, if listed.
     pub fn vm(&self, uuid: &str) -> Option<VmObject> {
         self.imp().by_uuid.borrow().get(uuid).cloned()
@@ -535,11 +543,7 @@ mod tests {
     }
 
     fn names(conn: &ConnectionObject) -> Vec<String> {
-        let store = conn.vms();
-        (0..store.n_items())
-            .filter_map(|i| store.item(i).and_downcast::<VmObject>())
-            .map(|vm| vm.name())
-            .collect()
+        conn.listed_vms().iter().map(VmObject::name).collect()
     }
 
     /// Turns the default main context (where the app's timers run) until `done` (at most 5 s).
