@@ -28,11 +28,7 @@ fn graphical_console_over_ssh_shows_seabios_on_one_login() {
         .unwrap();
     d.virsh(&d.qemu_uri(), &["start", &name]).unwrap();
     let sshd = sshd::Sshd::start("");
-    let uri = format!(
-        "qemu+ssh://hangar-test/system?socket={}&command={}&no_tty=1",
-        d.socket().display(),
-        sshd.ssh().display()
-    );
+    let uri = sshd.qemu_uri("hangar-test", &d.socket(), "&no_tty=1");
     let (win, page) = support::console_page(&name, &uri, connect(&uri));
     let display = page.model().display().clone();
     let ok = wait_until(40, || {
@@ -63,11 +59,7 @@ fn spice_console_over_ssh_shows_seabios_on_one_login() {
         .unwrap();
     d.virsh(&d.qemu_uri(), &["start", &name]).unwrap();
     let sshd = sshd::Sshd::start("");
-    let uri = format!(
-        "qemu+ssh://hangar-test/system?socket={}&command={}&no_tty=1",
-        d.socket().display(),
-        sshd.ssh().display()
-    );
+    let uri = sshd.qemu_uri("hangar-test", &d.socket(), "&no_tty=1");
     let (win, page) = support::console_page(&name, &uri, connect(&uri));
     let spice = page.model().spice_display().clone();
     // The picture needs the display channel, and keys the inputs channel: both came through

@@ -37,13 +37,7 @@ fn a_vm_migrates_between_ssh_hosts_over_one_login_and_back_peer_to_peer() {
     let (src, dst) = (Libvirtd::start().unwrap(), Libvirtd::start().unwrap());
     let sshd = sshd::Sshd::start("");
     // The same host for ssh, another daemon behind it: one master carries both connections.
-    let ssh_uri = |d: &Libvirtd| {
-        format!(
-            "qemu+ssh://hangar-test/system?socket={}&command={}&no_tty=1",
-            d.socket().display(),
-            sshd.ssh().display()
-        )
-    };
+    let ssh_uri = |d: &Libvirtd| sshd.qemu_uri("hangar-test", &d.socket(), "&no_tty=1");
     let name = testbed::unique_name("migssh");
     let uuid = start(&src, &name, 4);
     let s = connect(&ssh_uri(&src));

@@ -63,6 +63,25 @@ fn secure_vm(d: &Libvirtd, name: &str) {
     d.virsh(&d.qemu_uri(), &["start", name]).unwrap();
 }
 
+/// The console page of the VM `name` over `uri`, its SPICE display, and whether that display
+/// ever connected.
+fn page_watching(
+    name: &str,
+    uri: &str,
+) -> (
+    adw::Window,
+    relm4::Controller<hangar::ui::vm_window::console::ConsolePage>,
+    hangar::widgets::spice_display::SpiceDisplay,
+    std::rc::Rc<std::cell::Cell<bool>>,
+) {
+    let (win, page) = support::console_page(name, uri, connect(uri));
+    let spice = page.model().spice_display().clone();
+    let connected = std::rc::Rc::new(std::cell::Cell::new(false));
+    let c = connected.clone();
+    spice.connect_connected(move |_| c.set(true));
+    (win, page, spice, connected)
+}
+
 /// A `qemu+tcp` URI whose `pkipath` trusts `ca`.
 fn uri_trusting(d: &Libvirtd, ca: &pki::Ca, dir: &Path) -> String {
     ca.write_client(dir, ca, false);
@@ -83,11 +102,7 @@ fn spice_over_tls_checks_the_servers_certificate_against_the_connections_ca() {
 
     // Trusting another CA, the session is refused and the page says it was TLS.
     let uri = uri_trusting(&d, &other_ca, &client.path().join("other"));
-    let (win, page) = support::console_page(&name, &uri, connect(&uri));
-    let spice = page.model().spice_display().clone();
-    let connected = std::rc::Rc::new(std::cell::Cell::new(false));
-    let c = connected.clone();
-    spice.connect_connected(move |_| c.set(true));
+    let (win, page, spice, connected) = page_watching(&name, &uri);
     // (The page tries a few times, then shows the reason.)
     let refused = wait_until(60, || {
         page.model()
@@ -131,12 +146,8 @@ fn spice_over_tls_checks_the_servers_certificate_against_the_connections_ca() {
 /// A `qemu+ssh` URI through `sshd` to `d` whose `pkipath` trusts `ca`.
 fn ssh_uri_trusting(d: &Libvirtd, sshd: &sshd::Sshd, ca: &pki::Ca, dir: &Path) -> String {
     ca.write_client(dir, ca, false);
-    format!(
-        "qemu+ssh://hangar-test/system?socket={}&command={}&no_tty=1&pkipath={}",
-        d.socket().display(),
-        sshd.ssh().display(),
-        dir.display()
-    )
+    let extra = format!("&no_tty=1&pkipath={}", dir.display());
+    sshd.qemu_uri("hangar-test", &d.socket(), &extra)
 }
 
 #[gtk::test]
@@ -156,11 +167,7 @@ fn spice_tls_port_over_ssh_is_reached_with_tls_ended_here() {
 
     // Trusting another CA, no channel is handed to SPICE and the page says why.
     let uri = ssh_uri_trusting(&d, &sshd, &other_ca, &client.path().join("other"));
-    let (win, page) = support::console_page(&name, &uri, connect(&uri));
-    let spice = page.model().spice_display().clone();
-    let connected = std::rc::Rc::new(std::cell::Cell::new(false));
-    let c = connected.clone();
-    spice.connect_connected(move |_| c.set(true));
+    let (win, page, spice, connected) = page_watching(&name, &uri);
     let refused = wait_until(60, || {
         page.model()
             .status()

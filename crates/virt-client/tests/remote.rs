@@ -28,6 +28,23 @@ use virt_client::{
 };
 
 use pki::Ca;
+
+/// A rustls server's configuration with a certificate for `names` signed by `ca` (`expired`:
+/// one that ran out), for servers that stand in for what a real daemon cannot be.
+fn tls_server_config(ca: &Ca, names: &[&str], expired: bool) -> rustls::ServerConfig {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let (cert, key) = ca.leaf(names, true, expired);
+    rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from_pem_slice(cert.as_bytes()).unwrap()],
+            PrivateKeyDer::from_pem_slice(key.as_bytes()).unwrap(),
+        )
+        .unwrap()
+}
 use sshd::Sshd;
 
 /// A daemon with a TLS listener whose certificate (from `ca`) is for `localhost` only.
@@ -162,21 +179,8 @@ async fn tls_client_certificate_required_by_the_daemon() {
 /// stands in for a host whose certificate ran out.
 #[tokio::test]
 async fn tls_expired_server_certificate_is_named() {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let ca = Ca::new("Hangar test CA");
-    let (cert, key) = ca.leaf(&["localhost"], true, true);
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(
-        vec![CertificateDer::from_pem_slice(cert.as_bytes()).unwrap()],
-        PrivateKeyDer::from_pem_slice(key.as_bytes()).unwrap(),
-    )
-    .unwrap();
+    let config = tls_server_config(&ca, &["localhost"], true);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));

@@ -11,11 +11,7 @@ use virt_client::{
 use crate::sshd::Sshd;
 
 pub fn ssh_uri(alias: &str, sshd: &Sshd, d: &Libvirtd, extra: &str) -> String {
-    format!(
-        "qemu+ssh://{alias}/system?socket={}&command={}{extra}",
-        d.socket().display(),
-        sshd.ssh().display()
-    )
+    sshd.qemu_uri(alias, &d.socket(), extra)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -121,6 +121,16 @@ impl Sshd {
         self.dir.path().join("ssh")
     }
 
+    /// A `qemu+ssh` URI to the daemon listening on `socket`, through this sshd as host
+    /// `alias`, with `extra` parameters (`&name=value…`) after.
+    pub fn qemu_uri(&self, alias: &str, socket: &Path, extra: &str) -> String {
+        format!(
+            "qemu+ssh://{alias}/system?socket={}&command={}{extra}",
+            socket.display(),
+            self.ssh().display()
+        )
+    }
+
     /// How many logins sshd accepted.
     pub fn logins(&self) -> usize {
         std::fs::read_to_string(self.dir.path().join("sshd.log"))
