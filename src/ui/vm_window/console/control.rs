@@ -253,9 +253,9 @@ impl ConsolePage {
                     self.channel = Some(channel);
                 }
                 Err(e) => {
-                    // The page says why until the user tries again or the VM changes.
+                    // The page says why (no toast to say it twice) until the user tries
+                    // again or the VM changes.
                     tracing::warn!("no channel to the display: {e}");
-                    self.toast(&e);
                     self.display_failure = Some(e);
                 }
             },
