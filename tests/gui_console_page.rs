@@ -469,7 +469,7 @@ fn show_domain_console_opens_the_console_page() {
         let main = window.model();
         let w = main.vm_windows().values().next().unwrap();
         assert_eq!(w.model().page(), VmPage::Console);
-        let display = w.model().console().model().display().clone();
+        let display = w.model().console().unwrap().model().display().clone();
         (w.widget().clone(), display)
     };
     let stack = find_stack(vm_window.upcast_ref()).unwrap();

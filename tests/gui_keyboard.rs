@@ -377,23 +377,24 @@ fn a_vm_is_created_its_console_opened_and_pinned_with_the_keyboard_alone() {
     tab_to(&vm_window, "the CPU Pinning page's switcher", |w| {
         w.is::<gtk::ToggleButton>() && shows_label(w, &pinning)
     });
-    let matrix = window.model().vm_windows()[&uuid]
-        .model()
-        .pinning()
-        .model()
-        .matrix()
-        .clone();
     key("space");
+    // The page is built when first shown.
+    let matrix = || {
+        window.model().vm_windows()[&uuid]
+            .model()
+            .pinning()
+            .map(|page| page.model().matrix().clone())
+    };
     assert!(
-        wait_until(10, || matrix.is_mapped()),
+        wait_until(10, || matrix().is_some_and(|m| m.is_mapped())),
         "Space on the switcher did not show the pinning page"
     );
+    let matrix = matrix().unwrap();
     assert!(
         wait_until(30, || window.model().vm_windows()[&uuid]
             .model()
             .pinning()
-            .model()
-            .is_ready()),
+            .is_some_and(|page| page.model().is_ready())),
         "the pinning page did not load"
     );
     tab_to(&vm_window, "the pinning matrix", |w| {

@@ -599,7 +599,10 @@ fn pages_of_one_vm_window_all_follow_its_events() {
     let ready = || {
         let model = window.model();
         let vm_window = model.vm_windows().values().next().unwrap();
-        let ready = vm_window.model().pinning().model().is_ready();
+        let ready = vm_window
+            .model()
+            .pinning()
+            .is_some_and(|page| page.model().is_ready());
         ready
     };
     assert!(wait_until(30, ready), "pinning page not loaded");
@@ -609,9 +612,7 @@ fn pages_of_one_vm_window_all_follow_its_events() {
         let text = vm_window
             .model()
             .pinning()
-            .model()
-            .row_entry(0)
-            .map(|e| e.text().to_string());
+            .and_then(|page| page.model().row_entry(0).map(|e| e.text().to_string()));
         text
     };
     // The pages register for the VM's events after loading, unseen from here: pin again
@@ -629,7 +630,10 @@ fn pages_of_one_vm_window_all_follow_its_events() {
         "pin made elsewhere not shown: {:?}",
         row0()
     );
-    // And the console page still follows the VM's life cycle.
+    // And the console page, built when first shown, follows the VM's life cycle.
+    window.model().vm_windows().values().next().unwrap().emit(
+        hangar::ui::vm_window::VmWindowMsg::Show(hangar::ui::vm_window::VmPage::Console),
+    );
     d.virsh(&qemu, &["destroy", &name]).unwrap();
     let console_status = || {
         let model = window.model();
@@ -637,8 +641,7 @@ fn pages_of_one_vm_window_all_follow_its_events() {
         let title = vm_window
             .model()
             .console()
-            .model()
-            .status()
+            .and_then(|page| page.model().status())
             .map(|s| s.title);
         title
     };
@@ -709,10 +712,35 @@ fn a_page_picked_in_the_switcher_stays_when_the_vm_changes() {
         let vm_window = model.vm_windows().values().next().unwrap();
         view_stack(vm_window.widget().upcast_ref()).expect("the VM window's pages")
     };
+    // The window is presented in a main-loop turn after the one that built it, with only the
+    // page on screen built: the console (which would connect to the display), the pinning
+    // matrix and the snapshots wait until they are first shown.
+    let vm_window = {
+        let model = window.model();
+        model.vm_windows().values().next().unwrap().widget().clone()
+    };
+    assert!(wait_until(10, || vm_window.is_mapped()));
+    let built = || {
+        with(&|w| w.console().is_some())
+            || with(&|w| w.pinning().is_some())
+            || with(&|w| w.snapshots().is_some())
+    };
+    assert!(!built(), "a page not shown was built");
     // The user picks a page in the switcher; the editor is built only when its page shows.
     stack.set_visible_child_name("performance");
     assert!(wait_until(5, || with(&|w| w.page() == VmPage::Performance)));
     assert!(!with(&|w| w.has_hardware_editor()));
+    assert!(!built(), "a page not shown was built");
+    stack.set_visible_child_name("pinning");
+    assert!(wait_until(5, || with(&|w| w.pinning().is_some())));
+    let matrix = with_matrix(&window);
+    assert!(
+        wait_until(5, || matrix.is_mapped()),
+        "the pinning page is empty"
+    );
+    assert!(with(&|w| w.console().is_none() && w.snapshots().is_none()));
+    stack.set_visible_child_name("performance");
+    assert!(wait_until(5, || with(&|w| w.page() == VmPage::Performance)));
     // The VM changes (paused elsewhere): the window follows it and keeps the page.
     d.virsh(&uri, &["suspend", &name]).unwrap();
     assert!(
@@ -726,4 +754,19 @@ fn a_page_picked_in_the_switcher_stays_when_the_vm_changes() {
     d.virsh(&uri, &["destroy", &name]).unwrap();
     d.virsh(&uri, &["undefine", &name]).unwrap();
     window.widget().destroy();
+}
+
+/// The pinning matrix of the only VM window.
+fn with_matrix(window: &relm4::Controller<MainWindow>) -> gtk::Widget {
+    let model = window.model();
+    let vm_window = model.vm_windows().values().next().unwrap();
+    let matrix = vm_window
+        .model()
+        .pinning()
+        .unwrap()
+        .model()
+        .matrix()
+        .clone()
+        .upcast();
+    matrix
 }

@@ -146,16 +146,19 @@ fn preferences_apply_at_once_and_are_saved() {
 
     // The console's clipboard sharing follows the default (off) while the VM has no choice of
     // its own; the VM's choice outlasts the default.
-    let console = {
+    // The console page is built when first shown.
+    main.model().vm_windows().values().next().unwrap().emit(
+        hangar::ui::vm_window::VmWindowMsg::Show(hangar::ui::vm_window::VmPage::Console),
+    );
+    let console_page = || {
         let m = main.model();
         let w = m.vm_windows().values().next().unwrap();
-        w.model().console().sender().clone()
+        w.model()
+            .console()
+            .map(|page| (page.sender().clone(), page.model().display().clone()))
     };
-    let display = {
-        let m = main.model();
-        let w = m.vm_windows().values().next().unwrap();
-        w.model().console().model().display().clone()
-    };
+    assert!(wait_until(5, || console_page().is_some()));
+    let (console, display) = console_page().unwrap();
     assert!(!display.share_clipboard());
     prefs.emit(PreferencesMsg::Toggle(Switch::ShareClipboard, true));
     assert!(wait_until(5, || display.share_clipboard()));

@@ -124,7 +124,7 @@ impl Page for relm4::Controller<MainWindow> {
     fn with<R>(&self, f: impl FnOnce(&relm4::Controller<SnapshotsPage>) -> R) -> R {
         let model = self.model();
         let vm = model.vm_windows().values().next().unwrap();
-        let r = f(vm.model().snapshots());
+        let r = f(vm.model().snapshots().expect("the snapshots page is shown"));
         r
     }
 }

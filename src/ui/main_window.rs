@@ -211,7 +211,14 @@ impl MainWindow {
                 VmWindowOutput::Act(action, target) => MainWindowMsg::Act(action, vec![target]),
             });
         controller.widget().set_hide_on_close(true);
-        controller.widget().present();
+        // Presenting (realizing, measuring and drawing the page on screen) gets a main-loop
+        // turn of its own, after the one that built the window.
+        let window = controller.widget().downgrade();
+        gtk::glib::idle_add_local_once(move || {
+            if let Some(window) = window.upgrade() {
+                window.present();
+            }
+        });
         self.vm_windows.insert(uuid, controller);
     }
 

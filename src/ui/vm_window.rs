@@ -1,5 +1,7 @@
 //! A VM's own window: overview, and the pages for its consoles, performance, vCPU pinning,
-//! snapshots and hardware, switched from the header bar.
+//! snapshots and hardware, switched from the header bar. The console, pinning, snapshots and
+//! hardware pages are built when first shown: a window opens in one short main-loop turn, and
+//! a console connects only once someone looks at it.
 
 pub mod console;
 pub mod guest;
@@ -107,10 +109,10 @@ pub struct VmWindow {
     page: VmPage,
     summary: crate::session::model::VmSummary,
     _watch: Option<gtk::glib::SignalHandlerId>,
-    pinning: Controller<pinning::PinningPage>,
-    snapshots: Controller<snapshots::SnapshotsPage>,
+    pinning: Option<Controller<pinning::PinningPage>>,
+    snapshots: Option<Controller<snapshots::SnapshotsPage>>,
     performance: performance::PerformancePage,
-    console: Controller<console::ConsolePage>,
+    console: Option<Controller<console::ConsolePage>>,
     guest: Controller<guest::GuestGroup>,
 }
 
@@ -180,19 +182,56 @@ impl VmWindow {
         self.hardware = Some(editor);
     }
 
-    /// The vCPU pinning page.
-    pub fn pinning(&self) -> &Controller<pinning::PinningPage> {
-        &self.pinning
+    /// Builds the page on screen if it is one of those built when first shown.
+    fn build_page_if_shown(&mut self, widgets: &VmWindowWidgets, sender: &ComponentSender<Self>) {
+        let name = self.vm.name();
+        let connection = self.connection.clone();
+        match self.page {
+            VmPage::Console if self.console.is_none() => {
+                let page = console::ConsolePage::builder()
+                    .launch(console::ConsoleInit {
+                        name,
+                        uri: self.vm.connection_uri(),
+                        connection,
+                    })
+                    .forward(sender.input_sender(), |out| match out {
+                        console::ConsoleOutput::Run => VmWindowMsg::Act(VmAction::Run),
+                    });
+                widgets.console_box.append(page.widget());
+                self.console = Some(page);
+            }
+            VmPage::Pinning if self.pinning.is_none() => {
+                let page = pinning::PinningPage::builder()
+                    .launch(pinning::PinningInit { name, connection })
+                    .detach();
+                widgets.pinning_box.append(page.widget());
+                self.pinning = Some(page);
+            }
+            VmPage::Snapshots if self.snapshots.is_none() => {
+                let page = snapshots::SnapshotsPage::builder()
+                    .launch(snapshots::SnapshotsInit { name, connection })
+                    .detach();
+                widgets.snapshots_box.append(page.widget());
+                self.snapshots = Some(page);
+            }
+            VmPage::Hardware => self.build_editor_if_shown(widgets),
+            _ => {}
+        }
     }
 
-    /// The snapshots page.
-    pub fn snapshots(&self) -> &Controller<snapshots::SnapshotsPage> {
-        &self.snapshots
+    /// The vCPU pinning page, once it was shown.
+    pub fn pinning(&self) -> Option<&Controller<pinning::PinningPage>> {
+        self.pinning.as_ref()
     }
 
-    /// The console page.
-    pub fn console(&self) -> &Controller<console::ConsolePage> {
-        &self.console
+    /// The snapshots page, once it was shown.
+    pub fn snapshots(&self) -> Option<&Controller<snapshots::SnapshotsPage>> {
+        self.snapshots.as_ref()
+    }
+
+    /// The console page, once it was shown.
+    pub fn console(&self) -> Option<&Controller<console::ConsolePage>> {
+        self.console.as_ref()
     }
 
     /// The overview's guest group.
@@ -377,13 +416,22 @@ impl Component for VmWindow {
                         },
                     },
 
-                    add_titled_with_icon[Some("console"), &gettext("Console"), "utilities-terminal-symbolic"] = model.console.widget(),
+                    #[name = "console_box"]
+                    add_titled_with_icon[Some("console"), &gettext("Console"), "utilities-terminal-symbolic"] = &gtk::Box {
+                        set_orientation: gtk::Orientation::Vertical,
+                    },
 
                     add_titled_with_icon[Some("performance"), &gettext("Performance"), "power-profile-performance-symbolic"] = model.performance.widget(),
 
-                    add_titled_with_icon[Some("pinning"), &gettext("CPU Pinning"), "view-grid-symbolic"] = model.pinning.widget(),
+                    #[name = "pinning_box"]
+                    add_titled_with_icon[Some("pinning"), &gettext("CPU Pinning"), "view-grid-symbolic"] = &gtk::Box {
+                        set_orientation: gtk::Orientation::Vertical,
+                    },
 
-                    add_titled_with_icon[Some("snapshots"), &gettext("Snapshots"), "camera-photo-symbolic"] = model.snapshots.widget(),
+                    #[name = "snapshots_box"]
+                    add_titled_with_icon[Some("snapshots"), &gettext("Snapshots"), "camera-photo-symbolic"] = &gtk::Box {
+                        set_orientation: gtk::Orientation::Vertical,
+                    },
 
                     add_titled_with_icon[Some("hardware"), &gettext("Hardware"), "preferences-system-symbolic"] = &gtk::Box {
                         set_orientation: gtk::Orientation::Vertical,
@@ -428,41 +476,20 @@ impl Component for VmWindow {
                 }
             })
         };
-        let pinning = pinning::PinningPage::builder()
-            .launch(pinning::PinningInit {
-                name: init.vm.name(),
-                connection: init.connection.clone(),
-            })
-            .detach();
-        let snapshots = snapshots::SnapshotsPage::builder()
-            .launch(snapshots::SnapshotsInit {
-                name: init.vm.name(),
-                connection: init.connection.clone(),
-            })
-            .detach();
-        let console = console::ConsolePage::builder()
-            .launch(console::ConsoleInit {
-                name: init.vm.name(),
-                uri: init.vm.connection_uri(),
-                connection: init.connection.clone(),
-            })
-            .forward(sender.input_sender(), |out| match out {
-                console::ConsoleOutput::Run => VmWindowMsg::Act(VmAction::Run),
-            });
         let guest = guest::GuestGroup::builder()
             .launch(guest::GuestInit {
                 name: init.vm.name(),
                 connection: init.connection.clone(),
             })
             .detach();
-        let model = VmWindow {
+        let mut model = VmWindow {
             hardware: None,
             pending_domain: None,
             guest,
-            pinning,
-            snapshots,
+            pinning: None,
+            snapshots: None,
             performance: performance::PerformancePage::new(&init.vm),
-            console,
+            console: None,
             summary: init.vm.summary(),
             vm: init.vm,
             connection: init.connection,
@@ -482,6 +509,7 @@ impl Component for VmWindow {
             .sync_create()
             .build();
         show_page(&widgets.stack, model.page);
+        model.build_page_if_shown(&widgets, &sender);
         model.load_domain(&sender);
         ComponentParts { model, widgets }
     }
@@ -498,7 +526,7 @@ impl Component for VmWindow {
         if show {
             show_page(&widgets.stack, self.page);
         }
-        self.build_editor_if_shown(widgets);
+        self.build_page_if_shown(widgets, &sender);
         self.update_view(widgets, sender);
     }
 
@@ -517,12 +545,15 @@ impl Component for VmWindow {
                 let _ = sender.output(VmWindowOutput::Act(action, target));
             }
             VmWindowMsg::Connection(conn) => {
-                self.pinning
-                    .emit(pinning::PinningMsg::Connection(conn.clone()));
-                self.console
-                    .emit(console::ConsoleMsg::Connection(conn.clone()));
-                self.snapshots
-                    .emit(snapshots::SnapshotsMsg::Connection(conn.clone()));
+                if let Some(page) = &self.pinning {
+                    page.emit(pinning::PinningMsg::Connection(conn.clone()));
+                }
+                if let Some(page) = &self.console {
+                    page.emit(console::ConsoleMsg::Connection(conn.clone()));
+                }
+                if let Some(page) = &self.snapshots {
+                    page.emit(snapshots::SnapshotsMsg::Connection(conn.clone()));
+                }
                 self.guest.emit(guest::GuestMsg::Connection(conn.clone()));
                 let reconnected = conn.is_some();
                 self.connection = conn;
