@@ -4,6 +4,7 @@
 pub mod graph;
 pub mod pinning_matrix;
 pub mod release_keys;
+pub mod screen;
 pub mod serial_console;
 pub mod spice_display;
 pub mod vnc_display;

@@ -427,7 +427,7 @@ impl SpiceDisplay {
         let imp = self.imp();
         imp.hint_visible
             .get()
-            .then(|| crate::widgets::vnc_display::grab_hint_text(imp.release.borrow().keys()))
+            .then(|| crate::widgets::screen::grab_hint_text(imp.release.borrow().keys()))
     }
 
     /// A copy of the guest's screen as a texture (RGB), once connected.

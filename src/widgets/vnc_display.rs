@@ -15,9 +15,7 @@ mod connection;
 mod guest_size;
 mod input;
 pub mod keymap;
-pub(crate) mod memory;
 mod render;
-pub mod scaling;
 pub mod typing;
 
 use std::os::fd::OwnedFd;
@@ -27,9 +25,8 @@ use gtk::glib;
 use gtk::glib::subclass::prelude::*;
 use gtk::prelude::*;
 
+pub use crate::widgets::screen::scaling::Scaling;
 pub use keymap::KeyCombo;
-pub(crate) use render::{draw_grab_hint, grab_hint_text};
-pub use scaling::Scaling;
 
 /// Where the display's connection stands; also the `status` property (see [`VncStatus`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -385,7 +382,7 @@ impl VncDisplay {
         let imp = self.imp();
         imp.hint_visible
             .get()
-            .then(|| crate::widgets::vnc_display::grab_hint_text(imp.release.borrow().keys()))
+            .then(|| crate::widgets::screen::grab_hint_text(imp.release.borrow().keys()))
     }
 
     /// A copy of the guest's screen as a texture (RGB), once connected.

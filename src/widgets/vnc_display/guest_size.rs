@@ -12,7 +12,7 @@ use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 
 use super::imp;
-use super::scaling::Scaling;
+use crate::widgets::screen::scaling::Scaling;
 
 /// How long the widget keeps one size before the guest is asked for it.
 const SETTLE: Duration = Duration::from_millis(300);

@@ -1,0 +1,376 @@
+//! The guest's screen as both console displays (VNC and SPICE) keep and draw it: an RGB24
+//! cairo image in our own memory (see [`memory`]), drawn 1:1 as tiles whose render nodes are
+//! kept from frame to frame until the server changes part of them (GTK then repaints only the
+//! damaged tiles), or scaled to fit with a filter (see [`scaling`]); the letterbox around it,
+//! the "keyboard grabbed" hint over it, and copies of it (texture, pixel).
+//!
+//! Render nodes record paints of the image without copying its pixels (cairo's recordings
+//! keep a copy-on-write reference that is only copied when the surface is flushed, marked
+//! dirty or finished, which never happens while the pixels are written). A node therefore
+//! draws the pixels as they are when GTK renders it, in the same frame as it was made: no
+//! full-screen copy per frame.
+
+pub(crate) mod memory;
+pub mod scaling;
+
+use std::cell::RefCell;
+
+use gtk::glib::translate::ToGlibPtr;
+use gtk::prelude::*;
+use gtk::{cairo, gdk, glib, graphene};
+
+use scaling::{Placement, Scaling};
+
+/// Background when there is no picture: a neutral dark grey.
+const IDLE_BACKGROUND: gdk::RGBA = gdk::RGBA::new(0.14, 0.14, 0.14, 1.0);
+/// Around a letterboxed picture.
+const LETTERBOX: gdk::RGBA = gdk::RGBA::BLACK;
+/// Side of a square tile of the 1:1 picture, in guest pixels.
+const TILE: u32 = 256;
+
+/// The guest's screen: an RGB24 cairo image (little-endian words 0x00RRGGBB) and the render
+/// nodes of its 1:1 tiles.
+pub(crate) struct Screen {
+    width: u32,
+    height: u32,
+    surface: cairo::ImageSurface,
+    /// The drawn tiles, row by row; `None` for a tile changed since it was drawn.
+    tiles: RefCell<Vec<Option<gtk::gsk::RenderNode>>>,
+}
+
+impl Screen {
+    /// A black `width`×`height` screen, its pixels in memory suited to `display`.
+    pub(crate) fn new(
+        width: u32,
+        height: u32,
+        display: &gdk::Display,
+    ) -> Result<Self, cairo::Error> {
+        let (Ok(w), Ok(h)) = (i32::try_from(width), i32::try_from(height)) else {
+            return Err(cairo::Error::InvalidSize);
+        };
+        let surface = memory::framebuffer_image(display, w, h)?;
+        // Once, as cairo asks before direct access; never again while the pixels are written.
+        surface.flush();
+        let tiles = (width.div_ceil(TILE) * height.div_ceil(TILE)) as usize;
+        Ok(Self {
+            width,
+            height,
+            surface,
+            tiles: RefCell::new(vec![None; tiles]),
+        })
+    }
+
+    /// Width and height in guest pixels.
+    pub(crate) fn size(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    /// The image itself (it lives as long as any clone of it).
+    pub(crate) fn surface(&self) -> &cairo::ImageSurface {
+        &self.surface
+    }
+
+    /// Bytes from one row of pixels to the next.
+    pub(crate) fn stride(&self) -> usize {
+        usize::try_from(self.surface.stride()).unwrap_or(0)
+    }
+
+    /// The pixel memory: `stride * height` bytes, fixed for the image's life.
+    pub(crate) fn data(&self) -> Option<*mut u8> {
+        // SAFETY: reads the data pointer of an image surface we hold.
+        let data =
+            unsafe { cairo::ffi::cairo_image_surface_get_data(self.surface.to_glib_none().0) };
+        (!data.is_null()).then_some(data)
+    }
+
+    /// Reads the pixels.
+    fn bytes(&self) -> Option<&[u8]> {
+        // SAFETY: an image surface's data pointer stays valid for the surface's life (at least
+        // as long as `self`) and covers `stride * height` bytes. The writers (the SPICE
+        // display's copy, gvnc's framebuffer) run on this thread and not while this borrow is
+        // held.
+        self.data()
+            .map(|d| unsafe { std::slice::from_raw_parts(d, self.stride() * self.height as usize) })
+    }
+
+    /// Forgets the drawn tiles that the rectangle (`x`, `y`, `w`, `h`) touches (clipped to the
+    /// screen).
+    pub(crate) fn damage(&self, x: i32, y: i32, w: i32, h: i32) {
+        let Some((rows, cols)) = tiles_touched(self.width, self.height, x, y, w, h) else {
+            return;
+        };
+        let per_row = self.width.div_ceil(TILE);
+        let mut tiles = self.tiles.borrow_mut();
+        for row in rows {
+            for col in cols.clone() {
+                if let Some(tile) = tiles.get_mut((row * per_row + col) as usize) {
+                    *tile = None;
+                }
+            }
+        }
+    }
+
+    /// Appends the picture at its own size as tiles, drawing again only the damaged ones.
+    fn append_tiles(&self, snapshot: &gtk::Snapshot) {
+        let cols = self.width.div_ceil(TILE);
+        let mut tiles = self.tiles.borrow_mut();
+        for (i, tile) in tiles.iter_mut().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            if tile.is_none() {
+                *tile = self.draw_tile((i % cols) * TILE, (i / cols) * TILE);
+            }
+            if let Some(node) = tile {
+                snapshot.append_node(node);
+            }
+        }
+    }
+
+    /// A render node of the tile at (`x`, `y`): a paint of that part of the image.
+    fn draw_tile(&self, x: u32, y: u32) -> Option<gtk::gsk::RenderNode> {
+        let w = TILE.min(self.width.checked_sub(x)?);
+        let h = TILE.min(self.height.checked_sub(y)?);
+        let snapshot = gtk::Snapshot::new();
+        let rect = graphene::Rect::new(x as f32, y as f32, w as f32, h as f32);
+        let cr = snapshot.append_cairo(&rect);
+        let drawn = cr
+            .set_source_surface(&self.surface, 0.0, 0.0)
+            .and_then(|()| {
+                cr.source().set_filter(cairo::Filter::Nearest);
+                cr.rectangle(f64::from(x), f64::from(y), f64::from(w), f64::from(h));
+                cr.fill()
+            });
+        drop(cr);
+        if let Err(e) = drawn {
+            tracing::debug!("cannot draw a tile of the screen: {e}");
+            return None;
+        }
+        snapshot.to_node()
+    }
+
+    /// Paints the whole image on `cr` at its own size (the caller sets the transform).
+    fn paint(&self, cr: &cairo::Context, filter: cairo::Filter) -> Result<(), cairo::Error> {
+        cr.set_source_surface(&self.surface, 0.0, 0.0)?;
+        cr.source().set_filter(filter);
+        cr.paint()
+    }
+
+    /// The colour of the pixel at (`x`, `y`) as (red, green, blue).
+    pub(crate) fn rgb_at(&self, x: u32, y: u32) -> Option<(u8, u8, u8)> {
+        if x >= self.width || y >= self.height {
+            return None;
+        }
+        let offset = y as usize * self.stride() + x as usize * 4;
+        let px = self.bytes()?.get(offset..offset + 4)?;
+        Some((px[2], px[1], px[0]))
+    }
+
+    /// An RGB copy of the whole screen.
+    pub(crate) fn to_texture(&self) -> Option<gdk::Texture> {
+        let (w, h) = (self.width as usize, self.height as usize);
+        let stride = self.stride();
+        let mut rgb = Vec::with_capacity(w * h * 3);
+        for row in self.bytes()?.chunks_exact(stride).take(h) {
+            for px in row[..w * 4].chunks_exact(4) {
+                rgb.extend_from_slice(&[px[2], px[1], px[0]]);
+            }
+        }
+        let texture = gdk::MemoryTexture::new(
+            i32::try_from(self.width).ok()?,
+            i32::try_from(self.height).ok()?,
+            gdk::MemoryFormat::R8g8b8,
+            &glib::Bytes::from_owned(rgb),
+            w * 3,
+        );
+        Some(texture.upcast())
+    }
+}
+
+/// The rows and columns of the tiles of a `width`×`height` screen that the rectangle (`x`,
+/// `y`, `w`, `h`) touches once clipped to the screen; `None` when it misses the screen.
+fn tiles_touched(
+    width: u32,
+    height: u32,
+    x: i32,
+    y: i32,
+    w: i32,
+    h: i32,
+) -> Option<(std::ops::RangeInclusive<u32>, std::ops::RangeInclusive<u32>)> {
+    let (right, bottom) = (x.saturating_add(w), y.saturating_add(h));
+    let misses = |start: i32, end: i32, size: u32| {
+        size == 0 || end <= 0 || end <= start || i64::from(start) >= i64::from(size)
+    };
+    if misses(x, right, width) || misses(y, bottom, height) {
+        return None;
+    }
+    let clip = |v: i32, size: u32| u32::try_from(v.max(0)).unwrap_or(0).min(size - 1);
+    let (x0, y0) = (clip(x, width), clip(y, height));
+    let (x1, y1) = (clip(right - 1, width), clip(bottom - 1, height));
+    Some((y0 / TILE..=y1 / TILE, x0 / TILE..=x1 / TILE))
+}
+
+/// What a display widget showing a screen of `size` (none yet: `None`) in `mode` asks for
+/// along `orientation`, as [`gtk::subclass::widget::WidgetImpl::measure`] returns it.
+pub(crate) fn measure(
+    widget: &gtk::Widget,
+    mode: Scaling,
+    size: Option<(u32, u32)>,
+    orientation: gtk::Orientation,
+) -> (i32, i32, i32, i32) {
+    let Some((w, h)) = size else {
+        return (0, 0, -1, -1);
+    };
+    let sf = widget.scale_factor();
+    let (nat_w, nat_h) = scaling::requested_size(w, h, sf);
+    let (min_w, min_h) = scaling::minimum_size(mode, w, h, sf);
+    match orientation {
+        gtk::Orientation::Horizontal => (min_w, nat_w, -1, -1),
+        _ => (min_h, nat_h, -1, -1),
+    }
+}
+
+/// Where a screen of `size` sits in `widget` as it is now, with the screen's width and height.
+pub(crate) fn placement(
+    widget: &gtk::Widget,
+    mode: Scaling,
+    size: Option<(u32, u32)>,
+) -> Option<(Placement, u32, u32)> {
+    let (fw, fh) = size?;
+    let p = scaling::place(
+        mode,
+        fw,
+        fh,
+        f64::from(widget.width()),
+        f64::from(widget.height()),
+        f64::from(widget.scale_factor()),
+    );
+    Some((p, fw, fh))
+}
+
+/// Draws `screen` (none yet: a neutral background) in `widget`, placed for `mode`, with the
+/// grab hint `hint` over it.
+pub(crate) fn draw(
+    widget: &gtk::Widget,
+    snapshot: &gtk::Snapshot,
+    screen: Option<&Screen>,
+    mode: Scaling,
+    hint: Option<&str>,
+) {
+    let (w, h) = (widget.width() as f32, widget.height() as f32);
+    let all = graphene::Rect::new(0.0, 0.0, w, h);
+    let placed = screen.and_then(|s| Some((s, placement(widget, mode, Some(s.size()))?)));
+    let Some((screen, (p, fw, fh))) = placed else {
+        snapshot.append_color(&IDLE_BACKGROUND, &all);
+        return;
+    };
+    let area = graphene::Rect::new(
+        p.x as f32,
+        p.y as f32,
+        (f64::from(fw) * p.scale) as f32,
+        (f64::from(fh) * p.scale) as f32,
+    );
+    // The letterbox only where the picture leaves room: filling the whole widget under a
+    // picture that covers it costs a full-window fill per frame in software renderers.
+    if !area.contains_rect(&all) {
+        snapshot.append_color(&LETTERBOX, &all);
+    }
+    if (p.scale * f64::from(widget.scale_factor()) - 1.0).abs() < 1e-9 {
+        // 1:1 on device pixels: tiles, of which only damaged ones are drawn again.
+        snapshot.save();
+        snapshot.translate(&graphene::Point::new(p.x as f32, p.y as f32));
+        snapshot.scale(p.scale as f32, p.scale as f32);
+        screen.append_tiles(snapshot);
+        snapshot.restore();
+    } else {
+        let cr = snapshot.append_cairo(&area);
+        cr.translate(p.x, p.y);
+        cr.scale(p.scale, p.scale);
+        // Bilinear rather than cairo's "good" filter: scaling a full-screen frame down with
+        // "good" (a convolution over every source pixel) costs several times as much per
+        // frame, which caps the frame rate of a moving picture; bilinear stays smooth.
+        let filter = if p.integer_scale || mode == Scaling::Native {
+            cairo::Filter::Nearest
+        } else {
+            cairo::Filter::Bilinear
+        };
+        if let Err(e) = screen.paint(&cr, filter) {
+            tracing::debug!("cannot draw the screen: {e}");
+        }
+    }
+    if let Some(text) = hint {
+        draw_grab_hint(widget, snapshot, w, text);
+    }
+}
+
+/// The "keyboard grabbed" hint's text for the release keys `keys`.
+pub(crate) fn grab_hint_text(keys: &crate::widgets::release_keys::ReleaseKeys) -> String {
+    crate::i18n::gettext_f(
+        "Keyboard grabbed — press {} to release it",
+        &[&keys.label()],
+    )
+}
+
+/// Draws the "keyboard grabbed" hint `text` at the top of a display `width` wide.
+fn draw_grab_hint(widget: &gtk::Widget, snapshot: &gtk::Snapshot, width: f32, text: &str) {
+    let layout = widget.create_pango_layout(Some(text));
+    let pad = 8.0;
+    let max_text = ((width - 6.0 * pad).max(40.0) * gtk::pango::SCALE as f32) as i32;
+    layout.set_width(max_text);
+    layout.set_wrap(gtk::pango::WrapMode::WordChar);
+    layout.set_alignment(gtk::pango::Alignment::Center);
+    let (_, logical) = layout.pixel_extents();
+    let (tx, tw, th) = (
+        logical.x() as f32,
+        logical.width() as f32,
+        logical.height() as f32,
+    );
+    let x = ((width - tw) / 2.0).max(pad);
+    let y = pad * 2.0;
+    let bg = graphene::Rect::new(x - pad, y - pad / 2.0, tw + 2.0 * pad, th + pad);
+    let rounded = gtk::gsk::RoundedRect::from_rect(bg, 6.0);
+    snapshot.push_rounded_clip(&rounded);
+    snapshot.append_color(&gdk::RGBA::new(0.0, 0.0, 0.0, 0.7), &bg);
+    snapshot.pop();
+    snapshot.save();
+    snapshot.translate(&graphene::Point::new(x - tx, y));
+    snapshot.append_layout(&layout, &gdk::RGBA::WHITE);
+    snapshot.restore();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tiles (row by row) of a `width`×`height` screen that a damage of `rect` forgets.
+    fn damaged(width: u32, height: u32, rect: (i32, i32, i32, i32)) -> Vec<u32> {
+        let Some((rows, cols)) = tiles_touched(width, height, rect.0, rect.1, rect.2, rect.3)
+        else {
+            return Vec::new();
+        };
+        let per_row = width.div_ceil(TILE);
+        rows.flat_map(|r| cols.clone().map(move |c| r * per_row + c))
+            .collect()
+    }
+
+    #[test]
+    fn damage_forgets_exactly_the_tiles_it_touches() {
+        // 1280×800: 5 columns, 4 rows of 256-pixel tiles.
+        assert_eq!(damaged(1280, 800, (0, 0, 1, 1)), [0]);
+        assert_eq!(damaged(1280, 800, (255, 255, 2, 2)), [0, 1, 5, 6]);
+        assert_eq!(damaged(1280, 800, (256, 0, 256, 256)), [1]);
+        assert_eq!(
+            damaged(1280, 800, (0, 0, 1280, 800)),
+            (0..20).collect::<Vec<_>>()
+        );
+        // Clipped to the screen; nothing for an empty rectangle or one outside the screen.
+        assert_eq!(damaged(1280, 800, (-50, 790, 100, 100)), [15]);
+        assert_eq!(damaged(1280, 800, (1200, 700, 500, 500)), [14, 19]);
+        assert!(damaged(1280, 800, (10, 10, 0, 5)).is_empty());
+        assert!(damaged(1280, 800, (5000, 5000, 10, 10)).is_empty());
+        assert!(damaged(1280, 800, (-20, 0, 20, 10)).is_empty());
+        assert!(damaged(0, 0, (0, 0, 10, 10)).is_empty());
+        assert_eq!(
+            damaged(300, 10, (i32::MAX - 1, 0, i32::MAX, 1)),
+            Vec::<u32>::new()
+        );
+    }
+}
