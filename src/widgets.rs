@@ -1,6 +1,7 @@
 //! Custom GTK widgets (GObject subclasses): time-series graphs, the vCPU pinning matrix, the
 //! VNC and SPICE displays (with the keys that end their keyboard grab) and the serial console.
 
+pub(crate) mod console_input;
 pub mod graph;
 pub mod pinning_matrix;
 pub mod release_keys;

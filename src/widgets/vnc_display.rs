@@ -134,8 +134,10 @@ mod imp {
         #[property(get, set = Self::set_scaling_mode, builder(Scaling::Fit))]
         pub(super) scaling: Cell<Scaling>,
         /// Whether the keyboard is grabbed (system shortcuts go to the guest).
-        #[property(get)]
-        pub(super) keyboard_grabbed: Cell<bool>,
+        #[property(get = Self::is_keyboard_grabbed)]
+        pub(super) keyboard_grabbed: std::marker::PhantomData<bool>,
+        /// The keyboard grab, its hint and the keys that end it.
+        pub(super) grab: crate::widgets::console_input::KeyboardGrab,
         /// Whether the server takes absolute pointer positions (a tablet in the guest).
         #[property(get)]
         pub(super) absolute_pointer: Cell<bool>,
@@ -170,12 +172,6 @@ mod imp {
         /// In relative mode: the last pointer position in framebuffer pixels (unclamped), from
         /// which the next motion is measured; `None` until the pointer moves in the widget.
         pub(super) relative_from: Cell<Option<(f64, f64)>>,
-        /// The keys that end the grab, and the keys held towards them.
-        pub(super) release: RefCell<crate::widgets::release_keys::ReleaseTracker>,
-        pub(super) grab_keys:
-            RefCell<Option<(glib::WeakRef<gtk::Widget>, gtk::EventControllerKey)>>,
-        pub(super) hint_visible: Cell<bool>,
-        pub(super) hint_timeout: RefCell<Option<glib::SourceId>>,
         pub(super) remote_cursor: RefCell<Option<gdk::Cursor>>,
 
         pub(super) server_clipboard: RefCell<Option<String>>,
@@ -256,6 +252,10 @@ mod imp {
     }
 
     impl VncDisplay {
+        fn is_keyboard_grabbed(&self) -> bool {
+            self.grab.grabbed()
+        }
+
         fn set_scaling_mode(&self, mode: Scaling) {
             if self.scaling.replace(mode) != mode {
                 let obj = self.obj();
@@ -365,14 +365,14 @@ impl VncDisplay {
 
     /// The keys that end a keyboard grab.
     pub fn release_keys(&self) -> crate::widgets::release_keys::ReleaseKeys {
-        self.imp().release.borrow().keys().clone()
+        self.imp().grab.release().borrow().keys().clone()
     }
 
     /// Sets the keys that end a keyboard grab (applies to a grab under way, and its hint).
     pub fn set_release_keys(&self, keys: crate::widgets::release_keys::ReleaseKeys) {
         let imp = self.imp();
-        let changed = imp.release.borrow_mut().set_keys(keys);
-        if changed && imp.hint_visible.get() {
+        let changed = imp.grab.release().borrow_mut().set_keys(keys);
+        if changed && imp.grab.hint_visible() {
             self.queue_draw();
         }
     }
@@ -380,9 +380,9 @@ impl VncDisplay {
     /// The hint shown over the display while it is up (after a grab).
     pub fn grab_hint(&self) -> Option<String> {
         let imp = self.imp();
-        imp.hint_visible
-            .get()
-            .then(|| crate::widgets::screen::grab_hint_text(imp.release.borrow().keys()))
+        imp.grab
+            .hint_visible()
+            .then(|| crate::widgets::screen::grab_hint_text(imp.grab.release().borrow().keys()))
     }
 
     /// A copy of the guest's screen as a texture (RGB), once connected.

@@ -4,25 +4,19 @@
 //! Keys go as PC XT (set 1) scan codes, from the VNC display's evdev → qnum table: a qnum folds
 //! the `E0` prefix into bit 7, spice-client-glib wants it as bit 8 (`0x1xx`). The pointer goes
 //! as absolute positions in SPICE's client mouse mode (a tablet or the agent in the guest),
-//! else as relative motion in whole guest pixels (server mode). The controllers only unpack
-//! events and call `process_*`, which tests can call directly.
+//! else as relative motion in whole guest pixels (server mode). The event controllers and the
+//! keyboard grab are the ones both displays share ([`console_input`]); they only unpack events
+//! and call `process_*`, which tests can call directly.
 
-use std::time::Duration;
-
-use gtk::glib::translate::IntoGlib;
-use gtk::prelude::*;
 use gtk::subclass::prelude::*;
-use gtk::{gdk, glib};
 use spice_client_glib::InputsChannel;
 
 use super::{KeyCombo, SpiceError, imp};
+use crate::widgets::console_input::{self, ConsoleInput, KeyboardGrab};
 use crate::widgets::vnc_display::keymap;
 
-/// How long the "keyboard grabbed" hint stays up.
-const HINT_TIME: Duration = Duration::from_secs(4);
-
 /// Name of the capture-phase key controller a grab puts on the window.
-pub(super) const GRAB_CONTROLLER_NAME: &str = "hangar-spice-keyboard-grab";
+const GRAB_CONTROLLER_NAME: &str = "hangar-spice-keyboard-grab";
 
 /// spice-client-glib's scan code for a qnum: the `E0` prefix as bit 8 instead of bit 7.
 pub(crate) fn scancode_from_qnum(qnum: u16) -> u32 {
@@ -48,101 +42,9 @@ fn spice_button(button: u32) -> Option<(i32, i32)> {
 const BUTTON_UP: i32 = 4;
 const BUTTON_DOWN: i32 = 5;
 
-/// A key controller that hands keys to the display (`capture`: for the window, in a grab).
-fn key_controller(display: &super::SpiceDisplay, capture: bool) -> gtk::EventControllerKey {
-    let keys = gtk::EventControllerKey::new();
-    if capture {
-        keys.set_name(Some(GRAB_CONTROLLER_NAME));
-        keys.set_propagation_phase(gtk::PropagationPhase::Capture);
-    }
-    let weak = display.downgrade();
-    keys.connect_key_pressed(move |_, keyval, keycode, _| {
-        let handled = weak
-            .upgrade()
-            .is_some_and(|o| o.imp().process_key(keyval.into_glib(), keycode, true));
-        if handled {
-            glib::Propagation::Stop
-        } else {
-            glib::Propagation::Proceed
-        }
-    });
-    let weak = display.downgrade();
-    keys.connect_key_released(move |_, keyval, keycode, _| {
-        if let Some(o) = weak.upgrade() {
-            o.imp().process_key(keyval.into_glib(), keycode, false);
-        }
-    });
-    keys
-}
-
 impl imp::SpiceDisplay {
     pub(super) fn setup_input(&self) {
-        let obj = self.obj();
-        obj.add_controller(key_controller(&obj, false));
-
-        let focus = gtk::EventControllerFocus::new();
-        let weak = obj.downgrade();
-        focus.connect_leave(move |_| {
-            if let Some(o) = weak.upgrade() {
-                let imp = o.imp();
-                imp.release_held_keys_with(imp.inputs().as_ref());
-                imp.release_keyboard();
-            }
-        });
-        let weak = obj.downgrade();
-        focus.connect_enter(move |_| {
-            if let Some(o) = weak.upgrade() {
-                o.imp().on_focus_in_clipboard();
-            }
-        });
-        obj.add_controller(focus);
-
-        let click = gtk::GestureClick::new();
-        click.set_button(0);
-        let weak = obj.downgrade();
-        click.connect_pressed(move |g, _n, x, y| {
-            if let Some(o) = weak.upgrade() {
-                o.grab_focus();
-                if !o.imp().keyboard_grabbed.get() && o.imp().live.borrow().is_some() {
-                    o.imp().grab_keyboard();
-                }
-                o.imp().process_button(g.current_button(), true, x, y);
-            }
-        });
-        let weak = obj.downgrade();
-        click.connect_released(move |g, _n, x, y| {
-            if let Some(o) = weak.upgrade() {
-                o.imp().process_button(g.current_button(), false, x, y);
-            }
-        });
-        obj.add_controller(click);
-
-        let motion = gtk::EventControllerMotion::new();
-        let weak = obj.downgrade();
-        motion.connect_motion(move |_, x, y| {
-            if let Some(o) = weak.upgrade() {
-                o.imp().process_motion(x, y);
-            }
-        });
-        let weak = obj.downgrade();
-        motion.connect_leave(move |_| {
-            if let Some(o) = weak.upgrade() {
-                o.imp().relative_from.set(None);
-            }
-        });
-        obj.add_controller(motion);
-
-        let scroll = gtk::EventControllerScroll::new(
-            gtk::EventControllerScrollFlags::BOTH_AXES | gtk::EventControllerScrollFlags::DISCRETE,
-        );
-        let weak = obj.downgrade();
-        scroll.connect_scroll(move |_, dx, dy| {
-            if let Some(o) = weak.upgrade() {
-                o.imp().process_scroll(dx, dy);
-            }
-            glib::Propagation::Stop
-        });
-        obj.add_controller(scroll);
+        console_input::attach_controllers(&*self.obj());
     }
 
     /// A key went down or up. Returns whether it was sent to the guest.
@@ -154,7 +56,7 @@ impl imp::SpiceDisplay {
             return false;
         }
         if pressed {
-            self.track_release_combo(keyval, true);
+            console_input::track_release_keys(&*self.obj(), keyval, true);
             let mut held = self.held_keys.borrow_mut();
             let scancode = match held.iter().find(|(k, _)| *k == keycode) {
                 Some((_, s)) => *s,
@@ -181,7 +83,7 @@ impl imp::SpiceDisplay {
             if scancode != 0 {
                 inputs.key_release(scancode);
             }
-            self.track_release_combo(keyval, false);
+            console_input::track_release_keys(&*self.obj(), keyval, false);
         }
         true
     }
@@ -189,32 +91,11 @@ impl imp::SpiceDisplay {
     /// The scan code for a key code; Print Screen with Alt down is SysRq, as on a PC.
     fn scancode_for(&self, keycode: u32) -> u32 {
         let evdev = keycode.checked_sub(keymap::X11_KEYCODE_OFFSET);
-        if evdev == Some(u32::from(keymap::EVDEV_SYSRQ)) && self.release.borrow().alt_down() {
+        if evdev == Some(u32::from(keymap::EVDEV_SYSRQ)) && self.grab.release().borrow().alt_down()
+        {
             return scancode_from_qnum(keymap::SYSRQ_WITH_ALT);
         }
         keymap::qnum_from_keycode(keycode).map_or(0, scancode_from_qnum)
-    }
-
-    /// The release keys pressed together and let go (with nothing else typed) end the grab,
-    /// or without one move the focus on to the next control.
-    fn track_release_combo(&self, keyval: u32, pressed: bool) {
-        if pressed {
-            self.release.borrow_mut().press(keyval);
-            return;
-        }
-        if !self.release.borrow_mut().release(keyval) {
-            return;
-        }
-        if self.keyboard_grabbed.get() {
-            self.release_keyboard();
-        } else {
-            // Without a grab (the focus came by keyboard) the display would otherwise keep
-            // every key, Tab included: the release keys hand the focus on, as Tab would.
-            let obj = self.obj();
-            if let Some(root) = obj.root() {
-                root.child_focus(gtk::DirectionType::TabForward);
-            }
-        }
     }
 
     /// Lets every key the guest thinks is down go.
@@ -225,7 +106,7 @@ impl imp::SpiceDisplay {
                 inputs.key_release(*scancode);
             }
         }
-        self.release.borrow_mut().clear();
+        self.grab.release().borrow_mut().clear();
     }
 
     pub(super) fn send_combo(&self, combo: KeyCombo) -> Result<(), SpiceError> {
@@ -307,65 +188,62 @@ impl imp::SpiceDisplay {
         }
     }
 
-    /// Takes the keyboard: the toplevel stops acting on system shortcuts, the window's own
-    /// shortcuts are bypassed, and a hint says how to get the keyboard back.
+    /// Takes the keyboard (see [`console_input::grab_keyboard`]).
     pub(super) fn grab_keyboard(&self) {
-        let obj = self.obj();
-        if self.keyboard_grabbed.replace(true) {
-            return;
-        }
-        if let Some(toplevel) = toplevel_of(&obj) {
-            toplevel.inhibit_system_shortcuts(None::<&gdk::Event>);
-        }
-        if let Some(root) = obj.root() {
-            let keys = key_controller(&obj, true);
-            root.add_controller(keys.clone());
-            self.grab_keys
-                .replace(Some((root.upcast::<gtk::Widget>().downgrade(), keys)));
-        }
-        self.set_hint(true);
-        obj.notify_keyboard_grabbed();
+        console_input::grab_keyboard(&*self.obj());
     }
 
+    /// Gives the keyboard back to the host.
     pub(super) fn release_keyboard(&self) {
-        if !self.keyboard_grabbed.replace(false) {
-            return;
-        }
-        let obj = self.obj();
-        if let Some(toplevel) = toplevel_of(&obj) {
-            toplevel.restore_system_shortcuts();
-        }
-        if let Some((root, keys)) = self.grab_keys.take()
-            && let Some(root) = root.upgrade()
-        {
-            root.remove_controller(&keys);
-        }
-        self.set_hint(false);
-        obj.notify_keyboard_grabbed();
-    }
-
-    fn set_hint(&self, visible: bool) {
-        if let Some(id) = self.hint_timeout.take() {
-            id.remove();
-        }
-        self.hint_visible.set(visible);
-        if visible {
-            let weak = self.obj().downgrade();
-            let id = glib::timeout_add_local_once(HINT_TIME, move || {
-                if let Some(o) = weak.upgrade() {
-                    o.imp().hint_timeout.replace(None);
-                    o.imp().hint_visible.set(false);
-                    o.queue_draw();
-                }
-            });
-            self.hint_timeout.replace(Some(id));
-        }
-        self.obj().queue_draw();
+        console_input::release_keyboard(&*self.obj());
     }
 }
 
-fn toplevel_of(widget: &super::SpiceDisplay) -> Option<gdk::Toplevel> {
-    widget.native()?.surface()?.downcast::<gdk::Toplevel>().ok()
+impl ConsoleInput for super::SpiceDisplay {
+    fn keyboard_grab(&self) -> &KeyboardGrab {
+        &self.imp().grab
+    }
+
+    fn grab_controller_name(&self) -> &'static str {
+        GRAB_CONTROLLER_NAME
+    }
+
+    fn session_open(&self) -> bool {
+        self.imp().live.borrow().is_some()
+    }
+
+    fn key(&self, keyval: u32, keycode: u32, pressed: bool) -> bool {
+        self.imp().process_key(keyval, keycode, pressed)
+    }
+
+    fn release_held_keys(&self) {
+        let imp = self.imp();
+        imp.release_held_keys_with(imp.inputs().as_ref());
+    }
+
+    fn focus_entered(&self) {
+        self.imp().on_focus_in_clipboard();
+    }
+
+    fn button(&self, button: u32, pressed: bool, x: f64, y: f64) {
+        self.imp().process_button(button, pressed, x, y);
+    }
+
+    fn motion(&self, x: f64, y: f64) {
+        self.imp().process_motion(x, y);
+    }
+
+    fn pointer_left(&self) {
+        self.imp().relative_from.set(None);
+    }
+
+    fn scroll(&self, dx: f64, dy: f64) {
+        self.imp().process_scroll(dx, dy);
+    }
+
+    fn grab_changed(&self) {
+        self.notify_keyboard_grabbed();
+    }
 }
 
 #[cfg(test)]

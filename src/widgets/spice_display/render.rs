@@ -161,9 +161,9 @@ impl imp::SpiceDisplay {
         let obj = self.obj();
         let picture = self.picture.borrow();
         let hint = self
-            .hint_visible
-            .get()
-            .then(|| screen::grab_hint_text(self.release.borrow().keys()));
+            .grab
+            .hint_visible()
+            .then(|| screen::grab_hint_text(self.grab.release().borrow().keys()));
         screen::draw(
             obj.upcast_ref(),
             snapshot,

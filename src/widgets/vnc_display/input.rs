@@ -1,8 +1,7 @@
-//! Keyboard and pointer: GTK events to RFB key and pointer events, the keyboard grab (with its
-//! hint and the release keys), and key combinations sent from a menu.
-//!
-//! The event controllers only unpack events and call `process_*`, which tests and automation
-//! can call directly (GTK 4.8 cannot synthesize input events).
+//! Keyboard and pointer: keys and pointer events to RFB key and pointer events, and key
+//! combinations sent from a menu. The event controllers and the keyboard grab are the ones
+//! both displays share ([`console_input`]); they only unpack events and call `process_*`, which
+//! tests and automation can call directly (GTK 4.8 cannot synthesize input events).
 //!
 //! The pointer goes as absolute framebuffer coordinates while the server says it takes them (a
 //! tablet in the guest). Otherwise (only a PS/2 mouse) it goes as motion: we announce QEMU's
@@ -12,17 +11,11 @@
 //! apart at the widget's edges; the `absolute-pointer` property tells the app which mode the
 //! server reported, e.g. to suggest adding a tablet.
 
-use std::time::Duration;
-
-use gtk::prelude::*;
 use gtk::subclass::prelude::*;
-use gtk::{gdk, glib};
 
 use super::keymap::{self, KeyCombo};
 use super::{VncError, imp};
-
-/// How long the "keyboard grabbed" hint stays up.
-const HINT_TIME: Duration = Duration::from_secs(4);
+use crate::widgets::console_input::{self, ConsoleInput, KeyboardGrab};
 
 /// In QEMU's relative pointer mode, the position that means "no movement".
 const RELATIVE_ORIGIN: u16 = 0x7fff;
@@ -41,94 +34,9 @@ fn button_bit(button: u32) -> Option<u8> {
     }
 }
 
-use gtk::glib::translate::IntoGlib;
-
 impl imp::VncDisplay {
     pub(super) fn setup_input(&self) {
-        let obj = self.obj();
-
-        let keys = gtk::EventControllerKey::new();
-        let weak = obj.downgrade();
-        keys.connect_key_pressed(move |_, keyval, keycode, _| {
-            let handled = weak
-                .upgrade()
-                .is_some_and(|o| o.imp().process_key(keyval.into_glib(), keycode, true));
-            if handled {
-                glib::Propagation::Stop
-            } else {
-                glib::Propagation::Proceed
-            }
-        });
-        let weak = obj.downgrade();
-        keys.connect_key_released(move |_, keyval, keycode, _| {
-            if let Some(o) = weak.upgrade() {
-                o.imp().process_key(keyval.into_glib(), keycode, false);
-            }
-        });
-        obj.add_controller(keys);
-
-        let focus = gtk::EventControllerFocus::new();
-        let weak = obj.downgrade();
-        focus.connect_leave(move |_| {
-            if let Some(o) = weak.upgrade() {
-                o.imp().release_held_keys();
-                o.imp().release_keyboard();
-            }
-        });
-        let weak = obj.downgrade();
-        focus.connect_enter(move |_| {
-            if let Some(o) = weak.upgrade() {
-                o.imp().on_focus_in_clipboard();
-            }
-        });
-        obj.add_controller(focus);
-
-        let click = gtk::GestureClick::new();
-        click.set_button(0);
-        let weak = obj.downgrade();
-        click.connect_pressed(move |g, _n, x, y| {
-            if let Some(o) = weak.upgrade() {
-                o.grab_focus();
-                if !o.imp().keyboard_grabbed.get() && o.imp().connection.borrow().is_some() {
-                    o.imp().grab_keyboard();
-                }
-                o.imp().process_button(g.current_button(), true, x, y);
-            }
-        });
-        let weak = obj.downgrade();
-        click.connect_released(move |g, _n, x, y| {
-            if let Some(o) = weak.upgrade() {
-                o.imp().process_button(g.current_button(), false, x, y);
-            }
-        });
-        obj.add_controller(click);
-
-        let motion = gtk::EventControllerMotion::new();
-        let weak = obj.downgrade();
-        motion.connect_motion(move |_, x, y| {
-            if let Some(o) = weak.upgrade() {
-                o.imp().process_motion(x, y);
-            }
-        });
-        let weak = obj.downgrade();
-        motion.connect_leave(move |_| {
-            if let Some(o) = weak.upgrade() {
-                o.imp().process_leave();
-            }
-        });
-        obj.add_controller(motion);
-
-        let scroll = gtk::EventControllerScroll::new(
-            gtk::EventControllerScrollFlags::BOTH_AXES | gtk::EventControllerScrollFlags::DISCRETE,
-        );
-        let weak = obj.downgrade();
-        scroll.connect_scroll(move |_, dx, dy| {
-            if let Some(o) = weak.upgrade() {
-                o.imp().process_scroll(dx, dy);
-            }
-            glib::Propagation::Stop
-        });
-        obj.add_controller(scroll);
+        console_input::attach_controllers(&*self.obj());
     }
 
     /// A key went down or up. Returns whether it was sent to the guest.
@@ -140,7 +48,7 @@ impl imp::VncDisplay {
             return false;
         }
         if pressed {
-            self.track_release_combo(keyval, true);
+            console_input::track_release_keys(&*self.obj(), keyval, true);
             let mut held = self.held_keys.borrow_mut();
             // Auto-repeat: the key is already down; send the press again, as a keyboard does.
             let key = match held.iter().find(|k| k.keycode == keycode) {
@@ -166,7 +74,7 @@ impl imp::VncDisplay {
             // A release without its press (focus came in with the key down) is not sent.
             let Some(key) = key else { return false };
             send_key(&conn, false, key.keysym, key.qnum);
-            self.track_release_combo(keyval, false);
+            console_input::track_release_keys(&*self.obj(), keyval, false);
         }
         true
     }
@@ -174,32 +82,11 @@ impl imp::VncDisplay {
     /// The scan code for a key code; Print Screen with Alt down is SysRq, as on a PC.
     fn qnum_for(&self, keycode: u32) -> u16 {
         let evdev = keycode.checked_sub(keymap::X11_KEYCODE_OFFSET);
-        if evdev == Some(u32::from(keymap::EVDEV_SYSRQ)) && self.release.borrow().alt_down() {
+        if evdev == Some(u32::from(keymap::EVDEV_SYSRQ)) && self.grab.release().borrow().alt_down()
+        {
             return keymap::SYSRQ_WITH_ALT;
         }
         keymap::qnum_from_keycode(keycode).unwrap_or(0)
-    }
-
-    /// The release keys pressed together and let go (with nothing else typed) end the grab,
-    /// or without one move the focus on to the next control.
-    fn track_release_combo(&self, keyval: u32, pressed: bool) {
-        if pressed {
-            self.release.borrow_mut().press(keyval);
-            return;
-        }
-        if !self.release.borrow_mut().release(keyval) {
-            return;
-        }
-        if self.keyboard_grabbed.get() {
-            self.release_keyboard();
-        } else {
-            // Without a grab (the focus came by keyboard) the display would otherwise keep
-            // every key, Tab included: the release keys hand the focus on, as Tab would.
-            let obj = self.obj();
-            if let Some(root) = obj.root() {
-                root.child_focus(gtk::DirectionType::TabForward);
-            }
-        }
     }
 
     /// Lets every key the guest thinks is down go (focus lost, grab ended by the host).
@@ -210,7 +97,7 @@ impl imp::VncDisplay {
                 send_key(&conn, false, key.keysym, key.qnum);
             }
         }
-        self.release.borrow_mut().clear();
+        self.grab.release().borrow_mut().clear();
     }
 
     pub(super) fn send_combo(&self, combo: KeyCombo) -> Result<(), VncError> {
@@ -313,107 +200,70 @@ impl imp::VncDisplay {
         }
     }
 
-    /// Takes the keyboard: the toplevel stops acting on system shortcuts, the window's own
-    /// shortcuts (application accelerators fire in the capture phase, before the display sees
-    /// the key) are bypassed, and a hint says how to get the keyboard back.
+    /// Takes the keyboard (see [`console_input::grab_keyboard`]).
     pub(super) fn grab_keyboard(&self) {
-        let obj = self.obj();
-        if self.keyboard_grabbed.replace(true) {
-            return;
-        }
-        if let Some(toplevel) = toplevel_of(&obj) {
-            toplevel.inhibit_system_shortcuts(None::<&gdk::Event>);
-        }
-        if let Some(root) = obj.root() {
-            let keys = grab_controller(&obj);
-            // Added last, so it runs first among the window's capture-phase controllers.
-            root.add_controller(keys.clone());
-            self.grab_keys
-                .replace(Some((root.upcast::<gtk::Widget>().downgrade(), keys)));
-        }
-        self.show_hint();
-        obj.notify_keyboard_grabbed();
+        console_input::grab_keyboard(&*self.obj());
     }
 
+    /// Gives the keyboard back to the host.
     pub(super) fn release_keyboard(&self) {
-        if !self.keyboard_grabbed.replace(false) {
-            return;
-        }
-        let obj = self.obj();
-        if let Some(toplevel) = toplevel_of(&obj) {
-            toplevel.restore_system_shortcuts();
-        }
-        if let Some((root, keys)) = self.grab_keys.take()
-            && let Some(root) = root.upgrade()
-        {
-            root.remove_controller(&keys);
-        }
-        self.hide_hint();
-        obj.notify_keyboard_grabbed();
-    }
-
-    fn show_hint(&self) {
-        self.hint_visible.set(true);
-        if let Some(id) = self.hint_timeout.take() {
-            id.remove();
-        }
-        let weak = self.obj().downgrade();
-        let id = glib::timeout_add_local_once(HINT_TIME, move || {
-            if let Some(o) = weak.upgrade() {
-                o.imp().hint_timeout.replace(None);
-                o.imp().hint_visible.set(false);
-                o.queue_draw();
-            }
-        });
-        self.hint_timeout.replace(Some(id));
-        self.obj().queue_draw();
-    }
-
-    fn hide_hint(&self) {
-        if let Some(id) = self.hint_timeout.take() {
-            id.remove();
-        }
-        self.hint_visible.set(false);
-        self.obj().queue_draw();
+        console_input::release_keyboard(&*self.obj());
     }
 }
 
 /// Name of the capture-phase key controller a grab puts on the window.
-pub(super) const GRAB_CONTROLLER_NAME: &str = "hangar-vnc-keyboard-grab";
+const GRAB_CONTROLLER_NAME: &str = "hangar-vnc-keyboard-grab";
 
-/// A capture-phase key controller for the window that sends every key to `display`.
-fn grab_controller(display: &super::VncDisplay) -> gtk::EventControllerKey {
-    let keys = gtk::EventControllerKey::new();
-    keys.set_name(Some(GRAB_CONTROLLER_NAME));
-    keys.set_propagation_phase(gtk::PropagationPhase::Capture);
-    let weak = display.downgrade();
-    keys.connect_key_pressed(move |_, keyval, keycode, _| {
-        let handled = weak
-            .upgrade()
-            .is_some_and(|o| o.imp().process_key(keyval.into_glib(), keycode, true));
-        if handled {
-            glib::Propagation::Stop
-        } else {
-            glib::Propagation::Proceed
-        }
-    });
-    let weak = display.downgrade();
-    keys.connect_key_released(move |_, keyval, keycode, _| {
-        if let Some(o) = weak.upgrade() {
-            o.imp().process_key(keyval.into_glib(), keycode, false);
-        }
-    });
-    keys
+impl ConsoleInput for super::VncDisplay {
+    fn keyboard_grab(&self) -> &KeyboardGrab {
+        &self.imp().grab
+    }
+
+    fn grab_controller_name(&self) -> &'static str {
+        GRAB_CONTROLLER_NAME
+    }
+
+    fn session_open(&self) -> bool {
+        self.imp().connection.borrow().is_some()
+    }
+
+    fn key(&self, keyval: u32, keycode: u32, pressed: bool) -> bool {
+        self.imp().process_key(keyval, keycode, pressed)
+    }
+
+    fn release_held_keys(&self) {
+        self.imp().release_held_keys();
+    }
+
+    fn focus_entered(&self) {
+        self.imp().on_focus_in_clipboard();
+    }
+
+    fn button(&self, button: u32, pressed: bool, x: f64, y: f64) {
+        self.imp().process_button(button, pressed, x, y);
+    }
+
+    fn motion(&self, x: f64, y: f64) {
+        self.imp().process_motion(x, y);
+    }
+
+    fn pointer_left(&self) {
+        self.imp().process_leave();
+    }
+
+    fn scroll(&self, dx: f64, dy: f64) {
+        self.imp().process_scroll(dx, dy);
+    }
+
+    fn grab_changed(&self) {
+        self.notify_keyboard_grabbed();
+    }
 }
 
 fn send_key(conn: &gvnc::Connection, down: bool, keysym: u32, qnum: u16) {
     if conn.key_event(down, keysym, qnum).is_err() {
         tracing::debug!("cannot send a key event");
     }
-}
-
-fn toplevel_of(widget: &super::VncDisplay) -> Option<gdk::Toplevel> {
-    widget.native()?.surface()?.downcast::<gdk::Toplevel>().ok()
 }
 
 #[cfg(test)]

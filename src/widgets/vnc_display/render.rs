@@ -123,9 +123,9 @@ impl imp::VncDisplay {
         let obj = self.obj();
         let fb = self.framebuffer.borrow();
         let hint = self
-            .hint_visible
-            .get()
-            .then(|| screen::grab_hint_text(self.release.borrow().keys()));
+            .grab
+            .hint_visible()
+            .then(|| screen::grab_hint_text(self.grab.release().borrow().keys()));
         screen::draw(
             obj.upcast_ref(),
             snapshot,
