@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use adw::prelude::*;
 use hangar::cli::Options;
 use hangar::ui::host_window::HostPage;
+use hangar::ui::main_window::VmVerb;
 use hangar::ui::vm_window::snapshots::{SnapshotsInit, SnapshotsMsg, SnapshotsPage};
 use hangar::ui::vm_window::{VmPage, VmWindowMsg};
 use hangar::ui::volume_browser::VolumeBrowserMsg;
@@ -277,6 +278,43 @@ fn every_actionable_control_has_an_accessible_name() {
     let host = window.model().list().connection(&qemu).unwrap().title();
     let popover = context_menu_on(&window, &host);
     seen.walk_popover(&popover, "the connection row's context menu");
+
+    // The Clone and Migrate dialogs of the selected VM, paused so that it can be cloned (the
+    // only connection is the migration's source, so that dialog shows it has nowhere to go).
+    d.virsh(&qemu, &["suspend", &name]).unwrap();
+    assert!(wait_until(20, || conn
+        .vm(&uuid)
+        .is_some_and(
+            |vm| vm.summary().state == hangar::session::model::VmState::Paused
+        )));
+    for (verb, title) in [
+        (
+            VmVerb::Clone,
+            hangar::i18n::gettext_f("Clone “{}”", &[&name]),
+        ),
+        (
+            VmVerb::Migrate,
+            hangar::i18n::gettext_f("Migrate “{}”", &[&name]),
+        ),
+    ] {
+        window.emit(MainWindowMsg::Verb(verb));
+        let dialog = || {
+            let list = gtk::Window::toplevels();
+            (0..list.n_items())
+                .filter_map(|i| list.item(i).and_downcast::<gtk::Window>())
+                .find(|w| w.is_visible() && w.title().is_some_and(|t| t == title))
+        };
+        assert!(wait_until(10, || dialog().is_some()), "no dialog “{title}”");
+        seen.walk(&format!("the dialog “{title}”"));
+        dialog().unwrap().close();
+        assert!(wait_until(10, || dialog().is_none()));
+    }
+    d.virsh(&qemu, &["resume", &name]).unwrap();
+    assert!(wait_until(20, || conn
+        .vm(&uuid)
+        .is_some_and(
+            |vm| vm.summary().state == hangar::session::model::VmState::Running
+        )));
 
     // The Add Connection dialog.
     window.emit(MainWindowMsg::ShowAddConnection);
