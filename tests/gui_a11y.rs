@@ -3,7 +3,7 @@
 //! own, not none, not its toolkit type name and not one name said twice. Menus and popovers
 //! (the primary and power menus, the list rows' context menus, the console's send-keys and
 //! USB menus, the pinning and snapshot menus) are walked open, and so are the Preferences
-//! window and its key recorder.
+//! window and its key recorder, and the Clone and Migrate dialogs.
 //!
 //! Needs at-spi2-core (the bus launcher is activated through the D-Bus session the tests run
 //! in) and python3-pyatspi.
