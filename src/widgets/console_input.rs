@@ -14,7 +14,7 @@ use gtk::glib::translate::IntoGlib;
 use gtk::prelude::*;
 use gtk::{gdk, glib};
 
-use crate::widgets::release_keys::ReleaseTracker;
+use crate::widgets::release_keys::{ReleaseKeys, ReleaseTracker};
 
 /// How long the "keyboard grabbed" hint stays up.
 const HINT_TIME: Duration = Duration::from_secs(4);
@@ -37,14 +37,25 @@ impl KeyboardGrab {
         self.grabbed.get()
     }
 
-    /// Whether the hint is over the display.
-    pub(crate) fn hint_visible(&self) -> bool {
-        self.hint_visible.get()
-    }
-
     /// The keys that end a grab, and the keys held towards them.
     pub(crate) fn release(&self) -> &RefCell<ReleaseTracker> {
         &self.release
+    }
+
+    /// The hint's text while it is over the display.
+    pub(crate) fn hint(&self) -> Option<String> {
+        self.hint_visible.get().then(|| {
+            crate::i18n::gettext_f(
+                "Keyboard grabbed — press {} to release it",
+                &[&self.release.borrow().keys().label()],
+            )
+        })
+    }
+
+    /// Sets the keys that end a grab; whether the display must be drawn again (the hint shows
+    /// other keys now).
+    pub(crate) fn set_release_keys(&self, keys: ReleaseKeys) -> bool {
+        self.release.borrow_mut().set_keys(keys) && self.hint_visible.get()
     }
 }
 

@@ -301,14 +301,6 @@ pub(crate) fn draw(
     }
 }
 
-/// The "keyboard grabbed" hint's text for the release keys `keys`.
-pub(crate) fn grab_hint_text(keys: &crate::widgets::release_keys::ReleaseKeys) -> String {
-    crate::i18n::gettext_f(
-        "Keyboard grabbed — press {} to release it",
-        &[&keys.label()],
-    )
-}
-
 /// Draws the "keyboard grabbed" hint `text` at the top of a display `width` wide.
 fn draw_grab_hint(widget: &gtk::Widget, snapshot: &gtk::Snapshot, width: f32, text: &str) {
     let layout = widget.create_pango_layout(Some(text));

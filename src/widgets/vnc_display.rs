@@ -370,19 +370,14 @@ impl VncDisplay {
 
     /// Sets the keys that end a keyboard grab (applies to a grab under way, and its hint).
     pub fn set_release_keys(&self, keys: crate::widgets::release_keys::ReleaseKeys) {
-        let imp = self.imp();
-        let changed = imp.grab.release().borrow_mut().set_keys(keys);
-        if changed && imp.grab.hint_visible() {
+        if self.imp().grab.set_release_keys(keys) {
             self.queue_draw();
         }
     }
 
     /// The hint shown over the display while it is up (after a grab).
     pub fn grab_hint(&self) -> Option<String> {
-        let imp = self.imp();
-        imp.grab
-            .hint_visible()
-            .then(|| crate::widgets::screen::grab_hint_text(imp.grab.release().borrow().keys()))
+        self.imp().grab.hint()
     }
 
     /// A copy of the guest's screen as a texture (RGB), once connected.

@@ -160,10 +160,7 @@ impl imp::SpiceDisplay {
     pub(super) fn draw(&self, snapshot: &gtk::Snapshot) {
         let obj = self.obj();
         let picture = self.picture.borrow();
-        let hint = self
-            .grab
-            .hint_visible()
-            .then(|| screen::grab_hint_text(self.grab.release().borrow().keys()));
+        let hint = self.grab.hint();
         screen::draw(
             obj.upcast_ref(),
             snapshot,

@@ -122,10 +122,7 @@ impl imp::VncDisplay {
         self.frame_drawn();
         let obj = self.obj();
         let fb = self.framebuffer.borrow();
-        let hint = self
-            .grab
-            .hint_visible()
-            .then(|| screen::grab_hint_text(self.grab.release().borrow().keys()));
+        let hint = self.grab.hint();
         screen::draw(
             obj.upcast_ref(),
             snapshot,
