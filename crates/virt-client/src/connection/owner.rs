@@ -39,6 +39,10 @@ const PROC_PONG: i32 = 2;
 const WRITE_HIGH_WATER: usize = 8 * 1024 * 1024;
 /// How long a closing connection waits for registration calls in flight.
 const REGISTRY_DRAIN: Duration = Duration::from_secs(2);
+/// After a failed write, how long the read side gets to end by itself: the peer's end of
+/// stream (with an ssh child, what it said on stderr, e.g. a refused host key) explains the
+/// failure better than the broken pipe.
+const WRITE_FAILED_GRACE: Duration = Duration::from_secs(3);
 
 /// A reply to a call.
 #[derive(Debug)]
@@ -175,6 +179,8 @@ pub(crate) struct Owner {
 enum Step {
     Continue,
     Stop(CloseReason),
+    /// Writing failed: the peer is going away.
+    WriteFailed(String),
 }
 
 impl Owner {
@@ -216,17 +222,22 @@ impl Owner {
         // Once nothing more is accepted, registration calls in flight get this long to be
         // answered before the socket closes (the daemon must not clean up while it runs one).
         let mut drain_until: Option<Instant> = None;
+        // A failed write, and until when the read side may still end by itself.
+        let mut write_failed: Option<(String, Instant)> = None;
         let reason = loop {
             if !accepting && drain_until.is_none() {
                 self.registry.quiesce();
                 drain_until = Some(Instant::now() + REGISTRY_DRAIN);
             }
-            let has_output = self.wpos < self.wbuf.len() || !self.fd_marks.is_empty();
+            let has_output = write_failed.is_none()
+                && (self.wpos < self.wbuf.len() || !self.fd_marks.is_empty());
             let draining = self.registry_busy() && drain_until.is_some_and(|d| Instant::now() < d);
             if !accepting && !has_output && !draining {
                 break CloseReason::Requested;
             }
-            let take_more = accepting && self.wbuf.len() - self.wpos < WRITE_HIGH_WATER;
+            let take_more = accepting
+                && write_failed.is_none()
+                && self.wbuf.len() - self.wpos < WRITE_HIGH_WATER;
             let ka_active = self.keepalive.is_some();
             // A full stream queue pauses reading (backpressure); see `stream_queue`.
             let blocked = self.full_stream();
@@ -289,9 +300,18 @@ impl Owner {
                 },
                 _ = tick(&mut self.keepalive), if ka_active => self.on_keepalive_tick(),
                 _ = sleep_until_opt(drain_until), if draining => Step::Continue,
+                () = sleep_until_opt(write_failed.as_ref().map(|(_, t)| *t)),
+                    if write_failed.is_some() => {
+                    let message = write_failed.take().map(|(m, _)| m).unwrap_or_default();
+                    Step::Stop(CloseReason::Error(message))
+                }
             };
-            if let Step::Stop(reason) = step {
-                break reason;
+            match step {
+                Step::Continue => {}
+                Step::Stop(reason) => break reason,
+                Step::WriteFailed(message) => {
+                    write_failed = Some((message, Instant::now() + WRITE_FAILED_GRACE));
+                }
             }
         };
         // Closed before the callers hear of it: a caller whose call failed with the
@@ -470,7 +490,7 @@ impl Owner {
                 self.clear_if_drained();
                 Step::Continue
             }
-            Err(e) => Step::Stop(CloseReason::Error(format!("write failed: {e}"))),
+            Err(e) => Step::WriteFailed(format!("write failed: {e}")),
         }
     }
 
@@ -531,4 +551,74 @@ async fn write_step(
         return writer.write(&wbuf[wpos..end]).await.map(Wrote::Bytes);
     }
     writer.write(&wbuf[wpos..]).await.map(Wrote::Bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::io;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+    use crate::connection::ConnectOptions;
+    use crate::transport::{Reader, Writer};
+    use crate::uri::ConnectUri;
+
+    /// A peer that is gone: every write fails with a broken pipe.
+    struct Gone;
+
+    impl AsyncWrite for Gone {
+        fn poll_write(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            _: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            Poll::Ready(Err(io::Error::from(io::ErrorKind::BrokenPipe)))
+        }
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+        fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    /// A read side that says why it ended a moment after the write failed (as an ssh child's
+    /// stdout does once its stderr is read).
+    struct EndsLater(Pin<Box<tokio::time::Sleep>>);
+
+    impl AsyncRead for EndsLater {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            _: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            match self.0.as_mut().poll(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "ssh ended: Host key verification failed.",
+                ))),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_lets_the_read_side_say_why() {
+        let reader = Reader::Stream(Box::new(EndsLater(Box::pin(tokio::time::sleep(
+            std::time::Duration::from_millis(200),
+        )))));
+        let writer = Writer::Stream(Box::new(Gone));
+        let uri = ConnectUri::parse("test:///default").unwrap();
+        let conn = crate::Connection::start(reader, writer, uri, &ConnectOptions::default());
+        let e = crate::Domain::lookup_by_name(&conn, "any")
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("Host key verification failed"),
+            "{e}"
+        );
+    }
 }
