@@ -184,10 +184,20 @@ impl VmWindow {
 
     /// Builds the page on screen if it is one of those built when first shown.
     fn build_page_if_shown(&mut self, widgets: &VmWindowWidgets, sender: &ComponentSender<Self>) {
+        let built = match self.page {
+            VmPage::Console => self.console.is_some(),
+            VmPage::Pinning => self.pinning.is_some(),
+            VmPage::Snapshots => self.snapshots.is_some(),
+            VmPage::Hardware => return self.build_editor_if_shown(widgets),
+            VmPage::Overview | VmPage::Performance => return,
+        };
+        if built {
+            return;
+        }
         let name = self.vm.name();
         let connection = self.connection.clone();
         match self.page {
-            VmPage::Console if self.console.is_none() => {
+            VmPage::Console => {
                 let page = console::ConsolePage::builder()
                     .launch(console::ConsoleInit {
                         name,
@@ -200,22 +210,21 @@ impl VmWindow {
                 widgets.console_box.append(page.widget());
                 self.console = Some(page);
             }
-            VmPage::Pinning if self.pinning.is_none() => {
+            VmPage::Pinning => {
                 let page = pinning::PinningPage::builder()
                     .launch(pinning::PinningInit { name, connection })
                     .detach();
                 widgets.pinning_box.append(page.widget());
                 self.pinning = Some(page);
             }
-            VmPage::Snapshots if self.snapshots.is_none() => {
+            VmPage::Snapshots => {
                 let page = snapshots::SnapshotsPage::builder()
                     .launch(snapshots::SnapshotsInit { name, connection })
                     .detach();
                 widgets.snapshots_box.append(page.widget());
                 self.snapshots = Some(page);
             }
-            VmPage::Hardware => self.build_editor_if_shown(widgets),
-            _ => {}
+            VmPage::Overview | VmPage::Performance | VmPage::Hardware => {}
         }
     }
 
