@@ -86,11 +86,46 @@ impl Screen {
     /// Reads the pixels.
     fn bytes(&self) -> Option<&[u8]> {
         // SAFETY: an image surface's data pointer stays valid for the surface's life (at least
-        // as long as `self`) and covers `stride * height` bytes. The writers (the SPICE
-        // display's copy, gvnc's framebuffer) run on this thread and not while this borrow is
-        // held.
+        // as long as `self`) and covers `stride * height` bytes. The writers (`copy_from`,
+        // gvnc's framebuffer) run on this thread and not while this borrow is held.
         self.data()
             .map(|d| unsafe { std::slice::from_raw_parts(d, self.stride() * self.height as usize) })
+    }
+
+    /// Copies the rectangle (`x`, `y`, `w`, `h`) of `src` (rows of `src_stride` bytes, 4
+    /// bytes a pixel) and forgets the tiles it touches.
+    pub(crate) fn copy_from(&self, src: &[u8], src_stride: usize, x: i32, y: i32, w: i32, h: i32) {
+        let (width, height) = (self.width, self.height);
+        let clip = |v: i32, max: u32| u32::try_from(v.max(0)).unwrap_or(0).min(max);
+        let (x0, y0) = (clip(x, width), clip(y, height));
+        let (x1, y1) = (
+            clip(x.saturating_add(w), width),
+            clip(y.saturating_add(h), height),
+        );
+        if x0 >= x1 || y0 >= y1 {
+            return;
+        }
+        let stride = self.stride();
+        let Some(data) = self.data() else {
+            return;
+        };
+        // SAFETY: the pixel memory covers `stride * height` bytes for the image's life; the
+        // surface was flushed when made and is never marked dirty, so cairo holds no other copy
+        // of these pixels, and render nodes that paint it run while GTK renders, not during
+        // this copy on the same thread (which takes no other borrow of the pixels).
+        let dst = unsafe { std::slice::from_raw_parts_mut(data, stride * height as usize) };
+        let (bx0, bx1) = (x0 as usize * 4, x1 as usize * 4);
+        for row in y0 as usize..y1 as usize {
+            let (Some(s), Some(d)) = (
+                src.get(row * src_stride + bx0..row * src_stride + bx1),
+                dst.get_mut(row * stride + bx0..row * stride + bx1),
+            ) else {
+                break;
+            };
+            d.copy_from_slice(s);
+        }
+        // Within the screen, so the casts hold.
+        self.damage(x0 as i32, y0 as i32, (x1 - x0) as i32, (y1 - y0) as i32);
     }
 
     /// Forgets the drawn tiles that the rectangle (`x`, `y`, `w`, `h`) touches (clipped to the

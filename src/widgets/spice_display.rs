@@ -71,7 +71,6 @@ mod imp {
     use gtk::subclass::prelude::*;
     use gtk::{glib, prelude::*};
 
-    use super::render::Picture;
     use super::{DisplayState, Scaling, VncStatus};
 
     /// The open session and its channels.
@@ -158,7 +157,7 @@ mod imp {
         pub(super) fd_requests: Cell<u64>,
         pub(super) password: RefCell<Option<String>>,
         pub(super) last_error: RefCell<Option<String>>,
-        pub(super) picture: RefCell<Option<Picture>>,
+        pub(super) picture: RefCell<Option<crate::widgets::screen::Screen>>,
 
         pub(super) held_keys: RefCell<Vec<(u32, u32)>>,
         pub(super) button_mask: Cell<i32>,

@@ -1,5 +1,5 @@
 //! The guest's screen in our own memory: the display channel's primary surface copied into a
-//! [`Screen`] rectangle by invalidated rectangle, which draws it (scaled to fit, or 1:1 as
+//! [`Screen`] invalidated rectangle by invalidated rectangle, which draws it (scaled to fit, or 1:1 as
 //! tiles kept from frame to frame until damaged) and copies it (texture, pixel, PNG).
 //!
 //! spice-client-glib owns the primary surface's memory and frees it when the server destroys
@@ -18,60 +18,15 @@ use crate::widgets::screen::{self, Screen};
 /// Largest screen side taken from a server.
 const MAX_SIDE: u32 = 16384;
 
-/// The guest's screen: an RGB24 image (0x00RRGGBB little-endian words, as SPICE's 32-bit xRGB
-/// surfaces are).
-pub(super) struct Picture {
-    screen: Screen,
-}
-
-impl Picture {
-    fn new(width: u32, height: u32, display: &gdk::Display) -> Result<Self, SpiceError> {
-        if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
-            return Err(SpiceError::Picture(format!(
-                "unusable screen size {width}x{height}"
-            )));
-        }
-        let screen =
-            Screen::new(width, height, display).map_err(|e| SpiceError::Picture(e.to_string()))?;
-        Ok(Self { screen })
+/// A black screen of the server's size for its primary surface (RGB24, 0x00RRGGBB
+/// little-endian words, as SPICE's 32-bit xRGB surfaces are).
+fn new_picture(width: u32, height: u32, display: &gdk::Display) -> Result<Screen, SpiceError> {
+    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
+        return Err(SpiceError::Picture(format!(
+            "unusable screen size {width}x{height}"
+        )));
     }
-
-    /// Copies the rectangle (`x`, `y`, `w`, `h`) of `src` (rows of `src_stride` bytes, 4
-    /// bytes a pixel) and forgets the tiles it touches.
-    fn copy_from(&self, src: &[u8], src_stride: usize, x: i32, y: i32, w: i32, h: i32) {
-        let (width, height) = self.screen.size();
-        let clip = |v: i32, max: u32| u32::try_from(v.max(0)).unwrap_or(0).min(max);
-        let (x0, y0) = (clip(x, width), clip(y, height));
-        let (x1, y1) = (
-            clip(x.saturating_add(w), width),
-            clip(y.saturating_add(h), height),
-        );
-        if x0 >= x1 || y0 >= y1 {
-            return;
-        }
-        let stride = self.screen.stride();
-        let Some(data) = self.screen.data() else {
-            return;
-        };
-        // SAFETY: the screen's pixel memory covers `stride * height` bytes for its life; the
-        // surface was flushed when made and is never marked dirty, so cairo holds no other copy
-        // of these pixels, and render nodes that paint it run while GTK renders, not during
-        // this copy on the same thread (which takes no other borrow of the pixels).
-        let dst = unsafe { std::slice::from_raw_parts_mut(data, stride * height as usize) };
-        let (bx0, bx1) = (x0 as usize * 4, x1 as usize * 4);
-        for row in y0 as usize..y1 as usize {
-            let (Some(s), Some(d)) = (
-                src.get(row * src_stride + bx0..row * src_stride + bx1),
-                dst.get_mut(row * stride + bx0..row * stride + bx1),
-            ) else {
-                break;
-            };
-            d.copy_from_slice(s);
-        }
-        // Within the screen, so the casts hold.
-        self.screen
-            .damage(x0 as i32, y0 as i32, (x1 - x0) as i32, (y1 - y0) as i32);
-    }
+    Screen::new(width, height, display).map_err(|e| SpiceError::Picture(e.to_string()))
 }
 
 impl imp::SpiceDisplay {
@@ -95,7 +50,7 @@ impl imp::SpiceDisplay {
         ) else {
             return;
         };
-        let picture = match Picture::new(width, height, &self.obj().display()) {
+        let picture = match new_picture(width, height, &self.obj().display()) {
             Ok(p) => p,
             Err(e) => {
                 self.shutdown(Some(e.to_string()));
@@ -128,7 +83,7 @@ impl imp::SpiceDisplay {
         let (Some(picture), Some(primary)) = (picture.as_ref(), channel.primary(0)) else {
             return;
         };
-        let (width, height) = picture.screen.size();
+        let (width, height) = picture.size();
         if primary.width() != width as usize || primary.height() != height as usize {
             return;
         }
@@ -138,7 +93,7 @@ impl imp::SpiceDisplay {
 
     pub(super) fn picture_size(&self) -> Option<(u32, u32)> {
         let p = self.picture.borrow();
-        p.as_ref().map(|p| p.screen.size())
+        p.as_ref().map(Screen::size)
     }
 
     pub(super) fn measure_picture(&self, orientation: gtk::Orientation) -> (i32, i32, i32, i32) {
@@ -164,18 +119,18 @@ impl imp::SpiceDisplay {
         screen::draw(
             obj.upcast_ref(),
             snapshot,
-            picture.as_ref().map(|p| &p.screen),
+            picture.as_ref(),
             self.scaling.get(),
             hint.as_deref(),
         );
     }
 
     pub(super) fn texture(&self) -> Option<gdk::Texture> {
-        self.picture.borrow().as_ref()?.screen.to_texture()
+        self.picture.borrow().as_ref()?.to_texture()
     }
 
     pub(super) fn pixel(&self, x: u32, y: u32) -> Option<(u8, u8, u8)> {
-        self.picture.borrow().as_ref()?.screen.rgb_at(x, y)
+        self.picture.borrow().as_ref()?.rgb_at(x, y)
     }
 
     pub(super) fn save_screenshot(&self, path: &std::path::Path) -> Result<(), SpiceError> {

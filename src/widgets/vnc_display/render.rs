@@ -31,8 +31,6 @@ pub(super) fn local_format() -> Result<gvnc::PixelFormat, VncError> {
 /// A gvnc framebuffer over the memory of a screen.
 pub(super) struct Framebuffer {
     fb: gvnc::BaseFramebuffer,
-    width: u16,
-    height: u16,
     /// The pixels, which gvnc writes and render nodes paint.
     screen: Screen,
 }
@@ -72,12 +70,7 @@ impl Framebuffer {
             fb.set_data("hangar-pixels", surface.clone());
             fb
         };
-        Ok(Self {
-            fb,
-            width,
-            height,
-            screen,
-        })
+        Ok(Self { fb, screen })
     }
 
     /// Forgets the drawn tiles that the rectangle (`x`, `y`, `w`, `h`) touches.
@@ -90,7 +83,12 @@ impl Framebuffer {
     }
 
     pub(super) fn size(&self) -> (u16, u16) {
-        (self.width, self.height)
+        // Made from a u16 size.
+        let (w, h) = self.screen.size();
+        (
+            u16::try_from(w).unwrap_or(u16::MAX),
+            u16::try_from(h).unwrap_or(u16::MAX),
+        )
     }
 }
 
