@@ -205,6 +205,14 @@ impl Seen {
 }
 
 /// Opens the main window's context menu on the list row that shows `text`.
+/// The visible window titled `title`.
+fn shown_window(title: &str) -> Option<gtk::Window> {
+    let list = gtk::Window::toplevels();
+    (0..list.n_items())
+        .filter_map(|i| list.item(i).and_downcast::<gtk::Window>())
+        .find(|w| w.is_visible() && w.title().is_some_and(|t| t == title))
+}
+
 fn context_menu_on(window: &relm4::Controller<MainWindow>, text: &str) -> gtk::Popover {
     let list = window.model().list().widget().clone();
     let row = support::hardware::descendants(list.upcast_ref())
@@ -298,12 +306,7 @@ fn every_actionable_control_has_an_accessible_name() {
         ),
     ] {
         window.emit(MainWindowMsg::Verb(verb));
-        let dialog = || {
-            let list = gtk::Window::toplevels();
-            (0..list.n_items())
-                .filter_map(|i| list.item(i).and_downcast::<gtk::Window>())
-                .find(|w| w.is_visible() && w.title().is_some_and(|t| t == title))
-        };
+        let dialog = || shown_window(title.as_str());
         assert!(wait_until(10, || dialog().is_some()), "no dialog “{title}”");
         seen.walk(&format!("the dialog “{title}”"));
         dialog().unwrap().close();
@@ -319,12 +322,7 @@ fn every_actionable_control_has_an_accessible_name() {
     // The Add Connection dialog.
     window.emit(MainWindowMsg::ShowAddConnection);
     let add_title = hangar::i18n::gettext("Add Connection");
-    let add = || {
-        let list = gtk::Window::toplevels();
-        (0..list.n_items())
-            .filter_map(|i| list.item(i).and_downcast::<gtk::Window>())
-            .find(|w| w.is_visible() && w.title().is_some_and(|t| t == add_title))
-    };
+    let add = || shown_window(add_title.as_str());
     assert!(
         wait_until(10, || add().is_some()),
         "no Add Connection dialog"
@@ -351,12 +349,7 @@ fn every_actionable_control_has_an_accessible_name() {
         .clone();
     record.emit_clicked();
     let recorder_title = hangar::ui::preferences::release_keys::recorder_title();
-    let recorder = || {
-        let list = gtk::Window::toplevels();
-        (0..list.n_items())
-            .filter_map(|i| list.item(i).and_downcast::<gtk::Window>())
-            .find(|w| w.is_visible() && w.title().is_some_and(|t| t == recorder_title))
-    };
+    let recorder = || shown_window(recorder_title.as_str());
     assert!(wait_until(10, || recorder().is_some()), "no key recorder");
     seen.walk("the key recorder");
     recorder().unwrap().close();
