@@ -10,6 +10,9 @@
 # the peer so that load from elsewhere hits both alike; KS (default "1 8 32") the numbers of
 # concurrent callers. The figures are medians over the runs, with the daemon's CPU time per
 # call (from /proc) as a third column: it shows whether a client makes the daemon work harder.
+# With one caller a third client runs too, examples/floor.rs: one pre-encoded packet written
+# and its reply read over a blocking socket, nothing else; its figures bound what any client
+# can reach against this daemon one call at a time.
 #
 # BENCH (optional, environment): a bench binary to measure instead of building this tree's,
 # e.g. an older build kept for a before/after comparison.
@@ -32,6 +35,8 @@ if [ -z "${BENCH:-}" ]; then
     cargo build -q --release -p virt-client --example bench
     BENCH=$PWD/target/release/examples/bench
 fi
+cargo build -q --release -p virt-client --example floor
+FLOOR=$PWD/target/release/examples/floor
 TMP=$(mktemp -d /tmp/hangar-bench-XXXXXX)
 cc -O2 -o "$TMP/peer-c" "$HERE/peer.c" -lvirt -lpthread
 # The daemon lives as long as `bench serve` reads from the fifo held open on fd 3.
@@ -60,7 +65,7 @@ echo "load: $(uptime)"
 field() { printf '%s' "$1" | sed -n "s/.*$2=\([0-9.]*\).*/\1/p"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for k in $KS; do
-    : > "$TMP/ours"; : > "$TMP/peer"
+    : > "$TMP/ours"; : > "$TMP/peer"; : > "$TMP/floor"
     r=0
     while [ "$r" -lt "$REPEAT" ]; do
         d0=$(dcpu); ours=$($RUN "$BENCH" -c "$URI" getinfo "$N" "$k"); d1=$(dcpu)
@@ -74,12 +79,25 @@ for k in $KS; do
             printf '%s ' "$(field "$peer" $f)" >> "$TMP/peer"
         done
         echo >> "$TMP/ours"; echo >> "$TMP/peer"
+        if [ "$k" = 1 ]; then
+            d0=$(dcpu); floor=$($RUN "$FLOOR" "$URI" "$N"); d1=$(dcpu)
+            echo "floor: $floor daemon_us_per_call=$(( (d1 - d0) / N ))"
+            printf '%s %s %s\n' "$(field "$floor" calls_per_s)" "$(field "$floor" cpu_us_per_call)" \
+                "$(( (d1 - d0) / N ))" >> "$TMP/floor"
+        fi
         r=$((r + 1))
     done
     a=$(cut -d' ' -f1 "$TMP/ours" | median); b=$(cut -d' ' -f1 "$TMP/peer" | median)
     c=$(cut -d' ' -f2 "$TMP/ours" | median); d=$(cut -d' ' -f2 "$TMP/peer" | median)
     e=$(cut -d' ' -f3 "$TMP/ours" | median); f=$(cut -d' ' -f3 "$TMP/peer" | median)
     awk -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v f="$f" -v k="$k" -v r="$REPEAT" \
-        'BEGIN { printf "median of %d: getinfo K=%s ours=%.0f/s cpu=%.1fus/call daemon=%dus/call | peer=%.0f/s cpu=%.1fus/call daemon=%dus/call | throughput=%.2fx cpu_per_call=%.2fx\n\n", r, k, a, c, e, b, d, f, a/b, c/d }'
+        'BEGIN { printf "median of %d: getinfo K=%s ours=%.0f/s cpu=%.1fus/call daemon=%dus/call | peer=%.0f/s cpu=%.1fus/call daemon=%dus/call | throughput=%.2fx cpu_per_call=%.2fx\n", r, k, a, c, e, b, d, f, a/b, c/d }'
+    if [ -s "$TMP/floor" ]; then
+        g=$(cut -d' ' -f1 "$TMP/floor" | median); h=$(cut -d' ' -f2 "$TMP/floor" | median)
+        j=$(cut -d' ' -f3 "$TMP/floor" | median)
+        awk -v b="$b" -v d="$d" -v g="$g" -v h="$h" -v j="$j" -v r="$REPEAT" \
+            'BEGIN { printf "median of %d: floor (blocking socket, nothing else) %.0f/s cpu=%.1fus/call daemon=%dus/call | floor/peer throughput=%.2fx cpu_per_call=%.2fx\n", r, g, h, j, g/b, h/d }'
+    fi
+    echo
 done
 echo "load: $(uptime)"
