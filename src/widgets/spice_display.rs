@@ -12,7 +12,8 @@
 //! Split by concern, each file adding `impl imp::SpiceDisplay { … }`: `session` (open,
 //! channels, fds, authentication, end), `render` (surface copy, drawing, screenshots),
 //! `input` (keyboard by scan code, pointer in server and client mode, grab), `clipboard` (text
-//! both ways through the guest's agent), `audio` (the guest's sound, mute, the microphone when
+//! both ways through the guest's agent), `guest_size` (the guest's display resized to the
+//! widget through the agent), `audio` (the guest's sound, mute, the microphone when
 //! shared), `usb` (host USB devices redirected to the guest, by hand or as they are plugged in).
 //!
 //! It shares [`DisplayState`], [`VncStatus`], [`Scaling`] and [`KeyCombo`] with the VNC
@@ -20,6 +21,7 @@
 
 mod audio;
 mod clipboard;
+mod guest_size;
 mod input;
 mod render;
 mod session;
@@ -112,10 +114,13 @@ mod imp {
         /// tablet or the agent in the guest).
         #[property(get)]
         pub(super) absolute_pointer: Cell<bool>,
-        /// Kept for the console's toolbar; the guest's display is not resized over SPICE yet
-        /// (that needs the guest agent).
-        #[property(get, set)]
+        /// Whether the guest's display follows the widget's size (through the guest's agent,
+        /// while the picture is fitted to the widget).
+        #[property(get, set = Self::set_resize_guest_mode)]
         pub(super) resize_guest: Cell<bool>,
+        pub(super) guest_resize_timer: RefCell<Option<glib::SourceId>>,
+        /// The size last asked of the guest.
+        pub(super) guest_size_asked: Cell<Option<(u32, u32)>>,
         /// Whether the guest's sound is silenced here.
         #[property(get, set = Self::set_muted_mode)]
         pub(super) muted: Cell<bool>,
@@ -237,6 +242,11 @@ mod imp {
         fn snapshot(&self, snapshot: &gtk::Snapshot) {
             self.draw(snapshot);
         }
+
+        fn size_allocate(&self, width: i32, height: i32, baseline: i32) {
+            self.parent_size_allocate(width, height, baseline);
+            self.schedule_guest_resize();
+        }
     }
 
     impl SpiceDisplay {
@@ -249,6 +259,13 @@ mod imp {
                 let obj = self.obj();
                 obj.queue_resize();
                 obj.queue_draw();
+                self.schedule_guest_resize();
+            }
+        }
+
+        fn set_resize_guest_mode(&self, on: bool) {
+            if self.resize_guest.replace(on) != on {
+                self.schedule_guest_resize();
             }
         }
 

@@ -102,6 +102,25 @@ pub fn minimum_size(mode: Scaling, fb_width: u32, fb_height: u32, scale_factor: 
     }
 }
 
+/// How long a widget keeps one size before the guest is asked for it: dragging a window edge
+/// asks once, not at every step.
+pub const GUEST_RESIZE_SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Smaller than this is not asked for: guests refuse or misbehave at tiny modes.
+const MIN_SIZE: (u32, u32) = (320, 200);
+
+/// The guest size to ask for a widget of `width`×`height` logical pixels at `scale`.
+pub fn wanted_guest_size(width: i32, height: i32, scale: i32) -> Option<(u32, u32)> {
+    let device = |v: i32| u32::try_from(v.checked_mul(scale.max(1))?).ok();
+    let (w, h) = (device(width)?, device(height)?);
+    (w > 0 && h > 0).then(|| {
+        (
+            w.clamp(MIN_SIZE.0, u32::from(u16::MAX)),
+            h.clamp(MIN_SIZE.1, u32::from(u16::MAX)),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,5 +170,15 @@ mod tests {
         assert_eq!(p.framebuffer_point(5.0, 55.0, 64, 48), (0, 0));
         // Positions for measuring movement are neither rounded nor clamped.
         assert_eq!(p.framebuffer_position(15.0, 40.0), (1.5, -1.0));
+    }
+
+    #[test]
+    fn wanted_guest_size_is_in_device_pixels_within_limits() {
+        assert_eq!(wanted_guest_size(800, 600, 1), Some((800, 600)));
+        assert_eq!(wanted_guest_size(800, 600, 2), Some((1600, 1200)));
+        assert_eq!(wanted_guest_size(100, 50, 1), Some((320, 200)));
+        assert_eq!(wanted_guest_size(0, 600, 1), None);
+        assert_eq!(wanted_guest_size(i32::MAX, 600, 2), None);
+        assert_eq!(wanted_guest_size(40_000, 30_000, 2), Some((65_535, 60_000)));
     }
 }

@@ -55,7 +55,7 @@ impl imp::SpiceDisplay {
         }
     }
 
-    fn main_channel(&self) -> Option<MainChannel> {
+    pub(super) fn main_channel(&self) -> Option<MainChannel> {
         self.live.borrow().as_ref().and_then(|l| l.main.clone())
     }
 

@@ -166,6 +166,11 @@ impl imp::SpiceDisplay {
                 on_current(&w, id, |imp| imp.on_mouse_mode(m.mouse_mode()));
             });
             self.connect_main_clipboard(id, main);
+            // The agent came, went, or said what it can do.
+            let w = weak.clone();
+            main.connect_main_agent_update(move |_| {
+                on_current(&w, id, |imp| imp.on_agent_update_for_size());
+            });
             let w = weak.clone();
             main.connect_agent_connected_notify(move |_| {
                 on_current(&w, id, |imp| imp.on_agent_connected());
@@ -310,6 +315,7 @@ impl imp::SpiceDisplay {
             self.obj().notify_has_usb();
         }
         self.picture.replace(None);
+        self.forget_guest_size();
         self.button_mask.set(0);
         self.relative_from.set(None);
         self.set_state(DisplayState::Disconnected {

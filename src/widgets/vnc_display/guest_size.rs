@@ -5,32 +5,12 @@
 //! extension are asked; QEMU forwards the request to the guest's graphics driver where it can
 //! (virtio-gpu, QXL) and otherwise answers with the size it keeps.
 
-use std::time::Duration;
-
 use gtk::glib;
 use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 
 use super::imp;
-use crate::widgets::screen::scaling::Scaling;
-
-/// How long the widget keeps one size before the guest is asked for it.
-const SETTLE: Duration = Duration::from_millis(300);
-
-/// Smaller than this is not asked for: guests refuse or misbehave at tiny modes.
-const MIN_SIZE: (u32, u32) = (320, 200);
-
-/// The guest size to ask for a widget of `width`×`height` logical pixels at `scale`.
-pub(super) fn wanted_size(width: i32, height: i32, scale: i32) -> Option<(u32, u32)> {
-    let device = |v: i32| u32::try_from(v.checked_mul(scale.max(1))?).ok();
-    let (w, h) = (device(width)?, device(height)?);
-    (w > 0 && h > 0).then(|| {
-        (
-            w.clamp(MIN_SIZE.0, u32::from(u16::MAX)),
-            h.clamp(MIN_SIZE.1, u32::from(u16::MAX)),
-        )
-    })
-}
+use crate::widgets::screen::scaling::{GUEST_RESIZE_SETTLE, Scaling, wanted_guest_size};
 
 impl imp::VncDisplay {
     /// The widget's size, scaling or setting changed, or a connection is up: asks the guest
@@ -46,7 +26,7 @@ impl imp::VncDisplay {
             return;
         }
         let weak = self.obj().downgrade();
-        let id = glib::timeout_add_local_once(SETTLE, move || {
+        let id = glib::timeout_add_local_once(GUEST_RESIZE_SETTLE, move || {
             if let Some(obj) = weak.upgrade() {
                 let imp = obj.imp();
                 // Fired: the source is gone, only forget its id.
@@ -64,7 +44,7 @@ impl imp::VncDisplay {
         else {
             return;
         };
-        let Some(wanted) = wanted_size(obj.width(), obj.height(), obj.scale_factor()) else {
+        let Some(wanted) = wanted_guest_size(obj.width(), obj.height(), obj.scale_factor()) else {
             return;
         };
         if wanted == current || self.guest_size_asked.get() == Some(wanted) {
@@ -81,20 +61,5 @@ impl imp::VncDisplay {
                 self.guest_size_asked.set(Some(wanted));
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wanted_size_is_in_device_pixels_within_limits() {
-        assert_eq!(wanted_size(800, 600, 1), Some((800, 600)));
-        assert_eq!(wanted_size(800, 600, 2), Some((1600, 1200)));
-        assert_eq!(wanted_size(100, 50, 1), Some((320, 200)));
-        assert_eq!(wanted_size(0, 600, 1), None);
-        assert_eq!(wanted_size(i32::MAX, 600, 2), None);
-        assert_eq!(wanted_size(40_000, 30_000, 2), Some((65_535, 60_000)));
     }
 }
