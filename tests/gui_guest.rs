@@ -225,30 +225,6 @@ fn without_an_agent_it_says_so_and_how_to_get_one() {
     }
 }
 
-/// The Linux test guest built by scripts/test-guest.sh into `sub` of this test's scratch
-/// directory, from the packages `testbed::guest` keeps; with qemu-guest-agent when `agent`.
-fn guest_build(sub: &str, agent: bool) -> PathBuf {
-    let base = testbed::guest::linux_guest().expect("the Linux test guest");
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(sub);
-    let version = std::fs::read_to_string(base.join("VERSION")).unwrap();
-    let kernel = version.split_whitespace().next().unwrap().to_owned();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-guest.sh");
-    let out = std::process::Command::new("bash")
-        .arg(&script)
-        .arg(&dir)
-        .env("KERNEL_PKG", &kernel)
-        .env("CACHE", base.join("cache"))
-        .env("AGENT", if agent { "1" } else { "0" })
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir
-}
-
 /// A Linux guest on `network` with the agent's channel, and `disk` as its `vda` when given.
 fn guest_xml(name: &str, dir: &Path, network: &str, mac: &str, disk: Option<&Path>) -> String {
     let disk = disk.map_or(String::new(), |f| {
@@ -326,8 +302,8 @@ fn leases_and_the_agent_of_linux_guests_on_a_nat_network() {
         .unwrap();
     d.virsh(&uri, &["net-start", "gnat"]).unwrap();
 
-    let plain = guest_build("guest-plain", false);
-    let agent = guest_build("guest-agent", true);
+    let plain = support::guest::build("guest-plain", false);
+    let agent = support::guest::build("guest-agent", true);
     let disk = d.dir().join("data.img");
     std::fs::File::create(&disk)
         .unwrap()

@@ -68,3 +68,27 @@ pub fn read_serial(file: &mut std::fs::File, out: &mut String) {
         out.push_str(&String::from_utf8_lossy(&buf[..n]));
     }
 }
+
+/// The Linux test guest built by scripts/test-guest.sh into `sub` of this test's scratch
+/// directory, from the packages `testbed::guest` keeps; with qemu-guest-agent when `agent`.
+pub fn build(sub: &str, agent: bool) -> std::path::PathBuf {
+    let base = testbed::guest::linux_guest().expect("the Linux test guest");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(sub);
+    let version = std::fs::read_to_string(base.join("VERSION")).unwrap();
+    let kernel = version.split_whitespace().next().unwrap().to_owned();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-guest.sh");
+    let out = std::process::Command::new("bash")
+        .arg(&script)
+        .arg(&dir)
+        .env("KERNEL_PKG", &kernel)
+        .env("CACHE", base.join("cache"))
+        .env("AGENT", if agent { "1" } else { "0" })
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}

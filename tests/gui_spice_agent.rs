@@ -1,0 +1,319 @@
+//! The SPICE display with a guest agent, end to end through QEMU's SPICE server and
+//! spice-client-glib: the Linux test guest (built with virtio_console) plays the agent from its
+//! serial shell. It opens the agent's port (`com.redhat.spice.0`), copies what arrives into a
+//! file, and writes agent messages with `printf`; the test reads that file with `od`. So
+//! every message checked here went through the real server and client library:
+//! - with the clipboard shared, the guest's text reaches the host clipboard and the host's text
+//!   reaches the guest (offered, then sent when the guest asks);
+//! - with sharing off, neither a guest's offer nor a host change gets an answer;
+//! - with "resize guest" on, the widget's size goes to the agent as the first monitor's
+//!   configuration, again when the window changes size.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use gtk::prelude::*;
+use hangar::widgets::spice_display::{DisplayState, Scaling, SpiceDisplay};
+use support::guest::{linux_xml, open_serial, read_serial};
+use support::wait_until;
+use testbed::{Libvirtd, unique_name};
+
+/// Agent message types (`VD_AGENT_*`).
+const MONITORS_CONFIG: u32 = 2;
+const CLIPBOARD: u32 = 4;
+const ANNOUNCE_CAPABILITIES: u32 = 6;
+const CLIPBOARD_GRAB: u32 = 7;
+const CLIPBOARD_REQUEST: u32 = 8;
+/// `VD_AGENT_CLIPBOARD_UTF8_TEXT`.
+const UTF8_TEXT: u32 = 1;
+/// The capabilities the scripted agent announces: monitors config, reply, clipboard by demand,
+/// clipboard selection (so clipboard messages start with a 4-byte selection header).
+const CAPS: u32 = (1 << 1) | (1 << 2) | (1 << 5) | (1 << 6);
+
+/// A running VM, destroyed and undefined on drop.
+struct Vm(String);
+
+impl Drop for Vm {
+    fn drop(&mut self) {
+        let d = Libvirtd::shared();
+        let _ = d.virsh_output(&d.qemu_uri(), &["destroy", &self.0]);
+        let _ = d.virsh_output(&d.qemu_uri(), &["undefine", &self.0]);
+    }
+}
+
+/// The agent played from the guest's serial shell.
+struct Agent {
+    serial: std::fs::File,
+    out: String,
+    commands: u32,
+}
+
+impl Agent {
+    /// Runs `cmd` in the guest's shell and returns what it printed.
+    fn run(&mut self, cmd: &str) -> String {
+        self.commands += 1;
+        let n = self.commands;
+        // The markers as printed differ from the command as echoed.
+        let line = format!("echo B-$(({n}*1)); {cmd}; echo E-$(({n}*1))\n");
+        let mut rest = line.as_bytes();
+        while !rest.is_empty() {
+            match self.serial.write(rest) {
+                Ok(k) => rest = &rest[k..],
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                Err(e) => panic!("cannot write to the guest's serial port: {e}"),
+            }
+        }
+        let (begin, end) = (format!("B-{n}\r\n"), format!("E-{n}\r\n"));
+        let done = wait_until(60, || {
+            read_serial(&mut self.serial, &mut self.out);
+            self.out.contains(&end)
+        });
+        assert!(done, "the guest did not run {cmd:?}: {:?}", self.out);
+        let from = self.out.find(&begin).map_or(0, |i| i + begin.len());
+        let to = self.out.find(&end).unwrap_or(self.out.len());
+        let printed = self.out[from..to].to_string();
+        self.out.drain(..to + end.len());
+        printed
+    }
+
+    /// Writes one agent message (a chunk for the client's port) to the agent's port.
+    fn send(&mut self, kind: u32, data: &[u8]) {
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(&1u32.to_le_bytes()); // VDP_CLIENT_PORT
+        bytes.extend_from_slice(&(20 + data.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&1u32.to_le_bytes()); // VD_AGENT_PROTOCOL
+        bytes.extend_from_slice(&kind.to_le_bytes());
+        bytes.extend_from_slice(&0u64.to_le_bytes());
+        bytes.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(data);
+        let mut escaped = String::new();
+        for b in bytes {
+            write!(escaped, "\\{b:03o}").unwrap();
+        }
+        self.run(&format!("printf '{escaped}' >&3"));
+    }
+
+    /// Every message the client sent the agent so far: (type, data).
+    fn received(&mut self) -> Vec<(u32, Vec<u8>)> {
+        let hex = self.run("od -An -v -tx1 /tmp/in");
+        let bytes: Vec<u8> = hex
+            .split_whitespace()
+            .filter_map(|t| u8::from_str_radix(t, 16).ok())
+            .collect();
+        messages(&bytes)
+    }
+
+    /// Waits until a message of `kind` for which `want` holds has arrived after the first
+    /// `seen` messages; returns its data.
+    fn wait_for(&mut self, seen: usize, kind: u32, want: impl Fn(&[u8]) -> bool) -> Vec<u8> {
+        let mut found = None;
+        let mut all = Vec::new();
+        let arrived = wait_until(30, || {
+            all = self.received();
+            found = all
+                .iter()
+                .skip(seen)
+                .find(|(k, d)| *k == kind && want(d))
+                .map(|(_, d)| d.clone());
+            found.is_some()
+        });
+        assert!(
+            arrived,
+            "no message of type {kind} came; got {:?}",
+            all.iter().map(|(k, d)| (k, d.len())).collect::<Vec<_>>()
+        );
+        found.unwrap()
+    }
+}
+
+/// The agent messages in the byte stream of chunks the guest read (messages may span chunks).
+fn messages(bytes: &[u8]) -> Vec<(u32, Vec<u8>)> {
+    let word = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    let mut payload = Vec::new();
+    let mut at = 0;
+    while at + 8 <= bytes.len() {
+        let size = word(bytes, at + 4) as usize;
+        let Some(chunk) = bytes.get(at + 8..at + 8 + size) else {
+            break;
+        };
+        payload.extend_from_slice(chunk);
+        at += 8 + size;
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at + 20 <= payload.len() {
+        let (kind, size) = (word(&payload, at + 4), word(&payload, at + 16) as usize);
+        let Some(data) = payload.get(at + 20..at + 20 + size) else {
+            break;
+        };
+        out.push((kind, data.to_vec()));
+        at += 20 + size;
+    }
+    out
+}
+
+/// A clipboard message's data: the selection header (the clipboard), the type, then `rest`.
+fn clipboard_data(rest: &[u8]) -> Vec<u8> {
+    let mut data = vec![0, 0, 0, 0];
+    data.extend_from_slice(&UTF8_TEXT.to_le_bytes());
+    data.extend_from_slice(rest);
+    data
+}
+
+/// The first monitor's (width, height) in a monitors configuration.
+fn first_monitor(data: &[u8]) -> Option<(u32, u32)> {
+    let word = |at: usize| Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?));
+    (word(0)? >= 1).then_some(())?;
+    // VDAgentMonConfig: height, width, depth, x, y.
+    Some((word(12)?, word(8)?))
+}
+
+fn host_clipboard(display: &SpiceDisplay) -> Option<String> {
+    let text = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let t = text.clone();
+    display
+        .clipboard()
+        .read_text_async(None::<&gtk::gio::Cancellable>, move |r| {
+            *t.borrow_mut() = Some(r.ok().flatten().map(|s| s.to_string()));
+        });
+    wait_until(5, || text.borrow().is_some());
+    text.borrow_mut().take().flatten()
+}
+
+#[gtk::test]
+fn clipboard_and_display_size_go_through_a_guest_agent() {
+    support::init_gui();
+    let dir = support::guest::build("spice-agent-guest", true);
+    let name = unique_name("spice-agent");
+    let xml = linux_xml(
+        &name,
+        &dir,
+        "<graphics type='spice' autoport='yes' listen='127.0.0.1'/>",
+        "<channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>",
+    );
+    let d = Libvirtd::shared();
+    let path = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&path, xml).unwrap();
+    d.virsh(&d.qemu_uri(), &["define", path.to_str().unwrap()])
+        .unwrap();
+    let _vm = Vm(name.clone());
+    d.virsh(&d.qemu_uri(), &["start", &name]).unwrap();
+    let mut agent = Agent {
+        serial: open_serial(&name),
+        out: String::new(),
+        commands: 0,
+    };
+    assert!(
+        wait_until(120, || {
+            read_serial(&mut agent.serial, &mut agent.out);
+            agent.out.contains("guest# ")
+        }),
+        "the guest did not come up: {:?}",
+        agent.out
+    );
+
+    let addr = d.virsh(&d.qemu_uri(), &["domdisplay", &name]).unwrap();
+    let port: u16 = addr
+        .trim()
+        .strip_prefix("spice://127.0.0.1:")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected domdisplay {addr:?}"));
+    let display = SpiceDisplay::new();
+    display.set_scaling(Scaling::Fit);
+    display.set_resize_guest(true);
+    display.set_share_clipboard(true);
+    let window = gtk::Window::builder()
+        .default_width(800)
+        .default_height(600)
+        .child(&display)
+        .build();
+    window.present();
+    display.open_host("127.0.0.1", port).unwrap();
+    assert!(wait_until(30, || matches!(
+        display.state(),
+        DisplayState::Connected { .. }
+    )));
+
+    // The agent starts: its port opened (the server tells the client an agent is there), what
+    // arrives copied into /tmp/in, and its capabilities announced (asking for the client's).
+    let port = agent.run(
+        "for p in /sys/class/virtio-ports/*; do \
+         [ \"$(cat $p/name)\" = com.redhat.spice.0 ] && echo /dev/${p##*/}; done",
+    );
+    let port = port.trim().to_string();
+    assert!(port.starts_with("/dev/vport"), "no agent port: {port:?}");
+    agent.run(&format!("exec 3<>{port}; cat <&3 >/tmp/in & true"));
+    let mut caps = 1u32.to_le_bytes().to_vec();
+    caps.extend_from_slice(&CAPS.to_le_bytes());
+    agent.send(ANNOUNCE_CAPABILITIES, &caps);
+    agent.wait_for(0, ANNOUNCE_CAPABILITIES, |_| true);
+
+    // The widget's size goes to the agent as the first monitor.
+    let size = |display: &SpiceDisplay| (display.width() as u32, display.height() as u32);
+    let first = size(&display);
+    let config = agent.wait_for(0, MONITORS_CONFIG, |d| first_monitor(d) == Some(first));
+    assert_eq!(first_monitor(&config), Some(first));
+    // And again when the window changes size.
+    let seen = agent.received().len();
+    window.set_default_size(900, 640);
+    assert!(wait_until(10, || size(&display) != first));
+    let second = size(&display);
+    agent.wait_for(seen, MONITORS_CONFIG, |d| first_monitor(d) == Some(second));
+
+    // Guest → host: the agent offers text, the display asks for it, the text lands on the host
+    // clipboard.
+    let seen = agent.received().len();
+    agent.send(CLIPBOARD_GRAB, &clipboard_data(&[]));
+    let request = agent.wait_for(seen, CLIPBOARD_REQUEST, |_| true);
+    assert_eq!(request, clipboard_data(&[]));
+    agent.send(CLIPBOARD, &clipboard_data(b"copied in the guest"));
+    assert!(
+        wait_until(10, || host_clipboard(&display).as_deref()
+            == Some("copied in the guest")),
+        "the guest's text did not reach the host clipboard"
+    );
+
+    // Host → guest: a host change, while the display has the focus, is offered to the agent;
+    // its text goes when the agent asks for it.
+    display.grab_focus();
+    assert!(wait_until(5, || display.has_focus()));
+    let seen = agent.received().len();
+    display.clipboard().set_text("copied on the host");
+    let grab = agent.wait_for(seen, CLIPBOARD_GRAB, |_| true);
+    assert_eq!(grab, clipboard_data(&[]));
+    agent.send(CLIPBOARD_REQUEST, &clipboard_data(&[]));
+    let text = agent.wait_for(seen, CLIPBOARD, |_| true);
+    assert_eq!(text, clipboard_data(b"copied on the host"));
+
+    // Sharing off: a guest's offer is not asked for, a host change is not offered. The agent
+    // then asks for the client's capabilities: the answer comes after anything the client
+    // would have sent about the clipboard, so its arrival closes the window for those.
+    display.set_share_clipboard(false);
+    let seen = agent.received().len();
+    agent.send(CLIPBOARD_GRAB, &clipboard_data(&[]));
+    display.clipboard().set_text("not for the guest");
+    // The change is seen on the main loop before the barrier below is sent.
+    assert!(wait_until(5, || host_clipboard(&display).as_deref()
+        == Some("not for the guest")));
+    agent.send(ANNOUNCE_CAPABILITIES, &caps);
+    agent.wait_for(seen, ANNOUNCE_CAPABILITIES, |_| true);
+    let after: Vec<u32> = agent
+        .received()
+        .into_iter()
+        .skip(seen)
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        !after
+            .iter()
+            .any(|k| [CLIPBOARD_GRAB, CLIPBOARD_REQUEST, CLIPBOARD].contains(k)),
+        "clipboard messages went with sharing off: {after:?}"
+    );
+    window.destroy();
+}
