@@ -7,7 +7,11 @@
 //!   reaches the guest (offered, then sent when the guest asks);
 //! - with sharing off, neither a guest's offer nor a host change gets an answer;
 //! - with "resize guest" on, the widget's size goes to the agent as the first monitor's
-//!   configuration, again when the window changes size.
+//!   configuration, again when the window changes size;
+//! - files sent to the guest arrive whole (name, size, bytes) with progress, once the agent
+//!   says it can take them, and the display says when the agent reports success; an agent's
+//!   error reaches the user with its reason; a cancelled transfer is reported to the user at
+//!   once and to the agent.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -16,8 +20,9 @@ mod support;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use gtk::prelude::*;
+use adw::prelude::*;
 use hangar::widgets::spice_display::{DisplayState, Scaling, SpiceDisplay};
+use relm4::ComponentController;
 use support::guest::{linux_xml, open_serial, read_serial};
 use support::wait_until;
 use testbed::{Libvirtd, unique_name};
@@ -28,6 +33,14 @@ const CLIPBOARD: u32 = 4;
 const ANNOUNCE_CAPABILITIES: u32 = 6;
 const CLIPBOARD_GRAB: u32 = 7;
 const CLIPBOARD_REQUEST: u32 = 8;
+const FILE_XFER_START: u32 = 10;
+const FILE_XFER_STATUS: u32 = 11;
+const FILE_XFER_DATA: u32 = 12;
+/// `VD_AGENT_FILE_XFER_STATUS_*`.
+const XFER_CAN_SEND_DATA: u32 = 0;
+const XFER_CANCELLED: u32 = 1;
+const XFER_ERROR: u32 = 2;
+const XFER_SUCCESS: u32 = 3;
 /// `VD_AGENT_CLIPBOARD_UTF8_TEXT`.
 const UTF8_TEXT: u32 = 1;
 /// The capabilities the scripted agent announces: monitors config, reply, clipboard by demand,
@@ -50,6 +63,8 @@ struct Agent {
     serial: std::fs::File,
     out: String,
     commands: u32,
+    /// What the guest read from the agent's port so far.
+    bytes: Vec<u8>,
 }
 
 impl Agent {
@@ -101,12 +116,14 @@ impl Agent {
 
     /// Every message the client sent the agent so far: (type, data).
     fn received(&mut self) -> Vec<(u32, Vec<u8>)> {
-        let hex = self.run("od -An -v -tx1 /tmp/in");
-        let bytes: Vec<u8> = hex
-            .split_whitespace()
-            .filter_map(|t| u8::from_str_radix(t, 16).ok())
-            .collect();
-        messages(&bytes)
+        let from = self.bytes.len() + 1;
+        let hex = self.run(&format!("tail -c +{from} /tmp/in | od -An -v -tx1"));
+        self.bytes.extend(
+            hex.split_whitespace()
+                .filter(|t| t.len() == 2)
+                .filter_map(|t| u8::from_str_radix(t, 16).ok()),
+        );
+        messages(&self.bytes)
     }
 
     /// Waits until a message of `kind` for which `want` holds has arrived after the first
@@ -174,6 +191,46 @@ fn first_monitor(data: &[u8]) -> Option<(u32, u32)> {
     Some((word(12)?, word(8)?))
 }
 
+/// A little-endian word of `data` at `at`.
+fn word(data: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(data[at..at + 4].try_into().unwrap())
+}
+
+/// A file-transfer status message's data for transfer `id`.
+fn status(id: u32, result: u32) -> Vec<u8> {
+    [id.to_le_bytes(), result.to_le_bytes()].concat()
+}
+
+/// Follows `display`'s `transfer-finished`: the messages so far.
+fn transfer_outcomes(display: &SpiceDisplay) -> std::rc::Rc<std::cell::RefCell<Vec<String>>> {
+    let outcomes = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let o = outcomes.clone();
+    display.connect_transfer_finished(move |_, m| o.borrow_mut().push(m.to_string()));
+    outcomes
+}
+
+/// The console page's "Send Files" toolbar button.
+fn send_files_button(window: &adw::Window) -> gtk::Button {
+    support::hardware::descendants(window.upcast_ref())
+        .into_iter()
+        .filter_map(|w| w.downcast::<gtk::Button>().ok())
+        .find(|b| b.icon_name().as_deref() == Some("document-send-symbolic"))
+        .expect("no Send Files button")
+}
+
+/// The bar under the display that shows a transfer.
+fn transfer_bar(window: &adw::Window) -> gtk::Revealer {
+    support::hardware::descendants(window.upcast_ref())
+        .into_iter()
+        .filter_map(|w| w.downcast::<gtk::Revealer>().ok())
+        .find(|r| {
+            support::hardware::descendants(r.upcast_ref())
+                .iter()
+                .any(|w| w.is::<gtk::ProgressBar>())
+        })
+        .expect("no transfer bar")
+}
+
 fn host_clipboard(display: &SpiceDisplay) -> Option<String> {
     let text = std::rc::Rc::new(std::cell::RefCell::new(None));
     let t = text.clone();
@@ -208,6 +265,7 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
         serial: open_serial(&name),
         out: String::new(),
         commands: 0,
+        bytes: Vec::new(),
     };
     assert!(
         wait_until(120, || {
@@ -218,27 +276,24 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
         agent.out
     );
 
-    let addr = d.virsh(&d.qemu_uri(), &["domdisplay", &name]).unwrap();
-    let port: u16 = addr
-        .trim()
-        .strip_prefix("spice://127.0.0.1:")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("unexpected domdisplay {addr:?}"));
-    let display = SpiceDisplay::new();
+    // The VM's console page, as a user sees it (the display reached through libvirt).
+    let uri = d.qemu_uri();
+    let (window, page) = support::console_page(&name, &uri, support::connect(&uri));
+    assert!(
+        wait_until(40, || {
+            let m = page.model();
+            m.is_spice() && matches!(m.spice_display().state(), DisplayState::Connected { .. })
+        }),
+        "SPICE display not shown; status {:?}",
+        page.model().status()
+    );
+    let display = page.model().spice_display().clone();
     display.set_scaling(Scaling::Fit);
     display.set_resize_guest(true);
     display.set_share_clipboard(true);
-    let window = gtk::Window::builder()
-        .default_width(800)
-        .default_height(600)
-        .child(&display)
-        .build();
-    window.present();
-    display.open_host("127.0.0.1", port).unwrap();
-    assert!(wait_until(30, || matches!(
-        display.state(),
-        DisplayState::Connected { .. }
-    )));
+    // Without an agent the page offers no "Send Files" button.
+    let send = send_files_button(&window);
+    assert!(!display.has_agent() && !send.is_visible());
 
     // The agent starts: its port opened (the server tells the client an agent is there), what
     // arrives copied into /tmp/in, and its capabilities announced (asking for the client's).
@@ -253,6 +308,7 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
     caps.extend_from_slice(&CAPS.to_le_bytes());
     agent.send(ANNOUNCE_CAPABILITIES, &caps);
     agent.wait_for(0, ANNOUNCE_CAPABILITIES, |_| true);
+    assert!(wait_until(5, || display.has_agent() && send.is_visible()));
 
     // The widget's size goes to the agent as the first monitor.
     let size = |display: &SpiceDisplay| (display.width() as u32, display.height() as u32);
@@ -261,7 +317,7 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
     assert_eq!(first_monitor(&config), Some(first));
     // And again when the window changes size.
     let seen = agent.received().len();
-    window.set_default_size(900, 640);
+    window.set_default_size(960, 640);
     assert!(wait_until(10, || size(&display) != first));
     let second = size(&display);
     agent.wait_for(seen, MONITORS_CONFIG, |d| first_monitor(d) == Some(second));
@@ -315,5 +371,108 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
             .any(|k| [CLIPBOARD_GRAB, CLIPBOARD_REQUEST, CLIPBOARD].contains(k)),
         "clipboard messages went with sharing off: {after:?}"
     );
+
+    // A file to the guest: the agent is told its name and size, says it can take it, gets its
+    // bytes, and reports success; the display shows progress and then says it is done.
+    let outcomes = transfer_outcomes(&display);
+    let content: Vec<u8> = (0..3000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("for-the-guest.bin");
+    std::fs::write(&file, &content).unwrap();
+    let seen = agent.received().len();
+    display
+        .send_files(&[gtk::gio::File::for_path(&file)])
+        .unwrap();
+    assert!(display.transferring());
+    assert!(matches!(
+        display.send_files(&[gtk::gio::File::for_path(&file)]),
+        Err(hangar::widgets::spice_display::SpiceError::Busy)
+    ));
+    let start = agent.wait_for(seen, FILE_XFER_START, |_| true);
+    let id = word(&start, 0);
+    let info = String::from_utf8_lossy(&start[4..]);
+    assert!(
+        info.contains("name=for-the-guest.bin") && info.contains("size=3000"),
+        "{info:?}"
+    );
+    agent.send(FILE_XFER_STATUS, &status(id, XFER_CAN_SEND_DATA));
+    let mut sent = Vec::new();
+    assert!(
+        wait_until(30, || {
+            sent = agent
+                .received()
+                .into_iter()
+                .skip(seen)
+                .filter(|(k, d)| *k == FILE_XFER_DATA && word(d, 0) == id)
+                .flat_map(|(_, d)| d[12..].to_vec())
+                .collect();
+            sent.len() >= content.len()
+        }),
+        "the guest got {} of {} bytes",
+        sent.len(),
+        content.len()
+    );
+    assert_eq!(sent, content);
+    assert!(wait_until(5, || display.transfer_progress() == 1.0));
+    assert!(display.transferring() && outcomes.borrow().is_empty());
+    agent.send(FILE_XFER_STATUS, &status(id, XFER_SUCCESS));
+    assert!(wait_until(10, || !outcomes.borrow().is_empty()));
+    assert_eq!(outcomes.borrow().as_slice(), [String::new()]);
+    assert!(!display.transferring());
+
+    // An error reported by the agent reaches the user with the agent's reason.
+    let seen = agent.received().len();
+    display
+        .send_files(&[gtk::gio::File::for_path(&file)])
+        .unwrap();
+    let start = agent.wait_for(seen, FILE_XFER_START, |_| true);
+    agent.send(FILE_XFER_STATUS, &status(word(&start, 0), XFER_ERROR));
+    assert!(wait_until(10, || outcomes.borrow().len() == 2));
+    assert!(
+        outcomes.borrow()[1].contains("reported an error"),
+        "{:?}",
+        outcomes.borrow()
+    );
+    assert!(!display.transferring());
+
+    // Cancelled while the agent has not yet said it can take it: the agent is told, and so is
+    // the user.
+    let seen = agent.received().len();
+    display
+        .send_files(&[gtk::gio::File::for_path(&file)])
+        .unwrap();
+    let start = agent.wait_for(seen, FILE_XFER_START, |_| true);
+    let id = word(&start, 0);
+    // Meanwhile the page shows the transfer under the display, and its Cancel button stops it.
+    let bar = transfer_bar(&window);
+    assert!(wait_until(5, || bar.is_child_revealed()));
+    assert!(!send.is_sensitive());
+    support::hardware::screenshot(&window, "spice-agent-transfer");
+    let cancel = support::hardware::descendants(bar.upcast_ref())
+        .into_iter()
+        .find_map(|w| w.downcast::<gtk::Button>().ok())
+        .expect("no Cancel button on the transfer bar");
+    cancel.emit_clicked();
+    assert!(wait_until(10, || outcomes.borrow().len() == 3));
+    assert!(
+        outcomes.borrow()[2].contains("cancelled"),
+        "{:?}",
+        outcomes.borrow()
+    );
+    assert!(!display.transferring());
+    // The agent, not yet aware, accepts the file: it is told the transfer was cancelled
+    // (spice-client-glib queues that notice and sends it with the next message for the agent,
+    // here its answer to a request for capabilities) and gets none of its bytes.
+    agent.send(FILE_XFER_STATUS, &status(id, XFER_CAN_SEND_DATA));
+    agent.send(ANNOUNCE_CAPABILITIES, &caps);
+    agent.wait_for(seen, FILE_XFER_STATUS, |d| d == status(id, XFER_CANCELLED));
+    assert!(
+        !agent
+            .received()
+            .iter()
+            .skip(seen)
+            .any(|(k, d)| *k == FILE_XFER_DATA && word(d, 0) == id)
+    );
+    assert_eq!(outcomes.borrow().len(), 3);
+    assert!(wait_until(5, || !bar.reveals_child() && send.is_sensitive()));
     window.destroy();
 }

@@ -14,7 +14,8 @@
 //! `input` (keyboard by scan code, pointer in server and client mode, grab), `clipboard` (text
 //! both ways through the guest's agent), `guest_size` (the guest's display resized to the
 //! widget through the agent), `audio` (the guest's sound, mute, the microphone when
-//! shared), `usb` (host USB devices redirected to the guest, by hand or as they are plugged in).
+//! shared), `usb` (host USB devices redirected to the guest, by hand or as they are plugged in),
+//! `transfer` (files dropped on the display sent to the guest through its agent).
 //!
 //! It shares [`DisplayState`], [`VncStatus`], [`Scaling`] and [`KeyCombo`] with the VNC
 //! display, so the console page treats both alike.
@@ -25,6 +26,7 @@ mod guest_size;
 mod input;
 mod render;
 mod session;
+mod transfer;
 mod usb;
 
 use std::os::fd::OwnedFd;
@@ -62,6 +64,12 @@ pub enum SpiceError {
     /// The picture could not be created or saved.
     #[error("picture: {0}")]
     Picture(String),
+    /// Files are already being sent to the guest.
+    #[error("files are already being sent to the guest")]
+    Busy,
+    /// The guest runs no SPICE agent (spice-vdagent) to take files.
+    #[error("the guest runs no SPICE agent (spice-vdagent), which receives files")]
+    NoAgent,
 }
 
 mod imp {
@@ -155,6 +163,17 @@ mod imp {
         /// The display holds the guest's clipboard for the host's text.
         pub(super) clipboard_grabbed: Cell<bool>,
         pub(super) clipboard_handler: RefCell<Option<glib::SignalHandlerId>>,
+        /// Whether an agent runs in the guest (clipboard, display size and files need one).
+        #[property(get)]
+        pub(super) has_agent: Cell<bool>,
+        /// Whether files are being sent to the guest.
+        #[property(get)]
+        pub(super) transferring: Cell<bool>,
+        /// How much of the files being sent has gone, from 0 to 1.
+        #[property(get)]
+        pub(super) transfer_progress: Cell<f64>,
+        pub(super) transfer: RefCell<Option<super::transfer::Transfer>>,
+        pub(super) transfer_batches: Cell<u64>,
 
         pub(super) state: RefCell<DisplayState>,
         pub(super) live: RefCell<Option<Live>>,
@@ -191,6 +210,7 @@ mod imp {
             obj.set_overflow(gtk::Overflow::Hidden);
             self.setup_input();
             self.setup_clipboard();
+            self.setup_file_drop();
         }
 
         fn signals() -> &'static [Signal] {
@@ -216,6 +236,10 @@ mod imp {
                     // A USB device could not be given to the guest by itself; the argument
                     // says why and what to do.
                     Signal::builder("usb-error")
+                        .param_types([String::static_type()])
+                        .build(),
+                    // Sending files to the guest ended: "" when all arrived, else why not.
+                    Signal::builder("transfer-finished")
                         .param_types([String::static_type()])
                         .build(),
                     // The guest's screen changed size.
@@ -266,6 +290,12 @@ mod imp {
         fn set_resize_guest_mode(&self, on: bool) {
             if self.resize_guest.replace(on) != on {
                 self.schedule_guest_resize();
+            }
+        }
+
+        pub(super) fn set_has_agent(&self, on: bool) {
+            if self.has_agent.replace(on) != on {
+                self.obj().notify_has_agent();
             }
         }
 
@@ -513,6 +543,30 @@ impl SpiceDisplay {
     /// went wrong and what to do.
     pub fn connect_usb_error<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
         self.connect_local("usb-error", false, move |args| {
+            let obj = args.first()?.get::<Self>().ok()?;
+            let message = args.get(1)?.get::<String>().ok()?;
+            f(&obj, &message);
+            None
+        })
+    }
+
+    /// Sends `files` (on this machine) to the guest through its SPICE agent, which saves them
+    /// in the guest user's download folder; `transfer-finished` says how it ended.
+    pub fn send_files(&self, files: &[gtk::gio::File]) -> Result<(), SpiceError> {
+        self.imp().send_files(files)
+    }
+
+    /// Stops sending files to the guest.
+    pub fn cancel_transfer(&self) {
+        self.imp().cancel_transfer();
+    }
+
+    /// Runs `f` when sending files ends, with "" when all arrived, else the reason.
+    pub fn connect_transfer_finished<F: Fn(&Self, &str) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_local("transfer-finished", false, move |args| {
             let obj = args.first()?.get::<Self>().ok()?;
             let message = args.get(1)?.get::<String>().ok()?;
             f(&obj, &message);

@@ -6,13 +6,15 @@
 //!
 //! [`graphics`] reads the VM's devices and reaches its display, [`serial`] pumps a console
 //! stream, `control` handles messages and background results, `view` holds the toolbar and
-//! fullscreen helpers.
+//! fullscreen helpers, `transfer` the bar shown while files dropped on a SPICE display go to
+//! the guest.
 
 mod control;
 pub mod graphics;
 pub mod password;
 pub mod screenshot;
 pub mod serial;
+mod transfer;
 pub mod typing;
 mod usb;
 mod view;
@@ -377,6 +379,10 @@ impl Component for ConsolePage {
         let widgets = view_output!();
         crate::ui::a11y::name(&widgets.devices, &gettext("Serial device"));
         model.toast = widgets.toast.clone();
+        root.append(&transfer::bar(&model.spice, &model.toast));
+        widgets
+            .graphics_tools
+            .append(&transfer::send_button(&model.spice, &model.toast));
         view::build_tools(
             &widgets.graphics_tools,
             &model.display,

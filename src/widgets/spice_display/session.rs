@@ -166,10 +166,14 @@ impl imp::SpiceDisplay {
                 on_current(&w, id, |imp| imp.on_mouse_mode(m.mouse_mode()));
             });
             self.connect_main_clipboard(id, main);
+            self.connect_main_transfers(main);
             // The agent came, went, or said what it can do.
             let w = weak.clone();
-            main.connect_main_agent_update(move |_| {
-                on_current(&w, id, |imp| imp.on_agent_update_for_size());
+            main.connect_main_agent_update(move |m| {
+                on_current(&w, id, |imp| {
+                    imp.set_has_agent(m.is_agent_connected());
+                    imp.on_agent_update_for_size();
+                });
             });
             let w = weak.clone();
             main.connect_agent_connected_notify(move |_| {
@@ -307,6 +311,7 @@ impl imp::SpiceDisplay {
     /// Ends the session: `reason` `None` for a clean close, else what went wrong.
     pub(super) fn shutdown(&self, reason: Option<String>) {
         let Some(live) = self.live.take() else { return };
+        self.cancel_transfer();
         self.release_held_keys_with(live.inputs.as_ref());
         self.release_keyboard();
         live.session.disconnect();
@@ -316,6 +321,7 @@ impl imp::SpiceDisplay {
         }
         self.picture.replace(None);
         self.forget_guest_size();
+        self.set_has_agent(false);
         self.button_mask.set(0);
         self.relative_from.set(None);
         self.set_state(DisplayState::Disconnected {
