@@ -3,8 +3,8 @@
 //! serial shell. It opens the agent's port (`com.redhat.spice.0`), copies what arrives into a
 //! file, and writes agent messages with `printf`; the test reads that file with `od`. So
 //! every message checked here went through the real server and client library:
-//! - with the clipboard shared, the guest's text reaches the host clipboard and the host's text
-//!   reaches the guest (offered, then sent when the guest asks);
+//! - with the clipboard shared, the guest's text and pictures reach the host clipboard and the
+//!   host's reach the guest (offered, then sent when the guest asks; pictures as PNG);
 //! - with sharing off, neither a guest's offer nor a host change gets an answer;
 //! - with "resize guest" on, the widget's size goes to the agent as the first monitor's
 //!   configuration, again when the window changes size;
@@ -41,8 +41,9 @@ const XFER_CAN_SEND_DATA: u32 = 0;
 const XFER_CANCELLED: u32 = 1;
 const XFER_ERROR: u32 = 2;
 const XFER_SUCCESS: u32 = 3;
-/// `VD_AGENT_CLIPBOARD_UTF8_TEXT`.
+/// `VD_AGENT_CLIPBOARD_UTF8_TEXT`, `VD_AGENT_CLIPBOARD_IMAGE_PNG`.
 const UTF8_TEXT: u32 = 1;
+const IMAGE_PNG: u32 = 2;
 /// The capabilities the scripted agent announces: monitors config, reply, clipboard by demand,
 /// clipboard selection (so clipboard messages start with a 4-byte selection header).
 const CAPS: u32 = (1 << 1) | (1 << 2) | (1 << 5) | (1 << 6);
@@ -175,12 +176,53 @@ fn messages(bytes: &[u8]) -> Vec<(u32, Vec<u8>)> {
     out
 }
 
-/// A clipboard message's data: the selection header (the clipboard), the type, then `rest`.
-fn clipboard_data(rest: &[u8]) -> Vec<u8> {
+/// A clipboard message's data: the selection header (the clipboard), type `kind`, then `rest`.
+fn clipboard_data_of(kind: u32, rest: &[u8]) -> Vec<u8> {
     let mut data = vec![0, 0, 0, 0];
-    data.extend_from_slice(&UTF8_TEXT.to_le_bytes());
+    data.extend_from_slice(&kind.to_le_bytes());
     data.extend_from_slice(rest);
     data
+}
+
+/// The same for text.
+fn clipboard_data(rest: &[u8]) -> Vec<u8> {
+    clipboard_data_of(UTF8_TEXT, rest)
+}
+
+/// A small opaque picture, `width` pixels wide, one row, colours from `seed`.
+fn picture(width: i32, seed: u8) -> gtk::gdk::Texture {
+    let rgb: Vec<u8> = (0..width as u8 * 3)
+        .map(|i| i.wrapping_mul(37) ^ seed)
+        .collect();
+    gtk::gdk::MemoryTexture::new(
+        width,
+        1,
+        gtk::gdk::MemoryFormat::R8g8b8,
+        &gtk::glib::Bytes::from_owned(rgb),
+        width as usize * 3,
+    )
+    .upcast()
+}
+
+/// A picture's pixels, as GDK hands them out.
+fn pixels(texture: &gtk::gdk::Texture) -> Vec<u8> {
+    let stride = texture.width() as usize * 4;
+    let mut data = vec![0; stride * texture.height() as usize];
+    texture.download(&mut data, stride);
+    data
+}
+
+/// The host clipboard's picture, if it holds one.
+fn host_picture(display: &SpiceDisplay) -> Option<gtk::gdk::Texture> {
+    let picture = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let p = picture.clone();
+    display
+        .clipboard()
+        .read_texture_async(None::<&gtk::gio::Cancellable>, move |r| {
+            *p.borrow_mut() = Some(r.ok().flatten());
+        });
+    wait_until(5, || picture.borrow().is_some());
+    picture.borrow_mut().take().flatten()
 }
 
 /// The first monitor's (width, height) in a monitors configuration.
@@ -346,6 +388,33 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
     agent.send(CLIPBOARD_REQUEST, &clipboard_data(&[]));
     let text = agent.wait_for(seen, CLIPBOARD, |_| true);
     assert_eq!(text, clipboard_data(b"copied on the host"));
+
+    // Pictures, as PNG: the guest's lands on the host clipboard, the host's goes to the guest.
+    let from_guest = picture(3, 0x5a);
+    let seen = agent.received().len();
+    agent.send(CLIPBOARD_GRAB, &clipboard_data_of(IMAGE_PNG, &[]));
+    let request = agent.wait_for(seen, CLIPBOARD_REQUEST, |_| true);
+    assert_eq!(request, clipboard_data_of(IMAGE_PNG, &[]));
+    agent.send(
+        CLIPBOARD,
+        &clipboard_data_of(IMAGE_PNG, &from_guest.save_to_png_bytes()),
+    );
+    assert!(
+        wait_until(10, || host_picture(&display)
+            .is_some_and(|t| pixels(&t) == pixels(&from_guest))),
+        "the guest's picture did not reach the host clipboard"
+    );
+    let from_host = picture(4, 0xc3);
+    let seen = agent.received().len();
+    display.clipboard().set_texture(&from_host);
+    let grab = agent.wait_for(seen, CLIPBOARD_GRAB, |_| true);
+    assert_eq!(grab, clipboard_data_of(IMAGE_PNG, &[]));
+    agent.send(CLIPBOARD_REQUEST, &clipboard_data_of(IMAGE_PNG, &[]));
+    let data = agent.wait_for(seen, CLIPBOARD, |_| true);
+    assert_eq!(data[..8], clipboard_data_of(IMAGE_PNG, &[])[..]);
+    let sent = gtk::gdk::Texture::from_bytes(&gtk::glib::Bytes::from(&data[8..]))
+        .expect("the guest got no PNG");
+    assert_eq!(pixels(&sent), pixels(&from_host));
 
     // Sharing off: a guest's offer is not asked for, a host change is not offered. The agent
     // then asks for the client's capabilities: the answer comes after anything the client

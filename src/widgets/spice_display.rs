@@ -10,12 +10,12 @@
 //! image, which is drawn like the VNC display's framebuffer (scaled to fit or 1:1).
 //!
 //! Split by concern, each file adding `impl imp::SpiceDisplay { … }`: `session` (open,
-//! channels, fds, authentication, end), `render` (surface copy, drawing, screenshots),
-//! `input` (keyboard by scan code, pointer in server and client mode, grab), `clipboard` (text
-//! both ways through the guest's agent), `guest_size` (the guest's display resized to the
-//! widget through the agent), `audio` (the guest's sound, mute, the microphone when
-//! shared), `usb` (host USB devices redirected to the guest, by hand or as they are plugged in),
-//! `transfer` (files dropped on the display sent to the guest through its agent).
+//! channels, fds, authentication, end), `render` (surface copy, drawing, screenshots), `input`
+//! (keyboard by scan code, pointer in server and client mode, grab), `clipboard` (text and
+//! images both ways through the guest's agent), `guest_size` (the guest's display resized to
+//! the widget through the agent), `audio` (the guest's sound, mute, the microphone when
+//! shared), `usb` (host USB devices redirected to the guest, by hand or as they are plugged
+//! in), `transfer` (files dropped on the display sent to the guest through its agent).
 //!
 //! It shares [`DisplayState`], [`VncStatus`], [`Scaling`] and [`KeyCombo`] with the VNC
 //! display, so the console page treats both alike.
@@ -158,6 +158,8 @@ mod imp {
         pub(super) share_clipboard: Cell<bool>,
         /// The guest's last clipboard text put on the host (not offered back).
         pub(super) guest_clipboard: RefCell<Option<String>>,
+        /// The guest's last clipboard image put on the host (not offered back).
+        pub(super) guest_image: RefCell<Option<gtk::gdk::Texture>>,
         /// The host's text waits to be offered (for the focus, or the agent).
         pub(super) clipboard_pending: Cell<bool>,
         /// The display holds the guest's clipboard for the host's text.
