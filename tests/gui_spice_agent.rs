@@ -11,7 +11,9 @@
 //! - files sent to the guest arrive whole (name, size, bytes) with progress, once the agent
 //!   says it can take them, and the display says when the agent reports success; an agent's
 //!   error reaches the user with its reason; a cancelled transfer is reported to the user at
-//!   once and to the agent.
+//!   once and to the agent;
+//! - a shared folder is served to the guest over the WebDAV channel (read, refused writes while
+//!   read-only, writes once not), and the channel closes once it is unshared.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -98,6 +100,38 @@ impl Agent {
         printed
     }
 
+    /// Writes `bytes` to the guest's file descriptor `fd` (an open port).
+    fn write(&mut self, fd: u8, bytes: &[u8]) {
+        let mut escaped = String::new();
+        for b in bytes {
+            write!(escaped, "\\{b:03o}").unwrap();
+        }
+        self.run(&format!("printf '{escaped}' >&{fd}"));
+    }
+
+    /// The bytes of the guest's file `path` from offset `from` on.
+    fn read(&mut self, path: &str, from: usize) -> Vec<u8> {
+        let hex = self.run(&format!("tail -c +{} {path} | od -An -v -tx1", from + 1));
+        hex.split_whitespace()
+            .filter(|t| t.len() == 2)
+            .filter_map(|t| u8::from_str_radix(t, 16).ok())
+            .collect()
+    }
+
+    /// Opens the virtio port named `name` on file descriptor `fd` and copies what arrives on
+    /// it into `file`.
+    fn open_port(&mut self, name: &str, fd: u8, file: &str) {
+        let port = self.run(&format!(
+            "for p in /sys/class/virtio-ports/*; do \
+             [ \"$(cat $p/name)\" = {name} ] && echo /dev/${{p##*/}}; done"
+        ));
+        let port = port.trim().to_string();
+        assert!(port.starts_with("/dev/vport"), "no port {name}: {port:?}");
+        self.run(&format!(
+            "exec {fd}<>{port}; cat <&{fd} >{file} & echo $! >{file}.pid"
+        ));
+    }
+
     /// Writes one agent message (a chunk for the client's port) to the agent's port.
     fn send(&mut self, kind: u32, data: &[u8]) {
         let mut bytes = Vec::new();
@@ -108,22 +142,13 @@ impl Agent {
         bytes.extend_from_slice(&0u64.to_le_bytes());
         bytes.extend_from_slice(&(data.len() as u32).to_le_bytes());
         bytes.extend_from_slice(data);
-        let mut escaped = String::new();
-        for b in bytes {
-            write!(escaped, "\\{b:03o}").unwrap();
-        }
-        self.run(&format!("printf '{escaped}' >&3"));
+        self.write(3, &bytes);
     }
 
     /// Every message the client sent the agent so far: (type, data).
     fn received(&mut self) -> Vec<(u32, Vec<u8>)> {
-        let from = self.bytes.len() + 1;
-        let hex = self.run(&format!("tail -c +{from} /tmp/in | od -An -v -tx1"));
-        self.bytes.extend(
-            hex.split_whitespace()
-                .filter(|t| t.len() == 2)
-                .filter_map(|t| u8::from_str_radix(t, 16).ok()),
-        );
+        let new = self.read("/tmp/in", self.bytes.len());
+        self.bytes.extend(new);
         messages(&self.bytes)
     }
 
@@ -233,6 +258,31 @@ fn first_monitor(data: &[u8]) -> Option<(u32, u32)> {
     Some((word(12)?, word(8)?))
 }
 
+/// One frame of the WebDAV channel's multiplexing: the guest's client `id`, the data's size,
+/// the data.
+fn mux(id: i64, data: &[u8]) -> Vec<u8> {
+    let size = u16::try_from(data.len()).unwrap();
+    [&id.to_le_bytes()[..], &size.to_le_bytes(), data].concat()
+}
+
+/// What the frames in `bytes` carry for client `id`.
+fn demux(bytes: &[u8], id: i64) -> String {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at + 10 <= bytes.len() {
+        let client = i64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
+        let size = usize::from(u16::from_le_bytes([bytes[at + 8], bytes[at + 9]]));
+        let Some(data) = bytes.get(at + 10..at + 10 + size) else {
+            break;
+        };
+        if client == id {
+            out.extend_from_slice(data);
+        }
+        at += 10 + size;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// A little-endian word of `data` at `at`.
 fn word(data: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(data[at..at + 4].try_into().unwrap())
@@ -294,7 +344,9 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
         &name,
         &dir,
         "<graphics type='spice' autoport='yes' listen='127.0.0.1'/>",
-        "<channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>",
+        "<channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>\
+         <channel type='spiceport'><source channel='org.spice-space.webdav.0'/>\
+         <target type='virtio' name='org.spice-space.webdav.0'/></channel>",
     );
     let d = Libvirtd::shared();
     let path = d.dir().join(format!("{name}.xml"));
@@ -339,13 +391,7 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
 
     // The agent starts: its port opened (the server tells the client an agent is there), what
     // arrives copied into /tmp/in, and its capabilities announced (asking for the client's).
-    let port = agent.run(
-        "for p in /sys/class/virtio-ports/*; do \
-         [ \"$(cat $p/name)\" = com.redhat.spice.0 ] && echo /dev/${p##*/}; done",
-    );
-    let port = port.trim().to_string();
-    assert!(port.starts_with("/dev/vport"), "no agent port: {port:?}");
-    agent.run(&format!("exec 3<>{port}; cat <&3 >/tmp/in & true"));
+    agent.open_port("com.redhat.spice.0", 3, "/tmp/in");
     let mut caps = 1u32.to_le_bytes().to_vec();
     caps.extend_from_slice(&CAPS.to_le_bytes());
     agent.send(ANNOUNCE_CAPABILITIES, &caps);
@@ -543,5 +589,52 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
     );
     assert_eq!(outcomes.borrow().len(), 3);
     assert!(wait_until(5, || !bar.reveals_child() && send.is_sensitive()));
+
+    // A shared folder: the guest reads it over WebDAV, cannot write while it is read-only, and
+    // can once it is not; unshared, the guest's requests go unanswered.
+    assert!(display.has_shared_folder_channel());
+    let folder = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("shared-with-the-guest");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("hello.txt"), "shared from the host").unwrap();
+    display.set_shared_folder_read_only(true);
+    display.set_shared_folder(folder.to_str().unwrap());
+    agent.open_port("org.spice-space.webdav.0", 4, "/tmp/dav");
+    let reply = |agent: &mut Agent, id: i64, request: &[u8], want: &dyn Fn(&str) -> bool| {
+        agent.write(4, &mux(id, request));
+        let mut got = String::new();
+        let answered = wait_until(30, || {
+            got = demux(&agent.read("/tmp/dav", 0), id);
+            want(&got)
+        });
+        assert!(answered, "client {id} got {got:?}");
+        got
+    };
+    reply(
+        &mut agent,
+        1,
+        b"GET /hello.txt HTTP/1.1\r\nHost: guest\r\n\r\n",
+        &|r| r.starts_with("HTTP/1.1 200") && r.contains("shared from the host"),
+    );
+    let put = b"PUT /from-the-guest.txt HTTP/1.1\r\nHost: guest\r\nContent-Length: 5\r\n\r\nhello";
+    let refused = reply(&mut agent, 2, put, &|r| r.starts_with("HTTP/1.1 "));
+    assert!(refused.starts_with("HTTP/1.1 4"), "{refused:?}");
+    assert!(!folder.join("from-the-guest.txt").exists());
+    display.set_shared_folder_read_only(false);
+    let written = reply(&mut agent, 3, put, &|r| r.starts_with("HTTP/1.1 "));
+    assert!(written.starts_with("HTTP/1.1 2"), "{written:?}");
+    assert_eq!(
+        std::fs::read_to_string(folder.join("from-the-guest.txt")).unwrap(),
+        "hello"
+    );
+    // Unshared, the channel closes: the guest's side of the port sees its end (the copy
+    // reading it stops).
+    display.set_shared_folder("");
+    assert!(
+        wait_until(30, || agent
+            .run("kill -0 $(cat /tmp/dav.pid) 2>/dev/null || echo closed")
+            .contains("closed")),
+        "the shared folder's port stayed open"
+    );
     window.destroy();
 }

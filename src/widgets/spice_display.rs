@@ -15,13 +15,15 @@
 //! images both ways through the guest's agent), `guest_size` (the guest's display resized to
 //! the widget through the agent), `audio` (the guest's sound, mute, the microphone when
 //! shared), `usb` (host USB devices redirected to the guest, by hand or as they are plugged
-//! in), `transfer` (files dropped on the display sent to the guest through its agent).
+//! in), `transfer` (files dropped on the display sent to the guest through its agent),
+//! `folder` (a folder of this machine shared with the guest over WebDAV).
 //!
 //! It shares [`DisplayState`], [`VncStatus`], [`Scaling`] and [`KeyCombo`] with the VNC
 //! display, so the console page treats both alike.
 
 mod audio;
 mod clipboard;
+mod folder;
 mod guest_size;
 mod input;
 mod render;
@@ -102,6 +104,8 @@ mod imp {
         pub(super) record: Option<spice_client_glib::RecordChannel>,
         /// The USB device manager, once made.
         pub(super) usb: Option<spice_client_glib::UsbDeviceManager>,
+        /// The WebDAV channel (for a shared folder), once offered.
+        pub(super) webdav: Option<spice_client_glib::WebdavChannel>,
     }
 
     #[derive(Default, glib::Properties)]
@@ -165,6 +169,17 @@ mod imp {
         /// The display holds the guest's clipboard for the host's text.
         pub(super) clipboard_grabbed: Cell<bool>,
         pub(super) clipboard_handler: RefCell<Option<glib::SignalHandlerId>>,
+        /// The folder of this machine shared with the guest ("" for none).
+        #[property(get, set = Self::set_shared_folder_mode)]
+        pub(super) shared_folder: RefCell<String>,
+        /// Whether the guest may only read the shared folder.
+        #[property(get, set = Self::set_shared_folder_read_only_mode)]
+        pub(super) shared_folder_read_only: Cell<bool>,
+        /// Whether the server offers a channel for a shared folder (the VM has one).
+        #[property(get)]
+        pub(super) has_shared_folder_channel: Cell<bool>,
+        /// Whether that channel is connected.
+        pub(super) shared_folder_open: Cell<bool>,
         /// Whether an agent runs in the guest (clipboard, display size and files need one).
         #[property(get)]
         pub(super) has_agent: Cell<bool>,
@@ -292,6 +307,19 @@ mod imp {
         fn set_resize_guest_mode(&self, on: bool) {
             if self.resize_guest.replace(on) != on {
                 self.schedule_guest_resize();
+            }
+        }
+
+        fn set_shared_folder_mode(&self, folder: String) {
+            if *self.shared_folder.borrow() != folder {
+                self.shared_folder.replace(folder);
+                self.apply_shared_folder();
+            }
+        }
+
+        fn set_shared_folder_read_only_mode(&self, on: bool) {
+            if self.shared_folder_read_only.replace(on) != on {
+                self.apply_shared_folder();
             }
         }
 

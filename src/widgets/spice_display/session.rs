@@ -104,6 +104,7 @@ impl imp::SpiceDisplay {
         session.set_enable_usbredir(true);
         session.set_enable_smartcard(false);
         session.set_password(self.password.borrow().as_deref());
+        self.setup_session_folder(&session);
         let id = self.sessions.get() + 1;
         self.sessions.set(id);
         let weak = self.obj().downgrade();
@@ -132,6 +133,7 @@ impl imp::SpiceDisplay {
             playback: None,
             record: None,
             usb: None,
+            webdav: None,
         }));
         Ok(session)
     }
@@ -227,6 +229,8 @@ impl imp::SpiceDisplay {
             {
                 tracing::info!("no USB redirection: {e}");
             }
+        } else if let Some(webdav) = channel.downcast_ref::<spice_client_glib::WebdavChannel>() {
+            self.on_webdav_channel(webdav);
         } else if channel.is::<spice_client_glib::PlaybackChannel>()
             || channel.is::<spice_client_glib::RecordChannel>()
         {
@@ -322,6 +326,7 @@ impl imp::SpiceDisplay {
         self.picture.replace(None);
         self.forget_guest_size();
         self.set_has_agent(false);
+        self.forget_shared_folder_channel();
         self.button_mask.set(0);
         self.relative_from.set(None);
         self.set_state(DisplayState::Disconnected {
