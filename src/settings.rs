@@ -189,6 +189,36 @@ impl AppSettings {
         self.set_vm_choice(keys::MICROPHONE_VMS, uri, uuid, on);
     }
 
+    /// The folder the console of VM `uuid` on `uri` shares with the guest, and whether the
+    /// guest may only read it (none unless chosen for that VM).
+    pub fn shared_folder(&self, uri: &str, uuid: &str) -> Option<(String, bool)> {
+        self.shared_folders()
+            .remove(&clipboard_entry(uri, uuid))
+            .filter(|(path, _)| !path.is_empty())
+    }
+
+    /// Remembers the folder the console of VM `uuid` on `uri` shares (`None`: none).
+    pub fn set_shared_folder(&self, uri: &str, uuid: &str, folder: Option<(String, bool)>) {
+        let mut folders = self.shared_folders();
+        match folder {
+            Some(f) => folders.insert(clipboard_entry(uri, uuid), f),
+            None => folders.remove(&clipboard_entry(uri, uuid)),
+        };
+        if let Err(e) = self
+            .inner
+            .set_value(keys::SHARED_FOLDER_VMS, &folders.to_variant())
+        {
+            tracing::warn!("cannot save the shared folder: {e}");
+        }
+    }
+
+    fn shared_folders(&self) -> std::collections::HashMap<String, (String, bool)> {
+        self.inner
+            .value(keys::SHARED_FOLDER_VMS)
+            .get()
+            .unwrap_or_default()
+    }
+
     /// The choice under `key` (a map of "URI UUID" to a choice) for VM `uuid` on `uri`.
     fn vm_choice(&self, key: &str, uri: &str, uuid: &str) -> Option<bool> {
         let choices: std::collections::HashMap<String, bool> =
@@ -280,6 +310,9 @@ pub mod keys {
     /// Whether the guest may record from the host's microphone, per VM ("URI UUID" to the
     /// choice).
     pub const MICROPHONE_VMS: &str = "microphone-vms";
+    /// The folder shared with the guest, per VM ("URI UUID" to the path and whether it is
+    /// read-only).
+    pub const SHARED_FOLDER_VMS: &str = "shared-folder-vms";
     /// Whether to ask before Force Off and Reset.
     pub const CONFIRM_FORCE_OFF: &str = "confirm-force-off";
     /// Whether to ask before deleting a VM.

@@ -597,8 +597,34 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
     let _ = std::fs::remove_dir_all(&folder);
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("hello.txt"), "shared from the host").unwrap();
-    display.set_shared_folder_read_only(true);
-    display.set_shared_folder(folder.to_str().unwrap());
+    // Chosen on the page (which remembers it for the VM), read-only first.
+    use hangar::ui::vm_window::console::ConsoleMsg;
+    let shared_button = support::hardware::descendants(window.upcast_ref())
+        .into_iter()
+        .filter_map(|w| w.downcast::<gtk::MenuButton>().ok())
+        .find(|b| b.icon_name().as_deref() == Some("folder-remote-symbolic"))
+        .expect("no Shared Folder button");
+    assert!(shared_button.is_visible());
+    let path = folder.to_str().unwrap().to_string();
+    page.emit(ConsoleMsg::SharedFolder(Some((path.clone(), true))));
+    assert!(wait_until(5, || display.shared_folder() == path
+        && display.shared_folder_read_only()));
+    let uuid = d
+        .virsh(&uri, &["domuuid", &name])
+        .unwrap()
+        .trim()
+        .to_string();
+    let remembered = || {
+        hangar::settings::AppSettings::open()
+            .unwrap()
+            .shared_folder(&uri, &uuid)
+    };
+    assert_eq!(remembered(), Some((path.clone(), true)));
+    shared_button.popup();
+    let popover = shared_button.popover().unwrap();
+    assert!(wait_until(5, || popover.is_mapped()));
+    support::hardware::screenshot(&popover, "spice-agent-shared-folder");
+    shared_button.popdown();
     agent.open_port("org.spice-space.webdav.0", 4, "/tmp/dav");
     let reply = |agent: &mut Agent, id: i64, request: &[u8], want: &dyn Fn(&str) -> bool| {
         agent.write(4, &mux(id, request));
@@ -620,7 +646,8 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
     let refused = reply(&mut agent, 2, put, &|r| r.starts_with("HTTP/1.1 "));
     assert!(refused.starts_with("HTTP/1.1 4"), "{refused:?}");
     assert!(!folder.join("from-the-guest.txt").exists());
-    display.set_shared_folder_read_only(false);
+    page.emit(ConsoleMsg::SharedFolder(Some((path.clone(), false))));
+    assert!(wait_until(5, || !display.shared_folder_read_only()));
     let written = reply(&mut agent, 3, put, &|r| r.starts_with("HTTP/1.1 "));
     assert!(written.starts_with("HTTP/1.1 2"), "{written:?}");
     assert_eq!(
@@ -629,7 +656,9 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
     );
     // Unshared, the channel closes: the guest's side of the port sees its end (the copy
     // reading it stops).
-    display.set_shared_folder("");
+    page.emit(ConsoleMsg::SharedFolder(None));
+    assert!(wait_until(5, || display.shared_folder().is_empty()));
+    assert_eq!(remembered(), None);
     assert!(
         wait_until(30, || agent
             .run("kill -0 $(cat /tmp/dav.pid) 2>/dev/null || echo closed")

@@ -7,13 +7,14 @@
 //! [`graphics`] reads the VM's devices and reaches its display, [`serial`] pumps a console
 //! stream, `control` handles messages and background results, `view` holds the toolbar and
 //! fullscreen helpers, `transfer` the bar shown while files dropped on a SPICE display go to
-//! the guest.
+//! the guest, `shared_folder` the choice of a folder shared with a SPICE guest.
 
 mod control;
 pub mod graphics;
 pub mod password;
 pub mod screenshot;
 pub mod serial;
+mod shared_folder;
 mod transfer;
 pub mod typing;
 mod usb;
@@ -89,6 +90,9 @@ pub enum ConsoleMsg {
     /// Let the guest record from the host's microphone, or stop (SPICE; remembered for the
     /// VM).
     ShareMicrophone(bool),
+    /// Share this folder of this machine with the guest (with whether the guest may only read
+    /// it), or none (SPICE; remembered for the VM).
+    SharedFolder(Option<(String, bool)>),
     /// A USB device could not go to the guest by itself: why and what to do.
     UsbError(String),
     /// The keys that end the keyboard grab changed in the settings.
@@ -383,6 +387,9 @@ impl Component for ConsolePage {
         widgets
             .graphics_tools
             .append(&transfer::send_button(&model.spice, &model.toast));
+        widgets
+            .graphics_tools
+            .append(&shared_folder::button(&model.spice, sender.input_sender()));
         view::build_tools(
             &widgets.graphics_tools,
             &model.display,
@@ -556,21 +563,40 @@ impl ConsolePage {
         self.display.set_share_clipboard(on);
     }
 
-    /// Sets the SPICE display's USB auto-redirection and microphone sharing to the VM's
-    /// remembered choices (both off unless chosen).
+    /// Sets the SPICE display's USB auto-redirection, microphone sharing and shared folder to
+    /// the VM's remembered choices (all off unless chosen).
     fn apply_spice_choices(&self) {
-        let (usb, mic) = match (&self.info, crate::settings::AppSettings::open()) {
+        let (usb, mic, folder) = match (&self.info, crate::settings::AppSettings::open()) {
             (Some(i), Ok(s)) => {
                 let uuid = i.domain.uuid().to_string();
                 (
                     s.usb_auto_redirect(&self.uri, &uuid),
                     s.microphone_shared(&self.uri, &uuid),
+                    s.shared_folder(&self.uri, &uuid),
                 )
             }
-            _ => (false, false),
+            _ => (false, false, None),
         };
         self.spice.set_usb_auto_redirect(usb);
         self.spice.set_share_microphone(mic);
+        self.apply_shared_folder(folder);
+    }
+
+    /// Remembers the folder shared with this VM (none: `None`) and applies it.
+    fn set_shared_folder(&self, folder: Option<(String, bool)>) {
+        if let Some(info) = &self.info
+            && let Ok(settings) = crate::settings::AppSettings::open()
+        {
+            let uuid = info.domain.uuid().to_string();
+            settings.set_shared_folder(&self.uri, &uuid, folder.clone());
+        }
+        self.apply_shared_folder(folder);
+    }
+
+    fn apply_shared_folder(&self, folder: Option<(String, bool)>) {
+        let (path, read_only) = folder.unwrap_or_default();
+        self.spice.set_shared_folder_read_only(read_only);
+        self.spice.set_shared_folder(path);
     }
 
     /// Remembers whether the SPICE display of this VM redirects new USB devices (`usb`) or

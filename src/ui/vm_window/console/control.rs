@@ -112,6 +112,7 @@ impl ConsolePage {
                 self.set_spice_choice(false, on)
             }
             ConsoleMsg::UsbAutoRedirect(_) | ConsoleMsg::ShareMicrophone(_) => {}
+            ConsoleMsg::SharedFolder(folder) => self.set_shared_folder(folder),
             ConsoleMsg::UsbError(e) => self.toast(&e),
             ConsoleMsg::ReleaseKeysChanged => self.apply_release_keys(),
             ConsoleMsg::TypeClipboard => self.type_clipboard(sender),
