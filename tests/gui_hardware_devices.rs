@@ -442,6 +442,16 @@ fn agent_channels_are_added_once_per_port() {
     // The QEMU guest agent has a port of its own.
     assert_eq!(apply(&e, vec![Msg::AddDevice(channel("unix"))]), None);
     assert!(inactive(d, &name).contains("name='org.qemu.guest_agent.0'"));
+    // SPICE's folder-sharing port needs a SPICE display: libvirt says so, nothing changes.
+    let before = inactive(d, &name);
+    let err = apply(&e, vec![Msg::AddDevice(channel("spiceport"))]);
+    assert!(
+        err.as_deref().is_some_and(|m| m.contains("spice")),
+        "{err:?}"
+    );
+    e.emit(Msg::Revert);
+    assert!(wait_until(20, || !e.model().busy()));
+    assert_eq!(inactive(d, &name), before);
     for kind in ["qemu-vdagent", "org.qemu.guest_agent.0"] {
         let i = e.model().device_index("channel", kind).unwrap();
         assert_eq!(apply(&e, vec![Msg::RemoveDevice(i)]), None);
@@ -474,12 +484,25 @@ fn the_display_switches_between_vnc_and_spice_and_is_added_where_missing() {
         assert!(xml.contains(want), "{want} missing in\n{xml}");
     }
     assert!(!xml.contains("qemu-vdagent"), "{xml}");
+    // With SPICE, the folder-sharing port can be added.
+    let channel = DeviceSpec::Channel {
+        kind: "spiceport".into(),
+    };
+    assert_eq!(apply(&e, vec![Msg::AddDevice(channel)]), None);
+    let xml = inactive(d, &name);
+    for want in [
+        "<channel type='spiceport'>",
+        "<source channel='org.spice-space.webdav.0'/>",
+        "<target type='virtio' name='org.spice-space.webdav.0'/>",
+    ] {
+        assert!(xml.contains(want), "{want} missing in\n{xml}");
+    }
     virsh(d, &["start", &name]);
     let shown = virsh(d, &["domdisplay", &name]);
     assert!(shown.starts_with("spice://127.0.0.1:"), "{shown}");
     virsh(d, &["destroy", &name]);
 
-    // Back to VNC: the XML is what it was.
+    // Back to VNC: the XML is what it was (the SPICE-only port goes too).
     assert_eq!(apply(&e, vec![Msg::SetDisplayKind("vnc".into())]), None);
     assert_eq!(inactive(d, &name), base);
 

@@ -80,6 +80,7 @@ fn label(value: &str) -> String {
         "inject-nmi" => gettext("Send an NMI"),
         "qemu-vdagent" => gettext("Clipboard for a VNC display (qemu-vdagent)"),
         "spicevmc" => gettext("SPICE agent (spicevmc)"),
+        "spiceport" => gettext("Shared folder for a SPICE display (WebDAV port)"),
         "unix" => gettext("QEMU guest agent"),
         other => other.to_owned(),
     }

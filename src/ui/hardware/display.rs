@@ -112,8 +112,17 @@ fn agent_for(kind: &str) -> &'static str {
     }
 }
 
-/// Turns a clipboard agent channel for the other protocol into the one for `kind`.
+/// Turns a clipboard agent channel for the other protocol into the one for `kind`; a VNC
+/// display also loses SPICE's folder-sharing port (libvirt refuses it without SPICE).
 fn swap_agent(doc: &mut DomainXml, kind: &str) -> Result<(), String> {
+    if kind != "spice" {
+        let webdav = devices::others(doc).into_iter().position(|d| {
+            matches!(DeviceSpec::read(doc, d), Some(DeviceSpec::Channel { kind: k }) if k == "spiceport")
+        });
+        if let Some(i) = webdav {
+            devices::remove(doc, i)?;
+        }
+    }
     let want = agent_for(kind);
     let other = agent_for(if kind == "spice" { "vnc" } else { "spice" });
     let found = devices::others(doc).into_iter().enumerate().find(|(_, d)| {

@@ -33,15 +33,17 @@ pub const WATCHDOG_ACTIONS: &[&str] = &[
 ];
 
 /// Agent channels offered, by `<channel type>`: `qemu-vdagent` (QEMU's own clipboard agent
-/// end, for VNC displays), `spicevmc` (the SPICE agent, for SPICE displays) and `unix` (the
-/// QEMU guest agent).
-pub const CHANNEL_TYPES: &[&str] = &["qemu-vdagent", "spicevmc", "unix"];
+/// end, for VNC displays), `spicevmc` (the SPICE agent, for SPICE displays), `unix` (the
+/// QEMU guest agent) and `spiceport` (the WebDAV port through which a SPICE client shares a
+/// folder, served in the guest by spice-webdavd).
+pub const CHANNEL_TYPES: &[&str] = &["qemu-vdagent", "spicevmc", "unix", "spiceport"];
 
 /// The virtio port name of an agent channel type.
 pub fn channel_target(kind: &str) -> Option<&'static str> {
     match kind {
         "qemu-vdagent" | "spicevmc" => Some("com.redhat.spice.0"),
         "unix" => Some("org.qemu.guest_agent.0"),
+        "spiceport" => Some("org.spice-space.webdav.0"),
         _ => None,
     }
 }
@@ -171,10 +173,10 @@ impl DeviceSpec {
             }
             DeviceSpec::Channel { kind } => {
                 let target = channel_target(kind).unwrap_or_default();
-                let source = if kind == "qemu-vdagent" {
-                    "<source><clipboard copypaste='yes'/></source>"
-                } else {
-                    ""
+                let source = match kind.as_str() {
+                    "qemu-vdagent" => "<source><clipboard copypaste='yes'/></source>",
+                    "spiceport" => "<source channel='org.spice-space.webdav.0'/>",
+                    _ => "",
                 };
                 format!(
                     "<channel type='{kind}'>{source}<target type='virtio' name='{target}'/></channel>"
@@ -344,6 +346,9 @@ mod tests {
             DeviceSpec::Channel {
                 kind: "unix".into(),
             },
+            DeviceSpec::Channel {
+                kind: "spiceport".into(),
+            },
         ] {
             let xml = spec.to_xml().unwrap();
             let doc = Document::parse(&xml).unwrap();
@@ -426,6 +431,8 @@ mod tests {
             "<channel type='pty'><target type='virtio' name='org.example.0'/></channel>",
             "<channel type='unix'><target type='virtio' name='org.example.0'/></channel>",
             "<channel type='spicevmc'><target type='guestfwd'/></channel>",
+            "<channel type='spiceport'><source channel='org.spice-space.stream.0'/>\
+             <target type='virtio' name='org.spice-space.stream.0'/></channel>",
         ] {
             let doc = Document::parse(other).unwrap();
             assert_eq!(DeviceSpec::read(&doc, Device(doc.root())), None, "{other}");
