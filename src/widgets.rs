@@ -1,5 +1,6 @@
 //! Custom GTK widgets (GObject subclasses): time-series graphs, the vCPU pinning matrix, the
-//! VNC and SPICE displays (with the keys that end their keyboard grab) and the serial console.
+//! VNC and SPICE displays (with the keys that end their keyboard grab, and a SPICE session's
+//! further monitors) and the serial console.
 
 pub(crate) mod console_input;
 pub mod graph;
@@ -8,4 +9,5 @@ pub mod release_keys;
 pub mod screen;
 pub mod serial_console;
 pub mod spice_display;
+pub mod spice_monitor;
 pub mod vnc_display;

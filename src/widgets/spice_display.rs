@@ -106,6 +106,8 @@ mod imp {
         pub(super) usb: Option<spice_client_glib::UsbDeviceManager>,
         /// The WebDAV channel (for a shared folder), once offered.
         pub(super) webdav: Option<spice_client_glib::WebdavChannel>,
+        /// The monitors after the first, by display channel.
+        pub(super) monitors: Vec<crate::widgets::spice_monitor::SpiceMonitor>,
     }
 
     #[derive(Default, glib::Properties)]
@@ -258,6 +260,10 @@ mod imp {
                     // Sending files to the guest ended: "" when all arrived, else why not.
                     Signal::builder("transfer-finished")
                         .param_types([String::static_type()])
+                        .build(),
+                    // The server offers one more monitor (a display channel after the first).
+                    Signal::builder("monitor-added")
+                        .param_types([crate::widgets::spice_monitor::SpiceMonitor::static_type()])
                         .build(),
                     // The guest's screen changed size.
                     Signal::builder("resized")
@@ -600,6 +606,29 @@ impl SpiceDisplay {
             let obj = args.first()?.get::<Self>().ok()?;
             let message = args.get(1)?.get::<String>().ok()?;
             f(&obj, &message);
+            None
+        })
+    }
+
+    /// The session's monitors after the first.
+    pub fn monitors(&self) -> Vec<crate::widgets::spice_monitor::SpiceMonitor> {
+        let live = self.imp().live.borrow();
+        live.as_ref()
+            .map(|l| l.monitors.clone())
+            .unwrap_or_default()
+    }
+
+    /// Runs `f` when the server offers one more monitor (shown by the given widget).
+    pub fn connect_monitor_added<
+        F: Fn(&Self, &crate::widgets::spice_monitor::SpiceMonitor) + 'static,
+    >(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_local("monitor-added", false, move |args| {
+            let obj = args.first()?.get::<Self>().ok()?;
+            let monitor = args.get(1)?.get().ok()?;
+            f(&obj, &monitor);
             None
         })
     }

@@ -7,10 +7,12 @@
 //! [`graphics`] reads the VM's devices and reaches its display, [`serial`] pumps a console
 //! stream, `control` handles messages and background results, `view` holds the toolbar and
 //! fullscreen helpers, `transfer` the bar shown while files dropped on a SPICE display go to
-//! the guest, `shared_folder` the choice of a folder shared with a SPICE guest.
+//! the guest, `shared_folder` the choice of a folder shared with a SPICE guest, `monitors`
+//! the windows of a SPICE VM's further monitors.
 
 mod control;
 pub mod graphics;
+mod monitors;
 pub mod password;
 pub mod screenshot;
 pub mod serial;
@@ -193,6 +195,8 @@ pub struct ConsolePage {
     clipboard_default: Option<(gtk::gio::Settings, gtk::glib::SignalHandlerId)>,
     /// Following the keys that end the keyboard grab in the settings.
     release_keys: Option<(gtk::gio::Settings, gtk::glib::SignalHandlerId)>,
+    /// The windows of the SPICE session's further monitors.
+    monitor_windows: monitors::Windows,
 }
 
 /// What the status page says instead of a console, and which button it offers.
@@ -379,6 +383,7 @@ impl Component for ConsolePage {
             typing: false,
             clipboard_default: None,
             release_keys: None,
+            monitor_windows: Default::default(),
         };
         let widgets = view_output!();
         crate::ui::a11y::name(&widgets.devices, &gettext("Serial device"));
@@ -390,6 +395,9 @@ impl Component for ConsolePage {
         widgets
             .graphics_tools
             .append(&shared_folder::button(&model.spice, sender.input_sender()));
+        let (windows, others) = monitors::follow(&model.spice, &model.name);
+        model.monitor_windows = windows;
+        widgets.graphics_tools.append(&others);
         view::build_tools(
             &widgets.graphics_tools,
             &model.display,
@@ -480,6 +488,7 @@ impl Component for ConsolePage {
         }
         self.stop_serial();
         self.close_displays();
+        monitors::close_all(&self.monitor_windows);
         if let Some(f) = self.fullscreen.take() {
             f.leave(&self.graphical());
         }

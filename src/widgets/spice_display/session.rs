@@ -134,6 +134,7 @@ impl imp::SpiceDisplay {
             record: None,
             usb: None,
             webdav: None,
+            monitors: Vec::new(),
         }));
         Ok(session)
     }
@@ -185,7 +186,13 @@ impl imp::SpiceDisplay {
                 live.main = Some(main.clone());
             }
         } else if let Some(display) = channel.downcast_ref::<DisplayChannel>() {
-            // One monitor: the first display channel.
+            // Display channel 0 (the first monitor) is this widget's; each further one is a
+            // monitor of its own. The server may announce them in any order.
+            let number = u32::try_from(display.channel_id()).unwrap_or(0);
+            if number != 0 {
+                self.add_monitor(display, number);
+                return;
+            }
             if self
                 .live
                 .borrow()
@@ -236,6 +243,21 @@ impl imp::SpiceDisplay {
         {
             self.on_audio_channel(id, channel);
         }
+    }
+
+    /// One more monitor: a widget of its own for `channel`, announced once made.
+    fn add_monitor(&self, channel: &DisplayChannel, number: u32) {
+        let obj = self.obj();
+        let monitor = {
+            let mut live = self.live.borrow_mut();
+            let Some(live) = live.as_mut() else { return };
+            let monitor = crate::widgets::spice_monitor::SpiceMonitor::new(&obj, channel, number);
+            live.monitors.push(monitor.clone());
+            live.monitors.sort_by_key(|m| m.number());
+            monitor
+        };
+        ChannelExt::connect(channel);
+        obj.emit_by_name::<()>("monitor-added", &[&monitor]);
     }
 
     /// A channel of an fd session wants its socket: ask the app for one.
@@ -315,6 +337,9 @@ impl imp::SpiceDisplay {
     /// Ends the session: `reason` `None` for a clean close, else what went wrong.
     pub(super) fn shutdown(&self, reason: Option<String>) {
         let Some(live) = self.live.take() else { return };
+        for monitor in &live.monitors {
+            monitor.close();
+        }
         self.cancel_transfer();
         self.release_held_keys_with(live.inputs.as_ref());
         self.release_keyboard();

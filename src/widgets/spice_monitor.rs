@@ -1,0 +1,209 @@
+//! `HangarSpiceMonitor`: one more monitor of a SPICE session (a display channel after the first,
+//! such as a second head of a virtio-gpu or QXL card), shown scaled to fit. The session and its
+//! first monitor belong to a [`SpiceDisplay`], which makes one of these for each further display
+//! channel the server offers; keys typed into it go to the guest through that display (SPICE's
+//! keyboard is the session's, not a monitor's). The pointer stays on the first monitor.
+//!
+//! The picture is kept like the first monitor's: the channel's primary surface copied into a
+//! [`Screen`] invalidated rectangle by invalidated rectangle.
+
+use std::cell::{Cell, RefCell};
+
+use gtk::glib;
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+use spice_client_glib::{DisplayChannel, SurfaceFormat};
+
+use crate::widgets::screen::{self, Screen, scaling::Scaling};
+use crate::widgets::spice_display::SpiceDisplay;
+
+/// Largest screen side taken from a server.
+const MAX_SIDE: u32 = 16384;
+
+mod imp {
+    use super::*;
+
+    #[derive(Default, glib::Properties)]
+    #[properties(wrapper_type = super::SpiceMonitor)]
+    pub struct SpiceMonitor {
+        /// Which monitor of the session (1 for the second).
+        #[property(get)]
+        pub(super) number: Cell<u32>,
+        /// Whether the monitor shows a picture (the guest drives it).
+        #[property(get)]
+        pub(super) shown: Cell<bool>,
+        pub(super) channel: RefCell<Option<DisplayChannel>>,
+        pub(super) picture: RefCell<Option<Screen>>,
+        pub(super) display: glib::WeakRef<SpiceDisplay>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for SpiceMonitor {
+        const NAME: &'static str = "HangarSpiceMonitor";
+        type Type = super::SpiceMonitor;
+        type ParentType = gtk::Widget;
+
+        fn class_init(klass: &mut Self::Class) {
+            klass.set_css_name("spice-monitor");
+            klass.set_accessible_role(gtk::AccessibleRole::Img);
+        }
+    }
+
+    #[glib::derived_properties]
+    impl ObjectImpl for SpiceMonitor {
+        fn constructed(&self) {
+            self.parent_constructed();
+            let obj = self.obj();
+            obj.set_focusable(true);
+            obj.set_focus_on_click(true);
+            obj.set_overflow(gtk::Overflow::Hidden);
+            obj.set_hexpand(true);
+            obj.set_vexpand(true);
+            let keys = gtk::EventControllerKey::new();
+            let weak = obj.downgrade();
+            keys.connect_key_pressed(move |_, keyval, keycode, _| {
+                let sent = weak
+                    .upgrade()
+                    .and_then(|m| m.imp().display.upgrade())
+                    .is_some_and(|d| d.process_key(keyval.into_glib(), keycode, true));
+                if sent {
+                    glib::Propagation::Stop
+                } else {
+                    glib::Propagation::Proceed
+                }
+            });
+            let weak = obj.downgrade();
+            keys.connect_key_released(move |_, keyval, keycode, _| {
+                if let Some(d) = weak.upgrade().and_then(|m| m.imp().display.upgrade()) {
+                    d.process_key(keyval.into_glib(), keycode, false);
+                }
+            });
+            obj.add_controller(keys);
+        }
+    }
+
+    impl WidgetImpl for SpiceMonitor {
+        fn measure(&self, orientation: gtk::Orientation, _for_size: i32) -> (i32, i32, i32, i32) {
+            let size = self.picture.borrow().as_ref().map(Screen::size);
+            screen::measure(self.obj().upcast_ref(), Scaling::Fit, size, orientation)
+        }
+
+        fn snapshot(&self, snapshot: &gtk::Snapshot) {
+            let picture = self.picture.borrow();
+            screen::draw(
+                self.obj().upcast_ref(),
+                snapshot,
+                picture.as_ref(),
+                Scaling::Fit,
+                None,
+            );
+        }
+    }
+}
+
+use gtk::glib::translate::IntoGlib;
+
+glib::wrapper! {
+    /// A further monitor of a SPICE session.
+    pub struct SpiceMonitor(ObjectSubclass<imp::SpiceMonitor>)
+        @extends gtk::Widget,
+        @implements gtk::Accessible, gtk::Buildable, gtk::ConstraintTarget;
+}
+
+impl SpiceMonitor {
+    /// Monitor `number` of `display`'s session, shown from `channel` (which the caller then
+    /// connects).
+    pub(crate) fn new(display: &SpiceDisplay, channel: &DisplayChannel, number: u32) -> Self {
+        let obj: Self = glib::Object::new();
+        let imp = obj.imp();
+        imp.number.set(number);
+        imp.display.set(Some(display));
+        imp.channel.replace(Some(channel.clone()));
+        let weak = obj.downgrade();
+        channel.connect_display_primary_create(move |c| {
+            if let Some(m) = weak.upgrade() {
+                m.on_primary_create(c);
+            }
+        });
+        let weak = obj.downgrade();
+        channel.connect_display_invalidate(move |c, x, y, w, h| {
+            if let Some(m) = weak.upgrade() {
+                m.on_invalidate(c, x, y, w, h);
+            }
+        });
+        obj
+    }
+
+    fn on_primary_create(&self, channel: &DisplayChannel) {
+        let Some(primary) = channel.primary(0) else {
+            return;
+        };
+        let size = (
+            u32::try_from(primary.width()),
+            u32::try_from(primary.height()),
+        );
+        let (Ok(width), Ok(height)) = size else {
+            return;
+        };
+        let usable = matches!(
+            primary.format(),
+            Ok(SurfaceFormat::_32XRGB | SurfaceFormat::_32ARGB)
+        ) && (1..=MAX_SIDE).contains(&width)
+            && (1..=MAX_SIDE).contains(&height);
+        let picture = usable
+            .then(|| Screen::new(width, height, &self.display()).ok())
+            .flatten();
+        let Some(picture) = picture else {
+            tracing::info!(
+                "monitor {} sends a picture Hangar does not show",
+                self.number()
+            );
+            return;
+        };
+        let (w, h) = (
+            i32::try_from(width).unwrap_or(0),
+            i32::try_from(height).unwrap_or(0),
+        );
+        picture.copy_from(primary.data(), primary.stride(), 0, 0, w, h);
+        self.imp().picture.replace(Some(picture));
+        if !self.imp().shown.replace(true) {
+            self.notify_shown();
+        }
+        self.queue_resize();
+        self.queue_draw();
+    }
+
+    fn on_invalidate(&self, channel: &DisplayChannel, x: i32, y: i32, w: i32, h: i32) {
+        let picture = self.imp().picture.borrow();
+        let (Some(picture), Some(primary)) = (picture.as_ref(), channel.primary(0)) else {
+            return;
+        };
+        let (width, height) = picture.size();
+        if primary.width() != width as usize || primary.height() != height as usize {
+            return;
+        }
+        picture.copy_from(primary.data(), primary.stride(), x, y, w, h);
+        self.queue_draw();
+    }
+
+    /// The session ended: no picture, the channel let go.
+    pub(crate) fn close(&self) {
+        let imp = self.imp();
+        imp.channel.replace(None);
+        imp.picture.replace(None);
+        if imp.shown.replace(false) {
+            self.notify_shown();
+        }
+        self.queue_draw();
+    }
+
+    /// Width and height of the monitor's picture, once shown.
+    pub fn framebuffer_size(&self) -> Option<(u32, u32)> {
+        self.imp().picture.borrow().as_ref().map(Screen::size)
+    }
+
+    /// The colour of the picture's pixel at (`x`, `y`).
+    pub fn pixel(&self, x: u32, y: u32) -> Option<(u8, u8, u8)> {
+        self.imp().picture.borrow().as_ref()?.rgb_at(x, y)
+    }
+}

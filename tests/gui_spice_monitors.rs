@@ -1,0 +1,123 @@
+//! A SPICE VM with two monitors (a virtio-gpu card with two heads: QEMU offers a display
+//! channel per head) on its console page: the first monitor is the page's display, the second
+//! opens in a window of its own showing what QEMU shows on that head (its "not initialized"
+//! picture, as the Linux test guest drives only the first); closing that window hides it, the
+//! toolbar brings it back, and it goes away with the page.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use adw::prelude::*;
+use hangar::widgets::spice_display::DisplayState;
+use relm4::ComponentController;
+use support::wait_until;
+use testbed::{Libvirtd, unique_name};
+
+/// A running VM, destroyed and undefined on drop.
+struct Vm(String);
+
+impl Drop for Vm {
+    fn drop(&mut self) {
+        let d = Libvirtd::shared();
+        let _ = d.virsh_output(&d.qemu_uri(), &["destroy", &self.0]);
+        let _ = d.virsh_output(&d.qemu_uri(), &["undefine", &self.0]);
+    }
+}
+
+/// The visible toplevel window titled `title`, if any.
+fn shown_window(title: &str) -> Option<gtk::Window> {
+    gtk::Window::list_toplevels()
+        .into_iter()
+        .filter_map(|w| w.downcast::<gtk::Window>().ok())
+        .find(|w| w.is_visible() && w.title().as_deref() == Some(title))
+}
+
+#[gtk::test]
+fn a_second_monitor_opens_in_a_window_of_its_own() {
+    support::init_gui();
+    let dir = testbed::guest::linux_guest().expect("the Linux test guest");
+    let name = unique_name("spice-heads");
+    let xml = support::guest::linux_xml(
+        &name,
+        &dir,
+        "<graphics type='spice' autoport='yes' listen='127.0.0.1'/>",
+        "",
+    )
+    .replace(
+        "<video><model type='vga' vram='16384' heads='1'/></video>",
+        "<video><model type='virtio' heads='2' primary='yes'/></video>",
+    );
+    assert!(xml.contains("heads='2'"), "{xml}");
+    let d = Libvirtd::shared();
+    let path = d.dir().join(format!("{name}.xml"));
+    std::fs::write(&path, xml).unwrap();
+    d.virsh(&d.qemu_uri(), &["define", path.to_str().unwrap()])
+        .unwrap();
+    let _vm = Vm(name.clone());
+    d.virsh(&d.qemu_uri(), &["start", &name]).unwrap();
+
+    let uri = d.qemu_uri();
+    let (window, page) = support::console_page(&name, &uri, support::connect(&uri));
+    assert!(
+        wait_until(40, || {
+            let m = page.model();
+            m.is_spice() && matches!(m.spice_display().state(), DisplayState::Connected { .. })
+        }),
+        "SPICE display not shown; status {:?}",
+        page.model().status()
+    );
+    let display = page.model().spice_display().clone();
+    assert!(
+        wait_until(30, || display.monitors().first().is_some_and(|m| m.shown())),
+        "no second monitor: {} offered",
+        display.monitors().len()
+    );
+    let monitors = display.monitors();
+    assert_eq!(monitors.len(), 1);
+    let monitor = monitors[0].clone();
+    assert_eq!(monitor.number(), 1);
+    // The page shows the first head (the VGA text screen the guest boots on); the second head
+    // shows QEMU's picture for a head the guest does not drive: light text on black.
+    assert!(
+        wait_until(10, || display.framebuffer_size() == Some((720, 400))),
+        "the first head is {:?}",
+        display.framebuffer_size()
+    );
+    assert_ne!(monitor.framebuffer_size(), Some((720, 400)));
+    let (w, h) = monitor.framebuffer_size().unwrap();
+    assert!(w >= 320 && h >= 200, "{w}x{h}");
+    let light = (0..h)
+        .step_by(2)
+        .flat_map(|y| (0..w).step_by(2).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            monitor
+                .pixel(x, y)
+                .is_some_and(|(r, g, b)| r > 128 && g > 128 && b > 128)
+        })
+        .count();
+    assert!(light > 50, "{light} light pixels on the second monitor");
+
+    // In a window of its own, named after the VM.
+    let title = format!("{name} — Display 2");
+    let second = shown_window(&title).expect("no window for the second monitor");
+    assert!(wait_until(5, || monitor.is_mapped()));
+    support::hardware::screenshot(&second, "spice-second-monitor");
+    support::hardware::screenshot(&window, "spice-first-monitor");
+    // Closing it hides it; the toolbar's button shows it again.
+    let others = support::hardware::descendants(window.upcast_ref())
+        .into_iter()
+        .filter_map(|w| w.downcast::<gtk::Button>().ok())
+        .find(|b| b.icon_name().as_deref() == Some("video-joined-displays-symbolic"))
+        .expect("no button for the other displays");
+    assert!(others.is_visible());
+    second.close();
+    assert!(wait_until(5, || shown_window(&title).is_none()));
+    others.emit_clicked();
+    assert!(wait_until(5, || shown_window(&title).is_some()));
+
+    // It goes away with the page.
+    window.destroy();
+    drop(page);
+    assert!(wait_until(10, || shown_window(&title).is_none() && !monitor.shown()));
+}
