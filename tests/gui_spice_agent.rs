@@ -19,20 +19,16 @@
 
 mod support;
 
-use std::fmt::Write as _;
-use std::io::Write as _;
-
 use adw::prelude::*;
 use hangar::widgets::spice_display::{DisplayState, Scaling, SpiceDisplay};
 use relm4::ComponentController;
-use support::guest::{linux_xml, open_serial, read_serial};
+use support::guest::linux_xml;
+use support::spice_agent::{ANNOUNCE_CAPABILITIES, Agent, MONITORS_CONFIG, caps_message, word};
 use support::wait_until;
 use testbed::{Libvirtd, unique_name};
 
-/// Agent message types (`VD_AGENT_*`).
-const MONITORS_CONFIG: u32 = 2;
+/// Agent message types (`VD_AGENT_*`) beyond the shared ones.
 const CLIPBOARD: u32 = 4;
-const ANNOUNCE_CAPABILITIES: u32 = 6;
 const CLIPBOARD_GRAB: u32 = 7;
 const CLIPBOARD_REQUEST: u32 = 8;
 const FILE_XFER_START: u32 = 10;
@@ -46,9 +42,6 @@ const XFER_SUCCESS: u32 = 3;
 /// `VD_AGENT_CLIPBOARD_UTF8_TEXT`, `VD_AGENT_CLIPBOARD_IMAGE_PNG`.
 const UTF8_TEXT: u32 = 1;
 const IMAGE_PNG: u32 = 2;
-/// The capabilities the scripted agent announces: monitors config, reply, clipboard by demand,
-/// clipboard selection (so clipboard messages start with a 4-byte selection header).
-const CAPS: u32 = (1 << 1) | (1 << 2) | (1 << 5) | (1 << 6);
 
 /// A running VM, destroyed and undefined on drop.
 struct Vm(String);
@@ -59,146 +52,6 @@ impl Drop for Vm {
         let _ = d.virsh_output(&d.qemu_uri(), &["destroy", &self.0]);
         let _ = d.virsh_output(&d.qemu_uri(), &["undefine", &self.0]);
     }
-}
-
-/// The agent played from the guest's serial shell.
-struct Agent {
-    serial: std::fs::File,
-    out: String,
-    commands: u32,
-    /// What the guest read from the agent's port so far.
-    bytes: Vec<u8>,
-}
-
-impl Agent {
-    /// Runs `cmd` in the guest's shell and returns what it printed.
-    fn run(&mut self, cmd: &str) -> String {
-        self.commands += 1;
-        let n = self.commands;
-        // The markers as printed differ from the command as echoed.
-        let line = format!("echo B-$(({n}*1)); {cmd}; echo E-$(({n}*1))\n");
-        let mut rest = line.as_bytes();
-        while !rest.is_empty() {
-            match self.serial.write(rest) {
-                Ok(k) => rest = &rest[k..],
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    std::thread::sleep(std::time::Duration::from_millis(5));
-                }
-                Err(e) => panic!("cannot write to the guest's serial port: {e}"),
-            }
-        }
-        let (begin, end) = (format!("B-{n}\r\n"), format!("E-{n}\r\n"));
-        let done = wait_until(60, || {
-            read_serial(&mut self.serial, &mut self.out);
-            self.out.contains(&end)
-        });
-        assert!(done, "the guest did not run {cmd:?}: {:?}", self.out);
-        let from = self.out.find(&begin).map_or(0, |i| i + begin.len());
-        let to = self.out.find(&end).unwrap_or(self.out.len());
-        let printed = self.out[from..to].to_string();
-        self.out.drain(..to + end.len());
-        printed
-    }
-
-    /// Writes `bytes` to the guest's file descriptor `fd` (an open port).
-    fn write(&mut self, fd: u8, bytes: &[u8]) {
-        let mut escaped = String::new();
-        for b in bytes {
-            write!(escaped, "\\{b:03o}").unwrap();
-        }
-        self.run(&format!("printf '{escaped}' >&{fd}"));
-    }
-
-    /// The bytes of the guest's file `path` from offset `from` on.
-    fn read(&mut self, path: &str, from: usize) -> Vec<u8> {
-        let hex = self.run(&format!("tail -c +{} {path} | od -An -v -tx1", from + 1));
-        hex.split_whitespace()
-            .filter(|t| t.len() == 2)
-            .filter_map(|t| u8::from_str_radix(t, 16).ok())
-            .collect()
-    }
-
-    /// Opens the virtio port named `name` on file descriptor `fd` and copies what arrives on
-    /// it into `file`.
-    fn open_port(&mut self, name: &str, fd: u8, file: &str) {
-        let port = self.run(&format!(
-            "for p in /sys/class/virtio-ports/*; do \
-             [ \"$(cat $p/name)\" = {name} ] && echo /dev/${{p##*/}}; done"
-        ));
-        let port = port.trim().to_string();
-        assert!(port.starts_with("/dev/vport"), "no port {name}: {port:?}");
-        self.run(&format!(
-            "exec {fd}<>{port}; cat <&{fd} >{file} & echo $! >{file}.pid"
-        ));
-    }
-
-    /// Writes one agent message (a chunk for the client's port) to the agent's port.
-    fn send(&mut self, kind: u32, data: &[u8]) {
-        let mut bytes = Vec::new();
-        bytes.extend_from_slice(&1u32.to_le_bytes()); // VDP_CLIENT_PORT
-        bytes.extend_from_slice(&(20 + data.len() as u32).to_le_bytes());
-        bytes.extend_from_slice(&1u32.to_le_bytes()); // VD_AGENT_PROTOCOL
-        bytes.extend_from_slice(&kind.to_le_bytes());
-        bytes.extend_from_slice(&0u64.to_le_bytes());
-        bytes.extend_from_slice(&(data.len() as u32).to_le_bytes());
-        bytes.extend_from_slice(data);
-        self.write(3, &bytes);
-    }
-
-    /// Every message the client sent the agent so far: (type, data).
-    fn received(&mut self) -> Vec<(u32, Vec<u8>)> {
-        let new = self.read("/tmp/in", self.bytes.len());
-        self.bytes.extend(new);
-        messages(&self.bytes)
-    }
-
-    /// Waits until a message of `kind` for which `want` holds has arrived after the first
-    /// `seen` messages; returns its data.
-    fn wait_for(&mut self, seen: usize, kind: u32, want: impl Fn(&[u8]) -> bool) -> Vec<u8> {
-        let mut found = None;
-        let mut all = Vec::new();
-        let arrived = wait_until(30, || {
-            all = self.received();
-            found = all
-                .iter()
-                .skip(seen)
-                .find(|(k, d)| *k == kind && want(d))
-                .map(|(_, d)| d.clone());
-            found.is_some()
-        });
-        assert!(
-            arrived,
-            "no message of type {kind} came; got {:?}",
-            all.iter().map(|(k, d)| (k, d.len())).collect::<Vec<_>>()
-        );
-        found.unwrap()
-    }
-}
-
-/// The agent messages in the byte stream of chunks the guest read (messages may span chunks).
-fn messages(bytes: &[u8]) -> Vec<(u32, Vec<u8>)> {
-    let word = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
-    let mut payload = Vec::new();
-    let mut at = 0;
-    while at + 8 <= bytes.len() {
-        let size = word(bytes, at + 4) as usize;
-        let Some(chunk) = bytes.get(at + 8..at + 8 + size) else {
-            break;
-        };
-        payload.extend_from_slice(chunk);
-        at += 8 + size;
-    }
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at + 20 <= payload.len() {
-        let (kind, size) = (word(&payload, at + 4), word(&payload, at + 16) as usize);
-        let Some(data) = payload.get(at + 20..at + 20 + size) else {
-            break;
-        };
-        out.push((kind, data.to_vec()));
-        at += 20 + size;
-    }
-    out
 }
 
 /// A clipboard message's data: the selection header (the clipboard), type `kind`, then `rest`.
@@ -283,11 +136,6 @@ fn demux(bytes: &[u8], id: i64) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A little-endian word of `data` at `at`.
-fn word(data: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes(data[at..at + 4].try_into().unwrap())
-}
-
 /// A file-transfer status message's data for transfer `id`.
 fn status(id: u32, result: u32) -> Vec<u8> {
     [id.to_le_bytes(), result.to_le_bytes()].concat()
@@ -355,20 +203,7 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
         .unwrap();
     let _vm = Vm(name.clone());
     d.virsh(&d.qemu_uri(), &["start", &name]).unwrap();
-    let mut agent = Agent {
-        serial: open_serial(&name),
-        out: String::new(),
-        commands: 0,
-        bytes: Vec::new(),
-    };
-    assert!(
-        wait_until(120, || {
-            read_serial(&mut agent.serial, &mut agent.out);
-            agent.out.contains("guest# ")
-        }),
-        "the guest did not come up: {:?}",
-        agent.out
-    );
+    let mut agent = Agent::boot(&name);
 
     // The VM's console page, as a user sees it (the display reached through libvirt).
     let uri = d.qemu_uri();
@@ -391,11 +226,8 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
 
     // The agent starts: its port opened (the server tells the client an agent is there), what
     // arrives copied into /tmp/in, and its capabilities announced (asking for the client's).
-    agent.open_port("com.redhat.spice.0", 3, "/tmp/in");
-    let mut caps = 1u32.to_le_bytes().to_vec();
-    caps.extend_from_slice(&CAPS.to_le_bytes());
-    agent.send(ANNOUNCE_CAPABILITIES, &caps);
-    agent.wait_for(0, ANNOUNCE_CAPABILITIES, |_| true);
+    agent.begin();
+    let caps = caps_message();
     assert!(wait_until(5, || display.has_agent() && send.is_visible()));
 
     // The widget's size goes to the agent as the first monitor.

@@ -1,8 +1,10 @@
 //! A SPICE VM with two monitors (a virtio-gpu card with two heads: QEMU offers a display
 //! channel per head) on its console page: the first monitor is the page's display, the second
 //! opens in a window of its own showing what QEMU shows on that head (its "not initialized"
-//! picture, as the Linux test guest drives only the first); closing that window hides it, the
-//! toolbar brings it back, and it goes away with the page.
+//! picture, as the Linux test guest drives only the first); with an agent in the guest (played
+//! from its serial shell, see `support::spice_agent`), a click in that window reaches the agent
+//! as a position on the second monitor; closing the window hides it, the toolbar brings it back,
+//! and it goes away with the page.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -11,6 +13,7 @@ mod support;
 use adw::prelude::*;
 use hangar::widgets::spice_display::DisplayState;
 use relm4::ComponentController;
+use support::spice_agent::{Agent, MOUSE_STATE, word};
 use support::wait_until;
 use testbed::{Libvirtd, unique_name};
 
@@ -36,13 +39,13 @@ fn shown_window(title: &str) -> Option<gtk::Window> {
 #[gtk::test]
 fn a_second_monitor_opens_in_a_window_of_its_own() {
     support::init_gui();
-    let dir = testbed::guest::linux_guest().expect("the Linux test guest");
+    let dir = support::guest::build("spice-heads-guest", true);
     let name = unique_name("spice-heads");
     let xml = support::guest::linux_xml(
         &name,
         &dir,
         "<graphics type='spice' autoport='yes' listen='127.0.0.1'/>",
-        "",
+        "<channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>",
     )
     .replace(
         "<video><model type='vga' vram='16384' heads='1'/></video>",
@@ -56,6 +59,7 @@ fn a_second_monitor_opens_in_a_window_of_its_own() {
         .unwrap();
     let _vm = Vm(name.clone());
     d.virsh(&d.qemu_uri(), &["start", &name]).unwrap();
+    let mut agent = Agent::boot(&name);
 
     let uri = d.qemu_uri();
     let (window, page) = support::console_page(&name, &uri, support::connect(&uri));
@@ -97,6 +101,29 @@ fn a_second_monitor_opens_in_a_window_of_its_own() {
         })
         .count();
     assert!(light > 50, "{light} light pixels on the second monitor");
+
+    // With the agent the guest takes positions: a click on the second monitor's picture
+    // reaches it as a position on that monitor (VDAgentMouseState: x, y, buttons, display).
+    agent.begin();
+    assert!(
+        wait_until(10, || display.absolute_pointer()),
+        "no positions with the agent"
+    );
+    let seen = agent.received().len();
+    let (cx, cy) = (
+        f64::from(monitor.width()) / 2.0,
+        f64::from(monitor.height()) / 2.0,
+    );
+    monitor.process_button(1, true, cx, cy);
+    let state = agent.wait_for(seen, MOUSE_STATE, |m| {
+        m.get(12) == Some(&1) && word(m, 8) & 2 == 2
+    });
+    assert!(word(&state, 0).abs_diff(w / 2) <= 2 && word(&state, 4).abs_diff(h / 2) <= 2);
+    let seen = agent.received().len();
+    monitor.process_button(1, false, cx, cy);
+    agent.wait_for(seen, MOUSE_STATE, |m| {
+        m.get(12) == Some(&1) && word(m, 8) & 2 == 0
+    });
 
     // In a window of its own, named after the VM.
     let title = format!("{name} — Display 2");

@@ -610,6 +610,12 @@ impl SpiceDisplay {
         })
     }
 
+    /// The pointer at point `at` of monitor `number`'s picture (a further monitor), with a
+    /// button pressed or released there if given; only while the guest takes positions.
+    pub(crate) fn monitor_pointer(&self, number: u32, at: (u16, u16), button: Option<(u32, bool)>) {
+        self.imp().monitor_pointer(number, at, button);
+    }
+
     /// The session's monitors after the first.
     pub fn monitors(&self) -> Vec<crate::widgets::spice_monitor::SpiceMonitor> {
         let live = self.imp().live.borrow();

@@ -2,7 +2,9 @@
 //! such as a second head of a virtio-gpu or QXL card), shown scaled to fit. The session and its
 //! first monitor belong to a [`SpiceDisplay`], which makes one of these for each further display
 //! channel the server offers; keys typed into it go to the guest through that display (SPICE's
-//! keyboard is the session's, not a monitor's). The pointer stays on the first monitor.
+//! keyboard is the session's, not a monitor's), and so does the pointer, as positions on this
+//! monitor while the guest takes positions (its agent runs); in server mouse mode the pointer
+//! is relative and stays on the first monitor.
 //!
 //! The picture is kept like the first monitor's: the channel's primary surface copied into a
 //! [`Screen`] invalidated rectangle by invalidated rectangle.
@@ -79,6 +81,29 @@ mod imp {
                 }
             });
             obj.add_controller(keys);
+            let motion = gtk::EventControllerMotion::new();
+            let weak = obj.downgrade();
+            motion.connect_motion(move |_, x, y| {
+                if let Some(m) = weak.upgrade() {
+                    m.pointer(x, y, None);
+                }
+            });
+            obj.add_controller(motion);
+            let click = gtk::GestureClick::builder().button(0).build();
+            let weak = obj.downgrade();
+            click.connect_pressed(move |g, _, x, y| {
+                if let Some(m) = weak.upgrade() {
+                    m.grab_focus();
+                    m.pointer(x, y, Some((g.current_button(), true)));
+                }
+            });
+            let weak = obj.downgrade();
+            click.connect_released(move |g, _, x, y| {
+                if let Some(m) = weak.upgrade() {
+                    m.pointer(x, y, Some((g.current_button(), false)));
+                }
+            });
+            obj.add_controller(click);
         }
     }
 
@@ -184,6 +209,30 @@ impl SpiceMonitor {
         }
         picture.copy_from(primary.data(), primary.stride(), x, y, w, h);
         self.queue_draw();
+    }
+
+    /// The pointer at widget point (`x`, `y`), with a button pressed or released if given:
+    /// sent through the session's display as a position on this monitor.
+    fn pointer(&self, x: f64, y: f64, button: Option<(u32, bool)>) {
+        let size = self.framebuffer_size();
+        let Some((placement, fw, fh)) = screen::placement(self.upcast_ref(), Scaling::Fit, size)
+        else {
+            return;
+        };
+        if let Some(display) = self.imp().display.upgrade() {
+            let at = placement.framebuffer_point(x, y, fw, fh);
+            display.monitor_pointer(self.number(), at, button);
+        }
+    }
+
+    /// Handles a pointer move to widget coordinates (`x`, `y`).
+    pub fn process_motion(&self, x: f64, y: f64) {
+        self.pointer(x, y, None);
+    }
+
+    /// Handles a press or release of GDK `button` at widget coordinates (`x`, `y`).
+    pub fn process_button(&self, button: u32, pressed: bool, x: f64, y: f64) {
+        self.pointer(x, y, Some((button, pressed)));
     }
 
     /// The session ended: no picture, the channel let go.

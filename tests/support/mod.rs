@@ -13,6 +13,7 @@ pub mod idle;
 pub mod keys;
 pub mod migrate;
 pub mod session;
+pub mod spice_agent;
 pub mod storage;
 
 use std::sync::Once;

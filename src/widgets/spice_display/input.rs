@@ -149,6 +149,37 @@ impl imp::SpiceDisplay {
         }
     }
 
+    /// The pointer at point (`x`, `y`) of monitor `number`'s picture, with `button` pressed
+    /// or released there if given. Only in client mode (absolute positions, which name their
+    /// monitor); in server mode the pointer moves relatively and stays on the first monitor.
+    pub(super) fn monitor_pointer(
+        &self,
+        number: u32,
+        (x, y): (u16, u16),
+        button: Option<(u32, bool)>,
+    ) {
+        let Some(inputs) = self.inputs() else { return };
+        if !self.absolute_pointer.get() {
+            return;
+        }
+        let id = i32::try_from(number).unwrap_or(0);
+        let mut mask = self.button_mask.get();
+        inputs.position(i32::from(x), i32::from(y), id, mask);
+        let Some((button, pressed)) = button else {
+            return;
+        };
+        let Some((spice, bit)) = spice_button(button) else {
+            return;
+        };
+        mask = if pressed { mask | bit } else { mask & !bit };
+        self.button_mask.set(mask);
+        if pressed {
+            inputs.button_press(spice, mask);
+        } else {
+            inputs.button_release(spice, mask);
+        }
+    }
+
     /// Scrolling is SPICE's wheel buttons (up, down): a press and a release per step.
     pub(super) fn process_scroll(&self, _dx: f64, dy: f64) {
         let Some(inputs) = self.inputs() else { return };
