@@ -58,6 +58,11 @@ fn a_second_monitor_opens_in_a_window_of_its_own() {
     d.virsh(&d.qemu_uri(), &["define", path.to_str().unwrap()])
         .unwrap();
     let _vm = Vm(name.clone());
+    // What the test's main-loop pump costs by itself, to tell the windows' share from it.
+    let pid = std::process::id();
+    let (start, ticks) = (std::time::Instant::now(), support::idle::cpu_ticks(pid));
+    support::observe(std::time::Duration::from_secs(5));
+    let base = (support::idle::cpu_ticks(pid) - ticks) as f64 / start.elapsed().as_secs_f64();
     d.virsh(&d.qemu_uri(), &["start", &name]).unwrap();
     let mut agent = Agent::boot(&name);
 
@@ -131,6 +136,16 @@ fn a_second_monitor_opens_in_a_window_of_its_own() {
     assert!(wait_until(5, || monitor.is_mapped()));
     support::hardware::screenshot(&second, "spice-second-monitor");
     support::hardware::screenshot(&window, "spice-first-monitor");
+    // Idle with both monitors shown (the guest waits at its prompt): the windows cost next to
+    // nothing beyond the test's own main-loop pump (which polls every 5 ms).
+    let (start, ticks) = (std::time::Instant::now(), support::idle::cpu_ticks(pid));
+    support::observe(std::time::Duration::from_secs(10));
+    let share = (support::idle::cpu_ticks(pid) - ticks) as f64 / start.elapsed().as_secs_f64(); // ticks of 1/100 s per second = percent of a core
+    eprintln!(
+        "idle with a second monitor's window: {share:.1}% of a core (the pump alone: {base:.1}%)"
+    );
+    assert!(share < 25.0, "{share:.1}% of a core while idle");
+
     // Closing it hides it; the toolbar's button shows it again.
     let others = support::hardware::descendants(window.upcast_ref())
         .into_iter()
