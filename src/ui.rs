@@ -4,6 +4,7 @@ pub mod a11y;
 pub mod about;
 pub mod add_connection;
 pub mod clone;
+pub mod file_chooser;
 pub mod hardware;
 pub mod host_window;
 pub mod main_window;

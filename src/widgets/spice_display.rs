@@ -26,7 +26,7 @@ mod clipboard;
 mod folder;
 mod guest_size;
 mod input;
-mod render;
+pub(crate) mod render;
 mod session;
 mod transfer;
 mod usb;

@@ -14,13 +14,10 @@ use std::cell::{Cell, RefCell};
 use gtk::glib;
 use gtk::prelude::*;
 use gtk::subclass::prelude::*;
-use spice_client_glib::{DisplayChannel, SurfaceFormat};
+use spice_client_glib::DisplayChannel;
 
 use crate::widgets::screen::{self, Screen, scaling::Scaling};
-use crate::widgets::spice_display::SpiceDisplay;
-
-/// Largest screen side taken from a server.
-const MAX_SIDE: u32 = 16384;
+use crate::widgets::spice_display::{SpiceDisplay, render};
 
 mod imp {
     use super::*;
@@ -160,36 +157,14 @@ impl SpiceMonitor {
     }
 
     fn on_primary_create(&self, channel: &DisplayChannel) {
-        let Some(primary) = channel.primary(0) else {
-            return;
+        let picture = match render::primary_picture(channel, &self.display()) {
+            Ok(Some(p)) => p,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::info!("monitor {}: {e}", self.number());
+                return;
+            }
         };
-        let size = (
-            u32::try_from(primary.width()),
-            u32::try_from(primary.height()),
-        );
-        let (Ok(width), Ok(height)) = size else {
-            return;
-        };
-        let usable = matches!(
-            primary.format(),
-            Ok(SurfaceFormat::_32XRGB | SurfaceFormat::_32ARGB)
-        ) && (1..=MAX_SIDE).contains(&width)
-            && (1..=MAX_SIDE).contains(&height);
-        let picture = usable
-            .then(|| Screen::new(width, height, &self.display()).ok())
-            .flatten();
-        let Some(picture) = picture else {
-            tracing::info!(
-                "monitor {} sends a picture Hangar does not show",
-                self.number()
-            );
-            return;
-        };
-        let (w, h) = (
-            i32::try_from(width).unwrap_or(0),
-            i32::try_from(height).unwrap_or(0),
-        );
-        picture.copy_from(primary.data(), primary.stride(), 0, 0, w, h);
         self.imp().picture.replace(Some(picture));
         if !self.imp().shown.replace(true) {
             self.notify_shown();
@@ -200,15 +175,12 @@ impl SpiceMonitor {
 
     fn on_invalidate(&self, channel: &DisplayChannel, x: i32, y: i32, w: i32, h: i32) {
         let picture = self.imp().picture.borrow();
-        let (Some(picture), Some(primary)) = (picture.as_ref(), channel.primary(0)) else {
-            return;
-        };
-        let (width, height) = picture.size();
-        if primary.width() != width as usize || primary.height() != height as usize {
-            return;
+        if picture
+            .as_ref()
+            .is_some_and(|p| render::copy_invalidated(p, channel, (x, y, w, h)))
+        {
+            self.queue_draw();
         }
-        picture.copy_from(primary.data(), primary.stride(), x, y, w, h);
-        self.queue_draw();
     }
 
     /// The pointer at widget point (`x`, `y`), with a button pressed or released if given:

@@ -18,50 +18,69 @@ use crate::widgets::screen::{self, Screen};
 /// Largest screen side taken from a server.
 const MAX_SIDE: u32 = 16384;
 
-/// A black screen of the server's size for its primary surface (RGB24, 0x00RRGGBB
-/// little-endian words, as SPICE's 32-bit xRGB surfaces are).
-fn new_picture(width: u32, height: u32, display: &gdk::Display) -> Result<Screen, SpiceError> {
-    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
-        return Err(SpiceError::Picture(format!(
-            "unusable screen size {width}x{height}"
-        )));
+/// A picture of `channel`'s primary surface with its pixels, in memory suited to `display`:
+/// `Ok(None)` while there is no primary surface, an error (for the user) when the server sends
+/// a pixel format or size Hangar does not show.
+pub(crate) fn primary_picture(
+    channel: &DisplayChannel,
+    display: &gdk::Display,
+) -> Result<Option<Screen>, String> {
+    let Some(primary) = channel.primary(0) else {
+        return Ok(None);
+    };
+    if !matches!(
+        primary.format(),
+        Ok(SurfaceFormat::_32XRGB | SurfaceFormat::_32ARGB)
+    ) {
+        return Err(gettext(
+            "The SPICE server sends a pixel format Hangar does not show",
+        ));
     }
-    Screen::new(width, height, display).map_err(|e| SpiceError::Picture(e.to_string()))
+    let (width, height) = (primary.width(), primary.height());
+    let side = |v: usize| u32::try_from(v).ok().filter(|v| (1..=MAX_SIDE).contains(v));
+    let (Some(w), Some(h)) = (side(width), side(height)) else {
+        return Err(
+            SpiceError::Picture(format!("unusable screen size {width}x{height}")).to_string(),
+        );
+    };
+    // RGB24, 0x00RRGGBB little-endian words, as SPICE's 32-bit xRGB surfaces are.
+    let picture =
+        Screen::new(w, h, display).map_err(|e| SpiceError::Picture(e.to_string()).to_string())?;
+    // Within MAX_SIDE, so the casts hold.
+    picture.copy_from(primary.data(), primary.stride(), 0, 0, w as i32, h as i32);
+    Ok(Some(picture))
+}
+
+/// Copies the rectangle (`x`, `y`, `w`, `h`) of `channel`'s primary surface into `picture`,
+/// when the surface still has the picture's size; returns whether it did.
+pub(crate) fn copy_invalidated(
+    picture: &Screen,
+    channel: &DisplayChannel,
+    (x, y, w, h): (i32, i32, i32, i32),
+) -> bool {
+    let Some(primary) = channel.primary(0) else {
+        return false;
+    };
+    let (width, height) = picture.size();
+    if primary.width() != width as usize || primary.height() != height as usize {
+        return false;
+    }
+    picture.copy_from(primary.data(), primary.stride(), x, y, w, h);
+    true
 }
 
 impl imp::SpiceDisplay {
     /// The server made its primary surface: a picture of its size with its pixels.
     pub(super) fn on_primary_create(&self, channel: &DisplayChannel) {
-        let Some(primary) = channel.primary(0) else {
-            return;
-        };
-        if !matches!(
-            primary.format(),
-            Ok(SurfaceFormat::_32XRGB | SurfaceFormat::_32ARGB)
-        ) {
-            self.shutdown(Some(gettext(
-                "The SPICE server sends a pixel format Hangar does not show",
-            )));
-            return;
-        }
-        let (Ok(width), Ok(height)) = (
-            u32::try_from(primary.width()),
-            u32::try_from(primary.height()),
-        ) else {
-            return;
-        };
-        let picture = match new_picture(width, height, &self.obj().display()) {
-            Ok(p) => p,
+        let picture = match primary_picture(channel, &self.obj().display()) {
+            Ok(Some(p)) => p,
+            Ok(None) => return,
             Err(e) => {
-                self.shutdown(Some(e.to_string()));
+                self.shutdown(Some(e));
                 return;
             }
         };
-        let (w, h) = (
-            i32::try_from(width).unwrap_or(0),
-            i32::try_from(height).unwrap_or(0),
-        );
-        picture.copy_from(primary.data(), primary.stride(), 0, 0, w, h);
+        let (width, height) = picture.size();
         self.picture.replace(Some(picture));
         let first = !matches!(*self.state.borrow(), DisplayState::Connected { .. });
         self.set_state(DisplayState::Connected { width, height });
@@ -80,15 +99,12 @@ impl imp::SpiceDisplay {
     /// Part of the primary surface changed: copy that part and redraw.
     pub(super) fn on_invalidate(&self, channel: &DisplayChannel, x: i32, y: i32, w: i32, h: i32) {
         let picture = self.picture.borrow();
-        let (Some(picture), Some(primary)) = (picture.as_ref(), channel.primary(0)) else {
-            return;
-        };
-        let (width, height) = picture.size();
-        if primary.width() != width as usize || primary.height() != height as usize {
-            return;
+        if picture
+            .as_ref()
+            .is_some_and(|p| copy_invalidated(p, channel, (x, y, w, h)))
+        {
+            self.obj().queue_draw();
         }
-        picture.copy_from(primary.data(), primary.stride(), x, y, w, h);
-        self.obj().queue_draw();
     }
 
     pub(super) fn picture_size(&self) -> Option<(u32, u32)> {

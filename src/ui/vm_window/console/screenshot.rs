@@ -1,9 +1,7 @@
 //! Saving the graphical console as a PNG: the picture is taken when asked, then a save dialog
 //! proposes `<vm>-<timestamp>.png` in the Pictures folder and writes it where the user chose.
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
 use gtk::gio;
 use gtk::prelude::*;
@@ -92,10 +90,7 @@ pub fn dialog(
     if let Ok(now) = gtk::glib::DateTime::now_local() {
         chooser.set_current_name(&proposed_name(vm, &now));
     }
-    // The dialog keeps itself alive until it is answered.
-    let keep: Rc<RefCell<Option<gtk::FileChooserNative>>> = Rc::default();
-    let k = keep.clone();
-    chooser.connect_response(move |chooser, response| {
+    crate::ui::file_chooser::on_answer(&chooser, move |chooser, response| {
         if response == gtk::ResponseType::Accept {
             let result = chooser
                 .file()
@@ -104,8 +99,6 @@ pub fn dialog(
                 .and_then(|path| save(&texture, &path).map(|()| path));
             done(result);
         }
-        k.borrow_mut().take();
     });
-    keep.replace(Some(chooser.clone()));
     Some(chooser)
 }

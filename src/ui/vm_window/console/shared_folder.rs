@@ -3,9 +3,6 @@
 //! whether the guest may only read it, and a way to stop sharing. The choice is remembered
 //! for the VM by the page.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use adw::prelude::*;
 use relm4::Sender;
 
@@ -110,19 +107,14 @@ pub(super) fn button(spice: &SpiceDisplay, input: &Sender<ConsoleMsg>) -> gtk::M
             Some(&gettext("Cancel")),
         );
         chooser.set_modal(true);
-        // The dialog keeps itself alive until it is answered.
-        let keep: Rc<RefCell<Option<gtk::FileChooserNative>>> = Rc::default();
-        let k = keep.clone();
         let (s, r) = (s.clone(), r.clone());
-        chooser.connect_response(move |c, response| {
+        crate::ui::file_chooser::on_answer(&chooser, move |c, response| {
             let path = c.file().and_then(|f| f.path());
-            k.borrow_mut().take();
             if let (gtk::ResponseType::Accept, Some(path)) = (response, path) {
                 let path = path.to_string_lossy().into_owned();
                 s.emit(ConsoleMsg::SharedFolder(Some((path, r.is_active()))));
             }
         });
-        keep.replace(Some(chooser.clone()));
         chooser.show();
     });
     button

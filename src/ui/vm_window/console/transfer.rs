@@ -2,9 +2,6 @@
 //! those who do not drag them onto the display), the bar under the display while they go (what
 //! is happening, how far it has got, a button to stop it), and how it ended, in a toast.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use adw::prelude::*;
 
 use crate::i18n::{gettext, gettext_f};
@@ -91,17 +88,13 @@ pub(super) fn send_button(spice: &SpiceDisplay, toasts: &adw::ToastOverlay) -> g
         );
         chooser.set_modal(true);
         chooser.set_select_multiple(true);
-        // The dialog keeps itself alive until it is answered.
-        let keep: Rc<RefCell<Option<gtk::FileChooserNative>>> = Rc::default();
-        let k = keep.clone();
         let (weak, toasts) = (weak.clone(), toasts.clone());
-        chooser.connect_response(move |c, response| {
+        crate::ui::file_chooser::on_answer(&chooser, move |c, response| {
             let files: Vec<gtk::gio::File> = c
                 .files()
                 .iter::<gtk::gio::File>()
                 .filter_map(Result::ok)
                 .collect();
-            k.borrow_mut().take();
             let (Some(spice), true) = (weak.upgrade(), response == gtk::ResponseType::Accept)
             else {
                 return;
@@ -111,7 +104,6 @@ pub(super) fn send_button(spice: &SpiceDisplay, toasts: &adw::ToastOverlay) -> g
                 crate::ui::a11y::add_toast(&toasts, adw::Toast::new(&text));
             }
         });
-        keep.replace(Some(chooser.clone()));
         chooser.show();
     });
     button
