@@ -20,9 +20,9 @@
 mod support;
 
 use adw::prelude::*;
-use hangar::widgets::spice_display::{DisplayState, Scaling, SpiceDisplay};
+use hangar::widgets::spice_display::{Scaling, SpiceDisplay};
 use relm4::ComponentController;
-use support::guest::linux_xml;
+use support::guest::{RunningVm, linux_xml};
 use support::spice_agent::{ANNOUNCE_CAPABILITIES, Agent, MONITORS_CONFIG, caps_message, word};
 use support::wait_until;
 use testbed::{Libvirtd, unique_name};
@@ -42,17 +42,6 @@ const XFER_SUCCESS: u32 = 3;
 /// `VD_AGENT_CLIPBOARD_UTF8_TEXT`, `VD_AGENT_CLIPBOARD_IMAGE_PNG`.
 const UTF8_TEXT: u32 = 1;
 const IMAGE_PNG: u32 = 2;
-
-/// A running VM, destroyed and undefined on drop.
-struct Vm(String);
-
-impl Drop for Vm {
-    fn drop(&mut self) {
-        let d = Libvirtd::shared();
-        let _ = d.virsh_output(&d.qemu_uri(), &["destroy", &self.0]);
-        let _ = d.virsh_output(&d.qemu_uri(), &["undefine", &self.0]);
-    }
-}
 
 /// A clipboard message's data: the selection header (the clipboard), type `kind`, then `rest`.
 fn clipboard_data_of(kind: u32, rest: &[u8]) -> Vec<u8> {
@@ -197,26 +186,12 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
          <target type='virtio' name='org.spice-space.webdav.0'/></channel>",
     );
     let d = Libvirtd::shared();
-    let path = d.dir().join(format!("{name}.xml"));
-    std::fs::write(&path, xml).unwrap();
-    d.virsh(&d.qemu_uri(), &["define", path.to_str().unwrap()])
-        .unwrap();
-    let _vm = Vm(name.clone());
-    d.virsh(&d.qemu_uri(), &["start", &name]).unwrap();
+    let _vm = RunningVm::start(&name, &xml);
     let mut agent = Agent::boot(&name);
 
     // The VM's console page, as a user sees it (the display reached through libvirt).
     let uri = d.qemu_uri();
-    let (window, page) = support::console_page(&name, &uri, support::connect(&uri));
-    assert!(
-        wait_until(40, || {
-            let m = page.model();
-            m.is_spice() && matches!(m.spice_display().state(), DisplayState::Connected { .. })
-        }),
-        "SPICE display not shown; status {:?}",
-        page.model().status()
-    );
-    let display = page.model().spice_display().clone();
+    let (window, page, display) = support::spice_page(&name);
     display.set_scaling(Scaling::Fit);
     display.set_resize_guest(true);
     display.set_share_clipboard(true);

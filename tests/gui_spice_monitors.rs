@@ -11,22 +11,10 @@
 mod support;
 
 use adw::prelude::*;
-use hangar::widgets::spice_display::DisplayState;
-use relm4::ComponentController;
+use support::guest::RunningVm;
 use support::spice_agent::{Agent, MOUSE_STATE, word};
 use support::wait_until;
-use testbed::{Libvirtd, unique_name};
-
-/// A running VM, destroyed and undefined on drop.
-struct Vm(String);
-
-impl Drop for Vm {
-    fn drop(&mut self) {
-        let d = Libvirtd::shared();
-        let _ = d.virsh_output(&d.qemu_uri(), &["destroy", &self.0]);
-        let _ = d.virsh_output(&d.qemu_uri(), &["undefine", &self.0]);
-    }
-}
+use testbed::unique_name;
 
 /// The visible toplevel window titled `title`, if any.
 fn shown_window(title: &str) -> Option<gtk::Window> {
@@ -52,31 +40,15 @@ fn a_second_monitor_opens_in_a_window_of_its_own() {
         "<video><model type='virtio' heads='2' primary='yes'/></video>",
     );
     assert!(xml.contains("heads='2'"), "{xml}");
-    let d = Libvirtd::shared();
-    let path = d.dir().join(format!("{name}.xml"));
-    std::fs::write(&path, xml).unwrap();
-    d.virsh(&d.qemu_uri(), &["define", path.to_str().unwrap()])
-        .unwrap();
-    let _vm = Vm(name.clone());
     // What the test's main-loop pump costs by itself, to tell the windows' share from it.
     let pid = std::process::id();
     let (start, ticks) = (std::time::Instant::now(), support::idle::cpu_ticks(pid));
     support::observe(std::time::Duration::from_secs(5));
     let base = (support::idle::cpu_ticks(pid) - ticks) as f64 / start.elapsed().as_secs_f64();
-    d.virsh(&d.qemu_uri(), &["start", &name]).unwrap();
+    let _vm = RunningVm::start(&name, &xml);
     let mut agent = Agent::boot(&name);
 
-    let uri = d.qemu_uri();
-    let (window, page) = support::console_page(&name, &uri, support::connect(&uri));
-    assert!(
-        wait_until(40, || {
-            let m = page.model();
-            m.is_spice() && matches!(m.spice_display().state(), DisplayState::Connected { .. })
-        }),
-        "SPICE display not shown; status {:?}",
-        page.model().status()
-    );
-    let display = page.model().spice_display().clone();
+    let (window, page, display) = support::spice_page(&name);
     assert!(
         wait_until(30, || display.monitors().first().is_some_and(|m| m.shown())),
         "no second monitor: {} offered",

@@ -92,3 +92,29 @@ pub fn build(sub: &str, agent: bool) -> std::path::PathBuf {
     );
     dir
 }
+
+/// A VM of the shared daemon's QEMU connection: defined from its XML and started, destroyed
+/// and undefined on drop.
+pub struct RunningVm(pub String);
+
+impl RunningVm {
+    /// Defines VM `name` from `xml` (kept in the daemon's directory) and starts it.
+    pub fn start(name: &str, xml: &str) -> RunningVm {
+        let d = Libvirtd::shared();
+        let path = d.dir().join(format!("{name}.xml"));
+        std::fs::write(&path, xml).unwrap();
+        d.virsh(&d.qemu_uri(), &["define", path.to_str().unwrap()])
+            .unwrap();
+        let vm = RunningVm(name.to_string());
+        d.virsh(&d.qemu_uri(), &["start", name]).unwrap();
+        vm
+    }
+}
+
+impl Drop for RunningVm {
+    fn drop(&mut self) {
+        let d = Libvirtd::shared();
+        let _ = d.virsh_output(&d.qemu_uri(), &["destroy", &self.0]);
+        let _ = d.virsh_output(&d.qemu_uri(), &["undefine", &self.0]);
+    }
+}

@@ -143,6 +143,31 @@ pub fn connect(uri: &str) -> virt_client::Connection {
     block(async move { virt_client::Connection::open(&uri).await }).unwrap()
 }
 
+/// The console page of running SPICE VM `name` on the shared daemon's QEMU connection, once
+/// its SPICE display is connected, with that display.
+pub fn spice_page(
+    name: &str,
+) -> (
+    adw::Window,
+    relm4::Controller<hangar::ui::vm_window::console::ConsolePage>,
+    hangar::widgets::spice_display::SpiceDisplay,
+) {
+    use hangar::widgets::spice_display::DisplayState;
+    use relm4::ComponentController;
+    let uri = testbed::Libvirtd::shared().qemu_uri();
+    let (window, page) = console_page(name, &uri, connect(&uri));
+    assert!(
+        wait_until(40, || {
+            let m = page.model();
+            m.is_spice() && matches!(m.spice_display().state(), DisplayState::Connected { .. })
+        }),
+        "SPICE display not shown; status {:?}",
+        page.model().status()
+    );
+    let display = page.model().spice_display().clone();
+    (window, page, display)
+}
+
 /// A console page on VM `name` of `uri` over `connection`, in a window of its own.
 pub fn console_page(
     name: &str,
