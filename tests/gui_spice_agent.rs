@@ -248,6 +248,7 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
     agent.send(CLIPBOARD_GRAB, &clipboard_data_of(IMAGE_PNG, &[]));
     let request = agent.wait_for(seen, CLIPBOARD_REQUEST, |_| true);
     assert_eq!(request, clipboard_data_of(IMAGE_PNG, &[]));
+    let before_picture = agent.received().len();
     agent.send(
         CLIPBOARD,
         &clipboard_data_of(IMAGE_PNG, &from_guest.save_to_png_bytes()),
@@ -256,6 +257,18 @@ fn clipboard_and_display_size_go_through_a_guest_agent() {
         wait_until(10, || host_picture(&display)
             .is_some_and(|t| pixels(&t) == pixels(&from_guest))),
         "the guest's picture did not reach the host clipboard"
+    );
+    // It is not offered back to the guest (the display has the focus): by the answer to a
+    // request for capabilities, no grab has come since the picture was sent.
+    agent.send(ANNOUNCE_CAPABILITIES, &caps);
+    agent.wait_for(before_picture, ANNOUNCE_CAPABILITIES, |_| true);
+    assert!(
+        !agent
+            .received()
+            .iter()
+            .skip(before_picture)
+            .any(|(k, _)| *k == CLIPBOARD_GRAB),
+        "the guest's own picture was offered back to it"
     );
     let from_host = picture(4, 0xc3);
     let seen = agent.received().len();

@@ -164,8 +164,8 @@ mod imp {
         pub(super) share_clipboard: Cell<bool>,
         /// The guest's last clipboard text put on the host (not offered back).
         pub(super) guest_clipboard: RefCell<Option<String>>,
-        /// The guest's last clipboard image put on the host (not offered back).
-        pub(super) guest_image: RefCell<Option<gtk::gdk::Texture>>,
+        /// The host clipboard's content made for the guest's last picture (not offered back).
+        pub(super) guest_image: RefCell<Option<gtk::gdk::ContentProvider>>,
         /// The host's text waits to be offered (for the focus, or the agent).
         pub(super) clipboard_pending: Cell<bool>,
         /// The display holds the guest's clipboard for the host's text.

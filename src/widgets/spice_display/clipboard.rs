@@ -99,8 +99,14 @@ impl imp::SpiceDisplay {
                 } else if kind == TYPE_IMAGE_PNG {
                     match gtk::gdk::Texture::from_bytes(&glib::Bytes::from(data)) {
                         Ok(texture) => {
-                            imp.guest_image.replace(Some(texture.clone()));
-                            imp.obj().clipboard().set_texture(&texture);
+                            let provider =
+                                gtk::gdk::ContentProvider::for_value(&texture.to_value());
+                            if let Err(e) = imp.obj().clipboard().set_content(Some(&provider)) {
+                                tracing::info!(
+                                    "cannot put the guest's picture on the clipboard: {e}"
+                                );
+                            }
+                            imp.guest_image.replace(Some(provider));
                         }
                         Err(e) => tracing::info!("the guest's clipboard image is not a PNG: {e}"),
                     }
@@ -174,11 +180,12 @@ impl imp::SpiceDisplay {
                 .formats()
                 .contains_type(gtk::gdk::Texture::static_type());
             let kind = if image {
-                let Ok(Some(texture)) = clipboard.read_texture_future().await else {
-                    return;
-                };
+                // The guest's own picture, put there by us, is recognised without reading it.
                 let Some(o) = weak.upgrade() else { return };
-                if o.imp().guest_image.borrow().as_ref() == Some(&texture) {
+                if clipboard
+                    .content()
+                    .is_some_and(|c| o.imp().guest_image.borrow().as_ref() == Some(&c))
+                {
                     return;
                 }
                 TYPE_IMAGE_PNG
