@@ -31,7 +31,6 @@ mod imp {
         /// Whether the monitor shows a picture (the guest drives it).
         #[property(get)]
         pub(super) shown: Cell<bool>,
-        pub(super) channel: RefCell<Option<DisplayChannel>>,
         pub(super) picture: RefCell<Option<Screen>>,
         pub(super) display: glib::WeakRef<SpiceDisplay>,
     }
@@ -140,7 +139,6 @@ impl SpiceMonitor {
         let imp = obj.imp();
         imp.number.set(number);
         imp.display.set(Some(display));
-        imp.channel.replace(Some(channel.clone()));
         let weak = obj.downgrade();
         channel.connect_display_primary_create(move |c| {
             if let Some(m) = weak.upgrade() {
@@ -207,10 +205,9 @@ impl SpiceMonitor {
         self.pointer(x, y, Some((button, pressed)));
     }
 
-    /// The session ended: no picture, the channel let go.
+    /// The session ended: no picture.
     pub(crate) fn close(&self) {
         let imp = self.imp();
-        imp.channel.replace(None);
         imp.picture.replace(None);
         if imp.shown.replace(false) {
             self.notify_shown();

@@ -143,17 +143,14 @@ impl imp::SpiceDisplay {
         Ok(())
     }
 
-    /// Stops the batch: the user is told at once; the library ends its tasks when they next
-    /// read or hear from the agent (a task the agent has not yet accepted waits for it), and
-    /// then tells the agent.
+    /// Stops the batch: the user is told at once; the library ends its tasks (which share the
+    /// batch's cancellable) when they next read or hear from the agent (a task the agent has
+    /// not yet accepted waits for it), and then tells the agent.
     pub(super) fn cancel_transfer(&self) {
         let Some(t) = self.transfer.borrow_mut().take() else {
             return;
         };
         t.cancellable.cancel();
-        for task in &t.tasks {
-            task.cancel();
-        }
         self.finish_transfer(gettext("Sending files to the guest was cancelled"));
     }
 

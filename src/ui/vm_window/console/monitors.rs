@@ -12,8 +12,8 @@ use crate::i18n::{gettext, gettext_f};
 use crate::widgets::spice_display::SpiceDisplay;
 use crate::widgets::spice_monitor::SpiceMonitor;
 
-/// The windows of the monitors shown now.
-pub(super) type Windows = Rc<RefCell<Vec<adw::Window>>>;
+/// The monitors shown now, each with its window.
+pub(super) type Windows = Rc<RefCell<Vec<(SpiceMonitor, adw::Window)>>>;
 
 /// Opens a window for each monitor `spice` announces (named after VM `vm`), and returns the
 /// windows with the toolbar button that shows them again.
@@ -26,14 +26,14 @@ pub(super) fn follow(spice: &SpiceDisplay, vm: &str) -> (Windows, gtk::Button) {
     button.set_visible(false);
     let w = windows.clone();
     button.connect_clicked(move |_| {
-        for window in w.borrow().iter() {
+        for (_, window) in w.borrow().iter() {
             window.present();
         }
     });
     let (w, b, vm) = (windows.clone(), button.clone(), vm.to_owned());
     spice.connect_monitor_added(move |_, monitor| {
         let window = window_for(monitor, &vm);
-        w.borrow_mut().push(window.clone());
+        w.borrow_mut().push((monitor.clone(), window.clone()));
         b.set_visible(true);
         // Gone with its session.
         let (w, b) = (w.clone(), b.clone());
@@ -42,12 +42,11 @@ pub(super) fn follow(spice: &SpiceDisplay, vm: &str) -> (Windows, gtk::Button) {
                 return;
             }
             let mut windows = w.borrow_mut();
-            windows.retain(|x| {
-                let gone = x.content().is_some_and(|c| m.is_ancestor(&c));
-                if gone {
-                    x.destroy();
+            windows.retain(|(monitor, window)| {
+                if monitor == m {
+                    window.destroy();
                 }
-                !gone
+                monitor != m
             });
             b.set_visible(!windows.is_empty());
         });
@@ -75,7 +74,7 @@ fn window_for(monitor: &SpiceMonitor, vm: &str) -> adw::Window {
 
 /// Closes every monitor window (the page goes away).
 pub(super) fn close_all(windows: &Windows) {
-    for window in windows.borrow_mut().drain(..) {
+    for (_, window) in windows.borrow_mut().drain(..) {
         window.destroy();
     }
 }
