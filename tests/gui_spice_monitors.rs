@@ -4,15 +4,17 @@
 //! picture, as the Linux test guest drives only the first); with an agent in the guest (played
 //! from its serial shell, see `support::spice_agent`), a click in that window reaches the agent
 //! as a position on the second monitor; closing the window hides it, the toolbar brings it back,
-//! and it goes away with the page.
+//! and it goes away with the page. With the guest's displays following the windows, each
+//! window's size goes to the agent as its monitor's, and a hidden window's monitor is turned off.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
 use adw::prelude::*;
+use hangar::widgets::spice_display::Scaling;
 use support::guest::RunningVm;
-use support::spice_agent::{Agent, MOUSE_STATE, word};
+use support::spice_agent::{Agent, MONITORS_CONFIG, MOUSE_STATE, word};
 use support::wait_until;
 use testbed::unique_name;
 
@@ -134,4 +136,86 @@ fn a_second_monitor_opens_in_a_window_of_its_own() {
     window.destroy();
     drop(page);
     assert!(wait_until(10, || shown_window(&title).is_none() && !monitor.shown()));
+}
+
+/// The monitors of a monitors configuration: ((width, height), (x, y)) each.
+fn monitors_of(data: &[u8]) -> Vec<((u32, u32), (u32, u32))> {
+    // VDAgentMonitorsConfig: count, flags, then VDAgentMonConfig: height, width, depth, x, y.
+    (0..word(data, 0) as usize)
+        .map(|i| 8 + i * 20)
+        .map(|at| {
+            (
+                (word(data, at + 4), word(data, at)),
+                (word(data, at + 12), word(data, at + 16)),
+            )
+        })
+        .collect()
+}
+
+/// A widget's size in pixels.
+fn size_of(widget: &impl IsA<gtk::Widget>) -> (u32, u32) {
+    (widget.width() as u32, widget.height() as u32)
+}
+
+#[gtk::test]
+fn each_monitor_is_resized_to_its_window() {
+    support::init_gui();
+    let dir = support::guest::build("spice-heads-guest", true);
+    let name = unique_name("spice-resize-heads");
+    // A VGA card and a second, virtio-gpu one: a display channel each. With a VGA card among
+    // them QEMU leaves monitor configurations to the agent (with only virtio-gpu heads it
+    // takes them itself).
+    let xml = support::guest::linux_xml(
+        &name,
+        &dir,
+        "<graphics type='spice' autoport='yes' listen='127.0.0.1'/>",
+        "<channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>",
+    )
+    .replace(
+        "<video><model type='vga' vram='16384' heads='1'/></video>",
+        "<video><model type='vga' vram='16384' heads='1' primary='yes'/></video>\
+         <video><model type='virtio' heads='1'/></video>",
+    );
+    assert!(xml.contains("type='virtio' heads='1'"), "{xml}");
+    let _vm = RunningVm::start(&name, &xml);
+    let mut agent = Agent::boot(&name);
+    let (window, page, display) = support::spice_page(&name);
+    display.set_scaling(Scaling::Fit);
+    display.set_resize_guest(true);
+    assert!(
+        wait_until(30, || !display.monitors().is_empty()),
+        "no second monitor offered"
+    );
+    let monitor = display.monitors()[0].clone();
+    let title = format!("{name} — Display 2");
+    assert!(wait_until(5, || monitor.is_mapped() && shown_window(&title).is_some()));
+    let second = shown_window(&title).unwrap();
+
+    // The agent comes: both windows' sizes go to it, side by side.
+    agent.begin();
+    let both = || {
+        let (first, other) = (size_of(&display), size_of(&monitor));
+        vec![(first, (0, 0)), (other, (first.0, 0))]
+    };
+    let config = agent.wait_for(0, MONITORS_CONFIG, |d| monitors_of(d) == both());
+    assert_eq!(monitors_of(&config), both());
+    // The second window grows: its monitor is asked for the new size.
+    let before = size_of(&monitor);
+    let seen = agent.received().len();
+    second.set_default_size(1000, 700);
+    assert!(wait_until(10, || size_of(&monitor) != before));
+    agent.wait_for(seen, MONITORS_CONFIG, |d| monitors_of(d) == both());
+    // Hidden, the second monitor is turned off (left out of the configuration); shown again,
+    // it is back with its window's size.
+    let seen = agent.received().len();
+    second.close();
+    let config = agent.wait_for(seen, MONITORS_CONFIG, |d| word(d, 0) == 1);
+    assert_eq!(monitors_of(&config), vec![(size_of(&display), (0, 0))]);
+    let seen = agent.received().len();
+    second.present();
+    agent.wait_for(seen, MONITORS_CONFIG, |d| monitors_of(d) == both());
+
+    window.destroy();
+    drop(page);
+    assert!(wait_until(10, || shown_window(&title).is_none()));
 }

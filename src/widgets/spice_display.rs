@@ -133,8 +133,8 @@ mod imp {
         #[property(get, set = Self::set_resize_guest_mode)]
         pub(super) resize_guest: Cell<bool>,
         pub(super) guest_resize_timer: RefCell<Option<glib::SourceId>>,
-        /// The size last asked of the guest.
-        pub(super) guest_size_asked: Cell<Option<(u32, u32)>>,
+        /// The monitors' sizes last asked of the guest.
+        pub(super) guest_size_asked: RefCell<Option<super::guest_size::Layout>>,
         /// Whether the guest's sound is silenced here.
         #[property(get, set = Self::set_muted_mode)]
         pub(super) muted: Cell<bool>,
@@ -614,6 +614,12 @@ impl SpiceDisplay {
     /// button pressed or released there if given; only while the guest takes positions.
     pub(crate) fn monitor_pointer(&self, number: u32, at: (u16, u16), button: Option<(u32, bool)>) {
         self.imp().monitor_pointer(number, at, button);
+    }
+
+    /// A further monitor's widget changed size, or was shown or hidden: the guest's displays
+    /// follow when they follow the widgets.
+    pub(crate) fn monitor_layout_changed(&self) {
+        self.imp().schedule_guest_resize();
     }
 
     /// The session's monitors after the first.

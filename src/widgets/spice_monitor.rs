@@ -4,7 +4,8 @@
 //! channel the server offers; keys typed into it go to the guest through that display (SPICE's
 //! keyboard is the session's, not a monitor's), and so does the pointer, as positions on this
 //! monitor while the guest takes positions (its agent runs); in server mouse mode the pointer
-//! is relative and stays on the first monitor.
+//! is relative and stays on the first monitor. While the guest's displays follow their widgets,
+//! this widget's size is the monitor's, and the monitor is off while the widget is hidden.
 //!
 //! The picture is kept like the first monitor's: the channel's primary surface copied into a
 //! [`Screen`] invalidated rectangle by invalidated rectangle.
@@ -118,6 +119,30 @@ mod imp {
                 Scaling::Fit,
                 None,
             );
+        }
+
+        fn size_allocate(&self, width: i32, height: i32, baseline: i32) {
+            self.parent_size_allocate(width, height, baseline);
+            self.layout_changed();
+        }
+
+        fn map(&self) {
+            self.parent_map();
+            self.layout_changed();
+        }
+
+        fn unmap(&self) {
+            self.parent_unmap();
+            self.layout_changed();
+        }
+    }
+
+    impl SpiceMonitor {
+        /// The guest's displays may follow this widget's size and whether it is shown.
+        fn layout_changed(&self) {
+            if let Some(display) = self.display.upgrade() {
+                display.monitor_layout_changed();
+            }
         }
     }
 }

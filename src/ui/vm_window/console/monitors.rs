@@ -1,5 +1,6 @@
 //! A SPICE VM's further monitors, each in a window of its own (titled with the VM and the
-//! display's number), opened when the server offers it. Closing such a window hides it; the
+//! display's number), opened when the server offers it. Closing such a window hides it (and,
+//! while the guest's displays follow the windows, turns that monitor off in the guest); the
 //! toolbar's "Other Displays" button brings them all back. A window goes away with its
 //! monitor's session.
 
