@@ -257,6 +257,8 @@ mod imp {
                     Signal::builder("usb-error")
                         .param_types([String::static_type()])
                         .build(),
+                    // A USB device (or a shared disc image) came or went.
+                    Signal::builder("usb-devices-changed").build(),
                     // Sending files to the guest ended: "" when all arrived, else why not.
                     Signal::builder("transfer-finished")
                         .param_types([String::static_type()])
@@ -428,6 +430,24 @@ impl SpiceDisplay {
         done: impl FnOnce(Result<(), String>) + 'static,
     ) {
         self.imp().set_usb_redirected(index, on, done);
+    }
+
+    /// Runs `f` when a USB device (or a shared disc image) comes or goes.
+    pub fn connect_usb_devices_changed<F: Fn(&Self) + 'static>(
+        &self,
+        f: F,
+    ) -> glib::SignalHandlerId {
+        self.connect_local("usb-devices-changed", false, move |args| {
+            let obj = args.first()?.get::<Self>().ok()?;
+            f(&obj);
+            None
+        })
+    }
+
+    /// Offers disc image `path` of this computer as a USB CD drive and gives it to the
+    /// guest; `done` gets the outcome.
+    pub fn share_disc_image(&self, path: &Path, done: impl FnOnce(Result<(), String>) + 'static) {
+        self.imp().share_disc_image(path, done);
     }
 
     /// Whether the inputs channel is open: keys and the pointer reach the guest.

@@ -95,8 +95,9 @@ pub enum ConsoleMsg {
     /// Share this folder of this machine with the guest (with whether the guest may only read
     /// it), or none (SPICE; remembered for the VM).
     SharedFolder(Option<(String, bool)>),
-    /// A USB device could not go to the guest by itself: why and what to do.
-    UsbError(String),
+    /// What became of a USB device: why it could not go to the guest (and what to do), or
+    /// that a disc image went.
+    UsbNotice(String),
     /// The keys that end the keyboard grab changed in the settings.
     ReleaseKeysChanged,
     /// Save the display as a PNG file.
@@ -351,7 +352,7 @@ impl Component for ConsolePage {
         let s = sender.input_sender().clone();
         spice.connect_channel_fd_wanted(move |_, id| s.emit(ConsoleMsg::SpiceFdWanted(id)));
         let s = sender.input_sender().clone();
-        spice.connect_usb_error(move |_, e| s.emit(ConsoleMsg::UsbError(e.to_string())));
+        spice.connect_usb_error(move |_, e| s.emit(ConsoleMsg::UsbNotice(e.to_string())));
         let serial = SerialConsole::new();
         serial.set_input_enabled(false);
         let input = std::sync::Arc::new(tokio::sync::Mutex::new(serial.input_channel()));

@@ -4,6 +4,9 @@
 //! usbredir channels. A device the user may not open fails with the manager's error, which
 //! [`explain_usb_error`] turns into what went wrong and what to do.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use gtk::glib;
 use gtk::prelude::*;
 use gtk::subclass::prelude::*;
@@ -50,6 +53,10 @@ pub fn explain_usb_error(message: &str) -> String {
         return gettext(
             "The device is busy: another program or a driver on this computer holds it. Close that program and try again.",
         );
+    } else if message.contains("no free USB channels") {
+        return gettext(
+            "All of the VM’s USB redirection ports are taken: take a device back first, or add a port in the VM’s hardware (USB Redirection).",
+        );
     } else {
         return message.to_string();
     };
@@ -59,10 +66,30 @@ pub fn explain_usb_error(message: &str) -> String {
 /// A host USB device as the redirection menu shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsbDeviceEntry {
-    /// Maker, product and bus address.
+    /// Maker, product and bus address; for a shared disc image, its file name.
     pub description: String,
     /// Whether the guest has it now.
     pub connected: bool,
+    /// Whether it is a disc image shared as a USB CD drive.
+    pub disc_image: bool,
+}
+
+/// What the menu calls `device`.
+fn describe(manager: &UsbDeviceManager, device: &UsbDevice) -> String {
+    let mut device = device.clone();
+    let description = device
+        .description(None)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    if !manager.is_device_shared_cd(&device) {
+        return description;
+    }
+    // spice-client-glib names it "SPICE CD (FILE) [ids] at bus-address".
+    let file = description
+        .split_once('(')
+        .and_then(|(_, rest)| rest.rsplit_once(')'))
+        .map_or(description.as_str(), |(file, _)| file);
+    gettext_f("Disc image {}", &[file])
 }
 
 impl imp::SpiceDisplay {
@@ -81,12 +108,8 @@ impl imp::SpiceDisplay {
         let manager = UsbDeviceManager::get(&session).map_err(|e| e.to_string())?;
         manager.set_auto_connect(self.usb_auto_redirect.get());
         let weak = self.obj().downgrade();
-        manager.connect_auto_connect_failed(move |_, device, error| {
-            let mut device = device.clone();
-            let name = device
-                .description(None)
-                .map(|s| s.to_string())
-                .unwrap_or_default();
+        manager.connect_auto_connect_failed(move |manager, device, error| {
+            let name = describe(manager, device);
             let message = gettext_f(
                 "{} could not go to the VM: {}",
                 &[&name, &explain_usb_error(error.message())],
@@ -95,6 +118,15 @@ impl imp::SpiceDisplay {
                 imp.obj().emit_by_name::<()>("usb-error", &[&message]);
             });
         });
+        for signal in ["device-added", "device-removed"] {
+            let weak = self.obj().downgrade();
+            manager.connect_local(signal, false, move |_| {
+                on_current(&weak, id, |imp| {
+                    imp.obj().emit_by_name::<()>("usb-devices-changed", &[]);
+                });
+                None
+            });
+        }
         if let Some(live) = self.live.borrow_mut().as_mut() {
             live.usb = Some(manager.clone());
         }
@@ -131,14 +163,68 @@ impl imp::SpiceDisplay {
         let (manager, devices) = self.usb_device_list()?;
         Ok(devices
             .into_iter()
-            .map(|mut d| UsbDeviceEntry {
-                description: d
-                    .description(None)
-                    .map(|s| s.to_string())
-                    .unwrap_or_default(),
+            .map(|d| UsbDeviceEntry {
+                description: describe(&manager, &d),
                 connected: manager.is_device_connected(&d),
+                disc_image: manager.is_device_shared_cd(&d),
             })
             .collect())
+    }
+
+    /// Offers disc image `path` as a USB CD drive and gives it to the guest; `done` gets the
+    /// outcome.
+    pub(super) fn share_disc_image(
+        &self,
+        path: &std::path::Path,
+        done: impl FnOnce(Result<(), String>) + 'static,
+    ) {
+        let manager = match self.usb_manager() {
+            Ok(m) => m,
+            Err(e) => return done(Err(e)),
+        };
+        let Some(file) = path.to_str() else {
+            return done(Err(gettext(
+                "The disc image’s name is not valid UTF-8: rename it",
+            )));
+        };
+        // The manager adds the drive from its main loop and, while it redirects new devices
+        // automatically, would give it to the guest itself without telling how that went:
+        // it is given here instead, with its outcome.
+        manager.set_auto_connect(false);
+        let weak = self.obj().downgrade();
+        let restore_auto = move |manager: &UsbDeviceManager| {
+            if let Some(obj) = weak.upgrade() {
+                manager.set_auto_connect(obj.imp().usb_auto_redirect.get());
+            }
+        };
+        let done = Rc::new(RefCell::new(Some(done)));
+        let handler: Rc<RefCell<Option<glib::SignalHandlerId>>> = Rc::default();
+        let (h, d, restore) = (handler.clone(), done.clone(), restore_auto.clone());
+        let id = manager.connect_device_added(move |manager, device| {
+            if !manager.is_device_shared_cd(device) {
+                return;
+            }
+            if let Some(id) = h.borrow_mut().take() {
+                manager.disconnect(id);
+            }
+            restore(manager);
+            if let Some(done) = d.borrow_mut().take() {
+                redirect(manager, device, true, done);
+            }
+        });
+        handler.replace(Some(id));
+        if let Err(e) = manager.create_shared_cd_device(file) {
+            if let Some(id) = handler.borrow_mut().take() {
+                manager.disconnect(id);
+            }
+            restore_auto(&manager);
+            if let Some(done) = done.borrow_mut().take() {
+                done(Err(gettext_f(
+                    "the disc image cannot be read ({})",
+                    &[e.message()],
+                )));
+            }
+        }
     }
 
     pub(super) fn usb_free_channels(&self) -> Result<i32, String> {
@@ -158,19 +244,29 @@ impl imp::SpiceDisplay {
         let Some(device) = devices.get(index) else {
             return done(Err(gettext("The USB device is gone")));
         };
-        let map = |r: Result<(), glib::Error>| r.map_err(|e| explain_usb_error(e.message()));
-        if on {
-            if let Err(e) = manager.can_redirect_device(device) {
-                return done(Err(explain_usb_error(e.message())));
-            }
-            manager.connect_device_async(device, None::<&gtk::gio::Cancellable>, move |r| {
-                done(map(r))
-            });
-        } else {
-            manager.disconnect_device_async(device, None::<&gtk::gio::Cancellable>, move |r| {
-                done(map(r))
-            });
+        redirect(&manager, device, on, done);
+    }
+}
+
+/// Gives `device` to the guest (`on`) or takes it back; `done` gets the outcome, explained.
+fn redirect(
+    manager: &UsbDeviceManager,
+    device: &UsbDevice,
+    on: bool,
+    done: impl FnOnce(Result<(), String>) + 'static,
+) {
+    let map = |r: Result<(), glib::Error>| r.map_err(|e| explain_usb_error(e.message()));
+    if on {
+        if let Err(e) = manager.can_redirect_device(device) {
+            return done(Err(explain_usb_error(e.message())));
         }
+        manager.connect_device_async(device, None::<&gtk::gio::Cancellable>, move |r| {
+            done(map(r))
+        });
+    } else {
+        manager.disconnect_device_async(device, None::<&gtk::gio::Cancellable>, move |r| {
+            done(map(r))
+        });
     }
 }
 
@@ -214,8 +310,17 @@ mod tests {
     }
 
     #[test]
+    fn no_free_port_says_how_to_get_one() {
+        let m = explain_usb_error("There are no free USB channels");
+        assert!(
+            m.contains("ports are taken") && m.contains("take a device back"),
+            "{m}"
+        );
+    }
+
+    #[test]
     fn other_errors_are_said_as_they_are() {
-        let m = "There are no free USB channels";
+        let m = "Device is already connected";
         assert_eq!(explain_usb_error(m), m);
     }
 }

@@ -113,7 +113,7 @@ impl ConsolePage {
             }
             ConsoleMsg::UsbAutoRedirect(_) | ConsoleMsg::ShareMicrophone(_) => {}
             ConsoleMsg::SharedFolder(folder) => self.set_shared_folder(folder),
-            ConsoleMsg::UsbError(e) => self.toast(&e),
+            ConsoleMsg::UsbNotice(e) => self.toast(&e),
             ConsoleMsg::ReleaseKeysChanged => self.apply_release_keys(),
             ConsoleMsg::TypeClipboard => self.type_clipboard(sender),
             ConsoleMsg::TypeText { text, confirmed } => self.type_text(text, confirmed, sender),

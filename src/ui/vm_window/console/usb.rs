@@ -1,13 +1,15 @@
 //! The console toolbar's USB menu (SPICE only, shown while the VM has USB redirection ports):
 //! the host's USB devices, each with a switch that gives it to the guest or takes it back, and
 //! the VM's choice to give it devices plugged in later by themselves; what went wrong (a device
-//! the user may not open, no free port) is said under the list, with what to do.
+//! the user may not open, no free port) is said under the list, with what to do. "Share a Disc
+//! Image" gives the guest an ISO image of this computer as a USB CD drive (listed with the
+//! devices from then on), for guests without a CD drive of their own or a VM on another host.
 
 use adw::prelude::*;
 use gtk::glib;
 
 use super::ConsoleMsg;
-use crate::i18n::gettext;
+use crate::i18n::{gettext, gettext_f};
 use crate::widgets::spice_display::SpiceDisplay;
 
 /// The menu button.
@@ -19,6 +21,14 @@ pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) ->
     content.set_margin_end(6);
     let list = gtk::Box::new(gtk::Orientation::Vertical, 6);
     content.append(&list);
+    let disc = gtk::Button::builder()
+        .label(gettext("Share a Disc Image…"))
+        .tooltip_text(gettext(
+            "Give the VM an ISO image of this computer as a USB CD drive",
+        ))
+        .css_classes(["flat"])
+        .build();
+    content.append(&disc);
     content.append(&gtk::Separator::new(gtk::Orientation::Horizontal));
     let auto = gtk::CheckButton::builder()
         .label(gettext("Redirect new USB devices automatically"))
@@ -34,10 +44,25 @@ pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) ->
     auto.connect_toggled(move |b| s.emit(ConsoleMsg::UsbAutoRedirect(b.is_active())));
     content.append(&auto);
     let popover = gtk::Popover::builder().child(&content).build();
+    let (weak, s, p) = (spice.downgrade(), input.clone(), popover.clone());
+    disc.connect_clicked(move |b| {
+        p.popdown();
+        if let Some(spice) = weak.upgrade() {
+            choose_disc_image(b, &spice, &s);
+        }
+    });
     let weak = spice.downgrade();
+    let l = list.clone();
     popover.connect_show(move |_| {
         if let Some(spice) = weak.upgrade() {
-            fill(&list, &spice, None);
+            fill(&l, &spice, None);
+        }
+    });
+    // Devices coming and going while the menu is open are shown at once.
+    let p = popover.clone();
+    spice.connect_usb_devices_changed(move |spice| {
+        if p.is_visible() {
+            fill(&list, spice, None);
         }
     });
     let button = gtk::MenuButton::builder()
@@ -114,4 +139,48 @@ fn fill(list: &gtk::Box, spice: &SpiceDisplay, problem: Option<String>) {
         }
     }
     list.append(&problem);
+}
+
+/// Asks for a disc image of this computer and gives it to the guest; the outcome is told
+/// through `input`.
+fn choose_disc_image(from: &gtk::Button, spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) {
+    let parent = from.root().and_downcast::<gtk::Window>();
+    let chooser = gtk::FileChooserNative::new(
+        Some(&gettext("Share a Disc Image")),
+        parent.as_ref(),
+        gtk::FileChooserAction::Open,
+        Some(&gettext("Share")),
+        Some(&gettext("Cancel")),
+    );
+    chooser.set_modal(true);
+    let images = gtk::FileFilter::new();
+    images.set_name(Some(&gettext("Disc Images")));
+    images.add_mime_type("application/x-cd-image");
+    images.add_suffix("iso");
+    chooser.add_filter(&images);
+    let all = gtk::FileFilter::new();
+    all.set_name(Some(&gettext("All Files")));
+    all.add_pattern("*");
+    chooser.add_filter(&all);
+    let (weak, input) = (spice.downgrade(), input.clone());
+    crate::ui::file_chooser::on_answer(&chooser, move |c, response| {
+        let path = c.file().and_then(|f| f.path());
+        let (Some(spice), Some(path), true) =
+            (weak.upgrade(), path, response == gtk::ResponseType::Accept)
+        else {
+            return;
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let input = input.clone();
+        spice.share_disc_image(&path, move |r| {
+            input.emit(ConsoleMsg::UsbNotice(match r {
+                Ok(()) => gettext_f("The VM has {} as a USB CD drive", &[&name]),
+                Err(e) => gettext_f("{} could not go to the VM: {}", &[&name, &e]),
+            }));
+        });
+    });
+    chooser.show();
 }

@@ -1,0 +1,200 @@
+//! USB redirection on a SPICE VM with two redirection ports, end to end through QEMU: a disc
+//! image of this computer shared from the console's USB menu (its file chooser answered) becomes
+//! a USB CD drive that spice-client-glib emulates, and goes to the guest: QEMU's redirection
+//! port then holds a high-speed device (`info usb`, the oracle). Its switch in the menu takes
+//! it back (and the drive leaves the menu); with both ports taken one more is refused with the
+//! reason, and with "Redirect new USB devices automatically" ticked a new one still goes with
+//! its outcome told.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use adw::prelude::*;
+use hangar::widgets::spice_display::{SpiceDisplay, UsbDeviceEntry};
+use support::guest::RunningVm;
+use support::hardware::descendants;
+use support::wait_until;
+use testbed::{Libvirtd, unique_name, vm};
+
+/// How many USB devices the guest has through the VM's redirection ports (the emulated CD
+/// drive runs at high speed).
+fn devices_in_guest(name: &str) -> usize {
+    let d = Libvirtd::shared();
+    let out = d
+        .virsh_output(
+            &d.qemu_uri(),
+            &["qemu-monitor-command", "--hmp", name, "info usb"],
+        )
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("USB Redirection") && l.contains("480 Mb/s"))
+        .count()
+}
+
+/// The menu's entry for disc image `file`.
+fn disc(spice: &SpiceDisplay, file: &str) -> Option<UsbDeviceEntry> {
+    let name = format!("Disc image {file}");
+    spice
+        .usb_devices()
+        .ok()?
+        .into_iter()
+        .find(|d| d.disc_image && d.description == name)
+}
+
+/// Shares `path` through the display and waits for the outcome.
+fn share(spice: &SpiceDisplay, path: &std::path::Path) -> Result<(), String> {
+    let outcome = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let o = outcome.clone();
+    spice.share_disc_image(path, move |r| {
+        o.replace(Some(r));
+    });
+    assert!(wait_until(20, || outcome.borrow().is_some()), "no outcome");
+    outcome.borrow_mut().take().unwrap()
+}
+
+/// The widget of `root` of type `T` that `pick` accepts.
+fn find<T: IsA<gtk::Widget>>(root: &impl IsA<gtk::Widget>, pick: impl Fn(&T) -> bool) -> T {
+    descendants(root.upcast_ref())
+        .into_iter()
+        .filter_map(|w| w.downcast::<T>().ok())
+        .find(|w| pick(w))
+        .expect("no such widget")
+}
+
+/// Whether a label of `root` shows `text`.
+fn shows(root: &impl IsA<gtk::Widget>, text: &str) -> bool {
+    descendants(root.upcast_ref())
+        .into_iter()
+        .filter_map(|w| w.downcast::<gtk::Label>().ok())
+        .any(|l| l.is_mapped() && l.label().contains(text))
+}
+
+#[gtk::test]
+fn disc_images_go_to_the_guest_as_usb_drives() {
+    support::init_gui();
+    let d = Libvirtd::shared();
+    let name = unique_name("spice-usb");
+    let xml = vm::tiny_spice_xml(&name).replace(
+        "<controller type='usb' model='none'/>",
+        "<controller type='usb' model='qemu-xhci'/>\n    \
+         <redirdev bus='usb' type='spicevmc'/>\n    <redirdev bus='usb' type='spicevmc'/>",
+    );
+    assert!(xml.contains("redirdev"), "{xml}");
+    let _vm = RunningVm::start(&name, &xml);
+    let (window, page, spice) = support::spice_page(&name);
+    assert!(wait_until(20, || spice.has_usb()), "no USB redirection");
+    let images: Vec<_> = (1..=4)
+        .map(|i| {
+            let path = d.dir().join(format!("disc{i}.iso"));
+            std::fs::write(&path, vec![i as u8; 2048 * 32]).unwrap();
+            path
+        })
+        .collect();
+    assert_eq!(devices_in_guest(&name), 0);
+
+    // From the menu: "Share a Disc Image…", the file chosen, the drive goes to the guest and
+    // the user is told.
+    let menu = find::<gtk::MenuButton>(&window, |b| {
+        b.tooltip_text().as_deref() == Some("USB Devices")
+    });
+    assert!(menu.is_visible());
+    menu.popup();
+    let popover = menu.popover().unwrap();
+    assert!(wait_until(5, || popover.is_mapped()));
+    support::hardware::screenshot(&popover, "spice-usb-menu");
+    let share_button = find::<gtk::Button>(&popover, |b| {
+        b.label().as_deref() == Some("Share a Disc Image…")
+    });
+    share_button.emit_clicked();
+    assert!(wait_until(5, || !popover.is_mapped()));
+    assert!(wait_until(5, support::browser::file_chooser_open));
+    let chooser = gtk::Window::list_toplevels()
+        .into_iter()
+        .filter_map(|w| w.downcast::<gtk::FileChooserDialog>().ok())
+        .find(|w| w.is_visible())
+        .unwrap();
+    chooser
+        .set_file(&gtk::gio::File::for_path(&images[0]))
+        .unwrap();
+    // The chooser selects the file once it has read its folder.
+    assert!(wait_until(5, || chooser
+        .file()
+        .and_then(|f| f.path())
+        .is_some_and(|p| p == images[0])));
+    chooser.response(gtk::ResponseType::Accept);
+    assert!(
+        wait_until(20, || disc(&spice, "disc1.iso")
+            .is_some_and(|e| e.connected)),
+        "{:?} {:?}",
+        spice.usb_devices(),
+        descendants(window.upcast_ref())
+            .into_iter()
+            .filter_map(|w| w.downcast::<gtk::Label>().ok())
+            .filter(|l| l.is_mapped())
+            .map(|l| l.label())
+            .collect::<Vec<_>>()
+    );
+    assert!(wait_until(10, || devices_in_guest(&name) == 1));
+    assert!(wait_until(5, || shows(
+        &window,
+        "The VM has disc1.iso as a USB CD drive"
+    )));
+
+    // Its switch in the menu takes it back: the drive is gone from the guest and from the
+    // menu (spice-client-glib drops an emulated drive once it is taken back).
+    menu.popup();
+    assert!(wait_until(5, || shows(&popover, "Disc image disc1.iso")));
+    support::hardware::screenshot(&popover, "spice-usb-menu-disc");
+    let switch = find::<gtk::Switch>(&popover, |s| s.is_active());
+    switch.set_active(false);
+    assert!(wait_until(10, || devices_in_guest(&name) == 0));
+    assert!(wait_until(5, || disc(&spice, "disc1.iso").is_none()));
+    assert!(wait_until(5, || !shows(&popover, "Disc image disc1.iso")));
+    popover.popdown();
+    share(&spice, &images[0]).unwrap();
+    assert!(wait_until(10, || devices_in_guest(&name) == 1));
+
+    // A second one takes the other port; a third finds none free and says so, listed but
+    // not given; the guest keeps its two.
+    share(&spice, &images[1]).unwrap();
+    assert!(wait_until(10, || devices_in_guest(&name) == 2));
+    let refused = share(&spice, &images[2]).unwrap_err();
+    assert!(refused.contains("ports are taken"), "{refused}");
+    assert!(!disc(&spice, "disc3.iso").unwrap().connected);
+    assert_eq!(devices_in_guest(&name), 2);
+    // A file that is not there is refused with the reason, and nothing is listed for it.
+    let missing = share(&spice, &d.dir().join("missing.iso")).unwrap_err();
+    assert!(missing.contains("cannot be read"), "{missing}");
+    eprintln!("missing image: {missing}");
+    assert_eq!(spice.usb_devices().unwrap().len(), 3);
+
+    // With new devices redirected automatically, a port freed and one more shared: it goes,
+    // and the outcome is known.
+    menu.popup();
+    let auto = find::<gtk::CheckButton>(&popover, |c| {
+        c.label().as_deref() == Some("Redirect new USB devices automatically")
+    });
+    auto.set_active(true);
+    assert!(wait_until(5, || spice.usb_manager_auto_connect() == Some(true)));
+    popover.popdown();
+    let first = spice
+        .usb_devices()
+        .unwrap()
+        .iter()
+        .position(|e| e.description == "Disc image disc1.iso")
+        .unwrap();
+    let done = std::rc::Rc::new(std::cell::Cell::new(None));
+    let o = done.clone();
+    spice.set_usb_redirected(first, false, move |r| o.set(Some(r.is_ok())));
+    assert!(wait_until(10, || done.get() == Some(true)));
+    assert!(wait_until(10, || devices_in_guest(&name) == 1));
+    share(&spice, &images[3]).unwrap();
+    assert!(disc(&spice, "disc4.iso").unwrap().connected);
+    assert!(wait_until(10, || devices_in_guest(&name) == 2));
+    assert_eq!(spice.usb_manager_auto_connect(), Some(true));
+
+    window.destroy();
+    drop(page);
+}
