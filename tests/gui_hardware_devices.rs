@@ -526,3 +526,77 @@ fn the_display_switches_between_vnc_and_spice_and_is_added_where_missing() {
     remove(d, &name);
     close(&window, criticals);
 }
+
+/// The tiny VM's USB, turned off, turned on (an xHCI controller).
+const NO_USB: &str = "<controller type='usb' model='none'/>";
+const XHCI: &str = "<controller type='usb' model='qemu-xhci'/>";
+
+#[gtk::test]
+fn usb_redirection_ports_need_spice_and_usb_and_plug_in_live() {
+    support::init_gui();
+    let criticals = support::criticals();
+    let d = Libvirtd::shared();
+    let (name, e, window) = open(d, "hw-redir", false);
+    let before = inactive(d, &name);
+    let refused = |what: &str| {
+        let err = apply(&e, vec![Msg::AddDevice(DeviceSpec::UsbRedirection)]);
+        assert!(err.as_deref().is_some_and(|m| m.contains(what)), "{err:?}");
+        e.emit(Msg::Revert);
+        assert!(wait_until(20, || !e.model().busy()));
+    };
+    // With VNC: refused before libvirt sees it, saying what to do; nothing changes.
+    refused("switch the display to SPICE");
+    assert_eq!(inactive(d, &name), before);
+    // SPICE with USB turned off: refused too.
+    assert_eq!(apply(&e, vec![Msg::SetDisplayKind("spice".into())]), None);
+    let spice = inactive(d, &name);
+    refused("USB controller");
+    assert_eq!(inactive(d, &name), spice);
+    // With USB: two ports, which the VM starts with.
+    let on = spice.replace("<controller type='usb' index='0' model='none'/>", XHCI);
+    assert_ne!(on, spice);
+    e.emit(Msg::XmlChanged(on));
+    e.emit(Msg::ApplyXml);
+    assert!(wait_until(20, || !e.model().busy()
+        && inactive(d, &name).contains("qemu-xhci")));
+    pump();
+    let port = || Msg::AddDevice(DeviceSpec::UsbRedirection);
+    assert_eq!(apply(&e, vec![port(), port()]), None);
+    let xml = inactive(d, &name);
+    assert_eq!(
+        xml.matches("<redirdev bus='usb' type='spicevmc'>").count(),
+        2,
+        "{xml}"
+    );
+    virsh(d, &["start", &name]);
+    assert_eq!(
+        virsh(d, &["dumpxml", &name])
+            .matches("<redirdev bus='usb' type='spicevmc'>")
+            .count(),
+        2
+    );
+    virsh(d, &["destroy", &name]);
+    // Back to VNC: the ports go with SPICE (libvirt refuses them without it).
+    assert_eq!(apply(&e, vec![Msg::SetDisplayKind("vnc".into())]), None);
+    let xml = inactive(d, &name);
+    assert!(!xml.contains("<redirdev"), "{xml}");
+    remove(d, &name);
+    close(&window, criticals);
+
+    // A running SPICE VM takes a port at once.
+    let name = testbed::unique_name("hw-redir-live");
+    let xml = testbed::vm::tiny_spice_xml(&name).replace(NO_USB, XHCI);
+    assert!(xml.contains(XHCI));
+    let (e, window) = support::hardware::open_xml(d, &d.qemu_uri(), &name, &xml, true);
+    assert_eq!(
+        apply(&e, vec![Msg::AddDevice(DeviceSpec::UsbRedirection)]),
+        None
+    );
+    assert_eq!(e.model().status(), Some("Saved."));
+    assert!(virsh(d, &["dumpxml", &name]).contains("<redirdev bus='usb' type='spicevmc'>"));
+    assert!(inactive(d, &name).contains("<redirdev bus='usb' type='spicevmc'>"));
+    support::hardware::show_section(&e, "devices");
+    support::hardware::screenshot(&window, "hardware-usb-redirection");
+    remove(d, &name);
+    close(&window, criticals);
+}

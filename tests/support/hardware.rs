@@ -89,13 +89,27 @@ pub fn open_on(
     devices: &str,
 ) -> (String, relm4::Controller<HardwareEditor>, adw::Window) {
     let name = unique_name(prefix);
-    let file = d.dir().join(format!("{name}.xml"));
     let xml = vm::tiny_xml(&name).replace("</devices>", &format!("{devices}</devices>"));
+    let (e, window) = open_xml(d, uri, &name, &xml, run);
+    (name, e, window)
+}
+
+/// Defines VM `name` from `xml` (started when `run`), opens the editor on it over `uri` and
+/// waits for its load.
+pub fn open_xml(
+    d: &Libvirtd,
+    uri: &str,
+    name: &str,
+    xml: &str,
+    run: bool,
+) -> (relm4::Controller<HardwareEditor>, adw::Window) {
+    let file = d.dir().join(format!("{name}.xml"));
     std::fs::write(&file, xml).unwrap();
     virsh(d, &["define", &file.display().to_string()]);
     if run {
-        virsh(d, &["start", &name]);
+        virsh(d, &["start", name]);
     }
+    let name = name.to_owned();
     let domain = rt().block_on(async {
         let conn = virt_client::Connection::open(uri).await.unwrap();
         virt_client::Domain::lookup_by_name(&conn, &name)
@@ -115,7 +129,7 @@ pub fn open_on(
     assert!(wait_until(30, || editor.model().generation() > 0
         && !editor.model().busy()));
     assert_eq!(editor.model().error(), None);
-    (name, editor, window)
+    (editor, window)
 }
 
 /// Closes the editor's window and checks that the test logged no GLib criticals (such as

@@ -9,7 +9,7 @@ use crate::i18n::gettext;
 
 /// The kinds offered, by element name, in the order shown.
 pub const KINDS: &[&str] = &[
-    "video", "serial", "console", "input", "sound", "tpm", "rng", "watchdog", "channel",
+    "video", "serial", "console", "input", "sound", "tpm", "rng", "watchdog", "channel", "redirdev",
 ];
 
 /// The title of a kind.
@@ -24,6 +24,7 @@ pub fn kind_title(element: &str) -> String {
         "rng" => gettext("Random number generator"),
         "watchdog" => gettext("Watchdog"),
         "channel" => gettext("Agent channel"),
+        "redirdev" => gettext("USB redirection port"),
         other => other.to_owned(),
     }
 }
@@ -36,6 +37,9 @@ pub fn kind_note(element: &str) -> String {
         "tpm" => gettext("Emulated TPM 2.0 (needs swtpm on the host)"),
         "channel" => gettext(
             "The guest’s agents: clipboard sharing with a VNC or SPICE display (spice-vdagent in the guest), or the QEMU guest agent",
+        ),
+        "redirdev" => gettext(
+            "For a SPICE display: takes a USB device or disc image of the computer showing the console (needs a USB controller)",
         ),
         _ => String::new(),
     }
@@ -105,6 +109,7 @@ pub fn spec(element: &str, v: &[String]) -> Option<DeviceSpec> {
             action: at(1)?,
         },
         "channel" => DeviceSpec::Channel { kind: at(0)? },
+        "redirdev" => DeviceSpec::UsbRedirection,
         _ => return None,
     })
 }
@@ -112,7 +117,7 @@ pub fn spec(element: &str, v: &[String]) -> Option<DeviceSpec> {
 /// The field values of a spec (in [`fields`] order).
 fn values(s: &DeviceSpec) -> Vec<String> {
     match s {
-        DeviceSpec::Serial | DeviceSpec::Rng => Vec::new(),
+        DeviceSpec::Serial | DeviceSpec::Rng | DeviceSpec::UsbRedirection => Vec::new(),
         DeviceSpec::Video { model } | DeviceSpec::Sound { model } | DeviceSpec::Tpm { model } => {
             vec![model.clone()]
         }
@@ -126,7 +131,7 @@ fn values(s: &DeviceSpec) -> Vec<String> {
 /// Whether libvirt can hot-plug (and unplug) this device into a running VM.
 pub fn hotpluggable(s: &DeviceSpec) -> bool {
     match s {
-        DeviceSpec::Rng | DeviceSpec::Watchdog { .. } => true,
+        DeviceSpec::Rng | DeviceSpec::Watchdog { .. } | DeviceSpec::UsbRedirection => true,
         DeviceSpec::Input { bus, .. } => bus != "ps2",
         _ => false,
     }

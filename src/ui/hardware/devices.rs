@@ -75,10 +75,42 @@ pub fn add(doc: &mut DomainXml, spec: &DeviceSpec) -> Result<String, String> {
             ));
         }
     }
+    if *spec == DeviceSpec::UsbRedirection {
+        usb_redirection_fits(doc)?;
+    }
     let xml = spec.to_xml().map_err(|e| e.to_string())?;
     let devices = doc.root().ensure_devices(doc);
     devices.add_xml(doc, &xml).map_err(|e| e.to_string())?;
     Ok(xml)
+}
+
+/// A USB redirection port needs a SPICE display and USB: said before libvirt says it in its
+/// own words.
+fn usb_redirection_fits(doc: &DomainXml) -> Result<(), String> {
+    let Some(devices) = doc.root().devices(doc) else {
+        return Err(gettext("The VM has no devices."));
+    };
+    let spice = devices
+        .graphics(doc)
+        .iter()
+        .any(|g| g.graphics_type(doc).as_deref() == Some("spice"));
+    if !spice {
+        return Err(gettext(
+            "USB redirection ports work through a SPICE display: switch the display to SPICE first.",
+        ));
+    }
+    let no_usb = devices
+        .of_kind(doc, virt_xml::domain::DeviceKind::Controller)
+        .into_iter()
+        .any(|c| {
+            c.device_type(doc).as_deref() == Some("usb") && c.model(doc).as_deref() == Some("none")
+        });
+    if no_usb {
+        return Err(gettext(
+            "The VM’s USB is turned off (its USB controller’s model is “none”): choose a USB controller model in the XML first.",
+        ));
+    }
+    Ok(())
 }
 
 /// Changes the device at index `i` of [`others`] to match `spec`.
@@ -160,7 +192,7 @@ pub fn page(m: &HardwareEditor, tx: &Tx) -> adw::PreferencesPage {
         m.active
             .then(|| {
                 gettext(
-                    "The VM is running: changes here take effect after a restart, except that USB and VirtIO input devices, random number generators and watchdogs are unplugged at once.",
+                    "The VM is running: changes here take effect after a restart, except that USB and VirtIO input devices, random number generators, watchdogs and USB redirection ports are unplugged at once.",
                 )
             })
             .as_deref(),

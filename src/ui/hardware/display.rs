@@ -113,13 +113,19 @@ fn agent_for(kind: &str) -> &'static str {
 }
 
 /// Turns a clipboard agent channel for the other protocol into the one for `kind`; a VNC
-/// display also loses SPICE's folder-sharing port (libvirt refuses it without SPICE).
+/// display also loses SPICE's folder-sharing port and USB redirection ports (libvirt refuses
+/// them without SPICE).
 fn swap_agent(doc: &mut DomainXml, kind: &str) -> Result<(), String> {
     if kind != "spice" {
-        let webdav = devices::others(doc).into_iter().position(|d| {
-            matches!(DeviceSpec::read(doc, d), Some(DeviceSpec::Channel { kind: k }) if k == "spiceport")
-        });
-        if let Some(i) = webdav {
+        let spice_only = |spec: Option<DeviceSpec>| match spec {
+            Some(DeviceSpec::Channel { kind }) => kind == "spiceport",
+            Some(DeviceSpec::UsbRedirection) => true,
+            _ => false,
+        };
+        while let Some(i) = devices::others(doc)
+            .into_iter()
+            .position(|d| spice_only(DeviceSpec::read(doc, d)))
+        {
             devices::remove(doc, i)?;
         }
     }

@@ -55,7 +55,7 @@ pub fn explain_usb_error(message: &str) -> String {
         );
     } else if message.contains("no free USB channels") {
         return gettext(
-            "All of the VM’s USB redirection ports are taken: take a device back first, or add a port in the VM’s hardware (USB Redirection).",
+            "All of the VM’s USB redirection ports are taken: take a device back first, or give the VM another port (its hardware’s Add a Device, USB redirection port).",
         );
     } else {
         return message.to_string();

@@ -1,5 +1,6 @@
 //! Device specs: the few choices that describe a video adapter, serial port, console, input
-//! device, sound card, TPM, random number generator, watchdog or agent channel; as new device
+//! device, sound card, TPM, random number generator, watchdog, agent channel or SPICE USB
+//! redirection port; as new device
 //! XML, read from an existing device, and applied to one in place (changing only the
 //! attributes that differ).
 
@@ -95,6 +96,9 @@ pub enum DeviceSpec {
         /// One of [`CHANNEL_TYPES`].
         kind: String,
     },
+    /// `<redirdev bus='usb' type='spicevmc'>`: a port through which a SPICE client gives the
+    /// guest one of its USB devices.
+    UsbRedirection,
 }
 
 fn check(what: &str, value: &str, allowed: &[&str]) -> Result<(), Error> {
@@ -121,6 +125,7 @@ impl DeviceSpec {
             DeviceSpec::Rng => "rng",
             DeviceSpec::Watchdog { .. } => "watchdog",
             DeviceSpec::Channel { .. } => "channel",
+            DeviceSpec::UsbRedirection => "redirdev",
         }
     }
 
@@ -128,7 +133,7 @@ impl DeviceSpec {
     pub fn validate(&self) -> Result<(), Error> {
         match self {
             DeviceSpec::Video { model } => check("video model", model, VIDEO_MODELS),
-            DeviceSpec::Serial | DeviceSpec::Rng => Ok(()),
+            DeviceSpec::Serial | DeviceSpec::Rng | DeviceSpec::UsbRedirection => Ok(()),
             DeviceSpec::Console { target } => check("console type", target, CONSOLE_TARGETS),
             DeviceSpec::Input { kind, bus } => {
                 check("input type", kind, INPUT_TYPES)?;
@@ -182,6 +187,7 @@ impl DeviceSpec {
                     "<channel type='{kind}'>{source}<target type='virtio' name='{target}'/></channel>"
                 )
             }
+            DeviceSpec::UsbRedirection => "<redirdev bus='usb' type='spicevmc'/>".to_owned(),
         })
     }
 
@@ -226,6 +232,12 @@ impl DeviceSpec {
                 }
                 DeviceSpec::Channel { kind }
             }
+            DeviceKind::Redirdev
+                if attr("type").as_deref() == Some("spicevmc")
+                    && attr("bus").is_none_or(|b| b == "usb") =>
+            {
+                DeviceSpec::UsbRedirection
+            }
             _ => return None,
         })
     }
@@ -251,7 +263,7 @@ impl DeviceSpec {
             }
         };
         match self {
-            DeviceSpec::Serial | DeviceSpec::Rng => {}
+            DeviceSpec::Serial | DeviceSpec::Rng | DeviceSpec::UsbRedirection => {}
             DeviceSpec::Channel { kind } => {
                 if doc.attr(n, "type").as_deref() != Some(kind.as_str()) {
                     return Err(Error::Argument(
@@ -446,5 +458,20 @@ mod tests {
         assert!(spicevmc.apply(&mut doc, Device(root)).is_err());
         let bad = DeviceSpec::Channel { kind: "pty".into() };
         assert!(bad.to_xml().is_err());
+    }
+
+    #[test]
+    fn usb_redirection_ports() {
+        let xml = DeviceSpec::UsbRedirection.to_xml().unwrap();
+        assert_eq!(xml, "<redirdev bus='usb' type='spicevmc'/>");
+        let doc = Document::parse(&xml).unwrap();
+        assert_eq!(
+            DeviceSpec::read(&doc, Device(doc.root())),
+            Some(DeviceSpec::UsbRedirection)
+        );
+        // A redirection from a TCP socket (usbredirserver) is not a SPICE port.
+        let tcp = "<redirdev bus='usb' type='tcp'><source mode='connect' host='h' service='4000'/></redirdev>";
+        let doc = Document::parse(tcp).unwrap();
+        assert_eq!(DeviceSpec::read(&doc, Device(doc.root())), None);
     }
 }
