@@ -532,7 +532,7 @@ const NO_USB: &str = "<controller type='usb' model='none'/>";
 const XHCI: &str = "<controller type='usb' model='qemu-xhci'/>";
 
 #[gtk::test]
-fn usb_redirection_ports_need_spice_and_usb_and_plug_in_live() {
+fn usb_redirection_ports_need_spice_and_usb_and_plug_in_and_out_live() {
     support::init_gui();
     let criticals = support::criticals();
     let d = Libvirtd::shared();
@@ -597,6 +597,12 @@ fn usb_redirection_ports_need_spice_and_usb_and_plug_in_live() {
     assert!(inactive(d, &name).contains("<redirdev bus='usb' type='spicevmc'>"));
     support::hardware::show_section(&e, "devices");
     support::hardware::screenshot(&window, "hardware-usb-redirection");
+    // And lets it go at once.
+    let i = e.model().device_index("redirdev", "spicevmc").unwrap();
+    assert_eq!(apply(&e, vec![Msg::RemoveDevice(i)]), None);
+    assert_eq!(e.model().status(), Some("Saved."));
+    assert!(wait_until(10, || !virsh(d, &["dumpxml", &name]).contains("<redirdev")));
+    assert!(!inactive(d, &name).contains("<redirdev"));
     remove(d, &name);
     close(&window, criticals);
 }
