@@ -28,6 +28,7 @@ mod guest_size;
 mod input;
 pub(crate) mod render;
 mod session;
+mod signals;
 mod transfer;
 mod usb;
 
@@ -234,45 +235,7 @@ mod imp {
 
         fn signals() -> &'static [Signal] {
             static SIGNALS: OnceLock<Vec<Signal>> = OnceLock::new();
-            SIGNALS.get_or_init(|| {
-                vec![
-                    // The guest's screen is shown.
-                    Signal::builder("connected").build(),
-                    // The session ended; the argument is the reason ("" for a clean close).
-                    Signal::builder("disconnected")
-                        .param_types([String::static_type()])
-                        .build(),
-                    // The server refused the password: give one with `set_credentials` and
-                    // open again.
-                    Signal::builder("auth-required")
-                        .param_types([bool::static_type()])
-                        .build(),
-                    // A channel of an fd session wants a socket: answer with
-                    // `give_channel_fd` and the request number.
-                    Signal::builder("channel-fd-wanted")
-                        .param_types([u64::static_type()])
-                        .build(),
-                    // A USB device could not be given to the guest by itself; the argument
-                    // says why and what to do.
-                    Signal::builder("usb-error")
-                        .param_types([String::static_type()])
-                        .build(),
-                    // A USB device (or a shared disc image) came or went.
-                    Signal::builder("usb-devices-changed").build(),
-                    // Sending files to the guest ended: "" when all arrived, else why not.
-                    Signal::builder("transfer-finished")
-                        .param_types([String::static_type()])
-                        .build(),
-                    // The server offers one more monitor (a display channel after the first).
-                    Signal::builder("monitor-added")
-                        .param_types([crate::widgets::spice_monitor::SpiceMonitor::static_type()])
-                        .build(),
-                    // The guest's screen changed size.
-                    Signal::builder("resized")
-                        .param_types([u32::static_type(), u32::static_type()])
-                        .build(),
-                ]
-            })
+            SIGNALS.get_or_init(super::signals::definitions)
         }
 
         fn dispose(&self) {
@@ -432,18 +395,6 @@ impl SpiceDisplay {
         self.imp().set_usb_redirected(index, on, done);
     }
 
-    /// Runs `f` when a USB device (or a shared disc image) comes or goes.
-    pub fn connect_usb_devices_changed<F: Fn(&Self) + 'static>(
-        &self,
-        f: F,
-    ) -> glib::SignalHandlerId {
-        self.connect_local("usb-devices-changed", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            f(&obj);
-            None
-        })
-    }
-
     /// Offers disc image `path` of this computer as a USB CD drive and gives it to the
     /// guest; `done` gets the outcome.
     pub fn share_disc_image(&self, path: &Path, done: impl FnOnce(Result<(), String>) + 'static) {
@@ -569,43 +520,6 @@ impl SpiceDisplay {
         self.imp().process_scroll(dx, dy);
     }
 
-    /// Runs `f` when the session ends, with the reason ("" for a clean close).
-    pub fn connect_disconnected<F: Fn(&Self, &str) + 'static>(
-        &self,
-        f: F,
-    ) -> glib::SignalHandlerId {
-        self.connect_local("disconnected", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            let reason = args.get(1)?.get::<String>().ok()?;
-            f(&obj, &reason);
-            None
-        })
-    }
-
-    /// Runs `f` when the server refused the password.
-    pub fn connect_auth_required<F: Fn(&Self, bool) + 'static>(
-        &self,
-        f: F,
-    ) -> glib::SignalHandlerId {
-        self.connect_local("auth-required", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            let username = args.get(1)?.get::<bool>().ok()?;
-            f(&obj, username);
-            None
-        })
-    }
-
-    /// Runs `f` when a USB device plugged in could not go to the guest by itself, with what
-    /// went wrong and what to do.
-    pub fn connect_usb_error<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
-        self.connect_local("usb-error", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            let message = args.get(1)?.get::<String>().ok()?;
-            f(&obj, &message);
-            None
-        })
-    }
-
     /// Sends `files` (on this machine) to the guest through its SPICE agent, which saves them
     /// in the guest user's download folder; `transfer-finished` says how it ended.
     pub fn send_files(&self, files: &[gtk::gio::File]) -> Result<(), SpiceError> {
@@ -615,19 +529,6 @@ impl SpiceDisplay {
     /// Stops sending files to the guest.
     pub fn cancel_transfer(&self) {
         self.imp().cancel_transfer();
-    }
-
-    /// Runs `f` when sending files ends, with "" when all arrived, else the reason.
-    pub fn connect_transfer_finished<F: Fn(&Self, &str) + 'static>(
-        &self,
-        f: F,
-    ) -> glib::SignalHandlerId {
-        self.connect_local("transfer-finished", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            let message = args.get(1)?.get::<String>().ok()?;
-            f(&obj, &message);
-            None
-        })
     }
 
     /// The pointer at point `at` of monitor `number`'s picture (a further monitor), with a
@@ -648,43 +549,5 @@ impl SpiceDisplay {
         live.as_ref()
             .map(|l| l.monitors.clone())
             .unwrap_or_default()
-    }
-
-    /// Runs `f` when the server offers one more monitor (shown by the given widget).
-    pub fn connect_monitor_added<
-        F: Fn(&Self, &crate::widgets::spice_monitor::SpiceMonitor) + 'static,
-    >(
-        &self,
-        f: F,
-    ) -> glib::SignalHandlerId {
-        self.connect_local("monitor-added", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            let monitor = args.get(1)?.get().ok()?;
-            f(&obj, &monitor);
-            None
-        })
-    }
-
-    /// Runs `f` once the guest's screen is shown.
-    pub fn connect_connected<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
-        self.connect_local("connected", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            f(&obj);
-            None
-        })
-    }
-
-    /// Runs `f` when a channel of an fd session wants a socket, with the request number to
-    /// answer [`Self::give_channel_fd`] with.
-    pub fn connect_channel_fd_wanted<F: Fn(&Self, u64) + 'static>(
-        &self,
-        f: F,
-    ) -> glib::SignalHandlerId {
-        self.connect_local("channel-fd-wanted", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            let id = args.get(1)?.get::<u64>().ok()?;
-            f(&obj, id);
-            None
-        })
     }
 }
