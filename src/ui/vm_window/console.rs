@@ -1,6 +1,5 @@
 //! The VM window's console page: the VM's graphical display (VNC or SPICE, by the VM's
-//! `<graphics type>`) or one of its serial
-//! consoles, switched at the top, with a toolbar for keys the host would catch, screenshots,
+//! `<graphics type>`) or one of its serial consoles, switched at the top, with a toolbar for keys the host would catch, screenshots,
 //! scaling and fullscreen. It opens the console when the VM runs and opens it again after the
 //! VM starts or reboots, or the connection comes back.
 //!
@@ -8,12 +7,16 @@
 //! stream, `control` handles messages and background results, `view` holds the toolbar and
 //! fullscreen helpers, `transfer` the bar shown while files dropped on a SPICE display go to
 //! the guest, `shared_folder` the choice of a folder shared with a SPICE guest, `monitors`
-//! the windows of a SPICE VM's further monitors.
+//! the windows of a SPICE VM's further monitors, `usb` the SPICE USB menu, `choices` what is
+//! remembered per VM (the clipboard, USB, microphone and shared folder choices), `queries` what
+//! the page holds and shows.
 
+mod choices;
 mod control;
 pub mod graphics;
 mod monitors;
 pub mod password;
+mod queries;
 pub mod screenshot;
 pub mod serial;
 mod shared_folder;
@@ -29,7 +32,7 @@ use virt_client::Connection;
 use crate::i18n::gettext;
 use crate::widgets::serial_console::SerialConsole;
 use crate::widgets::spice_display::SpiceDisplay;
-use crate::widgets::vnc_display::{DisplayState, KeyCombo, VncDisplay};
+use crate::widgets::vnc_display::{KeyCombo, VncDisplay};
 pub use graphics::{ConsoleInfo, GraphicsInfo, Route, SerialDevice};
 pub use serial::SerialState;
 
@@ -497,185 +500,6 @@ impl Component for ConsolePage {
 }
 
 impl ConsolePage {
-    /// The VNC display (used when the VM's display is VNC).
-    pub fn display(&self) -> &VncDisplay {
-        &self.display
-    }
-
-    /// The SPICE display (used when the VM's display is SPICE).
-    pub fn spice_display(&self) -> &SpiceDisplay {
-        &self.spice
-    }
-
-    /// Whether the VM's display is SPICE (else the VNC display is used).
-    pub fn is_spice(&self) -> bool {
-        self.info
-            .as_ref()
-            .and_then(|i| i.graphics.as_ref())
-            .is_some_and(|g| g.kind == "spice")
-    }
-
-    /// The display in use, as a widget.
-    pub fn graphical(&self) -> gtk::Widget {
-        if self.is_spice() {
-            self.spice.clone().upcast()
-        } else {
-            self.display.clone().upcast()
-        }
-    }
-
-    /// The state of the display in use.
-    pub fn display_state(&self) -> DisplayState {
-        if self.is_spice() {
-            self.spice.state()
-        } else {
-            self.display.state()
-        }
-    }
-
-    fn close_displays(&self) {
-        self.display.close();
-        self.spice.close();
-    }
-
-    /// The serial console.
-    pub fn serial(&self) -> &SerialConsole {
-        &self.serial
-    }
-
-    /// The serial session's state.
-    pub fn serial_state(&self) -> &SerialState {
-        &self.serial_state
-    }
-
-    /// The console shown.
-    pub fn mode(&self) -> ConsoleMode {
-        self.mode
-    }
-
-    /// Whether the page has said that the guest's pointer moves by steps (no tablet).
-    pub fn pointer_hint_shown(&self) -> bool {
-        self.pointer_hint_shown
-    }
-
-    /// Whether the displays share the clipboard with the VM (the VM's remembered choice, else
-    /// the default from the settings, which is off unless changed).
-    pub fn shares_clipboard(&self) -> bool {
-        self.display.share_clipboard()
-    }
-
-    /// Sets the displays' clipboard sharing to the VM's remembered choice, or the default.
-    fn apply_clipboard_choice(&self) {
-        let on = self.info.as_ref().is_some_and(|i| {
-            crate::settings::AppSettings::open()
-                .is_ok_and(|s| s.clipboard_shared(&self.uri, &i.domain.uuid().to_string()))
-        });
-        self.display.set_share_clipboard(on);
-    }
-
-    /// Sets the SPICE display's USB auto-redirection, microphone sharing and shared folder to
-    /// the VM's remembered choices (all off unless chosen).
-    fn apply_spice_choices(&self) {
-        let (usb, mic, folder) = match (&self.info, crate::settings::AppSettings::open()) {
-            (Some(i), Ok(s)) => {
-                let uuid = i.domain.uuid().to_string();
-                (
-                    s.usb_auto_redirect(&self.uri, &uuid),
-                    s.microphone_shared(&self.uri, &uuid),
-                    s.shared_folder(&self.uri, &uuid),
-                )
-            }
-            _ => (false, false, None),
-        };
-        self.spice.set_usb_auto_redirect(usb);
-        self.spice.set_share_microphone(mic);
-        self.apply_shared_folder(folder);
-    }
-
-    /// Remembers the folder shared with this VM (none: `None`) and applies it.
-    fn set_shared_folder(&self, folder: Option<(String, bool)>) {
-        if let Some(info) = &self.info
-            && let Ok(settings) = crate::settings::AppSettings::open()
-        {
-            let uuid = info.domain.uuid().to_string();
-            settings.set_shared_folder(&self.uri, &uuid, folder.clone());
-        }
-        self.apply_shared_folder(folder);
-    }
-
-    fn apply_shared_folder(&self, folder: Option<(String, bool)>) {
-        let (path, read_only) = folder.unwrap_or_default();
-        self.spice.set_shared_folder_read_only(read_only);
-        self.spice.set_shared_folder(path);
-    }
-
-    /// Remembers whether the SPICE display of this VM redirects new USB devices (`usb`) or
-    /// shares the microphone (`!usb`), and applies it.
-    fn set_spice_choice(&self, usb: bool, on: bool) {
-        if let Some(info) = &self.info
-            && let Ok(settings) = crate::settings::AppSettings::open()
-        {
-            let uuid = info.domain.uuid().to_string();
-            if usb {
-                settings.set_usb_auto_redirect(&self.uri, &uuid, on);
-            } else {
-                settings.set_microphone_shared(&self.uri, &uuid, on);
-            }
-        }
-        if usb {
-            self.spice.set_usb_auto_redirect(on);
-        } else {
-            self.spice.set_share_microphone(on);
-        }
-    }
-
-    /// Gives both displays the keys that end the keyboard grab, from the settings.
-    fn apply_release_keys(&self) {
-        if let Ok(settings) = crate::settings::AppSettings::open() {
-            let keys = settings.release_keys();
-            self.display.set_release_keys(keys.clone());
-            self.spice.set_release_keys(keys);
-        }
-    }
-
-    /// Remembers the choice to share the clipboard with this VM, and applies it. The toolbar's
-    /// toggle follows the display, so a change that the display already shows is no choice.
-    fn set_clipboard_choice(&self, on: bool) {
-        if self.display.share_clipboard() == on {
-            return;
-        }
-        if let Some(info) = &self.info
-            && let Ok(settings) = crate::settings::AppSettings::open()
-        {
-            settings.set_clipboard_shared(&self.uri, &info.domain.uuid().to_string(), on);
-        }
-        self.display.set_share_clipboard(on);
-    }
-
-    /// Whether text is being typed into the display.
-    pub fn is_typing(&self) -> bool {
-        self.typing
-    }
-
-    /// Whether the page is fullscreen.
-    pub fn is_fullscreen(&self) -> bool {
-        self.fullscreen.is_some()
-    }
-
-    /// What the VM was last read as.
-    pub fn info(&self) -> Option<&ConsoleInfo> {
-        self.info.as_ref()
-    }
-
-    fn display_connected(&self) -> bool {
-        matches!(self.display_state(), DisplayState::Connected { .. })
-    }
-
-    /// What the page shows instead of the console, if anything.
-    pub fn status(&self) -> Option<Status> {
-        view::status(self)
-    }
-
     fn sync(&self, widgets: &ConsolePageWidgets) {
         let child = match (self.status(), self.mode) {
             (Some(_), _) => "status",
