@@ -3,6 +3,7 @@
 mod actions;
 mod clone;
 mod confirm;
+mod connections;
 mod migrate;
 mod saved;
 mod sessions;
@@ -31,7 +32,7 @@ use crate::ui::about;
 use crate::ui::add_connection::{AddConnection, AddConnectionMsg, AddConnectionOutput};
 use crate::ui::preferences::{Preferences, PreferencesMsg, PreferencesOutput};
 use crate::ui::uri_title::describe_uri;
-use crate::ui::vm_list::{SortKey, StateFilter, VmList, VmObject, row_at};
+use crate::ui::vm_list::{SortKey, StateFilter, VmList, row_at};
 use crate::ui::vm_window::{VmPage, VmWindow};
 use crate::ui::wizard::{NewVmWizard, NewVmWizardOutput};
 
@@ -526,48 +527,12 @@ impl Component for MainWindow {
                 self.migrate_dropped(&uri, &uuid, &dest, &sender);
             }
             MainWindowMsg::Clone(out) => self.clone_done(out),
-            MainWindowMsg::AddConnection(uri) => {
-                sessions::open(self, &uri, &sender);
-                self.save_connections();
-                if let Some(settings) = &self.settings
-                    && !settings.autoconnects(&uri)
-                {
-                    settings.set_autoconnect(&uri, true);
-                }
-            }
-            MainWindowMsg::RemoveConnection(uri) => {
-                sessions::close(self, &uri);
-                if let Some(w) = self.host_windows.remove(&uri) {
-                    w.window().destroy();
-                }
-                crate::ui::stats::HostStats::close(&uri);
-                self.list.remove_connection(&uri);
-                self.save_connections();
-                if let Some(settings) = &self.settings {
-                    settings.set_autoconnect(&uri, false);
-                }
-            }
-            MainWindowMsg::RemoveSelectedConnection => {
-                if let Some(uri) = self.context_connection.take() {
-                    sender.input(MainWindowMsg::RemoveConnection(uri));
-                }
-            }
-            MainWindowMsg::ReconnectSelectedConnection => {
-                if let Some(uri) = self.context_connection.clone() {
-                    sessions::close(self, &uri);
-                    sessions::open(self, &uri, &sender);
-                }
-            }
-            MainWindowMsg::DisconnectSelectedConnection => {
-                if let Some(uri) = self.context_connection.clone() {
-                    sessions::close(self, &uri);
-                }
-            }
-            MainWindowMsg::SetSelectedAutoconnect(on) => {
-                if let (Some(uri), Some(settings)) = (&self.context_connection, &self.settings) {
-                    settings.set_autoconnect(uri, on);
-                }
-            }
+            MainWindowMsg::AddConnection(_)
+            | MainWindowMsg::RemoveConnection(_)
+            | MainWindowMsg::RemoveSelectedConnection
+            | MainWindowMsg::ReconnectSelectedConnection
+            | MainWindowMsg::DisconnectSelectedConnection
+            | MainWindowMsg::SetSelectedAutoconnect(_) => connections::update(self, msg, &sender),
             MainWindowMsg::Connect(uri) => sessions::connect_now(self, &uri, &sender),
             MainWindowMsg::NewVmOn(uri) => self.open_wizard_on(Some(uri), &sender),
             MainWindowMsg::OpenVm(uri, uuid, page) => {
@@ -611,7 +576,7 @@ impl Component for MainWindow {
                     sessions::verb(self, VmVerb::Open, &sender);
                 }
             }
-            MainWindowMsg::ContextMenu(x, y) => self.context_menu(x, y),
+            MainWindowMsg::ContextMenu(x, y) => connections::context_menu(self, x, y),
             MainWindowMsg::ShowSelectedConnectionOverview => {
                 if let Some(uri) = self.context_connection.clone() {
                     self.open_host_window(&uri);
@@ -632,35 +597,6 @@ impl Component for MainWindow {
             MainWindowCmd::Host(uri, update) => updates::queue(self, uri, update, &sender),
             MainWindowCmd::DeletePlan(plan) => sessions::ask_delete(self, plan, &sender),
         }
-    }
-}
-
-impl MainWindow {
-    fn context_menu(&mut self, x: f64, y: f64) {
-        let Some(row) = row_at(self.list.widget(), x, y) else {
-            return;
-        };
-        let Some(item) = row.item() else { return };
-        let menu = if let Some(vm) = item.downcast_ref::<VmObject>() {
-            if !self.list.selected_vms().contains(vm) {
-                self.list.select_vm(vm);
-            }
-            actions::vm_menu()
-        } else if let Some(conn) = item.downcast_ref::<crate::ui::vm_list::ConnectionObject>() {
-            let uri = conn.uri();
-            if let (Some(actions), Some(settings)) = (&self.actions, &self.settings) {
-                actions.show_autoconnect(settings.autoconnects(&uri));
-            }
-            let open = self.sessions.contains_key(&uri);
-            self.context_connection = Some(uri);
-            actions::connection_menu(open)
-        } else {
-            return;
-        };
-        self.popover.set_menu_model(Some(&menu));
-        self.popover
-            .set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
-        self.popover.popup();
     }
 }
 
