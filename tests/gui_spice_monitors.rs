@@ -43,10 +43,7 @@ fn a_second_monitor_opens_in_a_window_of_its_own() {
     );
     assert!(xml.contains("heads='2'"), "{xml}");
     // What the test's main-loop pump costs by itself, to tell the windows' share from it.
-    let pid = std::process::id();
-    let (start, ticks) = (std::time::Instant::now(), support::idle::cpu_ticks(pid));
-    support::observe(std::time::Duration::from_secs(5));
-    let base = (support::idle::cpu_ticks(pid) - ticks) as f64 / start.elapsed().as_secs_f64();
+    let base = support::idle::own_cpu_percent(std::time::Duration::from_secs(5));
     let _vm = RunningVm::start(&name, &xml);
     let mut agent = Agent::boot(&name);
 
@@ -112,9 +109,7 @@ fn a_second_monitor_opens_in_a_window_of_its_own() {
     support::hardware::screenshot(&window, "spice-first-monitor");
     // Idle with both monitors shown (the guest waits at its prompt): the windows cost next to
     // nothing beyond the test's own main-loop pump (which polls every 5 ms).
-    let (start, ticks) = (std::time::Instant::now(), support::idle::cpu_ticks(pid));
-    support::observe(std::time::Duration::from_secs(10));
-    let share = (support::idle::cpu_ticks(pid) - ticks) as f64 / start.elapsed().as_secs_f64(); // ticks of 1/100 s per second = percent of a core
+    let share = support::idle::own_cpu_percent(std::time::Duration::from_secs(10));
     eprintln!(
         "idle with a second monitor's window: {share:.1}% of a core (the pump alone: {base:.1}%)"
     );

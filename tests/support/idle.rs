@@ -14,6 +14,15 @@ pub fn cpu_ticks(pid: u32) -> u64 {
     f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
 }
 
+/// This test process's CPU use in percent of a core over `window`, the main loop running
+/// (ticks of 1/100 s per second are percent of a core).
+pub fn own_cpu_percent(window: Duration) -> f64 {
+    let pid = std::process::id();
+    let (start, ticks) = (Instant::now(), cpu_ticks(pid));
+    super::observe(window);
+    (cpu_ticks(pid) - ticks) as f64 / start.elapsed().as_secs_f64()
+}
+
 /// The app's CPU use in percent of a core over `seconds`, idle, with `args` and fresh
 /// settings, once a window titled with `title` is up.
 pub fn idle_cpu_percent(args: &[&str], title: &str, seconds: u64) -> f64 {
