@@ -26,22 +26,29 @@ fn shown_window(title: &str) -> Option<gtk::Window> {
         .find(|w| w.is_visible() && w.title().as_deref() == Some(title))
 }
 
-#[gtk::test]
-fn a_second_monitor_opens_in_a_window_of_its_own() {
-    support::init_gui();
+/// The Linux test guest (with virtio ports, for the scripted agent) as SPICE VM `name`, with
+/// the video cards `video`.
+fn agent_vm_xml(name: &str, video: &str) -> String {
     let dir = support::guest::build("spice-heads-guest", true);
-    let name = unique_name("spice-heads");
+    let vga = "<video><model type='vga' vram='16384' heads='1'/></video>";
     let xml = support::guest::linux_xml(
-        &name,
+        name,
         &dir,
         "<graphics type='spice' autoport='yes' listen='127.0.0.1'/>",
         "<channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>",
-    )
-    .replace(
-        "<video><model type='vga' vram='16384' heads='1'/></video>",
+    );
+    assert!(xml.contains(vga), "{xml}");
+    xml.replace(vga, video)
+}
+
+#[gtk::test]
+fn a_second_monitor_opens_in_a_window_of_its_own() {
+    support::init_gui();
+    let name = unique_name("spice-heads");
+    let xml = agent_vm_xml(
+        &name,
         "<video><model type='virtio' heads='2' primary='yes'/></video>",
     );
-    assert!(xml.contains("heads='2'"), "{xml}");
     // What the test's main-loop pump costs by itself, to tell the windows' share from it.
     let base = support::idle::own_cpu_percent(std::time::Duration::from_secs(5));
     let _vm = RunningVm::start(&name, &xml);
@@ -155,23 +162,15 @@ fn size_of(widget: &impl IsA<gtk::Widget>) -> (u32, u32) {
 #[gtk::test]
 fn each_monitor_is_resized_to_its_window() {
     support::init_gui();
-    let dir = support::guest::build("spice-heads-guest", true);
     let name = unique_name("spice-resize-heads");
     // A VGA card and a second, virtio-gpu one: a display channel each. With a VGA card among
     // them QEMU leaves monitor configurations to the agent (with only virtio-gpu heads it
     // takes them itself).
-    let xml = support::guest::linux_xml(
+    let xml = agent_vm_xml(
         &name,
-        &dir,
-        "<graphics type='spice' autoport='yes' listen='127.0.0.1'/>",
-        "<channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>",
-    )
-    .replace(
-        "<video><model type='vga' vram='16384' heads='1'/></video>",
         "<video><model type='vga' vram='16384' heads='1' primary='yes'/></video>\
          <video><model type='virtio' heads='1'/></video>",
     );
-    assert!(xml.contains("type='virtio' heads='1'"), "{xml}");
     let _vm = RunningVm::start(&name, &xml);
     let mut agent = Agent::boot(&name);
     let (window, page, display) = support::spice_page(&name);

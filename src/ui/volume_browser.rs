@@ -259,32 +259,21 @@ impl VolumeBrowser {
         if !self.local {
             return;
         }
-        let chooser = gtk::FileChooserNative::new(
-            Some(&self.title),
-            Some(root),
+        let chooser = crate::ui::file_chooser::modal(
+            Some(root.upcast_ref()),
+            &self.title,
             gtk::FileChooserAction::Open,
-            Some(&gettext("_Open")),
-            Some(&gettext("_Cancel")),
+            &gettext("_Open"),
         );
-        chooser.set_modal(true);
         if self.filter == Filter::Iso {
-            let filter = gtk::FileFilter::new();
-            filter.set_name(Some(&gettext("ISO images")));
-            filter.add_pattern("*.iso");
-            filter.add_pattern("*.ISO");
-            chooser.add_filter(&filter);
+            crate::ui::file_chooser::add_disc_image_filters(&chooser);
         }
         let s = sender.clone();
         let r = root.clone();
-        chooser.connect_response(move |c, response| {
-            if response == gtk::ResponseType::Accept
-                && let Some(path) = c.file().and_then(|f| f.path())
-            {
-                r.set_visible(false);
-                let _ = s.output(VolumeBrowserOutput::LocalFile(path));
-            }
+        crate::ui::file_chooser::pick_path(&chooser, move |path| {
+            r.set_visible(false);
+            let _ = s.output(VolumeBrowserOutput::LocalFile(path));
         });
-        chooser.show();
         self.chooser = Some(chooser);
     }
 }

@@ -2,18 +2,16 @@
 //! transfer under way with its cancel switch ([`Activity`]), the bar with what runs, its
 //! progress, rate and a cancel button; and the file choosers that start uploads and downloads.
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
 use adw::prelude::*;
-use gtk::gio;
 use relm4::prelude::*;
 use tokio::sync::watch;
 use virt_client::Connection;
 
 use super::transfer::{self, Progress, Transfer};
 use crate::i18n::{gettext, gettext_f};
+use crate::ui::file_chooser;
 
 /// A long operation under way.
 #[derive(Debug)]
@@ -180,14 +178,13 @@ impl ActivityBar {
 
 /// Asks for a local file to upload, then calls `chosen` with its path.
 pub fn choose_upload(parent: Option<&gtk::Window>, chosen: impl Fn(PathBuf) + 'static) {
-    let chooser = gtk::FileChooserNative::new(
-        Some(&gettext("Upload File")),
+    let chooser = file_chooser::modal(
         parent,
+        &gettext("Upload File"),
         gtk::FileChooserAction::Open,
-        Some(&gettext("_Upload")),
-        Some(&gettext("_Cancel")),
+        &gettext("_Upload"),
     );
-    run(chooser, chosen);
+    file_chooser::pick_path(&chooser, chosen);
 }
 
 /// Asks where to save a download of `volume`, then calls `chosen` with the path.
@@ -196,30 +193,12 @@ pub fn choose_download(
     volume: &str,
     chosen: impl Fn(PathBuf) + 'static,
 ) {
-    let chooser = gtk::FileChooserNative::new(
-        Some(&gettext("Download Volume")),
+    let chooser = file_chooser::modal(
         parent,
+        &gettext("Download Volume"),
         gtk::FileChooserAction::Save,
-        Some(&gettext("_Save")),
-        Some(&gettext("_Cancel")),
+        &gettext("_Save"),
     );
     chooser.set_current_name(volume);
-    run(chooser, chosen);
-}
-
-fn run(chooser: gtk::FileChooserNative, chosen: impl Fn(PathBuf) + 'static) {
-    chooser.set_modal(true);
-    // The dialog keeps itself alive until it is answered.
-    let keep: Rc<RefCell<Option<gtk::FileChooserNative>>> = Rc::default();
-    let k = keep.clone();
-    chooser.connect_response(move |chooser, response| {
-        if response == gtk::ResponseType::Accept
-            && let Some(path) = chooser.file().and_then(|f: gio::File| f.path())
-        {
-            chosen(path);
-        }
-        k.borrow_mut().take();
-    });
-    keep.replace(Some(chooser.clone()));
-    chooser.show();
+    file_chooser::pick_path(&chooser, chosen);
 }

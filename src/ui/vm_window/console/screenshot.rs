@@ -67,15 +67,12 @@ pub fn dialog(
     done: impl Fn(Result<PathBuf, String>) + 'static,
 ) -> Option<gtk::FileChooserNative> {
     let texture = display.guest_texture()?;
-    let parent = display.root().and_downcast::<gtk::Window>();
-    let chooser = gtk::FileChooserNative::new(
-        Some(&gettext("Save Screenshot")),
-        parent.as_ref(),
+    let chooser = crate::ui::file_chooser::modal(
+        crate::ui::file_chooser::window_of(display).as_ref(),
+        &gettext("Save Screenshot"),
         gtk::FileChooserAction::Save,
-        Some(&gettext("_Save")),
-        Some(&gettext("_Cancel")),
+        &gettext("_Save"),
     );
-    chooser.set_modal(true);
     let filter = gtk::FileFilter::new();
     filter.set_name(Some(&gettext("PNG images")));
     filter.add_mime_type("image/png");

@@ -98,24 +98,18 @@ pub(super) fn button(spice: &SpiceDisplay, input: &Sender<ConsoleMsg>) -> gtk::M
     let (p, r) = (popover, read_only);
     choose.connect_clicked(move |b| {
         p.popdown();
-        let parent = b.root().and_downcast::<gtk::Window>();
-        let chooser = gtk::FileChooserNative::new(
-            Some(&gettext("Share a Folder with the VM")),
-            parent.as_ref(),
+        use crate::ui::file_chooser;
+        let chooser = file_chooser::modal(
+            file_chooser::window_of(b).as_ref(),
+            &gettext("Share a Folder with the VM"),
             gtk::FileChooserAction::SelectFolder,
-            Some(&gettext("Share")),
-            Some(&gettext("Cancel")),
+            &gettext("Share"),
         );
-        chooser.set_modal(true);
         let (s, r) = (s.clone(), r.clone());
-        crate::ui::file_chooser::on_answer(&chooser, move |c, response| {
-            let path = c.file().and_then(|f| f.path());
-            if let (gtk::ResponseType::Accept, Some(path)) = (response, path) {
-                let path = path.to_string_lossy().into_owned();
-                s.emit(ConsoleMsg::SharedFolder(Some((path, r.is_active()))));
-            }
+        file_chooser::pick_path(&chooser, move |path| {
+            let path = path.to_string_lossy().into_owned();
+            s.emit(ConsoleMsg::SharedFolder(Some((path, r.is_active()))));
         });
-        chooser.show();
     });
     button
 }

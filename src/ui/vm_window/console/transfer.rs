@@ -78,15 +78,12 @@ pub(super) fn send_button(spice: &SpiceDisplay, toasts: &adw::ToastOverlay) -> g
         .build();
     let (weak, toasts) = (spice.downgrade(), toasts.downgrade());
     button.connect_clicked(move |b| {
-        let parent = b.root().and_downcast::<gtk::Window>();
-        let chooser = gtk::FileChooserNative::new(
-            Some(&gettext("Send Files to the VM")),
-            parent.as_ref(),
+        let chooser = crate::ui::file_chooser::modal(
+            crate::ui::file_chooser::window_of(b).as_ref(),
+            &gettext("Send Files to the VM"),
             gtk::FileChooserAction::Open,
-            Some(&gettext("Send")),
-            Some(&gettext("Cancel")),
+            &gettext("Send"),
         );
-        chooser.set_modal(true);
         chooser.set_select_multiple(true);
         let (weak, toasts) = (weak.clone(), toasts.clone());
         crate::ui::file_chooser::on_answer(&chooser, move |c, response| {

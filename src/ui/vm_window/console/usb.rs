@@ -144,30 +144,17 @@ fn fill(list: &gtk::Box, spice: &SpiceDisplay, problem: Option<String>) {
 /// Asks for a disc image of this computer and gives it to the guest; the outcome is told
 /// through `input`.
 fn choose_disc_image(from: &gtk::Button, spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) {
-    let parent = from.root().and_downcast::<gtk::Window>();
-    let chooser = gtk::FileChooserNative::new(
-        Some(&gettext("Share a Disc Image")),
-        parent.as_ref(),
+    use crate::ui::file_chooser;
+    let chooser = file_chooser::modal(
+        file_chooser::window_of(from).as_ref(),
+        &gettext("Share a Disc Image"),
         gtk::FileChooserAction::Open,
-        Some(&gettext("Share")),
-        Some(&gettext("Cancel")),
+        &gettext("Share"),
     );
-    chooser.set_modal(true);
-    let images = gtk::FileFilter::new();
-    images.set_name(Some(&gettext("Disc Images")));
-    images.add_mime_type("application/x-cd-image");
-    images.add_suffix("iso");
-    chooser.add_filter(&images);
-    let all = gtk::FileFilter::new();
-    all.set_name(Some(&gettext("All Files")));
-    all.add_pattern("*");
-    chooser.add_filter(&all);
+    file_chooser::add_disc_image_filters(&chooser);
     let (weak, input) = (spice.downgrade(), input.clone());
-    crate::ui::file_chooser::on_answer(&chooser, move |c, response| {
-        let path = c.file().and_then(|f| f.path());
-        let (Some(spice), Some(path), true) =
-            (weak.upgrade(), path, response == gtk::ResponseType::Accept)
-        else {
+    file_chooser::pick_path(&chooser, move |path| {
+        let Some(spice) = weak.upgrade() else {
             return;
         };
         let name = path
@@ -182,5 +169,4 @@ fn choose_disc_image(from: &gtk::Button, spice: &SpiceDisplay, input: &relm4::Se
             }));
         });
     });
-    chooser.show();
 }
