@@ -21,6 +21,26 @@ use gtk::{cairo, gdk, glib, graphene};
 
 use scaling::{Placement, Scaling};
 
+/// The signals both console displays have: `connected` (the guest's screen is shown),
+/// `disconnected` (the reason, "" for a clean close), `auth-required` (`true` when a user
+/// name is wanted too: answer with `set_credentials`, or `close`) and `resized` (the guest's
+/// screen's new width and height); each display adds its own.
+pub(crate) fn session_signals() -> Vec<glib::subclass::Signal> {
+    use glib::subclass::Signal;
+    vec![
+        Signal::builder("connected").build(),
+        Signal::builder("disconnected")
+            .param_types([String::static_type()])
+            .build(),
+        Signal::builder("auth-required")
+            .param_types([bool::static_type()])
+            .build(),
+        Signal::builder("resized")
+            .param_types([u32::static_type(), u32::static_type()])
+            .build(),
+    ]
+}
+
 /// Background when there is no picture: a neutral dark grey.
 const IDLE_BACKGROUND: gdk::RGBA = gdk::RGBA::new(0.14, 0.14, 0.14, 1.0);
 /// Around a letterboxed picture.

@@ -206,25 +206,10 @@ mod imp {
         fn signals() -> &'static [Signal] {
             static SIGNALS: OnceLock<Vec<Signal>> = OnceLock::new();
             SIGNALS.get_or_init(|| {
-                vec![
-                    // The handshake finished: the guest's screen is shown.
-                    Signal::builder("connected").build(),
-                    // The connection ended; the argument is the reason ("" for a clean close).
-                    Signal::builder("disconnected")
-                        .param_types([String::static_type()])
-                        .build(),
-                    // The server wants a password (and a user name when the argument is true):
-                    // answer with `set_credentials`, or `close`.
-                    Signal::builder("auth-required")
-                        .param_types([bool::static_type()])
-                        .build(),
-                    // The guest rang the bell (the display also beeps).
-                    Signal::builder("bell").build(),
-                    // The guest's screen changed size.
-                    Signal::builder("resized")
-                        .param_types([u32::static_type(), u32::static_type()])
-                        .build(),
-                ]
+                let mut signals = crate::widgets::screen::session_signals();
+                // The guest rang the bell (the display also beeps).
+                signals.push(Signal::builder("bell").build());
+                signals
             })
         }
 

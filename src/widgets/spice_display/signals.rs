@@ -7,20 +7,10 @@ use gtk::prelude::*;
 
 use super::SpiceDisplay;
 
-/// The signals, for the class.
+/// The signals, for the class: those both displays have ([`session_signals`](crate::widgets::screen::session_signals)) and these.
 pub(super) fn definitions() -> Vec<Signal> {
-    vec![
-        // The guest's screen is shown.
-        Signal::builder("connected").build(),
-        // The session ended; the argument is the reason ("" for a clean close).
-        Signal::builder("disconnected")
-            .param_types([String::static_type()])
-            .build(),
-        // The server refused the password: give one with `set_credentials` and
-        // open again.
-        Signal::builder("auth-required")
-            .param_types([bool::static_type()])
-            .build(),
+    let mut signals = crate::widgets::screen::session_signals();
+    signals.extend([
         // A channel of an fd session wants a socket: answer with
         // `give_channel_fd` and the request number.
         Signal::builder("channel-fd-wanted")
@@ -41,11 +31,8 @@ pub(super) fn definitions() -> Vec<Signal> {
         Signal::builder("monitor-added")
             .param_types([crate::widgets::spice_monitor::SpiceMonitor::static_type()])
             .build(),
-        // The guest's screen changed size.
-        Signal::builder("resized")
-            .param_types([u32::static_type(), u32::static_type()])
-            .build(),
-    ]
+    ]);
+    signals
 }
 
 impl SpiceDisplay {
