@@ -7,7 +7,8 @@ use gtk::prelude::*;
 
 use super::SpiceDisplay;
 
-/// The signals, for the class: those both displays have ([`session_signals`](crate::widgets::screen::session_signals)) and these.
+/// The signals, for the class: those both displays have
+/// ([`session_signals`](crate::widgets::screen::session_signals)) and these.
 pub(super) fn definitions() -> Vec<Signal> {
     let mut signals = crate::widgets::screen::session_signals();
     signals.extend([
