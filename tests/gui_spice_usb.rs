@@ -167,14 +167,26 @@ fn disc_images_go_to_the_guest_as_usb_drives() {
     share(&spice, &images[0]).unwrap();
     assert!(wait_until(10, || devices_in_guest(&name) == 1));
 
-    // A second one takes the other port; a third finds none free and says so, listed but
-    // not given; the guest keeps its two.
-    share(&spice, &images[1]).unwrap();
-    assert!(wait_until(10, || devices_in_guest(&name) == 2));
-    let refused = share(&spice, &images[2]).unwrap_err();
+    // Two more shared at once, each with its own outcome: the second takes the other port;
+    // the third finds none free and says so, listed but not given; the guest keeps its two.
+    let outcomes = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    for image in &images[1..3] {
+        let (o, file) = (outcomes.clone(), image.file_name().unwrap().to_owned());
+        spice.share_disc_image(image, move |r| o.borrow_mut().push((file, r)));
+    }
+    assert!(wait_until(20, || outcomes.borrow().len() == 2));
+    let outcomes = outcomes.borrow();
+    let of = |file: &str| &outcomes.iter().find(|(f, _)| f == file).unwrap().1;
+    assert_eq!(of("disc2.iso"), &Ok(()));
+    let refused = of("disc3.iso").clone().unwrap_err();
     assert!(refused.contains("ports are taken"), "{refused}");
+    assert!(disc(&spice, "disc2.iso").unwrap().connected);
     assert!(!disc(&spice, "disc3.iso").unwrap().connected);
-    assert_eq!(devices_in_guest(&name), 2);
+    assert!(wait_until(10, || devices_in_guest(&name) == 2));
+    assert!(support::holds_for(
+        std::time::Duration::from_millis(500),
+        || { devices_in_guest(&name) == 2 }
+    ));
     // A file that is not there is refused with the reason, and nothing is listed for it.
     let missing = share(&spice, &d.dir().join("missing.iso")).unwrap_err();
     assert!(missing.contains("cannot be read"), "{missing}");

@@ -19,6 +19,39 @@ use crate::i18n::{gettext, gettext_f};
 /// The program spice-client-glib runs to get write access to a device node (through polkit).
 const ACL_HELPER: &str = "spice-client-glib-usb-acl-helper";
 
+/// How long a shared disc image may take to be listed as a USB drive.
+const DISC_SHOWS_UP: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The outcome of sharing a disc image.
+type Done = Box<dyn FnOnce(Result<(), String>)>;
+
+/// A disc image being added as a USB drive, until the manager lists it (or fails to in time).
+struct PendingDisc {
+    manager: UsbDeviceManager,
+    display: glib::WeakRef<super::SpiceDisplay>,
+    handler: Option<glib::SignalHandlerId>,
+    timeout: Option<glib::SourceId>,
+    done: Option<Done>,
+}
+
+impl PendingDisc {
+    /// Stops waiting (the manager redirects new devices automatically again if the display
+    /// does) and hands back the outcome's callback, once.
+    fn end(&mut self) -> Option<Done> {
+        if let Some(id) = self.handler.take() {
+            self.manager.disconnect(id);
+        }
+        if let Some(id) = self.timeout.take() {
+            id.remove();
+        }
+        if let Some(display) = self.display.upgrade() {
+            self.manager
+                .set_auto_connect(display.imp().usb_auto_redirect.get());
+        }
+        self.done.take()
+    }
+}
+
 /// What went wrong giving a USB device to the guest, in words the user can act on, from
 /// spice-client-glib's error `message`: the device node not writable, the access helper
 /// missing or failing, polkit refusing or absent. Other errors are said as they are.
@@ -191,34 +224,54 @@ impl imp::SpiceDisplay {
         // automatically, would give it to the guest itself without telling how that went:
         // it is given here instead, with its outcome.
         manager.set_auto_connect(false);
-        let weak = self.obj().downgrade();
-        let restore_auto = move |manager: &UsbDeviceManager| {
-            if let Some(obj) = weak.upgrade() {
-                manager.set_auto_connect(obj.imp().usb_auto_redirect.get());
-            }
-        };
-        let done = Rc::new(RefCell::new(Some(done)));
-        let handler: Rc<RefCell<Option<glib::SignalHandlerId>>> = Rc::default();
-        let (h, d, restore) = (handler.clone(), done.clone(), restore_auto.clone());
-        let id = manager.connect_device_added(move |manager, device| {
-            if !manager.is_device_shared_cd(device) {
+        let pending = Rc::new(RefCell::new(PendingDisc {
+            manager: manager.clone(),
+            display: self.obj().downgrade(),
+            handler: None,
+            timeout: None,
+            done: Some(Box::new(done)),
+        }));
+        // Its name as spice-client-glib puts it in the drive's description.
+        let name = format!(
+            "({})",
+            path.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        );
+        let p = pending.clone();
+        let handler = manager.connect_device_added(move |manager, device| {
+            let mut described = device.clone();
+            let ours = manager.is_device_shared_cd(device)
+                && described
+                    .description(None)
+                    .is_some_and(|d| d.contains(name.as_str()));
+            if !ours {
                 return;
             }
-            if let Some(id) = h.borrow_mut().take() {
-                manager.disconnect(id);
-            }
-            restore(manager);
-            if let Some(done) = d.borrow_mut().take() {
+            let done = p.borrow_mut().end();
+            if let Some(done) = done {
                 redirect(manager, device, true, done);
             }
         });
-        handler.replace(Some(id));
-        if let Err(e) = manager.create_shared_cd_device(file) {
-            if let Some(id) = handler.borrow_mut().take() {
-                manager.disconnect(id);
+        let p = pending.clone();
+        let timeout = glib::timeout_add_local_once(DISC_SHOWS_UP, move || {
+            // Fired: the source is gone, only forget its id.
+            p.borrow_mut().timeout = None;
+            let done = p.borrow_mut().end();
+            if let Some(done) = done {
+                done(Err(gettext(
+                    "the disc image did not show up as a USB drive",
+                )));
             }
-            restore_auto(&manager);
-            if let Some(done) = done.borrow_mut().take() {
+        });
+        {
+            let mut p = pending.borrow_mut();
+            p.handler = Some(handler);
+            p.timeout = Some(timeout);
+        }
+        if let Err(e) = manager.create_shared_cd_device(file) {
+            let done = pending.borrow_mut().end();
+            if let Some(done) = done {
                 done(Err(gettext_f(
                     "the disc image cannot be read ({})",
                     &[e.message()],
