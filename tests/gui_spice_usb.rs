@@ -144,6 +144,7 @@ fn disc_images_go_to_the_guest_as_usb_drives() {
         &window,
         "The VM has disc1.iso as a USB CD drive"
     )));
+    support::hardware::screenshot(&window, "spice-usb-console");
 
     // Idle with the drive in the guest (SeaBIOS waits for a boot device): the emulated drive
     // costs next to nothing beyond the console without it.
