@@ -1,10 +1,11 @@
 //! USB redirection on a SPICE VM with two redirection ports, end to end through QEMU: a disc
 //! image of this computer shared from the console's USB menu (its file chooser answered) becomes
 //! a USB CD drive that spice-client-glib emulates, and goes to the guest: QEMU's redirection
-//! port then holds a high-speed device (`info usb`, the oracle). Its switch in the menu takes
-//! it back (and the drive leaves the menu); with both ports taken one more is refused with the
-//! reason, and with "Redirect new USB devices automatically" ticked a new one still goes with
-//! its outcome told.
+//! port then holds a high-speed device (`info usb`, the oracle), and after a reset the VM's
+//! firmware boots the image from it (its boot program writes to the serial port). Its switch
+//! in the menu takes it back (and the drive leaves the menu); with both ports taken one more
+//! is refused with the reason, and with "Redirect new USB devices automatically" ticked a new
+//! one still goes with its outcome told.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -31,6 +32,50 @@ fn devices_in_guest(name: &str) -> usize {
         .lines()
         .filter(|l| l.contains("USB Redirection") && l.contains("480 Mb/s"))
         .count()
+}
+
+/// What the boot program of [`bootable_iso`] writes to the first serial port.
+const BOOTED: &str = "USB-CD-BOOTED";
+
+/// A bootable disc image (El Torito, no emulation) at `path` whose boot program writes
+/// [`BOOTED`] to the first serial port and halts: proof that the guest's firmware read it.
+fn bootable_iso(path: &std::path::Path) {
+    // x86 real mode, loaded at 0000:7C00: ds = 0; dx = COM1; si = the text; out each byte
+    // until the zero; then halt for good.
+    let mut program: Vec<u8> = vec![
+        0x31, 0xC0, // xor ax, ax
+        0x8E, 0xD8, // mov ds, ax
+        0xBA, 0xF8, 0x03, // mov dx, 0x3f8
+        0xBE, 0x16, 0x7C, // mov si, 0x7c16 (the text, 22 bytes in)
+        0xAC, // lodsb
+        0x84, 0xC0, // test al, al
+        0x74, 0x03, // jz halt
+        0xEE, // out dx, al
+        0xEB, 0xF8, // jmp lodsb
+        0xFA, // halt: cli
+        0xF4, // hlt
+        0xEB, 0xFD, // jmp hlt
+    ];
+    assert_eq!(program.len(), 0x16);
+    program.extend_from_slice(BOOTED.as_bytes());
+    program.extend_from_slice(b"\r\n\0");
+    program.resize(2048, 0);
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(src.path().join("boot.img"), &program).unwrap();
+    let out = std::process::Command::new("xorriso")
+        .args([
+            "-as", "mkisofs", "-quiet", "-V", "USBBOOT", "-b", "boot.img",
+        ])
+        .args(["-no-emul-boot", "-boot-load-size", "4", "-o"])
+        .arg(path)
+        .arg(src.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The menu's entry for disc image `file`.
@@ -90,7 +135,11 @@ fn disc_images_go_to_the_guest_as_usb_drives() {
     let images: Vec<_> = (1..=4)
         .map(|i| {
             let path = d.dir().join(format!("disc{i}.iso"));
-            std::fs::write(&path, vec![i as u8; 2048 * 32]).unwrap();
+            if i == 1 {
+                bootable_iso(&path);
+            } else {
+                std::fs::write(&path, vec![i as u8; 2048 * 32]).unwrap();
+            }
             path
         })
         .collect();
@@ -145,6 +194,18 @@ fn disc_images_go_to_the_guest_as_usb_drives() {
         "The VM has disc1.iso as a USB CD drive"
     )));
     support::hardware::screenshot(&window, "spice-usb-console");
+    // The guest reads it: reset, the VM's firmware (SeaBIOS) finds the USB CD drive and boots
+    // the image's program, which says so on the serial port.
+    let mut serial = support::guest::open_serial(&name);
+    d.virsh(&d.qemu_uri(), &["reset", &name]).unwrap();
+    let mut said = String::new();
+    assert!(
+        wait_until(60, || {
+            support::guest::read_serial(&mut serial, &mut said);
+            said.contains(BOOTED)
+        }),
+        "the guest did not boot the disc: {said:?}"
+    );
 
     // Idle with the drive in the guest (SeaBIOS waits for a boot device): the emulated drive
     // costs next to nothing beyond the console without it.
