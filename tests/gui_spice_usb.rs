@@ -155,6 +155,7 @@ fn disc_images_go_to_the_guest_as_usb_drives() {
     menu.popup();
     let popover = menu.popover().unwrap();
     assert!(wait_until(5, || popover.is_mapped()));
+    assert!(!shows(&popover, "no USB redirection ports"));
     support::hardware::screenshot(&popover, "spice-usb-menu");
     let share_button = find::<gtk::Button>(&popover, |b| {
         b.label().as_deref() == Some("Share a Disc Image…")

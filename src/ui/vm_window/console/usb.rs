@@ -1,16 +1,17 @@
-//! The console toolbar's USB menu (SPICE only, shown while the VM has USB redirection ports):
-//! the host's USB devices, each with a switch that gives it to the guest or takes it back, and
+//! The console toolbar's USB menu (SPICE only, shown while a SPICE console is connected): for a
+//! VM with USB redirection ports, the host's USB devices, each with a switch that gives it to the guest or takes it back, and
 //! the VM's choice to give it devices plugged in later by themselves; what went wrong (a device
 //! the user may not open, no free port) is said under the list, with what to do. "Share a Disc
 //! Image" gives the guest an ISO image of this computer as a USB CD drive (listed with the
 //! devices from then on), for guests without a CD drive of their own or a VM on another host.
+//! For a VM without such ports the menu says how to give it one.
 
 use adw::prelude::*;
 use gtk::glib;
 
 use super::ConsoleMsg;
 use crate::i18n::{gettext, gettext_f};
-use crate::widgets::spice_display::SpiceDisplay;
+use crate::widgets::spice_display::{SpiceDisplay, VncStatus};
 
 /// The menu button.
 pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) -> gtk::MenuButton {
@@ -19,8 +20,29 @@ pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) ->
     content.set_margin_bottom(6);
     content.set_margin_start(6);
     content.set_margin_end(6);
+    // Without redirection ports: what to do about it.
+    let none = gtk::Label::builder()
+        .label(gettext(
+            "This VM has no USB redirection ports. To give it USB devices or disc images of this computer, add one in its hardware (Add a Device, USB redirection port).",
+        ))
+        .wrap(true)
+        .max_width_chars(40)
+        .xalign(0.0)
+        .build();
+    spice
+        .bind_property("has-usb", &none, "visible")
+        .invert_boolean()
+        .sync_create()
+        .build();
+    content.append(&none);
+    let ports = gtk::Box::new(gtk::Orientation::Vertical, 6);
+    spice
+        .bind_property("has-usb", &ports, "visible")
+        .sync_create()
+        .build();
+    content.append(&ports);
     let list = gtk::Box::new(gtk::Orientation::Vertical, 6);
-    content.append(&list);
+    ports.append(&list);
     let disc = gtk::Button::builder()
         .label(gettext("Share a Disc Image…"))
         .tooltip_text(gettext(
@@ -28,8 +50,8 @@ pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) ->
         ))
         .css_classes(["flat"])
         .build();
-    content.append(&disc);
-    content.append(&gtk::Separator::new(gtk::Orientation::Horizontal));
+    ports.append(&disc);
+    ports.append(&gtk::Separator::new(gtk::Orientation::Horizontal));
     let auto = gtk::CheckButton::builder()
         .label(gettext("Redirect new USB devices automatically"))
         .tooltip_text(gettext(
@@ -42,7 +64,7 @@ pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) ->
         .build();
     let s = input.clone();
     auto.connect_toggled(move |b| s.emit(ConsoleMsg::UsbAutoRedirect(b.is_active())));
-    content.append(&auto);
+    ports.append(&auto);
     let popover = gtk::Popover::builder().child(&content).build();
     let (weak, s, p) = (spice.downgrade(), input.clone(), popover.clone());
     disc.connect_clicked(move |b| {
@@ -54,14 +76,14 @@ pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) ->
     let weak = spice.downgrade();
     let l = list.clone();
     popover.connect_show(move |_| {
-        if let Some(spice) = weak.upgrade() {
+        if let Some(spice) = weak.upgrade().filter(SpiceDisplay::has_usb) {
             fill(&l, &spice, None);
         }
     });
     // Devices coming and going while the menu is open are shown at once.
     let p = popover.clone();
     spice.connect_usb_devices_changed(move |spice| {
-        if p.is_visible() {
+        if p.is_visible() && spice.has_usb() {
             fill(&list, spice, None);
         }
     });
@@ -71,10 +93,11 @@ pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) ->
         .popover(&popover)
         .build();
     crate::ui::a11y::name(&button, &gettext("USB Devices"));
-    spice
-        .bind_property("has-usb", &button, "visible")
-        .sync_create()
-        .build();
+    // Shown with the SPICE console (a VNC VM's display is not SPICE's).
+    let b = button.clone();
+    let shown = move |spice: &SpiceDisplay| b.set_visible(spice.status() == VncStatus::Connected);
+    shown(spice);
+    spice.connect_status_notify(shown);
     button
 }
 
