@@ -482,6 +482,65 @@ fn show_domain_console_opens_the_console_page() {
     window.widget().destroy();
 }
 
+#[gtk::test]
+fn a_spice_vm_without_usb_ports_is_led_to_its_hardware() {
+    setup();
+    let d = Libvirtd::shared();
+    let name = unique_name("cpage-usb");
+    let vm = Vm::define(&vm::tiny_spice_xml(&name), &name);
+    vm.virsh("start");
+    let window = MainWindow::builder()
+        .launch(Options {
+            connect: vec![d.qemu_uri()],
+            show_domain: Some((DomainView::Console, name.clone())),
+            ..Options::default()
+        })
+        .detach();
+    assert!(wait_until(30, || window.model().vm_windows().len() == 1));
+    let page = || {
+        window
+            .model()
+            .vm_windows()
+            .values()
+            .next()
+            .unwrap()
+            .model()
+            .page()
+    };
+    let (vm_window, spice) = {
+        let main = window.model();
+        let w = main.vm_windows().values().next().unwrap();
+        let spice = w.model().console().unwrap().model().spice_display().clone();
+        (w.widget().clone(), spice)
+    };
+    assert!(wait_until(30, || matches!(
+        spice.state(),
+        hangar::widgets::spice_display::DisplayState::Connected { .. }
+    )));
+    // Its USB menu says it has no redirection ports, and "Open Hardware" shows its hardware.
+    let widgets = support::hardware::descendants(vm_window.upcast_ref());
+    let usb = widgets
+        .iter()
+        .filter_map(|w| w.downcast_ref::<gtk::MenuButton>())
+        .find(|b| b.tooltip_text().as_deref() == Some("USB Devices"))
+        .expect("no USB menu")
+        .clone();
+    usb.popup();
+    let popover = usb.popover().unwrap();
+    assert!(wait_until(5, || popover.is_mapped()));
+    let open = support::hardware::descendants(popover.upcast_ref())
+        .into_iter()
+        .filter_map(|w| w.downcast::<gtk::Button>().ok())
+        .find(|b| b.label().as_deref() == Some("Open Hardware"))
+        .expect("no Open Hardware button");
+    assert!(open.is_mapped());
+    open.emit_clicked();
+    assert!(wait_until(10, || page() == VmPage::Hardware));
+    assert!(!popover.is_mapped());
+    vm_window.destroy();
+    window.widget().destroy();
+}
+
 /// The toggle button under `widget` whose tooltip is `tooltip`.
 fn find_toggle(widget: &gtk::Widget, tooltip: &str) -> Option<gtk::ToggleButton> {
     if let Some(t) = widget.downcast_ref::<gtk::ToggleButton>()

@@ -206,6 +206,7 @@ impl VmWindow {
                     })
                     .forward(sender.input_sender(), |out| match out {
                         console::ConsoleOutput::Run => VmWindowMsg::Act(VmAction::Run),
+                        console::ConsoleOutput::ShowHardware => VmWindowMsg::Show(VmPage::Hardware),
                     });
                 widgets.console_box.append(page.widget());
                 self.console = Some(page);

@@ -72,6 +72,8 @@ pub enum ConsoleMsg {
     TakeOver,
     /// Start the VM.
     Run,
+    /// Show the VM's hardware.
+    ShowHardware,
     /// Send a key combination to the display.
     SendKeys(KeyCombo),
     /// Type the host clipboard's text into the display.
@@ -131,6 +133,8 @@ pub enum ConsoleMsg {
 pub enum ConsoleOutput {
     /// Start the VM.
     Run,
+    /// Show the VM's hardware (to add a device the console lacks).
+    ShowHardware,
 }
 
 /// Background results.

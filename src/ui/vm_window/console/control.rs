@@ -93,6 +93,9 @@ impl ConsolePage {
             ConsoleMsg::Run => {
                 let _ = sender.output(ConsoleOutput::Run);
             }
+            ConsoleMsg::ShowHardware => {
+                let _ = sender.output(ConsoleOutput::ShowHardware);
+            }
             ConsoleMsg::SendKeys(combo) => {
                 let sent = if self.is_spice() {
                     self.spice.send_keys(combo).map_err(|e| e.to_string())

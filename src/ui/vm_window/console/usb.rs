@@ -35,6 +35,16 @@ pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) ->
         .sync_create()
         .build();
     content.append(&none);
+    let hardware = gtk::Button::builder()
+        .label(gettext("Open Hardware"))
+        .halign(gtk::Align::End)
+        .build();
+    spice
+        .bind_property("has-usb", &hardware, "visible")
+        .invert_boolean()
+        .sync_create()
+        .build();
+    content.append(&hardware);
     let ports = gtk::Box::new(gtk::Orientation::Vertical, 6);
     spice
         .bind_property("has-usb", &ports, "visible")
@@ -66,6 +76,11 @@ pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) ->
     auto.connect_toggled(move |b| s.emit(ConsoleMsg::UsbAutoRedirect(b.is_active())));
     ports.append(&auto);
     let popover = gtk::Popover::builder().child(&content).build();
+    let (s, p) = (input.clone(), popover.clone());
+    hardware.connect_clicked(move |_| {
+        p.popdown();
+        s.emit(ConsoleMsg::ShowHardware);
+    });
     let (weak, s, p) = (spice.downgrade(), input.clone(), popover.clone());
     disc.connect_clicked(move |b| {
         p.popdown();
