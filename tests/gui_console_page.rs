@@ -450,21 +450,27 @@ fn a_vm_that_is_off_opens_its_console_once_it_runs() {
     win.destroy();
 }
 
-#[gtk::test]
-fn show_domain_console_opens_the_console_page() {
-    setup();
-    let d = Libvirtd::shared();
-    let name = unique_name("cpage-cli");
-    let vm = Vm::define(&vm::tiny_xml(&name), &name);
-    vm.virsh("start");
+/// The app started as `--show-domain-console NAME` on the shared daemon, once the VM's window
+/// is open.
+fn show_domain_console(name: &str) -> Controller<MainWindow> {
     let window = MainWindow::builder()
         .launch(Options {
-            connect: vec![d.qemu_uri()],
-            show_domain: Some((DomainView::Console, name.clone())),
+            connect: vec![Libvirtd::shared().qemu_uri()],
+            show_domain: Some((DomainView::Console, name.to_owned())),
             ..Options::default()
         })
         .detach();
     assert!(wait_until(30, || window.model().vm_windows().len() == 1));
+    window
+}
+
+#[gtk::test]
+fn show_domain_console_opens_the_console_page() {
+    setup();
+    let name = unique_name("cpage-cli");
+    let vm = Vm::define(&vm::tiny_xml(&name), &name);
+    vm.virsh("start");
+    let window = show_domain_console(&name);
     let (vm_window, display) = {
         let main = window.model();
         let w = main.vm_windows().values().next().unwrap();
@@ -485,18 +491,10 @@ fn show_domain_console_opens_the_console_page() {
 #[gtk::test]
 fn a_spice_vm_without_usb_ports_is_led_to_its_hardware() {
     setup();
-    let d = Libvirtd::shared();
     let name = unique_name("cpage-usb");
     let vm = Vm::define(&vm::tiny_spice_xml(&name), &name);
     vm.virsh("start");
-    let window = MainWindow::builder()
-        .launch(Options {
-            connect: vec![d.qemu_uri()],
-            show_domain: Some((DomainView::Console, name.clone())),
-            ..Options::default()
-        })
-        .detach();
-    assert!(wait_until(30, || window.model().vm_windows().len() == 1));
+    let window = show_domain_console(&name);
     let page = || {
         window
             .model()
@@ -518,21 +516,8 @@ fn a_spice_vm_without_usb_ports_is_led_to_its_hardware() {
         hangar::widgets::spice_display::DisplayState::Connected { .. }
     )));
     // Its USB menu says it has no redirection ports, and "Open Hardware" shows its hardware.
-    let widgets = support::hardware::descendants(vm_window.upcast_ref());
-    let usb = widgets
-        .iter()
-        .filter_map(|w| w.downcast_ref::<gtk::MenuButton>())
-        .find(|b| b.tooltip_text().as_deref() == Some("USB Devices"))
-        .expect("no USB menu")
-        .clone();
-    usb.popup();
-    let popover = usb.popover().unwrap();
-    assert!(wait_until(5, || popover.is_mapped()));
-    let open = support::hardware::descendants(popover.upcast_ref())
-        .into_iter()
-        .filter_map(|w| w.downcast::<gtk::Button>().ok())
-        .find(|b| b.label().as_deref() == Some("Open Hardware"))
-        .expect("no Open Hardware button");
+    let (_, popover) = support::hardware::open_menu(&vm_window, "USB Devices");
+    let open = support::hardware::button(&popover, "Open Hardware");
     assert!(open.is_mapped());
     open.emit_clicked();
     assert!(wait_until(10, || page() == VmPage::Hardware));

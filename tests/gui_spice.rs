@@ -401,29 +401,12 @@ fn the_console_page_shows_a_password_protected_spice_vm_and_idles() {
     drop(m);
 
     // The VM has no USB redirection ports: its USB menu says how to give it one.
-    let usb = support::hardware::descendants(win.upcast_ref())
-        .into_iter()
-        .filter_map(|w| w.downcast::<gtk::MenuButton>().ok())
-        .find(|b| b.tooltip_text().as_deref() == Some("USB Devices"))
-        .expect("no USB menu");
-    assert!(usb.is_visible());
-    usb.popup();
-    let popover = usb.popover().unwrap();
-    assert!(wait_until(5, || popover.is_mapped()));
-    let shown: Vec<String> = support::hardware::descendants(popover.upcast_ref())
-        .into_iter()
-        .filter_map(|w| w.downcast::<gtk::Label>().ok())
-        .filter(|l| l.is_mapped())
-        .map(|l| l.label().to_string())
-        .collect();
-    assert!(
-        shown.iter().any(|l| l.contains("no USB redirection ports")),
-        "{shown:?}"
-    );
-    assert!(
-        !shown.iter().any(|l| l.contains("Share a Disc Image")),
-        "{shown:?}"
-    );
+    let (usb, popover) = support::hardware::open_menu(&win, "USB Devices");
+    assert!(support::hardware::shows(
+        &popover,
+        "no USB redirection ports"
+    ));
+    assert!(!support::hardware::shows(&popover, "Share a Disc Image"));
     support::hardware::screenshot(&popover, "spice-usb-no-ports");
     usb.popdown();
 

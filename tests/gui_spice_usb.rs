@@ -14,7 +14,7 @@ mod support;
 use adw::prelude::*;
 use hangar::widgets::spice_display::{SpiceDisplay, UsbDeviceEntry};
 use support::guest::RunningVm;
-use support::hardware::descendants;
+use support::hardware::{button, find, open_menu, shows};
 use support::wait_until;
 use testbed::{Libvirtd, unique_name, vm};
 
@@ -62,19 +62,14 @@ fn bootable_iso(path: &std::path::Path) {
     program.resize(2048, 0);
     let src = tempfile::tempdir().unwrap();
     std::fs::write(src.path().join("boot.img"), &program).unwrap();
-    let out = std::process::Command::new("xorriso")
-        .args([
-            "-as", "mkisofs", "-quiet", "-V", "USBBOOT", "-b", "boot.img",
-        ])
-        .args(["-no-emul-boot", "-boot-load-size", "4", "-o"])
-        .arg(path)
-        .arg(src.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    support::browser::run(
+        std::process::Command::new("xorriso")
+            .args([
+                "-as", "mkisofs", "-quiet", "-V", "USBBOOT", "-b", "boot.img",
+            ])
+            .args(["-no-emul-boot", "-boot-load-size", "4", "-o"])
+            .arg(path)
+            .arg(src.path()),
     );
 }
 
@@ -97,23 +92,6 @@ fn share(spice: &SpiceDisplay, path: &std::path::Path) -> Result<(), String> {
     });
     assert!(wait_until(20, || outcome.borrow().is_some()), "no outcome");
     outcome.borrow_mut().take().unwrap()
-}
-
-/// The widget of `root` of type `T` that `pick` accepts.
-fn find<T: IsA<gtk::Widget>>(root: &impl IsA<gtk::Widget>, pick: impl Fn(&T) -> bool) -> T {
-    descendants(root.upcast_ref())
-        .into_iter()
-        .filter_map(|w| w.downcast::<T>().ok())
-        .find(|w| pick(w))
-        .expect("no such widget")
-}
-
-/// Whether a label of `root` shows `text`.
-fn shows(root: &impl IsA<gtk::Widget>, text: &str) -> bool {
-    descendants(root.upcast_ref())
-        .into_iter()
-        .filter_map(|w| w.downcast::<gtk::Label>().ok())
-        .any(|l| l.is_mapped() && l.label().contains(text))
 }
 
 #[gtk::test]
@@ -148,19 +126,10 @@ fn disc_images_go_to_the_guest_as_usb_drives() {
 
     // From the menu: "Share a Disc Image…", the file chosen, the drive goes to the guest and
     // the user is told.
-    let menu = find::<gtk::MenuButton>(&window, |b| {
-        b.tooltip_text().as_deref() == Some("USB Devices")
-    });
-    assert!(menu.is_visible());
-    menu.popup();
-    let popover = menu.popover().unwrap();
-    assert!(wait_until(5, || popover.is_mapped()));
+    let (_, popover) = open_menu(&window, "USB Devices");
     assert!(!shows(&popover, "no USB redirection ports"));
     support::hardware::screenshot(&popover, "spice-usb-menu");
-    let share_button = find::<gtk::Button>(&popover, |b| {
-        b.label().as_deref() == Some("Share a Disc Image…")
-    });
-    share_button.emit_clicked();
+    button(&popover, "Share a Disc Image…").emit_clicked();
     assert!(wait_until(5, || !popover.is_mapped()));
     assert!(wait_until(5, support::browser::file_chooser_open));
     let chooser = gtk::Window::list_toplevels()
@@ -180,14 +149,8 @@ fn disc_images_go_to_the_guest_as_usb_drives() {
     assert!(
         wait_until(20, || disc(&spice, "disc1.iso")
             .is_some_and(|e| e.connected)),
-        "{:?} {:?}",
-        spice.usb_devices(),
-        descendants(window.upcast_ref())
-            .into_iter()
-            .filter_map(|w| w.downcast::<gtk::Label>().ok())
-            .filter(|l| l.is_mapped())
-            .map(|l| l.label())
-            .collect::<Vec<_>>()
+        "{:?}",
+        spice.usb_devices()
     );
     assert!(wait_until(10, || devices_in_guest(&name) == 1));
     assert!(wait_until(5, || shows(
@@ -218,7 +181,7 @@ fn disc_images_go_to_the_guest_as_usb_drives() {
 
     // Its switch in the menu takes it back: the drive is gone from the guest and from the
     // menu (spice-client-glib drops an emulated drive once it is taken back).
-    menu.popup();
+    let (_, popover) = open_menu(&window, "USB Devices");
     assert!(wait_until(5, || shows(&popover, "Disc image disc1.iso")));
     support::hardware::screenshot(&popover, "spice-usb-menu-disc");
     let switch = find::<gtk::Switch>(&popover, |s| s.is_active());
@@ -258,7 +221,7 @@ fn disc_images_go_to_the_guest_as_usb_drives() {
 
     // With new devices redirected automatically, a port freed and one more shared: it goes,
     // and the outcome is known.
-    menu.popup();
+    let (_, popover) = open_menu(&window, "USB Devices");
     let auto = find::<gtk::CheckButton>(&popover, |c| {
         c.label().as_deref() == Some("Redirect new USB devices automatically")
     });

@@ -225,6 +225,34 @@ pub fn descendants(w: &gtk::Widget) -> Vec<gtk::Widget> {
     out
 }
 
+/// The widget of type `T` under `root` that `pick` accepts.
+pub fn find<T: IsA<gtk::Widget>>(root: &impl IsA<gtk::Widget>, pick: impl Fn(&T) -> bool) -> T {
+    descendants(root.upcast_ref())
+        .into_iter()
+        .filter_map(|w| w.downcast::<T>().ok())
+        .find(|w| pick(w))
+        .unwrap_or_else(|| panic!("no such {}", T::static_type().name()))
+}
+
+/// Whether a label shown under `root` contains `text`.
+pub fn shows(root: &impl IsA<gtk::Widget>, text: &str) -> bool {
+    descendants(root.upcast_ref())
+        .into_iter()
+        .filter_map(|w| w.downcast::<gtk::Label>().ok())
+        .any(|l| l.is_mapped() && l.label().contains(text))
+}
+
+/// Opens the visible menu button under `root` whose tooltip is `tooltip`: the button and its
+/// popover, once shown.
+pub fn open_menu(root: &impl IsA<gtk::Widget>, tooltip: &str) -> (gtk::MenuButton, gtk::Popover) {
+    let menu = find::<gtk::MenuButton>(root, |b| b.tooltip_text().as_deref() == Some(tooltip));
+    assert!(menu.is_visible(), "the {tooltip} menu is hidden");
+    menu.popup();
+    let popover = menu.popover().expect("a menu without a popover");
+    assert!(super::wait_until(5, || popover.is_mapped()));
+    (menu, popover)
+}
+
 /// Expands the expander rows of the visible section titled as in `titles`, then scrolls the
 /// section so that the last of them is in view.
 pub fn expand_and_show(e: &relm4::Controller<HardwareEditor>, titles: &[&str]) {
