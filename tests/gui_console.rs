@@ -10,6 +10,7 @@ mod support;
 use std::time::Duration;
 
 use gtk::prelude::*;
+use hangar::widgets::screen::SessionSignals;
 use hangar::widgets::serial_console::SerialConsole;
 use hangar::widgets::vnc_display::{DisplayState, KeyCombo, Scaling, VncDisplay};
 use rfb_server::{ClientMsg, MiniServer, ServerOptions};

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use gtk::glib::translate::IntoGlib;
 use gtk::prelude::*;
+use hangar::widgets::screen::SessionSignals;
 use hangar::widgets::spice_display::{DisplayState, Scaling, SpiceDisplay};
 use hangar::widgets::vnc_display::keymap::qnum_from_keycode;
 use support::{block, connect, wait_until};

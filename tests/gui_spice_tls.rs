@@ -23,6 +23,7 @@ use adw::prelude::*;
 use relm4::prelude::*;
 
 use hangar::ui::vm_window::console::StatusAction;
+use hangar::widgets::screen::SessionSignals;
 use hangar::widgets::vnc_display::DisplayState;
 use support::{connect, wait_until};
 use testbed::{Libvirtd, Options, unique_name, vm};

@@ -41,6 +41,45 @@ pub(crate) fn session_signals() -> Vec<glib::subclass::Signal> {
     ]
 }
 
+/// Connecting to the signals of [`session_signals`], for both console displays.
+pub trait SessionSignals: IsA<glib::Object> + 'static {
+    /// Runs `f` once the guest's screen is shown.
+    fn connect_connected<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_local("connected", false, move |args| {
+            f(&emitter::<Self>(args)?);
+            None
+        })
+    }
+
+    /// Runs `f` when the session ends, with the reason ("" for a clean close).
+    fn connect_disconnected<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_local("disconnected", false, move |args| {
+            let reason = args.get(1)?.get::<String>().ok()?;
+            f(&emitter::<Self>(args)?, &reason);
+            None
+        })
+    }
+
+    /// Runs `f` when the server wants a password (`true`: a user name too), or refused the
+    /// one given.
+    fn connect_auth_required<F: Fn(&Self, bool) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_local("auth-required", false, move |args| {
+            let username = args.get(1)?.get::<bool>().ok()?;
+            f(&emitter::<Self>(args)?, username);
+            None
+        })
+    }
+}
+
+/// The object that emitted a signal, from its arguments.
+fn emitter<T: IsA<glib::Object>>(args: &[glib::Value]) -> Option<T> {
+    args.first()?
+        .get::<glib::Object>()
+        .ok()?
+        .downcast::<T>()
+        .ok()
+}
+
 /// Background when there is no picture: a neutral dark grey.
 const IDLE_BACKGROUND: gdk::RGBA = gdk::RGBA::new(0.14, 0.14, 0.14, 1.0);
 /// Around a letterboxed picture.

@@ -412,39 +412,6 @@ impl VncDisplay {
     pub fn has_extended_keys(&self) -> bool {
         self.imp().extended_keys.get()
     }
-
-    /// Runs `f` when the session ends, with the reason ("" for a clean close).
-    pub fn connect_disconnected<F: Fn(&Self, &str) + 'static>(
-        &self,
-        f: F,
-    ) -> glib::SignalHandlerId {
-        self.connect_local("disconnected", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            let reason = args.get(1)?.get::<String>().ok()?;
-            f(&obj, &reason);
-            None
-        })
-    }
-
-    /// Runs `f` when the server asks for credentials (`true`: a user name too).
-    pub fn connect_auth_required<F: Fn(&Self, bool) + 'static>(
-        &self,
-        f: F,
-    ) -> glib::SignalHandlerId {
-        self.connect_local("auth-required", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            let username = args.get(1)?.get::<bool>().ok()?;
-            f(&obj, username);
-            None
-        })
-    }
-
-    /// Runs `f` once the guest's screen is shown.
-    pub fn connect_connected<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
-        self.connect_local("connected", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            f(&obj);
-            None
-        })
-    }
 }
+
+impl crate::widgets::screen::SessionSignals for VncDisplay {}

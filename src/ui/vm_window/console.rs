@@ -30,6 +30,7 @@ use relm4::prelude::*;
 use virt_client::Connection;
 
 use crate::i18n::gettext;
+use crate::widgets::screen::SessionSignals;
 use crate::widgets::serial_console::SerialConsole;
 use crate::widgets::spice_display::SpiceDisplay;
 use crate::widgets::vnc_display::{KeyCombo, VncDisplay};

@@ -1,5 +1,6 @@
 //! The SPICE display's signals: what they are and carry, and a typed `connect_` function for
-//! each.
+//! each (for those both displays have, through
+//! [`SessionSignals`](crate::widgets::screen::SessionSignals)).
 
 use gtk::glib;
 use gtk::glib::subclass::Signal;
@@ -49,32 +50,6 @@ impl SpiceDisplay {
         })
     }
 
-    /// Runs `f` when the session ends, with the reason ("" for a clean close).
-    pub fn connect_disconnected<F: Fn(&Self, &str) + 'static>(
-        &self,
-        f: F,
-    ) -> glib::SignalHandlerId {
-        self.connect_local("disconnected", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            let reason = args.get(1)?.get::<String>().ok()?;
-            f(&obj, &reason);
-            None
-        })
-    }
-
-    /// Runs `f` when the server refused the password.
-    pub fn connect_auth_required<F: Fn(&Self, bool) + 'static>(
-        &self,
-        f: F,
-    ) -> glib::SignalHandlerId {
-        self.connect_local("auth-required", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            let username = args.get(1)?.get::<bool>().ok()?;
-            f(&obj, username);
-            None
-        })
-    }
-
     /// Runs `f` when a USB device plugged in could not go to the guest by itself, with what
     /// went wrong and what to do.
     pub fn connect_usb_error<F: Fn(&Self, &str) + 'static>(&self, f: F) -> glib::SignalHandlerId {
@@ -114,15 +89,6 @@ impl SpiceDisplay {
         })
     }
 
-    /// Runs `f` once the guest's screen is shown.
-    pub fn connect_connected<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
-        self.connect_local("connected", false, move |args| {
-            let obj = args.first()?.get::<Self>().ok()?;
-            f(&obj);
-            None
-        })
-    }
-
     /// Runs `f` when a channel of an fd session wants a socket, with the request number to
     /// answer [`Self::give_channel_fd`] with.
     pub fn connect_channel_fd_wanted<F: Fn(&Self, u64) + 'static>(
@@ -137,3 +103,5 @@ impl SpiceDisplay {
         })
     }
 }
+
+impl crate::widgets::screen::SessionSignals for SpiceDisplay {}
