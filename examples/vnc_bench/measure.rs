@@ -139,7 +139,7 @@ impl std::fmt::Display for Rate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{:5.1} fps shown, {:5.2} CPU s/s, X {:4.2} CPU s/s, {:5.1} fps delivered",
+            "{:5.1} fps shown, {:5.3} CPU s/s, X {:5.3} CPU s/s, {:5.1} fps delivered",
             self.shown, self.cpu, self.x_cpu, self.delivered
         )?;
         if let Some((painted, ms)) = self.painted {

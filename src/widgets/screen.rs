@@ -9,7 +9,12 @@
 //! dirty or finished, which never happens while the pixels are written). A node therefore
 //! draws the pixels as they are when GTK renders it, in the same frame as it was made: no
 //! full-screen copy per frame.
+//!
+//! A screen can also show pixels another library keeps up to date, in place, without copying
+//! them (see [`Screen::borrow_pixels`]); it takes a copy of them only when they go away, to
+//! keep showing the last picture.
 
+mod borrowed;
 pub(crate) mod memory;
 pub mod scaling;
 
@@ -92,7 +97,10 @@ const TILE: u32 = 256;
 pub(crate) struct Screen {
     width: u32,
     height: u32,
+    /// The screen's own pixels.
     surface: cairo::ImageSurface,
+    /// Pixels shown instead of the own ones while another library keeps them.
+    borrowed: RefCell<Option<borrowed::Borrowed>>,
     /// The drawn tiles, row by row; `None` for a tile changed since it was drawn.
     tiles: RefCell<Vec<Option<gtk::gsk::RenderNode>>>,
 }
@@ -107,16 +115,25 @@ impl Screen {
         let (Ok(w), Ok(h)) = (i32::try_from(width), i32::try_from(height)) else {
             return Err(cairo::Error::InvalidSize);
         };
-        let surface = memory::framebuffer_image(display, w, h)?;
+        Ok(Self::with_image(
+            width,
+            height,
+            memory::framebuffer_image(display, w, h)?,
+        ))
+    }
+
+    /// A screen of `width`×`height` whose own pixels are `surface`'s (of that size).
+    fn with_image(width: u32, height: u32, surface: cairo::ImageSurface) -> Self {
         // Once, as cairo asks before direct access; never again while the pixels are written.
         surface.flush();
         let tiles = (width.div_ceil(TILE) * height.div_ceil(TILE)) as usize;
-        Ok(Self {
+        Self {
             width,
             height,
             surface,
+            borrowed: RefCell::new(None),
             tiles: RefCell::new(vec![None; tiles]),
-        })
+        }
     }
 
     /// Width and height in guest pixels.
@@ -124,17 +141,17 @@ impl Screen {
         (self.width, self.height)
     }
 
-    /// The image itself (it lives as long as any clone of it).
+    /// The screen's own image (it lives as long as any clone of it).
     pub(crate) fn surface(&self) -> &cairo::ImageSurface {
         &self.surface
     }
 
-    /// Bytes from one row of pixels to the next.
+    /// Bytes from one row of the own pixels to the next.
     pub(crate) fn stride(&self) -> usize {
         usize::try_from(self.surface.stride()).unwrap_or(0)
     }
 
-    /// The pixel memory: `stride * height` bytes, fixed for the image's life.
+    /// The own pixel memory: `stride * height` bytes, fixed for the image's life.
     pub(crate) fn data(&self) -> Option<*mut u8> {
         // SAFETY: reads the data pointer of an image surface we hold.
         let data =
@@ -142,17 +159,40 @@ impl Screen {
         (!data.is_null()).then_some(data)
     }
 
-    /// Reads the pixels.
-    fn bytes(&self) -> Option<&[u8]> {
-        // SAFETY: an image surface's data pointer stays valid for the surface's life (at least
-        // as long as `self`) and covers `stride * height` bytes. The writers (`copy_from`,
-        // gvnc's framebuffer) run on this thread and not while this borrow is held.
-        self.data()
-            .map(|d| unsafe { std::slice::from_raw_parts(d, self.stride() * self.height as usize) })
+    /// The image drawn: the borrowed pixels' while borrowed, else the own.
+    fn shown(&self) -> cairo::ImageSurface {
+        match &*self.borrowed.borrow() {
+            Some(b) => b.surface.clone(),
+            None => self.surface.clone(),
+        }
+    }
+
+    /// Reads the pixels shown, with the bytes from one row to the next.
+    fn bytes(&self) -> Option<(&[u8], usize)> {
+        let (data, stride) = match self.borrowed_pixels() {
+            Some(p) => p,
+            None => (self.data()?.cast_const(), self.stride()),
+        };
+        // SAFETY: own pixels: an image surface's data pointer stays valid for the surface's
+        // life (at least as long as `self`) and covers `stride * height` bytes; borrowed ones
+        // are valid while borrowed (`borrow_pixels`), and the borrow cannot end while `&self`
+        // is lent out here since only `&self` methods on this thread end it, none of which
+        // runs while the returned slice is used (callers read it and drop it at once). The
+        // writers (`copy_from`, gvnc's framebuffer, spice-client-glib's decoder) run on this
+        // thread and not while this borrow is held.
+        Some((
+            unsafe { std::slice::from_raw_parts(data, stride * self.height as usize) },
+            stride,
+        ))
+    }
+
+    /// Forgets all drawn tiles.
+    fn forget_tiles(&self) {
+        self.tiles.borrow_mut().iter_mut().for_each(|t| *t = None);
     }
 
     /// Copies the rectangle (`x`, `y`, `w`, `h`) of `src` (rows of `src_stride` bytes, 4
-    /// bytes a pixel) and forgets the tiles it touches.
+    /// bytes a pixel) into the own pixels and forgets the tiles it touches.
     pub(crate) fn copy_from(&self, src: &[u8], src_stride: usize, x: i32, y: i32, w: i32, h: i32) {
         let (width, height) = (self.width, self.height);
         let clip = |v: i32, max: u32| u32::try_from(v.max(0)).unwrap_or(0).min(max);
@@ -227,7 +267,7 @@ impl Screen {
         let rect = graphene::Rect::new(x as f32, y as f32, w as f32, h as f32);
         let cr = snapshot.append_cairo(&rect);
         let drawn = cr
-            .set_source_surface(&self.surface, 0.0, 0.0)
+            .set_source_surface(self.shown(), 0.0, 0.0)
             .and_then(|()| {
                 cr.source().set_filter(cairo::Filter::Nearest);
                 cr.rectangle(f64::from(x), f64::from(y), f64::from(w), f64::from(h));
@@ -243,7 +283,7 @@ impl Screen {
 
     /// Paints the whole image on `cr` at its own size (the caller sets the transform).
     fn paint(&self, cr: &cairo::Context, filter: cairo::Filter) -> Result<(), cairo::Error> {
-        cr.set_source_surface(&self.surface, 0.0, 0.0)?;
+        cr.set_source_surface(self.shown(), 0.0, 0.0)?;
         cr.source().set_filter(filter);
         cr.paint()
     }
@@ -253,17 +293,18 @@ impl Screen {
         if x >= self.width || y >= self.height {
             return None;
         }
-        let offset = y as usize * self.stride() + x as usize * 4;
-        let px = self.bytes()?.get(offset..offset + 4)?;
+        let (bytes, stride) = self.bytes()?;
+        let offset = y as usize * stride + x as usize * 4;
+        let px = bytes.get(offset..offset + 4)?;
         Some((px[2], px[1], px[0]))
     }
 
     /// An RGB copy of the whole screen.
     pub(crate) fn to_texture(&self) -> Option<gdk::Texture> {
         let (w, h) = (self.width as usize, self.height as usize);
-        let stride = self.stride();
+        let (bytes, stride) = self.bytes()?;
         let mut rgb = Vec::with_capacity(w * h * 3);
-        for row in self.bytes()?.chunks_exact(stride).take(h) {
+        for row in bytes.chunks_exact(stride).take(h) {
             for px in row[..w * 4].chunks_exact(4) {
                 rgb.extend_from_slice(&[px[2], px[1], px[0]]);
             }

@@ -6,11 +6,11 @@
 //! and port (plain, or TLS with the server's certificate checked against a CA). Over an fd,
 //! every further channel (display, inputs, …) needs a socket of its own: the widget asks for
 //! one with the `channel-fd-wanted` signal and takes it with [`SpiceDisplay::give_channel_fd`]. The display
-//! channel's primary surface is copied, rectangle by damaged rectangle, into our own cairo
-//! image, which is drawn like the VNC display's framebuffer (scaled to fit or 1:1).
+//! channel's primary surface is shown in place (damaged rectangles redrawn, a copy taken only
+//! when the surface goes away), drawn like the VNC display's framebuffer (scaled to fit or 1:1).
 //!
 //! Split by concern, each file adding `impl imp::SpiceDisplay { … }`: `session` (open,
-//! channels, fds, authentication, end), `render` (surface copy, drawing, screenshots), `input`
+//! channels, fds, authentication, end), `render` (the surface shown, drawing, screenshots), `input`
 //! (keyboard by scan code, pointer in server and client mode, grab), `clipboard` (text and
 //! images both ways through the guest's agent), `guest_size` (the guest's display resized to
 //! the widget through the agent), `audio` (the guest's sound, mute, the microphone when

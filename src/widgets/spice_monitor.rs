@@ -7,8 +7,8 @@
 //! is relative and stays on the first monitor. While the guest's displays follow their widgets,
 //! this widget's size is the monitor's, and the monitor is off while the widget is hidden.
 //!
-//! The picture is kept like the first monitor's: the channel's primary surface copied into a
-//! [`Screen`] invalidated rectangle by invalidated rectangle.
+//! The picture is kept like the first monitor's: the channel's primary surface shown in place
+//! by a [`Screen`], which keeps a copy of the last picture when the surface goes away.
 
 use std::cell::{Cell, RefCell};
 
@@ -171,6 +171,13 @@ impl SpiceMonitor {
             }
         });
         let weak = obj.downgrade();
+        channel.connect_display_primary_destroy(move |_| {
+            if let Some(m) = weak.upgrade() {
+                render::keep_last_picture(m.imp().picture.borrow().as_ref());
+                m.queue_draw();
+            }
+        });
+        let weak = obj.downgrade();
         channel.connect_display_invalidate(move |c, x, y, w, h| {
             if let Some(m) = weak.upgrade() {
                 m.on_invalidate(c, x, y, w, h);
@@ -200,7 +207,7 @@ impl SpiceMonitor {
         let picture = self.imp().picture.borrow();
         if picture
             .as_ref()
-            .is_some_and(|p| render::copy_invalidated(p, channel, (x, y, w, h)))
+            .is_some_and(|p| render::take_invalidated(p, channel, (x, y, w, h)))
         {
             self.queue_draw();
         }

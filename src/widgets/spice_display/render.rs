@@ -1,10 +1,12 @@
-//! The guest's screen in our own memory: the display channel's primary surface copied into a
-//! [`Screen`] invalidated rectangle by invalidated rectangle, which draws it (scaled to fit, or 1:1 as
-//! tiles kept from frame to frame until damaged) and copies it (texture, pixel, PNG).
+//! The guest's screen: the display channel's primary surface shown in place by a [`Screen`]
+//! (its invalidated rectangles forget the tiles they touch), which draws it (scaled to fit, or
+//! 1:1 as tiles kept from frame to frame until damaged) and copies it (texture, pixel, PNG).
 //!
 //! spice-client-glib owns the primary surface's memory and frees it when the server destroys
-//! the surface, while GTK may still hold render nodes of the last frame: so nodes paint our
-//! copy, never the library's memory. Only invalidated rectangles are copied.
+//! the surface or the channel goes away. The screen keeps the channel alive while it shows the
+//! memory, and the primary-destroy signal, which comes before the memory is freed, makes it
+//! take a copy of the last picture ([`Screen::return_pixels`]); dropping the screen ends the
+//! borrow too. So no render node ever paints freed memory, and no frame costs a copy.
 
 use gtk::gdk;
 use gtk::prelude::*;
@@ -46,18 +48,39 @@ pub(crate) fn primary_picture(
     // RGB24, 0x00RRGGBB little-endian words, as SPICE's 32-bit xRGB surfaces are.
     let picture =
         Screen::new(w, h, display).map_err(|e| SpiceError::Picture(e.to_string()).to_string())?;
-    // Within MAX_SIDE, so the casts hold.
-    picture.copy_from(primary.data(), primary.stride(), 0, 0, w as i32, h as i32);
+    let data = primary.data();
+    // SAFETY: the primary surface's memory (`stride * height` bytes) lives until the server
+    // destroys the surface or the channel is finalized. The screen holds the channel, so only
+    // the former can happen while it is borrowed, and the caller returns the pixels on the
+    // primary-destroy signal that spice-client-glib emits (on this thread) before freeing them.
+    // spice-client-glib writes them in its coroutines, which run on this thread too.
+    let borrowed = unsafe {
+        picture.borrow_pixels(
+            data.as_ptr().cast_mut(),
+            primary.stride(),
+            channel.clone().upcast(),
+        )
+    };
+    if let Err(e) = borrowed {
+        tracing::debug!("copying the SPICE screen instead of showing it in place: {e}");
+        // Within MAX_SIDE, so the casts hold.
+        picture.copy_from(data, primary.stride(), 0, 0, w as i32, h as i32);
+    }
     Ok(Some(picture))
 }
 
-/// Copies the rectangle (`x`, `y`, `w`, `h`) of `channel`'s primary surface into `picture`,
-/// when the surface still has the picture's size; returns whether it did.
-pub(crate) fn copy_invalidated(
+/// Takes the rectangle (`x`, `y`, `w`, `h`) of `channel`'s primary surface into `picture`
+/// (shown in place: forgets its tiles there; else copies it), when the surface still has the
+/// picture's size; returns whether it did.
+pub(crate) fn take_invalidated(
     picture: &Screen,
     channel: &DisplayChannel,
     (x, y, w, h): (i32, i32, i32, i32),
 ) -> bool {
+    if picture.is_borrowed() {
+        picture.damage(x, y, w, h);
+        return true;
+    }
     let Some(primary) = channel.primary(0) else {
         return false;
     };
@@ -67,6 +90,14 @@ pub(crate) fn copy_invalidated(
     }
     picture.copy_from(primary.data(), primary.stride(), x, y, w, h);
     true
+}
+
+/// The primary surface of the channel `picture` shows is about to be freed: `picture` keeps a
+/// copy of it (the last picture stays until the next).
+pub(crate) fn keep_last_picture(picture: Option<&Screen>) {
+    if let Some(p) = picture {
+        p.return_pixels();
+    }
 }
 
 impl imp::SpiceDisplay {
@@ -93,15 +124,18 @@ impl imp::SpiceDisplay {
         obj.queue_draw();
     }
 
-    /// The primary surface went away; the last picture stays until the next one.
-    pub(super) fn on_primary_destroy(&self) {}
+    /// The primary surface goes away; the last picture stays until the next one.
+    pub(super) fn on_primary_destroy(&self) {
+        keep_last_picture(self.picture.borrow().as_ref());
+        self.obj().queue_draw();
+    }
 
-    /// Part of the primary surface changed: copy that part and redraw.
+    /// Part of the primary surface changed: redraw it.
     pub(super) fn on_invalidate(&self, channel: &DisplayChannel, x: i32, y: i32, w: i32, h: i32) {
         let picture = self.picture.borrow();
         if picture
             .as_ref()
-            .is_some_and(|p| copy_invalidated(p, channel, (x, y, w, h)))
+            .is_some_and(|p| take_invalidated(p, channel, (x, y, w, h)))
         {
             self.obj().queue_draw();
         }
