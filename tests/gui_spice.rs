@@ -208,6 +208,14 @@ fn shows_seabios_through_libvirts_fds_as_virsh_screenshot_does() {
     let frame = rendered(&display);
     let (fw, fh) = (frame.width() as usize, frame.height() as usize);
     let drawn = rgba(&frame);
+    // Every pixel of the widget is painted, opaque: the picture and the letterbox around it
+    // (so a window that the display fills needs no background of its own).
+    let see_through = drawn.chunks_exact(4).filter(|p| p[3] != 255).count();
+    let (dw, dh) = (display.width() as usize, display.height() as usize);
+    assert!(
+        (fw, fh) == (dw, dh) && fw > 720 && fh > 400 && see_through == 0,
+        "{fw}x{fh} drawn of the {dw}x{dh} display, {see_through} pixels of it see-through"
+    );
     let (ox, oy) = ((fw - 720) / 2, (fh - 400) / 2);
     let mut off = 0;
     for y in 0..400 {
@@ -432,7 +440,12 @@ fn the_console_page_shows_a_password_protected_spice_vm_and_idles() {
     let root = win.clone().upcast::<gtk::Root>();
     page.emit(ConsoleMsg::Fullscreen(true));
     assert!(wait_until(5, || page.model().is_fullscreen()
-        && spice.root().is_some_and(|r| r != root)));
+        && spice.root().is_some_and(|r| r != root)
+        && spice.is_mapped()));
+    // The fullscreen window has no background of its own (it would be filled under the picture
+    // on every frame): the display paints every pixel (see the test through libvirt's fds).
+    let full = spice.root().and_downcast::<gtk::Window>().unwrap();
+    assert!(full.has_css_class("guest-screen"));
     page.emit(ConsoleMsg::Fullscreen(false));
     assert!(wait_until(5, || !page.model().is_fullscreen()
         && spice.root().is_some_and(|r| r == root)

@@ -420,6 +420,10 @@ impl Fullscreen {
         motion.connect_motion(move |_, _, y| r.set_reveal_child(y < 48.0));
         overlay.add_controller(motion);
         let window = gtk::Window::builder().child(&overlay).build();
+        // The display paints every pixel of this window (picture, letterbox or its idle
+        // background), so the window's own background would only be filled under the picture
+        // again on every frame the guest sends.
+        window.add_css_class("guest-screen");
         window.set_transient_for(parent.as_ref());
         let keys = gtk::EventControllerKey::new();
         keys.set_propagation_phase(gtk::PropagationPhase::Capture);
