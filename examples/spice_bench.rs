@@ -10,6 +10,9 @@
 //! of the X server come from /proc; "delivered" is the guest's copies per second. The medians
 //! over `--runs` runs close the output.
 //!
+//! With `--app`, the application itself too (built with `cargo build --release`), on the VM's
+//! console in its VM window as a user first sees it (fitted).
+//!
 //! Run as root (the private libvirtd) under a display big enough for remote-viewer's window at
 //! 1:1, e.g.:
 //! `GSK_RENDERER=cairo xvfb-run -a -s "-screen 0 2560x1600x24" cargo run --release --example spice_bench -- --seconds 8 --runs 3 --remote-viewer`
@@ -49,6 +52,8 @@ struct Args {
     only: Option<String>,
     /// Where to save the guest's screen as the widget last had it (PNG).
     shot: Option<std::path::PathBuf>,
+    /// Also measure the application itself on the VM's console.
+    app: bool,
 }
 
 fn parse_args() -> Args {
@@ -59,6 +64,7 @@ fn parse_args() -> Args {
         count_damage: None,
         only: None,
         shot: None,
+        app: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -66,6 +72,7 @@ fn parse_args() -> Args {
             "--seconds" => args.seconds = it.next().and_then(|v| v.parse().ok()).unwrap_or(10),
             "--runs" => args.runs = it.next().and_then(|v| v.parse().ok()).unwrap_or(3),
             "--remote-viewer" => args.remote_viewer = true,
+            "--app" => args.app = true,
             "--only" => args.only = it.next(),
             "--shot" => args.shot = it.next().map(Into::into),
             "--count-damage" => args.count_damage = it.next().and_then(|v| v.parse().ok()),
@@ -152,9 +159,69 @@ fn main() {
                 }
             }
         }
+        if args.app {
+            let label = "hangar app, VM window fit".to_string();
+            if let Some(r) = bench_app(&daemon.qemu_uri(), &vm.name, args.seconds, &served) {
+                println!("run {run}: {label}: {r}");
+                results.push((label, r));
+            }
+        }
     }
     measure::print_medians(args.runs, &results);
     vm.stop(&daemon);
+}
+
+/// Runs the application itself (`hangar`, next to this bench's directory: build it with
+/// `cargo build --release`) with fresh settings on the VM's console: its VM window at its
+/// default size, the picture fitted to it, as a user first sees it. Measured for `seconds`
+/// once frames reach the window.
+fn bench_app(uri: &str, vm: &str, seconds: u64, served: &AtomicU64) -> Option<Rate> {
+    use std::process::{Command, Stdio};
+    let exe = std::env::current_exe()
+        .ok()?
+        .parent()?
+        .parent()?
+        .join("hangar");
+    if !exe.exists() {
+        println!(
+            "hangar app: not run ({} missing: cargo build --release)",
+            exe.display()
+        );
+        return None;
+    }
+    let home = tempfile::tempdir().ok()?;
+    let mut child = Command::new(&exe)
+        .args(["--connect", uri, "--show-domain-console", vm])
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("GSETTINGS_BACKEND", "memory")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    // The VM window is titled with the VM's name.
+    let counter = measure::Counter::start_titled(child.id(), Some(vm));
+    let flowing = counter.as_ref().is_some_and(|c| {
+        testbed::wait::until(Duration::from_secs(60), || {
+            c.shown.load(Ordering::Relaxed) > 60
+        })
+    });
+    let rate = if flowing {
+        std::thread::sleep(Duration::from_secs(2));
+        let pid = child.id().to_string();
+        counter.as_ref().map(|counter| {
+            measure::measure(&pid, served, counter, || {
+                std::thread::sleep(Duration::from_secs(seconds));
+            })
+        })
+    } else {
+        println!("hangar app: the console did not show the guest's screen");
+        None
+    };
+    drop(counter);
+    let _ = child.kill();
+    let _ = child.wait();
+    rate
 }
 
 /// The VM: its SPICE port and the guest's copies so far.

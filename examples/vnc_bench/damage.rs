@@ -54,6 +54,7 @@ unsafe extern "C" {
     fn XSelectInput(dpy: *mut Display, w: Xid, mask: c_long) -> c_int;
     fn XNextEvent(dpy: *mut Display, event: *mut [c_long; 24]) -> c_int;
     fn XFree(data: *mut c_void) -> c_int;
+    fn XFetchName(dpy: *mut Display, w: Xid, name: *mut *mut c_char) -> c_int;
     fn XFlush(dpy: *mut Display) -> c_int;
 }
 
@@ -130,9 +131,29 @@ unsafe fn windows_of(
     }
 }
 
-/// The counter process: waits up to 10 s for a window of `pid`, then prints
-/// "damage COUNT WIDTHxHEIGHT" every 100 ms until its output is closed.
+/// The name (`WM_NAME`) of window `w`.
+///
+/// # Safety
+/// `dpy` is an open display.
+unsafe fn window_name(dpy: *mut Display, w: Xid) -> Option<String> {
+    unsafe {
+        let mut name: *mut c_char = std::ptr::null_mut();
+        if XFetchName(dpy, w, &mut name) == 0 || name.is_null() {
+            return None;
+        }
+        let text = std::ffi::CStr::from_ptr(name)
+            .to_string_lossy()
+            .into_owned();
+        XFree(name.cast());
+        Some(text)
+    }
+}
+
+/// The counter process: waits up to 10 s for a window of `pid` (whose name contains
+/// `BENCH_DAMAGE_TITLE` when that is set), then prints "damage COUNT WIDTHxHEIGHT" every
+/// 100 ms until its output is closed.
 pub fn count(pid: u32) {
+    let title = std::env::var("BENCH_DAMAGE_TITLE").ok();
     let shown = Arc::new(AtomicU64::new(0));
     let size = Arc::new(AtomicI64::new(0));
     let (s, z) = (shown.clone(), size.clone());
@@ -171,6 +192,9 @@ pub fn count(pid: u32) {
         let window = loop {
             let mut found = Vec::new();
             windows_of(dpy, root, c_ulong::from(pid), atom, &mut found);
+            if let Some(title) = &title {
+                found.retain(|&(w, _, _)| window_name(dpy, w).is_some_and(|n| n.contains(title)));
+            }
             if let Some(&(w, width, height)) = found
                 .iter()
                 .max_by_key(|(_, w, h)| u64::from(*w) * u64::from(*h))

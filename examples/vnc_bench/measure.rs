@@ -44,8 +44,17 @@ pub struct Counter {
 
 impl Counter {
     pub fn start(pid: u32) -> Option<Counter> {
+        Self::start_titled(pid, None)
+    }
+
+    /// Counts the frames of `pid`'s largest window whose name contains `title`, if given.
+    pub fn start_titled(pid: u32, title: Option<&str>) -> Option<Counter> {
         let exe = std::env::current_exe().ok()?;
-        let mut child = Command::new(exe)
+        let mut command = Command::new(exe);
+        if let Some(t) = title {
+            command.env("BENCH_DAMAGE_TITLE", t);
+        }
+        let mut child = command
             .args(["--count-damage", &pid.to_string()])
             .stdout(Stdio::piped())
             .spawn()
