@@ -173,8 +173,7 @@ impl SpiceMonitor {
         let weak = obj.downgrade();
         channel.connect_display_primary_destroy(move |_| {
             if let Some(m) = weak.upgrade() {
-                render::keep_last_picture(m.imp().picture.borrow().as_ref());
-                m.queue_draw();
+                m.on_primary_destroy();
             }
         });
         let weak = obj.downgrade();
@@ -200,6 +199,12 @@ impl SpiceMonitor {
             self.notify_shown();
         }
         self.queue_resize();
+        self.queue_draw();
+    }
+
+    /// The primary surface goes away; the last picture stays until the next one.
+    fn on_primary_destroy(&self) {
+        render::keep_last_picture(self.imp().picture.borrow().as_ref());
         self.queue_draw();
     }
 

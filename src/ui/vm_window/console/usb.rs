@@ -1,10 +1,11 @@
 //! The console toolbar's USB menu (SPICE only, shown while a SPICE console is connected): for a
-//! VM with USB redirection ports, the host's USB devices, each with a switch that gives it to the guest or takes it back, and
-//! the VM's choice to give it devices plugged in later by themselves; what went wrong (a device
-//! the user may not open, no free port) is said under the list, with what to do. "Share a Disc
-//! Image" gives the guest an ISO image of this computer as a USB CD drive (listed with the
-//! devices from then on), for guests without a CD drive of their own or a VM on another host.
-//! For a VM without such ports the menu says how to give it one.
+//! VM with USB redirection ports, the host's USB devices, each with a switch that gives it to
+//! the guest or takes it back, and the VM's choice to give it devices plugged in later by
+//! themselves; what went wrong (a device the user may not open, no free port) is said under the
+//! list, with what to do. "Share a Disc Image" gives the guest an ISO image of this computer as
+//! a USB CD drive (listed with the devices from then on), for guests without a CD drive of
+//! their own or a VM on another host. For a VM without such ports the menu says how to give it
+//! one.
 
 use adw::prelude::*;
 use gtk::glib;
@@ -21,6 +22,13 @@ pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) ->
     content.set_margin_start(6);
     content.set_margin_end(6);
     // Without redirection ports: what to do about it.
+    let no_ports = gtk::Box::new(gtk::Orientation::Vertical, 6);
+    spice
+        .bind_property("has-usb", &no_ports, "visible")
+        .invert_boolean()
+        .sync_create()
+        .build();
+    content.append(&no_ports);
     let none = gtk::Label::builder()
         .label(gettext(
             "This VM has no USB redirection ports. To give it USB devices or disc images of this computer, add one in its hardware (Add a Device, USB redirection port).",
@@ -29,22 +37,12 @@ pub(super) fn button(spice: &SpiceDisplay, input: &relm4::Sender<ConsoleMsg>) ->
         .max_width_chars(40)
         .xalign(0.0)
         .build();
-    spice
-        .bind_property("has-usb", &none, "visible")
-        .invert_boolean()
-        .sync_create()
-        .build();
-    content.append(&none);
+    no_ports.append(&none);
     let hardware = gtk::Button::builder()
         .label(gettext("Open Hardware"))
         .halign(gtk::Align::End)
         .build();
-    spice
-        .bind_property("has-usb", &hardware, "visible")
-        .invert_boolean()
-        .sync_create()
-        .build();
-    content.append(&hardware);
+    no_ports.append(&hardware);
     let ports = gtk::Box::new(gtk::Orientation::Vertical, 6);
     spice
         .bind_property("has-usb", &ports, "visible")
